@@ -1,0 +1,103 @@
+"""Command line for loading files into the store.
+
+    python -m loaders load bra FILE [--db PATH] [--user NAME] [--skip-unknown-regions]
+    python -m loaders batches [--db PATH]
+
+Exits 0 on success (also when the file was already loaded), 1 when the file cannot be
+loaded (nothing is stored), 2 on wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from loaders import registry
+from loaders.batch import LoadError
+from loaders.reference import ReferenceDataError, open_store
+from store import queries
+from store.db import StoreError
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "unknown")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    load = sub.add_parser("load", help="load one file as one batch")
+    load.add_argument("source", choices=sorted(registry.LOADERS), help="which publisher's format")
+    load.add_argument("file", type=Path, help="the file as the publisher made it")
+    load.add_argument("--db", help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
+    load.add_argument("--user", default=None, help="who loads (default: the login name)")
+    load.add_argument(
+        "--skip-unknown-regions",
+        action="store_true",
+        help="load the rest of a file whose region names are partly unknown, and list them",
+    )
+
+    listing = sub.add_parser("batches", help="list the loaded batches")
+    listing.add_argument("--db", help="database file")
+    return parser
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"error: {args.file}: no such file", file=sys.stderr)
+        return 1
+    con = open_store(args.db)
+    try:
+        options = {"skip_unknown_regions": True} if args.skip_unknown_regions else {}
+        report = registry.load_file(
+            con, args.source, args.file, loaded_by=args.user or default_user(), **options
+        )
+    except LoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(report.summary())
+    return 0
+
+
+def cmd_batches(args: argparse.Namespace) -> int:
+    con = open_store(args.db)
+    try:
+        rows = queries.batches(con)
+    finally:
+        con.close()
+    if not rows:
+        print("No batches loaded.")
+        return 0
+    header = f"{'id':>4}  {'source':<20} {'state':<10} {'rows':>7}  {'loaded_at':<19}  {'by':<12} file"
+    print(header)
+    for b in rows:
+        when = str(b.loaded_at)[:19]
+        print(
+            f"{b.id:>4}  {b.source:<20} {b.state:<10} {b.row_count:>7}  {when:<19}  "
+            f"{b.loaded_by:<12} {b.file_name}"
+        )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "load":
+            return cmd_load(args)
+        return cmd_batches(args)
+    except (StoreError, ReferenceDataError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

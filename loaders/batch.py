@@ -1,0 +1,138 @@
+"""What every loader shares: problems with their place, the report, and the one-transaction
+commit of a batch.
+
+A loader reads and tidies its file into a frame of observations plus the measures they use,
+then hands both to :func:`commit_batch`, which stores them as one batch or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from store import db, queries
+
+OBSERVATION_COLUMNS = [
+    "source",
+    "measure",
+    "region_code",
+    "year",
+    "month",
+    "sex",
+    "age_group",
+    "value",
+    "respondents",
+    "preliminary",
+]
+
+MAX_LISTED_PROBLEMS = 40
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, with where it is."""
+
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line is not None else self.message
+
+
+class LoadError(Exception):
+    """A file that cannot be loaded; nothing was stored. Lists every problem found."""
+
+    def __init__(self, file_name: str, problems: list[Problem]) -> None:
+        self.file_name = file_name
+        self.problems = problems
+        listed = [f"  {p}" for p in problems[:MAX_LISTED_PROBLEMS]]
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            listed.append(f"  ... and {len(problems) - MAX_LISTED_PROBLEMS} more")
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        super().__init__(
+            f"{file_name}: {count}, nothing was loaded:\n" + "\n".join(listed)
+        )
+
+
+@dataclass
+class LoadReport:
+    """What a load did, for the command line and the upload page."""
+
+    source: str
+    file_name: str
+    batch_id: int | None = None
+    already_loaded: bool = False
+    rows: int = 0
+    regions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    preliminary_years: list[int] = field(default_factory=list)
+    superseded_batches: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.already_loaded:
+            return (
+                f"{self.file_name} was already loaded as batch {self.batch_id}; "
+                "nothing was added."
+            )
+        years = ", ".join(
+            f"{y} (preliminary)" if y in self.preliminary_years else str(y) for y in self.years
+        )
+        lines = [
+            f"Loaded {self.file_name} as batch {self.batch_id}: {self.rows} rows, "
+            f"{len(self.regions)} regions, years {years or '-'}."
+        ]
+        if self.superseded_batches:
+            ids = ", ".join(str(b) for b in self.superseded_batches)
+            lines.append(f"Superseded batch(es) {ids} (kept, marked superseded).")
+        lines.extend(self.notes)
+        return "\n".join(lines)
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def commit_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    path: Path,
+    sha256: str,
+    loaded_by: str,
+    observations: pd.DataFrame,
+    measures: pd.DataFrame,
+    report: LoadReport,
+    note: str | None = None,
+) -> LoadReport:
+    """Store ``observations`` as a new batch in one transaction, or say it is already there.
+
+    The check for an earlier identical file happens inside the same transaction, so two
+    loads of one file cannot both get in.
+    """
+    rows = observations[OBSERVATION_COLUMNS]
+    with db.transaction(con):
+        existing = queries.find_loaded_batch(con, source, sha256)
+        if existing is not None:
+            report.already_loaded = True
+            report.batch_id = existing.id
+            return report
+        queries.upsert_measures(con, measures)
+        batch_id = queries.insert_batch(
+            con,
+            source=source,
+            file_name=path.name,
+            sha256=sha256,
+            loaded_by=loaded_by,
+            row_count=len(rows),
+            note=note,
+        )
+        queries.insert_observations(con, batch_id, rows)
+        report.superseded_batches = queries.refresh_batch_states(con, source)
+    report.batch_id = batch_id
+    report.rows = len(rows)
+    return report

@@ -1,0 +1,37 @@
+"""The bundled demo data: real public files listed in ``data/demo/manifest.csv``.
+
+A new store is filled from here on first start (by the app, or ``python -m store init
+--demo``), through the same loaders as the command line, so a new user sees real numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import duckdb
+
+from loaders import registry
+from loaders.batch import LoadReport
+from store import db, queries
+
+DEMO_DIR = db.PROJECT_ROOT / "data" / "demo"
+DEMO_USER = "demodata"
+
+
+def load_demo(con: duckdb.DuckDBPyConnection) -> list[LoadReport]:
+    """Load every file of the manifest in order; files already loaded are left alone."""
+    reports = []
+    with (DEMO_DIR / "manifest.csv").open(encoding="utf-8") as handle:
+        for entry in csv.DictReader(handle):
+            path = DEMO_DIR / entry["path"]
+            reports.append(
+                registry.load_file(con, entry["source"], path, loaded_by=DEMO_USER)
+            )
+    return reports
+
+
+def ensure_demo(con: duckdb.DuckDBPyConnection) -> list[LoadReport]:
+    """Fill an empty store (no batch ever loaded) with the demo data; else do nothing."""
+    if queries.batches(con):
+        return []
+    return load_demo(con)

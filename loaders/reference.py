@@ -1,0 +1,117 @@
+"""Copying the region register from ``data/reference/`` into the store.
+
+The register (regions, successions, extra spellings) is data that people edit; the store
+holds a copy that queries join against. The copy is refreshed whenever the files' checksum
+differs from the one recorded at the last copy, in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from loaders.regions import normalise_name
+from store import db, queries
+
+REFERENCE_DIR = db.PROJECT_ROOT / "data" / "reference"
+_FILES = ("regions.csv", "region_succession.csv", "region_aliases.csv")
+_KINDS = {"country", "county", "municipality", "city", "district"}
+
+
+class ReferenceDataError(ValueError):
+    """The reference files contradict themselves; the message names file and line."""
+
+
+def _read(directory: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(directory / name, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def checksum(directory: Path = REFERENCE_DIR) -> str:
+    digest = hashlib.sha256()
+    for name in _FILES:
+        digest.update((directory / name).read_bytes())
+    return digest.hexdigest()
+
+
+def build_tables(directory: Path = REFERENCE_DIR) -> tuple[pd.DataFrame, ...]:
+    """Read and check the three files; return (regions, successions, aliases) for the store.
+
+    Every problem is collected before raising, each with its file and line.
+    """
+    regions = _read(directory, "regions.csv")
+    successions = _read(directory, "region_succession.csv")
+    extra = _read(directory, "region_aliases.csv")
+    problems: list[str] = []
+    codes = set(regions["code"])
+
+    for i, row in regions.iterrows():
+        line = int(str(i)) + 2  # header is line 1
+        if row["kind"] not in _KINDS:
+            problems.append(
+                f"regions.csv line {line}: kind {row['kind']!r} is not one of {sorted(_KINDS)}"
+            )
+        if row["parent"] and row["parent"] not in codes:
+            problems.append(f"regions.csv line {line}: parent {row['parent']!r} is not a code")
+    duplicated = regions[regions["code"].duplicated()]
+    for i, row in duplicated.iterrows():
+        problems.append(f"regions.csv line {int(str(i)) + 2}: code {row['code']} appears twice")
+    for i, row in successions.iterrows():
+        for column in ("old_code", "new_code"):
+            if row[column] not in codes:
+                problems.append(
+                    f"region_succession.csv line {int(str(i)) + 2}: {column} "
+                    f"{row[column]!r} is not in regions.csv"
+                )
+
+    alias_rows: dict[str, tuple[str, str]] = {}
+
+    def add(spelled: str, code: str, where: str) -> None:
+        key = normalise_name(spelled)
+        if key in alias_rows and alias_rows[key][0] != code:
+            problems.append(
+                f"{where}: {spelled!r} reads as {key!r}, which already means "
+                f"{alias_rows[key][0]} (from {alias_rows[key][1]!r})"
+            )
+            return
+        alias_rows.setdefault(key, (code, spelled))
+
+    for i, row in regions.iterrows():
+        add(row["name"], row["code"], f"regions.csv line {int(str(i)) + 2}")
+    for i, row in extra.iterrows():
+        where = f"region_aliases.csv line {int(str(i)) + 2}"
+        if row["code"] not in codes:
+            problems.append(f"{where}: code {row['code']!r} is not in regions.csv")
+            continue
+        add(row["alias"], row["code"], where)
+
+    if problems:
+        raise ReferenceDataError("Problems in data/reference:\n" + "\n".join(problems))
+
+    regions_out = regions.replace({"": None})
+    successions_out = successions.replace({"": None})
+    aliases_out = pd.DataFrame(
+        [(key, code, spelled) for key, (code, spelled) in alias_rows.items()],
+        columns=["alias", "code", "spelled"],
+    )
+    return regions_out, successions_out, aliases_out
+
+
+def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> bool:
+    """Bring the store's register up to date with the files. True when it was refreshed."""
+    current = checksum(directory)
+    if queries.reference_checksum(con, "regions") == current:
+        return False
+    regions, successions, aliases = build_tables(directory)
+    with db.transaction(con):
+        queries.replace_reference(con, regions, successions, aliases, current)
+    return True
+
+
+def open_store(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Connect to the store and make sure its region register matches the files."""
+    con = db.connect(path)
+    sync(con)
+    return con

@@ -1,0 +1,142 @@
+"""Turning the many spellings of a district or municipality into one region code.
+
+Files spell names in many ways: ``Stadsdelsområde Enskede - Årsta - Vantör (Sthlm)``,
+``Norrmalm stadsdel (upphörde 2024-01-01)``, ``Spånga-Tensta SDO``, ``Skarpnäcks
+stadsdelsnämnd``, ``Stockholm kommun``. Normalisation removes what does not identify the
+place (case, hyphens, spaces, parentheses, administrative words); the normalised form is
+then looked up in the register's aliases. Nothing is guessed: a name that is not known
+raises :class:`UnknownRegionError` with the closest known names.
+
+Diacritics are kept on purpose: Håbo and Habo are two municipalities.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+
+from store import queries
+
+# Administrative words that say what kind of unit a name is, in the forms files use them
+# (definite, genitive). They never distinguish one place from another.
+_DESIGNATORS = {
+    "stadsdelsområde",
+    "stadsdelsområdet",
+    "stadsdelsområdes",
+    "stadsdelsområdets",
+    "stadsdelsförvaltning",
+    "stadsdelsförvaltningen",
+    "stadsdelsförvaltningens",
+    "stadsdelsförvaltnings",
+    "stadsdelsnämnd",
+    "stadsdelsnämnden",
+    "stadsdelsnämndens",
+    "stadsdelsnämnds",
+    "stadsdel",
+    "stadsdelen",
+    "stadsdelens",
+    "stadsdels",
+    "sdo",
+    "sdf",
+    "sdn",
+    "kommun",
+    "kommunen",
+    "kommunens",
+    "kommuns",
+    "stad",
+}
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.,:;'’\"]+")
+
+
+def normalise_name(raw: str) -> str:
+    """The lookup key of a spelling: lower case, no parentheses, no designators, no
+    spaces or hyphens. ``"Stadsdelsområde Enskede - Årsta - Vantör (Sthlm)"`` →
+    ``"enskedeårstavantör"``."""
+    text = unicodedata.normalize("NFC", raw).replace("\u00a0", " ").casefold()
+    text = _PARENTHESES.sub(" ", text)
+    tokens = [t for t in _SEPARATORS.split(text) if t]
+    kept = [t for t in tokens if t not in _DESIGNATORS]
+    # A name that is nothing but a designator ("Stad") keeps its words.
+    return "".join(kept or tokens)
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    kind: str
+
+
+class UnknownRegionError(LookupError):
+    """A name that the register does not know; carries the closest known names."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = f" Closest known names: {', '.join(suggestions)}." if suggestions else ""
+        super().__init__(f"Unknown region name {name!r}.{hint}")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    region: Region
+    how: str  # "exact" or "genitive" (a trailing -s removed), for the load report
+
+
+class RegionResolver:
+    """Resolves spellings against the register's aliases (one alias table, no guessing)."""
+
+    def __init__(self, aliases: dict[str, Region]) -> None:
+        self._aliases = aliases
+
+    @classmethod
+    def from_store(cls, con: duckdb.DuckDBPyConnection) -> RegionResolver:
+        frame = queries.region_aliases(con)
+        aliases = {
+            str(row.alias): Region(str(row.code), str(row.name), str(row.kind))
+            for row in frame.itertuples(index=False)
+        }
+        return cls(aliases)
+
+    def resolve(self, name: str) -> Resolution:
+        key = normalise_name(name)
+        if key in self._aliases:
+            return Resolution(self._aliases[key], "exact")
+        # Genitive -s ("Skarpnäcks stadsdelsnämnd"), tried only when the plain form is
+        # unknown, so real names ending in s (Borås, Bollnäs) are found first.
+        if key.endswith("s") and key[:-1] in self._aliases:
+            return Resolution(self._aliases[key[:-1]], "genitive")
+        raise UnknownRegionError(name, self.suggest(name))
+
+    def code(self, name: str) -> str:
+        return self.resolve(name).region.code
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        key = normalise_name(name)
+        close = difflib.get_close_matches(key, list(self._aliases), n=limit * 3, cutoff=0.6)
+        names: list[str] = []
+        for alias in close:
+            display = self._aliases[alias].name
+            if display not in names:
+                names.append(display)
+        return names[:limit]
+
+    def resolve_all(self, names: Iterable[str]) -> tuple[dict[str, Resolution], list[str]]:
+        """Resolve many names at once: the known ones, and every unknown one (in order)."""
+        known: dict[str, Resolution] = {}
+        unknown: list[str] = []
+        for name in names:
+            if name in known or name in unknown:
+                continue
+            try:
+                known[name] = self.resolve(name)
+            except UnknownRegionError:
+                unknown.append(name)
+        return known, unknown

@@ -1,0 +1,365 @@
+"""Every SQL statement the rest of the code runs, as named functions with parameters.
+
+Values always travel as parameters or as registered data frames, never inside the SQL text.
+Functions that write expect to run inside ``store.db.transaction`` (the caller decides what
+one load is); functions that read take a cursor or a connection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+Boundaries = Literal["today", "time"]
+Granularity = Literal["month", "year"]
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+def reference_checksum(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    row = con.execute(
+        "SELECT checksum FROM reference_state WHERE name = $name", {"name": name}
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def replace_reference(
+    con: duckdb.DuckDBPyConnection,
+    regions: pd.DataFrame,
+    successions: pd.DataFrame,
+    aliases: pd.DataFrame,
+    checksum: str,
+) -> None:
+    """Replace the region register with the given frames (caller holds the transaction)."""
+    con.register("incoming_region", regions)
+    con.register("incoming_succession", successions)
+    con.register("incoming_alias", aliases)
+    try:
+        con.execute("DELETE FROM region_alias")
+        con.execute("DELETE FROM region_succession")
+        con.execute("DELETE FROM region")
+        con.execute(
+            """
+            INSERT INTO region (code, name, kind, valid_from, valid_to, parent, source)
+            SELECT code, name, kind, CAST(valid_from AS DATE), CAST(valid_to AS DATE),
+                   parent, source
+            FROM incoming_region
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO region_succession (old_code, new_code, valid_from, note)
+            SELECT old_code, new_code, CAST(valid_from AS DATE), note FROM incoming_succession
+            """
+        )
+        con.execute(
+            "INSERT INTO region_alias (alias, code, spelled) "
+            "SELECT alias, code, spelled FROM incoming_alias"
+        )
+        con.execute(
+            """
+            INSERT OR REPLACE INTO reference_state (name, checksum, synced_at)
+            VALUES ('regions', $checksum, current_timestamp)
+            """,
+            {"checksum": checksum},
+        )
+    finally:
+        for view in ("incoming_region", "incoming_succession", "incoming_alias"):
+            con.unregister(view)
+
+
+def regions(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The region register, optionally only some kinds, ordered by kind and name."""
+    return con.execute(
+        """
+        SELECT code, name, kind, valid_from, valid_to, parent, source
+        FROM region
+        WHERE len($kinds) = 0 OR list_contains($kinds, kind)
+        ORDER BY kind, name
+        """,
+        {"kinds": list(kinds)},
+    ).df()
+
+
+def region_aliases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        """
+        SELECT a.alias, a.code, a.spelled, r.name, r.kind
+        FROM region_alias AS a JOIN region AS r ON r.code = a.code
+        ORDER BY a.alias
+        """
+    ).df()
+
+
+def region_successions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        "SELECT old_code, new_code, valid_from, note FROM region_succession "
+        "ORDER BY valid_from, new_code, old_code"
+    ).df()
+
+
+# The map from every region to the region(s) it belongs to on today's boundaries. Districts
+# follow the succession chain to a district that still exists; other regions map to
+# themselves. Mergers only (never splits), so every region has exactly one target.
+_TODAY_MAP = """
+WITH RECURSIVE chain(code, target) AS (
+    SELECT code, code FROM region
+    UNION ALL
+    SELECT chain.code, s.new_code
+    FROM chain JOIN region_succession AS s ON s.old_code = chain.target
+)
+SELECT chain.code, chain.target
+FROM chain JOIN region AS r ON r.code = chain.target
+WHERE r.valid_to IS NULL
+"""
+
+
+def today_region_map(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """For every region, the region it is part of today (itself if it still exists)."""
+    return con.execute(_TODAY_MAP + " ORDER BY chain.code").df()
+
+
+# --- batches --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: int
+    source: str
+    file_name: str
+    sha256: str
+    loaded_by: str
+    loaded_at: object
+    row_count: int
+    state: str
+    note: str | None
+
+
+_BATCH_COLUMNS = "id, source, file_name, sha256, loaded_by, loaded_at, row_count, state, note"
+
+
+def find_loaded_batch(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> Batch | None:
+    """The batch that already holds this exact file, unless that batch was undone."""
+    row = con.execute(
+        f"SELECT {_BATCH_COLUMNS} FROM load_batch "
+        "WHERE source = $source AND sha256 = $sha AND state <> 'undone' ORDER BY id LIMIT 1",
+        {"source": source, "sha": sha256},
+    ).fetchone()
+    return Batch(*row) if row else None
+
+
+def insert_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    file_name: str,
+    sha256: str,
+    loaded_by: str,
+    row_count: int,
+    note: str | None = None,
+) -> int:
+    row = con.execute(
+        """
+        INSERT INTO load_batch (source, file_name, sha256, loaded_by, row_count, note)
+        VALUES ($source, $file_name, $sha, $loaded_by, $row_count, $note)
+        RETURNING id
+        """,
+        {
+            "source": source,
+            "file_name": file_name,
+            "sha": sha256,
+            "loaded_by": loaded_by,
+            "row_count": row_count,
+            "note": note,
+        },
+    ).fetchone()
+    assert row is not None  # RETURNING always yields the inserted row
+    return int(row[0])
+
+
+def batches(con: duckdb.DuckDBPyConnection) -> list[Batch]:
+    rows = con.execute(f"SELECT {_BATCH_COLUMNS} FROM load_batch ORDER BY id").fetchall()
+    return [Batch(*row) for row in rows]
+
+
+def batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> Batch | None:
+    row = con.execute(
+        f"SELECT {_BATCH_COLUMNS} FROM load_batch WHERE id = $id", {"id": batch_id}
+    ).fetchone()
+    return Batch(*row) if row else None
+
+
+def refresh_batch_states(con: duckdb.DuckDBPyConnection, source: str) -> list[int]:
+    """Mark batches of ``source`` superseded when none of their rows is in force any more,
+    and active again when some are (after an undo). Returns the newly superseded ids."""
+    newly = con.execute(
+        """
+        SELECT b.id FROM load_batch AS b
+        WHERE b.source = $source AND b.state = 'active' AND b.row_count > 0
+          AND NOT EXISTS (SELECT 1 FROM observation_current AS c WHERE c.batch_id = b.id)
+        ORDER BY b.id
+        """,
+        {"source": source},
+    ).fetchall()
+    con.execute(
+        """
+        UPDATE load_batch SET state = 'superseded'
+        WHERE source = $source AND state = 'active' AND row_count > 0
+          AND id NOT IN (SELECT DISTINCT batch_id FROM observation_current)
+        """,
+        {"source": source},
+    )
+    con.execute(
+        """
+        UPDATE load_batch SET state = 'active'
+        WHERE source = $source AND state = 'superseded'
+          AND id IN (SELECT DISTINCT batch_id FROM observation_current)
+        """,
+        {"source": source},
+    )
+    return [int(r[0]) for r in newly]
+
+
+def batch_observation_counts(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, int]:
+    """Rows stored for a batch and how many of them are the value in force."""
+    row = con.execute(
+        """
+        SELECT (SELECT count(*) FROM observation WHERE batch_id = $id),
+               (SELECT count(*) FROM observation_current WHERE batch_id = $id)
+        """,
+        {"id": batch_id},
+    ).fetchone()
+    assert row is not None
+    return {"stored": int(row[0]), "current": int(row[1])}
+
+
+# --- measures and observations --------------------------------------------------------------
+
+
+def upsert_measures(con: duckdb.DuckDBPyConnection, measures: pd.DataFrame) -> None:
+    """Add measures (id, source, label, unit, spatially_additive); keep existing ones."""
+    con.register("incoming_measure", measures)
+    try:
+        con.execute(
+            """
+            INSERT INTO measure (id, source, label, unit, spatially_additive)
+            SELECT id, source, label, unit, spatially_additive FROM incoming_measure
+            ON CONFLICT (id) DO NOTHING
+            """
+        )
+    finally:
+        con.unregister("incoming_measure")
+
+
+def insert_observations(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.DataFrame) -> int:
+    """Insert tidy rows (source, measure, region_code, year, month, sex, age_group, value,
+    respondents, preliminary) into ``observation`` under ``batch_id``."""
+    con.register("incoming_observation", rows)
+    try:
+        con.execute(
+            """
+            INSERT INTO observation (batch_id, source, measure, region_code, year, month, sex,
+                                     age_group, value, respondents, preliminary)
+            SELECT $batch_id, source, measure, region_code, CAST(year AS INTEGER),
+                   CAST(month AS INTEGER), sex, age_group, CAST(value AS DOUBLE),
+                   CAST(respondents AS INTEGER), preliminary
+            FROM incoming_observation
+            """,
+            {"batch_id": batch_id},
+        )
+    finally:
+        con.unregister("incoming_observation")
+    return len(rows)
+
+
+def count_observations(con: duckdb.DuckDBPyConnection, current_only: bool = False) -> int:
+    table_sql = (
+        "SELECT count(*) FROM observation_current"
+        if current_only
+        else "SELECT count(*) FROM observation"
+    )
+    row = con.execute(table_sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def measures(con: duckdb.DuckDBPyConnection, source: str | None = None) -> pd.DataFrame:
+    return con.execute(
+        """
+        SELECT id, source, label, unit, spatially_additive FROM measure
+        WHERE $source IS NULL OR source = $source
+        ORDER BY id
+        """,
+        {"source": source},
+    ).df()
+
+
+def regions_with_data(con: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFrame:
+    """Regions that hold data for ``measure``, with the years they cover."""
+    return con.execute(
+        """
+        SELECT r.code, r.name, r.kind, r.valid_from, r.valid_to,
+               min(o.year) AS first_year, max(o.year) AS last_year
+        FROM observation_current AS o JOIN region AS r ON r.code = o.region_code
+        WHERE o.measure = $measure
+        GROUP BY ALL
+        ORDER BY r.kind, r.name
+        """,
+        {"measure": measure},
+    ).df()
+
+
+def series(
+    con: duckdb.DuckDBPyConnection,
+    measure: str,
+    region_codes: list[str],
+    *,
+    boundaries: Boundaries,
+    granularity: Granularity,
+) -> pd.DataFrame:
+    """Values of ``measure`` per region and period.
+
+    ``boundaries='today'`` rolls every region up to the region it belongs to today (counts
+    add up; a non-additive measure such as a rate is given only where a single region of
+    the time covers the whole region of today, else NULL with ``n_parts`` > 1).
+    ``boundaries='time'`` keeps the regions as they were reported.
+    ``granularity='year'`` sums the months of a year and says how many months it holds.
+    Columns: region_code, region_name, year, month, value, preliminary, n_parts, n_months.
+    """
+    mapping = (
+        _TODAY_MAP
+        if boundaries == "today"
+        else "SELECT code, code AS target FROM region"
+    )
+    period_month = "o.month" if granularity == "month" else "CAST(NULL AS INTEGER)"
+    sql = f"""
+        WITH region_map AS ({mapping}),
+        base AS (
+            SELECT m.target AS region_code, o.region_code AS part_code, o.year,
+                   {period_month} AS month, o.month AS source_month, o.value, o.preliminary
+            FROM observation_current AS o
+            JOIN region_map AS m ON m.code = o.region_code
+            WHERE o.measure = $measure AND o.sex = 'total' AND o.age_group = 'all'
+              AND list_contains($codes, m.target)
+        ),
+        agg AS (
+            SELECT region_code, year, month,
+                   sum(value) AS total,
+                   count(DISTINCT part_code) AS n_parts,
+                   count(DISTINCT source_month) AS n_months,
+                   bool_or(preliminary) AS preliminary
+            FROM base
+            GROUP BY region_code, year, month
+        )
+        SELECT agg.region_code, r.name AS region_name, agg.year, agg.month,
+               CASE WHEN ms.spatially_additive OR agg.n_parts = 1 THEN agg.total END AS value,
+               agg.preliminary, agg.n_parts, agg.n_months
+        FROM agg
+        JOIN region AS r ON r.code = agg.region_code
+        JOIN measure AS ms ON ms.id = $measure
+        ORDER BY r.name, agg.year, agg.month
+    """
+    return con.execute(sql, {"measure": measure, "codes": list(region_codes)}).df()

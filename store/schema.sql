@@ -1,0 +1,97 @@
+-- Every table of the store. Safe to re-run: every statement is IF NOT EXISTS.
+-- Version 1. Later versions add statements in store/migrations/.
+
+CREATE TABLE IF NOT EXISTS schema_version (
+    version    INTEGER PRIMARY KEY,
+    applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- Reference data: copied from data/reference/ by store.reference_sync; the checksum of the
+-- files is kept so the copy is refreshed when someone edits the CSVs.
+CREATE TABLE IF NOT EXISTS reference_state (
+    name     VARCHAR PRIMARY KEY,
+    checksum VARCHAR NOT NULL,
+    synced_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE IF NOT EXISTS region (
+    code       VARCHAR PRIMARY KEY,
+    name       VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL CHECK (kind IN ('country', 'county', 'municipality', 'city', 'district')),
+    valid_from DATE,
+    valid_to   DATE,
+    parent     VARCHAR,
+    source     VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS region_succession (
+    old_code   VARCHAR NOT NULL,
+    new_code   VARCHAR NOT NULL,
+    valid_from DATE NOT NULL,
+    note       VARCHAR,
+    PRIMARY KEY (old_code, new_code)
+);
+
+-- alias: the normalised spelling (see loaders.regions.normalise_name), not the raw text.
+CREATE TABLE IF NOT EXISTS region_alias (
+    alias   VARCHAR PRIMARY KEY,
+    code    VARCHAR NOT NULL,
+    spelled VARCHAR NOT NULL
+);
+
+CREATE SEQUENCE IF NOT EXISTS load_batch_id_seq START 1;
+
+CREATE TABLE IF NOT EXISTS load_batch (
+    id        INTEGER PRIMARY KEY DEFAULT nextval('load_batch_id_seq'),
+    source    VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    sha256    VARCHAR NOT NULL,
+    loaded_by VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    row_count INTEGER NOT NULL,
+    state     VARCHAR NOT NULL DEFAULT 'active'
+              CHECK (state IN ('active', 'superseded', 'undone')),
+    note      VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS measure (
+    id             VARCHAR PRIMARY KEY,
+    source         VARCHAR NOT NULL,
+    label          VARCHAR NOT NULL,   -- the publisher's own label, as it came
+    unit           VARCHAR NOT NULL,
+    spatially_additive BOOLEAN NOT NULL  -- counts add up over districts; rates do not
+);
+
+CREATE TABLE IF NOT EXISTS observation (
+    batch_id    INTEGER NOT NULL,
+    source      VARCHAR NOT NULL,
+    measure     VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL,
+    year        INTEGER NOT NULL,
+    month       INTEGER CHECK (month BETWEEN 1 AND 12),
+    sex         VARCHAR NOT NULL DEFAULT 'total' CHECK (sex IN ('total', 'female', 'male')),
+    age_group   VARCHAR NOT NULL DEFAULT 'all',
+    value       DOUBLE NOT NULL,
+    respondents INTEGER,
+    preliminary BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE INDEX IF NOT EXISTS observation_batch_idx ON observation (batch_id);
+CREATE INDEX IF NOT EXISTS observation_measure_idx ON observation (measure);
+
+-- The value in force for every key: rows of undone batches are hidden; where several active
+-- or superseded batches carry the same key, final figures beat preliminary ones and a newer
+-- batch beats an older one. Superseded batches stay in observation, untouched.
+CREATE OR REPLACE VIEW observation_current AS
+SELECT o.* EXCLUDE (rank_in_key)
+FROM (
+    SELECT o.*,
+           row_number() OVER (
+               PARTITION BY o.source, o.measure, o.region_code, o.year, o.month, o.sex, o.age_group
+               ORDER BY o.preliminary ASC, b.loaded_at DESC, b.id DESC
+           ) AS rank_in_key
+    FROM observation AS o
+    JOIN load_batch AS b ON b.id = o.batch_id
+    WHERE b.state <> 'undone'
+) AS o
+WHERE o.rank_in_key = 1;
