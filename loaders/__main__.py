@@ -21,6 +21,8 @@ from loaders.reference import ReferenceDataError, open_store
 from store import queries
 from store.db import StoreError
 
+DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+
 
 def default_user() -> str:
     try:
@@ -36,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="load one file as one batch")
     load.add_argument("source", choices=sorted(registry.LOADERS), help="which publisher's format")
     load.add_argument("file", type=Path, help="the file as the publisher made it")
-    load.add_argument("--db", help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
+    load.add_argument("--db", help=DB_HELP)
     load.add_argument("--user", default=None, help="who loads (default: the login name)")
     load.add_argument(
         "--skip-unknown-regions",
@@ -45,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     listing = sub.add_parser("batches", help="list the loaded batches")
-    listing.add_argument("--db", help="database file")
+    listing.add_argument("--db", help=DB_HELP)
     return parser
 
 
@@ -77,7 +79,9 @@ def cmd_batches(args: argparse.Namespace) -> int:
     if not rows:
         print("No batches loaded.")
         return 0
-    header = f"{'id':>4}  {'source':<20} {'state':<10} {'rows':>7}  {'loaded_at':<19}  {'by':<12} file"
+    header = (
+        f"{'id':>4}  {'source':<20} {'state':<10} {'rows':>7}  {'loaded_at':<19}  {'by':<12} file"
+    )
     print(header)
     for b in rows:
         when = str(b.loaded_at)[:19]

@@ -53,9 +53,7 @@ class LoadError(Exception):
         if len(problems) > MAX_LISTED_PROBLEMS:
             listed.append(f"  ... and {len(problems) - MAX_LISTED_PROBLEMS} more")
         count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
-        super().__init__(
-            f"{file_name}: {count}, nothing was loaded:\n" + "\n".join(listed)
-        )
+        super().__init__(f"{file_name}: {count}, nothing was loaded:\n" + "\n".join(listed))
 
 
 @dataclass
@@ -76,8 +74,7 @@ class LoadReport:
     def summary(self) -> str:
         if self.already_loaded:
             return (
-                f"{self.file_name} was already loaded as batch {self.batch_id}; "
-                "nothing was added."
+                f"{self.file_name} was already loaded as batch {self.batch_id}; nothing was added."
             )
         years = ", ".join(
             f"{y} (preliminary)" if y in self.preliminary_years else str(y) for y in self.years

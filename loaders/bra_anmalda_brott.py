@@ -102,6 +102,10 @@ def rate_measure_id(label: str) -> str:
     return f"bra.{category_id(label)}.per_100k"
 
 
+def _is_rate(measure_id: str) -> bool:
+    return measure_id.endswith(".per_100k")
+
+
 def read_lines(data: bytes) -> list[tuple[int, str]]:
     """Decode the file (UTF-8 if it is valid UTF-8, else latin-1 as BRÅ writes it) and
     return its non-blank lines with their 1-based line numbers."""
@@ -156,8 +160,11 @@ def parse_lines(lines: list[tuple[int, str]]) -> tuple[list[Record], list[Proble
         fields = _fields(text)
         if len(fields) != len(HEADER):
             problems.append(
-                Problem(number, f"expected {len(HEADER)} fields separated by ';', found "
-                        f"{len(fields)}: {text!r}")
+                Problem(
+                    number,
+                    f"expected {len(HEADER)} fields separated by ';', found "
+                    f"{len(fields)}: {text!r}",
+                )
             )
             continue
         region, category, year_text, period, count_text, rate_text = fields
@@ -257,9 +264,7 @@ def tidy(
         for name in unknown:
             hint = resolver.suggest(name)
             closest = f"; closest known names: {', '.join(hint)}" if hint else ""
-            problems.append(
-                Problem(first_line[name], f"unknown region {name!r}{closest}")
-            )
+            problems.append(Problem(first_line[name], f"unknown region {name!r}{closest}"))
     elif unknown:
         skipped = sum(1 for r in records if r.region in unknown)
         report.notes.append(
@@ -315,8 +320,8 @@ def tidy(
             "id": labels["measure"],
             "source": SOURCE,
             "label": labels["label"],
-            "unit": [RATE_UNIT if m.endswith(".per_100k") else COUNT_UNIT for m in labels["measure"]],
-            "spatially_additive": [not m.endswith(".per_100k") for m in labels["measure"]],
+            "unit": [RATE_UNIT if _is_rate(m) else COUNT_UNIT for m in labels["measure"]],
+            "spatially_additive": [not _is_rate(m) for m in labels["measure"]],
         }
     )
     return frame, measures, problems
@@ -343,7 +348,7 @@ def load(
     )
     problems += region_problems
     if problems:
-        raise LoadError(str(path), sorted(problems, key=lambda p: (p.line or 0)))
+        raise LoadError(str(path), sorted(problems, key=lambda p: p.line or 0))
     if frame.empty:
         raise LoadError(str(path), [Problem(None, "the file holds no figures to load")])
     if echoes:

@@ -24,9 +24,7 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> list[LoadReport]:
     with (DEMO_DIR / "manifest.csv").open(encoding="utf-8") as handle:
         for entry in csv.DictReader(handle):
             path = DEMO_DIR / entry["path"]
-            reports.append(
-                registry.load_file(con, entry["source"], path, loaded_by=DEMO_USER)
-            )
+            reports.append(registry.load_file(con, entry["source"], path, loaded_by=DEMO_USER))
     return reports
 
 

@@ -18,12 +18,14 @@ import sys
 from store import queries
 from store.db import StoreError, resolve_db_path
 
+DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m store", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     init = sub.add_parser("init", help="create or migrate the store")
-    init.add_argument("--db", help="database file (default: $DASHBOARD_DB or data/dashboard.duckdb)")
+    init.add_argument("--db", help=DB_HELP)
     init.add_argument("--demo", action="store_true", help="also load the bundled demo data")
     args = parser.parse_args(argv)
 

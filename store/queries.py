@@ -329,11 +329,7 @@ def series(
     ``granularity='year'`` sums the months of a year and says how many months it holds.
     Columns: region_code, region_name, year, month, value, preliminary, n_parts, n_months.
     """
-    mapping = (
-        _TODAY_MAP
-        if boundaries == "today"
-        else "SELECT code, code AS target FROM region"
-    )
+    mapping = _TODAY_MAP if boundaries == "today" else "SELECT code, code AS target FROM region"
     period_month = "o.month" if granularity == "month" else "CAST(NULL AS INTEGER)"
     sql = f"""
         WITH region_map AS ({mapping}),

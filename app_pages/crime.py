@@ -1,0 +1,125 @@
+"""Anmälda brott: reported crime per district over time, from BRÅ."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import state
+from app_pages.crime_chart import crime_figure
+from app_pages.format import MONTH_NAMES, number
+from indicators import reported_crime
+from indicators.suppression import min_count
+
+BOUNDARIES = {"today": "Dagens stadsdelsområden", "time": "Dåtidens stadsdelsområden"}
+GRANULARITY = {"year": "År", "month": "Månad"}
+KIND = {"count": "Antal", "rate": "Per 100 000 invånare (BRÅ)"}
+UNITS = {"count": "Antal anmälda brott", "rate": "Anmälda brott per 100 000 invånare"}
+
+st.title("Anmälda brott per stadsdelsområde")
+st.caption(
+    "Anmälda brott är inte detsamma som faktisk brottslighet: många brott anmäls aldrig "
+    "(mörkertal), och benägenheten att anmäla skiljer sig mellan brottstyper och områden."
+)
+
+con = state.cursor()
+categories = reported_crime.categories(con)
+if not categories:
+    st.warning("Ingen brottsstatistik från BRÅ är inläst ännu.")
+    st.stop()
+
+with st.sidebar:
+    category = st.selectbox(
+        "Brottskategori", categories, format_func=lambda c: c.label, key="category"
+    )
+    kind = st.radio("Mått", list(KIND), format_func=KIND.get, key="kind")
+    granularity = st.radio(
+        "Tidsupplösning", list(GRANULARITY), format_func=GRANULARITY.get, key="granularity"
+    )
+    boundaries = st.radio(
+        "Indelning", list(BOUNDARIES), format_func=BOUNDARIES.get, key="boundaries"
+    )
+
+regions = reported_crime.available_regions(con, category, boundaries)
+districts = regions[regions["kind"] == "district"]
+names = dict(zip(regions["code"], regions["name"], strict=True))
+chosen = st.multiselect(
+    "Områden",
+    list(regions["code"]),
+    default=list(districts["code"]),
+    format_func=names.get,
+    key=f"regions_{boundaries}",
+)
+if kind == "rate" and category.rate_measure is None:
+    st.info("BRÅ ger ingen takt per 100 000 invånare för den här kategorin; visar antal.")
+    kind = "count"
+if not chosen:
+    st.info("Välj minst ett område.")
+    st.stop()
+
+threshold = min_count()
+frame = reported_crime.crime_series(
+    con,
+    category,
+    chosen,
+    kind=kind,
+    boundaries=boundaries,
+    granularity=granularity,
+    min_count=threshold,
+)
+if frame.empty:
+    st.info("Det finns inga siffror för de valda områdena.")
+    st.stop()
+
+per = "per år" if granularity == "year" else "per månad"
+title = f"Anmälda brott: {category.label}, {per}"
+figure = crime_figure(
+    frame, title=title, unit=UNITS[kind], granularity=granularity, boundaries=boundaries
+)
+st.plotly_chart(figure, key="crime_chart")
+
+notes = []
+if kind == "rate" and boundaries == "today":
+    merged = frame[(frame["n_parts"] > 1)]
+    if not merged.empty:
+        notes.append(
+            "BRÅ:s takt per 100 000 invånare kan inte läggas ihop för sammanslagna områden; "
+            "de punkterna saknas. Välj antal eller dåtidens indelning."
+        )
+if kind == "rate" and granularity == "year":
+    notes.append("Årstakten är summan av BRÅ:s månadstakter (avrundade till heltal).")
+if granularity == "year":
+    partial = frame[frame["n_months"] < 12]
+    for row in partial.itertuples():
+        notes.append(f"{row.region_name} {row.year}: bara {row.n_months} månader finns.")
+if frame["suppressed"].any():
+    notes.append(
+        f"Antal under {threshold} visas inte (och inte heller takter byggda på dem), så att "
+        "ingen kan pekas ut."
+    )
+for note in notes:
+    st.caption(note)
+
+
+def _period_text(row: pd.Series) -> str:
+    if granularity == "month":
+        return f"{MONTH_NAMES[int(row['month']) - 1]} {int(row['year'])}"
+    return str(int(row["year"]))
+
+
+def _value_text(row: pd.Series) -> str:
+    if row["suppressed"]:
+        return f"färre än {threshold}"
+    return number(row["value"])
+
+
+table = pd.DataFrame(
+    {
+        "Område": frame["region_name"],
+        "Period": frame.apply(_period_text, axis=1),
+        UNITS[kind]: frame.apply(_value_text, axis=1),
+        "Preliminärt": frame["preliminary"].map({True: "ja", False: ""}),
+    }
+)
+with st.expander("Tabell med siffrorna"):
+    st.dataframe(table, hide_index=True)

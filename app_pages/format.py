@@ -1,0 +1,35 @@
+"""Numbers and dates as Swedes write them: 1 234, 12,5 %, "mars 2023"."""
+
+from __future__ import annotations
+
+import math
+
+MONTH_NAMES = [
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+]  # fmt: skip
+
+# Plotly's layout.separators: decimal mark, then thousands separator (a non-breaking space).
+PLOTLY_SEPARATORS = ",\u00a0"
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    """``1234.5`` → ``"1 234,5"`` (a non-breaking space between thousands)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{number(value, decimals)}\u00a0%"
+
+
+def year_list(years: list[int]) -> str:
+    """``[2022, 2023]`` → ``"2022 och 2023"``."""
+    parts = [str(y) for y in years]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " och " + parts[-1]

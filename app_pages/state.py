@@ -1,0 +1,24 @@
+"""The app's one store connection, opened once per process and filled on first start."""
+
+from __future__ import annotations
+
+import duckdb
+import streamlit as st
+
+from loaders.demo import ensure_demo
+from loaders.reference import open_store
+from store.db import resolve_db_path
+
+
+@st.cache_resource(show_spinner="Öppnar databasen …")
+def connection() -> duckdb.DuckDBPyConnection:
+    """One read-write connection per app process; an empty store gets the demo data."""
+    con = open_store(resolve_db_path())
+    ensure_demo(con)
+    return con
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of its own for each script run: DuckDB refuses one connection used from
+    two threads at once, and every Streamlit session runs in a thread."""
+    return connection().cursor()

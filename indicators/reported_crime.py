@@ -1,0 +1,116 @@
+"""Reported crime per region and period, ready to draw: BRÅ's counts or rates, on today's
+boundaries or those of the time, monthly or yearly, with small counts suppressed.
+
+The page and any export call :func:`crime_series`, so they show the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+from indicators.suppression import is_small, suppress_monthly
+from store import queries
+
+SOURCE = "bra_anmalda_brott"
+Kind = Literal["count", "rate"]
+
+
+@dataclass(frozen=True)
+class Category:
+    label: str  # BRÅ's own label, e.g. "3-7 kap. Brott mot person"
+    count_measure: str
+    rate_measure: str | None
+
+
+def categories(con: duckdb.DuckDBPyConnection) -> list[Category]:
+    """Crime categories that have data, in BRÅ's chapter order."""
+    frame = queries.measures(con, SOURCE)
+    rates = set(frame["id"])
+    result = [
+        Category(
+            label=str(row.label),
+            count_measure=str(row.id),
+            rate_measure=f"{row.id}.per_100k" if f"{row.id}.per_100k" in rates else None,
+        )
+        for row in frame.itertuples(index=False)
+        if not str(row.id).endswith(".per_100k")
+    ]
+    return sorted(result, key=lambda c: _chapter_order(c.label))
+
+
+def _chapter_order(label: str) -> tuple[int, str]:
+    head = label.split(" ", 1)[0]
+    if head[:1].isdigit():
+        # "3-7 kap." sorts before "3 kap.", and "därav" rows follow their chapter.
+        first = head.split("-")[0].rstrip(".")
+        return (int(first) * 10 - (1 if "-" in head else 0), label)
+    if label.startswith("därav"):
+        return (31, label)
+    return (999, label)
+
+
+def available_regions(
+    con: duckdb.DuckDBPyConnection, category: Category, boundaries: queries.Boundaries
+) -> pd.DataFrame:
+    """Districts and the city that can be shown for a category (code, name, kind)."""
+    present = queries.regions_with_data(con, category.count_measure)
+    present = present[present["kind"].isin(["district", "city"])]
+    if boundaries == "time":
+        return present[["code", "name", "kind"]].reset_index(drop=True)
+    mapping = queries.today_region_map(con)
+    targets = set(mapping[mapping["code"].isin(present["code"])]["target"])
+    register = queries.regions(con, ("district", "city"))
+    return register[register["code"].isin(targets)][["code", "name", "kind"]].reset_index(drop=True)
+
+
+def crime_series(
+    con: duckdb.DuckDBPyConnection,
+    category: Category,
+    region_codes: list[str],
+    *,
+    kind: Kind,
+    boundaries: queries.Boundaries,
+    granularity: queries.Granularity,
+    min_count: int,
+) -> pd.DataFrame:
+    """One row per region and period: count, value (count or rate), preliminary, suppressed,
+    n_parts (regions of the time summed), n_months, period (a date or a year)."""
+    counts = queries.series(
+        con,
+        category.count_measure,
+        region_codes,
+        boundaries=boundaries,
+        granularity=granularity,
+    ).rename(columns={"value": "count"})
+    if counts.empty:
+        return counts.assign(value=pd.Series(dtype=float), suppressed=pd.Series(dtype=bool))
+    if granularity == "month":
+        hidden = suppress_monthly(counts, min_count, group=["region_code", "year"])
+    else:
+        hidden = is_small(counts["count"], min_count)
+    counts["suppressed"] = hidden
+    if kind == "rate":
+        if category.rate_measure is None:
+            raise ValueError(f"BRÅ gives no rate for {category.label!r}")
+        rates = queries.series(
+            con,
+            category.rate_measure,
+            region_codes,
+            boundaries=boundaries,
+            granularity=granularity,
+        )[["region_code", "year", "month", "value"]]
+        counts = counts.merge(rates, on=["region_code", "year", "month"], how="left")
+    else:
+        counts["value"] = counts["count"]
+    counts.loc[counts["suppressed"], ["value", "count"]] = None
+    if granularity == "month":
+        counts["period"] = pd.to_datetime(
+            {"year": counts["year"], "month": counts["month"], "day": 1}
+        )
+    else:
+        counts["period"] = counts["year"].astype(int)
+    return counts.reset_index(drop=True)

@@ -1,0 +1,47 @@
+"""Suppression of small counts, so that no output can point at a few people.
+
+Primary suppression hides every count that is above zero and below the threshold.
+Complementary suppression (within one region and year) hides the smallest other month
+when a year would otherwise have a single hidden month, because a shown yearly total
+minus the shown months would give it away. Derived values (rates) of a hidden count are
+hidden too. Suppression across districts that merged is left to the indicator layer.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+DEFAULT_MIN_COUNT = 3
+
+
+def min_count() -> int:
+    """The smallest count shown; set with DASHBOARD_MIN_COUNT (default 3)."""
+    raw = os.environ.get("DASHBOARD_MIN_COUNT")
+    if raw is None or not raw.strip():
+        return DEFAULT_MIN_COUNT
+    value = int(raw)
+    if value < 1:
+        raise ValueError(f"DASHBOARD_MIN_COUNT must be a whole number ≥ 1, got {raw!r}")
+    return value
+
+
+def is_small(counts: pd.Series, threshold: int) -> pd.Series:
+    return counts.notna() & (counts > 0) & (counts < threshold)
+
+
+def suppress_monthly(
+    frame: pd.DataFrame, threshold: int, *, group: list[str], count: str = "count"
+) -> pd.Series:
+    """A boolean mask of the rows to hide: small counts, plus one complement in every group
+    (e.g. region and year) that has exactly one small count."""
+    hidden = is_small(frame[count], threshold)
+    for _, rows in frame.groupby(group, sort=False):
+        if hidden[rows.index].sum() != 1:
+            continue
+        candidates = rows[~hidden[rows.index] & rows[count].notna()]
+        if candidates.empty:
+            continue
+        hidden.loc[candidates[count].idxmin()] = True
+    return hidden
