@@ -60,7 +60,9 @@ def normalise_name(raw: str) -> str:
     spaces or hyphens. ``"Stadsdelsområde Enskede - Årsta - Vantör (Sthlm)"`` →
     ``"enskedeårstavantör"``."""
     text = unicodedata.normalize("NFC", raw).replace("\u00a0", " ").casefold()
-    text = _PARENTHESES.sub(" ", text)
+    without = _PARENTHESES.sub(" ", text)
+    # "(Vårby)" is a name in parentheses, not a name with a note: keep its text.
+    text = without if without.strip() else text.replace("(", " ").replace(")", " ")
     tokens = [t for t in _SEPARATORS.split(text) if t]
     kept = [t for t in tokens if t not in _DESIGNATORS]
     # A name that is nothing but a designator ("Stad") keeps its words.
