@@ -131,6 +131,8 @@ def _fields(line: str) -> list[str]:
 def _number(text: str, what: str) -> tuple[float | None, str | None]:
     if text == _NOT_AVAILABLE:
         return None, None
+    if not text:
+        return None, f"{what} is empty; expected a number or '..'"
     cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
         return float(cleaned), None
