@@ -41,6 +41,9 @@ with st.sidebar:
     )
 
 regions = reported_crime.available_regions(con, category, boundaries)
+missing = reported_crime.districts_without_data(con, category)
+if missing:
+    st.caption(f"Inga siffror för {category.label} finns för: {', '.join(missing)}.")
 districts = regions[regions["kind"] == "district"]
 names = dict(zip(regions["code"], regions["name"], strict=True))
 chosen = st.multiselect(

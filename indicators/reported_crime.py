@@ -67,6 +67,16 @@ def available_regions(
     return register[register["code"].isin(targets)][["code", "name", "kind"]].reset_index(drop=True)
 
 
+def districts_without_data(con: duckdb.DuckDBPyConnection, category: Category) -> list[str]:
+    """Today's districts for which no figure of the category is loaded, on any boundaries."""
+    present = set(available_regions(con, category, "today")["code"])
+    today = queries.regions(con, ("district",))
+    today = today[today["valid_to"].isna()]
+    return sorted(
+        str(n) for c, n in zip(today["code"], today["name"], strict=True) if c not in present
+    )
+
+
 def crime_series(
     con: duckdb.DuckDBPyConnection,
     category: Category,

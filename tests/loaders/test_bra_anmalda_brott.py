@@ -114,8 +114,10 @@ def test_final_figures_supersede_preliminary_ones(
     final.write_bytes(final_text.encode("latin-1"))
 
     prel_report = bra.load(store, preliminary, loaded_by="t")
-    jan = "SELECT value, preliminary FROM observation_current WHERE region_code = '80125' " \
+    jan = (
+        "SELECT value, preliminary FROM observation_current WHERE region_code = '80125' "
         "AND measure = 'bra.sexualbrott' AND year = 2023 AND month = 1"
+    )
     prel_value = store.execute(jan).fetchone()
     final_report = bra.load(store, final, loaded_by="t")
 
@@ -202,7 +204,9 @@ def test_a_failed_load_leaves_earlier_batches_untouched(
     assert [b.state for b in queries.batches(store)] == ["active"]
 
 
-def test_utf8_copy_of_an_export_is_read_too(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_utf8_copy_of_an_export_is_read_too(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
     path = tmp_path / "resaved.txt"
     path.write_text(
         (DEMO_BRA / "Databasfil2022.txt").read_bytes().decode("latin-1"), encoding="utf-8"

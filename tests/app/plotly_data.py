@@ -1,0 +1,38 @@
+"""Reading the figure a page sent to the browser, as a user would read the chart."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+
+def _values(data: Any) -> list[Any]:
+    # Plotly 6+ sends numeric arrays as {"dtype": ..., "bdata": base64}.
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)
+
+
+def figure(at: AppTest, index: int = 0) -> dict[str, Any]:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def traces(at: AppTest, index: int = 0) -> dict[str, dict[str, Any]]:
+    """Trace name → {"x": [...], "y": [...], "symbols": [...]}."""
+    result = {}
+    for trace in figure(at, index)["data"]:
+        result[trace["name"]] = {
+            "x": _values(trace.get("x", [])),
+            "y": _values(trace.get("y", [])),
+            "symbols": trace.get("marker", {}).get("symbol"),
+        }
+    return result
+
+
+def point(at: AppTest, name: str, x: Any) -> Any:
+    trace = traces(at)[name]
+    return trace["y"][trace["x"].index(x)]
