@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.crime_chart import crime_figure
-from app_pages.format import MONTH_NAMES, number
+from app_pages.format import MONTH_NAMES, number, year_list
 from indicators import reported_crime
 from indicators.suppression import min_count
 
@@ -91,6 +91,13 @@ if kind == "rate" and boundaries == "today":
         )
 if kind == "rate" and granularity == "year":
     notes.append("Årstakten är summan av BRÅ:s månadstakter (avrundade till heltal).")
+missing_years = reported_crime.missing_years(frame)
+if missing_years:
+    notes.append(
+        "Siffror saknas för: "
+        + "; ".join(f"{name} {year_list(years)}" for name, years in missing_years.items())
+        + "."
+    )
 if granularity == "year":
     partial = frame[frame["n_months"] < 12]
     for row in partial.itertuples():

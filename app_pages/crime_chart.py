@@ -91,7 +91,7 @@ def crime_figure(
     figure.update_layout(
         title={"text": title},
         separators=PLOTLY_SEPARATORS,
-        yaxis={"title": {"text": unit}, "rangemode": "tozero"},
+        yaxis={"title": {"text": unit}, "rangemode": "tozero", "separatethousands": True},
         xaxis={"title": {"text": "Månad" if granularity == "month" else "År"}},
         legend={"title": {"text": "Område"}},
         margin={"b": 110},

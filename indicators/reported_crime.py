@@ -77,6 +77,17 @@ def districts_without_data(con: duckdb.DuckDBPyConnection, category: Category) -
     )
 
 
+def missing_years(frame: pd.DataFrame) -> dict[str, list[int]]:
+    """Years that the shown data covers but a region lacks, per region name."""
+    all_years = set(int(y) for y in frame["year"].unique())
+    result = {}
+    for name, rows in frame.groupby("region_name", sort=True):
+        lacking = sorted(all_years - set(int(y) for y in rows["year"].unique()))
+        if lacking:
+            result[str(name)] = lacking
+    return result
+
+
 def crime_series(
     con: duckdb.DuckDBPyConnection,
     category: Category,

@@ -1,0 +1,129 @@
+"""The README's first command on a fresh store, end to end: ``streamlit run dashboard.py``
+answers on /_stcore/health, fills the empty store with the demo data, and a real browser
+shows real BRÅ numbers with no further step.
+
+Needs Chromium (/usr/bin/chromium, Debian's package) and Playwright's Python package; CI
+installs both (.ci/run). Outside CI the test is skipped when they are missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from loaders.reference import open_store
+from store import queries
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None  # type: ignore[assignment]
+
+if (sync_playwright is None or not Path(CHROMIUM).exists()) and not os.environ.get("CI"):
+    pytest.skip("Chromium or Playwright is not installed", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    db_path = tmp_path_factory.mktemp("fresh") / "dashboard.duckdb"
+    port = _free_port()
+    env = {**os.environ, "DASHBOARD_DB": str(db_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().decode() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                output = process.stdout.read() if process.stdout else ""
+                pytest.fail(f"the dashboard did not answer on /_stcore/health:\n{output}")
+            time.sleep(0.5)
+        yield url, db_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_first_start_shows_real_numbers(server: tuple[str, Path]) -> None:
+    url, db_path = server
+    assert sync_playwright is not None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+            text = page.inner_text("body")
+            data = page.evaluate(
+                # _fullData holds the arrays as drawn (decoded from Plotly's binary form).
+                """() => document.querySelector('.js-plotly-plot')._fullData.map(
+                       t => [t.name, Array.from(t.x || []), Array.from(t.y || [])])"""
+            )
+        finally:
+            browser.close()
+    assert "Anmälda brott per stadsdelsområde" in text
+    assert "Källa: BRÅ, anmälda brott; preliminära siffror för 2023" in text
+    series = {name: dict(zip(x, y, strict=True)) for name, x, y in data}
+    # Järva 2021 on today's boundaries: Rinkeby-Kista 2 049 + Spånga-Tensta 1 196.
+    assert series["Järva"][2021] == 3245
+    assert series["Bromma"][2022] == 1464
+
+    # The first start filled the empty store with the demo data, through the loaders.
+    # (The server still holds the file, so read it after the browser check via a copy.)
+    copy = db_path.with_name("copy.duckdb")
+    shutil.copy(db_path, copy)
+    wal = db_path.with_name(db_path.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, copy.with_name(copy.name + ".wal"))
+    con = open_store(copy)
+    try:
+        assert [b.file_name for b in queries.batches(con)] == [
+            "Databasfil2020.txt",
+            "Databasfil2021.txt",
+            "Databasfil2022.txt",
+            "Databasfil2023.txt",
+            "Databasfil2023_regionlist_2024.txt",
+        ]
+        assert {b.loaded_by for b in queries.batches(con)} == {"demodata"}
+    finally:
+        con.close()
