@@ -105,6 +105,13 @@ def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> boo
     if queries.reference_checksum(con, "regions") == current:
         return False
     regions, successions, aliases = build_tables(directory)
+    orphaned = sorted(queries.observed_region_codes(con) - set(regions["code"]))
+    if orphaned:
+        raise ReferenceDataError(
+            "regions.csv no longer holds these codes, which stored observations use: "
+            + ", ".join(orphaned)
+            + ". Put them back (a region that ended keeps its row, with valid_to set)."
+        )
     with db.transaction(con):
         queries.replace_reference(con, regions, successions, aliases, current)
     return True

@@ -72,6 +72,12 @@ def replace_reference(
             con.unregister(view)
 
 
+def observed_region_codes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every region code that stored observations refer to (in any batch)."""
+    rows = con.execute("SELECT DISTINCT region_code FROM observation").fetchall()
+    return {str(r[0]) for r in rows}
+
+
 def regions(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
     """The region register, optionally only some kinds, ordered by kind and name."""
     return con.execute(

@@ -248,3 +248,42 @@ def test_register_has_every_district_and_municipality(store: duckdb.DuckDBPyConn
 def test_reference_files_exist() -> None:
     for name in ("regions.csv", "region_succession.csv", "region_aliases.csv", "SOURCE.md"):
         assert (Path(ROOT) / "data" / "reference" / name).is_file(), name
+
+
+def test_editing_the_register_is_picked_up_and_checked(tmp_path: Path) -> None:
+    import shutil
+
+    from loaders import bra_anmalda_brott as bra
+    from loaders.reference import ReferenceDataError, sync
+
+    reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "reference", reference)
+    con = open_store(":memory:")
+    bra.load(con, DEMO_BRA / "Databasfil2021.txt", loaded_by="t")
+
+    aliases = reference / "region_aliases.csv"
+    aliases.write_text(aliases.read_text(encoding="utf-8") + "Västerort-test,80104,\n", "utf-8")
+    assert sync(con, reference) is True
+    assert RegionResolver.from_store(con).code("Västerort-test") == "80104"
+    assert sync(con, reference) is False  # unchanged files are not copied again
+
+    clash = reference / "region_aliases.csv"
+    clash.write_text(clash.read_text(encoding="utf-8") + "Bromma,80108,\n", "utf-8")
+    with pytest.raises(ReferenceDataError, match=r"region_aliases.csv line \d+: 'Bromma'"):
+        sync(con, reference)
+
+    shutil.copy(ROOT / "data" / "reference" / "region_aliases.csv", clash)
+    regions = reference / "regions.csv"
+    kept = [line for line in regions.read_text("utf-8").splitlines() if "Rinkeby-Kista" not in line]
+    regions.write_text("\n".join(kept) + "\n", "utf-8")
+    successions = reference / "region_succession.csv"
+    successions.write_text(
+        "\n".join(x for x in successions.read_text("utf-8").splitlines() if "80125" not in x)
+        + "\n",
+        "utf-8",
+    )
+    with pytest.raises(ReferenceDataError, match="stored observations use: 80125"):
+        sync(con, reference)
+    # Nothing changed: the old register is still in force.
+    assert RegionResolver.from_store(con).code("Rinkeby-Kista") == "80125"
+    con.close()
