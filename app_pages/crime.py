@@ -91,6 +91,14 @@ if kind == "rate" and boundaries == "today":
         )
 if kind == "rate" and granularity == "year":
     notes.append("Årstakten är summan av BRÅ:s månadstakter (avrundade till heltal).")
+incomplete = frame[~frame["complete"]]
+if not incomplete.empty:
+    names_years = incomplete.groupby("region_name")["year"].unique()
+    notes.append(
+        "Bara en del av området finns i källan, så summan visas inte för: "
+        + "; ".join(f"{n} {year_list(sorted(int(y) for y in ys))}" for n, ys in names_years.items())
+        + "."
+    )
 missing_years = reported_crime.missing_years(frame)
 if missing_years:
     notes.append(

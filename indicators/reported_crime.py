@@ -14,6 +14,7 @@ import pandas as pd
 
 from indicators.suppression import is_small, suppress_monthly
 from store import queries
+from store.series import Boundaries, observation_rows
 
 SOURCE = "bra_anmalda_brott"
 Kind = Literal["count", "rate"]
@@ -54,7 +55,7 @@ def _chapter_order(label: str) -> tuple[int, str]:
 
 
 def available_regions(
-    con: duckdb.DuckDBPyConnection, category: Category, boundaries: queries.Boundaries
+    con: duckdb.DuckDBPyConnection, category: Category, boundaries: Boundaries
 ) -> pd.DataFrame:
     """Districts and the city that can be shown for a category (code, name, kind)."""
     present = queries.regions_with_data(con, category.count_measure)
@@ -88,27 +89,54 @@ def missing_years(frame: pd.DataFrame) -> dict[str, list[int]]:
     return result
 
 
+Granularity = Literal["month", "year"]
+
+
+def _series(
+    con: duckdb.DuckDBPyConnection,
+    measure: str,
+    region_codes: list[str],
+    boundaries: Boundaries,
+    granularity: Granularity,
+    additive: bool,
+) -> pd.DataFrame:
+    rows = observation_rows(con, [measure], boundaries=boundaries, region_codes=region_codes)
+    rows = rows[rows["month"] > 0]  # BRÅ's figures are monthly
+    keys = ["region_code", "region_name", "year"] + (["month"] if granularity == "month" else [])
+    grouped = rows.groupby(keys, as_index=False).agg(
+        value=("total", "sum"),
+        preliminary=("preliminary", "any"),
+        complete=("complete", "all"),
+        n_parts=("n_parts", "max"),
+        n_months=("month", "nunique"),
+    )
+    if granularity == "year":
+        grouped["month"] = None
+    if not additive:
+        # A rate of one region cannot be added to another's.
+        grouped.loc[grouped["n_parts"] > 1, "value"] = None
+    return grouped
+
+
 def crime_series(
     con: duckdb.DuckDBPyConnection,
     category: Category,
     region_codes: list[str],
     *,
     kind: Kind,
-    boundaries: queries.Boundaries,
-    granularity: queries.Granularity,
+    boundaries: Boundaries,
+    granularity: Granularity,
     min_count: int,
 ) -> pd.DataFrame:
     """One row per region and period: count, value (count or rate), preliminary, suppressed,
-    n_parts (regions of the time summed), n_months, period (a date or a year)."""
-    counts = queries.series(
-        con,
-        category.count_measure,
-        region_codes,
-        boundaries=boundaries,
-        granularity=granularity,
+    complete (every part of a region of today reported), n_parts, n_months, period.
+    Incomplete sums have no value."""
+    counts = _series(
+        con, category.count_measure, region_codes, boundaries, granularity, additive=True
     ).rename(columns={"value": "count"})
     if counts.empty:
         return counts.assign(value=pd.Series(dtype=float), suppressed=pd.Series(dtype=bool))
+    counts.loc[~counts["complete"], "count"] = None
     if granularity == "month":
         hidden = suppress_monthly(counts, min_count, group=["region_code", "year"])
     else:
@@ -117,17 +145,13 @@ def crime_series(
     if kind == "rate":
         if category.rate_measure is None:
             raise ValueError(f"BRÅ gives no rate for {category.label!r}")
-        rates = queries.series(
-            con,
-            category.rate_measure,
-            region_codes,
-            boundaries=boundaries,
-            granularity=granularity,
+        rates = _series(
+            con, category.rate_measure, region_codes, boundaries, granularity, additive=False
         )[["region_code", "year", "month", "value"]]
         counts = counts.merge(rates, on=["region_code", "year", "month"], how="left")
     else:
         counts["value"] = counts["count"]
-    counts.loc[counts["suppressed"], ["value", "count"]] = None
+    counts.loc[counts["suppressed"] | ~counts["complete"], ["value", "count"]] = None
     if granularity == "month":
         counts["period"] = pd.to_datetime(
             {"year": counts["year"], "month": counts["month"], "day": 1}

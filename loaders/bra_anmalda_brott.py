@@ -22,8 +22,8 @@ import duckdb
 import pandas as pd
 
 from loaders.batch import LoadError, LoadReport, Problem, commit_batch, file_sha256
-from loaders.regions import RegionResolver
 from store import queries
+from store.regions import RegionResolver
 
 SOURCE = "bra_anmalda_brott"
 HEADER = ["Region", "Brott", "År", "Period", "Antal", "/100 000 inv"]

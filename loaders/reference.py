@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from loaders.regions import normalise_name
 from store import db, queries
+from store.regions import normalise_name
 
 REFERENCE_DIR = db.PROJECT_ROOT / "data" / "reference"
 _FILES = ("regions.csv", "region_succession.csv", "region_aliases.csv")

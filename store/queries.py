@@ -8,14 +8,11 @@ one load is); functions that read take a cursor or a connection.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import duckdb
 import pandas as pd
 
-Boundaries = Literal["today", "time"]
-Granularity = Literal["month", "year"]
-
+from store import series
 
 # --- reference data -------------------------------------------------------------------------
 
@@ -108,25 +105,11 @@ def region_successions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-# The map from every region to the region(s) it belongs to on today's boundaries. Districts
-# follow the succession chain to a district that still exists; other regions map to
-# themselves. Mergers only (never splits), so every region has exactly one target.
-_TODAY_MAP = """
-WITH RECURSIVE chain(code, target) AS (
-    SELECT code, code FROM region
-    UNION ALL
-    SELECT chain.code, s.new_code
-    FROM chain JOIN region_succession AS s ON s.old_code = chain.target
-)
-SELECT chain.code, chain.target
-FROM chain JOIN region AS r ON r.code = chain.target
-WHERE r.valid_to IS NULL
-"""
-
-
 def today_region_map(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """For every region, the region it is part of today (itself if it still exists)."""
-    return con.execute(_TODAY_MAP + " ORDER BY chain.code").df()
+    return con.execute(
+        f"WITH RECURSIVE {series.TODAY_MAP_SQL} SELECT code, target FROM region_map ORDER BY code"
+    ).df()
 
 
 # --- batches --------------------------------------------------------------------------------
@@ -316,52 +299,3 @@ def regions_with_data(con: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFr
         """,
         {"measure": measure},
     ).df()
-
-
-def series(
-    con: duckdb.DuckDBPyConnection,
-    measure: str,
-    region_codes: list[str],
-    *,
-    boundaries: Boundaries,
-    granularity: Granularity,
-) -> pd.DataFrame:
-    """Values of ``measure`` per region and period.
-
-    ``boundaries='today'`` rolls every region up to the region it belongs to today (counts
-    add up; a non-additive measure such as a rate is given only where a single region of
-    the time covers the whole region of today, else NULL with ``n_parts`` > 1).
-    ``boundaries='time'`` keeps the regions as they were reported.
-    ``granularity='year'`` sums the months of a year and says how many months it holds.
-    Columns: region_code, region_name, year, month, value, preliminary, n_parts, n_months.
-    """
-    mapping = _TODAY_MAP if boundaries == "today" else "SELECT code, code AS target FROM region"
-    period_month = "o.month" if granularity == "month" else "CAST(NULL AS INTEGER)"
-    sql = f"""
-        WITH region_map AS ({mapping}),
-        base AS (
-            SELECT m.target AS region_code, o.region_code AS part_code, o.year,
-                   {period_month} AS month, o.month AS source_month, o.value, o.preliminary
-            FROM observation_current AS o
-            JOIN region_map AS m ON m.code = o.region_code
-            WHERE o.measure = $measure AND o.sex = 'total' AND o.age_group = 'all'
-              AND list_contains($codes, m.target)
-        ),
-        agg AS (
-            SELECT region_code, year, month,
-                   sum(value) AS total,
-                   count(DISTINCT part_code) AS n_parts,
-                   count(DISTINCT source_month) AS n_months,
-                   bool_or(preliminary) AS preliminary
-            FROM base
-            GROUP BY region_code, year, month
-        )
-        SELECT agg.region_code, r.name AS region_name, agg.year, agg.month,
-               CASE WHEN ms.spatially_additive OR agg.n_parts = 1 THEN agg.total END AS value,
-               agg.preliminary, agg.n_parts, agg.n_months
-        FROM agg
-        JOIN region AS r ON r.code = agg.region_code
-        JOIN measure AS ms ON ms.id = $measure
-        ORDER BY r.name, agg.year, agg.month
-    """
-    return con.execute(sql, {"measure": measure, "codes": list(region_codes)}).df()

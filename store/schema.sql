@@ -1,5 +1,5 @@
 -- Every table of the store. Safe to re-run: every statement is IF NOT EXISTS.
--- Version 1. Later versions add statements in store/migrations/.
+-- Version 1 and later: each version appends its statements below, all IF NOT EXISTS.
 
 CREATE TABLE IF NOT EXISTS schema_version (
     version    INTEGER PRIMARY KEY,
@@ -95,3 +95,28 @@ FROM (
     WHERE b.state <> 'undone'
 ) AS o
 WHERE o.rank_in_key = 1;
+
+-- Version 2: population, the denominator of rates. Filled by the population loader; every
+-- row belongs to a batch like an observation, and the newest active batch wins per key.
+CREATE TABLE IF NOT EXISTS population (
+    batch_id    INTEGER NOT NULL,
+    region_code VARCHAR NOT NULL,
+    year        INTEGER NOT NULL,
+    sex         VARCHAR NOT NULL DEFAULT 'total' CHECK (sex IN ('total', 'female', 'male')),
+    age_group   VARCHAR NOT NULL DEFAULT 'all',
+    count       DOUBLE NOT NULL
+);
+
+CREATE OR REPLACE VIEW population_current AS
+SELECT p.* EXCLUDE (rank_in_key)
+FROM (
+    SELECT p.*,
+           row_number() OVER (
+               PARTITION BY p.region_code, p.year, p.sex, p.age_group
+               ORDER BY b.loaded_at DESC, b.id DESC
+           ) AS rank_in_key
+    FROM population AS p
+    JOIN load_batch AS b ON b.id = p.batch_id
+    WHERE b.state <> 'undone'
+) AS p
+WHERE p.rank_in_key = 1;

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
 from store import queries
+from store.series import observation_rows
 
 
-def _by_region_year(frame, column: str = "value") -> dict[tuple[str, int], float]:
-    return {(r.region_code, int(r.year)): getattr(r, column) for r in frame.itertuples()}
+def _yearly(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.groupby(["region_code", "year"]).agg(
+        total=("total", "sum"), complete=("complete", "all"), n_parts=("n_parts", "max")
+    )
 
 
 def test_today_map_follows_every_merger(store: duckdb.DuckDBPyConnection) -> None:
@@ -23,51 +27,49 @@ def test_today_map_follows_every_merger(store: duckdb.DuckDBPyConnection) -> Non
 
 
 def test_counts_add_up_on_todays_boundaries(demo_store: duckdb.DuckDBPyConnection) -> None:
-    measure = "bra.brott_mot_person"
-    time = _by_region_year(
-        queries.series(demo_store, measure, ["80125", "80103"], boundaries="time",
-                       granularity="year")
-    )  # fmt: skip
-    today = _by_region_year(
-        queries.series(demo_store, measure, ["80132"], boundaries="today", granularity="year")
-    )
-    assert time[("80125", 2021)] == 2049
+    measure = ["bra.brott_mot_person"]
+    time = _yearly(observation_rows(demo_store, measure, boundaries="time",
+                                    region_codes=["80125", "80103"]))  # fmt: skip
+    today = _yearly(observation_rows(demo_store, measure, boundaries="today",
+                                     region_codes=["80132"]))  # fmt: skip
+    assert time.loc[("80125", 2021), "total"] == 2049
     for year in (2020, 2021, 2022, 2023):
-        assert today[("80132", year)] == time[("80125", year)] + time[("80103", year)]
+        expected = time.loc[("80125", year), "total"] + time.loc[("80103", year), "total"]
+        assert today.loc[("80132", year), "total"] == expected
+        assert today.loc[("80132", year), "complete"]
+        assert today.loc[("80132", year), "n_parts"] == 2
+
+
+def test_a_part_missing_makes_the_sum_incomplete(demo_store: duckdb.DuckDBPyConnection) -> None:
+    # Norra innerstaden = Norrmalm + Östermalm; the 2022 export has only Norrmalm.
+    today = _yearly(observation_rows(demo_store, ["bra.sexualbrott"], boundaries="today",
+                                     region_codes=["80131"]))  # fmt: skip
+    assert not today.loc[("80131", 2022), "complete"]
+    assert today.loc[("80131", 2023), "complete"]  # the 2024 region list has both
 
 
 def test_time_boundaries_keep_the_districts_as_reported(
     demo_store: duckdb.DuckDBPyConnection,
 ) -> None:
-    frame = queries.series(
-        demo_store, "bra.brott_mot_person", ["80125", "80132"], boundaries="time",
-        granularity="year",
-    )  # fmt: skip
+    frame = observation_rows(demo_store, ["bra.brott_mot_person"], boundaries="time",
+                             region_codes=["80125", "80132"])  # fmt: skip
     assert set(frame["region_code"]) == {"80125"}  # BRÅ has no Järva figures before 2024
+    assert frame["complete"].all()
 
 
-def test_rates_are_not_added_over_merged_districts(
-    demo_store: duckdb.DuckDBPyConnection,
-) -> None:
-    frame = queries.series(
-        demo_store, "bra.sexualbrott.per_100k", ["80132", "80106"], boundaries="today",
-        granularity="year",
-    )  # fmt: skip
-    values = _by_region_year(frame)
-    parts = _by_region_year(frame, "n_parts")
-    assert parts[("80132", 2022)] == 2 and values[("80132", 2022)] != values[("80132", 2022)]
-    assert parts[("80106", 2022)] == 1 and values[("80106", 2022)] > 0
+def test_monthly_rows(demo_store: duckdb.DuckDBPyConnection) -> None:
+    frame = observation_rows(demo_store, ["bra.brott_mot_person"], boundaries="time",
+                             region_codes=["80125"])  # fmt: skip
+    in_2021 = frame[frame["year"] == 2021]
+    assert sorted(in_2021["month"]) == list(range(1, 13))
+    assert in_2021["total"].sum() == 2049
 
 
-def test_monthly_series_has_twelve_months_and_yearly_counts_them(
-    demo_store: duckdb.DuckDBPyConnection,
-) -> None:
-    monthly = queries.series(
-        demo_store, "bra.brott_mot_person", ["80125"], boundaries="time", granularity="month"
-    )
-    assert len(monthly[monthly["year"] == 2021]) == 12
-    assert monthly[monthly["year"] == 2021]["value"].sum() == 2049
-    yearly = queries.series(
-        demo_store, "bra.brott_mot_person", ["80125"], boundaries="time", granularity="year"
-    )
-    assert set(yearly["n_months"]) == {12}
+def test_several_measures_are_summed(demo_store: duckdb.DuckDBPyConnection) -> None:
+    both = observation_rows(demo_store, ["bra.sexualbrott", "bra.misshandel"],
+                            boundaries="time", region_codes=["80125"])  # fmt: skip
+    one = observation_rows(demo_store, ["bra.sexualbrott"], boundaries="time",
+                           region_codes=["80125"])  # fmt: skip
+    other = observation_rows(demo_store, ["bra.misshandel"], boundaries="time",
+                             region_codes=["80125"])  # fmt: skip
+    assert both["total"].sum() == one["total"].sum() + other["total"].sum()

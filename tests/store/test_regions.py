@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from loaders.reference import open_store
-from loaders.regions import RegionResolver, UnknownRegionError, normalise_name
+from store.regions import RegionResolver, UnknownRegionError, normalise_name
 from tests.conftest import DEMO_BRA, FIXTURES, ROOT
 
 SPELLINGS = FIXTURES / "spellings"
