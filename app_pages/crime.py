@@ -7,8 +7,8 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.crime_chart import crime_figure
-from app_pages.format import MONTH_NAMES, number, year_list
 from indicators import reported_crime
+from indicators.format import MONTH_NAMES, number, year_list
 from indicators.suppression import min_count
 
 BOUNDARIES = {"today": "Dagens stadsdelsområden", "time": "Dåtidens stadsdelsområden"}

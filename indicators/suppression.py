@@ -45,3 +45,28 @@ def suppress_monthly(
             continue
         hidden.loc[candidates[count].idxmin()] = True
     return hidden
+
+
+def complement(
+    frame: pd.DataFrame,
+    hidden: pd.Series,
+    *,
+    parts: pd.Series,
+    totals: pd.Series,
+    group: list[str],
+    size: str,
+) -> pd.Series:
+    """Hide one more part wherever a shown total and the shown parts would give a hidden part
+    away: in every group with exactly one hidden part and a shown total, the smallest other
+    part (by ``size``) is hidden too. ``parts`` and ``totals`` are masks over ``frame``."""
+    hidden = hidden.copy()
+    shown_totals = frame[totals & ~hidden]
+    total_keys = set(map(tuple, shown_totals[group].itertuples(index=False, name=None)))
+    for key, rows in frame[parts].groupby(group, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        if key not in total_keys or hidden[rows.index].sum() != 1:
+            continue
+        candidates = rows[~hidden[rows.index] & rows[size].notna()]
+        if not candidates.empty:
+            hidden.loc[candidates[size].idxmin()] = True
+    return hidden

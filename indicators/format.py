@@ -1,4 +1,5 @@
-"""Numbers and dates as Swedes write them: 1 234, 12,5 %, "mars 2023"."""
+"""Numbers and dates as Swedes write them: 1 234, 12,5 %, "mars 2023". Used by pages,
+status texts and exports alike."""
 
 from __future__ import annotations
 

@@ -1,0 +1,247 @@
+"""The indicator catalogue: agreements, measures and definitions read from YAML and checked.
+
+Every check is a small function returning problems with file and line. A definition with an
+error is disabled and listed; the rest of the catalogue stays usable, so one typing error
+never stops the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from indicators.model import Agreement, Definition, Measure, Problem, YamlFile, read_yaml
+
+INDICATORS_DIR = Path(__file__).resolve().parent
+CURRENT_AGREEMENT = "2024"
+SURVEY_TYPES = {"share", "mean", "index"}
+MEASURE_KIND_FOR_TYPE = {
+    "count": "count",
+    "rate": "count",
+    "share": "share",
+    "mean": "index",
+    "index": "index",
+}
+
+
+@dataclass
+class Catalogue:
+    agreements: dict[str, Agreement] = field(default_factory=dict)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    disabled: dict[str, list[Problem]] = field(default_factory=dict)  # file → its errors
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.level == "error" for p in self.problems)
+
+    def area_title(self, area_id: str, agreement: str = CURRENT_AGREEMENT) -> str:
+        for area in self.agreements[agreement].areas:
+            if area.id == area_id:
+                return area.title
+        raise KeyError(area_id)
+
+    def areas(self, agreement: str = CURRENT_AGREEMENT) -> list[tuple[str, str]]:
+        return [(a.id, a.title) for a in self.agreements[agreement].areas]
+
+    def successors(self, old_area: str) -> list[str]:
+        """The 2024 areas an area of an earlier agreement became (empty: line work)."""
+        for agreement in self.agreements.values():
+            for area in agreement.areas:
+                if area.id == old_area:
+                    return list(area.successors or [])
+        raise KeyError(old_area)
+
+    def indicators_for(self, area_id: str, agreement: str = CURRENT_AGREEMENT) -> list[str]:
+        """Indicator ids of an area; for an earlier agreement, through the crosswalk."""
+        current = agreement == CURRENT_AGREEMENT
+        targets = {area_id} if current else set(self.successors(area_id))
+        return sorted(i for i, d in self.definitions.items() if targets & set(d.areas))
+
+
+def _load_agreements(file: YamlFile, catalogue: Catalogue) -> list[Problem]:
+    problems: list[Problem] = []
+    items = (file.data or {}).get("agreements") if isinstance(file.data, dict) else None
+    if not isinstance(items, list):
+        return [file.problem((), "expected a list under 'agreements'")]
+    for i, item in enumerate(items):
+        try:
+            agreement = Agreement.model_validate(item)
+        except ValidationError as exc:
+            problems += file.validation_problems(exc, ("agreements", i))
+            continue
+        catalogue.agreements[agreement.id] = agreement
+    if CURRENT_AGREEMENT not in catalogue.agreements:
+        problems.append(file.problem((), f"the {CURRENT_AGREEMENT} agreement is missing"))
+        return problems
+    current = {a.id for a in catalogue.agreements[CURRENT_AGREEMENT].areas}
+    for i, item in enumerate(items):
+        agreement = (
+            catalogue.agreements.get(str(item.get("id"))) if isinstance(item, dict) else None
+        )
+        if agreement is None or agreement.id == CURRENT_AGREEMENT:
+            continue
+        for j, area in enumerate(agreement.areas):
+            where = ("agreements", i, "areas", j)
+            if area.successors is None:
+                problems.append(
+                    file.problem(where, f"area {area.id}: say its successors ([] for line work)")
+                )
+                continue
+            for successor in area.successors:
+                if successor not in current:
+                    problems.append(
+                        file.problem(
+                            (*where, "successors"),
+                            f"area {area.id}: successor {successor!r} is not an area of the "
+                            f"{CURRENT_AGREEMENT} agreement ({', '.join(sorted(current))})",
+                        )
+                    )
+    return problems
+
+
+def _load_measures(file: YamlFile, catalogue: Catalogue) -> list[Problem]:
+    problems: list[Problem] = []
+    items = file.data.get("measures") if isinstance(file.data, dict) else None
+    if not isinstance(items, list):
+        return [file.problem((), "expected a list under 'measures'")]
+    for i, item in enumerate(items):
+        try:
+            measure = Measure.model_validate(item)
+        except ValidationError as exc:
+            problems += file.validation_problems(exc, ("measures", i))
+            continue
+        if measure.id in catalogue.measures:
+            problems.append(file.problem(("measures", i), f"measure {measure.id} twice"))
+        catalogue.measures[measure.id] = measure
+    return problems
+
+
+def check_definition(
+    file: YamlFile,
+    definition: Definition,
+    catalogue: Catalogue,
+    known_region: Callable[[str], bool] | None,
+) -> list[Problem]:
+    """The rules a single valid definition must also meet against the rest of the catalogue."""
+    problems: list[Problem] = []
+    if file.path.stem != definition.id:
+        problems.append(file.problem(("id",), f"id {definition.id!r} differs from the file name"))
+    areas = {a.id for a in catalogue.agreements[CURRENT_AGREEMENT].areas}
+    for i, area in enumerate(definition.areas):
+        if area not in areas:
+            problems.append(
+                file.problem(
+                    ("areas", i),
+                    f"area {area!r} is not an area of the {CURRENT_AGREEMENT} agreement "
+                    f"({', '.join(sorted(areas))})",
+                )
+            )
+    if file.path.parent.name != definition.areas[0]:
+        problems.append(
+            file.problem(
+                ("areas", 0),
+                f"the file lies in {file.path.parent.name}/ but its first area is "
+                f"{definition.areas[0]!r}",
+            )
+        )
+    wanted_kind = MEASURE_KIND_FOR_TYPE[definition.type]
+    for i, measure_id in enumerate(definition.measures):
+        measure = catalogue.measures.get(measure_id)
+        if measure is None:
+            problems.append(
+                file.problem(("measures", i), f"measure {measure_id!r} is not in measures.yaml")
+            )
+        elif measure.kind != wanted_kind:
+            problems.append(
+                file.problem(
+                    ("measures", i),
+                    f"measure {measure_id} is a {measure.kind}; type {definition.type} needs "
+                    f"a {wanted_kind}",
+                )
+            )
+        elif measure.source != definition.source:
+            problems.append(
+                file.problem(
+                    ("measures", i),
+                    f"measure {measure_id} comes from {measure.source}, not {definition.source}",
+                )
+            )
+    if definition.type in SURVEY_TYPES and "sex" not in definition.breakdowns:
+        problems.append(
+            file.problem(("breakdowns",), "a survey indicator must support the breakdown by sex")
+        )
+    for i, target in enumerate(definition.targets):
+        if target.applies_from.year > target.year:
+            problems.append(
+                file.problem(
+                    ("targets", i, "applies_from"),
+                    f"the target for {target.year} cannot apply only from {target.applies_from}",
+                )
+            )
+        if (
+            known_region is not None
+            and target.scope not in ("city", "all")
+            and not known_region(target.scope)
+        ):
+            problems.append(
+                file.problem(
+                    ("targets", i, "scope"),
+                    f"scope {target.scope!r} is not 'city', 'all' or a known district",
+                )
+            )
+    return problems
+
+
+def load_catalogue(
+    root: Path = INDICATORS_DIR, known_region: Callable[[str], bool] | None = None
+) -> Catalogue:
+    """Read and check everything; never raises for a problem in the files."""
+    catalogue = Catalogue()
+    for name, loader in (("agreements.yaml", _load_agreements), ("measures.yaml", _load_measures)):
+        file, problems = read_yaml(root / name, root)
+        catalogue.problems += problems
+        if file is not None:
+            catalogue.problems += loader(file, catalogue)
+    if CURRENT_AGREEMENT not in catalogue.agreements:
+        return catalogue
+
+    seen: dict[str, str] = {}
+    for path in sorted((root / "definitions").rglob("*.yaml")):
+        file, problems = read_yaml(path, root)
+        if file is None:
+            catalogue.problems += problems
+            catalogue.disabled[str(path.relative_to(root))] = problems
+            continue
+        try:
+            definition = Definition.model_validate(file.data)
+        except ValidationError as exc:
+            problems = file.validation_problems(exc)
+        else:
+            problems = check_definition(file, definition, catalogue, known_region)
+            if definition.id in seen:
+                problems.append(
+                    file.problem(
+                        ("id",), f"id {definition.id} is also used by {seen[definition.id]}"
+                    )
+                )
+        catalogue.problems += problems
+        if problems:
+            catalogue.disabled[file.name] = problems
+            continue
+        seen[definition.id] = file.name
+        catalogue.definitions[definition.id] = definition
+        catalogue.files[definition.id] = file.name
+    for area_id, _ in catalogue.areas():
+        count = len(catalogue.indicators_for(area_id))
+        if count < 3:
+            catalogue.problems.append(
+                Problem("definitions", None, f"area {area_id} has {count} indicators (3 or more)",
+                        level="warning")
+            )  # fmt: skip
+    return catalogue

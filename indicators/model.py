@@ -1,0 +1,171 @@
+"""Typed models of the YAML files (agreements, measures, indicator definitions), and reading
+YAML with the line of every value, so each problem can say ``file:line``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+IndicatorType = Literal["count", "rate", "share", "mean", "index"]
+Direction = Literal["lower_is_better", "higher_is_better"]
+Owner = Literal["stad", "polis", "gemensamt"]
+Breakdown = Literal["sex", "age_group"]
+MeasureKind = Literal["count", "share", "index"]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class Target(BaseModel):
+    """A target value for a year, for the city, every district or one district, from the
+    date it was decided to apply (a year is judged against the target in force then)."""
+
+    model_config = _STRICT
+    value: float
+    year: int = Field(ge=2000, le=2100)
+    scope: str = "city"  # "city", "all" (every district and the city) or a district
+    applies_from: date
+    decided_by: str | None = None
+
+
+class Suppression(BaseModel):
+    model_config = _STRICT
+    min_respondents: int = Field(default=30, ge=1)
+    min_count: int | None = Field(default=None, ge=1)  # default: by the measure's kind
+
+
+class Definition(BaseModel):
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=3)
+    description: str = Field(min_length=10)
+    areas: list[str] = Field(min_length=1)
+    source: str
+    type: IndicatorType
+    measures: list[str] = Field(min_length=1)
+    denominator: Literal["population"] | None = None
+    per: Literal[1000, 100000] | None = None
+    unit: str
+    decimals: int = Field(ge=0, le=3)
+    direction: Direction
+    breakdowns: list[Breakdown] = []
+    owner: Owner
+    caveats: list[str] = []
+    baseline_year: int | None = Field(default=None, ge=2000, le=2100)
+    targets: list[Target] = []
+    suppression: Suppression = Suppression()
+
+    @model_validator(mode="after")
+    def _rate_has_denominator(self) -> Definition:
+        if self.type == "rate" and (self.denominator is None or self.per is None):
+            raise ValueError("a rate needs 'denominator: population' and 'per' (1000 or 100000)")
+        if self.type != "rate" and (self.denominator is not None or self.per is not None):
+            raise ValueError(f"'denominator' and 'per' belong to rates, not to type {self.type}")
+        return self
+
+
+class Measure(BaseModel):
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z0-9_.]+$")
+    source: str
+    kind: MeasureKind
+    title: str
+    upload: bool = False
+    about_individuals: bool = False
+
+
+class AgreementArea(BaseModel):
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    successors: list[str] | None = None  # 2019 areas: the 2024 areas they became
+    note: str | None = None
+
+
+class Agreement(BaseModel):
+    model_config = _STRICT
+    id: str
+    title: str
+    decision: str | None = None
+    valid_from: date
+    valid_to: date | None = None
+    areas: list[AgreementArea] = Field(min_length=1)
+
+
+# --- YAML with lines -----------------------------------------------------------------------
+
+Path_ = tuple[str | int, ...]
+
+
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, str(key.value))
+            lines[child] = key.start_mark.line + 1
+            _walk(value, child, lines)
+            lines[child] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, (*path, i), lines)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    message: str
+    level: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class YamlFile:
+    """A parsed YAML file with the line of every key and item."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self.name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        text = path.read_text(encoding="utf-8")
+        self.lines: dict[Path_, int] = {}
+        self.data: Any = yaml.safe_load(text)
+        node = yaml.compose(text)
+        if node is not None:
+            _walk(node, (), self.lines)
+
+    def line(self, path: Path_) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        return Problem(self.name, self.line(path), message)
+
+    def validation_problems(self, error: ValidationError, prefix: Path_ = ()) -> list[Problem]:
+        problems = []
+        for item in error.errors():
+            loc = tuple(part for part in item["loc"] if not str(part).startswith("function-"))
+            field = ".".join(str(p) for p in loc) or "(file)"
+            message = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "extra_forbidden":
+                message = "is not a known field (a typing error?)"
+            problems.append(self.problem((*prefix, *loc), f"{field}: {message}"))
+        return problems
+
+
+def read_yaml(path: Path, root: Path) -> tuple[YamlFile | None, list[Problem]]:
+    try:
+        return YamlFile(path, root), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        return None, [Problem(name, line, f"not valid YAML: {getattr(exc, 'problem', exc)}")]

@@ -1,0 +1,127 @@
+"""Uncertainty and change: Wilson intervals for survey shares, exact (Garwood) Poisson
+intervals for counts and rates, and tests of whether a change between two periods is
+statistically distinguishable (two proportions; two Poisson counts with their exposures).
+
+All at the 95 % level unless told otherwise. Formulas:
+- Wilson: (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n)
+- Garwood: lower = χ²(α/2; 2k)/2, upper = χ²(1−α/2; 2k+2)/2
+- two proportions: pooled z-test, z = (p1 − p2)/√(p(1−p)(1/n1 + 1/n2))
+- two Poisson counts: conditional exact test, k1 ~ Bin(k1 + k2, t1/(t1 + t2)) under H0
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+CONFIDENCE = 0.95
+ALPHA = 1 - CONFIDENCE
+
+
+def _z(confidence: float) -> float:
+    return float(stats.norm.ppf(1 - (1 - confidence) / 2))
+
+
+def wilson_interval(
+    successes: float, n: float, confidence: float = CONFIDENCE
+) -> tuple[float, float]:
+    """Interval for a proportion (0–1) from ``successes`` of ``n`` respondents."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    p = successes / n
+    z = _z(confidence)
+    denominator = 1 + z * z / n
+    centre = p + z * z / (2 * n)
+    margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, (centre - margin) / denominator), min(1.0, (centre + margin) / denominator)
+
+
+def poisson_interval(count: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Exact interval for the expected value of a Poisson count."""
+    if count < 0:
+        raise ValueError("count must be ≥ 0")
+    alpha = 1 - confidence
+    lower = 0.0 if count == 0 else float(stats.chi2.ppf(alpha / 2, 2 * count) / 2)
+    upper = float(stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2)
+    return lower, upper
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change from ``before`` to ``after`` and whether it is distinguishable."""
+
+    before: float
+    after: float
+    p_value: float
+    significant: bool
+
+    @property
+    def direction(self) -> int:
+        return (self.after > self.before) - (self.after < self.before)
+
+
+def two_proportions(p1: float, n1: float, p2: float, n2: float, alpha: float = ALPHA) -> Change:
+    """Proportions (0–1) with their respondents, period 1 then period 2."""
+    if n1 <= 0 or n2 <= 0:
+        raise ValueError("both periods need respondents")
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if variance == 0:
+        p_value = 1.0 if p1 == p2 else 0.0
+    else:
+        z = (p2 - p1) / math.sqrt(variance)
+        p_value = float(2 * stats.norm.sf(abs(z)))
+    return Change(p1, p2, p_value, p_value < alpha)
+
+
+def two_poisson(
+    k1: float,
+    k2: float,
+    exposure1: float = 1.0,
+    exposure2: float = 1.0,
+    alpha: float = ALPHA,
+) -> Change:
+    """Counts of two periods with their exposures (population, or 1 for plain counts).
+    The change compares the rates k/exposure."""
+    if exposure1 <= 0 or exposure2 <= 0:
+        raise ValueError("exposures must be positive")
+    total = round(k1 + k2)
+    if total == 0:
+        p_value = 1.0
+    else:
+        share = exposure1 / (exposure1 + exposure2)
+        p_value = float(stats.binomtest(round(k1), total, share).pvalue)
+    return Change(k1 / exposure1, k2 / exposure2, p_value, p_value < alpha)
+
+
+def poisson_intervals(
+    counts: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`poisson_interval` for a whole column at once (NaN stays NaN)."""
+    alpha = 1 - confidence
+    counts = np.asarray(counts, dtype=float)
+    with np.errstate(invalid="ignore"):
+        lower = np.where(counts > 0, stats.chi2.ppf(alpha / 2, 2 * counts) / 2, 0.0)
+        upper = stats.chi2.ppf(1 - alpha / 2, 2 * counts + 2) / 2
+    lower = np.where(np.isnan(counts), np.nan, lower)
+    return lower, upper
+
+
+def wilson_intervals(
+    successes: np.ndarray, n: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`wilson_interval` for whole columns (NaN where n is missing or not positive)."""
+    successes = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    n = np.where(n > 0, n, np.nan)
+    z = _z(confidence)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = p + z * z / (2 * n)
+    margin = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return np.clip((centre - margin) / denominator, 0, 1), np.clip(
+        (centre + margin) / denominator, 0, 1
+    )

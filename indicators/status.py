@@ -1,0 +1,189 @@
+"""Progress status of an indicator value: against the target in force that year, else
+against the baseline (or the previous period), with a one-line Swedish explanation.
+
+A change counts only when it is statistically distinguishable (indicators.stats); a target
+is judged with the target that applied that year (latest ``applies_from`` on or before the
+end of the year, for the region's scope).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from indicators import stats
+from indicators.format import number, percent
+from indicators.model import Definition, Target
+
+STATUS_LABELS = {
+    "target_met": "Målet nått",
+    "on_track": "På väg mot målet",
+    "right_direction_too_slow": "Rätt riktning men för långsamt",
+    "no_significant_change": "Ingen säkerställd förändring",
+    "wrong_direction": "Fel riktning",
+    "improvement": "Förbättring",
+    "deterioration": "Försämring",
+    "insufficient_data": "Underlag saknas",
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One value of a series, with what the tests need."""
+
+    year: int
+    value: float | None
+    count: float | None = None  # numerator for counts and rates
+    exposure: float | None = None  # population for rates
+    respondents: float | None = None  # for shares
+    label: str = ""  # how the period is named in the text, e.g. "2023" or "jan–aug 2023"
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    text: str
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.code]
+
+
+def applicable_target(
+    definition: Definition, year: int, region_code: str, city_code: str = "0180",
+    district_codes: dict[str, str] | None = None,
+) -> Target | None:  # fmt: skip
+    """The target in force for ``year`` and the region: a target for the district itself
+    wins over one for every region; a city target applies to the city only."""
+    year_end = date(year, 12, 31)
+    district_codes = district_codes or {}
+
+    def matches(target: Target) -> int:
+        if target.scope == "city":
+            return 1 if region_code == city_code else 0
+        if target.scope == "all":
+            return 1
+        return 2 if district_codes.get(target.scope, target.scope) == region_code else 0
+
+    candidates = [
+        (matches(t), t.applies_from, t)
+        for t in definition.targets
+        if t.applies_from <= year_end and matches(t) and t.year >= year
+    ]
+    if not candidates:
+        candidates = [
+            (matches(t), t.applies_from, t)
+            for t in definition.targets
+            if t.applies_from <= year_end and matches(t)
+        ]
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], c[1], -c[2].year))
+    return candidates[-1][2]
+
+
+def _fmt(definition: Definition, value: float) -> str:
+    if definition.type == "share":
+        return percent(value, definition.decimals)
+    return number(value, definition.decimals)
+
+
+_NOUN = {"count": "Antalet", "rate": "Talet", "share": "Andelen", "mean": "Medelvärdet",
+         "index": "Indexet"}  # fmt: skip
+
+
+def test_change(definition: Definition, before: Point, after: Point) -> stats.Change | None:
+    """The test that fits the indicator's type; None when it cannot be tested."""
+    if before.value is None or after.value is None:
+        return None
+    if definition.type == "count" and before.count is not None and after.count is not None:
+        return stats.two_poisson(before.count, after.count)
+    if definition.type == "rate" and None not in (
+        before.count,
+        after.count,
+        before.exposure,
+        after.exposure,
+    ):
+        return stats.two_poisson(before.count, after.count, before.exposure, after.exposure)  # type: ignore[arg-type]
+    if definition.type == "share" and before.respondents and after.respondents:
+        return stats.two_proportions(
+            before.value / 100, before.respondents, after.value / 100, after.respondents
+        )
+    return None
+
+
+def _improves(definition: Definition, direction: int) -> bool:
+    return direction < 0 if definition.direction == "lower_is_better" else direction > 0
+
+
+def _meets(definition: Definition, value: float, target: float) -> bool:
+    return value <= target if definition.direction == "lower_is_better" else value >= target
+
+
+def assess(
+    definition: Definition,
+    current: Point,
+    reference: Point | None,
+    target: Target | None,
+    reference_year_for_pace: int | None = None,
+) -> Status:
+    """The status of ``current``, compared with ``reference`` (the baseline or the previous
+    period) and the target in force."""
+    if current.value is None:
+        return Status("insufficient_data", "Värdet saknas eller visas inte (för litet underlag).")
+    target_text = ""
+    if target is not None:
+        bound = "högst" if definition.direction == "lower_is_better" else "minst"
+        target_text = f" Målet för {target.year} är {bound} {_fmt(definition, target.value)}."
+        if _meets(definition, current.value, target.value):
+            return Status(
+                "target_met",
+                f"{_NOUN[definition.type]} är {_fmt(definition, current.value)} "
+                f"({current.label or current.year}).{target_text} Målet är nått.",
+            )
+    if reference is None or reference.value is None:
+        return Status(
+            "insufficient_data",
+            f"{_NOUN[definition.type]} är {_fmt(definition, current.value)}; inget tidigare "
+            f"värde att jämföra med.{target_text}",
+        )
+    change = test_change(definition, reference, current)
+    moved = (current.value > reference.value) - (current.value < reference.value)
+    verb = {1: "ökat", -1: "minskat", 0: "varit oförändrat"}[moved]
+    sentence = (
+        f"{_NOUN[definition.type]} har {verb} från {_fmt(definition, reference.value)} "
+        f"({reference.label or reference.year}) till {_fmt(definition, current.value)} "
+        f"({current.label or current.year})"
+    )
+    if change is None:
+        return Status(
+            "insufficient_data",
+            f"{sentence}; felmarginalen kan inte beräknas, så förändringen kan inte prövas."
+            f"{target_text}",
+        )
+    if not change.significant or moved == 0:
+        return Status(
+            "no_significant_change",
+            f"{sentence}, men skillnaden ligger inom felmarginalen.{target_text}",
+        )
+    significant = f"{sentence}, en skillnad som är statistiskt säkerställd."
+    if not _improves(definition, moved):
+        code = "wrong_direction" if target is not None else "deterioration"
+        return Status(code, significant + target_text)
+    if target is None:
+        return Status("improvement", significant)
+    # Right direction: fast enough to reach the target by its year, at the pace so far?
+    start = reference_year_for_pace if reference_year_for_pace is not None else reference.year
+    years = current.year - start
+    if years > 0 and target.year > current.year:
+        pace = (current.value - reference.value) / years
+        projected = current.value + pace * (target.year - current.year)
+        if _meets(definition, projected, target.value):
+            return Status(
+                "on_track",
+                f"{significant}{target_text} I samma takt nås målet till {target.year}.",
+            )
+    return Status(
+        "right_direction_too_slow",
+        f"{significant}{target_text} I nuvarande takt nås det inte till {target.year}.",
+    )
