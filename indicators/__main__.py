@@ -1,6 +1,6 @@
 """Command line for the indicator catalogue.
 
-    python -m indicators check
+    python -m indicators check [--root DIR]
     python -m indicators list [--format text|csv]
     python -m indicators values ID [--region NAME_OR_CODE] [--boundaries current|historical]
                                    [--by sex] [--db PATH]
@@ -19,9 +19,14 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
-from indicators.catalogue import load_catalogue
+import duckdb
+
+from indicators.catalogue import INDICATORS_DIR, load_catalogue
 from indicators.compute import OUTPUT_COLUMNS, Request, compute
+from store import queries
 from store.db import StoreError
 from store.regions import RegionResolver, UnknownRegionError
 
@@ -34,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m indicators", description=__doc__.split("\n")[0]
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate every definition; list every problem")
+    check = sub.add_parser("check", help="validate every definition; list every problem")
+    check.add_argument(
+        "--root", type=Path, default=None, help="catalogue folder (default: indicators/)"
+    )
     listing = sub.add_parser("list", help="list the indicators")
     listing.add_argument("--format", choices=["text", "csv"], default="text")
     values = sub.add_parser("values", help="print an indicator's values as CSV")
@@ -46,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _known_region_checker():  # type: ignore[no-untyped-def]
+def _known_region_checker() -> Callable[[str], bool]:
     from loaders.reference import open_store
 
     con = open_store(":memory:")
@@ -62,8 +70,8 @@ def _known_region_checker():  # type: ignore[no-untyped-def]
     return known
 
 
-def cmd_check() -> int:
-    catalogue = load_catalogue(known_region=_known_region_checker())
+def cmd_check(root: Path | None) -> int:
+    catalogue = load_catalogue(root or INDICATORS_DIR, known_region=_known_region_checker())
     for problem in catalogue.problems:
         print(
             f"{problem.level}: {problem}",
@@ -149,17 +157,15 @@ def cmd_values(args: argparse.Namespace) -> int:
     return 0
 
 
-def _today_map(con):  # type: ignore[no-untyped-def]
-    from store import queries
-
-    return queries.today_region_map(con).itertuples(index=False, name=None)
+def _today_map(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return list(queries.today_region_map(con).itertuples(index=False, name=None))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "check":
-            return cmd_check()
+            return cmd_check(args.root)
         if args.command == "list":
             return cmd_list(args.format)
         return cmd_values(args)

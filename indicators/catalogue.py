@@ -150,6 +150,18 @@ def check_definition(
                 f"{definition.areas[0]!r}",
             )
         )
+    if definition.type == "rate" and (definition.denominator is None or definition.per is None):
+        problems.append(
+            file.problem(
+                ("type",), "a rate needs 'denominator: population' and 'per' (1000 or 100000)"
+            )
+        )
+    if definition.type != "rate" and definition.denominator is not None:
+        problems.append(
+            file.problem(
+                ("denominator",), f"a denominator belongs to rates, not to {definition.type}"
+            )
+        )
     wanted_kind = MEASURE_KIND_FOR_TYPE[definition.type]
     for i, measure_id in enumerate(definition.measures):
         measure = catalogue.measures.get(measure_id)

@@ -133,7 +133,8 @@ def _values(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
         lower, upper = stats.poisson_intervals(total)
     elif definition.type == "rate":
         population = frame["population"].to_numpy(dtype=float)
-        scale = np.where(population > 0, definition.per / population, np.nan)  # type: ignore[operator]
+        with np.errstate(divide="ignore", invalid="ignore"):  # a zero population → missing
+            scale = np.where(population > 0, definition.per / population, np.nan)  # type: ignore[operator]
         low, high = stats.poisson_intervals(total)
         value, lower, upper = total * scale, low * scale, high * scale
     else:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 IndicatorType = Literal["count", "rate", "share", "mean", "index"]
 Direction = Literal["lower_is_better", "higher_is_better"]
@@ -58,14 +58,6 @@ class Definition(BaseModel):
     baseline_year: int | None = Field(default=None, ge=2000, le=2100)
     targets: list[Target] = []
     suppression: Suppression = Suppression()
-
-    @model_validator(mode="after")
-    def _rate_has_denominator(self) -> Definition:
-        if self.type == "rate" and (self.denominator is None or self.per is None):
-            raise ValueError("a rate needs 'denominator: population' and 'per' (1000 or 100000)")
-        if self.type != "rate" and (self.denominator is not None or self.per is not None):
-            raise ValueError(f"'denominator' and 'per' belong to rates, not to type {self.type}")
-        return self
 
 
 class Measure(BaseModel):

@@ -299,3 +299,21 @@ def regions_with_data(con: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFr
         """,
         {"measure": measure},
     ).df()
+
+
+def insert_population(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.DataFrame) -> int:
+    """Insert population rows (region_code, year, sex, age_group, count) under a batch."""
+    con.register("incoming_population", rows)
+    try:
+        con.execute(
+            """
+            INSERT INTO population (batch_id, region_code, year, sex, age_group, count)
+            SELECT $batch_id, region_code, CAST(year AS INTEGER), sex, age_group,
+                   CAST(count AS DOUBLE)
+            FROM incoming_population
+            """,
+            {"batch_id": batch_id},
+        )
+    finally:
+        con.unregister("incoming_population")
+    return len(rows)

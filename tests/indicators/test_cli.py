@@ -1,0 +1,62 @@
+"""``python -m indicators list`` and ``values`` as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from indicators.__main__ import main
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_values_for_rinkeby_kista(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["values", "brott_mot_person", "--region", "Rinkeby-Kista", "--db",
+                 str(demo_db_path)])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "indicator,region_code,region_name,year,sex,age_group,value,lower,upper,respondents,"
+        "suppressed,preliminary,status"
+    )
+    rows = {r["year"]: r for r in _csv(out)}
+    assert rows["2021"]["value"] == "2049" and rows["2022"]["value"] == "1869"
+    assert rows["2023"]["preliminary"] == "true" and rows["2021"]["preliminary"] == "false"
+    assert rows["2021"]["lower"] == "1961.23" and rows["2021"]["upper"] == "2139.68"
+
+
+def test_values_on_current_boundaries_roll_up_into_jarva(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["values", "brott_mot_person", "--region", "Rinkeby-Kista", "--boundaries", "current",
+          "--db", str(demo_db_path)])  # fmt: skip
+    rows = {r["year"]: r for r in _csv(capsys.readouterr().out)}
+    assert rows["2021"]["region_name"] == "Järva"
+    assert rows["2021"]["value"] == str(2049 + 1196)  # with Spånga-Tensta
+
+
+def test_unknown_region_and_indicator(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["values", "brott_mot_person", "--region", "Vasastan", "--db",
+                 str(demo_db_path)]) == 1  # fmt: skip
+    assert "Unknown region name 'Vasastan'" in capsys.readouterr().err
+    assert main(["values", "brottt", "--db", str(demo_db_path)]) == 1
+    assert "unknown or disabled indicator 'brottt'" in capsys.readouterr().err
+
+
+def test_list_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--format", "csv"]) == 0
+    rows = _csv(capsys.readouterr().out)
+    assert list(rows[0]) == ["id", "title", "area", "source", "type"]
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["skjutningar"] == {
+        "id": "skjutningar", "title": "Skjutningar", "area": "systemhot",
+        "source": "polisen_handelser", "type": "count",
+    }  # fmt: skip
+    assert len(rows) == 21

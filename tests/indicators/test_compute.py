@@ -1,0 +1,198 @@
+"""Indicator values from the store: the real demo data and small constructed series."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pandas as pd
+import pytest
+
+from indicators.catalogue import Catalogue, load_catalogue
+from indicators.compute import Request, compute
+from indicators.stats import wilson_interval
+from tests.indicators.builders import add_batch, add_population
+
+RK, ST, JARVA, BROMMA, CITY = "80125", "80103", "80132", "80106", "0180"
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    result = load_catalogue()
+    assert result.ok, [str(p) for p in result.problems]
+    return result
+
+
+def _row(frame: pd.DataFrame, region: str, year: int, sex: str = "total") -> pd.Series:
+    rows = frame[(frame["region_code"] == region) & (frame["year"] == year) & (frame["sex"] == sex)]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def test_brott_mot_person_from_the_demo_data(
+    demo_store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    definition = catalogue.definitions["brott_mot_person"]
+    time = compute(demo_store, definition, catalogue, Request(boundaries="time"))
+    assert _row(time, RK, 2021)["value"] == 2049
+    assert _row(time, RK, 2022)["value"] == 1869
+    today = compute(demo_store, definition, catalogue, Request(boundaries="today"))
+    assert _row(today, JARVA, 2021)["value"] == 2049 + 1196
+    assert _row(today, RK if False else JARVA, 2023)["preliminary"]
+    # Norra innerstaden: only Norrmalm is in the 2020–2022 exports → no value, not a part.
+    assert math.isnan(_row(today, "80131", 2022)["value"])
+    assert _row(today, "80131", 2022)["status"] == "insufficient_data"
+
+
+def test_every_indicator_computes_on_the_demo_data(
+    demo_store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    for definition in catalogue.definitions.values():
+        for boundaries in ("today", "time"):
+            frame = compute(demo_store, definition, catalogue, Request(boundaries=boundaries))
+            assert "value" in frame.columns, definition.id
+
+
+def test_shares_are_weighted_by_respondents_and_get_wilson_intervals(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    m = "stad_trygghet.otrygg_ute_kvall"
+    add_batch(store, [
+        {"measure": m, "region_code": RK, "year": 2020, "value": 20.0, "respondents": 400},
+        {"measure": m, "region_code": ST, "year": 2020, "value": 30.0, "respondents": 100},
+        {"measure": m, "region_code": BROMMA, "year": 2020, "value": 10.0, "respondents": 600},
+    ])  # fmt: skip
+    definition = catalogue.definitions["otrygg_ute_kvall"]
+    today = compute(store, definition, catalogue, Request(boundaries="today"))
+    jarva = _row(today, JARVA, 2020)
+    # (20·400 + 30·100) / 500 = 22,0 % of 500 respondents
+    assert jarva["value"] == pytest.approx(22.0)
+    assert jarva["respondents"] == 500
+    low, high = wilson_interval(110, 500)
+    assert (jarva["lower"], jarva["upper"]) == pytest.approx((low * 100, high * 100))
+
+
+def test_small_survey_cells_are_suppressed_with_their_complement(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    m = "stad_trygghet.otrygg_ute_kvall"
+    rows = [
+        {"measure": m, "region_code": BROMMA, "year": 2023, "sex": "total", "value": 12.0,
+         "respondents": 150},
+        {"measure": m, "region_code": BROMMA, "year": 2023, "sex": "female", "value": 20.0,
+         "respondents": 25},  # below 30: suppressed
+        {"measure": m, "region_code": BROMMA, "year": 2023, "sex": "male", "value": 10.4,
+         "respondents": 125},  # could be derived from the total: suppressed too
+        {"measure": m, "region_code": RK, "year": 2023, "sex": "total", "value": 25.0,
+         "respondents": 300},
+        {"measure": m, "region_code": RK, "year": 2023, "sex": "female", "value": 30.0,
+         "respondents": 160},
+        {"measure": m, "region_code": RK, "year": 2023, "sex": "male", "value": 19.3,
+         "respondents": 140},
+    ]  # fmt: skip
+    add_batch(store, rows)
+    definition = catalogue.definitions["otrygg_ute_kvall"]
+    frame = compute(store, definition, catalogue, Request(boundaries="time", by_sex=True))
+    female, male = _row(frame, BROMMA, 2023, "female"), _row(frame, BROMMA, 2023, "male")
+    assert female["suppressed"] and male["suppressed"]
+    assert math.isnan(female["value"]) and math.isnan(male["value"])
+    assert math.isnan(female["lower"]) and math.isnan(male["upper"])
+    assert _row(frame, BROMMA, 2023)["value"] == 12.0
+    assert not _row(frame, RK, 2023, "female")["suppressed"]
+    assert _row(frame, RK, 2023, "female")["value"] == 30.0
+
+
+def test_a_small_district_is_complemented_against_the_city_total(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    m = "aktivitet.avhoppare_stod"  # about individuals: fewer than 5 is suppressed
+    add_batch(store, [
+        {"measure": m, "region_code": CITY, "year": 2024, "value": 40},
+        {"measure": m, "region_code": BROMMA, "year": 2024, "value": 3},
+        {"measure": m, "region_code": RK, "year": 2024, "value": 20},
+        {"measure": m, "region_code": ST, "year": 2024, "value": 17},
+    ])  # fmt: skip
+    definition = catalogue.definitions["avhoppare_stod"]
+    frame = compute(store, definition, catalogue, Request(boundaries="time"))
+    assert _row(frame, BROMMA, 2024)["suppressed"]
+    assert _row(frame, ST, 2024)["suppressed"]  # the smallest other district
+    assert math.isnan(_row(frame, ST, 2024)["value"])
+    assert not _row(frame, RK, 2024)["suppressed"] and _row(frame, RK, 2024)["value"] == 20
+    assert _row(frame, CITY, 2024)["value"] == 40
+
+
+def test_rates_use_the_population_of_the_year_or_up_to_two_years_before(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    m = "bra.brott_mot_person"
+    add_batch(store, [
+        {"measure": m, "region_code": BROMMA, "year": year, "month": 1, "value": v}
+        for year, v in ((2020, 500), (2021, 600), (2022, 700), (2023, 800))
+    ])  # fmt: skip
+    add_population(store, [(BROMMA, 2020, 80_000), (BROMMA, 2021, 0)])
+    definition = catalogue.definitions["brott_mot_person_per_1000"]
+    frame = compute(store, definition, catalogue, Request(boundaries="time"))
+    assert _row(frame, BROMMA, 2020)["value"] == pytest.approx(500 / 80)
+    assert math.isnan(_row(frame, BROMMA, 2021)["value"])  # zero population: missing, no error
+    in_2022 = _row(frame, BROMMA, 2022)  # nearest earlier population: 2021 (zero) → missing
+    assert in_2022["population_year"] == 2021 and math.isnan(in_2022["value"])
+    assert math.isnan(_row(frame, BROMMA, 2023)["value"])  # 2021 is within 2 years but zero
+
+
+def test_population_two_years_back_is_used_and_said(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    m = "bra.brott_mot_person"
+    add_batch(store, [
+        {"measure": m, "region_code": BROMMA, "year": 2022, "month": 1, "value": 700},
+        {"measure": m, "region_code": BROMMA, "year": 2023, "month": 1, "value": 800},
+    ])  # fmt: skip
+    add_population(store, [(BROMMA, 2020, 80_000)])
+    definition = catalogue.definitions["brott_mot_person_per_1000"]
+    frame = compute(store, definition, catalogue, Request(boundaries="time"))
+    assert _row(frame, BROMMA, 2022)["value"] == pytest.approx(700 / 80)
+    assert _row(frame, BROMMA, 2022)["population_year"] == 2020
+    assert math.isnan(_row(frame, BROMMA, 2023)["value"])  # three years back: too old
+
+
+def test_the_latest_batch_wins(store: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+    m = "aktivitet.trygghetsvandringar"
+    add_batch(store, [{"measure": m, "region_code": BROMMA, "year": 2024, "value": 12}],
+              name="first.xlsx")  # fmt: skip
+    add_batch(store, [{"measure": m, "region_code": BROMMA, "year": 2024, "value": 14}],
+              name="second.xlsx")  # fmt: skip
+    frame = compute(store, catalogue.definitions["trygghetsvandringar"], catalogue, Request())
+    assert _row(frame, BROMMA, 2024)["value"] == 14
+
+
+def test_year_to_date_is_compared_with_the_same_months_last_year(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    m = "bra.misshandel"
+    rows = [{"measure": m, "region_code": BROMMA, "year": 2023, "month": mo, "value": 100}
+            for mo in range(1, 13)]  # fmt: skip
+    rows += [{"measure": m, "region_code": BROMMA, "year": 2024, "month": mo, "value": 60}
+             for mo in range(1, 4)]  # fmt: skip
+    add_batch(store, rows)
+    frame = compute(store, catalogue.definitions["misshandel"], catalogue, Request())
+    current = _row(frame, BROMMA, 2024)
+    assert current["value"] == 180 and current["n_months"] == 3
+    assert current["ytd_previous"] == 300
+    assert current["status"] == "improvement"
+    assert current["status_text"].startswith(
+        "Antalet har minskat från 300 (jan–mar 2023) till 180 (jan–mar 2024)"
+    )
+
+
+def test_one_query_for_all_regions(
+    demo_store: duckdb.DuckDBPyConnection, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indicators.compute as module
+
+    calls = []
+    original = module.observation_rows
+    monkeypatch.setattr(
+        module, "observation_rows", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    frame = compute(demo_store, catalogue.definitions["misshandel"], catalogue, Request())
+    assert len(calls) == 1 and frame["region_code"].nunique() > 10
