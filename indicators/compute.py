@@ -20,7 +20,7 @@ from indicators.model import Definition
 from indicators.status import Point, applicable_target, assess
 from indicators.suppression import complement, min_count
 from store import queries
-from store.series import Boundaries, observation_rows, population_rows
+from store.series import Boundaries, population_rows, yearly_rows
 
 CITY = "0180"
 MAX_POPULATION_LAG = 2  # years back a missing population may be taken from
@@ -40,61 +40,24 @@ class Request:
     region_codes: tuple[str, ...] | None = None  # None: every district and the city
 
 
-def _default_regions(con: duckdb.DuckDBPyConnection, boundaries: Boundaries) -> list[str]:
-    register = queries.regions(con, ("district", "city"))
-    if boundaries == "today":
-        register = register[register["valid_to"].isna()]
-    return list(register["code"])
+@dataclass(frozen=True)
+class Regions:
+    """What compute needs of the register, read once for many indicators."""
 
+    today: tuple[str, ...]  # districts of today and the city
+    all: tuple[str, ...]  # every district that ever was, and the city
+    district_codes: dict[str, str]  # district name → code, for target scopes
 
-def _yearly(rows: pd.DataFrame) -> pd.DataFrame:
-    """Months summed to years; a year with fewer than 12 months is a year-to-date value and
-    carries the previous year's total for the same months, for a fair comparison."""
-    keys = ["region_code", "region_name", "region_kind", "year", "sex", "age_group"]
-    monthly = rows[rows["month"] > 0]
-    yearly = rows[rows["month"] == 0]
-    parts = []
-    if not yearly.empty:
-        parts.append(
-            yearly.assign(n_months=12, last_month=12)[
-                [*keys, "total", "weighted", "respondents", "preliminary", "complete",
-                 "n_months", "last_month"]
-            ]
-        )  # fmt: skip
-    if not monthly.empty:
-        agg = monthly.groupby(keys, as_index=False).agg(
-            total=("total", "sum"),
-            weighted=("weighted", "sum"),
-            respondents=("respondents", "sum"),
-            preliminary=("preliminary", "any"),
-            complete=("complete", "all"),
-            n_months=("month", "nunique"),
-            last_month=("month", "max"),
+    @classmethod
+    def from_store(cls, con: duckdb.DuckDBPyConnection) -> Regions:
+        register = queries.regions(con, ("district", "city"))
+        current = register[register["valid_to"].isna()]
+        districts = register[register["kind"] == "district"]
+        return cls(
+            today=tuple(current["code"]),
+            all=tuple(register["code"]),
+            district_codes=dict(zip(districts["name"], districts["code"], strict=True)),
         )
-        agg["respondents"] = agg["respondents"].where(agg["respondents"] > 0)
-        agg["weighted"] = agg["weighted"].where(agg["respondents"].notna())
-        # Same months a year earlier, for year-to-date comparisons.
-        partial = agg[agg["n_months"] < 12]
-        previous = []
-        for row in partial.itertuples(index=False):
-            earlier = monthly[
-                (monthly["region_code"] == row.region_code)
-                & (monthly["year"] == row.year - 1)
-                & (monthly["sex"] == row.sex)
-                & (monthly["age_group"] == row.age_group)
-                & (monthly["month"] <= row.last_month)
-            ]
-            complete = earlier["month"].nunique() == row.n_months and bool(
-                earlier["complete"].all()
-            )
-            previous.append(earlier["total"].sum() if complete else np.nan)
-        agg["ytd_previous"] = np.nan
-        agg.loc[partial.index, "ytd_previous"] = previous
-        parts.append(agg)
-    result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keys)
-    if "ytd_previous" not in result:
-        result["ytd_previous"] = np.nan
-    return result
 
 
 def _with_population(
@@ -185,57 +148,78 @@ def _suppress(
     return hidden
 
 
-def _period_label(row: pd.Series) -> str:
-    prel = " prel." if row["preliminary"] else ""
-    if row["n_months"] >= 12:
-        return f"{int(row['year'])}{prel}"
-    last = MONTH_NAMES[int(row["last_month"]) - 1][:3]
-    return f"jan–{last} {int(row['year'])}{prel}"
+def _number(row: dict[str, object], key: str) -> float | None:
+    value = row.get(key)
+    if value is None or pd.isna(value):  # type: ignore[arg-type]
+        return None
+    return float(value)  # type: ignore[arg-type]
 
 
-def _point(row: pd.Series, *, ytd_previous: bool = False) -> Point:
-    if ytd_previous:
-        return Point(
-            year=int(row["year"]) - 1,
-            value=row["ytd_previous"],
-            count=row["ytd_previous"],
-            label=f"jan–{MONTH_NAMES[int(row['last_month']) - 1][:3]} {int(row['year']) - 1}",
-        )
-    value = None if pd.isna(row["value"]) else float(row["value"])
+def _period_label(row: dict[str, object], year_offset: int = 0) -> str:
+    year = int(row["year"]) + year_offset  # type: ignore[call-overload]
+    prel = " prel." if row["preliminary"] and not year_offset else ""
+    if int(row["n_months"]) >= 12:  # type: ignore[call-overload]
+        return f"{year}{prel}"
+    last = MONTH_NAMES[int(row["last_month"]) - 1][:3]  # type: ignore[call-overload]
+    return f"jan–{last} {year}{prel}"
+
+
+def _point(row: dict[str, object]) -> Point:
     return Point(
-        year=int(row["year"]),
-        value=value,
-        count=None if pd.isna(row["total"]) else float(row["total"]),
-        exposure=None if pd.isna(row.get("population", np.nan)) else float(row["population"]),
-        respondents=None if pd.isna(row["respondents"]) else float(row["respondents"]),
+        year=int(row["year"]),  # type: ignore[call-overload]
+        value=_number(row, "value"),
+        count=_number(row, "total"),
+        exposure=_number(row, "population"),
+        respondents=_number(row, "respondents"),
         label=_period_label(row),
     )
 
 
-def _statuses(definition: Definition, frame: pd.DataFrame, district_codes: dict[str, str]) -> None:
-    codes = pd.Series("", index=frame.index)
-    texts = pd.Series("", index=frame.index)
-    previous = pd.Series("", index=frame.index)
-    for _, series in frame.groupby(["region_code", "sex", "age_group"], sort=False):
-        series = series.sort_values("year")
-        points = {i: _point(row) for i, row in series.iterrows()}
-        baseline = series[(series["year"] == definition.baseline_year) & series["value"].notna()]
-        for i, row in series.iterrows():
-            current = points[i]
-            if row["n_months"] < 12:
-                prior = _point(row, ytd_previous=True) if pd.notna(row["ytd_previous"]) else None
-                reference = prior
+def _ytd_previous_point(row: dict[str, object]) -> Point | None:
+    """The same months a year earlier, for a year-to-date value."""
+    previous = _number(row, "ytd_previous")
+    if previous is None:
+        return None
+    return Point(
+        year=int(row["year"]) - 1,  # type: ignore[call-overload]
+        value=previous,
+        count=previous,
+        label=_period_label(row, year_offset=-1),
+    )
+
+
+def _statuses(definition: Definition, frame: pd.DataFrame, regions: Regions) -> None:
+    """Status against the target (else the baseline) and against the previous period."""
+    records = frame.to_dict("records")
+    codes, texts, previous = [""] * len(records), [""] * len(records), [""] * len(records)
+    series: dict[tuple[object, ...], list[int]] = {}
+    for i, row in enumerate(records):
+        series.setdefault((row["region_code"], row["sex"], row["age_group"]), []).append(i)
+    for indices in series.values():
+        indices.sort(key=lambda i: int(records[i]["year"]))  # type: ignore[call-overload]
+        points = {i: _point(records[i]) for i in indices}
+        baseline = next(
+            (i for i in indices
+             if points[i].year == definition.baseline_year and points[i].value is not None),
+            None,
+        )  # fmt: skip
+        last_with_value: int | None = None
+        for i in indices:
+            row, current = records[i], points[i]
+            if int(row["n_months"]) < 12:  # type: ignore[call-overload]
+                prior = reference = _ytd_previous_point(row)
             else:
-                earlier = series[(series["year"] < row["year"]) & series["value"].notna()]
-                prior = points[earlier.index[-1]] if not earlier.empty else None
-                use_baseline = not baseline.empty and int(baseline["year"].iloc[0]) < row["year"]
-                reference = points[baseline.index[0]] if use_baseline else prior
+                prior = points[last_with_value] if last_with_value is not None else None
+                use_baseline = baseline is not None and points[baseline].year < current.year
+                reference = points[baseline] if use_baseline else prior  # type: ignore[index]
             target = applicable_target(
-                definition, int(row["year"]), row["region_code"], CITY, district_codes
+                definition, current.year, str(row["region_code"]), CITY, regions.district_codes
             )
             status = assess(definition, current, reference, target)
             codes[i], texts[i] = status.code, status.text
             previous[i] = assess(definition, current, prior, None).code
+            if current.value is not None:
+                last_with_value = i
     frame["status"] = codes
     frame["status_text"] = texts
     frame["status_previous"] = previous
@@ -246,14 +230,18 @@ def compute(
     definition: Definition,
     catalogue: Catalogue,
     request: Request = Request(),
+    regions: Regions | None = None,
 ) -> pd.DataFrame:
     """Values of one indicator for every requested region, year and breakdown.
 
     Columns: OUTPUT_COLUMNS plus region_kind, numerator, population, population_year,
-    n_months, complete, status_text, status_previous.
+    n_months, last_month, ytd_previous, complete, status_text, status_previous.
+    Pass ``regions`` (Regions.from_store) when computing many indicators.
     """
-    codes = list(request.region_codes or _default_regions(con, request.boundaries))
-    rows = observation_rows(
+    regions = regions or Regions.from_store(con)
+    default = regions.today if request.boundaries == "today" else regions.all
+    codes = list(request.region_codes or default)
+    frame = yearly_rows(
         con,
         definition.measures,
         boundaries=request.boundaries,
@@ -261,7 +249,6 @@ def compute(
         by_age=request.by_age and "age_group" in definition.breakdowns,
         region_codes=codes,
     )
-    frame = _yearly(rows)
     if frame.empty:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
     if definition.type == "rate":
@@ -274,10 +261,22 @@ def compute(
     frame.loc[hidden | ~frame["complete"].astype(bool), ["value", "lower", "upper", "total"]] = (
         np.nan
     )
-    register = queries.regions(con, ("district",))
-    district_codes = dict(zip(register["name"], register["code"], strict=True))
     frame = frame.sort_values(["region_name", "sex", "age_group", "year"]).reset_index(drop=True)
-    _statuses(definition, frame, district_codes)
+    _statuses(definition, frame, regions)
     frame["indicator"] = definition.id
-    frame = frame.rename(columns={"total": "numerator"})
-    return frame
+    return frame.rename(columns={"total": "numerator"})
+
+
+def compute_all(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, request: Request = Request()
+) -> dict[str, pd.DataFrame]:
+    """Every indicator of the catalogue, with the register read once."""
+    regions = Regions.from_store(con)
+    present = queries.measures_with_data(con)
+    empty = pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
+    return {
+        indicator: compute(con, definition, catalogue, request, regions)
+        if present & set(definition.measures)
+        else empty.copy()
+        for indicator, definition in catalogue.definitions.items()
+    }

@@ -6,7 +6,8 @@ All at the 95 % level unless told otherwise. Formulas:
 - Wilson: (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n)
 - Garwood: lower = χ²(α/2; 2k)/2, upper = χ²(1−α/2; 2k+2)/2
 - two proportions: pooled z-test, z = (p1 − p2)/√(p(1−p)(1/n1 + 1/n2))
-- two Poisson counts: conditional exact test, k1 ~ Bin(k1 + k2, t1/(t1 + t2)) under H0
+- two Poisson counts: conditional exact test, k1 ~ Bin(k1 + k2, t1/(t1 + t2)) under H0,
+  two-sided p = 2 · the smaller tail
 """
 
 from __future__ import annotations
@@ -92,8 +93,12 @@ def two_poisson(
     if total == 0:
         p_value = 1.0
     else:
+        # Two-sided p by doubling the smaller tail (the exact conditional test).
+        k = round(k1)
         share = exposure1 / (exposure1 + exposure2)
-        p_value = float(stats.binomtest(round(k1), total, share).pvalue)
+        lower_tail = float(stats.binom.cdf(k, total, share))
+        upper_tail = float(stats.binom.sf(k - 1, total, share))
+        p_value = min(1.0, 2 * min(lower_tail, upper_tail))
     return Change(k1 / exposure1, k2 / exposure2, p_value, p_value < alpha)
 
 

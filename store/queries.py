@@ -57,6 +57,16 @@ def replace_reference(
             "INSERT INTO region_alias (alias, code, spelled) "
             "SELECT alias, code, spelled FROM incoming_alias"
         )
+        con.execute("DELETE FROM region_leaf")
+        con.execute(
+            f"INSERT INTO region_leaf WITH RECURSIVE {series.LEAVES_SQL} "
+            "SELECT DISTINCT code, leaf FROM leaves"
+        )
+        con.execute("DELETE FROM region_today")
+        con.execute(
+            f"INSERT INTO region_today WITH RECURSIVE {series.TODAY_MAP_SQL} "
+            "SELECT code, target FROM region_map"
+        )
         con.execute(
             """
             INSERT OR REPLACE INTO reference_state (name, checksum, synced_at)
@@ -107,9 +117,18 @@ def region_successions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def today_region_map(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """For every region, the region it is part of today (itself if it still exists)."""
-    return con.execute(
-        f"WITH RECURSIVE {series.TODAY_MAP_SQL} SELECT code, target FROM region_map ORDER BY code"
-    ).df()
+    return con.execute("SELECT code, target FROM region_today ORDER BY code").df()
+
+
+def measures_with_data(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Measures that hold at least one row of a batch that is not undone."""
+    rows = con.execute(
+        """
+        SELECT DISTINCT o.measure FROM observation AS o
+        JOIN load_batch AS b ON b.id = o.batch_id WHERE b.state <> 'undone'
+        """
+    ).fetchall()
+    return {str(r[0]) for r in rows}
 
 
 # --- batches --------------------------------------------------------------------------------
@@ -184,32 +203,34 @@ def batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> Batch | None:
 
 def refresh_batch_states(con: duckdb.DuckDBPyConnection, source: str) -> list[int]:
     """Mark batches of ``source`` superseded when none of their rows is in force any more,
-    and active again when some are (after an undo). Returns the newly superseded ids."""
+    and active again when some are (after an undo). Returns the newly superseded ids.
+    Run inside the load's (or undo's) transaction."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE batch_in_force AS
+        SELECT DISTINCT batch_id FROM observation_current WHERE source = $source
+        """,
+        {"source": source},
+    )
     newly = con.execute(
         """
-        SELECT b.id FROM load_batch AS b
-        WHERE b.source = $source AND b.state = 'active' AND b.row_count > 0
-          AND NOT EXISTS (SELECT 1 FROM observation_current AS c WHERE c.batch_id = b.id)
-        ORDER BY b.id
+        SELECT id FROM load_batch
+        WHERE source = $source AND state = 'active' AND row_count > 0
+          AND id NOT IN (SELECT batch_id FROM batch_in_force)
+        ORDER BY id
         """,
         {"source": source},
     ).fetchall()
     con.execute(
         """
-        UPDATE load_batch SET state = 'superseded'
-        WHERE source = $source AND state = 'active' AND row_count > 0
-          AND id NOT IN (SELECT DISTINCT batch_id FROM observation_current)
+        UPDATE load_batch
+        SET state = CASE WHEN id IN (SELECT batch_id FROM batch_in_force) THEN 'active'
+                         ELSE 'superseded' END
+        WHERE source = $source AND state IN ('active', 'superseded') AND row_count > 0
         """,
         {"source": source},
     )
-    con.execute(
-        """
-        UPDATE load_batch SET state = 'active'
-        WHERE source = $source AND state = 'superseded'
-          AND id IN (SELECT DISTINCT batch_id FROM observation_current)
-        """,
-        {"source": source},
-    )
+    con.execute("DROP TABLE batch_in_force")
     return [int(r[0]) for r in newly]
 
 
@@ -317,3 +338,15 @@ def insert_population(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.Da
     finally:
         con.unregister("incoming_population")
     return len(rows)
+
+
+def batch_observations(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
+    """Every stored row of a batch, in the columns ``insert_observations`` takes."""
+    return con.execute(
+        """
+        SELECT source, measure, region_code, year, month, sex, age_group, value, respondents,
+               preliminary
+        FROM observation WHERE batch_id = $id
+        """,
+        {"id": batch_id},
+    ).df()

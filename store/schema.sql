@@ -32,6 +32,13 @@ CREATE TABLE IF NOT EXISTS region_succession (
     PRIMARY KEY (old_code, new_code)
 );
 
+-- Derived from region and region_succession whenever the register is copied
+-- (queries.replace_reference), so queries join tables instead of recursing:
+-- region_leaf: every region with the leaf regions (no predecessor) it is made of;
+-- region_today: every region with the region it belongs to today (itself if it exists).
+CREATE TABLE IF NOT EXISTS region_leaf (code VARCHAR NOT NULL, leaf VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS region_today (code VARCHAR PRIMARY KEY, target VARCHAR NOT NULL);
+
 -- alias: the normalised spelling (see loaders.regions.normalise_name), not the raw text.
 CREATE TABLE IF NOT EXISTS region_alias (
     alias   VARCHAR PRIMARY KEY,
@@ -79,22 +86,27 @@ CREATE TABLE IF NOT EXISTS observation (
 CREATE INDEX IF NOT EXISTS observation_batch_idx ON observation (batch_id);
 CREATE INDEX IF NOT EXISTS observation_measure_idx ON observation (measure);
 
--- The value in force for every key: rows of undone batches are hidden; where several active
+-- The value in force for every key: rows of undone batches never are; where several active
 -- or superseded batches carry the same key, final figures beat preliminary ones and a newer
 -- batch beats an older one. Superseded batches stay in observation, untouched.
-CREATE OR REPLACE VIEW observation_current AS
+-- The macro takes the measures to read (NULL: all), so that the ranking runs only over the
+-- rows asked for, however much else is stored.
+CREATE OR REPLACE MACRO observation_in_force(measures) AS TABLE
 SELECT o.* EXCLUDE (rank_in_key)
 FROM (
     SELECT o.*,
            row_number() OVER (
-               PARTITION BY o.source, o.measure, o.region_code, o.year, o.month, o.sex, o.age_group
+               PARTITION BY o.source, o.measure, o.region_code, o.year, o.month, o.sex,
+                            o.age_group
                ORDER BY o.preliminary ASC, b.loaded_at DESC, b.id DESC
            ) AS rank_in_key
     FROM observation AS o
     JOIN load_batch AS b ON b.id = o.batch_id
-    WHERE b.state <> 'undone'
+    WHERE b.state <> 'undone' AND (measures IS NULL OR list_contains(measures, o.measure))
 ) AS o
 WHERE o.rank_in_key = 1;
+
+CREATE OR REPLACE VIEW observation_current AS SELECT * FROM observation_in_force(NULL);
 
 -- Version 2: population, the denominator of rates. Filled by the population loader; every
 -- row belongs to a batch like an observation, and the newest active batch wins per key.

@@ -17,7 +17,8 @@ import pandas as pd
 
 Boundaries = Literal["today", "time"]
 
-# Every region with the leaf regions it is made of (a leaf is made of itself).
+# Every region with the leaf regions it is made of (a leaf is made of itself). Used when the
+# register is copied, to fill region_leaf.
 LEAVES_SQL = """
 leaves(code, leaf) AS (
     SELECT r.code, r.code FROM region AS r
@@ -26,10 +27,10 @@ leaves(code, leaf) AS (
     SELECT s.new_code, leaves.leaf
     FROM leaves JOIN region_succession AS s ON s.old_code = leaves.code
 ),
-leaf_count AS (SELECT code, count(DISTINCT leaf) AS n_leaves FROM leaves GROUP BY code)
 """
 
-# Every region with the region it belongs to today (itself if it still exists).
+# Every region with the region it belongs to today (itself if it still exists). Used when
+# the register is copied, to fill region_today.
 TODAY_MAP_SQL = """
 chain(code, target) AS (
     SELECT code, code FROM region
@@ -44,13 +45,65 @@ region_map AS (
 )
 """
 
-TIME_MAP_SQL = """
-region_map AS (SELECT code, code AS target FROM region)
+_TABLES = """
+leaves AS (SELECT code, leaf FROM region_leaf),
+leaf_count AS (SELECT code, count(*) AS n_leaves FROM region_leaf GROUP BY code)
 """
+_MAPS = {
+    "today": "region_map AS (SELECT code, target FROM region_today)",
+    "time": "region_map AS (SELECT code, code AS target FROM region)",
+}
 
 
 def _region_map(boundaries: Boundaries) -> str:
-    return TODAY_MAP_SQL if boundaries == "today" else TIME_MAP_SQL
+    return _MAPS[boundaries]
+
+
+def _monthly_ctes(boundaries: Boundaries) -> str:
+    """CTEs up to ``monthly``: the values of the measures summed per region of the chosen
+    boundaries, year, month (0 for a yearly figure), sex and age group, with completeness."""
+    return f"""
+        WITH {_TABLES}, {_region_map(boundaries)},
+        base AS (
+            SELECT m.target AS region_code, o.region_code AS part_code, o.year,
+                   coalesce(o.month, 0) AS month, o.sex, o.age_group, o.value,
+                   o.respondents, o.preliminary
+            FROM observation_in_force($measures) AS o
+            JOIN region_map AS m ON m.code = o.region_code
+            WHERE (o.sex = 'total' OR $by_sex)
+              AND (o.age_group = 'all' OR $by_age)
+              AND ($codes IS NULL OR list_contains($codes, m.target))
+        ),
+        parts AS (
+            SELECT DISTINCT region_code, year, month, sex, age_group, part_code FROM base
+        ),
+        coverage AS (
+            SELECT p.region_code, p.year, p.month, p.sex, p.age_group,
+                   count(DISTINCT l.leaf) AS covered, count(l.leaf) AS leaf_rows,
+                   count(DISTINCT p.part_code) AS n_parts
+            FROM parts AS p JOIN leaves AS l ON l.code = p.part_code
+            GROUP BY ALL
+        ),
+        monthly AS (
+            SELECT b.region_code, b.year, b.month, b.sex, b.age_group,
+                   sum(b.value) AS total,
+                   sum(b.value * b.respondents) AS weighted,
+                   sum(b.respondents) AS respondents,
+                   bool_or(b.preliminary) AS preliminary,
+                   any_value(c.covered = lc.n_leaves AND c.leaf_rows = c.covered) AS complete,
+                   any_value(c.n_parts) AS n_parts
+            FROM base AS b
+            JOIN coverage AS c USING (region_code, year, month, sex, age_group)
+            JOIN leaf_count AS lc ON lc.code = b.region_code
+            GROUP BY ALL
+        )
+    """
+
+
+def _parameters(
+    measures: list[str], by_sex: bool, by_age: bool, region_codes: list[str] | None
+) -> dict[str, object]:
+    return {"measures": measures, "by_sex": by_sex, "by_age": by_age, "codes": region_codes}
 
 
 def observation_rows(
@@ -69,52 +122,75 @@ def observation_rows(
     sex, age_group, total (sum of values), weighted (sum of value × respondents),
     respondents, preliminary, complete, n_parts.
     """
-    sql = f"""
-        WITH RECURSIVE {LEAVES_SQL}, {_region_map(boundaries)},
-        base AS (
-            SELECT m.target AS region_code, o.region_code AS part_code, o.year,
-                   coalesce(o.month, 0) AS month, o.sex, o.age_group, o.value,
-                   o.respondents, o.preliminary
-            FROM observation_current AS o
-            JOIN region_map AS m ON m.code = o.region_code
-            WHERE list_contains($measures, o.measure)
-              AND (o.sex = 'total' OR $by_sex)
-              AND (o.age_group = 'all' OR $by_age)
-              AND ($codes IS NULL OR list_contains($codes, m.target))
-        ),
-        parts AS (
-            SELECT DISTINCT region_code, year, month, sex, age_group, part_code FROM base
-        ),
-        coverage AS (
-            SELECT p.region_code, p.year, p.month, p.sex, p.age_group,
-                   count(DISTINCT l.leaf) AS covered, count(l.leaf) AS leaf_rows,
-                   count(DISTINCT p.part_code) AS n_parts
-            FROM parts AS p JOIN leaves AS l ON l.code = p.part_code
-            GROUP BY ALL
-        ),
-        agg AS (
-            SELECT region_code, year, month, sex, age_group,
-                   sum(value) AS total,
-                   sum(value * respondents) AS weighted,
-                   sum(respondents) AS respondents,
-                   bool_or(preliminary) AS preliminary
-            FROM base
-            GROUP BY ALL
-        )
-        SELECT a.region_code, r.name AS region_name, r.kind AS region_kind, a.year, a.month,
-               a.sex, a.age_group, a.total, a.weighted, a.respondents, a.preliminary,
-               (c.covered = lc.n_leaves AND c.leaf_rows = c.covered) AS complete,
-               c.n_parts
-        FROM agg AS a
-        JOIN coverage AS c USING (region_code, year, month, sex, age_group)
-        JOIN leaf_count AS lc ON lc.code = a.region_code
-        JOIN region AS r ON r.code = a.region_code
-        ORDER BY r.name, a.year, a.month, a.sex, a.age_group
+    sql = (
+        _monthly_ctes(boundaries)
+        + """
+        SELECT m.region_code, r.name AS region_name, r.kind AS region_kind, m.year, m.month,
+               m.sex, m.age_group, m.total, m.weighted, m.respondents, m.preliminary,
+               m.complete, m.n_parts
+        FROM monthly AS m JOIN region AS r ON r.code = m.region_code
+        ORDER BY r.name, m.year, m.month, m.sex, m.age_group
     """
-    return con.execute(
-        sql,
-        {"measures": measures, "by_sex": by_sex, "by_age": by_age, "codes": region_codes},
-    ).df()
+    )
+    return con.execute(sql, _parameters(measures, by_sex, by_age, region_codes)).df()
+
+
+def yearly_rows(
+    con: duckdb.DuckDBPyConnection,
+    measures: list[str],
+    *,
+    boundaries: Boundaries,
+    by_sex: bool = False,
+    by_age: bool = False,
+    region_codes: list[str] | None = None,
+) -> pd.DataFrame:
+    """Like :func:`observation_rows` but per year: monthly figures are summed, and a year
+    with fewer than 12 months carries the same months of the year before
+    (``ytd_previous``, NULL unless those months are all there and complete).
+
+    Extra columns: n_months (12 for a yearly figure), last_month, ytd_previous.
+    """
+    sql = (
+        _monthly_ctes(boundaries)
+        + """,
+        yearly AS (
+            SELECT region_code, year, sex, age_group,
+                   sum(total) AS total,
+                   sum(weighted) AS weighted,
+                   sum(respondents) AS respondents,
+                   bool_or(preliminary) AS preliminary,
+                   bool_and(complete) AS complete,
+                   max(n_parts) AS n_parts,
+                   CASE WHEN max(month) = 0 THEN 12 ELSE count(DISTINCT month) END AS n_months,
+                   CASE WHEN max(month) = 0 THEN 12 ELSE max(month) END AS last_month
+            FROM monthly
+            GROUP BY ALL
+        ),
+        ytd AS (
+            SELECT y.region_code, y.year, y.sex, y.age_group,
+                   CASE WHEN count(DISTINCT m.month) = y.n_months AND bool_and(m.complete)
+                        THEN sum(m.total) END AS ytd_previous
+            FROM yearly AS y
+            JOIN monthly AS m
+              ON m.region_code = y.region_code AND m.sex = y.sex
+             AND m.age_group = y.age_group AND m.year = y.year - 1
+             AND m.month BETWEEN 1 AND y.last_month
+            WHERE y.n_months < 12
+            GROUP BY y.region_code, y.year, y.sex, y.age_group, y.n_months
+        )
+        SELECT y.region_code, r.name AS region_name, r.kind AS region_kind, y.year, y.sex,
+               y.age_group, y.total,
+               CASE WHEN y.respondents > 0 THEN y.weighted END AS weighted,
+               CASE WHEN y.respondents > 0 THEN y.respondents END AS respondents,
+               y.preliminary, y.complete, y.n_parts, y.n_months, y.last_month,
+               t.ytd_previous
+        FROM yearly AS y
+        JOIN region AS r ON r.code = y.region_code
+        LEFT JOIN ytd AS t USING (region_code, year, sex, age_group)
+        ORDER BY r.name, y.sex, y.age_group, y.year
+    """
+    )
+    return con.execute(sql, _parameters(measures, by_sex, by_age, region_codes)).df()
 
 
 def population_rows(
@@ -129,7 +205,7 @@ def population_rows(
     complete sums (every leaf region present once). Columns: region_code, year, sex,
     age_group, population."""
     sql = f"""
-        WITH RECURSIVE {LEAVES_SQL}, {_region_map(boundaries)},
+        WITH {_TABLES}, {_region_map(boundaries)},
         base AS (
             SELECT m.target AS region_code, p.region_code AS part_code, p.year, p.sex,
                    p.age_group, p.count

@@ -55,10 +55,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     db_path = tmp_path_factory.mktemp("fresh") / "dashboard.duckdb"
     port = _free_port()
     env = {**os.environ, "DASHBOARD_DB": str(db_path)}
+    # The server's output goes to a file: a pipe nobody reads would fill up and stall it.
+    log_path = db_path.with_name("streamlit.log")
+    log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -72,7 +75,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
-                output = process.stdout.read() if process.stdout else ""
+                output = log_path.read_text()
                 pytest.fail(f"the dashboard did not answer on /_stcore/health:\n{output}")
             time.sleep(0.5)
         yield url, db_path
@@ -82,6 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 def test_first_start_shows_real_numbers(server: tuple[str, Path]) -> None:
@@ -92,7 +96,15 @@ def test_first_start_shows_real_numbers(server: tuple[str, Path]) -> None:
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+            try:
+                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+            except Exception:
+                pytest.fail(
+                    "no chart within 90 s; page text:\n"
+                    + page.inner_text("body")[:2000]
+                    + "\nserver log:\n"
+                    + db_path.with_name("streamlit.log").read_text()[-4000:]
+                )
             text = page.inner_text("body")
             data = page.evaluate(
                 # _fullData holds the arrays as drawn (decoded from Plotly's binary form).

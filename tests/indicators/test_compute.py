@@ -190,9 +190,9 @@ def test_one_query_for_all_regions(
     import indicators.compute as module
 
     calls = []
-    original = module.observation_rows
+    original = module.yearly_rows
     monkeypatch.setattr(
-        module, "observation_rows", lambda *a, **k: calls.append(1) or original(*a, **k)
+        module, "yearly_rows", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
     frame = compute(demo_store, catalogue.definitions["misshandel"], catalogue, Request())
     assert len(calls) == 1 and frame["region_code"].nunique() > 10
