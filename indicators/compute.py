@@ -103,8 +103,12 @@ def _values(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     else:
         respondents = frame["respondents"].to_numpy(dtype=float)
         weighted = frame["weighted"].to_numpy(dtype=float)
+        single = frame["n_parts"].to_numpy(dtype=float) == 1
         with np.errstate(invalid="ignore", divide="ignore"):
-            value = np.where(respondents > 0, weighted / respondents, total)
+            # Without respondents a share of several regions cannot be weighted: missing.
+            value = np.where(
+                respondents > 0, weighted / respondents, np.where(single, total, np.nan)
+            )
         lower, upper = nan, nan
         if definition.type == "share":
             low, high = stats.wilson_intervals(value / 100 * respondents, respondents)

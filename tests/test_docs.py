@@ -6,6 +6,7 @@ import argparse
 
 import pytest
 
+from indicators.__main__ import build_parser as indicators_parser
 from loaders.__main__ import build_parser
 from tests.conftest import ROOT
 
@@ -42,3 +43,12 @@ def test_store_init_and_the_two_setup_commands_are_in_the_readme() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -r requirements-dev.txt && ruff check . && python -m pytest" in ci
+
+
+@pytest.mark.parametrize(("command", "options"), sorted(_options(indicators_parser()).items()))
+def test_every_indicators_command_and_option_is_in_the_readme(
+    command: str, options: list[str]
+) -> None:
+    assert f"python -m indicators {command}" in README
+    for option in options:
+        assert option in README, f"{command} {option}"

@@ -191,8 +191,22 @@ def test_one_query_for_all_regions(
 
     calls = []
     original = module.yearly_rows
-    monkeypatch.setattr(
-        module, "yearly_rows", lambda *a, **k: calls.append(1) or original(*a, **k)
-    )
+    monkeypatch.setattr(module, "yearly_rows", lambda *a, **k: calls.append(1) or original(*a, **k))
     frame = compute(demo_store, catalogue.definitions["misshandel"], catalogue, Request())
     assert len(calls) == 1 and frame["region_code"].nunique() > 10
+
+
+def test_shares_without_respondents_are_not_added_over_regions(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    m = "stad_trygghet.otrygg_ute_kvall"
+    add_batch(store, [
+        {"measure": m, "region_code": RK, "year": 2020, "value": 20.0},
+        {"measure": m, "region_code": ST, "year": 2020, "value": 30.0},
+    ])  # fmt: skip
+    definition = catalogue.definitions["otrygg_ute_kvall"]
+    time = compute(store, definition, catalogue, Request(boundaries="time"))
+    assert _row(time, RK, 2020)["value"] == 20.0  # one region: its own share, no interval
+    assert math.isnan(_row(time, RK, 2020)["lower"])
+    today = compute(store, definition, catalogue, Request(boundaries="today"))
+    assert math.isnan(_row(today, JARVA, 2020)["value"])  # not 50 %, not a guess
