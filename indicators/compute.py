@@ -252,6 +252,8 @@ def compute(
         by_sex=request.by_sex and "sex" in definition.breakdowns,
         by_age=request.by_age and "age_group" in definition.breakdowns,
         region_codes=codes,
+        sex=definition.filters.sex,
+        age_group=definition.filters.age_group,
     )
     if frame.empty:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])

@@ -32,6 +32,14 @@ class Target(BaseModel):
     decided_by: str | None = None
 
 
+class Filters(BaseModel):
+    """Fixed selections of a measure's rows, e.g. only the age band 16–24."""
+
+    model_config = _STRICT
+    sex: Literal["total", "female", "male"] | None = None
+    age_group: str | None = None
+
+
 class Suppression(BaseModel):
     model_config = _STRICT
     min_respondents: int = Field(default=30, ge=1)
@@ -47,6 +55,7 @@ class Definition(BaseModel):
     source: str
     type: IndicatorType
     measures: list[str] = Field(min_length=1)
+    filters: Filters = Filters()
     denominator: Literal["population"] | None = None
     per: Literal[1000, 100000] | None = None
     unit: str

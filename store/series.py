@@ -70,8 +70,8 @@ def _monthly_ctes(boundaries: Boundaries) -> str:
                    o.respondents, o.preliminary
             FROM observation_in_force($measures) AS o
             JOIN region_map AS m ON m.code = o.region_code
-            WHERE (o.sex = 'total' OR $by_sex)
-              AND (o.age_group = 'all' OR $by_age)
+            WHERE (o.sex = coalesce($sex, 'total') OR $by_sex)
+              AND (o.age_group = coalesce($age_group, 'all') OR $by_age)
               AND ($codes IS NULL OR list_contains($codes, m.target))
         ),
         parts AS (
@@ -101,9 +101,21 @@ def _monthly_ctes(boundaries: Boundaries) -> str:
 
 
 def _parameters(
-    measures: list[str], by_sex: bool, by_age: bool, region_codes: list[str] | None
+    measures: list[str],
+    by_sex: bool,
+    by_age: bool,
+    region_codes: list[str] | None,
+    sex: str | None = None,
+    age_group: str | None = None,
 ) -> dict[str, object]:
-    return {"measures": measures, "by_sex": by_sex, "by_age": by_age, "codes": region_codes}
+    return {
+        "measures": measures,
+        "by_sex": by_sex,
+        "by_age": by_age,
+        "codes": region_codes,
+        "sex": sex,
+        "age_group": age_group,
+    }
 
 
 def observation_rows(
@@ -143,12 +155,15 @@ def yearly_rows(
     by_sex: bool = False,
     by_age: bool = False,
     region_codes: list[str] | None = None,
+    sex: str | None = None,
+    age_group: str | None = None,
 ) -> pd.DataFrame:
     """Like :func:`observation_rows` but per year: monthly figures are summed, and a year
     with fewer than 12 months carries the same months of the year before
     (``ytd_previous``, NULL unless those months are all there and complete).
 
     Extra columns: n_months (12 for a yearly figure), last_month, ytd_previous.
+    ``sex``/``age_group`` select one sex or age band instead of the totals.
     """
     sql = (
         _monthly_ctes(boundaries)
@@ -190,7 +205,9 @@ def yearly_rows(
         ORDER BY r.name, y.sex, y.age_group, y.year
     """
     )
-    return con.execute(sql, _parameters(measures, by_sex, by_age, region_codes)).df()
+    return con.execute(
+        sql, _parameters(measures, by_sex, by_age, region_codes, sex, age_group)
+    ).df()
 
 
 def population_rows(

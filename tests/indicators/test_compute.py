@@ -210,3 +210,20 @@ def test_shares_without_respondents_are_not_added_over_regions(
     assert math.isnan(_row(time, RK, 2020)["lower"])
     today = compute(store, definition, catalogue, Request(boundaries="today"))
     assert math.isnan(_row(today, JARVA, 2020)["value"])  # not 50 %, not a guess
+
+
+def test_filters_select_an_age_band(store: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+    from indicators.model import Filters
+
+    m = "stad_trygghet.otrygg_ute_kvall"
+    add_batch(store, [
+        {"measure": m, "region_code": BROMMA, "year": 2023, "value": 12.0, "respondents": 900},
+        {"measure": m, "region_code": BROMMA, "year": 2023, "age_group": "16-29", "value": 18.0,
+         "respondents": 200},
+    ])  # fmt: skip
+    young = catalogue.definitions["otrygg_ute_kvall"].model_copy(
+        update={"filters": Filters(age_group="16-29")}
+    )
+    frame = compute(store, young, catalogue, Request())
+    assert _row(frame, BROMMA, 2023)["value"] == 18.0
+    assert _row(frame, BROMMA, 2023)["respondents"] == 200
