@@ -12,12 +12,20 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
 from store import db, queries
 from store.regions import normalise_name
 
 REFERENCE_DIR = db.PROJECT_ROOT / "data" / "reference"
-_FILES = ("regions.csv", "region_succession.csv", "region_aliases.csv")
+_FILES = (
+    "regions.csv",
+    "region_succession.csv",
+    "region_aliases.csv",
+    "gazetteer.csv",
+    "police_event_types.csv",
+    "sources.yaml",
+)
 _KINDS = {"country", "county", "municipality", "city", "district"}
 
 
@@ -36,8 +44,8 @@ def checksum(directory: Path = REFERENCE_DIR) -> str:
     return digest.hexdigest()
 
 
-def build_tables(directory: Path = REFERENCE_DIR) -> tuple[pd.DataFrame, ...]:
-    """Read and check the three files; return (regions, successions, aliases) for the store.
+def build_tables(directory: Path = REFERENCE_DIR) -> dict[str, pd.DataFrame]:
+    """Read and check the files; return a frame per reference table of the store.
 
     Every problem is collected before raising, each with its file and line.
     """
@@ -87,25 +95,60 @@ def build_tables(directory: Path = REFERENCE_DIR) -> tuple[pd.DataFrame, ...]:
             continue
         add(row["alias"], row["code"], where)
 
+    gazetteer = _read(directory, "gazetteer.csv")
+    for i, row in gazetteer.iterrows():
+        if row["district_code"] not in codes:
+            problems.append(
+                f"gazetteer.csv line {int(str(i)) + 2}: district_code {row['district_code']!r} "
+                "is not in regions.csv"
+            )
+    event_types = _read(directory, "police_event_types.csv")
+    event_types = event_types.assign(raw_key=event_types["raw"].str.strip().str.casefold())
+    sources = _read_sources(directory / "sources.yaml", problems)
     if problems:
         raise ReferenceDataError("Problems in data/reference:\n" + "\n".join(problems))
+    return {
+        "region": regions.replace({"": None}),
+        "region_succession": successions.replace({"": None}),
+        "region_alias": pd.DataFrame(
+            [(key, code, spelled) for key, (code, spelled) in alias_rows.items()],
+            columns=["alias", "code", "spelled"],
+        ),
+        "gazetteer": gazetteer,
+        "police_event_type": event_types,
+        "source": sources,
+    }
 
-    regions_out = regions.replace({"": None})
-    successions_out = successions.replace({"": None})
-    aliases_out = pd.DataFrame(
-        [(key, code, spelled) for key, (code, spelled) in alias_rows.items()],
-        columns=["alias", "code", "spelled"],
-    )
-    return regions_out, successions_out, aliases_out
+
+_SOURCE_FIELDS = {"id", "title", "publisher", "url", "licence", "method", "rhythm",
+                  "max_age_days", "caveat"}  # fmt: skip
+
+
+def _read_sources(path: Path, problems: list[str]) -> pd.DataFrame:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    rows = []
+    for i, item in enumerate(data.get("sources", [])):
+        missing = {"id", "title", "publisher", "rhythm"} - {k for k, v in item.items() if v}
+        unknown = set(item) - _SOURCE_FIELDS
+        if missing or unknown:
+            problems.append(
+                f"sources.yaml source {i + 1} ({item.get('id')}): missing {sorted(missing)}, "
+                f"unknown {sorted(unknown)}"
+            )
+            continue
+        rows.append({field: item.get(field) for field in _SOURCE_FIELDS})
+    frame = pd.DataFrame(rows, columns=sorted(_SOURCE_FIELDS))
+    frame["max_age_days"] = frame["max_age_days"].astype("Int64")
+    return frame
 
 
 def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> bool:
     """Bring the store's register up to date with the files. True when it was refreshed."""
     current = checksum(directory)
-    if queries.reference_checksum(con, "regions") == current:
+    if queries.reference_checksum(con, "reference") == current:
         return False
-    regions, successions, aliases = build_tables(directory)
-    orphaned = sorted(queries.observed_region_codes(con) - set(regions["code"]))
+    tables = build_tables(directory)
+    orphaned = sorted(queries.observed_region_codes(con) - set(tables["region"]["code"]))
     if orphaned:
         raise ReferenceDataError(
             "regions.csv no longer holds these codes, which stored observations use: "
@@ -113,7 +156,7 @@ def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> boo
             + ". Put them back (a region that ended keeps its row, with valid_to set)."
         )
     with db.transaction(con):
-        queries.replace_reference(con, regions, successions, aliases, current)
+        queries.replace_reference(con, tables, current)
     return True
 
 

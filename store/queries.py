@@ -24,59 +24,67 @@ def reference_checksum(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     return str(row[0]) if row else None
 
 
+# Reference tables copied from data/reference/, and the columns each takes.
+REFERENCE_TABLES = {
+    "region": ["code", "name", "kind", "valid_from", "valid_to", "parent", "source"],
+    "region_succession": ["old_code", "new_code", "valid_from", "note"],
+    "region_alias": ["alias", "code", "spelled"],
+    "gazetteer": ["place", "district_code", "source"],
+    "police_event_type": ["raw_key", "type"],
+    "source": ["id", "title", "publisher", "url", "licence", "method", "rhythm", "max_age_days",
+               "caveat"],
+}  # fmt: skip
+
+
 def replace_reference(
-    con: duckdb.DuckDBPyConnection,
-    regions: pd.DataFrame,
-    successions: pd.DataFrame,
-    aliases: pd.DataFrame,
-    checksum: str,
+    con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], checksum: str
 ) -> None:
-    """Replace the region register with the given frames (caller holds the transaction)."""
-    con.register("incoming_region", regions)
-    con.register("incoming_succession", successions)
-    con.register("incoming_alias", aliases)
-    try:
-        con.execute("DELETE FROM region_alias")
-        con.execute("DELETE FROM region_succession")
-        con.execute("DELETE FROM region")
-        con.execute(
-            """
-            INSERT INTO region (code, name, kind, valid_from, valid_to, parent, source)
-            SELECT code, name, kind, CAST(valid_from AS DATE), CAST(valid_to AS DATE),
-                   parent, source
-            FROM incoming_region
-            """
-        )
-        con.execute(
-            """
-            INSERT INTO region_succession (old_code, new_code, valid_from, note)
-            SELECT old_code, new_code, CAST(valid_from AS DATE), note FROM incoming_succession
-            """
-        )
-        con.execute(
-            "INSERT INTO region_alias (alias, code, spelled) "
-            "SELECT alias, code, spelled FROM incoming_alias"
-        )
-        con.execute("DELETE FROM region_leaf")
-        con.execute(
-            f"INSERT INTO region_leaf WITH RECURSIVE {series.LEAVES_SQL} "
-            "SELECT DISTINCT code, leaf FROM leaves"
-        )
-        con.execute("DELETE FROM region_today")
-        con.execute(
-            f"INSERT INTO region_today WITH RECURSIVE {series.TODAY_MAP_SQL} "
-            "SELECT code, target FROM region_map"
-        )
-        con.execute(
-            """
-            INSERT OR REPLACE INTO reference_state (name, checksum, synced_at)
-            VALUES ('regions', $checksum, current_timestamp)
-            """,
-            {"checksum": checksum},
-        )
-    finally:
-        for view in ("incoming_region", "incoming_succession", "incoming_alias"):
-            con.unregister(view)
+    """Replace every reference table with the given frames (caller holds the transaction),
+    then rebuild the tables derived from the register (region_leaf, region_today)."""
+    for table, columns in REFERENCE_TABLES.items():
+        frame = frames[table][columns]
+        con.register("incoming_reference", frame)
+        try:
+            con.execute(f"DELETE FROM {table}")  # table names are constants, not values
+            column_list = ", ".join(columns)
+            con.execute(
+                f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM incoming_reference"
+            )
+        finally:
+            con.unregister("incoming_reference")
+    con.execute("DELETE FROM region_leaf")
+    con.execute(
+        f"INSERT INTO region_leaf WITH RECURSIVE {series.LEAVES_SQL} "
+        "SELECT DISTINCT code, leaf FROM leaves"
+    )
+    con.execute("DELETE FROM region_today")
+    con.execute(
+        f"INSERT INTO region_today WITH RECURSIVE {series.TODAY_MAP_SQL} "
+        "SELECT code, target FROM region_map"
+    )
+    con.execute(
+        """
+        INSERT OR REPLACE INTO reference_state (name, checksum, synced_at)
+        VALUES ('reference', $checksum, current_timestamp)
+        """,
+        {"checksum": checksum},
+    )
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        "SELECT id, title, publisher, url, licence, method, rhythm, max_age_days, caveat "
+        "FROM source ORDER BY title"
+    ).df()
+
+
+def source(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, object] | None:
+    frame = con.execute(
+        "SELECT id, title, publisher, url, licence, method, rhythm, max_age_days, caveat "
+        "FROM source WHERE id = $id",
+        {"id": source_id},
+    ).df()
+    return None if frame.empty else frame.iloc[0].to_dict()
 
 
 def observed_region_codes(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -132,3 +132,53 @@ FROM (
     WHERE b.state <> 'undone'
 ) AS p
 WHERE p.rank_in_key = 1;
+
+-- Version 3: sources, police events, the gazetteer, Kolada metadata.
+
+-- Provenance of every source (copied from data/reference/sources.yaml).
+CREATE TABLE IF NOT EXISTS source (
+    id          VARCHAR PRIMARY KEY,
+    title       VARCHAR NOT NULL,
+    publisher   VARCHAR NOT NULL,
+    url         VARCHAR,
+    licence     VARCHAR,
+    method      VARCHAR,
+    rhythm      VARCHAR NOT NULL,   -- how often it is published, in Swedish
+    max_age_days INTEGER,           -- older than this after the latest period: not fresh
+    caveat      VARCHAR             -- said wherever its numbers are shown
+);
+
+-- Place names in Stockholm → the district (2020–2023 layout) they lie in.
+CREATE TABLE IF NOT EXISTS gazetteer (
+    place         VARCHAR PRIMARY KEY,
+    district_code VARCHAR NOT NULL,
+    source        VARCHAR
+);
+
+-- Renamed or differently spelled police event types → one type.
+CREATE TABLE IF NOT EXISTS police_event_type (
+    raw_key VARCHAR PRIMARY KEY,    -- trimmed, lower case
+    type    VARCHAR NOT NULL
+);
+
+-- The police's events, one row per event id (an upsert keeps the newest version).
+CREATE TABLE IF NOT EXISTS police_event (
+    id               BIGINT PRIMARY KEY,
+    batch_id         INTEGER NOT NULL,  -- the batch that first brought the event
+    updated_batch_id INTEGER NOT NULL,  -- the batch that last changed it
+    occurred_at      TIMESTAMP NOT NULL,  -- local time as published
+    utc_offset       VARCHAR,
+    name             VARCHAR NOT NULL,
+    summary          VARCHAR,
+    url              VARCHAR,
+    type_raw         VARCHAR NOT NULL,
+    type             VARCHAR NOT NULL,
+    measure          VARCHAR NOT NULL,
+    location_name    VARCHAR,
+    gps              VARCHAR,
+    region_code      VARCHAR,  -- municipality (or county when none is named)
+    district_code    VARCHAR,  -- Stockholm district at the event's date, when placed
+    places           VARCHAR   -- the place names the summary mentions
+);
+
+ALTER TABLE measure ADD COLUMN IF NOT EXISTS description VARCHAR;

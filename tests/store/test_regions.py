@@ -276,6 +276,11 @@ def test_editing_the_register_is_picked_up_and_checked(tmp_path: Path) -> None:
     regions = reference / "regions.csv"
     kept = [line for line in regions.read_text("utf-8").splitlines() if "Rinkeby-Kista" not in line]
     regions.write_text("\n".join(kept) + "\n", "utf-8")
+    gazetteer = reference / "gazetteer.csv"
+    gazetteer.write_text(
+        "\n".join(x for x in gazetteer.read_text("utf-8").splitlines() if "80125" not in x) + "\n",
+        "utf-8",
+    )
     successions = reference / "region_succession.csv"
     successions.write_text(
         "\n".join(x for x in successions.read_text("utf-8").splitlines() if "80125" not in x)

@@ -1,0 +1,306 @@
+"""SQL for the police's events: reading the JSON with DuckDB (fast and small in memory even
+for a million events), normalising, placing in districts, the upsert, and monthly counts.
+
+The steps run inside the caller's transaction; temporary tables carry the staged rows.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+EVENT_COLUMNS = {
+    "id": "BIGINT",
+    "datetime": "VARCHAR",
+    "name": "VARCHAR",
+    "summary": "VARCHAR",
+    "url": "VARCHAR",
+    "type": "VARCHAR",
+    "location": "STRUCT(name VARCHAR, gps VARCHAR)",
+}
+BASE_URL = "https://polisen.se"
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: str, json_format: str) -> int:
+    """Read the file into the temporary table ``incoming_event``; returns its row count.
+    ``json_format``: 'array' (an API response) or 'newline_delimited' (one event a line)."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE incoming_event AS
+        SELECT row_number() OVER () AS position, *
+        FROM read_json($path, format = $format, columns = $columns)
+        """,
+        {"path": path, "format": json_format, "columns": EVENT_COLUMNS},
+    )
+    row = con.execute("SELECT count(*) FROM incoming_event").fetchone()
+    return int(row[0]) if row else 0
+
+
+def stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+    """Stage events already parsed in Python (archives of many responses)."""
+    con.register("incoming_frame", frame)
+    try:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE incoming_event AS
+            SELECT row_number() OVER () AS position, CAST(id AS BIGINT) AS id, datetime, name,
+                   summary, url, type,
+                   {'name': location_name, 'gps': location_gps} AS location
+            FROM incoming_frame
+            """
+        )
+    finally:
+        con.unregister("incoming_frame")
+    row = con.execute("SELECT count(*) FROM incoming_event").fetchone()
+    return int(row[0]) if row else 0
+
+
+def incomplete_events(con: duckdb.DuckDBPyConnection, limit: int = 5) -> pd.DataFrame:
+    """Staged items that lack what every event has (position, which fields are missing)."""
+    return con.execute(
+        """
+        SELECT position,
+               concat_ws(', ',
+                   CASE WHEN id IS NULL THEN 'id' END,
+                   CASE WHEN datetime IS NULL THEN 'datetime' END,
+                   CASE WHEN name IS NULL THEN 'name' END,
+                   CASE WHEN type IS NULL THEN 'type' END) AS missing,
+               (SELECT count(*) FROM incoming_event
+                WHERE id IS NULL OR datetime IS NULL OR name IS NULL OR type IS NULL) AS total
+        FROM incoming_event
+        WHERE id IS NULL OR datetime IS NULL OR name IS NULL OR type IS NULL
+        ORDER BY position
+        LIMIT $limit
+        """,
+        {"limit": limit},
+    ).df()
+
+
+_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}:\d{2}( [+-]\d{2}:\d{2})?$"
+
+
+def bad_datetimes(con: duckdb.DuckDBPyConnection, limit: int = 5) -> pd.DataFrame:
+    return con.execute(
+        """
+        SELECT position, id, datetime,
+               (SELECT count(*) FROM incoming_event
+                WHERE NOT regexp_full_match(datetime, $pattern)) AS total
+        FROM incoming_event WHERE NOT regexp_full_match(datetime, $pattern)
+        ORDER BY position LIMIT $limit
+        """,
+        {"pattern": _TIME_PATTERN, "limit": limit},
+    ).df()
+
+
+def staged_place_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Distinct municipality candidates: the last part of ``name`` and ``location.name``."""
+    rows = con.execute(
+        """
+        SELECT DISTINCT trim(list_last(string_split(name, ','))) FROM incoming_event
+        UNION
+        SELECT DISTINCT location.name FROM incoming_event WHERE location.name IS NOT NULL
+        """
+    ).fetchall()
+    return sorted(str(r[0]) for r in rows if r[0])
+
+
+def gazetteer_pattern(con: duckdb.DuckDBPyConnection) -> str:
+    """One RE2 pattern that finds any gazetteer place in lower-cased text whose non-letters
+    are doubled (so that neighbouring names do not share a boundary character)."""
+    names = [str(r[0]) for r in con.execute("SELECT lower(place) FROM gazetteer").fetchall()]
+    names.sort(key=len, reverse=True)  # longest first: "hässelby strand" before "hässelby"
+    escaped = []
+    for name in names:
+        parts = [_re2_escape(part) for part in name.replace("-", " ").split()]
+        escaped.append(r"\P{L}+".join(parts))
+    return r"(?:^|\P{L})(" + "|".join(escaped) + r")s?(?:\P{L}|$)"
+
+
+def _re2_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in r".^$*+?()[]{}|\\" else ch for ch in text)
+
+
+def normalise(con: duckdb.DuckDBPyConnection, municipalities: pd.DataFrame, pattern: str) -> None:
+    """Build ``normalised_event`` from ``incoming_event``: local time, absolute url, one type,
+    the municipality (the last part of ``name``, which from 2026 is the only place the
+    municipality is given) and the district when the summary names places of one district.
+
+    ``municipalities``: place text → region code, resolved by the caller."""
+    con.register("municipality_map", municipalities)
+    try:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE normalised_event AS
+            WITH e AS (
+                SELECT *,
+                       trim(list_last(string_split(name, ','))) AS name_place,
+                       regexp_extract(datetime, '^(\\S+ \\S+)', 1) AS local_text,
+                       nullif(regexp_extract(datetime, ' ([+-]\\d{2}:\\d{2})$', 1), '')
+                           AS utc_offset,
+                       lower(trim(type)) AS type_key
+                FROM incoming_event
+                -- the same id twice in one file: keep the last occurrence
+                QUALIFY row_number() OVER (PARTITION BY id ORDER BY position DESC) = 1
+            ),
+            typed AS (
+                SELECT e.*, coalesce(t.type, trim(e.type)) AS type_norm
+                FROM e LEFT JOIN police_event_type AS t ON t.raw_key = e.type_key
+            ),
+            located AS (
+                SELECT typed.*,
+                       coalesce(mn.code, ml.code) AS region_code,
+                       regexp_extract_all(
+                           regexp_replace(lower(coalesce(summary, '')), '(\\P{L})', '\\1\\1', 'g'),
+                           $pattern, 1) AS found
+                FROM typed
+                LEFT JOIN municipality_map AS mn ON mn.place = typed.name_place
+                LEFT JOIN municipality_map AS ml ON ml.place = typed.location.name
+            ),
+            found AS (
+                SELECT l.id, regexp_replace(f.place, '\\P{L}+', ' ', 'g') AS place
+                FROM located AS l, unnest(l.found) AS f(place)
+                WHERE l.region_code = '0180'
+            ),
+            placed AS (
+                SELECT found.id, list_distinct(list(found.place ORDER BY found.place)) AS places,
+                       list_distinct(list(g.district_code)) AS districts
+                FROM found JOIN gazetteer AS g
+                  ON regexp_replace(lower(g.place), '\\P{L}+', ' ', 'g') = found.place
+                GROUP BY found.id
+            )
+            SELECT l.id, strptime(l.local_text, '%Y-%m-%d %-H:%M:%S') AS occurred_at,
+                   l.utc_offset, l.name, l.summary,
+                   CASE WHEN l.url LIKE '/%' THEN $base || l.url ELSE l.url END AS url,
+                   l.type AS type_raw, l.type_norm AS type,
+                   'polisen.' || trim(regexp_replace(
+                       strip_accents(lower(l.type_norm)), '[^a-z0-9]+', '_', 'g'), '_') AS measure,
+                   l.location.name AS location_name, l.location.gps AS gps, l.region_code,
+                   CASE WHEN len(p.districts) = 1 THEN p.districts[1] END AS district_2021,
+                   array_to_string(p.places, ', ') AS places
+            FROM located AS l LEFT JOIN placed AS p ON p.id = l.id
+            """,
+            {"pattern": pattern, "base": BASE_URL},
+        )
+    finally:
+        con.unregister("municipality_map")
+
+
+def place_by_date(con: duckdb.DuckDBPyConnection) -> None:
+    """Move each placed event from its 2020–2023 district to the district of its date:
+    after 1 July 2023 Rinkeby-Kista is Järva; a district that did not exist yet at the
+    date (Järva named before July 2023) leaves the event unplaced."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE dated_event AS
+        SELECT n.* EXCLUDE (district_2021),
+               CASE
+                   WHEN n.district_2021 IS NULL THEN NULL
+                   WHEN r.valid_from IS NOT NULL AND n.occurred_at < r.valid_from THEN NULL
+                   WHEN r.valid_to IS NULL OR n.occurred_at < r.valid_to + INTERVAL 1 DAY
+                       THEN n.district_2021
+                   ELSE (SELECT s.new_code FROM region_succession AS s
+                         WHERE s.old_code = n.district_2021
+                           AND s.valid_from <= n.occurred_at LIMIT 1)
+               END AS district_code
+        FROM normalised_event AS n
+        LEFT JOIN region AS r ON r.code = n.district_2021
+        """
+    )
+
+
+def upsert(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[int, int]:
+    """Insert new events and replace changed ones. Returns (new, updated)."""
+    counts = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE p.id IS NULL),
+               count(*) FILTER (WHERE p.id IS NOT NULL AND (
+                   p.name IS DISTINCT FROM d.name OR p.summary IS DISTINCT FROM d.summary
+                   OR p.type_raw IS DISTINCT FROM d.type_raw
+                   OR p.occurred_at IS DISTINCT FROM d.occurred_at))
+        FROM dated_event AS d LEFT JOIN police_event AS p ON p.id = d.id
+        """
+    ).fetchone()
+    assert counts is not None
+    # Changed events are replaced (delete, then insert with the first batch kept).
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE replaced_event AS
+        SELECT p.id, p.batch_id FROM police_event AS p JOIN dated_event AS d ON d.id = p.id
+        WHERE p.name IS DISTINCT FROM d.name OR p.summary IS DISTINCT FROM d.summary
+           OR p.type_raw IS DISTINCT FROM d.type_raw OR p.occurred_at IS DISTINCT FROM d.occurred_at
+        """
+    )
+    con.execute("DELETE FROM police_event WHERE id IN (SELECT id FROM replaced_event)")
+    con.execute(
+        """
+        INSERT INTO police_event
+        SELECT d.id, coalesce(r.batch_id, $batch), $batch, d.occurred_at, d.utc_offset, d.name,
+               d.summary, d.url, d.type_raw, d.type, d.measure, d.location_name, d.gps,
+               d.region_code, d.district_code, d.places
+        FROM dated_event AS d
+        LEFT JOIN replaced_event AS r ON r.id = d.id
+        WHERE d.id NOT IN (SELECT id FROM police_event)
+        """,
+        {"batch": batch_id},
+    )
+    return int(counts[0]), int(counts[1])
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ("incoming_event", "normalised_event", "dated_event", "replaced_event"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")  # names are constants, not values
+
+
+def monthly_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Events per measure (normalised type), region and month, from every event whose first
+    batch is not undone: per municipality (or county), and per placed Stockholm district.
+    Columns: measure, label, region_code, year, month, value."""
+    return con.execute(
+        """
+        WITH live AS (
+            SELECT e.* FROM police_event AS e JOIN load_batch AS b ON b.id = e.batch_id
+            WHERE b.state <> 'undone'
+        ),
+        by_region AS (
+            SELECT measure, any_value(type) AS label, region_code,
+                   year(occurred_at) AS year, month(occurred_at) AS month, count(*) AS value
+            FROM live WHERE region_code IS NOT NULL GROUP BY ALL
+        ),
+        by_district AS (
+            SELECT measure, any_value(type) AS label, district_code AS region_code,
+                   year(occurred_at) AS year, month(occurred_at) AS month, count(*) AS value
+            FROM live WHERE district_code IS NOT NULL GROUP BY ALL
+        )
+        SELECT * FROM by_region UNION ALL SELECT * FROM by_district
+        ORDER BY measure, region_code, year, month
+        """
+    ).df()
+
+
+def placement_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """For Stockholm's events (not undone): per year, how many and how many placed."""
+    return con.execute(
+        """
+        SELECT year(e.occurred_at) AS year, count(*) AS events,
+               count(e.district_code) AS placed,
+               count(*) - count(e.district_code) AS not_placed
+        FROM police_event AS e JOIN load_batch AS b ON b.id = e.batch_id
+        WHERE b.state <> 'undone' AND e.region_code = '0180'
+        GROUP BY ALL ORDER BY year
+        """
+    ).df()
+
+
+def event_count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM police_event").fetchone()
+    return int(row[0]) if row else 0
+
+
+def events(con: duckdb.DuckDBPyConnection, measure: str | None = None) -> pd.DataFrame:
+    return con.execute(
+        """
+        SELECT id, occurred_at, type, measure, region_code, district_code, places, url
+        FROM police_event WHERE $measure IS NULL OR measure = $measure ORDER BY id
+        """,
+        {"measure": measure},
+    ).df()
