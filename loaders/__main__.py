@@ -1,6 +1,7 @@
 """Command line for loading files into the store.
 
-    python -m loaders load bra FILE [--db PATH] [--user NAME] [--skip-unknown-regions]
+    python -m loaders load SOURCE FILE [--db PATH] [--user NAME] [--skip-unknown-regions]
+    python -m loaders fetch polisen [--times N] [--db PATH] [--user NAME]
     python -m loaders batches [--db PATH]
 
 Exits 0 on success (also when the file was already loaded), 1 when the file cannot be
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from loaders import registry
 from loaders.batch import LoadError
+from loaders.polisen_fetch import Fetcher
 from loaders.reference import ReferenceDataError, open_store
 from store import queries
 from store.db import StoreError
@@ -46,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="load the rest of a file whose region names are partly unknown, and list them",
     )
 
+    fetch = sub.add_parser("fetch", help="fetch a live API response and load it")
+    fetch.add_argument("source", choices=["polisen"], help="which API")
+    fetch.add_argument("--times", type=int, default=1, help="calls, at least 10 s apart")
+    fetch.add_argument("--db", help=DB_HELP)
+    fetch.add_argument("--user", default=None, help="who loads (default: the login name)")
+
     listing = sub.add_parser("batches", help="list the loaded batches")
     listing.add_argument("--db", help=DB_HELP)
     return parser
@@ -67,6 +75,30 @@ def cmd_load(args: argparse.Namespace) -> int:
     finally:
         con.close()
     print(report.summary())
+    return 0
+
+
+def cmd_fetch(args: argparse.Namespace, fetcher: Fetcher | None = None) -> int:
+    fetcher = fetcher or Fetcher()
+    con = open_store(args.db)
+    try:
+        for _ in range(max(1, args.times)):
+            try:
+                path = fetcher.fetch()
+            except OSError as exc:
+                print(f"error: the police API did not answer: {exc}", file=sys.stderr)
+                return 1
+            print(f"Saved the response to {path}.")
+            try:
+                report = registry.load_file(
+                    con, "polisen", path, loaded_by=args.user or default_user()
+                )
+            except LoadError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            print(report.summary())
+    finally:
+        con.close()
     return 0
 
 
@@ -97,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "load":
             return cmd_load(args)
+        if args.command == "fetch":
+            return cmd_fetch(args)
         return cmd_batches(args)
     except (StoreError, ReferenceDataError) as exc:
         print(f"error: {exc}", file=sys.stderr)

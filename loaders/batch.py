@@ -8,6 +8,7 @@ then hands both to :func:`commit_batch`, which stores them as one batch or not a
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +95,9 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+Build = Callable[[int], tuple[pd.DataFrame, pd.DataFrame]]
+
+
 def commit_batch(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -101,35 +105,42 @@ def commit_batch(
     path: Path,
     sha256: str,
     loaded_by: str,
-    observations: pd.DataFrame,
-    measures: pd.DataFrame,
     report: LoadReport,
+    observations: pd.DataFrame | None = None,
+    measures: pd.DataFrame | None = None,
+    build: Build | None = None,
     note: str | None = None,
 ) -> LoadReport:
-    """Store ``observations`` as a new batch in one transaction, or say it is already there.
+    """Store observations as a new batch in one transaction, or say it is already there.
 
-    The check for an earlier identical file happens inside the same transaction, so two
-    loads of one file cannot both get in.
+    Either pass ``observations`` and ``measures``, or ``build``: a function of the new batch
+    id that does the source's own writes (raw tables) and returns (observations, measures);
+    it runs inside the same transaction, so any error leaves nothing behind. The check for
+    an earlier identical file happens inside the transaction too, so two loads of one file
+    cannot both get in.
     """
-    rows = observations[OBSERVATION_COLUMNS]
     with db.transaction(con):
         existing = queries.find_loaded_batch(con, source, sha256)
         if existing is not None:
             report.already_loaded = True
             report.batch_id = existing.id
             return report
-        queries.upsert_measures(con, measures)
         batch_id = queries.insert_batch(
-            con,
-            source=source,
-            file_name=path.name,
-            sha256=sha256,
-            loaded_by=loaded_by,
-            row_count=len(rows),
-            note=note,
-        )
+            con, source=source, file_name=path.name, sha256=sha256, loaded_by=loaded_by,
+            row_count=0, note=note,
+        )  # fmt: skip
+        if build is not None:
+            observations, measures = build(batch_id)
+        assert observations is not None and measures is not None
+        rows = observations[OBSERVATION_COLUMNS]
+        queries.upsert_measures(con, measures)
         queries.insert_observations(con, batch_id, rows)
+        queries.set_batch_row_count(con, batch_id, len(rows))
         report.superseded_batches = queries.refresh_batch_states(con, source)
     report.batch_id = batch_id
     report.rows = len(rows)
+    names = queries.region_names(con)
+    report.regions = sorted({names.get(c, c) for c in rows["region_code"].unique()})
+    report.years = sorted(int(y) for y in rows["year"].unique())
+    report.preliminary_years = sorted(int(y) for y in rows[rows["preliminary"]]["year"].unique())
     return report

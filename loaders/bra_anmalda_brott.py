@@ -368,8 +368,4 @@ def load(
         measures=measures,
         report=report,
     )
-    names = register.set_index("code")["name"]
-    report.regions = sorted({str(names[c]) for c in frame["region_code"].unique()})
-    report.years = sorted(int(y) for y in frame["year"].unique())
-    report.preliminary_years = sorted(int(y) for y in frame[frame["preliminary"]]["year"].unique())
     return report

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import duckdb
 
-from loaders import bra_anmalda_brott
+from loaders import bra_anmalda_brott, polisen_handelser
 from loaders.batch import LoadReport
 
 Loader = Callable[..., LoadReport]
 
 LOADERS: dict[str, Loader] = {
     "bra": bra_anmalda_brott.load,
+    "polisen": polisen_handelser.load,
 }
 
 

@@ -106,6 +106,10 @@ def regions(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...] = ()) -> pd.D
     ).df()
 
 
+def region_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT code, name FROM region").fetchall())
+
+
 def region_aliases(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         """
@@ -195,6 +199,12 @@ def insert_batch(
     ).fetchone()
     assert row is not None  # RETURNING always yields the inserted row
     return int(row[0])
+
+
+def set_batch_row_count(con: duckdb.DuckDBPyConnection, batch_id: int, rows: int) -> None:
+    con.execute(
+        "UPDATE load_batch SET row_count = $rows WHERE id = $id", {"rows": rows, "id": batch_id}
+    )
 
 
 def batches(con: duckdb.DuckDBPyConnection) -> list[Batch]:

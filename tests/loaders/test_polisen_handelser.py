@@ -1,0 +1,199 @@
+"""Police events: the real archive and API snapshot, the rename of Detonation, the 2026
+change of location.name, placement in districts, and files that must load nothing."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from loaders import polisen_handelser as polisen
+from loaders.batch import LoadError
+from store import police, queries
+from tests.conftest import PROBLEMS, ROOT
+
+DEMO = ROOT / "data" / "demo" / "polisen"
+ARCHIVE = DEMO / "events_stockholm_2022_2026.json"
+SNAPSHOT = DEMO / "events_api_snapshot.json"
+
+
+@pytest.fixture
+def loaded(store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    polisen.load(store, ARCHIVE, loaded_by="t")
+    polisen.load(store, SNAPSHOT, loaded_by="t")
+    return store
+
+
+def _raw() -> list[dict]:
+    events = {e["id"]: e for e in json.loads(ARCHIVE.read_text(encoding="utf-8"))}
+    events.update({e["id"]: e for e in json.loads(SNAPSHOT.read_text(encoding="utf-8"))})
+    return list(events.values())
+
+
+def test_archive_then_snapshot_adds_only_new_events(store: duckdb.DuckDBPyConnection) -> None:
+    first = polisen.load(store, ARCHIVE, loaded_by="t")
+    assert "4766 events read: 4766 new" in first.summary()
+    second = polisen.load(store, SNAPSHOT, loaded_by="t")
+    assert "500 events read: 466 new, 0 changed, 34 already stored; 5232 events in all." in (
+        second.summary()
+    )
+    assert police.event_count(store) == 5232 == len(_raw())
+    again = polisen.load(store, SNAPSHOT, loaded_by="t")
+    assert again.already_loaded and police.event_count(store) == 5232
+
+
+def _municipality(event: dict) -> str:
+    return event["name"].split(",")[-1].strip()
+
+
+def test_explosions_are_one_series_across_the_rename(loaded: duckdb.DuckDBPyConnection) -> None:
+    by_hand = Counter(
+        int(e["datetime"][:4]) for e in _raw()
+        if e["type"] in ("Detonation", "Explosion") and _municipality(e) == "Stockholm"
+    )  # fmt: skip
+    stored = dict(
+        loaded.execute(
+            "SELECT year, sum(value) FROM observation_current WHERE measure = 'polisen.explosion'"
+            " AND region_code = '0180' GROUP BY year"
+        ).fetchall()
+    )
+    assert stored == {year: float(n) for year, n in by_hand.items()}
+    assert by_hand[2023] > 0  # 2023 had only "Detonation"
+    types = set(police.events(loaded, "polisen.explosion")["type"])
+    assert types == {"Explosion"}
+    assert loaded.execute(
+        "SELECT count(*) FROM measure WHERE id = 'polisen.detonation'"
+    ).fetchone() == (0,)
+
+
+def test_the_municipality_of_2026_events_comes_from_the_name(
+    loaded: duckdb.DuckDBPyConnection,
+) -> None:
+    frame = loaded.execute(
+        "SELECT name, location_name, region_code FROM police_event "
+        "WHERE occurred_at >= '2026-01-20' ORDER BY id"
+    ).df()
+    assert set(frame["location_name"]) <= {"Stockholms län"} | set(frame["location_name"])
+    stockholm = frame[frame["name"].str.endswith(", Stockholm")]
+    assert len(stockholm) > 0 and set(stockholm["region_code"]) == {"0180"}
+    sigtuna = frame[frame["name"].str.endswith(", Sigtuna")]
+    assert len(sigtuna) > 0 and set(sigtuna["region_code"]) == {"0191"}
+    county = frame[frame["name"].str.endswith(", Stockholms län")]
+    assert set(county["region_code"]) == {"01"}
+
+
+def test_hours_without_leading_zero_urls_and_types(loaded: duckdb.DuckDBPyConnection) -> None:
+    row = loaded.execute(
+        "SELECT occurred_at, utc_offset, url FROM police_event "
+        "WHERE id = (SELECT min(id) FROM police_event WHERE url LIKE '%/2022/oktober/5/%')"
+    ).fetchone()
+    assert row is not None
+    raw = next(e for e in _raw() if e["datetime"] == "2022-10-05 7:05:09 +02:00")
+    event = loaded.execute(
+        "SELECT strftime(occurred_at, '%Y-%m-%d %H:%M:%S'), utc_offset, url FROM police_event "
+        "WHERE id = $id",
+        {"id": raw["id"]},
+    ).fetchone()
+    assert event == ("2022-10-05 07:05:09", "+02:00", "https://polisen.se" + raw["url"])
+
+
+def test_events_are_placed_by_the_places_their_summary_names(
+    loaded: duckdb.DuckDBPyConnection,
+) -> None:
+    events = police.events(loaded).set_index("id")
+    # 26 Sep 2022: "På Norrmalm och i närheten av en galleria …" → Norrmalm
+    assert events.loc[371971, "district_code"] == "80109"
+    # 6 Jun 2025, "… lämnat en lägenhet i Bromsten …": Bromsten lies in Spånga-Tensta,
+    # which since 1 July 2023 is part of Järva.
+    assert events.loc[588122, "district_code"] == "80132"
+    assert events.loc[588122, "places"] == "bromsten"
+    summary = police.placement_summary(loaded)
+    assert summary["events"].sum() == summary["placed"].sum() + summary["not_placed"].sum()
+    assert 0 < summary["not_placed"].sum() < summary["events"].sum()
+
+
+def test_a_summary_naming_two_districts_is_not_placed(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    event = {
+        "id": 1,
+        "datetime": "2025-03-01 12:00:00 +01:00",
+        "name": "01 mars 11.50, Rån, Stockholm",
+        "summary": "Rån på tunnelbanan mellan Skärholmen och Farsta.",
+        "url": "/x",
+        "type": "Rån",
+        "location": {"name": "Stockholm", "gps": "1,2"},
+    }
+    other = {**event, "id": 2, "summary": "Ett rån i Hökarängen i eftermiddags."}
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([event, other], ensure_ascii=False), encoding="utf-8")
+    polisen.load(store, path, loaded_by="t")
+    events = police.events(store).set_index("id")
+    assert (
+        events.loc[1, "district_code"] is None
+        or events.loc[1, "district_code"] != events.loc[1, "district_code"]
+    )
+    assert events.loc[2, "district_code"] == "80118"  # Hökarängen → Farsta
+
+
+def test_shootings_per_year_agree_with_the_raw_json(
+    loaded: duckdb.DuckDBPyConnection,
+) -> None:
+    from indicators.catalogue import load_catalogue
+    from indicators.compute import Request, compute
+
+    catalogue = load_catalogue()
+    frame = compute(loaded, catalogue.definitions["skjutningar"], catalogue,
+                    Request(region_codes=("0180",)))  # fmt: skip
+    by_hand = Counter(
+        int(e["datetime"][:4])
+        for e in _raw()
+        if e["type"] == "Skottlossning" and _municipality(e) == "Stockholm"
+    )
+    shown = dict(zip(frame["year"], frame["numerator"], strict=True))
+    for year, count in by_hand.items():
+        if count >= 3:
+            assert shown[year] == count
+        else:  # fewer than 3 is suppressed, like every small count
+            assert shown[year] != shown[year]
+    assert sum(by_hand.values()) == 22 and by_hand[2026] == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("polisen_malformed.json", "not a JSON events response: line 3, column 80 (byte 170)"),
+        ("polisen_not_events_object.json", "this is not a police events response"),
+        ("polisen_not_events_array.json", "this is not a police events response"),
+        ("polisen_bad_datetime.json", "item 1 (id 7): datetime '7 juni 2025 kl 07.32' is not"),
+    ],
+)
+def test_bad_files_load_nothing(store: duckdb.DuckDBPyConnection, name: str, message: str) -> None:
+    polisen.load(store, SNAPSHOT, loaded_by="t")
+    before = (police.event_count(store), queries.count_observations(store))
+    with pytest.raises(LoadError) as caught:
+        polisen.load(store, PROBLEMS / name, loaded_by="t")
+    assert message in str(caught.value)
+    assert name in str(caught.value)
+    assert (police.event_count(store), queries.count_observations(store)) == before
+    assert len(queries.batches(store)) == 1
+
+
+def test_an_archive_of_responses(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps([snapshot[:300], snapshot[200:]], ensure_ascii=False), "utf-8")
+    report = polisen.load(store, path, loaded_by="t")
+    assert police.event_count(store) == 500
+    assert "600 events read" in report.summary()
+
+
+def test_json_lines(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in snapshot[:50]), "utf-8")
+    polisen.load(store, path, loaded_by="t")
+    assert police.event_count(store) == 50
