@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, help="the file as the publisher made it")
     load.add_argument("--db", help=DB_HELP)
     load.add_argument("--user", default=None, help="who loads (default: the login name)")
+    load.add_argument("--year", type=int, help="the year of a population table that states none")
     load.add_argument(
         "--skip-unknown-regions",
         action="store_true",
@@ -65,7 +66,9 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 1
     con = open_store(args.db)
     try:
-        options = {"skip_unknown_regions": True} if args.skip_unknown_regions else {}
+        options = registry.options_for(
+            args.source, skip_unknown_regions=args.skip_unknown_regions, year=args.year
+        )
         report = registry.load_file(
             con, args.source, args.file, loaded_by=args.user or default_user(), **options
         )

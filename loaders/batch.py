@@ -71,6 +71,7 @@ class LoadReport:
     preliminary_years: list[int] = field(default_factory=list)
     superseded_batches: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    other_rows: int = 0  # rows stored outside observation (population)
 
     def summary(self) -> str:
         if self.already_loaded:
@@ -132,15 +133,18 @@ def commit_batch(
         if build is not None:
             observations, measures = build(batch_id)
         assert observations is not None and measures is not None
-        rows = observations[OBSERVATION_COLUMNS]
-        queries.upsert_measures(con, measures)
-        queries.insert_observations(con, batch_id, rows)
-        queries.set_batch_row_count(con, batch_id, len(rows))
+        rows = observations.reindex(columns=OBSERVATION_COLUMNS)
+        if not measures.empty:
+            queries.upsert_measures(con, measures)
+        if not rows.empty:
+            queries.insert_observations(con, batch_id, rows)
+        queries.set_batch_row_count(con, batch_id, len(rows) + report.other_rows)
         report.superseded_batches = queries.refresh_batch_states(con, source)
     report.batch_id = batch_id
-    report.rows = len(rows)
+    report.rows = len(rows) + report.other_rows
     names = queries.region_names(con)
     report.regions = sorted({names.get(c, c) for c in rows["region_code"].unique()})
     report.years = sorted(int(y) for y in rows["year"].unique())
-    report.preliminary_years = sorted(int(y) for y in rows[rows["preliminary"]]["year"].unique())
+    preliminary = rows["preliminary"].astype(bool)
+    report.preliminary_years = sorted(int(y) for y in rows.loc[preliminary, "year"].unique())
     return report

@@ -72,8 +72,14 @@ def _flatten_responses(path: Path) -> pd.DataFrame:
     rows = []
     for i, response in enumerate(responses, start=1):
         if not isinstance(response, list):
-            raise LoadError(str(path), [Problem(None, f"item {i} of the archive is not a list of "
-                                                      "events (an API response)")])  # fmt: skip
+            raise LoadError(
+                str(path),
+                [
+                    Problem(
+                        None, f"item {i} of the archive is not a list of events (an API response)"
+                    )
+                ],
+            )
         for event in response:
             location = event.get("location") or {}
             rows.append(
@@ -122,16 +128,27 @@ def _check_staged(con: duckdb.DuckDBPyConnection, path: Path, count: int) -> Non
             for r in missing.itertuples()
         ]
         if total == count:
-            problems.insert(0, Problem(None, "this is not a police events response (none of its "
-                                             f"{count} items is an event)"))  # fmt: skip
+            problems.insert(
+                0,
+                Problem(
+                    None,
+                    f"this is not a police events response (none of its {count} items is an event)",
+                ),
+            )
         raise LoadError(str(path), problems)
     bad = police.bad_datetimes(con)
     if not bad.empty:
         raise LoadError(
             str(path),
-            [Problem(None, f"item {int(r.position)} (id {r.id}): datetime {r.datetime!r} is not "
-                           "like '2025-06-07 7:32:06 +02:00'") for r in bad.itertuples()],
-        )  # fmt: skip
+            [
+                Problem(
+                    None,
+                    f"item {int(r.position)} (id {r.id}): datetime {r.datetime!r} is not "
+                    "like '2025-06-07 7:32:06 +02:00'",
+                )
+                for r in bad.itertuples()
+            ],
+        )
 
 
 def _municipality_map(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -185,9 +202,14 @@ def load(
         return observations, measures
 
     commit_batch(
-        con, source=SOURCE, path=path, sha256=data_hash, loaded_by=loaded_by, build=build,
+        con,
+        source=SOURCE,
+        path=path,
+        sha256=data_hash,
+        loaded_by=loaded_by,
+        build=build,
         report=report,
-    )  # fmt: skip
+    )
     if report.already_loaded:
         return report
     report.notes.append(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
-from loaders import bra_anmalda_brott, polisen_handelser
+from loaders import bra_anmalda_brott, kolada, polisen_handelser, population
 from loaders.batch import LoadReport
 
 Loader = Callable[..., LoadReport]
@@ -15,6 +16,8 @@ Loader = Callable[..., LoadReport]
 LOADERS: dict[str, Loader] = {
     "bra": bra_anmalda_brott.load,
     "polisen": polisen_handelser.load,
+    "population": population.load,
+    "kolada": kolada.load,
 }
 
 
@@ -30,3 +33,18 @@ def load_file(
     con: duckdb.DuckDBPyConnection, source: str, path: Path, *, loaded_by: str, **options: object
 ) -> LoadReport:
     return get(source)(con, path, loaded_by=loaded_by, **options)
+
+
+def options_for(source: str, **given: object) -> dict[str, object]:
+    """The options a loader takes, from those given on the command line (unset ones dropped);
+    an option the loader does not take is refused with a clear message."""
+    accepted = inspect.signature(get(source)).parameters
+    options = {}
+    for name, value in given.items():
+        if value in (None, False):
+            continue
+        if name not in accepted:
+            flag = "--" + name.replace("_", "-")
+            raise SystemExit(f"error: {flag} does not apply to source {source!r}")
+        options[name] = value
+    return options

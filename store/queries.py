@@ -220,20 +220,28 @@ def batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> Batch | None:
 
 
 def refresh_batch_states(con: duckdb.DuckDBPyConnection, source: str) -> list[int]:
-    """Mark batches of ``source`` superseded when none of their rows is in force any more,
-    and active again when some are (after an undo). Returns the newly superseded ids.
+    """Mark batches of ``source`` superseded when none of their stored rows (observations or
+    population) is in force any more, and active again when some are (after an undo). A batch
+    with no such rows (metadata only) is left as it is. Returns the newly superseded ids.
     Run inside the load's (or undo's) transaction."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE batch_rows AS
+        SELECT DISTINCT batch_id FROM observation UNION SELECT DISTINCT batch_id FROM population
+        """
+    )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE batch_in_force AS
         SELECT DISTINCT batch_id FROM observation_current WHERE source = $source
+        UNION SELECT DISTINCT batch_id FROM population_current
         """,
         {"source": source},
     )
     newly = con.execute(
         """
         SELECT id FROM load_batch
-        WHERE source = $source AND state = 'active' AND row_count > 0
+        WHERE source = $source AND state = 'active' AND id IN (SELECT batch_id FROM batch_rows)
           AND id NOT IN (SELECT batch_id FROM batch_in_force)
         ORDER BY id
         """,
@@ -244,11 +252,13 @@ def refresh_batch_states(con: duckdb.DuckDBPyConnection, source: str) -> list[in
         UPDATE load_batch
         SET state = CASE WHEN id IN (SELECT batch_id FROM batch_in_force) THEN 'active'
                          ELSE 'superseded' END
-        WHERE source = $source AND state IN ('active', 'superseded') AND row_count > 0
+        WHERE source = $source AND state IN ('active', 'superseded')
+          AND id IN (SELECT batch_id FROM batch_rows)
         """,
         {"source": source},
     )
     con.execute("DROP TABLE batch_in_force")
+    con.execute("DROP TABLE batch_rows")
     return [int(r[0]) for r in newly]
 
 
@@ -281,6 +291,24 @@ def upsert_measures(con: duckdb.DuckDBPyConnection, measures: pd.DataFrame) -> N
         )
     finally:
         con.unregister("incoming_measure")
+
+
+def describe_measures(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """Titles and descriptions of measures (id, source, label, description): added, or
+    written over the ones a measure already has."""
+    con.register("incoming_description", frame)
+    try:
+        con.execute(
+            """
+            INSERT INTO measure (id, source, label, unit, spatially_additive, description)
+            SELECT id, source, label, 'enligt källan', false, description
+            FROM incoming_description
+            ON CONFLICT (id) DO UPDATE SET label = excluded.label,
+                                           description = excluded.description
+            """
+        )
+    finally:
+        con.unregister("incoming_description")
 
 
 def insert_observations(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.DataFrame) -> int:
@@ -317,7 +345,7 @@ def count_observations(con: duckdb.DuckDBPyConnection, current_only: bool = Fals
 def measures(con: duckdb.DuckDBPyConnection, source: str | None = None) -> pd.DataFrame:
     return con.execute(
         """
-        SELECT id, source, label, unit, spatially_additive FROM measure
+        SELECT id, source, label, unit, spatially_additive, description FROM measure
         WHERE $source IS NULL OR source = $source
         ORDER BY id
         """,

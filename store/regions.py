@@ -97,6 +97,7 @@ class RegionResolver:
 
     def __init__(self, aliases: dict[str, Region]) -> None:
         self._aliases = aliases
+        self._codes = {region.code for region in aliases.values()}
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection) -> RegionResolver:
@@ -116,6 +117,15 @@ class RegionResolver:
         if key.endswith("s") and key[:-1] in self._aliases:
             return Resolution(self._aliases[key[:-1]], "genitive")
         raise UnknownRegionError(name, self.suggest(name))
+
+    def by_code(self, code: str) -> str | None:
+        """A code as files write it (``80106``, ``0180``, ``180``) if the register has it."""
+        code = code.strip()
+        if code in self._codes:
+            return code
+        if code.isdigit() and code.zfill(4) in self._codes:
+            return code.zfill(4)
+        return None
 
     def code(self, name: str) -> str:
         return self.resolve(name).region.code
