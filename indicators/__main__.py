@@ -62,6 +62,8 @@ def _known_region_checker() -> Callable[[str], bool]:
     con.close()
 
     def known(name: str) -> bool:
+        if resolver.by_code(name):
+            return True
         try:
             return resolver.resolve(name).region.kind == "district"
         except UnknownRegionError:

@@ -24,6 +24,7 @@ MEASURE_KIND_FOR_TYPE = {
     "share": "share",
     "mean": "index",
     "index": "index",
+    "published_rate": "rate",
 }
 
 
@@ -188,6 +189,15 @@ def check_definition(
         problems.append(
             file.problem(("breakdowns",), "a survey indicator must support the breakdown by sex")
         )
+    if definition.comparison and "municipality" not in definition.levels:
+        problems.append(
+            file.problem(("comparison",), "comparison needs 'municipality' among the levels")
+        )
+    for i, code in enumerate(definition.comparison):
+        if known_region is not None and not known_region(code):
+            problems.append(
+                file.problem(("comparison", i), f"{code!r} is not a known municipality code")
+            )
     for i, target in enumerate(definition.targets):
         if target.applies_from.year > target.year:
             problems.append(

@@ -44,20 +44,34 @@ class Request:
 class Regions:
     """What compute needs of the register, read once for many indicators."""
 
-    today: tuple[str, ...]  # districts of today and the city
-    all: tuple[str, ...]  # every district that ever was, and the city
+    today: tuple[str, ...]  # districts of today
+    all: tuple[str, ...]  # every district that ever was
+    municipalities: tuple[str, ...]  # every municipality but Stockholm
     district_codes: dict[str, str]  # district name → code, for target scopes
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection) -> Regions:
-        register = queries.regions(con, ("district", "city"))
-        current = register[register["valid_to"].isna()]
+        register = queries.regions(con, ("district", "municipality"))
         districts = register[register["kind"] == "district"]
+        current = districts[districts["valid_to"].isna()]
+        municipalities = register[register["kind"] == "municipality"]
         return cls(
             today=tuple(current["code"]),
-            all=tuple(register["code"]),
+            all=tuple(districts["code"]),
+            municipalities=tuple(municipalities["code"]),
             district_codes=dict(zip(districts["name"], districts["code"], strict=True)),
         )
+
+    def default(self, definition: Definition, boundaries: Boundaries) -> list[str]:
+        """The regions an indicator is shown for, by its levels."""
+        codes: list[str] = []
+        if "district" in definition.levels:
+            codes += self.today if boundaries == "today" else self.all
+        if "city" in definition.levels:
+            codes.append(CITY)
+        if "municipality" in definition.levels:
+            codes += definition.comparison or self.municipalities
+        return codes
 
 
 def _with_population(
@@ -94,6 +108,10 @@ def _values(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     if definition.type == "count":
         value = total
         lower, upper = stats.poisson_intervals(total)
+    elif definition.type == "published_rate":
+        # As published (a rate of one region): no count behind it, so no interval.
+        single = frame["n_parts"].to_numpy(dtype=float) == 1
+        value, lower, upper = np.where(single, total, np.nan), nan, nan
     elif definition.type == "rate":
         population = frame["population"].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):  # a zero population → missing
@@ -123,6 +141,8 @@ def _values(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
 def _suppress(
     definition: Definition, catalogue: Catalogue, frame: pd.DataFrame, request: Request
 ) -> pd.Series:
+    if definition.type == "published_rate":
+        return pd.Series(False, index=frame.index)  # a published rate reveals no count
     if definition.type in ("count", "rate"):
         about_people = any(catalogue.measures[m].about_individuals for m in definition.measures)
         threshold = definition.suppression.min_count or (
@@ -243,8 +263,7 @@ def compute(
     Pass ``regions`` (Regions.from_store) when computing many indicators.
     """
     regions = regions or Regions.from_store(con)
-    default = regions.today if request.boundaries == "today" else regions.all
-    codes = list(request.region_codes or default)
+    codes = list(request.region_codes or regions.default(definition, request.boundaries))
     frame = yearly_rows(
         con,
         definition.measures,

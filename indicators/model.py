@@ -11,11 +11,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-IndicatorType = Literal["count", "rate", "share", "mean", "index"]
+IndicatorType = Literal["count", "rate", "share", "mean", "index", "published_rate"]
 Direction = Literal["lower_is_better", "higher_is_better"]
 Owner = Literal["stad", "polis", "gemensamt"]
 Breakdown = Literal["sex", "age_group"]
-MeasureKind = Literal["count", "share", "index"]
+MeasureKind = Literal["count", "share", "index", "rate"]
+Level = Literal["district", "city", "municipality"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -65,6 +66,8 @@ class Definition(BaseModel):
     owner: Owner
     caveats: list[str] = []
     baseline_year: int | None = Field(default=None, ge=2000, le=2100)
+    levels: list[Level] = ["district", "city"]  # which regions it is shown for
+    comparison: list[str] = []  # municipality codes shown beside the city (level municipality)
     targets: list[Target] = []
     suppression: Suppression = Suppression()
 

@@ -89,7 +89,7 @@ def _fmt(definition: Definition, value: float) -> str:
 
 
 _NOUN = {"count": "Antalet", "rate": "Talet", "share": "Andelen", "mean": "Medelvärdet",
-         "index": "Indexet"}  # fmt: skip
+         "index": "Indexet", "published_rate": "Talet"}  # fmt: skip
 
 
 def test_change(definition: Definition, before: Point, after: Point) -> stats.Change | None:

@@ -24,8 +24,20 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> list[LoadReport]:
     with (DEMO_DIR / "manifest.csv").open(encoding="utf-8") as handle:
         for entry in csv.DictReader(handle):
             path = DEMO_DIR / entry["path"]
-            reports.append(registry.load_file(con, entry["source"], path, loaded_by=DEMO_USER))
+            options = _options(entry.get("options") or "")
+            reports.append(
+                registry.load_file(con, entry["source"], path, loaded_by=DEMO_USER, **options)
+            )
     return reports
+
+
+def _options(text: str) -> dict[str, object]:
+    """``year=2020`` → {"year": 2020}: the manifest's command-line options."""
+    options: dict[str, object] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        key, _, value = part.partition("=")
+        options[key.strip()] = int(value) if value.strip().isdigit() else value.strip()
+    return options
 
 
 def ensure_demo(con: duckdb.DuckDBPyConnection) -> list[LoadReport]:

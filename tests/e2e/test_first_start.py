@@ -129,13 +129,9 @@ def test_first_start_shows_real_numbers(server: tuple[str, Path]) -> None:
         shutil.copy(wal, copy.with_name(copy.name + ".wal"))
     con = open_store(copy)
     try:
-        assert [b.file_name for b in queries.batches(con)] == [
-            "Databasfil2020.txt",
-            "Databasfil2021.txt",
-            "Databasfil2022.txt",
-            "Databasfil2023.txt",
-            "Databasfil2023_regionlist_2024.txt",
-        ]
+        with (ROOT / "data" / "demo" / "manifest.csv").open(encoding="utf-8") as handle:
+            manifest = [line.split(",")[1].split("/")[-1] for line in handle.readlines()[1:]]
+        assert [b.file_name for b in queries.batches(con)] == manifest
         assert {b.loaded_by for b in queries.batches(con)} == {"demodata"}
     finally:
         con.close()

@@ -111,4 +111,4 @@ def test_check_passes_on_the_shipped_catalogue() -> None:
         timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("OK: 21 indicators")
+    assert result.stdout.startswith("OK: 23 indicators")

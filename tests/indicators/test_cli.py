@@ -59,4 +59,4 @@ def test_list_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
         "id": "skjutningar", "title": "Skjutningar", "area": "systemhot",
         "source": "polisen_handelser", "type": "count",
     }  # fmt: skip
-    assert len(rows) == 21
+    assert len(rows) == 23
