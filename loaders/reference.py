@@ -120,15 +120,17 @@ def build_tables(directory: Path = REFERENCE_DIR) -> dict[str, pd.DataFrame]:
     }
 
 
-_SOURCE_FIELDS = {"id", "title", "publisher", "url", "licence", "method", "rhythm",
-                  "max_age_days", "caveat"}  # fmt: skip
+_SOURCE_FIELDS = {"id", "title", "publisher", "citation", "url", "licence", "method",
+                  "rhythm", "max_age_days", "caveat"}  # fmt: skip
 
 
 def _read_sources(path: Path, problems: list[str]) -> pd.DataFrame:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     rows = []
     for i, item in enumerate(data.get("sources", [])):
-        missing = {"id", "title", "publisher", "rhythm"} - {k for k, v in item.items() if v}
+        missing = {"id", "title", "publisher", "citation", "rhythm"} - {
+            k for k, v in item.items() if v
+        }
         unknown = set(item) - _SOURCE_FIELDS
         if missing or unknown:
             problems.append(

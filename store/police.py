@@ -9,6 +9,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from store.frames import registered
+
 EVENT_COLUMNS = {
     "id": "BIGINT",
     "datetime": "VARCHAR",
@@ -38,8 +40,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: str, json_format: str) -> int:
 
 def stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
     """Stage events already parsed in Python (archives of many responses)."""
-    con.register("incoming_frame", frame)
-    try:
+    with registered(con, "incoming_frame", frame):
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE incoming_event AS
@@ -49,8 +50,6 @@ def stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
             FROM incoming_frame
             """
         )
-    finally:
-        con.unregister("incoming_frame")
     row = con.execute("SELECT count(*) FROM incoming_event").fetchone()
     return int(row[0]) if row else 0
 
@@ -126,8 +125,7 @@ def normalise(con: duckdb.DuckDBPyConnection, municipalities: pd.DataFrame, patt
     municipality is given) and the district when the summary names places of one district.
 
     ``municipalities``: place text → region code, resolved by the caller."""
-    con.register("municipality_map", municipalities)
-    try:
+    with registered(con, "municipality_map", municipalities):
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE normalised_event AS
@@ -181,8 +179,6 @@ def normalise(con: duckdb.DuckDBPyConnection, municipalities: pd.DataFrame, patt
             """,
             {"pattern": pattern, "base": BASE_URL},
         )
-    finally:
-        con.unregister("municipality_map")
 
 
 def place_by_date(con: duckdb.DuckDBPyConnection) -> None:

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from store import series
+from store.frames import registered
 
 # --- reference data -------------------------------------------------------------------------
 
@@ -31,8 +32,8 @@ REFERENCE_TABLES = {
     "region_alias": ["alias", "code", "spelled"],
     "gazetteer": ["place", "district_code", "source"],
     "police_event_type": ["raw_key", "type"],
-    "source": ["id", "title", "publisher", "url", "licence", "method", "rhythm", "max_age_days",
-               "caveat"],
+    "source": ["id", "title", "publisher", "citation", "url", "licence", "method", "rhythm",
+               "max_age_days", "caveat"],
 }  # fmt: skip
 
 
@@ -43,15 +44,12 @@ def replace_reference(
     then rebuild the tables derived from the register (region_leaf, region_today)."""
     for table, columns in REFERENCE_TABLES.items():
         frame = frames[table][columns]
-        con.register("incoming_reference", frame)
-        try:
+        with registered(con, "incoming_reference", frame):
             con.execute(f"DELETE FROM {table}")  # table names are constants, not values
             column_list = ", ".join(columns)
             con.execute(
                 f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM incoming_reference"
             )
-        finally:
-            con.unregister("incoming_reference")
     con.execute("DELETE FROM region_leaf")
     con.execute(
         f"INSERT INTO region_leaf WITH RECURSIVE {series.LEAVES_SQL} "
@@ -73,15 +71,15 @@ def replace_reference(
 
 def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
-        "SELECT id, title, publisher, url, licence, method, rhythm, max_age_days, caveat "
-        "FROM source ORDER BY title"
+        "SELECT id, title, publisher, citation, url, licence, method, rhythm, max_age_days, "
+        "caveat FROM source ORDER BY title"
     ).df()
 
 
 def source(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, object] | None:
     frame = con.execute(
-        "SELECT id, title, publisher, url, licence, method, rhythm, max_age_days, caveat "
-        "FROM source WHERE id = $id",
+        "SELECT id, title, publisher, citation, url, licence, method, rhythm, max_age_days, "
+        "caveat FROM source WHERE id = $id",
         {"id": source_id},
     ).df()
     return None if frame.empty else frame.iloc[0].to_dict()
@@ -280,8 +278,7 @@ def batch_observation_counts(con: duckdb.DuckDBPyConnection, batch_id: int) -> d
 
 def upsert_measures(con: duckdb.DuckDBPyConnection, measures: pd.DataFrame) -> None:
     """Add measures (id, source, label, unit, spatially_additive); keep existing ones."""
-    con.register("incoming_measure", measures)
-    try:
+    with registered(con, "incoming_measure", measures):
         con.execute(
             """
             INSERT INTO measure (id, source, label, unit, spatially_additive)
@@ -289,15 +286,12 @@ def upsert_measures(con: duckdb.DuckDBPyConnection, measures: pd.DataFrame) -> N
             ON CONFLICT (id) DO NOTHING
             """
         )
-    finally:
-        con.unregister("incoming_measure")
 
 
 def describe_measures(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     """Titles and descriptions of measures (id, source, label, description): added, or
     written over the ones a measure already has."""
-    con.register("incoming_description", frame)
-    try:
+    with registered(con, "incoming_description", frame):
         con.execute(
             """
             INSERT INTO measure (id, source, label, unit, spatially_additive, description)
@@ -307,15 +301,12 @@ def describe_measures(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> No
                                            description = excluded.description
             """
         )
-    finally:
-        con.unregister("incoming_description")
 
 
 def insert_observations(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.DataFrame) -> int:
     """Insert tidy rows (source, measure, region_code, year, month, sex, age_group, value,
     respondents, preliminary) into ``observation`` under ``batch_id``."""
-    con.register("incoming_observation", rows)
-    try:
+    with registered(con, "incoming_observation", rows):
         con.execute(
             """
             INSERT INTO observation (batch_id, source, measure, region_code, year, month, sex,
@@ -327,8 +318,6 @@ def insert_observations(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.
             """,
             {"batch_id": batch_id},
         )
-    finally:
-        con.unregister("incoming_observation")
     return len(rows)
 
 
@@ -370,8 +359,7 @@ def regions_with_data(con: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFr
 
 def insert_population(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.DataFrame) -> int:
     """Insert population rows (region_code, year, sex, age_group, count) under a batch."""
-    con.register("incoming_population", rows)
-    try:
+    with registered(con, "incoming_population", rows):
         con.execute(
             """
             INSERT INTO population (batch_id, region_code, year, sex, age_group, count)
@@ -381,8 +369,6 @@ def insert_population(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.Da
             """,
             {"batch_id": batch_id},
         )
-    finally:
-        con.unregister("incoming_population")
     return len(rows)
 
 
@@ -395,4 +381,71 @@ def batch_observations(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.Data
         FROM observation WHERE batch_id = $id
         """,
         {"id": batch_id},
+    ).df()
+
+
+def source_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per source: batches by state, rows in force, and the latest period loaded (year and
+    month; month NULL for yearly figures). Population counts as its own source."""
+    return con.execute(
+        """
+        WITH periods AS (
+            SELECT source, max(year * 100 + coalesce(month, 12)) AS latest
+            FROM observation_current GROUP BY source
+            UNION ALL
+            SELECT 'befolkning', max(p.year * 100 + 12) FROM population_current AS p
+        ),
+        rows_in_force AS (
+            SELECT source, count(*) AS n FROM observation_current GROUP BY source
+            UNION ALL SELECT 'befolkning', count(*) FROM population_current
+        ),
+        batch_counts AS (
+            SELECT source, count(*) AS batches,
+                   count(*) FILTER (WHERE state = 'active') AS active,
+                   count(*) FILTER (WHERE state = 'superseded') AS superseded,
+                   count(*) FILTER (WHERE state = 'undone') AS undone,
+                   max(loaded_at) AS last_loaded
+            FROM load_batch GROUP BY source
+        )
+        SELECT s.id, s.title, s.publisher, s.citation, s.url, s.licence, s.method, s.rhythm,
+               s.max_age_days, s.caveat,
+               coalesce(b.batches, 0) AS batches, coalesce(b.active, 0) AS active,
+               coalesce(b.superseded, 0) AS superseded, coalesce(b.undone, 0) AS undone,
+               b.last_loaded, r.n AS rows_in_force,
+               CAST(p.latest // 100 AS INTEGER) AS latest_year,
+               CAST(p.latest % 100 AS INTEGER) AS latest_month
+        FROM source AS s
+        LEFT JOIN batch_counts AS b ON b.source = s.id
+        LEFT JOIN rows_in_force AS r ON r.source = s.id
+        LEFT JOIN periods AS p ON p.source = s.id
+        ORDER BY s.title
+        """
+    ).df()
+
+
+def batch_rows(con: duckdb.DuckDBPyConnection, batch_id: int, limit: int = 500) -> pd.DataFrame:
+    """The rows a batch stored (observations, or population), with region names, and whether
+    each is the value in force."""
+    return con.execute(
+        """
+        WITH rows AS (
+            SELECT o.measure, o.region_code, o.year, o.month, o.sex, o.age_group, o.value,
+                   o.respondents, o.preliminary,
+                   EXISTS (SELECT 1 FROM observation_current AS c
+                           WHERE c.batch_id = o.batch_id AND c.measure = o.measure
+                             AND c.region_code = o.region_code AND c.year = o.year
+                             AND c.month IS NOT DISTINCT FROM o.month AND c.sex = o.sex
+                             AND c.age_group = o.age_group) AS in_force
+            FROM observation AS o WHERE o.batch_id = $id
+            UNION ALL
+            SELECT 'befolkning', p.region_code, p.year, NULL, p.sex, p.age_group, p.count, NULL,
+                   false, true
+            FROM population AS p WHERE p.batch_id = $id
+        )
+        SELECT rows.*, r.name AS region_name, count(*) OVER () AS total
+        FROM rows JOIN region AS r ON r.code = rows.region_code
+        ORDER BY rows.measure, r.name, rows.year, rows.month
+        LIMIT $limit
+        """,
+        {"id": batch_id, "limit": limit},
     ).df()

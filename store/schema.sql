@@ -140,6 +140,7 @@ CREATE TABLE IF NOT EXISTS source (
     id          VARCHAR PRIMARY KEY,
     title       VARCHAR NOT NULL,
     publisher   VARCHAR NOT NULL,
+    citation    VARCHAR NOT NULL,   -- the short "Källa: …" text under charts
     url         VARCHAR,
     licence     VARCHAR,
     method      VARCHAR,
@@ -182,3 +183,4 @@ CREATE TABLE IF NOT EXISTS police_event (
 );
 
 ALTER TABLE measure ADD COLUMN IF NOT EXISTS description VARCHAR;
+ALTER TABLE source ADD COLUMN IF NOT EXISTS citation VARCHAR;
