@@ -189,6 +189,8 @@ def check_definition(
         problems.append(
             file.problem(("breakdowns",), "a survey indicator must support the breakdown by sex")
         )
+    if definition.absent_is_zero and definition.type != "count":
+        problems.append(file.problem(("absent_is_zero",), "absent_is_zero is for counts only"))
     if definition.comparison and "municipality" not in definition.levels:
         problems.append(
             file.problem(("comparison",), "comparison needs 'municipality' among the levels")

@@ -48,10 +48,11 @@ class Regions:
     all: tuple[str, ...]  # every district that ever was
     municipalities: tuple[str, ...]  # every municipality but Stockholm
     district_codes: dict[str, str]  # district name → code, for target scopes
+    names: dict[str, tuple[str, str]]  # code → (name, kind)
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection) -> Regions:
-        register = queries.regions(con, ("district", "municipality"))
+        register = queries.regions(con, ("district", "municipality", "city"))
         districts = register[register["kind"] == "district"]
         current = districts[districts["valid_to"].isna()]
         municipalities = register[register["kind"] == "municipality"]
@@ -60,6 +61,12 @@ class Regions:
             all=tuple(districts["code"]),
             municipalities=tuple(municipalities["code"]),
             district_codes=dict(zip(districts["name"], districts["code"], strict=True)),
+            names={
+                str(c): (str(n), str(k))
+                for c, n, k in zip(
+                    register["code"], register["name"], register["kind"], strict=True
+                )
+            },
         )
 
     def default(self, definition: Definition, boundaries: Boundaries) -> list[str]:
@@ -98,6 +105,30 @@ def _with_population(
         tolerance=MAX_POPULATION_LAG,
     )
     return merged
+
+
+def _fill_zeros(frame: pd.DataFrame, codes: list[str], regions: Regions) -> pd.DataFrame:
+    """Add a 0 for every requested region and year the source covers but the region has no
+    row for (only for sources that list every event). Only totals, not breakdowns."""
+    years = frame.groupby("year").agg(n_months=("n_months", "max"), last_month=("last_month",
+                                      "max"), preliminary=("preliminary", "any"))  # fmt: skip
+    present = set(zip(frame["region_code"], frame["year"], strict=True))
+    names = regions.names
+    rows = []
+    for code in codes:
+        for year, info in years.iterrows():
+            if (code, year) not in present and code in names:
+                rows.append({
+                    "region_code": code, "region_name": names[code][0],
+                    "region_kind": names[code][1], "year": year, "sex": "total",
+                    "age_group": "all", "total": 0.0, "weighted": np.nan, "respondents": np.nan,
+                    "preliminary": bool(info["preliminary"]), "complete": True, "n_parts": 1,
+                    "n_months": int(info["n_months"]), "last_month": int(info["last_month"]),
+                    "ytd_previous": np.nan,
+                })  # fmt: skip
+    if not rows:
+        return frame
+    return pd.concat([frame, pd.DataFrame(rows)], ignore_index=True)
 
 
 def _values(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
@@ -273,9 +304,12 @@ def compute(
         region_codes=codes,
         sex=definition.filters.sex,
         age_group=definition.filters.age_group,
+        absent_is_zero=definition.absent_is_zero,
     )
     if frame.empty:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
+    if definition.absent_is_zero:
+        frame = _fill_zeros(frame, codes, regions)
     if definition.type == "rate":
         frame = _with_population(con, frame, request, codes)
     else:

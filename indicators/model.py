@@ -67,6 +67,9 @@ class Definition(BaseModel):
     caveats: list[str] = []
     baseline_year: int | None = Field(default=None, ge=2000, le=2100)
     levels: list[Level] = ["district", "city"]  # which regions it is shown for
+    # The source lists every event it publishes (police events): a region and year with no
+    # row had none, so it counts as 0 rather than missing.
+    absent_is_zero: bool = False
     comparison: list[str] = []  # municipality codes shown beside the city (level municipality)
     targets: list[Target] = []
     suppression: Suppression = Suppression()

@@ -90,7 +90,9 @@ def _monthly_ctes(boundaries: Boundaries) -> str:
                    sum(b.value * b.respondents) AS weighted,
                    sum(b.respondents) AS respondents,
                    bool_or(b.preliminary) AS preliminary,
-                   any_value(c.covered = lc.n_leaves AND c.leaf_rows = c.covered) AS complete,
+                   $complete_by_definition
+                       OR any_value(c.covered = lc.n_leaves AND c.leaf_rows = c.covered)
+                       AS complete,
                    any_value(c.n_parts) AS n_parts
             FROM base AS b
             JOIN coverage AS c USING (region_code, year, month, sex, age_group)
@@ -107,8 +109,10 @@ def _parameters(
     region_codes: list[str] | None,
     sex: str | None = None,
     age_group: str | None = None,
+    complete_by_definition: bool = False,
 ) -> dict[str, object]:
     return {
+        "complete_by_definition": complete_by_definition,
         "measures": measures,
         "by_sex": by_sex,
         "by_age": by_age,
@@ -157,6 +161,7 @@ def yearly_rows(
     region_codes: list[str] | None = None,
     sex: str | None = None,
     age_group: str | None = None,
+    absent_is_zero: bool = False,
 ) -> pd.DataFrame:
     """Like :func:`observation_rows` but per year: monthly figures are summed, and a year
     with fewer than 12 months carries the same months of the year before
@@ -164,6 +169,8 @@ def yearly_rows(
 
     Extra columns: n_months (12 for a yearly figure), last_month, ytd_previous.
     ``sex``/``age_group`` select one sex or age band instead of the totals.
+    ``absent_is_zero``: the source lists every event, so a part of a region of today with no
+    row had none, and a sum over the parts present is complete.
     """
     sql = (
         _monthly_ctes(boundaries)
@@ -206,7 +213,8 @@ def yearly_rows(
     """
     )
     return con.execute(
-        sql, _parameters(measures, by_sex, by_age, region_codes, sex, age_group)
+        sql,
+        _parameters(measures, by_sex, by_age, region_codes, sex, age_group, absent_is_zero),
     ).df()
 
 

@@ -1,0 +1,92 @@
+"""The data-status page on the demo data: sources, batches, a batch's rows, the coverage
+matrix and the police events that could not be placed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def page(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/data_status.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
+    """The table on the page that has ``column`` (tables are found as a reader would)."""
+    for element in at.dataframe:
+        if column in element.value.columns:
+            return element.value
+    raise AssertionError(f"no table with a column {column!r}")
+
+
+def test_batches_are_listed_with_file_user_rows_and_state(page: AppTest) -> None:
+    assert page.title[0].value == "Datastatus"
+    batches = _frame(page, "Fil")
+    assert list(batches["Fil"]) == [
+        "Databasfil2020.txt", "Databasfil2021.txt", "Databasfil2022.txt", "Databasfil2023.txt",
+        "Databasfil2023_regionlist_2024.txt", "events_stockholm_2022_2026.json",
+        "events_api_snapshot.json",
+        "stockholm_sdo_population_2000_2011_prognos2021_statistikomstockholm.csv",
+        "population_stadsdelsomraden_2021_folkhalsokollen.csv",
+        "pxweb_v1_BefolkningNy_response_sample.json",
+        "kolada_kpi_metadata_crime_safety_subset_2023-03-28.csv",
+        "kolada_values_U07417_U07452_all_kommuner_2010_2023.csv",
+    ]  # fmt: skip
+    first = batches.iloc[0]
+    assert (first["Källa"], first["Inläst av"], first["Rader"], first["Status"]) == (
+        "Anmälda brott", "demodata", "5\u00a0376", "aktiv",
+    )  # fmt: skip
+    # The archive's counts are superseded by those computed after the snapshot was added.
+    assert list(batches["Status"])[5:7] == ["ersatt", "aktiv"]
+    assert batches.iloc[8]["Anteckning"] == "year 2020"
+
+
+def test_sources_say_how_fresh_they_are(page: AppTest) -> None:
+    sources = _frame(page, "Senaste data").set_index("Källa")
+    assert sources.loc["Anmälda brott", "Status"] == "Inaktuell"
+    assert sources.loc["Anmälda brott", "Senaste data"].startswith("Senaste period: december 2023")
+    assert sources.loc["Stockholmsenkäten", "Status"] == "Inga data"
+    assert sources.loc["Polisens händelser", "Publiceras"] == "löpande (flera gånger i timmen)"
+
+
+def test_a_batch_can_be_opened(page: AppTest) -> None:
+    page.selectbox(key="batch").set_value(9).run()
+    rows = _frame(page, "Gäller")
+    assert len(rows) == 13
+    bromma = rows[rows["Område"] == "Bromma"].iloc[0]
+    assert (bromma["År"], bromma["Värde"]) == (2020, "81\u00a0185")
+    assert any(c.value == "Satsen har 13 rader; här visas alla." for c in page.caption)
+
+
+def test_coverage_matrix(page: AppTest) -> None:
+    matrix = _frame(page, "Hela staden")
+    assert list(matrix.columns)[-1] == "Hela staden" and "Järva" in matrix.columns
+    victims = matrix.loc["Särskilt utsatta och sårbara brottsoffer"]
+    # brott_mot_person, misshandel, sexualbrott and the rate (population 2020 → 2020–2022)
+    assert victims["Järva"] == "4 av 7 (2020–2023)"
+    # Norra innerstaden: the 2020–2022 exports hold Norrmalm but not Östermalm.
+    assert victims["Norra innerstaden"] == "2 av 7 (2023–2023)"
+    assert matrix.loc["Systemhotande brottslighet", "Järva"] == "2 av 3 (2023–2026)"
+    assert matrix.loc["Unga i riskzon för destruktivt beteende", "Bromma"] == "0 av 3"
+    assert matrix.loc["Otrygga och brottsutsatta platser", "Hela staden"] == "2 av 6 (2010–2023)"
+
+
+def test_police_events_not_placed(page: AppTest) -> None:
+    assert any(
+        m.value.startswith("44,4\u00a0% av polisens 3\u00a0847 händelser i Stockholm kunde inte")
+        for m in page.markdown
+    )
+    placement = _frame(page, "Bara för hela staden").set_index("År")
+    assert placement.loc[2023, "Händelser i Stockholm"] == 1080
+    assert placement.loc[2023, "Bara för hela staden"] == 462
