@@ -10,6 +10,7 @@ from app_pages.crime_chart import crime_figure
 from indicators import reported_crime
 from indicators.format import MONTH_NAMES, number, year_list
 from indicators.suppression import min_count
+from store import queries
 
 BOUNDARIES = {"today": "Dagens stadsdelsområden", "time": "Dåtidens stadsdelsområden"}
 GRANULARITY = {"year": "År", "month": "Månad"}
@@ -17,12 +18,11 @@ KIND = {"count": "Antal", "rate": "Per 100 000 invånare (BRÅ)"}
 UNITS = {"count": "Antal anmälda brott", "rate": "Anmälda brott per 100 000 invånare"}
 
 st.title("Anmälda brott per stadsdelsområde")
+con = state.cursor()
 st.caption(
     "Anmälda brott är inte detsamma som faktisk brottslighet: många brott anmäls aldrig "
     "(mörkertal), och benägenheten att anmäla skiljer sig mellan brottstyper och områden."
 )
-
-con = state.cursor()
 categories = reported_crime.categories(con)
 if not categories:
     st.warning("Ingen brottsstatistik från BRÅ är inläst ännu.")
@@ -76,8 +76,14 @@ if frame.empty:
 
 per = "per år" if granularity == "year" else "per månad"
 title = f"Anmälda brott: {category.label}, {per}"
+source = queries.source(con, reported_crime.SOURCE) or {"citation": "BRÅ", "caveat": None}
 figure = crime_figure(
-    frame, title=title, unit=UNITS[kind], granularity=granularity, boundaries=boundaries
+    frame,
+    title=title,
+    unit=UNITS[kind],
+    granularity=granularity,
+    boundaries=boundaries,
+    citation=str(source["citation"]),
 )
 st.plotly_chart(figure, key="crime_chart")
 

@@ -23,9 +23,10 @@ def _period_label(period: object, granularity: str) -> str:
     return str(period)
 
 
-def source_line(frame: pd.DataFrame, boundaries: str) -> str:
-    """``Källa: BRÅ, anmälda brott; preliminära siffror för 2023`` and the boundary note."""
-    text = "Källa: BRÅ, anmälda brott"
+def source_line(frame: pd.DataFrame, boundaries: str, citation: str) -> str:
+    """``Källa: BRÅ, anmälda brott; preliminära siffror för 2023`` and the boundary note;
+    ``citation`` comes from the source's record (data/reference/sources.yaml)."""
+    text = f"Källa: {citation}"
     prel_years = sorted(int(y) for y in frame.loc[frame["preliminary"], "year"].unique())
     if prel_years:
         text += f"; preliminära siffror för {year_list(prel_years)}"
@@ -43,6 +44,7 @@ def crime_figure(
     unit: str,
     granularity: str,
     boundaries: str,
+    citation: str,
     decimals: int = 0,
 ) -> go.Figure:
     """Lines per region; preliminary points drawn as open markers; suppressed points left
@@ -97,7 +99,7 @@ def crime_figure(
         margin={"b": 110},
         annotations=[
             {
-                "text": source_line(frame, boundaries),
+                "text": source_line(frame, boundaries, citation),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

@@ -55,6 +55,7 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
     config = {
         "memory_limit": os.environ.get("DASHBOARD_DB_MEMORY", DEFAULT_MEMORY_LIMIT),
         "threads": int(os.environ.get("DASHBOARD_DB_THREADS", DEFAULT_THREADS)),
+        "enable_progress_bar": False,
     }
     try:
         con = duckdb.connect(target, config=config)
