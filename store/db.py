@@ -55,7 +55,6 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
     config = {
         "memory_limit": os.environ.get("DASHBOARD_DB_MEMORY", DEFAULT_MEMORY_LIMIT),
         "threads": int(os.environ.get("DASHBOARD_DB_THREADS", DEFAULT_THREADS)),
-        "enable_progress_bar": False,
     }
     try:
         con = duckdb.connect(target, config=config)
@@ -67,6 +66,7 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
                 "dashboard, and try again."
             ) from exc
         raise StoreError(f"Could not open the database file {target}: {exc}") from exc
+    con.execute("SET enable_progress_bar = false")  # no bar on the terminal of a CLI load
     migrate(con)
     return con
 
