@@ -156,6 +156,16 @@ def cmd_values(args: argparse.Namespace) -> int:
     writer.writerow(OUTPUT_COLUMNS)
     for row in frame[OUTPUT_COLUMNS].itertuples(index=False):
         writer.writerow([_fmt(v) for v in row])
+    if definition.type == "rate" and not frame.empty:
+        older = frame[
+            frame["population_year"].notna() & (frame["population_year"] != frame["year"])
+        ]
+        for row in older.itertuples():
+            print(
+                f"note: {row.region_name} {row.year} uses the population of "
+                f"{int(row.population_year)} (the nearest earlier year loaded)",
+                file=sys.stderr,
+            )
     return 0
 
 

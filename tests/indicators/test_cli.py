@@ -60,3 +60,42 @@ def test_list_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
         "source": "polisen_handelser", "type": "count",
     }  # fmt: skip
     assert len(rows) == 23
+
+
+def test_shootings_for_stockholm_agree_with_the_raw_json(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+    from collections import Counter
+
+    from tests.conftest import ROOT
+
+    events: dict[int, dict] = {}
+    for name in ("events_stockholm_2022_2026.json", "events_api_snapshot.json"):
+        path = ROOT / "data" / "demo" / "polisen" / name
+        events.update({e["id"]: e for e in json.loads(path.read_text(encoding="utf-8"))})
+    by_hand = Counter(
+        e["datetime"][:4]
+        for e in events.values()
+        if e["type"] == "Skottlossning" and e["name"].split(",")[-1].strip() == "Stockholm"
+    )
+    assert main(["values", "skjutningar", "--region", "Stockholm", "--db", str(demo_db_path)]) == 0
+    rows = {r["year"]: r for r in _csv(capsys.readouterr().out)}
+    assert set(rows) == set(by_hand)
+    for year, count in by_hand.items():
+        if count >= 3:
+            assert rows[year]["value"] == str(count)
+        else:  # one shooting in 2026 so far: suppressed like every count under 3
+            assert rows[year]["value"] == "" and rows[year]["suppressed"] == "true"
+
+
+def test_rates_say_which_population_year_they_use(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["values", "brott_mot_person_per_1000", "--region", "Bromma", "--db",
+          str(demo_db_path)])  # fmt: skip
+    captured = capsys.readouterr()
+    rows = {r["year"]: r for r in _csv(captured.out)}
+    assert float(rows["2021"]["value"]) == pytest.approx(1551 / 81185 * 1000, abs=0.01)
+    assert "note: Bromma 2021 uses the population of 2020" in captured.err
+    assert rows["2023"]["value"] == ""  # 2020 is three years back: no rate
