@@ -32,6 +32,7 @@ MEASURE_KIND_FOR_TYPE = {
 class Catalogue:
     agreements: dict[str, Agreement] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
+    age_groups: list[str] = field(default_factory=list)
     definitions: dict[str, Definition] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -111,6 +112,11 @@ def _load_measures(file: YamlFile, catalogue: Catalogue) -> list[Problem]:
     items = file.data.get("measures") if isinstance(file.data, dict) else None
     if not isinstance(items, list):
         return [file.problem((), "expected a list under 'measures'")]
+    ages = file.data.get("age_groups", [])
+    if not isinstance(ages, list) or not all(isinstance(a, str) for a in ages):
+        problems.append(file.problem(("age_groups",), "age_groups must be a list of texts"))
+    else:
+        catalogue.age_groups = list(ages)
     for i, item in enumerate(items):
         try:
             measure = Measure.model_validate(item)

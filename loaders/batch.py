@@ -111,6 +111,7 @@ def commit_batch(
     measures: pd.DataFrame | None = None,
     build: Build | None = None,
     note: str | None = None,
+    example: bool = False,
 ) -> LoadReport:
     """Store observations as a new batch in one transaction, or say it is already there.
 
@@ -139,7 +140,12 @@ def commit_batch(
         if not rows.empty:
             queries.insert_observations(con, batch_id, rows)
         queries.set_batch_row_count(con, batch_id, len(rows) + report.other_rows)
-        report.superseded_batches = queries.refresh_batch_states(con, source)
+        if example:
+            queries.set_example(con, batch_id)
+        superseded: list[int] = []
+        for affected in sorted({source, *rows["source"].dropna().unique()}):
+            superseded += queries.refresh_batch_states(con, str(affected))
+        report.superseded_batches = sorted(superseded)
     report.batch_id = batch_id
     report.rows = len(rows) + report.other_rows
     names = queries.region_names(con)

@@ -199,6 +199,64 @@ def insert_batch(
     return int(row[0])
 
 
+def find_loaded_batch_any_source(con: duckdb.DuckDBPyConnection, sha256: str) -> Batch | None:
+    """The batch, of any source, that already holds this exact file (unless undone)."""
+    row = con.execute(
+        f"SELECT {_BATCH_COLUMNS} FROM load_batch WHERE sha256 = $sha AND state <> 'undone' "
+        "ORDER BY id LIMIT 1",
+        {"sha": sha256},
+    ).fetchone()
+    return Batch(*row) if row else None
+
+
+def set_example(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+    con.execute("UPDATE load_batch SET is_example = true WHERE id = $id", {"id": batch_id})
+
+
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: str) -> None:
+    con.execute(
+        """
+        UPDATE load_batch
+        SET state = 'undone',
+            note = concat_ws('; ', note, 'ångrad av ' || $who || ' ' ||
+                             strftime(current_timestamp, '%Y-%m-%d %H:%M'))
+        WHERE id = $id
+        """,
+        {"id": batch_id, "who": undone_by},
+    )
+
+
+def batch_sources(con: duckdb.DuckDBPyConnection, batch_id: int) -> set[str]:
+    rows = con.execute(
+        "SELECT DISTINCT source FROM observation WHERE batch_id = $id", {"id": batch_id}
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def stored_values(con: duckdb.DuckDBPyConnection, measures: list[str]) -> pd.DataFrame:
+    """Yearly values in force of the measures: measure, region_code, year, sex, age_group,
+    value, respondents."""
+    return con.execute(
+        """
+        SELECT measure, region_code, year, sex, age_group, value, respondents
+        FROM observation_in_force($measures) WHERE month IS NULL
+        """,
+        {"measures": measures},
+    ).df()
+
+
+def save_mapping(con: duckdb.DuckDBPyConnection, name: str, mapping: str, saved_by: str) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO upload_mapping (name, mapping, saved_by, saved_at) "
+        "VALUES ($name, $mapping, $by, current_timestamp)",
+        {"name": name, "mapping": mapping, "by": saved_by},
+    )
+
+
+def mappings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT name, mapping FROM upload_mapping ORDER BY name").fetchall())
+
+
 def set_batch_row_count(con: duckdb.DuckDBPyConnection, batch_id: int, rows: int) -> None:
     con.execute(
         "UPDATE load_batch SET row_count = $rows WHERE id = $id", {"rows": rows, "id": batch_id}

@@ -184,3 +184,15 @@ CREATE TABLE IF NOT EXISTS police_event (
 
 ALTER TABLE measure ADD COLUMN IF NOT EXISTS description VARCHAR;
 ALTER TABLE source ADD COLUMN IF NOT EXISTS citation VARCHAR;
+
+-- Version 4: staff uploads.
+ALTER TABLE load_batch ADD COLUMN IF NOT EXISTS is_example BOOLEAN DEFAULT false;
+
+-- Saved mappings of respondent-level files (columns → district, sex, age; questions →
+-- measures and the answers that count), offered again by name.
+CREATE TABLE IF NOT EXISTS upload_mapping (
+    name     VARCHAR PRIMARY KEY,
+    mapping  VARCHAR NOT NULL,  -- JSON
+    saved_by VARCHAR NOT NULL,
+    saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);

@@ -1,0 +1,308 @@
+"""Staff uploads of survey results and activity counts: check → read → validate → preview →
+commit, and undo.
+
+``prepare`` does everything but writing: it refuses unsafe files, reads the sheet in a child
+process, turns it into rows (the template layout, or a respondent-level file through a
+mapping), validates every row, warns about values far from the district's history, and
+compares each row with what is stored (new / replaces old → new / unchanged). ``commit``
+then writes one batch in one transaction. The page and the command line share both.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from indicators.catalogue import Catalogue
+from loaders.batch import LoadReport, commit_batch, file_sha256
+from loaders.respondents import Mapping, aggregate
+from loaders.survey_table import SEX_NAMES, Finding, SurveyTable, read_table
+from loaders.upload_parse import ParsedSheet, read_safely
+from loaders.upload_safety import Limits, UploadRefused, check, safe_file_name
+from store import queries
+from store.regions import RegionResolver
+
+UPLOAD_SOURCE = "uppladdning"
+PREVIEW_COLUMNS = [
+    "Rad",
+    "Område",
+    "År",
+    "Mått",
+    "Kön",
+    "Åldersgrupp",
+    "Nytt värde",
+    "Antal svarande",
+    "Lagrat värde",
+    "Ändring",
+]
+
+
+@dataclass
+class Prepared:
+    """Everything known about an upload before it is written."""
+
+    file_name: str
+    sha256: str
+    table: SurveyTable
+    preview: pd.DataFrame = field(default_factory=pd.DataFrame)
+    already_loaded: queries.Batch | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.table.errors and self.already_loaded is None
+
+    def findings_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "Nivå": f.level,
+                    "Blad": f.sheet,
+                    "Cell": f.cell,
+                    "Värde": f.value,
+                    "Problem": f.message,
+                }
+                for f in self.table.findings
+            ],
+            columns=["Nivå", "Blad", "Cell", "Värde", "Problem"],
+        )
+
+    def counts(self) -> dict[str, int]:
+        changes = self.preview["Ändring"] if not self.preview.empty else pd.Series(dtype=str)
+        return {
+            "new": int((changes == "ny").sum()),
+            "replaced": int((changes == "ersätter").sum()),
+            "unchanged": int((changes == "oförändrad").sum()),
+        }
+
+
+def read_csv(path: Path) -> ParsedSheet:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    sample = text[:4096]
+    delimiter = max((";", ",", "\t"), key=sample.count)
+    rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return ParsedSheet(sheet=path.name, rows=rows)  # type: ignore[arg-type]
+
+
+def read_sheet(path: Path, original_name: str, limits: Limits | None = None) -> ParsedSheet:
+    kind = check(path, original_name, limits)
+    if kind == "csv":
+        return read_csv(path)
+    return read_safely(path, kind)
+
+
+def _history_warnings(
+    con: duckdb.DuckDBPyConnection, table: SurveyTable, catalogue: Catalogue
+) -> None:
+    """Values far outside the district's own history, and districts missing that were there
+    last year. Warnings only."""
+    if not table.rows:
+        return
+    measures = sorted({r.measure for r in table.rows})
+    stored = queries.stored_values(con, measures)
+    for row in table.rows:
+        history = stored[
+            (stored["measure"] == row.measure)
+            & (stored["region_code"] == row.region_code)
+            & (stored["sex"] == row.sex)
+            & (stored["age_group"] == row.age_group)
+            & (stored["year"] != row.year)
+        ]
+        if len(history) < 2:
+            continue
+        low, high = history["value"].min(), history["value"].max()
+        spread = max(high - low, abs(history["value"].mean()) * 0.25, 1.0)
+        if row.value > high + 2 * spread or row.value < low - 2 * spread:
+            table.findings.append(
+                Finding(
+                    "varning",
+                    table.sheet,
+                    f"rad {row.line}",
+                    f"{row.value:g}",
+                    f"långt från områdets tidigare värden ({low:g}–{high:g}); stämmer det?",
+                )
+            )
+    file_years = {(r.measure, r.year) for r in table.rows}
+    present = {(r.measure, r.year, r.region_code) for r in table.rows}
+    names = queries.region_names(con)
+    for measure, year in sorted(file_years):
+        last = stored[
+            (stored["measure"] == measure)
+            & (stored["year"] == year - 1)
+            & (stored["sex"] == "total")
+            & (stored["age_group"] == "all")
+        ]
+        for code in sorted(set(last["region_code"])):
+            if (measure, year, code) not in present:
+                title = catalogue.measures[measure].title
+                table.findings.append(
+                    Finding(
+                        "varning",
+                        table.sheet,
+                        "",
+                        names.get(code, code),
+                        f"fanns med {year - 1} för {title} men saknas för {year}",
+                    )
+                )
+
+
+def _preview(
+    con: duckdb.DuckDBPyConnection, table: SurveyTable, catalogue: Catalogue
+) -> pd.DataFrame:
+    if not table.rows:
+        return pd.DataFrame(columns=PREVIEW_COLUMNS)
+    stored = queries.stored_values(con, sorted({r.measure for r in table.rows}))
+    current = {
+        (m, c, int(y), s, a): v
+        for m, c, y, s, a, v in stored[
+            ["measure", "region_code", "year", "sex", "age_group", "value"]
+        ].itertuples(index=False)
+    }
+    records = []
+    for row in table.rows:
+        old = current.get((row.measure, row.region_code, row.year, row.sex, row.age_group))
+        change = (
+            "ny" if old is None else ("oförändrad" if abs(old - row.value) < 1e-9 else "ersätter")
+        )
+        records.append(
+            {
+                "Rad": row.line,
+                "Område": row.region_name,
+                "År": row.year,
+                "Mått": catalogue.measures[row.measure].title,
+                "Kön": SEX_NAMES[row.sex],
+                "Åldersgrupp": "Alla" if row.age_group == "all" else row.age_group,
+                "Nytt värde": row.value,
+                "Antal svarande": row.respondents,
+                "Lagrat värde": old,
+                "Ändring": change,
+            }
+        )
+    return pd.DataFrame(records, columns=PREVIEW_COLUMNS)
+
+
+def prepare(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    catalogue: Catalogue,
+    *,
+    original_name: str | None = None,
+    mapping: Mapping | None = None,
+    limits: Limits | None = None,
+) -> Prepared:
+    """Read, validate and preview an upload without writing anything. UploadRefused when the
+    file itself is refused (type, size, macros, password, broken, too big unpacked)."""
+    name = safe_file_name(original_name or path.name)
+    data_hash = file_sha256(path.read_bytes())
+    parsed = read_sheet(path, name, limits)
+    resolver = RegionResolver.from_store(con)
+    if mapping is not None:
+        table = aggregate(parsed, mapping, catalogue, resolver)
+    else:
+        table = read_table(parsed, catalogue, resolver)
+    prepared = Prepared(file_name=name, sha256=data_hash, table=table)
+    prepared.already_loaded = queries.find_loaded_batch_any_source(con, data_hash)
+    if not table.errors:
+        _history_warnings(con, table, catalogue)
+        prepared.preview = _preview(con, table, catalogue)
+    return prepared
+
+
+def commit(
+    con: duckdb.DuckDBPyConnection,
+    prepared: Prepared,
+    catalogue: Catalogue,
+    *,
+    loaded_by: str,
+    example: bool = False,
+) -> LoadReport:
+    """Write a prepared upload as one batch (all rows or none)."""
+    if prepared.already_loaded is not None:
+        b = prepared.already_loaded
+        raise UploadRefused(
+            f"Filen är redan inläst som sats {b.id} (av {b.loaded_by}, {str(b.loaded_at)[:16]})."
+        )
+    if prepared.table.errors:
+        raise UploadRefused("Filen har fel och kan inte läsas in; rätta dem först.")
+    rows = prepared.table.rows
+    sources = {catalogue.measures[r.measure].source for r in rows}
+    source = sources.pop() if len(sources) == 1 else UPLOAD_SOURCE
+    observations = pd.DataFrame(
+        {
+            "source": [catalogue.measures[r.measure].source for r in rows],
+            "measure": [r.measure for r in rows],
+            "region_code": [r.region_code for r in rows],
+            "year": [r.year for r in rows],
+            "month": None,
+            "sex": [r.sex for r in rows],
+            "age_group": [r.age_group for r in rows],
+            "value": [r.value for r in rows],
+            "respondents": [r.respondents for r in rows],
+            "preliminary": False,
+        }
+    )
+    used = sorted({r.measure for r in rows})
+    measures = pd.DataFrame(
+        {
+            "id": used,
+            "source": [catalogue.measures[m].source for m in used],
+            "label": [catalogue.measures[m].title for m in used],
+            "unit": [
+                {"share": "procent", "index": "index", "count": "antal"}[catalogue.measures[m].kind]
+                for m in used
+            ],
+            "spatially_additive": [catalogue.measures[m].kind == "count" for m in used],
+        }
+    )
+    report = LoadReport(source=source, file_name=prepared.file_name)
+    return commit_batch(
+        con,
+        source=source,
+        path=Path(prepared.file_name),
+        sha256=prepared.sha256,
+        loaded_by=loaded_by,
+        observations=observations,
+        measures=measures,
+        report=report,
+        note="Exempeldata" if example else None,
+        example=example,
+    )
+
+
+def undo(con: duckdb.DuckDBPyConnection, batch_id: int, *, undone_by: str) -> list[int]:
+    """Undo a batch: its rows stop counting and the values it replaced come back. Returns the
+    batches that are in force again. Police batches can be undone only newest first (the
+    counts of a later batch include the events of the earlier ones)."""
+    from store import db
+
+    batch = queries.batch(con, batch_id)
+    if batch is None:
+        raise UploadRefused(f"Sats {batch_id} finns inte.")
+    if batch.state == "undone":
+        raise UploadRefused(f"Sats {batch_id} är redan ångrad.")
+    if batch.source == "polisen_handelser":
+        newer = [
+            b
+            for b in queries.batches(con)
+            if b.source == batch.source and b.id > batch.id and b.state != "undone"
+        ]
+        if newer:
+            raise UploadRefused(
+                f"Polisens händelser ångras i omvänd ordning: ångra först sats "
+                f"{', '.join(str(b.id) for b in newer)}."
+            )
+    with db.transaction(con):
+        before = {b.id: b.state for b in queries.batches(con)}
+        queries.undo_batch(con, batch_id, undone_by)
+        for source in queries.batch_sources(con, batch_id) | {batch.source}:
+            queries.refresh_batch_states(con, source)
+        after = {b.id: b.state for b in queries.batches(con)}
+    return sorted(i for i, state in after.items() if state == "active" and before[i] != "active")

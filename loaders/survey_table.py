@@ -1,0 +1,514 @@
+"""From a parsed sheet (or CSV) in the template's layout to typed survey rows, collecting
+every problem at once with its sheet, cell, the value found and what was expected (Swedish,
+for the staff who upload).
+
+Columns are found by their header whatever the order, case or spacing. Values are read as
+people type them: ``12,5``, ``12.5``, ``12,5 %``, a percent-formatted 0,125, ``1 234`` with a
+space or a non-breaking space, years as numbers or text, any spelling of a district the
+register knows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from indicators.catalogue import Catalogue
+from loaders.upload_parse import ParsedSheet
+from store.regions import RegionResolver, UnknownRegionError
+
+# Column → the headers it may have (compared case-insensitively, spaces collapsed).
+HEADERS = {
+    "district": ("stadsdelsområde", "stadsdelsomrade", "område", "sdo", "stadsdel"),
+    "year": ("år", "ar", "year", "årtal"),
+    "measure": ("mått", "matt", "indikator", "measure"),
+    "sex": ("kön", "kon", "sex"),
+    "age": ("åldersgrupp", "ålder", "aldersgrupp", "åldersklass"),
+    "share": ("andel (%)", "andel", "andel %", "andel(%)", "andel i procent"),
+    "respondents": ("antal svarande", "svarande", "antal svar"),
+    "count": ("antal",),
+    "comment": ("kommentar", "kommentarer", "anmärkning"),
+}
+TEMPLATE_HEADERS = [
+    "Stadsdelsområde",
+    "År",
+    "Mått",
+    "Kön",
+    "Åldersgrupp",
+    "Andel (%)",
+    "Antal svarande",
+    "Antal",
+    "Kommentar",
+]
+REQUIRED = ("district", "year", "measure")
+SEX = {
+    "alla": "total",
+    "totalt": "total",
+    "total": "total",
+    "t": "total",
+    "båda": "total",
+    "kvinnor": "female",
+    "kvinna": "female",
+    "k": "female",
+    "flickor": "female",
+    "män": "male",
+    "man": "male",
+    "m": "male",
+    "pojkar": "male",
+}
+SEX_NAMES = {"total": "Alla", "female": "Kvinnor", "male": "Män"}
+EXAMPLE_MARK = "exempelrad"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem (level 'fel' blocks the upload) or a warning ('varning' does not)."""
+
+    level: str
+    sheet: str
+    cell: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        found = f" (värde: {self.value})" if self.value else ""
+        return f"{self.level}: {where}{found}: {self.message}"
+
+
+@dataclass
+class SurveyRow:
+    line: int  # 1-based row in the sheet
+    region_code: str
+    region_name: str
+    year: int
+    measure: str
+    sex: str
+    age_group: str
+    value: float
+    respondents: float | None
+    comment: str
+
+
+@dataclass
+class SurveyTable:
+    sheet: str
+    rows: list[SurveyRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "fel"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "varning"]
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def address(row: int, column: int) -> str:
+    return f"{column_letter(column)}{row + 1}"
+
+
+def _norm_header(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+
+
+def find_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+    """The header row (within the first 10) and the column of each known field."""
+    for i, row in enumerate(rows[:10]):
+        found: dict[str, int] = {}
+        for j, cell in enumerate(row):
+            text = _norm_header(cell)
+            for key, names in HEADERS.items():
+                if text in names and key not in found:
+                    found[key] = j
+        if sum(k in found for k in REQUIRED) >= 2:
+            return i, found
+    return None
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_number(value: object, percent_cell: bool = False) -> float | None:
+    """12,5 · 12.5 · '12,5 %' · 1 234 (space or NBSP) · a percent-formatted 0.125 → 12.5."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) * (100 if percent_cell else 1)
+    text = str(value).strip().replace("\u00a0", " ").replace("\u202f", " ")
+    text = text.rstrip("%").strip().replace(" ", "")
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+,\d+", text):  # 1.234,5
+        text = text.replace(".", "")
+    text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number
+
+
+class _Measures:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.by_key: dict[str, str] = {}
+        self.catalogue = catalogue
+        for measure in catalogue.measures.values():
+            if measure.upload:
+                self.by_key[measure.id.casefold()] = measure.id
+                self.by_key[_norm_header(measure.title)] = measure.id
+
+    def resolve(self, text: str) -> str | None:
+        return self.by_key.get(_norm_header(text))
+
+    def suggest(self, text: str) -> list[str]:
+        titles = {
+            _norm_header(m.title): m.title for m in self.catalogue.measures.values() if m.upload
+        }
+        return [titles[t] for t in difflib.get_close_matches(_norm_header(text), titles, 3, 0.5)]
+
+
+def read_table(
+    parsed: ParsedSheet,
+    catalogue: Catalogue,
+    resolver: RegionResolver,
+    *,
+    this_year: int | None = None,
+) -> SurveyTable:
+    """Typed rows and every problem of a template-layout sheet."""
+    table = SurveyTable(sheet=parsed.sheet)
+    add = table.findings.append
+    sheet = parsed.sheet
+    header = find_header(parsed.rows)
+    if header is None:
+        add(
+            Finding(
+                "fel",
+                sheet,
+                "",
+                "",
+                "hittar ingen rubrikrad med kolumnerna "
+                + ", ".join(TEMPLATE_HEADERS)
+                + " (använd mallen)",
+            )
+        )
+        return table
+    header_row, columns = header
+    for key in REQUIRED:
+        if key not in columns:
+            names = {"district": "Stadsdelsområde", "year": "År", "measure": "Mått"}
+            add(
+                Finding(
+                    "fel",
+                    sheet,
+                    address(header_row, 0),
+                    "",
+                    f"kolumnen {names[key]} saknas i rubrikraden",
+                )
+            )
+    if table.errors:
+        return table
+    rows = [list(r) for r in parsed.rows]
+    for r1, c1, r2, c2 in parsed.merged:
+        if r2 <= header_row:
+            continue
+        top_left = rows[r1][c1] if r1 < len(rows) and c1 < len(rows[r1]) else None
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            for c in range(c1, c2 + 1):
+                if c < len(rows[r]):
+                    rows[r][c] = top_left
+        add(
+            Finding(
+                "varning",
+                sheet,
+                f"{address(r1, c1)}:{address(r2, c2)}",
+                _text(top_left),
+                "sammanfogade celler: värdet i den övre vänstra cellen används för alla",
+            )
+        )
+    measures = _Measures(catalogue)
+    age_groups = {_dash(a).casefold(): _dash(a) for a in catalogue.age_groups}
+    this_year = this_year or date.today().year
+    seen: dict[tuple[str, int, str, str, str], int] = {}
+    unknown_regions: dict[str, str] = {}
+
+    def cell(r: int, key: str) -> tuple[object, str]:
+        j = columns.get(key)
+        if j is None:
+            return None, ""
+        value = rows[r][j] if j < len(rows[r]) else None
+        return value, address(r, j)
+
+    for r in range(header_row + 1, len(rows)):
+        if all(_text(v) == "" for v in rows[r]):
+            continue
+        for j in range(len(rows[r])):
+            if (r, j) in parsed.no_value:
+                add(
+                    Finding(
+                        "fel",
+                        sheet,
+                        address(r, j),
+                        "",
+                        "cellen har en formel utan "
+                        "beräknat värde; öppna filen i Excel eller LibreOffice, låt den "
+                        "räkna om och spara igen",
+                    )
+                )
+        errors_before = len(table.errors)
+        comment_value, _ = cell(r, "comment")
+        if _text(comment_value).casefold().startswith(EXAMPLE_MARK):
+            add(
+                Finding(
+                    "fel",
+                    sheet,
+                    address(r, 0),
+                    _text(comment_value),
+                    "mallens exempelrad finns kvar; ta bort den eller skriv över den",
+                )
+            )
+            continue
+        # District
+        value, where = cell(r, "district")
+        name = _text(value)
+        region_code = region_name = ""
+        if not name:
+            add(Finding("fel", sheet, where, "", "stadsdelsområde saknas"))
+        else:
+            try:
+                region = resolver.resolve(name).region
+                if region.kind not in ("district", "city"):
+                    add(
+                        Finding(
+                            "fel",
+                            sheet,
+                            where,
+                            name,
+                            "ska vara ett stadsdelsområde eller "
+                            "Hela staden, inte en kommun eller ett län",
+                        )
+                    )
+                region_code, region_name = region.code, region.name
+            except UnknownRegionError as exc:
+                if name not in unknown_regions:
+                    unknown_regions[name] = where
+                    hint = ", ".join(exc.suggestions) or "inga liknande namn"
+                    add(
+                        Finding(
+                            "fel", sheet, where, name, f"okänt stadsdelsområde; närmast: {hint}"
+                        )
+                    )
+                else:
+                    add(
+                        Finding(
+                            "fel",
+                            sheet,
+                            where,
+                            name,
+                            f"okänt stadsdelsområde (se {unknown_regions[name]})",
+                        )
+                    )
+        # Year
+        value, where = cell(r, "year")
+        year_number = parse_number(value)
+        year = int(year_number) if year_number is not None and year_number.is_integer() else None
+        if year is None:
+            add(Finding("fel", sheet, where, _text(value), "året ska vara ett årtal, t.ex. 2024"))
+        elif not 2000 <= year <= this_year:
+            add(
+                Finding(
+                    "fel", sheet, where, _text(value), f"året ska vara mellan 2000 och {this_year}"
+                )
+            )
+        # Measure
+        value, where = cell(r, "measure")
+        measure = measures.resolve(_text(value))
+        if measure is None:
+            hint = ", ".join(measures.suggest(_text(value))) or "se listan i mallen"
+            add(
+                Finding(
+                    "fel",
+                    sheet,
+                    where,
+                    _text(value),
+                    f"måttet finns inte i indikatorkatalogen; närmast: {hint}",
+                )
+            )
+        kind = catalogue.measures[measure].kind if measure else None
+        # Sex and age
+        value, where = cell(r, "sex")
+        sex = SEX.get(_text(value).casefold() or "alla")
+        if sex is None:
+            add(Finding("fel", sheet, where, _text(value), "kön ska vara Alla, Kvinnor eller Män"))
+        value, where = cell(r, "age")
+        age_text = _dash(_text(value))
+        age = (
+            "all"
+            if age_text.casefold() in ("", "alla", "totalt")
+            else (age_groups.get(age_text.casefold()))
+        )
+        if age is None:
+            add(
+                Finding(
+                    "fel",
+                    sheet,
+                    where,
+                    _text(value),
+                    "okänd åldersgrupp; använd Alla "
+                    f"eller någon av {', '.join(catalogue.age_groups)}",
+                )
+            )
+        # Values
+        share_value, share_where = cell(r, "share")
+        share_cell = columns.get("share")
+        share_percent = share_cell is not None and (r, share_cell) in parsed.percent
+        share = parse_number(share_value, share_percent)
+        resp_value, resp_where = cell(r, "respondents")
+        respondents = parse_number(resp_value)
+        count_value, count_where = cell(r, "count")
+        count = parse_number(count_value)
+        for raw, parsed_number, where in (
+            (share_value, share, share_where),
+            (resp_value, respondents, resp_where),
+            (count_value, count, count_where),
+        ):
+            if _text(raw) and parsed_number is None:
+                add(Finding("fel", sheet, where, _text(raw), "är inte ett tal"))
+        number: float | None = None
+        if kind in ("share", "index"):
+            if count is not None:
+                add(
+                    Finding(
+                        "fel",
+                        sheet,
+                        count_where,
+                        _text(count_value),
+                        "måttet är en andel: fyll i Andel (%) och Antal svarande, inte Antal",
+                    )
+                )
+            upper = 6 if kind == "index" else 100
+            if share is None:
+                add(
+                    Finding(
+                        "fel",
+                        sheet,
+                        share_where,
+                        "",
+                        "andelen saknas"
+                        if kind == "share"
+                        else "indexvärdet (i kolumnen Andel) saknas",
+                    )
+                )
+            elif not 0 <= share <= upper:
+                add(
+                    Finding(
+                        "fel",
+                        sheet,
+                        share_where,
+                        _text(share_value),
+                        f"ska vara mellan 0 och {upper}",
+                    )
+                )
+            if respondents is None:
+                add(Finding("fel", sheet, resp_where, "", "antal svarande saknas"))
+            elif respondents < 1 or not respondents.is_integer():
+                add(
+                    Finding(
+                        "fel",
+                        sheet,
+                        resp_where,
+                        _text(resp_value),
+                        "antal svarande ska vara ett heltal, minst 1",
+                    )
+                )
+            number = share
+        elif kind == "count":
+            if share is not None:
+                add(
+                    Finding(
+                        "fel",
+                        sheet,
+                        share_where,
+                        _text(share_value),
+                        "måttet är ett antal: fyll i Antal, inte Andel (%)",
+                    )
+                )
+            if count is None:
+                add(Finding("fel", sheet, count_where, "", "antalet saknas"))
+            elif count < 0 or not count.is_integer():
+                add(
+                    Finding(
+                        "fel",
+                        sheet,
+                        count_where,
+                        _text(count_value),
+                        "antalet ska vara ett heltal, 0 eller mer",
+                    )
+                )
+            number, respondents = count, None
+        if len(table.errors) > errors_before or measure is None or year is None:
+            continue
+        key = (region_code, year, measure, sex or "", age or "")
+        if key in seen:
+            add(
+                Finding(
+                    "fel",
+                    sheet,
+                    address(r, columns["district"]),
+                    region_name,
+                    f"raden upprepar rad {seen[key]} (samma område, år, mått, kön och åldersgrupp)",
+                )
+            )
+            continue
+        seen[key] = r + 1
+        assert number is not None and sex is not None and age is not None
+        table.rows.append(
+            SurveyRow(
+                r + 1,
+                region_code,
+                region_name,
+                year,
+                measure,
+                sex,
+                age,
+                number,
+                respondents,
+                _text(comment_value),
+            )
+        )
+    if not table.rows and not table.errors:
+        add(Finding("fel", sheet, "", "", "filen har inga datarader under rubrikraden"))
+    shares = [row.value for row in table.rows if catalogue.measures[row.measure].kind == "share"]
+    if shares and max(shares) <= 1 and not parsed.percent:
+        add(
+            Finding(
+                "varning",
+                sheet,
+                "",
+                "",
+                "alla andelar är högst 1: är de skrivna som bråk "
+                "(0,125) i stället för procent (12,5)?",
+            )
+        )
+    return table
+
+
+def _dash(text: str) -> str:
+    return re.sub(r"\s*[-‐‑‒–—]\s*", "–", text.strip())
