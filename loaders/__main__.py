@@ -1,7 +1,10 @@
 """Command line for loading files into the store.
 
     python -m loaders load SOURCE FILE [--db PATH] [--user NAME] [--skip-unknown-regions]
+    python -m loaders load survey FILE [--mapping FILE] [--dry-run] [--user NAME]
     python -m loaders fetch polisen [--times N] [--db PATH] [--user NAME]
+    python -m loaders template survey OUT.xlsx
+    python -m loaders undo BATCH_ID [--db PATH] [--user NAME]
     python -m loaders batches [--db PATH]
 
 Exits 0 on success (also when the file was already loaded), 1 when the file cannot be
@@ -38,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     load = sub.add_parser("load", help="load one file as one batch")
-    load.add_argument("source", choices=sorted(registry.LOADERS), help="which publisher's format")
+    load.add_argument("source", choices=sorted([*registry.LOADERS, "survey"]), help="which format")
     load.add_argument("file", type=Path, help="the file as the publisher made it")
     load.add_argument("--db", help=DB_HELP)
     load.add_argument("--user", default=None, help="who loads (default: the login name)")
@@ -55,6 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--db", help=DB_HELP)
     fetch.add_argument("--user", default=None, help="who loads (default: the login name)")
 
+    template = sub.add_parser("template", help="write the Excel template for uploads")
+    template.add_argument("kind", choices=["survey"])
+    template.add_argument("out", type=Path, help="the .xlsx file to write")
+
+    undo = sub.add_parser("undo", help="undo a batch: the values it replaced come back")
+    undo.add_argument("batch_id", type=int)
+    undo.add_argument("--db", help=DB_HELP)
+    undo.add_argument("--user", default=None, help="who undoes (default: the login name)")
+
     listing = sub.add_parser("batches", help="list the loaded batches")
     listing.add_argument("--db", help=DB_HELP)
     return parser
@@ -64,11 +76,15 @@ def cmd_load(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"error: {args.file}: no such file", file=sys.stderr)
         return 1
+    if args.source == "survey":
+        return cmd_survey(args)
     con = open_store(args.db)
     try:
         options = registry.options_for(
             args.source, skip_unknown_regions=args.skip_unknown_regions, year=args.year
         )
+        if args.mapping or args.dry_run or args.example:
+            raise SystemExit("error: --mapping, --dry-run and --example apply to survey files")
         report = registry.load_file(
             con, args.source, args.file, loaded_by=args.user or default_user(), **options
         )
@@ -105,6 +121,82 @@ def cmd_fetch(args: argparse.Namespace, fetcher: Fetcher | None = None) -> int:
     return 0
 
 
+def cmd_survey(args: argparse.Namespace) -> int:
+    from indicators.catalogue import load_catalogue
+    from loaders import survey
+    from loaders.respondents import Mapping
+    from loaders.upload_safety import UploadRefused
+
+    catalogue = load_catalogue()
+    mapping = Mapping.from_file(args.mapping) if args.mapping else None
+    con = open_store(args.db)
+    try:
+        try:
+            prepared = survey.prepare(con, args.file, catalogue, mapping=mapping)
+        except UploadRefused as exc:
+            print(f"error: {args.file}: {exc}", file=sys.stderr)
+            return 1
+        for finding in prepared.table.findings:
+            stream = sys.stderr if finding.level == "fel" else sys.stdout
+            print(finding, file=stream)
+        if prepared.table.errors:
+            print(f"error: {args.file}: {len(prepared.table.errors)} fel; inget lästes in.",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        if prepared.already_loaded is not None:
+            b = prepared.already_loaded
+            print(f"error: {args.file}: filen är redan inläst som sats {b.id} "
+                  f"({b.loaded_by}, {str(b.loaded_at)[:16]}).", file=sys.stderr)  # fmt: skip
+            return 1
+        counts = prepared.counts()
+        print(f"Förhandsgranskning: {counts['new']} nya värden, {counts['replaced']} ersätter "
+              f"lagrade, {counts['unchanged']} oförändrade.")  # fmt: skip
+        for row in prepared.preview[prepared.preview["Ändring"] == "ersätter"].itertuples():
+            print(f"  rad {row.Rad}: {row.Område} {row.År} {row.Mått} ({row.Kön}, "
+                  f"{row.Åldersgrupp}): {row._9:g} → {row._7:g}")  # fmt: skip
+        if args.dry_run:
+            print("Provkörning: inget skrevs.")
+            return 0
+        report = survey.commit(con, prepared, catalogue, loaded_by=args.user or default_user(),
+                               example=args.example)  # fmt: skip
+    finally:
+        con.close()
+    print(report.summary())
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from indicators.catalogue import load_catalogue
+    from loaders import survey_template
+
+    con = open_store(":memory:")
+    try:
+        districts = list(queries.regions(con, ("district",)).sort_values("valid_from",
+                         ascending=False)["name"])  # fmt: skip
+    finally:
+        con.close()
+    args.out.write_bytes(survey_template.build(load_catalogue(), districts))
+    print(f"Wrote the template to {args.out}.")
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from loaders import survey
+    from loaders.upload_safety import UploadRefused
+
+    con = open_store(args.db)
+    try:
+        restored = survey.undo(con, args.batch_id, undone_by=args.user or default_user())
+    except UploadRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    back = f"; batch(es) {', '.join(map(str, restored))} are in force again" if restored else ""
+    print(f"Undid batch {args.batch_id}{back}.")
+    return 0
+
+
 def cmd_batches(args: argparse.Namespace) -> int:
     con = open_store(args.db)
     try:
@@ -134,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_load(args)
         if args.command == "fetch":
             return cmd_fetch(args)
+        if args.command == "template":
+            return cmd_template(args)
+        if args.command == "undo":
+            return cmd_undo(args)
         return cmd_batches(args)
     except (StoreError, ReferenceDataError) as exc:
         print(f"error: {exc}", file=sys.stderr)

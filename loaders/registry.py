@@ -21,9 +21,19 @@ LOADERS: dict[str, Loader] = {
 }
 
 
+def _survey(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str,
+            example: bool = False) -> LoadReport:  # fmt: skip
+    from loaders import survey
+
+    return survey.load(con, path, loaded_by=loaded_by, example=example)
+
+
+DEMO_ONLY: dict[str, Loader] = {"survey": _survey}
+
+
 def get(name: str) -> Loader:
     try:
-        return LOADERS[name]
+        return LOADERS.get(name) or DEMO_ONLY[name]
     except KeyError:
         known = ", ".join(sorted(LOADERS))
         raise SystemExit(f"Unknown source {name!r}; known sources: {known}") from None

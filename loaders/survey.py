@@ -306,3 +306,24 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int, *, undone_by: str) -> li
             queries.refresh_batch_states(con, source)
         after = {b.id: b.state for b in queries.batches(con)}
     return sorted(i for i, state in after.items() if state == "active" and before[i] != "active")
+
+
+def load(
+    con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, example: bool = False
+) -> LoadReport:
+    """Prepare and commit in one go (the demo data and scripts); LoadError on any problem."""
+    from indicators.catalogue import load_catalogue
+    from loaders.batch import LoadError, Problem
+
+    catalogue = load_catalogue()
+    try:
+        prepared = prepare(con, path, catalogue)
+    except UploadRefused as exc:
+        raise LoadError(str(path), [Problem(None, str(exc))]) from exc
+    if prepared.already_loaded is not None:
+        report = LoadReport(source=UPLOAD_SOURCE, file_name=prepared.file_name)
+        report.already_loaded, report.batch_id = True, prepared.already_loaded.id
+        return report
+    if prepared.table.errors:
+        raise LoadError(str(path), [Problem(None, str(f)) for f in prepared.table.errors])
+    return commit(con, prepared, catalogue, loaded_by=loaded_by, example=example)

@@ -1,0 +1,160 @@
+"""The Excel template staff fill in (``python -m loaders template survey OUT.xlsx`` and the
+download button on the upload page): a Swedish instructions sheet, a data sheet with the
+template's columns, drop-down lists (districts of today and earlier, the catalogue's survey
+and activity measures by their Swedish titles, sex, age band), number checks, a frozen header
+and example rows."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from indicators.catalogue import Catalogue
+from loaders.survey_table import EXAMPLE_MARK, TEMPLATE_HEADERS
+
+ROWS = 2000  # rows the drop-downs and checks cover
+WIDTHS = [26, 8, 60, 10, 14, 12, 16, 10, 40]
+
+INSTRUCTIONS = [
+    "Mall för uppladdning av enkätresultat och aktivitetsuppgifter",
+    "",
+    "Så här fyller du i bladet Data:",
+    "• En rad per stadsdelsområde, år, mått, kön och åldersgrupp.",
+    "• Stadsdelsområde: välj i listan (dagens och tidigare namn går bra), eller Hela staden.",
+    "• År: det år mätningen gäller, t.ex. 2024.",
+    "• Mått: välj i listan. Listan innehåller indikatorkatalogens enkät- och aktivitetsmått.",
+    "• Kön: Alla, Kvinnor eller Män. Åldersgrupp: Alla eller en åldersgrupp i listan.",
+    "• Andelar (enkäter): fyll i Andel (%) – t.ex. 12,5 – och Antal svarande (heltal, minst 1).",
+    "  För index (0–6) skrivs indexvärdet i kolumnen Andel (%).",
+    "• Antal (aktiviteter, t.ex. trygghetsvandringar): fyll i Antal, lämna andel tomt.",
+    "• Kommentar är frivillig.",
+    "• Raderna som börjar med 'Exempelrad' i kommentaren är exempel: skriv över eller ta bort dem.",
+    "",
+    "Innan något sparas visas en förhandsgranskning: nya värden, värden som ersätter lagrade "
+    "och varningar. Varje uppladdning kan ångras.",
+    "Små tal visas aldrig: andelar med färre än 30 svarande och antal under tröskeln döljs "
+    "i alla vyer.",
+]
+
+
+def _district_names(districts: list[str]) -> list[str]:
+    return [*districts, "Hela staden"]
+
+
+def build(catalogue: Catalogue, districts: list[str]) -> bytes:
+    """The template as .xlsx bytes. ``districts``: names of today's and earlier districts."""
+    workbook = Workbook()
+    info = workbook.active
+    assert info is not None
+    info.title = "Instruktioner"
+    for i, line in enumerate(INSTRUCTIONS, start=1):
+        info.cell(row=i, column=1, value=line)
+    info["A1"].font = Font(bold=True, size=14)
+    info.column_dimensions["A"].width = 110
+
+    measures = sorted(
+        (m for m in catalogue.measures.values() if m.upload), key=lambda m: (m.source, m.title)
+    )
+    lists = workbook.create_sheet("Listor")
+    columns = {
+        "A": ("Stadsdelsområde", _district_names(districts)),
+        "B": ("Mått", [m.title for m in measures]),
+        "C": ("Kön", ["Alla", "Kvinnor", "Män"]),
+        "D": ("Åldersgrupp", ["Alla", *catalogue.age_groups]),
+        "E": ("Måttets id", [m.id for m in measures]),
+    }
+    for letter, (title, values) in columns.items():
+        lists[f"{letter}1"] = title
+        for i, value in enumerate(values, start=2):
+            lists[f"{letter}{i}"] = value
+    lists.sheet_state = "hidden"
+
+    data = workbook.create_sheet("Data", 0)
+    workbook.active = 0
+    data.append(TEMPLATE_HEADERS)
+    header_fill = PatternFill("solid", fgColor="DDE7F0")
+    for j, cell in enumerate(data[1]):
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True)
+        data.column_dimensions[cell.column_letter].width = WIDTHS[j]
+    data.freeze_panes = "A2"
+    share = next(m for m in measures if m.kind == "share")
+    count = next(m for m in measures if m.kind == "count")
+    examples = [
+        [districts[0], 2024, share.title, "Alla", "Alla", 14.5, 412, None,
+         f"{EXAMPLE_MARK.capitalize()} – skriv över eller ta bort"],
+        [districts[0], 2024, share.title, "Kvinnor", "Alla", 19.2, 221, None,
+         f"{EXAMPLE_MARK.capitalize()} – skriv över eller ta bort"],
+        [districts[0], 2024, count.title, "Alla", "Alla", None, None, 12,
+         f"{EXAMPLE_MARK.capitalize()} – skriv över eller ta bort"],
+    ]  # fmt: skip
+    for row in examples:
+        data.append(row)
+
+    def validation(kind: str, formula: str, cells: str, message: str, **kw: object) -> None:
+        rule = DataValidation(
+            type=kind,
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            error=message,
+            errorTitle="Ogiltigt värde",
+            **kw,
+        )  # type: ignore[arg-type]
+        rule.add(cells)
+        data.add_data_validation(rule)
+
+    last = ROWS + 1
+    n_districts = len(columns["A"][1]) + 1
+    validation(
+        "list",
+        f"=Listor!$A$2:$A${n_districts}",
+        f"A2:A{last}",
+        "Välj ett stadsdelsområde i listan.",
+    )
+    validation(
+        "whole",
+        "2000",
+        f"B2:B{last}",
+        "Året ska vara ett årtal från 2000.",
+        operator="greaterThanOrEqual",
+    )
+    validation(
+        "list", f"=Listor!$B$2:$B${len(measures) + 1}", f"C2:C{last}", "Välj ett mått i listan."
+    )
+    validation("list", "=Listor!$C$2:$C$4", f"D2:D{last}", "Välj Alla, Kvinnor eller Män.")
+    validation(
+        "list",
+        f"=Listor!$D$2:$D${len(catalogue.age_groups) + 2}",
+        f"E2:E{last}",
+        "Välj en åldersgrupp i listan.",
+    )
+    validation(
+        "decimal",
+        "0",
+        f"F2:F{last}",
+        "Andelen ska vara mellan 0 och 100.",
+        operator="between",
+        formula2="100",
+    )
+    validation(
+        "whole",
+        "1",
+        f"G2:G{last}",
+        "Antal svarande ska vara ett heltal, minst 1.",
+        operator="greaterThanOrEqual",
+    )
+    validation(
+        "whole",
+        "0",
+        f"H2:H{last}",
+        "Antal ska vara ett heltal, 0 eller mer.",
+        operator="greaterThanOrEqual",
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
