@@ -156,6 +156,11 @@ def cmd_values(args: argparse.Namespace) -> int:
     writer.writerow(OUTPUT_COLUMNS)
     for row in frame[OUTPUT_COLUMNS].itertuples(index=False):
         writer.writerow([_fmt(v) for v in row])
+    if "example" in frame and frame["example"].fillna(False).astype(bool).any():
+        print(
+            f"note: {definition.id} includes example data (Exempeldata), not real results",
+            file=sys.stderr,
+        )
     if definition.type == "rate" and not frame.empty:
         older = frame[
             frame["population_year"].notna() & (frame["population_year"] != frame["year"])

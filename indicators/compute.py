@@ -122,7 +122,8 @@ def _fill_zeros(frame: pd.DataFrame, codes: list[str], regions: Regions) -> pd.D
                     "region_code": code, "region_name": names[code][0],
                     "region_kind": names[code][1], "year": year, "sex": "total",
                     "age_group": "all", "total": 0.0, "weighted": np.nan, "respondents": np.nan,
-                    "preliminary": bool(info["preliminary"]), "complete": True, "n_parts": 1,
+                    "preliminary": bool(info["preliminary"]), "example": False,
+                    "complete": True, "n_parts": 1,
                     "n_months": int(info["n_months"]), "last_month": int(info["last_month"]),
                     "ytd_previous": np.nan,
                 })  # fmt: skip

@@ -50,6 +50,7 @@ def sources_table(con: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
                 "Senaste data": text,
                 "Satser": f"{row.active} aktiva, {row.superseded} ersatta, {row.undone} ångrade",
                 "Senast inläst": "" if pd.isna(row.last_loaded) else str(row.last_loaded)[:16],
+                "Exempeldata": "ja" if row.examples else "",
                 "id": row.id,
             }
         )

@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--db", help=DB_HELP)
     load.add_argument("--user", default=None, help="who loads (default: the login name)")
     load.add_argument("--year", type=int, help="the year of a population table that states none")
+    load.add_argument("--mapping", type=Path, help="survey: mapping of a respondent-level file")
+    load.add_argument(
+        "--dry-run", action="store_true", help="survey: validate and preview, write nothing"
+    )
+    load.add_argument("--example", action="store_true", help="survey: mark as example data")
     load.add_argument(
         "--skip-unknown-regions",
         action="store_true",

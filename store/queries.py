@@ -462,6 +462,7 @@ def source_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                    count(*) FILTER (WHERE state = 'active') AS active,
                    count(*) FILTER (WHERE state = 'superseded') AS superseded,
                    count(*) FILTER (WHERE state = 'undone') AS undone,
+                   count(*) FILTER (WHERE state <> 'undone' AND is_example) AS examples,
                    max(loaded_at) AS last_loaded
             FROM load_batch GROUP BY source
         )
@@ -469,6 +470,7 @@ def source_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                s.max_age_days, s.caveat,
                coalesce(b.batches, 0) AS batches, coalesce(b.active, 0) AS active,
                coalesce(b.superseded, 0) AS superseded, coalesce(b.undone, 0) AS undone,
+               coalesce(b.examples, 0) AS examples,
                b.last_loaded, r.n AS rows_in_force,
                CAST(p.latest // 100 AS INTEGER) AS latest_year,
                CAST(p.latest % 100 AS INTEGER) AS latest_month

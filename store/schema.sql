@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS load_batch (
               CHECK (state IN ('active', 'superseded', 'undone')),
     note      VARCHAR
 );
+ALTER TABLE load_batch ADD COLUMN IF NOT EXISTS is_example BOOLEAN DEFAULT false;
 
 CREATE TABLE IF NOT EXISTS measure (
     id             VARCHAR PRIMARY KEY,
@@ -94,7 +95,7 @@ CREATE INDEX IF NOT EXISTS observation_measure_idx ON observation (measure);
 CREATE OR REPLACE MACRO observation_in_force(measures) AS TABLE
 SELECT o.* EXCLUDE (rank_in_key)
 FROM (
-    SELECT o.*,
+    SELECT o.*, coalesce(b.is_example, false) AS from_example,
            row_number() OVER (
                PARTITION BY o.source, o.measure, o.region_code, o.year, o.month, o.sex,
                             o.age_group
@@ -185,8 +186,7 @@ CREATE TABLE IF NOT EXISTS police_event (
 ALTER TABLE measure ADD COLUMN IF NOT EXISTS description VARCHAR;
 ALTER TABLE source ADD COLUMN IF NOT EXISTS citation VARCHAR;
 
--- Version 4: staff uploads.
-ALTER TABLE load_batch ADD COLUMN IF NOT EXISTS is_example BOOLEAN DEFAULT false;
+-- Version 4: staff uploads (load_batch.is_example is declared with the table above).
 
 -- Saved mappings of respondent-level files (columns → district, sex, age; questions →
 -- measures and the answers that count), offered again by name.

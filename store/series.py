@@ -67,7 +67,7 @@ def _monthly_ctes(boundaries: Boundaries) -> str:
         base AS (
             SELECT m.target AS region_code, o.region_code AS part_code, o.year,
                    coalesce(o.month, 0) AS month, o.sex, o.age_group, o.value,
-                   o.respondents, o.preliminary
+                   o.respondents, o.preliminary, o.from_example
             FROM observation_in_force($measures) AS o
             JOIN region_map AS m ON m.code = o.region_code
             WHERE (o.sex = coalesce($sex, 'total') OR $by_sex)
@@ -90,6 +90,7 @@ def _monthly_ctes(boundaries: Boundaries) -> str:
                    sum(b.value * b.respondents) AS weighted,
                    sum(b.respondents) AS respondents,
                    bool_or(b.preliminary) AS preliminary,
+                   bool_or(b.from_example) AS example,
                    $complete_by_definition
                        OR any_value(c.covered = lc.n_leaves AND c.leaf_rows = c.covered)
                        AS complete,
@@ -181,6 +182,7 @@ def yearly_rows(
                    sum(weighted) AS weighted,
                    sum(respondents) AS respondents,
                    bool_or(preliminary) AS preliminary,
+                   bool_or(example) AS example,
                    bool_and(complete) AS complete,
                    max(n_parts) AS n_parts,
                    CASE WHEN max(month) = 0 THEN 12 ELSE count(DISTINCT month) END AS n_months,
@@ -204,7 +206,7 @@ def yearly_rows(
                y.age_group, y.total,
                CASE WHEN y.respondents > 0 THEN y.weighted END AS weighted,
                CASE WHEN y.respondents > 0 THEN y.respondents END AS respondents,
-               y.preliminary, y.complete, y.n_parts, y.n_months, y.last_month,
+               y.preliminary, y.example, y.complete, y.n_parts, y.n_months, y.last_month,
                t.ytd_previous
         FROM yearly AS y
         JOIN region AS r ON r.code = y.region_code

@@ -21,24 +21,62 @@ from pathlib import Path
 from openpyxl import Workbook
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "demo" / "exempel"
-HEADERS = ["Stadsdelsområde", "År", "Mått", "Kön", "Åldersgrupp", "Andel (%)",
-           "Antal svarande", "Antal", "Kommentar"]  # fmt: skip
+HEADERS = [
+    "Stadsdelsområde",
+    "År",
+    "Mått",
+    "Kön",
+    "Åldersgrupp",
+    "Andel (%)",
+    "Antal svarande",
+    "Antal",
+    "Kommentar",
+]
 COMMENT = "Exempeldata – påhittade värden för demonstration"
 
 # Districts of the time (the survey is taken in spring, before any 1 July merger).
-BEFORE_2020 = ["Rinkeby-Kista", "Spånga-Tensta", "Hässelby-Vällingby", "Bromma", "Kungsholmen",
-               "Norrmalm", "Östermalm", "Södermalm", "Enskede-Årsta-Vantör", "Skarpnäck",
-               "Farsta", "Älvsjö", "Hägersten-Liljeholmen", "Skärholmen"]  # fmt: skip
+BEFORE_2020 = [
+    "Rinkeby-Kista",
+    "Spånga-Tensta",
+    "Hässelby-Vällingby",
+    "Bromma",
+    "Kungsholmen",
+    "Norrmalm",
+    "Östermalm",
+    "Södermalm",
+    "Enskede-Årsta-Vantör",
+    "Skarpnäck",
+    "Farsta",
+    "Älvsjö",
+    "Hägersten-Liljeholmen",
+    "Skärholmen",
+]
 FROM_2020 = [d for d in BEFORE_2020 if d not in ("Älvsjö", "Hägersten-Liljeholmen")] + [
-    "Hägersten-Älvsjö"]  # fmt: skip
-FROM_2023 = [d for d in FROM_2020 if d not in ("Rinkeby-Kista", "Spånga-Tensta", "Norrmalm",
-                                               "Östermalm")] + ["Järva", "Norra innerstaden"]  # fmt: skip
+    "Hägersten-Älvsjö"
+]
+FROM_2023 = [
+    d for d in FROM_2020 if d not in ("Rinkeby-Kista", "Spånga-Tensta", "Norrmalm", "Östermalm")
+] + ["Järva", "Norra innerstaden"]
 # How much more insecurity than the city a district reports (invented, stable over time).
-LEVEL = {"Rinkeby-Kista": 1.9, "Spånga-Tensta": 2.0, "Järva": 1.95, "Skärholmen": 1.6,
-         "Hässelby-Vällingby": 1.2, "Farsta": 1.2, "Enskede-Årsta-Vantör": 1.1, "Skarpnäck": 1.0,
-         "Hägersten-Liljeholmen": 0.9, "Älvsjö": 0.8, "Hägersten-Älvsjö": 0.85, "Södermalm": 0.9,
-         "Norrmalm": 0.9, "Östermalm": 0.65, "Norra innerstaden": 0.8, "Kungsholmen": 0.75,
-         "Bromma": 0.65}  # fmt: skip
+LEVEL = {
+    "Rinkeby-Kista": 1.9,
+    "Spånga-Tensta": 2.0,
+    "Järva": 1.95,
+    "Skärholmen": 1.6,
+    "Hässelby-Vällingby": 1.2,
+    "Farsta": 1.2,
+    "Enskede-Årsta-Vantör": 1.1,
+    "Skarpnäck": 1.0,
+    "Hägersten-Liljeholmen": 0.9,
+    "Älvsjö": 0.8,
+    "Hägersten-Älvsjö": 0.85,
+    "Södermalm": 0.9,
+    "Norrmalm": 0.9,
+    "Östermalm": 0.65,
+    "Norra innerstaden": 0.8,
+    "Kungsholmen": 0.75,
+    "Bromma": 0.65,
+}
 
 
 def districts(year: int) -> list[str]:
@@ -47,9 +85,16 @@ def districts(year: int) -> list[str]:
     return FROM_2020 if year < 2023 else FROM_2023
 
 
-def share_rows(rng: random.Random, measure: str, anchors: dict[int, float],
-               respondents: int, *, higher_is_better: bool = False, ages: bool = False,
-               women: float = 1.35) -> list[list[object]]:  # fmt: skip
+def share_rows(
+    rng: random.Random,
+    measure: str,
+    anchors: dict[int, float],
+    respondents: int,
+    *,
+    higher_is_better: bool = False,
+    ages: bool = False,
+    women: float = 1.35,
+) -> list[list[object]]:
     rows: list[list[object]] = []
     for year, city in anchors.items():
         names = districts(year)
@@ -68,10 +113,14 @@ def share_rows(rng: random.Random, measure: str, anchors: dict[int, float],
             gap = (women - 1) * (base if not higher_is_better else 100 - base)
             female = base + gap * (n_m / n) * (-1 if higher_is_better else 1)
             male = (base * n - female * n_f) / n_m
-            for sex, value, size in (("Alla", base, n), ("Kvinnor", female, n_f),
-                                     ("Män", male, n_m)):  # fmt: skip
-                rows.append([name, year, measure, sex, "Alla", round(value, 1), size, None,
-                             COMMENT])  # fmt: skip
+            for sex, value, size in (
+                ("Alla", base, n),
+                ("Kvinnor", female, n_f),
+                ("Män", male, n_m),
+            ):
+                rows.append(
+                    [name, year, measure, sex, "Alla", round(value, 1), size, None, COMMENT]
+                )
                 key = {"Alla": "total", "Kvinnor": "female", "Män": "male"}[sex]
                 city_rows[key][0] += round(value, 1) * size
                 city_rows[key][1] += size
@@ -79,17 +128,40 @@ def share_rows(rng: random.Random, measure: str, anchors: dict[int, float],
                 bands = [("16–29", 1.25), ("30–44", 1.0), ("45–64", 0.9), ("65–84", 0.95)]
                 for band, factor in bands:
                     size = n // 4
-                    rows.append([name, year, measure, "Alla", band,
-                                 round(min(base * factor, 99.0), 1), size, None, COMMENT])  # fmt: skip
+                    rows.append(
+                        [
+                            name,
+                            year,
+                            measure,
+                            "Alla",
+                            band,
+                            round(min(base * factor, 99.0), 1),
+                            size,
+                            None,
+                            COMMENT,
+                        ]
+                    )
         for sex, key in (("Alla", "total"), ("Kvinnor", "female"), ("Män", "male")):
             total, size = city_rows[key]
-            rows.append(["Hela staden", year, measure, sex, "Alla", round(total / size, 1), size,
-                         None, COMMENT])  # fmt: skip
+            rows.append(
+                [
+                    "Hela staden",
+                    year,
+                    measure,
+                    sex,
+                    "Alla",
+                    round(total / size, 1),
+                    size,
+                    None,
+                    COMMENT,
+                ]
+            )
     return rows
 
 
-def count_rows(rng: random.Random, measure: str, years: list[int], low: int,
-               high: int) -> list[list[object]]:  # fmt: skip
+def count_rows(
+    rng: random.Random, measure: str, years: list[int], low: int, high: int
+) -> list[list[object]]:
     rows: list[list[object]] = []
     for year in years:
         total = 0
@@ -116,37 +188,81 @@ def write(name: str, rows: list[list[object]]) -> None:
 
 def main() -> None:
     rng = random.Random(2024)
-    write("exempel_stads_trygghetsmatning.xlsx",
-          share_rows(rng, "Otrygg ute ensam sent en kväll i det egna området",
-                     {2017: 10.0, 2020: 10.0, 2023: 11.0}, 1100, ages=True)
-          + share_rows(rng, "Ofta orolig för att utsättas för brott",
-                       {2017: 11.0, 2020: 9.0, 2023: 9.5}, 1100)
-          + share_rows(rng, "Utsatt för brott mot person senaste 12 månaderna",
-                       {2017: 14.7, 2020: 13.5, 2023: 14.0}, 1100, women=1.05)
-          + share_rows(rng, "Avstår från aktiviteter av oro för brott",
-                       {2017: 13.0, 2020: 12.5, 2023: 13.5}, 1100))  # fmt: skip
-    write("exempel_polisens_trygghetsmatning.xlsx",
-          share_rows(rng, "Mycket eller ganska trygg kvällstid i området (polisens mätning)",
-                     {2021: 70.0, 2022: 70.5, 2023: 71.0, 2024: 71.5}, 1500,
-                     higher_is_better=True)
-          + share_rows(rng, "Problemindex 0–6 (polisens mätning)",
-                       {2021: 2.2, 2022: 2.1, 2023: 2.1, 2024: 2.0}, 1500, women=1.1))  # fmt: skip
-    write("exempel_stockholmsenkaten.xlsx",
-          share_rows(rng, "Elever som använt hot eller våld (självrapporterat)",
-                     {2022: 8.0, 2024: 7.5}, 700, women=0.6)
-          + share_rows(rng, "Elever som burit vapen (självrapporterat)",
-                       {2022: 5.0, 2024: 5.5}, 700, women=0.4)
-          + share_rows(rng, "Elever oroliga för brott i skolan", {2022: 12.0, 2024: 13.0}, 700)
-          + share_rows(rng, "Elever som utsatts för misshandel", {2022: 7.0, 2024: 6.5}, 700,
-                       women=0.8)
-          + share_rows(rng, "Elever som kontaktats för att begå brott mot betalning",
-                       {2022: 3.5, 2024: 4.5}, 700, women=0.5))  # fmt: skip
-    write("exempel_aktivitetsdata.xlsx",
-          count_rows(rng, "Genomförda trygghetsvandringar", [2022, 2023, 2024], 4, 12)
-          + count_rows(rng, "Personer som fått stöd att lämna kriminella nätverk",
-                       [2022, 2023, 2024], 0, 8)
-          + count_rows(rng, "Orosanmälningar om barn utsatta för våld", [2022, 2023, 2024],
-                       30, 90))  # fmt: skip
+    write(
+        "exempel_stads_trygghetsmatning.xlsx",
+        share_rows(
+            rng,
+            "Otrygg ute ensam sent en kväll i det egna området",
+            {2017: 10.0, 2020: 10.0, 2023: 11.0},
+            1100,
+            ages=True,
+        )
+        + share_rows(
+            rng, "Ofta orolig för att utsättas för brott", {2017: 11.0, 2020: 9.0, 2023: 9.5}, 1100
+        )
+        + share_rows(
+            rng,
+            "Utsatt för brott mot person senaste 12 månaderna",
+            {2017: 14.7, 2020: 13.5, 2023: 14.0},
+            1100,
+            women=1.05,
+        )
+        + share_rows(
+            rng,
+            "Avstår från aktiviteter av oro för brott",
+            {2017: 13.0, 2020: 12.5, 2023: 13.5},
+            1100,
+        ),
+    )
+    write(
+        "exempel_polisens_trygghetsmatning.xlsx",
+        share_rows(
+            rng,
+            "Mycket eller ganska trygg kvällstid i området (polisens mätning)",
+            {2021: 70.0, 2022: 70.5, 2023: 71.0, 2024: 71.5},
+            1500,
+            higher_is_better=True,
+        )
+        + share_rows(
+            rng,
+            "Problemindex 0–6 (polisens mätning)",
+            {2021: 2.2, 2022: 2.1, 2023: 2.1, 2024: 2.0},
+            1500,
+            women=1.1,
+        ),
+    )
+    write(
+        "exempel_stockholmsenkaten.xlsx",
+        share_rows(
+            rng,
+            "Elever som använt hot eller våld (självrapporterat)",
+            {2022: 8.0, 2024: 7.5},
+            700,
+            women=0.6,
+        )
+        + share_rows(
+            rng, "Elever som burit vapen (självrapporterat)", {2022: 5.0, 2024: 5.5}, 700, women=0.4
+        )
+        + share_rows(rng, "Elever oroliga för brott i skolan", {2022: 12.0, 2024: 13.0}, 700)
+        + share_rows(
+            rng, "Elever som utsatts för misshandel", {2022: 7.0, 2024: 6.5}, 700, women=0.8
+        )
+        + share_rows(
+            rng,
+            "Elever som kontaktats för att begå brott mot betalning",
+            {2022: 3.5, 2024: 4.5},
+            700,
+            women=0.5,
+        ),
+    )
+    write(
+        "exempel_aktivitetsdata.xlsx",
+        count_rows(rng, "Genomförda trygghetsvandringar", [2022, 2023, 2024], 4, 12)
+        + count_rows(
+            rng, "Personer som fått stöd att lämna kriminella nätverk", [2022, 2023, 2024], 0, 8
+        )
+        + count_rows(rng, "Orosanmälningar om barn utsatta för våld", [2022, 2023, 2024], 30, 90),
+    )
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ def test_batches_are_listed_with_file_user_rows_and_state(page: AppTest) -> None
         "pxweb_v1_BefolkningNy_response_sample.json",
         "kolada_kpi_metadata_crime_safety_subset_2023-03-28.csv",
         "kolada_values_U07417_U07452_all_kommuner_2010_2023.csv",
+        "exempel_stads_trygghetsmatning.xlsx", "exempel_polisens_trygghetsmatning.xlsx",
+        "exempel_stockholmsenkaten.xlsx", "exempel_aktivitetsdata.xlsx",
     ]  # fmt: skip
     first = batches.iloc[0]
     assert (first["Källa"], first["Inläst av"], first["Rader"], first["Status"]) == (
@@ -56,7 +58,9 @@ def test_sources_say_how_fresh_they_are(page: AppTest) -> None:
     sources = _frame(page, "Senaste data").set_index("Källa")
     assert sources.loc["Anmälda brott", "Status"] == "Inaktuell"
     assert sources.loc["Anmälda brott", "Senaste data"].startswith("Senaste period: december 2023")
-    assert sources.loc["Stockholmsenkäten", "Status"] == "Inga data"
+    assert sources.loc["Stockholmsenkäten", "Status"] == "Aktuell"  # example data for 2024
+    assert sources.loc["Stockholmsenkäten", "Exempeldata"] == "ja"
+    assert sources.loc["Anmälda brott", "Exempeldata"] == ""
     assert sources.loc["Polisens händelser", "Publiceras"] == "löpande (flera gånger i timmen)"
 
 
@@ -73,13 +77,14 @@ def test_coverage_matrix(page: AppTest) -> None:
     matrix = _frame(page, "Hela staden")
     assert list(matrix.columns)[-1] == "Hela staden" and "Järva" in matrix.columns
     victims = matrix.loc["Särskilt utsatta och sårbara brottsoffer"]
-    # brott_mot_person, misshandel, sexualbrott and the rate (population 2020 → 2020–2022)
-    assert victims["Järva"] == "4 av 7 (2020–2023)"
-    # Norra innerstaden: the 2020–2022 exports hold Norrmalm but not Östermalm.
-    assert victims["Norra innerstaden"] == "2 av 7 (2023–2023)"
+    # BRÅ's three counts and the rate (population 2020 → 2020–2022), the survey's exposure
+    # (example data from 2017), the pupils' exposure and the child-protection reports.
+    assert victims["Järva"] == "7 av 7 (2017–2024)"
+    # Sabotage mot blåljusverksamhet: no such event in the demo data.
     assert matrix.loc["Systemhotande brottslighet", "Järva"] == "2 av 3 (2023–2026)"
-    assert matrix.loc["Unga i riskzon för destruktivt beteende", "Bromma"] == "0 av 3"
-    assert matrix.loc["Otrygga och brottsutsatta platser", "Hela staden"] == "2 av 6 (2010–2023)"
+    assert matrix.loc["Unga i riskzon för destruktivt beteende", "Bromma"] == "3 av 3 (2022–2024)"
+    # The city: the Kolada comparisons count for the city as well.
+    assert matrix.loc["Otrygga och brottsutsatta platser", "Hela staden"] == "6 av 6 (2010–2024)"
 
 
 def test_police_events_not_placed(page: AppTest) -> None:
