@@ -14,6 +14,7 @@ navigation = st.navigation(
         st.Page(
             "app_pages/crime.py", title="Anmälda brott", url_path="anmalda-brott", default=True
         ),
+        st.Page("app_pages/upload.py", title="Ladda upp", url_path="ladda-upp"),
         st.Page("app_pages/data_status.py", title="Datastatus", url_path="datastatus"),
     ]
 )

@@ -1,0 +1,194 @@
+"""Ladda upp: staff upload survey results and activity counts from Excel, see every problem
+and a preview, confirm, and undo."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import state
+from indicators.catalogue import load_catalogue
+from indicators.format import number
+from loaders import survey, survey_template
+from loaders.respondents import Mapping, Question, columns_and_answers
+from loaders.survey_table import find_header
+from loaders.upload_safety import UploadRefused, safe_file_name
+from store import db, queries
+
+st.title("Ladda upp enkätresultat och aktivitetsuppgifter")
+st.caption(
+    "Ladda upp en fil i mallens format (eller en fil med ett svar per rad). Du ser alla "
+    "problem och vad som ändras innan något sparas, och varje uppladdning kan ångras."
+)
+
+con = state.cursor()
+catalogue = load_catalogue()
+
+districts = list(queries.regions(con, ("district",)).sort_values("name")["name"])
+st.download_button(
+    "Ladda ner mallen (Excel)",
+    data=survey_template.build(catalogue, districts),
+    file_name="mall_enkatresultat.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="template",
+)
+
+uploader_name = st.text_input(
+    "Ditt namn (sparas med uppladdningen)", key="uploader", max_chars=80
+).strip()
+uploaded = st.file_uploader(
+    "Välj fil (.xlsx, .xls, .ods eller .csv)",
+    type=["xlsx", "xls", "ods", "csv"],
+    key="file",
+)
+
+
+def _save(upload: object) -> tuple[Path, str]:
+    data = upload.getvalue()  # type: ignore[attr-defined]
+    digest = hashlib.sha256(data).hexdigest()
+    folder = Path(tempfile.gettempdir()) / "dashboard-uploads"
+    folder.mkdir(exist_ok=True)
+    path = folder / digest
+    path.write_bytes(data)
+    return path, safe_file_name(upload.name)  # type: ignore[attr-defined]
+
+
+def _mapping_form(path: Path, name: str) -> Mapping | None:
+    """The mapping of a respondent-level file: saved ones offered first."""
+    from loaders.survey import read_sheet
+
+    parsed = read_sheet(path, name)
+    answers = columns_and_answers(parsed)
+    st.subheader("Fil med ett svar per rad: koppla kolumnerna")
+    saved = queries.mappings(con)
+    choice = st.selectbox("Sparad koppling", ["(ny koppling)", *saved], key="saved_mapping")
+    if choice != "(ny koppling)":
+        return Mapping.from_dict(json.loads(saved[choice]))
+    columns = ["(ingen)", *answers]
+    district_column = st.selectbox("Kolumn med stadsdelsområde", columns, key="map_district")
+    fixed = st.selectbox(
+        "…eller ett område för hela filen", ["(inget)", *districts], key="map_fixed"
+    )
+    sex_column = st.selectbox("Kolumn med kön", columns, key="map_sex")
+    age_column = st.selectbox("Kolumn med åldersgrupp", columns, key="map_age")
+    year = st.number_input("År", min_value=2000, max_value=2100, value=2024, key="map_year")
+    shares = {m.title: m.id for m in catalogue.measures.values() if m.upload and m.kind == "share"}
+    questions = []
+    for column in st.multiselect("Frågor", list(answers), key="map_questions"):
+        st.text(f"Fråga: {column}")
+        title = st.selectbox("Mått", list(shares), key=f"map_measure_{column}")
+        numerator = st.multiselect(
+            "Svar som räknas (täljare)", answers[column], key=f"map_num_{column}"
+        )
+        exclude = st.multiselect(
+            "Svar som inte räknas alls (t.ex. Vet inte)", answers[column], key=f"map_excl_{column}"
+        )
+        questions.append(Question(column, shares[title], numerator, exclude))
+    mapping_name = st.text_input("Spara kopplingen som", key="map_name")
+    mapping = Mapping(
+        name=mapping_name or "namnlös",
+        year=int(year),
+        district=None if fixed == "(inget)" else fixed,
+        district_column=None if district_column == "(ingen)" else district_column,
+        sex_column=None if sex_column == "(ingen)" else sex_column,
+        age_column=None if age_column == "(ingen)" else age_column,
+        questions=questions,
+    )
+    if st.button("Använd kopplingen", key="use_mapping"):
+        if mapping_name and uploader_name:
+            with db.transaction(con):
+                queries.save_mapping(con, mapping_name, mapping.to_json(), uploader_name)
+        return mapping
+    return None
+
+
+if uploaded is not None:
+    path, name = _save(uploaded)
+    try:
+        from loaders.survey import read_sheet
+
+        mapping = None
+        parsed = read_sheet(path, name)
+        if find_header(parsed.rows) is None and len(parsed.rows) > 1:
+            mapping = _mapping_form(path, name)
+            if mapping is None:
+                st.stop()
+        prepared = survey.prepare(con, path, catalogue, original_name=name, mapping=mapping)
+    except UploadRefused as exc:
+        st.error(f"{name}: {exc}")
+        st.stop()
+    findings = prepared.findings_frame()
+    errors = prepared.table.errors
+    if errors:
+        st.error(f"{name}: {len(errors)} fel. Inget sparas förrän de är rättade.")
+    if not findings.empty:
+        st.dataframe(findings, hide_index=True, key="findings")
+    if prepared.already_loaded is not None:
+        b = prepared.already_loaded
+        st.warning(
+            f"Filen är redan inläst som sats {b.id} (av {b.loaded_by}, "
+            f"{str(b.loaded_at)[:16]}). Ångra den satsen först om du vill läsa in den igen."
+        )
+    if prepared.ok:
+        counts = prepared.counts()
+        st.subheader("Förhandsgranskning")
+        st.markdown(
+            f"**{counts['new']}** nya värden, **{counts['replaced']}** ersätter lagrade "
+            f"värden, **{counts['unchanged']}** oförändrade."
+        )
+        shown = prepared.preview.copy()
+        for column in ("Nytt värde", "Lagrat värde", "Antal svarande"):
+            shown[column] = [
+                "" if pd.isna(v) else number(v, 0 if float(v).is_integer() else 1)
+                for v in shown[column]
+            ]
+        st.dataframe(shown, hide_index=True, key="preview")
+        if not uploader_name:
+            st.info("Skriv ditt namn ovan för att kunna spara.")
+        elif st.button("Spara i databasen", type="primary", key="confirm"):
+            report = survey.commit(con, prepared, catalogue, loaded_by=uploader_name)
+            st.success(
+                f"Sparat som sats {report.batch_id}: {number(report.rows)} värden "
+                f"({counts['new']} nya, {counts['replaced']} ersatta)."
+            )
+
+st.header("Uppladdningar")
+uploads = [
+    b
+    for b in queries.batches(con)
+    if b.source not in ("bra_anmalda_brott", "polisen_handelser", "befolkning", "kolada")
+]
+if not uploads:
+    st.caption("Inga uppladdningar ännu.")
+else:
+    table = pd.DataFrame(
+        [
+            {
+                "Sats": b.id,
+                "Fil": b.file_name,
+                "Uppladdad av": b.loaded_by,
+                "När": str(b.loaded_at)[:16],
+                "Rader": number(b.row_count),
+                "Status": {"active": "aktiv", "superseded": "ersatt", "undone": "ångrad"}[b.state],
+                "Anteckning": b.note or "",
+            }
+            for b in uploads
+        ]
+    )
+    st.dataframe(table, hide_index=True, key="uploads")
+    undoable = [b.id for b in uploads if b.state != "undone"]
+    if undoable:
+        target = st.selectbox("Sats att ångra", undoable, key="undo_batch")
+        if st.button("Ångra satsen", key="undo"):
+            if not uploader_name:
+                st.warning("Skriv ditt namn ovan för att kunna ångra.")
+            else:
+                restored = survey.undo(con, int(target), undone_by=uploader_name)
+                back = f" Sats {', '.join(map(str, restored))} gäller igen." if restored else ""
+                st.success(f"Sats {target} är ångrad; värdena den ersatte gäller igen.{back}")
+                st.rerun()
