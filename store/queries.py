@@ -289,10 +289,9 @@ def refresh_batch_states(con: duckdb.DuckDBPyConnection, source: str) -> list[in
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE batch_in_force AS
-        SELECT DISTINCT batch_id FROM observation_current WHERE source = $source
+        SELECT DISTINCT batch_id FROM observation_current
         UNION SELECT DISTINCT batch_id FROM population_current
-        """,
-        {"source": source},
+        """
     )
     newly = con.execute(
         """

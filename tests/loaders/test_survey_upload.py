@@ -1,0 +1,231 @@
+"""Staff uploads: every layout and writer gives the same numbers; every broken file writes
+nothing and names the cell or the cause; preview, commit, replace and undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from indicators.catalogue import Catalogue, load_catalogue
+from loaders import survey
+from loaders.respondents import Mapping
+from loaders.upload_safety import UploadRefused
+from store import queries
+from tests.conftest import FIXTURES, PROBLEMS
+
+UPLOADS = FIXTURES / "uploads"
+OTRYGG = "stad_trygghet.otrygg_ute_kvall"
+EXPECTED = {
+    ("80106", "total", "all"): (6.2, 1307.0),
+    ("80106", "female", "all"): (7.2, 681.0),
+    ("80106", "male", "all"): (5.0, 626.0),
+    ("80132", "total", "all"): (21.4, 1150.0),
+    ("80118", "total", "16–29"): (14.0, 300.0),
+}
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def _stored(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str], tuple[float, float]]:
+    frame = queries.stored_values(con, [OTRYGG])
+    return {(r.region_code, r.sex, r.age_group): (round(r.value, 6), r.respondents)
+            for r in frame.itertuples()}  # fmt: skip
+
+
+def _walks(con: duckdb.DuckDBPyConnection) -> float:
+    frame = queries.stored_values(con, ["aktivitet.trygghetsvandringar"])
+    return float(frame.set_index("region_code").loc["80118", "value"])
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["enkat_openpyxl.xlsx", "enkat_libreoffice.xlsx", "enkat_libreoffice.ods",
+     "enkat_libreoffice.xls", "enkat_som_man_skriver.xlsx", "enkat_annan_ordning.xlsx",
+     "enkat_utf8_semikolon.csv", "enkat_cp1252_komma.csv"],
+)  # fmt: skip
+def test_every_writer_and_layout_gives_the_same_numbers(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue, name: str
+) -> None:
+    prepared = survey.prepare(store, UPLOADS / name, catalogue)
+    assert prepared.table.errors == [], [str(f) for f in prepared.table.errors]
+    assert prepared.counts() == {"new": 6, "replaced": 0, "unchanged": 0}
+    report = survey.commit(store, prepared, catalogue, loaded_by="Anna")
+    assert report.rows == 6
+    assert _stored(store) == EXPECTED
+    assert _walks(store) == 9
+
+
+def test_percent_formatted_cell_and_merged_cells(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(UPLOADS / "enkat_openpyxl.xlsx")
+    sheet = book["Data"]
+    sheet["F3"] = 0.072
+    sheet["F3"].number_format = "0.0%"
+    sheet.merge_cells("B2:B4")  # one year for the three Bromma rows
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    prepared = survey.prepare(store, path, catalogue)
+    assert prepared.table.errors == []
+    assert [str(w) for w in prepared.table.warnings] == [
+        "varning: Data!B2:B4 (värde: 2023): sammanfogade celler: värdet i den övre vänstra "
+        "cellen används för alla"
+    ]
+    survey.commit(store, prepared, catalogue, loaded_by="Anna")
+    assert _stored(store)[("80106", "female", "all")] == (7.2, 681.0)
+
+
+BROKEN = {
+    "upload_okant_omrade.xlsx": "Data!A5 (värde: Vasastan): okänt stadsdelsområde; närmast: ",
+    "upload_ar_utanfor.xlsx": "Data!B2 (värde: 1899): året ska vara mellan 2000 och",
+    "upload_andel_over_100.xlsx": "Data!F3 (värde: 120): ska vara mellan 0 och 100",
+    "upload_andel_negativ.xlsx": "Data!F4 (värde: -3): ska vara mellan 0 och 100",
+    "upload_svarande_saknas.xlsx": "Data!G5: antal svarande saknas",
+    "upload_svarande_noll.xlsx": "Data!G2 (värde: 0): antal svarande ska vara ett heltal, minst 1",
+    "upload_upprepad_rad.xlsx": "Data!A8 (värde: Bromma): raden upprepar rad 3",
+    "upload_okant_matt.xlsx": "Data!C2 (värde: Andel som gillar glass): måttet finns inte i "
+    "indikatorkatalogen",
+    "upload_andel_och_antal.xlsx": "Data!H2 (värde: 14): måttet är en andel",
+    "upload_antal_med_andel.xlsx": "Data!F7 (värde: 9): måttet är ett antal",
+    "upload_inte_ett_tal.xlsx": "Data!F6 (värde: fjorton): är inte ett tal",
+    "upload_okant_kon.xlsx": "Data!D3 (värde: Okänt): kön ska vara Alla, Kvinnor eller Män",
+    "upload_okand_aldersgrupp.xlsx": "Data!E6 (värde: 12–15): okänd åldersgrupp",
+    "upload_bara_rubrik.xlsx": "filen har inga datarader under rubrikraden",
+    "upload_saknar_kolumn.xlsx": "Data!A1: kolumnen Mått saknas i rubrikraden",
+    "upload_formel_utan_varde.xlsx": "Data!G2: cellen har en formel utan beräknat värde",
+    "upload_mallens_exempelrader.xlsx": "Data!A2 (värde: Exempelrad – skriv över eller ta bort): "
+    "mallens exempelrad finns kvar",
+}
+REFUSED = {
+    "upload_tom.xlsx": "Filen är tom.",
+    "upload_omdopt_text.xlsx": "men är inget kalkylark",
+    "upload_trasig_zip.xlsx": "är trasig (zip-arkivet går inte att läsa)",
+    "upload_makro.xlsm": "Makroaktiverade arbetsböcker (.xlsm) tas inte emot",
+    "upload_makro_omdopt.xlsx": "Filen innehåller makron",
+    "upload_losenord.xlsx": "Arbetsboken är lösenordsskyddad",
+    "upload_zipbomb.xlsx": "zip-bomb",
+    "upload_jattedimension.xlsx": "Arket säger sig ha 2000000 rader",
+    "upload_binar.csv": "varken ett kalkylark eller en textfil",
+}
+
+
+@pytest.mark.parametrize(("name", "message"), sorted(BROKEN.items()))
+def test_broken_content_is_named_by_cell_and_nothing_is_written(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue, name: str, message: str
+) -> None:
+    survey.commit(store, survey.prepare(store, UPLOADS / "enkat_openpyxl.xlsx", catalogue),
+                  catalogue, loaded_by="Anna")  # fmt: skip
+    before = (_stored(store), len(queries.batches(store)))
+    prepared = survey.prepare(store, PROBLEMS / name, catalogue)
+    assert any(message in str(f) for f in prepared.table.errors), [
+        str(f) for f in prepared.table.findings
+    ]
+    with pytest.raises(UploadRefused):
+        survey.commit(store, prepared, catalogue, loaded_by="Anna")
+    assert (_stored(store), len(queries.batches(store))) == before
+
+
+@pytest.mark.parametrize(("name", "message"), sorted(REFUSED.items()))
+def test_refused_files_say_why_and_write_nothing(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue, name: str, message: str
+) -> None:
+    with pytest.raises(UploadRefused) as caught:
+        survey.prepare(store, PROBLEMS / name, catalogue)
+    assert message in str(caught.value)
+    assert queries.batches(store) == []
+
+
+def test_there_are_at_least_twenty_broken_files() -> None:
+    assert len(BROKEN) + len(REFUSED) >= 20
+    on_disk = {p.name for p in PROBLEMS.glob("upload_*")}
+    assert on_disk == set(BROKEN) | set(REFUSED)
+
+
+def test_preview_replace_and_undo(store: duckdb.DuckDBPyConnection, catalogue: Catalogue,
+                                  tmp_path: Path) -> None:  # fmt: skip
+    from openpyxl import load_workbook
+
+    first = survey.commit(store, survey.prepare(store, UPLOADS / "enkat_openpyxl.xlsx",
+                          catalogue), catalogue, loaded_by="Anna")  # fmt: skip
+    book = load_workbook(UPLOADS / "enkat_openpyxl.xlsx")
+    book["Data"]["F2"] = 5.9  # Bromma, all: 6,2 → 5,9
+    path = tmp_path / "rattad.xlsx"
+    book.save(path)
+    prepared = survey.prepare(store, path, catalogue)
+    assert prepared.counts() == {"new": 0, "replaced": 1, "unchanged": 5}
+    changed = prepared.preview[prepared.preview["Ändring"] == "ersätter"].iloc[0]
+    assert (changed["Område"], changed["Lagrat värde"], changed["Nytt värde"]) == (
+        "Bromma", 6.2, 5.9)  # fmt: skip
+    second = survey.commit(store, prepared, catalogue, loaded_by="Bo")
+    assert _stored(store)[("80106", "total", "all")] == (5.9, 1307.0)
+    restored = survey.undo(store, second.batch_id, undone_by="Bo")
+    assert _stored(store)[("80106", "total", "all")] == (6.2, 1307.0)
+    assert restored == [] or restored == [first.batch_id]
+    states = {b.id: b.state for b in queries.batches(store)}
+    assert states == {first.batch_id: "active", second.batch_id: "undone"}
+    assert "ångrad av Bo" in (queries.batch(store, second.batch_id).note or "")
+
+
+def test_a_file_already_loaded_is_refused_with_a_pointer(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    first = survey.commit(store, survey.prepare(store, UPLOADS / "enkat_openpyxl.xlsx",
+                          catalogue), catalogue, loaded_by="Anna")  # fmt: skip
+    again = survey.prepare(store, UPLOADS / "enkat_openpyxl.xlsx", catalogue)
+    assert again.already_loaded is not None and again.already_loaded.id == first.batch_id
+    with pytest.raises(UploadRefused, match=f"redan inläst som sats {first.batch_id} "
+                                            r"\(av Anna"):  # fmt: skip
+        survey.commit(store, again, catalogue, loaded_by="Anna")
+
+
+def test_respondent_level_file_with_a_mapping(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    mapping = Mapping.from_file(UPLOADS / "svar_per_respondent.mapping.yaml")
+    prepared = survey.prepare(store, UPLOADS / "svar_per_respondent.xlsx", catalogue,
+                              mapping=mapping)  # fmt: skip
+    assert prepared.table.errors == []
+    survey.commit(store, prepared, catalogue, loaded_by="Anna")
+    frame = queries.stored_values(store, [OTRYGG])
+    values = {(r.region_code, r.year, r.sex, r.age_group): (round(r.value, 2), r.respondents)
+              for r in frame.itertuples()}  # fmt: skip
+    # Bromma: 5 respondents, 1 "Vet inte" left out → 4 counted, 2 unsafe → 50 %.
+    assert values[("80106", 2024, "total", "all")] == (50.0, 4)
+    assert values[("80106", 2024, "female", "all")] == (50.0, 2)  # mycket otrygg, ganska trygg
+    assert values[("80106", 2024, "male", "16–29")] == (100.0, 1)
+    # Järva: one blank answer left out; "Annat" kön counts only in the total.
+    assert values[("80132", 2024, "total", "all")] == (50.0, 4)
+    assert values[("80132", 2024, "male", "all")] == (100.0, 1)
+
+
+def test_a_value_far_from_history_is_a_warning(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    def write(year: int, value: float) -> Path:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Data"
+        sheet.append(["Stadsdelsområde", "År", "Mått", "Kön", "Åldersgrupp", "Andel (%)",
+                      "Antal svarande"])  # fmt: skip
+        sheet.append(["Bromma", year, OTRYGG, "Alla", "Alla", value, 1000])
+        sheet.append(["Farsta", year, OTRYGG, "Alla", "Alla", 9.0, 1000])
+        path = tmp_path / f"{year}.xlsx"
+        book.save(path)
+        return path
+
+    for year, value in ((2017, 6.0), (2020, 6.5)):
+        survey.commit(store, survey.prepare(store, write(year, value), catalogue), catalogue,
+                      loaded_by="Anna")  # fmt: skip
+    prepared = survey.prepare(store, write(2023, 48.0), catalogue)
+    assert prepared.ok
+    assert any("långt från områdets tidigare värden (6–6.5)" in str(w)
+               for w in prepared.table.warnings)  # fmt: skip
