@@ -11,9 +11,10 @@ from store.db import resolve_db_path
 
 
 @st.cache_resource(show_spinner="Öppnar databasen …")
-def connection() -> duckdb.DuckDBPyConnection:
-    """One read-write connection per app process; an empty store gets the demo data."""
-    con = open_store(resolve_db_path())
+def connection(path: str) -> duckdb.DuckDBPyConnection:
+    """One read-write connection per app process and database file; an empty store gets
+    the demo data."""
+    con = open_store(path)
     ensure_demo(con)
     return con
 
@@ -21,4 +22,4 @@ def connection() -> duckdb.DuckDBPyConnection:
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor of its own for each script run: DuckDB refuses one connection used from
     two threads at once, and every Streamlit session runs in a thread."""
-    return connection().cursor()
+    return connection(str(resolve_db_path())).cursor()

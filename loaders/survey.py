@@ -108,18 +108,21 @@ def _history_warnings(
         return
     measures = sorted({r.measure for r in table.rows})
     stored = queries.stored_values(con, measures)
+    history: dict[tuple[str, str, str, str], list[tuple[int, float]]] = {}
+    for m, code, year, sex, age, value in stored[
+        ["measure", "region_code", "year", "sex", "age_group", "value"]
+    ].itertuples(index=False):
+        history.setdefault((m, code, sex, age), []).append((int(year), float(value)))
     for row in table.rows:
-        history = stored[
-            (stored["measure"] == row.measure)
-            & (stored["region_code"] == row.region_code)
-            & (stored["sex"] == row.sex)
-            & (stored["age_group"] == row.age_group)
-            & (stored["year"] != row.year)
+        earlier = [
+            v
+            for y, v in history.get((row.measure, row.region_code, row.sex, row.age_group), [])
+            if y != row.year
         ]
-        if len(history) < 2:
+        if len(earlier) < 2:
             continue
-        low, high = history["value"].min(), history["value"].max()
-        spread = max(high - low, abs(history["value"].mean()) * 0.25, 1.0)
+        low, high = min(earlier), max(earlier)
+        spread = max(high - low, abs(sum(earlier) / len(earlier)) * 0.25, 1.0)
         if row.value > high + 2 * spread or row.value < low - 2 * spread:
             table.findings.append(
                 Finding(

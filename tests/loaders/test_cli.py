@@ -62,3 +62,57 @@ def test_module_entry_point_runs() -> None:
         [sys.executable, "-m", "loaders", "--help"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0 and "load" in result.stdout
+
+
+def test_survey_dry_run_load_and_undo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "s.duckdb")
+    good = ROOT / "tests" / "fixtures" / "uploads" / "enkat_openpyxl.xlsx"
+    assert loaders_main(["load", "survey", str(good), "--dry-run", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "Förhandsgranskning: 6 nya värden, 0 ersätter lagrade, 0 oförändrade." in out
+    assert "Provkörning: inget skrevs." in out
+    assert loaders_main(["batches", "--db", db]) == 0
+    assert "No batches loaded." in capsys.readouterr().out
+    assert loaders_main(["load", "survey", str(good), "--db", db, "--user", "anna"]) == 0
+    assert "Loaded enkat_openpyxl.xlsx as batch 1: 6 rows" in capsys.readouterr().out
+    assert loaders_main(["load", "survey", str(good), "--db", db]) == 1
+    assert "filen är redan inläst som sats 1 (anna" in capsys.readouterr().err
+    assert loaders_main(["undo", "1", "--db", db, "--user", "anna"]) == 0
+    assert capsys.readouterr().out.strip() == "Undid batch 1."
+    assert loaders_main(["undo", "1", "--db", db]) == 1
+    assert "Sats 1 är redan ångrad." in capsys.readouterr().err
+
+
+def test_survey_with_errors_exits_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = PROBLEMS / "upload_okant_omrade.xlsx"
+    assert loaders_main(["load", "survey", str(bad), "--db", str(tmp_path / "s.duckdb")]) == 1
+    err = capsys.readouterr().err
+    assert "fel: Data!A5 (värde: Vasastan): okänt stadsdelsområde" in err
+    assert "1 fel; inget lästes in." in err
+
+
+def test_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "mall.xlsx"
+    assert loaders_main(["template", "survey", str(out)]) == 0
+    book = load_workbook(out)
+    assert book.sheetnames == ["Data", "Instruktioner", "Listor"]
+    data = book["Data"]
+    assert [c.value for c in data[1]] == ["Stadsdelsområde", "År", "Mått", "Kön",
+                                          "Åldersgrupp", "Andel (%)", "Antal svarande",
+                                          "Antal", "Kommentar"]  # fmt: skip
+    assert data.freeze_panes == "A2"
+    rules = {str(v.sqref): v for v in data.data_validations.dataValidation}
+    assert rules["F2:F2001"].type == "decimal" and rules["F2:F2001"].formula2 == "100"
+    assert rules["G2:G2001"].type == "whole" and rules["G2:G2001"].formula1 == "1"
+    assert rules["D2:D2001"].formula1 == "=Listor!$C$2:$C$4"
+    lists = book["Listor"]
+    districts = [c.value for c in lists["A"][1:] if c.value]
+    assert "Järva" in districts and "Rinkeby-Kista" in districts and "Hela staden" in districts
+    measures = [c.value for c in lists["B"][1:] if c.value]
+    assert "Otrygg ute ensam sent en kväll i det egna området" in measures
+    assert "Genomförda trygghetsvandringar" in measures
+    assert [c.value for c in lists["C"][1:4]] == ["Alla", "Kvinnor", "Män"]

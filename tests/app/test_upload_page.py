@@ -1,0 +1,114 @@
+"""The upload page, driven as staff use it: upload → preview → confirm → undo, with the stored
+values checked after each step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders.reference import open_store
+from store import queries
+from tests.conftest import FIXTURES, PROBLEMS, ROOT
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "upload.duckdb"
+    con = open_store(path)  # an empty store with the register (no demo data needed)
+    queries.insert_batch(con, source="bra_anmalda_brott", file_name="x", sha256="x",
+                         loaded_by="t", row_count=0)  # fmt: skip
+    con.close()
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return path
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
+    for element in at.dataframe:
+        if column in element.value.columns:
+            return element.value
+    raise AssertionError(f"no table with a column {column!r}")
+
+
+def _bromma(con: duckdb.DuckDBPyConnection) -> float | None:
+    frame = queries.stored_values(con, ["stad_trygghet.otrygg_ute_kvall"])
+    rows = frame[(frame["region_code"] == "80106") & (frame["sex"] == "total")]
+    return None if rows.empty else float(rows["value"].iloc[0])
+
+
+def _stored(path: Path) -> float | None:
+    import streamlit as st
+
+    st.cache_resource.clear()  # the page holds the file; let go of it to read
+    con = open_store(path)
+    try:
+        return _bromma(con)
+    finally:
+        con.close()
+
+
+def test_upload_preview_confirm_undo(db_path: Path) -> None:
+    at = _page()
+    assert at.title[0].value == "Ladda upp enkätresultat och aktivitetsuppgifter"
+    at.text_input(key="uploader").set_value("Anna Andersson")
+    data = (FIXTURES / "uploads" / "enkat_openpyxl.xlsx").read_bytes()
+    at.file_uploader(key="file").set_value(("enkat.xlsx", data, XLSX)).run()
+    assert not at.exception, at.exception
+    preview = _frame(at, "Ändring")
+    assert list(preview["Ändring"]) == ["ny"] * 6
+    bromma = preview[(preview["Område"] == "Bromma") & (preview["Kön"] == "Alla")].iloc[0]
+    assert bromma["Nytt värde"] == "6,2"
+    assert any("6** nya värden" in m.value for m in at.markdown)
+    assert _stored(db_path) is None  # nothing written before confirming
+
+    at = _page()
+    at.text_input(key="uploader").set_value("Anna Andersson")
+    at.file_uploader(key="file").set_value(("enkat.xlsx", data, XLSX)).run()
+    at.button(key="confirm").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Sparat som sats 2: 6 värden") for s in at.success)
+    assert _stored(db_path) == 6.2
+    uploads = _frame(at, "Uppladdad av")
+    assert list(uploads["Uppladdad av"]) == ["Anna Andersson"]
+
+    at = _page()
+    at.text_input(key="uploader").set_value("Anna Andersson").run()
+    at.selectbox(key="undo_batch").set_value(2)
+    at.button(key="undo").click().run()
+    assert not at.exception, at.exception
+    assert _stored(db_path) is None
+    con = open_store(db_path)
+    assert queries.batch(con, 2).state == "undone"
+    con.close()
+
+
+def test_problems_are_listed_with_their_cells(db_path: Path) -> None:
+    at = _page()
+    at.text_input(key="uploader").set_value("Anna")
+    data = (PROBLEMS / "upload_andel_over_100.xlsx").read_bytes()
+    at.file_uploader(key="file").set_value(("fel.xlsx", data, XLSX)).run()
+    assert any("1 fel. Inget sparas" in e.value for e in at.error)
+    findings = _frame(at, "Cell")
+    assert findings.iloc[0][["Nivå", "Cell", "Värde", "Problem"]].tolist() == [
+        "fel", "F3", "120", "ska vara mellan 0 och 100"]  # fmt: skip
+    assert not any(b.key == "confirm" for b in at.button)
+
+
+def test_a_refused_file_says_why(db_path: Path) -> None:
+    at = _page()
+    data = (PROBLEMS / "upload_losenord.xlsx").read_bytes()
+    at.file_uploader(key="file").set_value(("hemlig.xlsx", data, XLSX)).run()
+    assert any("lösenordsskyddad" in e.value for e in at.error)
