@@ -11,9 +11,12 @@ st.set_page_config(
 
 navigation = st.navigation(
     [
-        st.Page(
-            "app_pages/crime.py", title="Anmälda brott", url_path="anmalda-brott", default=True
-        ),
+        st.Page("app_pages/overview.py", title="Översikt", url_path="oversikt", default=True),
+        st.Page("app_pages/district.py", title="Stadsdelsområde", url_path="stadsdelsomrade"),
+        st.Page("app_pages/indicator.py", title="Indikator", url_path="indikator"),
+        st.Page("app_pages/compare.py", title="Jämför", url_path="jamfor"),
+        st.Page("app_pages/meeting.py", title="Mötesläge", url_path="moteslage"),
+        st.Page("app_pages/crime.py", title="Anmälda brott", url_path="anmalda-brott"),
         st.Page("app_pages/upload.py", title="Ladda upp", url_path="ladda-upp"),
         st.Page("app_pages/data_status.py", title="Datastatus", url_path="datastatus"),
     ]

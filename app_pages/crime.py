@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, views
 from app_pages.crime_chart import crime_figure
 from indicators import reported_crime
 from indicators.format import MONTH_NAMES, number, year_list
@@ -30,14 +30,26 @@ if not categories:
 
 with st.sidebar:
     category = st.selectbox(
-        "Brottskategori", categories, format_func=lambda c: c.label, key="category"
+        "Brottskategori",
+        categories,
+        format_func=lambda c: c.label,
+        key="category",
+        bind="query-params",
     )
-    kind = st.radio("Mått", list(KIND), format_func=KIND.get, key="kind")
+    kind = st.radio("Mått", list(KIND), format_func=KIND.get, key="kind", bind="query-params")
     granularity = st.radio(
-        "Tidsupplösning", list(GRANULARITY), format_func=GRANULARITY.get, key="granularity"
+        "Tidsupplösning",
+        list(GRANULARITY),
+        format_func=GRANULARITY.get,
+        key="granularity",
+        bind="query-params",
     )
     boundaries = st.radio(
-        "Indelning", list(BOUNDARIES), format_func=BOUNDARIES.get, key="boundaries"
+        "Indelning",
+        list(BOUNDARIES),
+        format_func=BOUNDARIES.get,
+        key="boundaries",
+        bind="query-params",
     )
 
 regions = reported_crime.available_regions(con, category, boundaries)
@@ -51,7 +63,8 @@ chosen = st.multiselect(
     list(regions["code"]),
     default=list(districts["code"]),
     format_func=names.get,
-    key=f"regions_{boundaries}",
+    key=f"omraden_{boundaries}",
+    bind="query-params",
 )
 if kind == "rate" and category.rate_measure is None:
     st.info("BRÅ ger ingen takt per 100 000 invånare för den här kategorin; visar antal.")
@@ -147,3 +160,5 @@ table = pd.DataFrame(
 )
 with st.expander("Tabell med siffrorna"):
     st.dataframe(table, hide_index=True)
+views.downloads(table, f"anmalda_brott_{category.count_measure}", "crime")
+views.link_to_view("anmalda-brott")

@@ -10,9 +10,19 @@ from indicators.format import MONTH_NAMES, PLOTLY_SEPARATORS, number, year_list
 
 # Carto's "Safe" palette: eleven colours chosen to stay apart for colour-blind readers.
 SAFE_COLOURS = [
-    "#88CCEE", "#CC6677", "#DDCC77", "#117733", "#332288", "#AA4499",
-    "#44AA99", "#999933", "#882255", "#661100", "#6699CC", "#888888",
-]  # fmt: skip
+    "#88CCEE",
+    "#CC6677",
+    "#DDCC77",
+    "#117733",
+    "#332288",
+    "#AA4499",
+    "#44AA99",
+    "#999933",
+    "#882255",
+    "#661100",
+    "#6699CC",
+    "#888888",
+]
 DASHES = ["solid", "dash", "dot", "dashdot"]
 
 

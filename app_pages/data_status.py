@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, views
 from indicators import data_status
 from indicators.catalogue import load_catalogue
 from indicators.format import number
@@ -74,7 +74,7 @@ st.caption(
     "Antal indikatorer med data (av områdets indikatorer) och vilka år, på dagens indelning. "
     "Indikatorer från enkäter och aktivitetsdata får data när förvaltningarna laddar upp dem."
 )
-cover = data_status.coverage(con, catalogue)
+cover = data_status.coverage(con, catalogue, views.cached_all("today"))
 st.dataframe(data_status.coverage_matrix(con, catalogue, cover), key="coverage")
 for area_id, title in catalogue.areas():
     with st.expander(f"{title}: antal områden med data per indikator och år"):

@@ -76,10 +76,16 @@ def batches_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def coverage(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
+def coverage(
+    con: duckdb.DuckDBPyConnection,
+    catalogue: Catalogue,
+    frames: dict[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Which indicator has data (a value, or a value suppressed) for which region of today
-    and year. Columns: area, indicator, region_code, region_name, year."""
-    frames = compute_all(con, catalogue, Request(boundaries="today"))
+    and year. Columns: area, indicator, region_code, region_name, year. ``frames``: values
+    already computed on today's boundaries (else they are computed here)."""
+    if frames is None:
+        frames = compute_all(con, catalogue, Request(boundaries="today"))
     parts = []
     for indicator, frame in frames.items():
         if frame.empty:

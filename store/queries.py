@@ -508,3 +508,18 @@ def batch_rows(con: duckdb.DuckDBPyConnection, batch_id: int, limit: int = 500) 
         """,
         {"id": batch_id, "limit": limit},
     ).df()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever a batch is loaded, superseded or undone, or the register is copied:
+    the key under which pages cache what they computed."""
+    row = con.execute(
+        """
+        SELECT count(*), coalesce(max(id), 0),
+               count(*) FILTER (WHERE state = 'undone'),
+               count(*) FILTER (WHERE state = 'superseded'),
+               (SELECT coalesce(max(checksum), '') FROM reference_state)
+        FROM load_batch
+        """
+    ).fetchone()
+    return "-".join(str(v) for v in row) if row else "0"

@@ -18,6 +18,7 @@ def page(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.delenv("DASHBOARD_MIN_COUNT", raising=False)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()
+    at.switch_page("app_pages/crime.py").run()
     assert not at.exception, at.exception
     return at
 

@@ -95,7 +95,7 @@ def test_first_start_shows_real_numbers(server: tuple[str, Path]) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
+            page.goto(f"{url}/anmalda-brott")
             try:
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
             except Exception:

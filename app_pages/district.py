@@ -1,0 +1,198 @@
+"""Stadsdelsområde: the local situation picture of one district: every indicator by priority
+area, against the city and the district's own history, its rank with uncertainty, and women
+and men where the indicator has them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app_pages import views
+from indicators.format import PLOTLY_SEPARATORS
+from indicators.summaries import latest_row, ranking
+from store.db import resolve_db_path
+
+st.title("Stadsdelsområdets lägesbild")
+catalogue = views.catalogue()
+regions = views.district_options()
+districts = [n for n in regions if n != "Hela staden"]
+with st.sidebar:
+    name = st.selectbox("Stadsdelsområde", districts, key="stadsdelsomrade", bind="query-params")
+code = regions[name]
+frames = views.cached_all("today")
+st.caption(
+    f"Alla indikatorer för {name} på dagens indelning, jämfört med hela staden och med "
+    "områdets egen historik. Placeringen visas som ett intervall: så långt säkerheten "
+    "räcker."
+)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def situation(db: str, data_version: str, code: str, name: str) -> pd.DataFrame:
+    """The district's table, built once per district and data version."""
+    rows = []
+    for area_id, area_title in catalogue.areas():
+        for indicator in catalogue.indicators_for(area_id):
+            definition = catalogue.definitions[indicator]
+            if "district" not in definition.levels:
+                continue
+            frame = frames.get(indicator, pd.DataFrame())
+            own = latest_row(frame, code)
+            city = (
+                latest_row(frame[frame["year"] == own["year"]], views.CITY)
+                if own is not None
+                else None
+            )
+            rank_text = ""
+            if own is not None and not pd.isna(own["value"]):
+                ranked = ranking(definition, frame, int(own["year"]))
+                mine = ranked[ranked["region_code"] == code]
+                if not mine.empty:
+                    r = mine.iloc[0]
+                    span = (
+                        f"{r['rank_best']}–{r['rank_worst']}"
+                        if r["rank_best"] != r["rank_worst"]
+                        else "säker"
+                    )
+                    rank_text = f"{r['rank']} av {len(ranked)} ({span})"
+            women = men = ""
+            if "sex" in definition.breakdowns and own is not None:
+                by_sex = views.cached_values(indicator, "today", by_sex=True)
+                w = latest_row(by_sex[by_sex["year"] == own["year"]], code, "female")
+                m = latest_row(by_sex[by_sex["year"] == own["year"]], code, "male")
+                women = (
+                    "skyddat"
+                    if w is not None and w["suppressed"]
+                    else (views.fmt_value(definition, w["value"]) if w is not None else "")
+                )
+                men = (
+                    "skyddat"
+                    if m is not None and m["suppressed"]
+                    else (views.fmt_value(definition, m["value"]) if m is not None else "")
+                )
+            rows.append(
+                {
+                    "Område": area_title,
+                    "Indikator": definition.title,
+                    "År": "" if own is None else str(int(own["year"])),
+                    name: "–"
+                    if own is None
+                    else (
+                        "skyddat"
+                        if own["suppressed"]
+                        else views.fmt_value(definition, own["value"])
+                    ),
+                    "Osäkerhet (95 %)": ""
+                    if own is None
+                    else views.fmt_interval(definition, own["lower"], own["upper"]),
+                    "Hela staden": "–"
+                    if city is None
+                    else views.fmt_value(definition, city["value"]),
+                    "Kvinnor": women,
+                    "Män": men,
+                    "Placering bland områdena": rank_text,
+                    "Utveckling": "Inga uppgifter ännu."
+                    if own is None
+                    else str(own["status_text"]),
+                    "Status": ""
+                    if own is None
+                    else views.badge_text(str(own["status"]), str(own["status"])),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+table = situation(str(resolve_db_path()), views.version(), code, name)
+from indicators.status import STATUS_LABELS  # noqa: E402
+
+table["Status"] = [
+    views.badge_text(s.split(" ", 1)[-1], STATUS_LABELS.get(s.split(" ", 1)[-1], "")) if s else ""
+    for s in table["Status"]
+]
+for area_title in table["Område"].unique():
+    st.subheader(area_title)
+    part = table[table["Område"] == area_title].drop(columns=["Område"])
+    st.dataframe(
+        part,
+        hide_index=True,
+        key=f"area_{area_title}",
+        column_config={"Utveckling": st.column_config.TextColumn(width="large")},
+    )
+
+
+@st.fragment
+def trend_chart() -> None:
+    st.header("Utveckling över tid")
+    options = {
+        catalogue.definitions[i].title: i
+        for i in catalogue.definitions
+        if "district" in catalogue.definitions[i].levels
+    }
+    title = st.selectbox("Indikator", list(options), key="indikator", bind="query-params")
+    indicator = options[title]
+    definition = catalogue.definitions[indicator]
+    frame = frames.get(indicator, pd.DataFrame())
+    figure = go.Figure()
+    for region, label, colour in ((code, name, "#0072B2"), (views.CITY, "Hela staden", "#E69F00")):
+        rows = (
+            frame[(frame["region_code"] == region) & (frame["sex"] == "total")]
+            if not (frame.empty)
+            else frame
+        )
+        if rows.empty:
+            continue
+        rows = rows.sort_values("year")
+        if rows["lower"].notna().any():
+            figure.add_trace(
+                go.Scatter(
+                    x=list(rows["year"]) + list(rows["year"])[::-1],
+                    y=list(rows["upper"]) + list(rows["lower"])[::-1],
+                    fill="toself",
+                    fillcolor=colour,
+                    opacity=0.15,
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    name=f"{label}, 95 % osäkerhet",
+                )
+            )
+        figure.add_trace(
+            go.Scatter(
+                x=rows["year"],
+                y=rows["value"],
+                mode="lines+markers",
+                name=label,
+                line={"color": colour, "width": 3},
+            )
+        )
+    figure.update_layout(
+        title=definition.title,
+        separators=PLOTLY_SEPARATORS,
+        yaxis={"title": definition.unit, "rangemode": "tozero", "separatethousands": True},
+        xaxis={"title": "År", "dtick": 1},
+        annotations=[
+            {
+                "text": views.source_line(definition),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.25,
+                "showarrow": False,
+                "xanchor": "left",
+            }
+        ],
+        margin={"b": 90},
+    )
+    st.plotly_chart(figure, key="district_chart")
+    note = (
+        views.example_note(frame[frame["region_code"].isin([code, views.CITY])])
+        if not (frame.empty)
+        else None
+    )
+    if note:
+        st.caption(note)
+
+
+trend_chart()
+views.downloads(table, f"lagesbild_{name}", "district")
+views.link_to_view("stadsdelsomrade")

@@ -1,0 +1,309 @@
+"""Indikator: one indicator in full: what it is and how it is computed, the trend per district
+as small multiples on one scale with uncertainty, the city, targets and baseline, breaks where
+districts merged and where the agreement changed, a map, a ranking with intervals, and the
+numbers."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from app_pages import views
+from indicators.format import PLOTLY_SEPARATORS, number
+from indicators.summaries import ranking
+from store.db import PROJECT_ROOT, resolve_db_path
+
+GEOJSON = PROJECT_ROOT / "data" / "reference" / "stadsdelsomraden_11_2024_folkhalsokollen.geojson"
+TYPES = {
+    "count": "ett antal per år",
+    "rate": "ett antal per invånare (befolkningen samma år)",
+    "share": "en andel av de svarande",
+    "mean": "ett medelvärde",
+    "index": "ett index",
+    "published_rate": "ett tal som källan själv beräknar",
+}
+BOUNDARIES = {"today": "Dagens indelning", "time": "Dåtidens indelning"}
+
+
+@st.cache_resource
+def geojson() -> dict:
+    return json.loads(GEOJSON.read_text(encoding="utf-8"))
+
+
+st.title("Indikator")
+catalogue = views.catalogue()
+options = {
+    d.title: i
+    for i, d in sorted(catalogue.definitions.items(), key=lambda x: x[1].title)
+    if "district" in d.levels
+}
+with st.sidebar:
+    title = st.selectbox("Indikator", list(options), key="indikator", bind="query-params")
+    boundaries = st.radio(
+        "Indelning",
+        list(BOUNDARIES),
+        format_func=BOUNDARIES.get,
+        key="indelning",
+        bind="query-params",
+    )
+indicator = options[title]
+definition = catalogue.definitions[indicator]
+frame = views.cached_values(indicator, boundaries)
+
+st.header(definition.title)
+st.markdown(definition.description)
+with st.expander("Källa, beräkning och förbehåll", expanded=False):
+    area_titles = [catalogue.area_title(a) for a in definition.areas]
+    st.markdown(
+        f"**Prioriterat område:** {', '.join(area_titles)}  \n"
+        f"**{views.source_line(definition)}**  \n"
+        f"**Beräkning:** indikatorn är {TYPES[definition.type]}, i enheten {definition.unit}. "
+        "Värden per år; månadsuppgifter summeras. Intervallen är 95 % "
+        + ("(Wilson för andelar)" if definition.type == "share" else "(exakta Poissonintervall)")
+        + ". Små tal visas inte."
+    )
+    for caveat in definition.caveats:
+        st.markdown(f"- {caveat}")
+if frame.empty:
+    st.info("Inga uppgifter för indikatorn ännu.")
+    st.stop()
+totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
+districts = totals[totals["region_kind"] == "district"]
+city = totals[totals["region_code"] == views.CITY].sort_values("year")
+notes = [n for n in [views.example_note(totals)] if n]
+if (totals["preliminary"].astype(bool)).any():
+    years = sorted(int(y) for y in totals.loc[totals["preliminary"].astype(bool), "year"].unique())
+    notes.append(f"Preliminära siffror för {', '.join(map(str, years))} (öppna ringar).")
+older = totals[totals["population_year"].notna() & (totals["population_year"] != totals["year"])]
+if not older.empty:
+    notes.append(
+        "Vissa år använder befolkningen från ett tidigare år (närmast tidigare, högst "
+        "två år bakåt)."
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def multiples_figure(db: str, data_version: str, indicator: str, boundaries: str) -> go.Figure:
+    """Built once per indicator, boundaries and data version (drawing 11 panels is slow)."""
+    names = sorted(districts["region_name"].unique())
+    cols = 4
+    rows = (len(names) + cols - 1) // cols
+    figure = make_subplots(
+        rows=rows, cols=cols, subplot_titles=names, shared_yaxes=True, vertical_spacing=0.12
+    )
+    top = float(totals["upper"].max() if totals["upper"].notna().any() else totals["value"].max())
+    for k, name in enumerate(names):
+        r, c = k // cols + 1, k % cols + 1
+        part = districts[districts["region_name"] == name].sort_values("year")
+        if part["lower"].notna().any():
+            figure.add_trace(
+                go.Scatter(
+                    x=list(part["year"]) + list(part["year"])[::-1],
+                    y=list(part["upper"]) + list(part["lower"])[::-1],
+                    fill="toself",
+                    fillcolor="rgba(0,114,178,0.18)",
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    showlegend=k == 0,
+                    name="95 % osäkerhet",
+                ),
+                row=r,
+                col=c,
+            )
+        figure.add_trace(
+            go.Scatter(
+                x=part["year"],
+                y=part["value"],
+                mode="lines+markers",
+                name="Stadsdelsområdet",
+                line={"color": "#0072B2", "width": 2.5},
+                showlegend=k == 0,
+                marker={"symbol": ["circle-open" if p else "circle" for p in part["preliminary"]]},
+            ),
+            row=r,
+            col=c,
+        )
+        if not city.empty:
+            figure.add_trace(
+                go.Scatter(
+                    x=city["year"],
+                    y=city["value"],
+                    mode="lines",
+                    name="Hela staden",
+                    showlegend=k == 0,
+                    line={"color": "#E69F00", "dash": "dash"},
+                ),
+                row=r,
+                col=c,
+            )
+        if definition.baseline_year:
+            figure.add_vline(
+                x=definition.baseline_year, line={"color": "#999999", "dash": "dot"}, row=r, col=c
+            )
+        for target in definition.targets:
+            figure.add_hline(
+                y=target.value, line={"color": "#009E73", "dash": "dashdot"}, row=r, col=c
+            )
+        figure.add_vline(x=2023.5, line={"color": "#CC79A7", "width": 1}, row=r, col=c)
+        if boundaries == "time":
+            figure.add_vline(
+                x=2020.5, line={"color": "#555555", "width": 1, "dash": "dash"}, row=r, col=c
+            )
+    figure.update_yaxes(range=[0, top * 1.05], separatethousands=True)
+    figure.update_xaxes(dtick=1)
+    breaks = "Lila linje: ny överenskommelse 2024."
+    if boundaries == "time":
+        breaks += " Streckad grå linje: sammanslagning 1 juli 2020 (och 2023 vid den lila)."
+    figure.update_layout(
+        title=f"{definition.title}: per stadsdelsområde ({definition.unit})",
+        separators=PLOTLY_SEPARATORS,
+        height=260 * rows + 120,
+        margin={"b": 90},
+        annotations=[
+            *list(figure.layout.annotations),
+            {
+                "text": f"{views.source_line(definition)} {breaks} Prickad: basår "
+                f"{definition.baseline_year}.",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.08,
+                "showarrow": False,
+                "xanchor": "left",
+                "font": {"size": 11},
+            },
+        ],
+    )
+    return figure
+
+
+@st.fragment
+def small_multiples() -> None:
+    if districts.empty:
+        st.caption("Inga uppgifter per stadsdelsområde.")
+        return
+    figure = multiples_figure(str(resolve_db_path()), views.version(), indicator, boundaries)
+    st.plotly_chart(figure, key="multiples")
+
+
+small_multiples()
+for note in notes:
+    st.caption(note)
+
+latest_year = int(districts["year"].max()) if not districts.empty else None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def map_and_ranking(
+    db: str, data_version: str, indicator: str, boundaries: str
+) -> tuple[go.Figure | None, go.Figure | None]:
+    """The map (today's boundaries) and the ranking of the latest year, built once."""
+    if latest_year is None:
+        return None, None
+    map_figure = None
+    if boundaries == "today":
+        current = districts[districts["year"] == latest_year]
+        map_figure = go.Figure(
+            go.Choropleth(
+                geojson=geojson(),
+                featureidkey="properties.omr_kod",
+                locations=[int(c) for c in current["region_code"]],
+                z=current["value"],
+                text=current["region_name"],
+                colorscale="Cividis",
+                marker_line_color="white",
+                colorbar={"title": definition.unit},
+                hovertemplate="%{text}: %{z}<extra></extra>",
+            )
+        )
+        map_figure.update_geos(fitbounds="locations", visible=False)
+        map_figure.update_layout(
+            title=f"{definition.title} {latest_year}",
+            separators=PLOTLY_SEPARATORS,
+            height=520,
+            margin={"l": 0, "r": 0, "t": 50, "b": 40},
+            annotations=[
+                {
+                    "text": views.source_line(definition),
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0,
+                    "y": -0.05,
+                    "showarrow": False,
+                }
+            ],
+        )
+    ranked = ranking(definition, frame, latest_year)
+    rank_figure = None
+    if not ranked.empty:
+        rank_figure = go.Figure(
+            go.Scatter(
+                x=ranked["value"],
+                y=ranked["region_name"],
+                mode="markers",
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (ranked["upper"] - ranked["value"]).fillna(0),
+                    "arrayminus": (ranked["value"] - ranked["lower"]).fillna(0),
+                },
+                marker={"color": "#0072B2", "size": 10},
+            )
+        )
+        rank_figure.update_layout(
+            title=f"{definition.title} {latest_year}: bäst överst",
+            separators=PLOTLY_SEPARATORS,
+            xaxis={"title": definition.unit, "separatethousands": True},
+            yaxis={"autorange": "reversed"},
+            height=40 * len(ranked) + 160,
+            annotations=[
+                {
+                    "text": views.source_line(definition) + " Överlappande intervall: "
+                    "skillnaden är inte säkerställd.",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0,
+                    "y": -0.2,
+                    "showarrow": False,
+                    "xanchor": "left",
+                }
+            ],
+        )
+    return map_figure, rank_figure
+
+
+map_figure, rank_figure = map_and_ranking(
+    str(resolve_db_path()), views.version(), indicator, boundaries
+)
+if map_figure is not None:
+    st.subheader(f"Karta {latest_year}")
+    st.plotly_chart(map_figure, key="map")
+if rank_figure is not None:
+    st.subheader(f"Rangordning {latest_year}, med osäkerhet")
+    st.plotly_chart(rank_figure, key="ranking")
+
+st.subheader("Siffrorna")
+table = pd.DataFrame(
+    {
+        "Område": totals["region_name"],
+        "År": totals["year"].astype(int),
+        definition.unit: [
+            "skyddat" if s else views.fmt_value(definition, v)
+            for v, s in zip(totals["value"], totals["suppressed"], strict=True)
+        ],
+        "Osäkerhet (95 %)": [
+            views.fmt_interval(definition, lo, hi)
+            for lo, hi in zip(totals["lower"], totals["upper"], strict=True)
+        ],
+        "Antal svarande": ["" if pd.isna(n) else number(n) for n in totals["respondents"]],
+        "Preliminärt": ["ja" if p else "" for p in totals["preliminary"]],
+        "Status": [str(t) for t in totals["status_text"]],
+    }
+)
+st.dataframe(table, hide_index=True, key="numbers")
+views.downloads(table, indicator, "indicator")
+views.link_to_view("indikator")

@@ -1,0 +1,115 @@
+"""Översikt: the five priority areas (or the ten of 2019) for the city or one district, with
+status and trend per indicator, and a matrix of areas × districts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import views
+from indicators.summaries import GROUP_ORDER, group_counts
+
+st.title("Översikt")
+catalogue = views.catalogue()
+regions = views.district_options()
+names = list(regions)
+
+with st.sidebar:
+    agreement = st.radio(
+        "Överenskommelse",
+        ["2024", "2019"],
+        key="overenskommelse",
+        bind="query-params",
+        format_func=lambda a: f"Överenskommelsen {a}",
+    )
+    scope = st.selectbox(
+        "Område",
+        ["Hela staden", *[n for n in names if n != "Hela staden"]],
+        key="omfattning",
+        bind="query-params",
+    )
+
+st.caption(
+    f"Status för varje indikator i {scope.lower() if scope == 'Hela staden' else scope}, "
+    "senaste året med uppgifter. Förändringar räknas bara när de är statistiskt säkerställda."
+)
+frames = views.cached_all("today")
+summaries = views.overview_rows(agreement)
+region = regions[scope]
+examples = set()
+
+
+@st.fragment
+def cards() -> None:
+    for area_id, title in catalogue.areas(agreement):
+        rows = summaries[region][area_id]
+        with st.container(border=True):
+            st.subheader(title)
+            if not rows:
+                st.caption("Området fördes över till ordinarie linjearbete: inga indikatorer.")
+                continue
+            counts = group_counts(rows)
+            st.markdown(" · ".join(f"{counts[g]} {g}" for g in GROUP_ORDER if counts[g]))
+            table = pd.DataFrame(
+                {
+                    "Indikator": [r["title"] for r in rows],
+                    "Trend": [r["trend"] for r in rows],
+                    "År": [str(r["year"] or "–") for r in rows],
+                    "Senaste": [
+                        "skyddat"
+                        if r["suppressed"]
+                        else views.fmt_value(r["definition"], r["value"])
+                        for r in rows
+                    ],
+                    "Status": [views.badge_text(str(r["status"]), str(r["label"])) for r in rows],
+                    "Förklaring": [r["text"] for r in rows],
+                }
+            )
+            st.dataframe(
+                table,
+                hide_index=True,
+                key=f"card_{area_id}",
+                column_config={
+                    "Trend": st.column_config.LineChartColumn("Trend", width="small"),
+                    "Förklaring": st.column_config.TextColumn(width="large"),
+                },
+            )
+            examples.update(r["title"] for r in rows if r["example"])
+
+
+cards()
+if examples:
+    st.caption(
+        "Exempeldata (påhittade värden, inte verkliga resultat) ingår i: "
+        + ", ".join(sorted(str(e) for e in examples))
+        + "."
+    )
+
+st.header("Områden och stadsdelsområden")
+st.caption("Antal indikatorer per status. Klicka på ett stadsdelsområde för dess lägesbild.")
+matrix = []
+for name, code in regions.items():
+    row: dict[str, object] = {"Stadsdelsområde": name}
+    for area_id, title in catalogue.areas(agreement):
+        counts = group_counts(summaries[code][area_id])
+        row[title] = (
+            f"↗{counts['förbättring']} →{counts['oförändrat']} "
+            f"↘{counts['försämring']} ✔{counts['mål nått']}"
+        )
+    row["Lägesbild"] = f"stadsdelsomrade?stadsdelsomrade={name.replace(' ', '+')}"
+    matrix.append(row)
+st.dataframe(
+    pd.DataFrame(matrix),
+    hide_index=True,
+    key="matrix",
+    column_config={"Lägesbild": st.column_config.LinkColumn("Lägesbild", display_text="Öppna")},
+)
+last_year = max((int(f["year"].max()) for f in frames.values() if not f.empty), default=None)
+st.caption(
+    "↗ förbättring · → oförändrat · ↘ försämring · ✔ mål nått. Dagens indelning"
+    + (f"; uppgifter till och med {last_year}." if last_year else ".")
+)
+views.downloads(
+    pd.DataFrame(matrix).drop(columns=["Lägesbild"]), f"oversikt_{agreement}", "overview"
+)
+views.link_to_view("oversikt")

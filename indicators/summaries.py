@@ -1,0 +1,114 @@
+"""Summaries the pages show, from computed indicator values: the latest value and status of
+an indicator for a region, counts per priority area, ranks with uncertainty, and the test of a
+difference between two groups in the same year."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from indicators import stats
+from indicators.catalogue import Catalogue
+from indicators.model import Definition
+from indicators.status import STATUS_LABELS
+
+GROUP_OF = {
+    "target_met": "mål nått", "on_track": "förbättring", "improvement": "förbättring",
+    "right_direction_too_slow": "förbättring", "no_significant_change": "oförändrat",
+    "deterioration": "försämring", "wrong_direction": "försämring",
+    "insufficient_data": "underlag saknas",
+}  # fmt: skip
+NO_DATA = "Inga uppgifter för området ännu."
+GROUP_ORDER = ["förbättring", "oförändrat", "försämring", "mål nått", "underlag saknas"]
+
+
+def latest_row(frame: pd.DataFrame, region: str, sex: str = "total") -> pd.Series | None:
+    if frame.empty:
+        return None
+    rows = frame[(frame["region_code"] == region) & (frame["sex"] == sex)
+                 & (frame["age_group"] == "all")]  # fmt: skip
+    rows = rows[rows["value"].notna() | rows["suppressed"].astype(bool)]
+    return None if rows.empty else rows.sort_values("year").iloc[-1]
+
+
+def trend(frame: pd.DataFrame, region: str) -> list[float]:
+    rows = frame[(frame["region_code"] == region) & (frame["sex"] == "total")
+                 & (frame["age_group"] == "all") & frame["value"].notna()]  # fmt: skip
+    return [float(v) for v in rows.sort_values("year")["value"]]
+
+
+def area_rows(
+    catalogue: Catalogue, frames: dict[str, pd.DataFrame], area: str, agreement: str, region: str
+) -> list[dict[str, object]]:
+    """One row per indicator of an area: title, latest year/value/status, trend."""
+    rows = []
+    for indicator in catalogue.indicators_for(area, agreement):
+        definition = catalogue.definitions[indicator]
+        frame = frames.get(indicator, pd.DataFrame())
+        last = latest_row(frame, region)
+        code = "insufficient_data" if last is None else str(last["status"])
+        rows.append({
+            "indicator": indicator, "title": definition.title, "definition": definition,
+            "year": None if last is None else int(last["year"]),
+            "value": None if last is None else last["value"],
+            "suppressed": bool(last is not None and last["suppressed"]),
+            "status": code, "label": STATUS_LABELS[code],
+            "text": NO_DATA if last is None else str(last["status_text"]),
+            "trend": trend(frame, region) if not frame.empty else [],
+            "example": bool(last is not None and last.get("example", False)),
+        })  # fmt: skip
+    return rows
+
+
+def group_counts(rows: list[dict[str, object]]) -> dict[str, int]:
+    counts = dict.fromkeys(GROUP_ORDER, 0)
+    for row in rows:
+        counts[GROUP_OF[str(row["status"])]] += 1
+    return counts
+
+
+def ranking(definition: Definition, frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Districts in one year, best first, with the range of ranks their intervals allow:
+    a district is surely ahead of another only when their intervals do not overlap."""
+    rows = frame[(frame["year"] == year) & (frame["sex"] == "total")
+                 & (frame["age_group"] == "all") & (frame["region_kind"] == "district")
+                 & frame["value"].notna()].copy()  # fmt: skip
+    if rows.empty:
+        return rows
+    better_low = definition.direction == "lower_is_better"
+    rows = rows.sort_values("value", ascending=better_low).reset_index(drop=True)
+    lower = rows["lower"].fillna(rows["value"])
+    upper = rows["upper"].fillna(rows["value"])
+    best, worst = [], []
+    for i in range(len(rows)):
+        if better_low:
+            surely_better = (upper < lower[i]).sum()
+            maybe_better = (lower < upper[i]).sum() - 1
+        else:
+            surely_better = (lower > upper[i]).sum()
+            maybe_better = (upper > lower[i]).sum() - 1
+        best.append(int(surely_better) + 1)
+        worst.append(int(maybe_better) + 1)
+    rows["rank"] = range(1, len(rows) + 1)
+    rows["rank_best"] = best
+    rows["rank_worst"] = worst
+    return rows
+
+
+def difference(definition: Definition, a: pd.Series, b: pd.Series) -> stats.Change | None:
+    """Whether two groups (two districts, a district and the city, women and men) differ in
+    the same year, by the test that fits the indicator's type."""
+    if pd.isna(a["value"]) or pd.isna(b["value"]):
+        return None
+    if definition.type == "share" and a["respondents"] and b["respondents"]:
+        if math.isnan(a["respondents"]) or math.isnan(b["respondents"]):
+            return None
+        return stats.two_proportions(a["value"] / 100, a["respondents"], b["value"] / 100,
+                                     b["respondents"])  # fmt: skip
+    if definition.type == "count":
+        return stats.two_poisson(a["numerator"], b["numerator"])
+    if definition.type == "rate" and not (pd.isna(a["population"]) or pd.isna(b["population"])):
+        return stats.two_poisson(a["numerator"], b["numerator"], a["population"],
+                                 b["population"])  # fmt: skip
+    return None
