@@ -120,6 +120,7 @@ def multiples_figure(db: str, data_version: str, indicator: str, boundaries: str
                 y=part["value"],
                 mode="lines+markers",
                 name="Stadsdelsområdet",
+                meta=name,
                 line={"color": "#0072B2", "width": 2.5},
                 showlegend=k == 0,
                 marker={"symbol": ["circle-open" if p else "circle" for p in part["preliminary"]]},

@@ -1,0 +1,156 @@
+"""Every dashboard page on the demo data, checked for what a user would read, and opened from
+links (query parameters)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.views import neutralise
+from tests.app.plotly_data import _values
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def demo(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
+    return demo_db_path
+
+
+def _open(page: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
+    for element in at.dataframe:
+        if column in element.value.columns:
+            return element.value
+    raise AssertionError(f"no table with a column {column!r}")
+
+
+def _chart(at: AppTest, key: str) -> dict:
+    for element in at.get("plotly_chart"):
+        if element.proto.id and key in element.proto.id:
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart {key}")
+
+
+def test_overview_cards_and_matrix(demo: Path) -> None:
+    at = _open("overview")
+    assert at.title[0].value == "Översikt"
+    assert [s.value for s in at.subheader] == [
+        "Unga i riskzon för destruktivt beteende", "Otrygga och brottsutsatta platser",
+        "Systemhotande brottslighet", "Särskilt utsatta och sårbara brottsoffer",
+        "Kriminella miljöer och livsstilar",
+    ]  # fmt: skip
+    card = _frame(at, "Förklaring")
+    assert list(card.columns) == ["Indikator", "Trend", "År", "Senaste", "Status", "Förklaring"]
+    crime = None
+    for element in at.dataframe:
+        table = element.value
+        if "Indikator" in table.columns and "Anmälda brott mot person" in set(table["Indikator"]):
+            crime = table.set_index("Indikator")
+    assert crime is not None
+    # The city's BRÅ total exists only in the 2024 region-list export (2023, preliminary),
+    # whose "3-7 kap." rows are all "..": no city value for crimes against persons.
+    assert crime.loc["Anmälda brott mot person", "År"] == "–"
+    assert crime.loc["Anmäld misshandel", "År"] == "2023"
+    assert crime.loc["Anmäld misshandel", "Status"].startswith("… Underlag saknas")
+    matrix = _frame(at, "Lägesbild")
+    assert len(matrix) == 12 and matrix.iloc[-1]["Stadsdelsområde"] == "Hela staden"
+    assert matrix.iloc[0]["Lägesbild"] == "stadsdelsomrade?stadsdelsomrade=Bromma"
+
+
+def test_overview_2019_agreement_from_the_link(demo: Path) -> None:
+    at = _open("overview", {"overenskommelse": "Överenskommelsen 2019", "omfattning": "Järva"})
+    titles = [s.value for s in at.subheader]
+    assert len(titles) == 10 and "Skolan som brottsplats" in titles
+    assert any("linjearbete" in c.value for c in at.caption)
+
+
+def test_district_page_from_a_link(demo: Path) -> None:
+    at = _open("district", {"stadsdelsomrade": "Järva"})
+    assert at.sidebar.selectbox(key="stadsdelsomrade").value == "Järva"
+    victims = None
+    for element in at.dataframe:
+        if "Indikator" in element.value.columns and "Järva" in element.value.columns:
+            table = element.value.set_index("Indikator")
+            if "Anmälda brott mot person" in table.index:
+                victims = table
+    assert victims is not None
+    row = victims.loc["Anmälda brott mot person"]
+    assert (row["År"], row["Järva"]) == ("2023", "3\u00a0438")  # 2 300 + 1 138 (prel.)
+    assert row["Placering bland områdena"].count(" av ") == 1
+
+
+def test_indicator_page_from_a_link_shows_rinkeby_kista(demo: Path) -> None:
+    at = _open(
+        "indicator", {"indikator": "Anmälda brott mot person", "indelning": "Dåtidens indelning"}
+    )
+    assert at.sidebar.selectbox(key="indikator").value == "Anmälda brott mot person"
+    spec = _chart(at, "multiples")
+    trace = next(t for t in spec["data"] if t.get("meta") == "Rinkeby-Kista")
+    series = dict(zip(_values(trace["x"]), _values(trace["y"]), strict=True))
+    assert series[2021] == 2049 and series[2022] == 1869
+    assert spec["layout"]["title"]["text"].startswith("Anmälda brott mot person: per")
+    numbers = _frame(at, "Osäkerhet (95 %)")
+    rk = numbers[(numbers["Område"] == "Rinkeby-Kista") & (numbers["År"] == 2021)].iloc[0]
+    assert rk["antal anmälda brott"] == "2\u00a0049"
+    assert rk["Osäkerhet (95 %)"] == "1\u00a0961–2\u00a0140"
+
+
+def test_indicator_page_map_and_ranking(demo: Path) -> None:
+    at = _open("indicator", {"indikator": "Anmälda brott mot person"})
+    choropleth = _chart(at, "map")["data"][0]
+    assert choropleth["type"] == "choropleth" and len(_values(choropleth["locations"])) >= 9
+    ranking = _chart(at, "ranking")
+    assert ranking["layout"]["title"]["text"].endswith(": bäst överst")
+
+
+def test_compare_women_and_men(demo: Path) -> None:
+    at = _open("compare", {"jamforelse": "Kvinnor mot män",
+                           "omrade_prio": "Otrygga och brottsutsatta platser",
+                           "jamfor_omrade": "Bromma"})  # fmt: skip
+    table = _frame(at, "Skillnad").set_index("Indikator")
+    row = table.loc["Otrygga ute sent en kväll i det egna området"]
+    assert row["Kvinnor i Bromma"].endswith("%") and row["Män i Bromma"].endswith("%")
+    assert row["Skillnad"] in {"skillnaden är statistiskt säkerställd", "inom felmarginalen"}
+
+
+def test_compare_two_districts(demo: Path) -> None:
+    at = _open("compare", {"jamforelse": "Två stadsdelsområden",
+                           "omrade_prio": "Särskilt utsatta och sårbara brottsoffer",
+                           "jamfor_omrade": "Järva", "jamfor_med": "Bromma"})  # fmt: skip
+    table = _frame(at, "Skillnad").set_index("Indikator")
+    row = table.loc["Anmälda brott mot person"]
+    assert row["Järva"] == "3\u00a0438"
+    assert row["Skillnad"] == "skillnaden är statistiskt säkerställd"
+
+
+def test_meeting_mode_next_and_previous(demo: Path) -> None:
+    at = _open("meeting")
+    assert at.title[0].value == "Unga i riskzon för destruktivt beteende"
+    at.button(key="next").click().run()
+    assert at.title[0].value == "Otrygga och brottsutsatta platser"
+    at.button(key="previous").click().run()
+    at.button(key="previous").click().run()
+    assert at.title[0].value == "Kriminella miljöer och livsstilar"
+    assert len(at.get("metric")) >= 3
+
+
+def test_downloads_neutralise_formulas() -> None:
+    frame = pd.DataFrame({"Område": ['=HYPERLINK("x")', "+1", "-2", "@a", "Bromma"],
+                          "Värde": [1, 2, 3, 4, 5]})  # fmt: skip
+    assert list(neutralise(frame)["Område"]) == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@a",
+                                                 "Bromma"]  # fmt: skip
