@@ -11,6 +11,7 @@ from indicators import data_status
 from indicators.catalogue import load_catalogue
 from indicators.format import number
 from store import queries
+from store.db import resolve_db_path
 
 st.title("Datastatus")
 st.caption("Vad som är inläst, varifrån, hur aktuellt det är och vad som saknas: inför varje möte.")
@@ -19,10 +20,29 @@ con = state.cursor()
 catalogue = load_catalogue()
 today = date.today()
 
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def status_tables(db: str, data_version: str, day: date) -> dict[str, object]:
+    """Everything on the page that depends only on the data (and the day), built once per
+    data version: reading the status of every batch scans every observation."""
+    cursor = state.cursor()
+    cover = data_status.coverage(cursor, catalogue, views.cached_all("today"))
+    return {
+        "sources": data_status.sources_table(cursor, day),
+        "records": queries.sources(cursor),
+        "batches": data_status.batches_table(cursor),
+        "cover": cover,
+        "matrix": data_status.coverage_matrix(cursor, catalogue, cover),
+        "placement": data_status.police_placement(cursor),
+    }
+
+
+tables = status_tables(str(resolve_db_path()), views.version(), today)
+
 st.header("Källor")
-sources = data_status.sources_table(con, today)
+sources = tables["sources"]
 st.dataframe(sources.drop(columns=["id"]), hide_index=True, key="sources")
-for record in queries.sources(con).itertuples():
+for record in tables["records"].itertuples():  # type: ignore[union-attr]
     with st.expander(f"{record.title} – om källan"):
         st.markdown(f"**Utgivare:** {record.publisher}  \n**Publiceras:** {record.rhythm}")
         if record.licence:
@@ -35,7 +55,7 @@ for record in queries.sources(con).itertuples():
             st.caption(record.caveat)
 
 st.header("Inlästa satser")
-batches = data_status.batches_table(con)
+batches = tables["batches"]
 if batches.empty:
     st.info("Inga filer är inlästa ännu.")
 else:
@@ -74,8 +94,8 @@ st.caption(
     "Antal indikatorer med data (av områdets indikatorer) och vilka år, på dagens indelning. "
     "Indikatorer från enkäter och aktivitetsdata får data när förvaltningarna laddar upp dem."
 )
-cover = data_status.coverage(con, catalogue, views.cached_all("today"))
-st.dataframe(data_status.coverage_matrix(con, catalogue, cover), key="coverage")
+cover = tables["cover"]
+st.dataframe(tables["matrix"], key="coverage")
 for area_id, title in catalogue.areas():
     with st.expander(f"{title}: antal områden med data per indikator och år"):
         by_year = data_status.coverage_by_year(catalogue, cover, area_id)
@@ -85,7 +105,7 @@ for area_id, title in catalogue.areas():
             st.dataframe(by_year, key=f"coverage_{area_id}")
 
 st.header("Polisens händelser som inte kunde placeras")
-placement, text = data_status.police_placement(con)
+placement, text = tables["placement"]  # type: ignore[misc]
 st.markdown(text)
 if not placement.empty:
     st.dataframe(placement, hide_index=True, key="placement")

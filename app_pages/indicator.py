@@ -95,7 +95,11 @@ def multiples_figure(db: str, data_version: str, indicator: str, boundaries: str
     figure = make_subplots(
         rows=rows, cols=cols, subplot_titles=names, shared_yaxes=True, vertical_spacing=0.12
     )
-    top = float(totals["upper"].max() if totals["upper"].notna().any() else totals["value"].max())
+    # A count for the whole city is many times a district's: on one scale it would flatten the
+    # districts, so the city line is drawn for shares, rates and indexes only.
+    show_city = definition.type not in ("count",) and not city.empty
+    shown = totals if show_city else districts
+    top = float(shown["upper"].max() if shown["upper"].notna().any() else shown["value"].max())
     for k, name in enumerate(names):
         r, c = k // cols + 1, k % cols + 1
         part = districts[districts["region_name"] == name].sort_values("year")
@@ -123,12 +127,15 @@ def multiples_figure(db: str, data_version: str, indicator: str, boundaries: str
                 meta=name,
                 line={"color": "#0072B2", "width": 2.5},
                 showlegend=k == 0,
-                marker={"symbol": ["circle-open" if p else "circle" for p in part["preliminary"]]},
+                marker={
+                    "symbol": ["circle-open" if p else "circle" for p in part["preliminary"]],
+                    "color": "#0072B2",
+                },
             ),
             row=r,
             col=c,
         )
-        if not city.empty:
+        if show_city:
             figure.add_trace(
                 go.Scatter(
                     x=city["year"],
@@ -154,9 +161,14 @@ def multiples_figure(db: str, data_version: str, indicator: str, boundaries: str
             figure.add_vline(
                 x=2020.5, line={"color": "#555555", "width": 1, "dash": "dash"}, row=r, col=c
             )
-    figure.update_yaxes(range=[0, top * 1.05], separatethousands=True)
+    tick = ",.0f" if definition.decimals == 0 else f",.{definition.decimals}f"
+    figure.update_yaxes(range=[0, top * 1.05], tickformat=tick)
     figure.update_xaxes(dtick=1)
     breaks = "Lila linje: ny överenskommelse 2024."
+    if not show_city:
+        breaks += (
+            " Hela staden visas inte: ett antal för hela staden hör inte hemma på samma skala."
+        )
     if boundaries == "time":
         breaks += " Streckad grå linje: sammanslagning 1 juli 2020 (och 2023 vid den lila)."
     figure.update_layout(

@@ -112,4 +112,4 @@ st.caption(
 views.downloads(
     pd.DataFrame(matrix).drop(columns=["Lägesbild"]), f"oversikt_{agreement}", "overview"
 )
-views.link_to_view("oversikt")
+views.link_to_view("")

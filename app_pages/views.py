@@ -150,7 +150,8 @@ def link_to_view(page: str) -> None:
     except Exception:
         base = ""
     st.caption("Länk till den här vyn (kopiera med knappen i rutan):")
-    st.code(f"{base}/{page}?{query}" if query else f"{base}/{page}", language=None)
+    address = f"{base}/{page}".rstrip("/") if page else (base or "/")
+    st.code(f"{address}?{query}" if query else address, language=None)
 
 
 def example_note(frame: pd.DataFrame) -> str | None:

@@ -1,0 +1,159 @@
+"""Benchmark: each page's script run (warm cache) on the demo data and on 100 times the demo
+data, and the browser time from navigation to the first chart drawn.
+
+    python bench/bench_pages.py [--scale 100] [--repeat 5] [--no-browser]
+
+Script runs are timed with Streamlit's AppTest (the page's script in this process; the median
+of the warm runs after one cold run). The browser time uses the real server and Debian's
+Chromium through Playwright: navigation to the first Plotly chart's SVG, cache warm. Targets
+(issue 6): under 0.3 s per page on the demo data, under 1 s at 100×; under 2 s in the browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PAGES = ["overview", "district", "indicator", "compare", "meeting", "crime", "upload",
+         "data_status"]  # fmt: skip
+
+
+def time_pages(repeat: int) -> dict[str, tuple[float, float]]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    result = {}
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    at.run()
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py")
+        start = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - start
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            at.run()
+            runs.append(time.perf_counter() - start)
+        if at.exception:
+            raise SystemExit(f"{page}: {at.exception}")
+        result[page] = (cold, statistics.median(runs))
+    return result
+
+
+def browser_time(db: Path) -> float:
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DASHBOARD_DB": str(db)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            times = []
+            for _ in range(4):  # the first visit warms the server's caches
+                start = time.perf_counter()
+                page.goto(f"{url}/indikator")
+                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+                times.append(time.perf_counter() - start)
+            browser.close()
+        return statistics.median(times[1:])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    from bench_indicators import add_synthetic
+
+    from loaders.demo import load_demo
+    from loaders.reference import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "pages.duckdb"
+        con = open_store(db)
+        load_demo(con)
+        con.close()
+        os.environ["DASHBOARD_DB"] = str(db)
+        print("demo data: script run per page (cold, then median warm)")
+        for page, (cold, warm) in time_pages(args.repeat).items():
+            print(f"  {page:<12} cold {cold:5.2f} s   warm {warm:5.3f} s")
+        if not args.no_browser:
+            # This process holds the file (AppTest's connection): the server gets a copy.
+            copy = Path(tmp) / "server.duckdb"
+            shutil.copy(db, copy)
+            seconds = browser_time(copy)
+            print(f"browser, navigation to the first chart (indicator page, warm): {seconds:.2f} s")
+        import streamlit as st
+
+        st.cache_resource.clear()  # let go of the file before growing it
+        con = open_store(db)
+        added = add_synthetic(con, args.scale - 1)
+        con.close()
+        print(f"{args.scale}× the demo data ({added} synthetic observations added)")
+        for page, (cold, warm) in time_pages(args.repeat).items():
+            print(f"  {page:<12} cold {cold:5.2f} s   warm {warm:5.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Every page of the running app in a real browser: the script finishes, no error box, the
+page's main chart or table is drawn; a screenshot per page goes to a folder printed at the end
+(``DASHBOARD_SCREENSHOTS``, default a temporary folder)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_first_start import CHROMIUM, CHROMIUM_ARGS, server, sync_playwright
+
+__all__ = ["server"]  # the running app (first start on a fresh store), shared with that test
+
+PAGES = {
+    "": "[data-testid='stDataFrame']",  # Översikt, the default page
+    "stadsdelsomrade": ".js-plotly-plot .main-svg",
+    "indikator": ".js-plotly-plot .main-svg",
+    "jamfor": "[data-testid='stDataFrame']",
+    "moteslage": "[data-testid='stMetric']",
+    "anmalda-brott": ".js-plotly-plot .main-svg",
+    "ladda-upp": "[data-testid='stFileUploader']",
+    "datastatus": "[data-testid='stDataFrame']",
+}
+
+
+def _shots() -> Path:
+    folder = Path(
+        os.environ.get("DASHBOARD_SCREENSHOTS") or tempfile.mkdtemp(prefix="skärmbilder-")
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_every_page_runs_and_draws(
+    server: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _ = server
+    folder = _shots()
+    assert sync_playwright is not None
+    problems = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for path, selector in PAGES.items():
+                page.goto(f"{url}/{path}")
+                page.wait_for_selector(
+                    "[data-test-script-state='notRunning']", timeout=90_000, state="attached"
+                )
+                page.wait_for_selector(selector, timeout=60_000)
+                page.wait_for_timeout(500)
+                errors = page.locator(
+                    "[data-testid='stException'], [data-testid='stAlertContentError']"
+                )
+                if errors.count():
+                    problems.append(f"{path}: {errors.first.inner_text()[:300]}")
+                if page.get_by_text("Page not found").count():
+                    problems.append(f"{path}: page not found")
+                name = path or "oversikt"
+                page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        finally:
+            browser.close()
+    with capsys.disabled():
+        print(f"\nskärmbilder: {folder}")
+    assert problems == []
+    assert sorted(p.name for p in folder.glob("*.png")) == sorted(
+        f"{p or 'oversikt'}.png" for p in PAGES
+    )
