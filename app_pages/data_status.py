@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import state, views
@@ -37,6 +38,11 @@ def status_tables(db: str, data_version: str, day: date) -> dict[str, object]:
     }
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def batch_rows(db: str, data_version: str, batch_id: int) -> pd.DataFrame:
+    return queries.batch_rows(state.cursor(), batch_id)
+
+
 tables = status_tables(str(resolve_db_path()), views.version(), today)
 
 st.header("Källor")
@@ -66,7 +72,7 @@ else:
         format_func=lambda b: f"{b}: {batches.set_index('Sats').loc[b, 'Fil']}",
         key="batch",
     )
-    rows = queries.batch_rows(con, int(chosen))
+    rows = batch_rows(str(resolve_db_path()), views.version(), int(chosen))
     if rows.empty:
         st.caption("Satsen har inga rader i observationstabellen (till exempel metadata).")
     else:

@@ -485,17 +485,27 @@ def source_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def batch_rows(con: duckdb.DuckDBPyConnection, batch_id: int, limit: int = 500) -> pd.DataFrame:
     """The rows a batch stored (observations, or population), with region names, and whether
     each is the value in force."""
+    measures = [
+        str(r[0])
+        for r in con.execute(
+            "SELECT DISTINCT measure FROM observation WHERE batch_id = $id", {"id": batch_id}
+        ).fetchall()
+    ]
     return con.execute(
         """
-        WITH rows AS (
+        WITH in_force AS (
+            SELECT measure, region_code, year, month, sex, age_group
+            FROM observation_in_force($measures) WHERE batch_id = $id
+        ),
+        rows AS (
             SELECT o.measure, o.region_code, o.year, o.month, o.sex, o.age_group, o.value,
-                   o.respondents, o.preliminary,
-                   EXISTS (SELECT 1 FROM observation_current AS c
-                           WHERE c.batch_id = o.batch_id AND c.measure = o.measure
-                             AND c.region_code = o.region_code AND c.year = o.year
-                             AND c.month IS NOT DISTINCT FROM o.month AND c.sex = o.sex
-                             AND c.age_group = o.age_group) AS in_force
-            FROM observation AS o WHERE o.batch_id = $id
+                   o.respondents, o.preliminary, f.measure IS NOT NULL AS in_force
+            FROM observation AS o
+            LEFT JOIN in_force AS f
+              ON f.measure = o.measure AND f.region_code = o.region_code AND f.year = o.year
+             AND f.month IS NOT DISTINCT FROM o.month AND f.sex = o.sex
+             AND f.age_group = o.age_group
+            WHERE o.batch_id = $id
             UNION ALL
             SELECT 'befolkning', p.region_code, p.year, NULL, p.sex, p.age_group, p.count, NULL,
                    false, true
@@ -506,7 +516,7 @@ def batch_rows(con: duckdb.DuckDBPyConnection, batch_id: int, limit: int = 500) 
         ORDER BY rows.measure, r.name, rows.year, rows.month
         LIMIT $limit
         """,
-        {"id": batch_id, "limit": limit},
+        {"id": batch_id, "limit": limit, "measures": measures or ["-"]},
     ).df()
 
 
