@@ -11,6 +11,7 @@ from indicators import reported_crime
 from indicators.format import MONTH_NAMES, number, year_list
 from indicators.suppression import min_count
 from store import queries
+from store.db import resolve_db_path
 
 BOUNDARIES = {"today": "Dagens stadsdelsområden", "time": "Dåtidens stadsdelsområden"}
 GRANULARITY = {"year": "År", "month": "Månad"}
@@ -74,14 +75,43 @@ if not chosen:
     st.stop()
 
 threshold = min_count()
-frame = reported_crime.crime_series(
-    con,
-    category,
-    chosen,
-    kind=kind,
-    boundaries=boundaries,
-    granularity=granularity,
-    min_count=threshold,
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def series(
+    db: str,
+    data_version: str,
+    measure: str,
+    regions: tuple[str, ...],
+    kind: str,
+    boundaries: str,
+    granularity: str,
+    threshold: int,
+) -> pd.DataFrame:
+    """Cached per data version: a new upload or undo changes the key."""
+    chosen_category = next(
+        c for c in reported_crime.categories(state.cursor()) if c.count_measure == measure
+    )
+    return reported_crime.crime_series(
+        state.cursor(),
+        chosen_category,
+        list(regions),
+        kind=kind,
+        boundaries=boundaries,
+        granularity=granularity,
+        min_count=threshold,
+    )
+
+
+frame = series(
+    str(resolve_db_path()),
+    views.version(),
+    category.count_measure,
+    tuple(chosen),
+    kind,
+    boundaries,
+    granularity,
+    threshold,
 )
 if frame.empty:
     st.info("Det finns inga siffror för de valda områdena.")
