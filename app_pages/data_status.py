@@ -102,6 +102,7 @@ st.caption(
 )
 cover = tables["cover"]
 st.dataframe(tables["matrix"], key="coverage")
+views.downloads(tables["matrix"].reset_index(names="Prioriterat område"), "tackning", "coverage")
 for area_id, title in catalogue.areas():
     with st.expander(f"{title}: antal områden med data per indikator och år"):
         by_year = data_status.coverage_by_year(catalogue, cover, area_id)

@@ -164,7 +164,7 @@ def multiples_figure(db: str, data_version: str, indicator: str, boundaries: str
     tick = ",.0f" if definition.decimals == 0 else f",.{definition.decimals}f"
     figure.update_yaxes(range=[0, top * 1.05], tickformat=tick)
     figure.update_xaxes(dtick=1)
-    breaks = "Lila linje: ny överenskommelse 2024."
+    breaks = " ".join(notes) + " Lila linje: ny överenskommelse 2024."
     if not show_city:
         breaks += (
             " Hela staden visas inte: ett antal för hela staden hör inte hemma på samma skala."

@@ -66,7 +66,7 @@ def cards() -> None:
                 }
             )
             st.dataframe(
-                table,
+                views.style_status(table),
                 hide_index=True,
                 key=f"card_{area_id}",
                 column_config={

@@ -188,3 +188,17 @@ def _overview(db: str, data_version: str, agreement: str) -> dict[str, dict[str,
 
 def overview_rows(agreement: str) -> dict[str, dict[str, list]]:
     return _overview(str(resolve_db_path()), version(), agreement)
+
+
+# Okabe–Ito tints for status cells (the symbol and the word carry the meaning too).
+STATUS_TINTS = {"✔": "#cfe3f2", "↗": "#cfe3f2", "→": "#f7e6c4", "↘": "#f5d3c2", "…": "#ececec"}
+
+
+def style_status(frame: pd.DataFrame, column: str = "Status") -> object:
+    """A Styler that tints the status column by its symbol."""
+
+    def tint(value: object) -> str:
+        symbol = str(value)[:1]
+        return f"background-color: {STATUS_TINTS[symbol]}" if symbol in STATUS_TINTS else ""
+
+    return frame.style.map(tint, subset=[column])
