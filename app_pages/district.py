@@ -88,7 +88,11 @@ def situation(db: str, data_version: str, code: str, name: str) -> pd.DataFrame:
                     else views.fmt_interval(definition, own["lower"], own["upper"]),
                     "Hela staden": "–"
                     if city is None
-                    else views.fmt_value(definition, city["value"]),
+                    else (
+                        "skyddat"
+                        if city["suppressed"]
+                        else views.fmt_value(definition, city["value"])
+                    ),
                     "Kvinnor": women,
                     "Män": men,
                     "Placering bland områdena": rank_text,

@@ -82,14 +82,15 @@ def ranking(definition: Definition, frame: pd.DataFrame, year: int) -> pd.DataFr
     upper = rows["upper"].fillna(rows["value"])
     best, worst = [], []
     for i in range(len(rows)):
+        others = rows.index != i
         if better_low:
-            surely_better = (upper < lower[i]).sum()
-            maybe_better = (lower < upper[i]).sum() - 1
+            surely_better = ((upper < lower[i]) & others).sum()
+            maybe_better = ((lower < upper[i]) & others).sum()
         else:
-            surely_better = (lower > upper[i]).sum()
-            maybe_better = (upper > lower[i]).sum() - 1
-        best.append(int(surely_better) + 1)
-        worst.append(int(maybe_better) + 1)
+            surely_better = ((lower > upper[i]) & others).sum()
+            maybe_better = ((upper > lower[i]) & others).sum()
+        best.append(min(int(surely_better) + 1, i + 1))
+        worst.append(max(int(maybe_better) + 1, i + 1))
     rows["rank"] = range(1, len(rows) + 1)
     rows["rank_best"] = best
     rows["rank_worst"] = worst

@@ -108,3 +108,29 @@ def test_labels_are_swedish(code: str) -> None:
     from indicators.status import STATUS_LABELS
 
     assert STATUS_LABELS[code] in {"Målet nått", "På väg mot målet", "Fel riktning"}
+
+
+def test_ranking_ranges_follow_the_intervals() -> None:
+    import pandas as pd
+
+    from indicators.summaries import ranking
+
+    definition = Definition(
+        id="brott", title="Brott", description="Anmälda brott per år.", areas=["brottsoffer"],
+        source="s", type="count", measures=["s.m"], unit="antal", decimals=0,
+        direction="lower_is_better", owner="polis",
+    )  # fmt: skip
+    frame = pd.DataFrame({
+        "region_code": ["a", "b", "c", "d"], "region_name": ["A", "B", "C", "D"],
+        "region_kind": "district", "year": 2024, "sex": "total", "age_group": "all",
+        "value": [10.0, 12.0, 30.0, 31.0], "lower": [8.0, 9.0, 25.0, 26.0],
+        "upper": [13.0, 15.0, 35.0, 36.0],
+    })  # fmt: skip
+    ranked = ranking(definition, frame, 2024).set_index("region_name")
+    # A and B overlap (1–2), C and D overlap (3–4); A is surely ahead of C and D.
+    assert ranked.loc["A", ["rank", "rank_best", "rank_worst"]].tolist() == [1, 1, 2]
+    assert ranked.loc["B", ["rank", "rank_best", "rank_worst"]].tolist() == [2, 1, 2]
+    assert ranked.loc["D", ["rank", "rank_best", "rank_worst"]].tolist() == [4, 3, 4]
+    points = frame.assign(lower=float("nan"), upper=float("nan"))
+    exact = ranking(definition, points, 2024).set_index("region_name")
+    assert exact.loc["A", ["rank", "rank_best", "rank_worst"]].tolist() == [1, 1, 1]
