@@ -28,6 +28,9 @@ def load_demo(con: duckdb.DuckDBPyConnection) -> list[LoadReport]:
             reports.append(
                 registry.load_file(con, entry["source"], path, loaded_by=DEMO_USER, **options)
             )
+    from loaders import followup_examples
+
+    followup_examples.load(con)
     return reports
 
 

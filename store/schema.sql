@@ -196,3 +196,71 @@ CREATE TABLE IF NOT EXISTS upload_mapping (
     saved_by VARCHAR NOT NULL,
     saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- Version 5: the action plan, assessments and analysis comments. Rows are never overwritten
+-- silently: every change of an action is kept in action_history, assessments and comments
+-- keep every version (the newest counts).
+CREATE SEQUENCE IF NOT EXISTS action_id_seq START 1;
+
+CREATE TABLE IF NOT EXISTS action (
+    id               INTEGER PRIMARY KEY DEFAULT nextval('action_id_seq'),
+    agreement        VARCHAR NOT NULL,
+    area             VARCHAR NOT NULL,
+    region_code      VARCHAR NOT NULL,  -- a district, or 0180 for city-wide
+    title            VARCHAR NOT NULL,
+    description      VARCHAR,
+    owner            VARCHAR NOT NULL CHECK (owner IN ('stad', 'polis', 'gemensamt')),
+    responsible_unit VARCHAR,
+    status           VARCHAR NOT NULL
+                     CHECK (status IN ('planerad', 'pågående', 'genomförd', 'avbruten')),
+    start_date       DATE,
+    end_date         DATE,
+    expected_effect  VARCHAR,
+    indicators       VARCHAR,           -- indicator ids, comma separated
+    copied_from      INTEGER,           -- the unfinished action this one continues
+    is_example       BOOLEAN NOT NULL DEFAULT false,
+    created_by       VARCHAR NOT NULL,
+    created_at       TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE IF NOT EXISTS action_history (
+    action_id  INTEGER NOT NULL,
+    field      VARCHAR NOT NULL,
+    old_value  VARCHAR,
+    new_value  VARCHAR,
+    changed_by VARCHAR NOT NULL,
+    changed_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE IF NOT EXISTS action_note (
+    action_id  INTEGER NOT NULL,
+    noted_on   DATE NOT NULL,
+    text       VARCHAR NOT NULL,
+    written_by VARCHAR NOT NULL,
+    written_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE IF NOT EXISTS assessment (
+    area              VARCHAR NOT NULL,
+    indicator         VARCHAR,          -- NULL: the whole area
+    region_code       VARCHAR NOT NULL,
+    year              INTEGER NOT NULL,
+    judgement         VARCHAR NOT NULL
+                      CHECK (judgement IN ('uppfyllt helt', 'delvis', 'ej uppfyllt')),
+    justification     VARCHAR,
+    calculated_status VARCHAR,          -- what the indicators said when it was judged
+    is_example        BOOLEAN NOT NULL DEFAULT false,
+    assessed_by       VARCHAR NOT NULL,
+    assessed_at       TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE IF NOT EXISTS analysis_comment (
+    area        VARCHAR,
+    indicator   VARCHAR,
+    region_code VARCHAR NOT NULL,
+    year        INTEGER NOT NULL,
+    text        VARCHAR NOT NULL,
+    is_example  BOOLEAN NOT NULL DEFAULT false,
+    written_by  VARCHAR NOT NULL,
+    written_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);

@@ -1,0 +1,39 @@
+"""Loading the demo's example follow-up (actions, assessments, comments), marked as examples."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from store import db, followup
+from store.regions import RegionResolver
+
+EXAMPLES = db.PROJECT_ROOT / "data" / "demo" / "followup_examples.yaml"
+DEMO_USER = "demodata"
+
+
+def load(con: duckdb.DuckDBPyConnection, path: Path = EXAMPLES) -> int:
+    """Add the examples unless any follow-up is stored already; returns actions added."""
+    if followup.has_followup(con):
+        return 0
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    resolver = RegionResolver.from_store(con)
+    added = 0
+    with db.transaction(con):
+        for item in data.get("actions", []):
+            values = {k: v for k, v in item.items() if k not in ("region", "notes")}
+            values["region_code"] = resolver.code(item["region"])
+            action_id = followup.add_action(con, values, DEMO_USER, is_example=True)
+            for noted_on, text in item.get("notes", []):
+                followup.add_note(con, action_id, date.fromisoformat(noted_on), text, DEMO_USER)
+            added += 1
+        for item in data.get("assessments", []):
+            values = {**item, "region_code": resolver.code(item["region"])}
+            followup.add_assessment(con, values, DEMO_USER, is_example=True)
+        for item in data.get("comments", []):
+            values = {**item, "region_code": resolver.code(item["region"])}
+            followup.add_comment(con, values, DEMO_USER, is_example=True)
+    return added

@@ -1,0 +1,209 @@
+"""The year-end summary as data: per priority area the indicators this year and last, the
+change and whether it is distinguishable, targets and status, the assessment, the comment, the
+actions carried out and the plan for next year. Rendered by render_docx and render_xlsx."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from indicators import assessment
+from indicators.catalogue import Catalogue
+from indicators.compute import (
+    CITY,
+    Request,
+    _point,
+    compute_all,
+)
+from indicators.format import number, percent
+from indicators.model import Definition
+from indicators.status import STATUS_LABELS, applicable_target, test_change
+from store import followup, queries
+
+
+@dataclass
+class IndicatorLine:
+    indicator: str
+    title: str
+    unit: str
+    value: str
+    previous: str
+    change: str
+    target: str
+    status: str
+    explanation: str
+    series: list[tuple[int, float]]
+    number_value: float | None
+    example: bool
+    preliminary: bool
+
+
+@dataclass
+class AreaSection:
+    area: str
+    title: str
+    lines: list[IndicatorLine] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    calculated: str = ""
+    judgement: str = ""
+    justification: str = ""
+    comment: str = ""
+    done: pd.DataFrame = field(default_factory=pd.DataFrame)
+    planned: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+@dataclass
+class YearEnd:
+    year: int
+    agreement: str
+    region_code: str
+    region_name: str
+    sections: list[AreaSection]
+    notes: list[str]
+
+
+def _fmt(definition: Definition, value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if definition.type == "share":
+        return percent(float(value), definition.decimals)  # type: ignore[arg-type]
+    return number(float(value), definition.decimals)  # type: ignore[arg-type]
+
+
+def build(
+    con: duckdb.DuckDBPyConnection,
+    catalogue: Catalogue,
+    year: int,
+    *,
+    agreement: str = "2024",
+    region_code: str = CITY,
+) -> YearEnd:
+    frames = compute_all(con, catalogue, Request(boundaries="today"))
+    names = queries.region_names(con)
+    register = queries.regions(con, ("district",))
+    district_codes = dict(zip(register["name"], register["code"], strict=True))
+    actions = followup.actions(con)
+    assessed = followup.assessments(con, year)
+    comments = followup.comments(con, region_code, year)
+    sections, any_example, any_prel, suppressed_seen = [], False, False, False
+    for area, title in catalogue.areas(agreement):
+        section = AreaSection(area=area, title=title)
+        statuses = []
+        for indicator in catalogue.indicators_for(area, agreement):
+            definition = catalogue.definitions[indicator]
+            frame = frames.get(indicator, pd.DataFrame())
+            rows = (
+                frame[
+                    (frame["region_code"] == region_code)
+                    & (frame["sex"] == "total")
+                    & (frame["age_group"] == "all")
+                ]
+                if not frame.empty
+                else frame
+            )
+            this = rows[rows["year"] == year] if not rows.empty else rows
+            last = rows[rows["year"] == year - 1] if not rows.empty else rows
+            now = this.iloc[0] if not this.empty else None
+            before = last.iloc[0] if not last.empty else None
+            change_text = ""
+            if now is not None and before is not None:
+                change = test_change(definition, _point(before.to_dict()), _point(now.to_dict()))
+                if change is not None:
+                    change_text = (
+                        "statistiskt säkerställd" if change.significant else "inom felmarginalen"
+                    )
+            target = applicable_target(definition, year, region_code, CITY, district_codes)
+            status = "insufficient_data" if now is None else str(now["status"])
+            statuses.append(status)
+            suppressed = bool(now is not None and now["suppressed"])
+            suppressed_seen |= suppressed
+            example = bool(now is not None and now.get("example", False))
+            any_example |= example
+            any_prel |= bool(now is not None and now["preliminary"])
+            series = (
+                [
+                    (int(y), float(v))
+                    for y, v in zip(rows["year"], rows["value"], strict=True)
+                    if not pd.isna(v)
+                ]
+                if not rows.empty
+                else []
+            )
+            section.lines.append(
+                IndicatorLine(
+                    indicator=indicator,
+                    title=definition.title,
+                    unit=definition.unit,
+                    value="skyddat"
+                    if suppressed
+                    else _fmt(definition, None if now is None else now["value"]),
+                    previous="–"
+                    if before is None
+                    else ("skyddat" if before["suppressed"] else _fmt(definition, before["value"])),
+                    change=change_text,
+                    target=""
+                    if target is None
+                    else f"{_fmt(definition, target.value)} ({target.year})",
+                    status=STATUS_LABELS[status],
+                    explanation="Inga uppgifter för året."
+                    if now is None
+                    else str(now["status_text"]),
+                    series=series,
+                    number_value=None
+                    if now is None or suppressed
+                    else float(now["value"])
+                    if not pd.isna(now["value"])
+                    else None,
+                    example=example,
+                    preliminary=bool(now is not None and now["preliminary"]),
+                )
+            )
+        section.calculated = assessment.calculated(statuses)
+        section.counts = {
+            label: sum(STATUS_LABELS[s] == label for s in statuses)
+            for label in sorted({STATUS_LABELS[s] for s in statuses})
+        }
+        judged = assessed[
+            (assessed["area"] == area)
+            & assessed["indicator"].isna()
+            & (assessed["region_code"] == region_code)
+        ]
+        if not judged.empty:
+            section.judgement = str(judged.iloc[0]["judgement"])
+            section.justification = str(judged.iloc[0]["justification"] or "")
+        said = comments[(comments["area"] == area) & comments["indicator"].isna()]
+        if not said.empty:
+            section.comment = str(said.iloc[0]["text"])
+        mine = actions[
+            (actions["area"] == area)
+            & ((actions["region_code"] == region_code) | (region_code == CITY))
+        ]
+        start = pd.to_datetime(mine["start_date"])
+        end = pd.to_datetime(mine["end_date"])
+        section.done = mine[(mine["status"] == "genomförd") & (end.dt.year == year)]
+        section.planned = mine[
+            (mine["status"].isin(["planerad", "pågående"]))
+            & ((start.dt.year == year + 1) | (end.dt.year >= year + 1) | end.isna())
+        ]
+        sections.append(section)
+    notes = [
+        "Anmälda brott är inte detsamma som faktisk brottslighet: många brott anmäls aldrig "
+        "(mörkertal), särskilt brott mot särskilt utsatta och sårbara personer.",
+        "Polisens händelser är ett urval som polisen väljer att publicera.",
+        "Enkätresultat är skattningar: förändringar kallas säkerställda bara när de är "
+        "statistiskt skilda (95 %).",
+        "Små tal visas inte: andelar med färre än 30 svarande och antal under tröskeln är "
+        "borttagna i hela sammanställningen.",
+    ]
+    if any_example:
+        notes.append("Exempeldata: enkät- och aktivitetsuppgifter i demon är påhittade värden.")
+    if any_prel:
+        notes.append("Preliminära siffror ingår och kan ändras när de slutliga publiceras.")
+    if suppressed_seen:
+        notes.append("Celler markerade 'skyddat' har för litet underlag för att visas.")
+    return YearEnd(
+        year, agreement, region_code, names.get(region_code, region_code), sections, notes
+    )
