@@ -17,6 +17,8 @@ navigation = st.navigation(
         st.Page("app_pages/compare.py", title="Jämför", url_path="jamfor"),
         st.Page("app_pages/meeting.py", title="Mötesläge", url_path="moteslage"),
         st.Page("app_pages/crime.py", title="Anmälda brott", url_path="anmalda-brott"),
+        st.Page("app_pages/actions.py", title="Åtgärder", url_path="atgarder"),
+        st.Page("app_pages/year_end.py", title="Årssammanställning", url_path="arssammanstallning"),
         st.Page("app_pages/upload.py", title="Ladda upp", url_path="ladda-upp"),
         st.Page("app_pages/data_status.py", title="Datastatus", url_path="datastatus"),
     ]

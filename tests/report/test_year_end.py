@@ -1,0 +1,161 @@
+"""The year-end summary from the demo data, opened again as Word and Excel and checked
+against the indicator values, the actions of the year and suppression."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from indicators.catalogue import load_catalogue
+from indicators.compute import Request, compute
+from indicators.format import number, percent
+from report.__main__ import main
+
+AREAS = [
+    "Unga i riskzon för destruktivt beteende",
+    "Otrygga och brottsutsatta platser",
+    "Systemhotande brottslighet",
+    "Särskilt utsatta och sårbara brottsoffer",
+    "Kriminella miljöer och livsstilar",
+]
+
+
+@pytest.fixture(scope="module")
+def expected(demo_db_path: Path) -> dict[str, str]:
+    """Each indicator's city value for 2023 as `indicators values` gives it, formatted."""
+    from loaders.reference import open_store
+
+    con = open_store(demo_db_path)
+    catalogue = load_catalogue()
+    result = {}
+    for _indicator, definition in catalogue.definitions.items():
+        frame = compute(con, definition, catalogue, Request(region_codes=("0180",)))
+        row = (
+            frame[(frame["year"] == 2023) & (frame["sex"] == "total")] if not frame.empty else frame
+        )
+        if row.empty:
+            result[definition.title] = "–"
+        elif row.iloc[0]["suppressed"]:
+            result[definition.title] = "skyddat"
+        else:
+            value = float(row.iloc[0]["value"])
+            result[definition.title] = (
+                percent(value, definition.decimals)
+                if definition.type == "share"
+                else number(value, definition.decimals)
+            )
+    con.close()
+    return result
+
+
+def test_word(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> None:
+    out = tmp_path / "summary.docx"
+    assert main(["year-end", "--year", "2023", "--out", str(out), "--db", str(demo_db_path)]) == 0
+    document = docx.Document(out)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Översikt", *AREAS, "Bilaga: källor, metod och förbehåll"]
+    values = {}
+    for table in document.tables:
+        header = [c.text for c in table.rows[0].cells]
+        if header[:2] == ["Indikator", "2023"]:
+            for row in table.rows[1:]:
+                values[row.cells[0].text] = row.cells[1].text
+    assert values == {title: expected[title] for title in values}
+    assert len(values) == len(load_catalogue().definitions)
+    text = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Trygghetsvandringar i Tensta och Rinkeby" in text  # done in 2023 (example)
+    assert "Avhopparverksamheten utökas" in text  # planned for 2024
+    assert "Stöd till äldre brottsoffer" not in text  # cancelled: neither done nor planned
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "Exempeldata" in body and "mörkertal" in body
+    assert len(document.inline_shapes) >= 5  # charts rendered without a browser
+
+
+def test_excel(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> None:
+    out = tmp_path / "summary.xlsx"
+    assert main(["year-end", "--year", "2023", "--out", str(out), "--db", str(demo_db_path)]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "Översikt" and len(book.sheetnames) == 6
+    seen = 0
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        assert sheet["A1"].value in AREAS
+        for row in sheet.iter_rows(min_row=4, values_only=True):
+            if row[0] in expected:
+                assert row[1] == expected[row[0]], row[0]
+                seen += 1
+    assert seen == len(load_catalogue().definitions)
+    assert sum(len(book[n]._charts) for n in book.sheetnames) >= 5
+    for sheet in book:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                assert not (isinstance(value, str) and value.startswith("=")), value
+
+
+def test_suppressed_values_are_absent(demo_db_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "farsta.docx"
+    assert (
+        main(
+            [
+                "year-end",
+                "--year",
+                "2023",
+                "--region",
+                "Farsta",
+                "--out",
+                str(out),
+                "--db",
+                str(demo_db_path),
+            ]
+        )
+        == 0
+    )
+    document = docx.Document(out)
+    from loaders.reference import open_store
+
+    con = open_store(demo_db_path)
+    catalogue = load_catalogue()
+    hidden = []
+    for definition in catalogue.definitions.values():
+        frame = compute(con, definition, catalogue, Request(region_codes=("80118",)))
+        if frame.empty:
+            continue
+        row = frame[(frame["year"] == 2023) & (frame["sex"] == "total")]
+        if not row.empty and row.iloc[0]["suppressed"]:
+            hidden.append((definition.title, row.iloc[0]["numerator"]))
+    con.close()
+    values = {
+        r.cells[0].text: r.cells[1].text
+        for t in document.tables
+        if [c.text for c in t.rows[0].cells][:2] == ["Indikator", "2023"]
+        for r in t.rows[1:]
+    }
+    for title, numerator in hidden:
+        assert values[title] == "skyddat"
+        assert numerator is None or math.isnan(numerator)
+
+
+def test_unknown_region(
+    demo_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "year-end",
+                "--year",
+                "2023",
+                "--region",
+                "Vasastan",
+                "--out",
+                str(tmp_path / "x.docx"),
+                "--db",
+                str(demo_db_path),
+            ]
+        )
+        == 1
+    )
+    assert "Unknown region name 'Vasastan'" in capsys.readouterr().err
