@@ -8,9 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import views
+from app_pages import state, views
 from indicators.format import PLOTLY_SEPARATORS
 from indicators.summaries import latest_row, ranking
+from store import followup
 from store.db import resolve_db_path
 
 st.title("Stadsdelsområdets lägesbild")
@@ -114,8 +115,16 @@ table["Status"] = [
     views.badge_text(s.split(" ", 1)[-1], STATUS_LABELS.get(s.split(" ", 1)[-1], "")) if s else ""
     for s in table["Status"]
 ]
+said = followup.comments(state.cursor(), code)
+titles = dict(catalogue.areas())
 for area_title in table["Område"].unique():
     st.subheader(area_title)
+    area_id = next(a for a, t in titles.items() if t == area_title)
+    mine = said[(said["area"] == area_id)].sort_values("year") if not said.empty else said
+    if not mine.empty:
+        latest_comment = mine.iloc[-1]
+        st.caption(f"Lägesbild {int(latest_comment['year'])} ({latest_comment['written_by']}):")
+        st.text(str(latest_comment["text"]))
     part = table[table["Område"] == area_title].drop(columns=["Område"])
     st.dataframe(
         part,

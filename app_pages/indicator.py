@@ -12,9 +12,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from app_pages import views
+from app_pages import state, views
 from indicators.format import PLOTLY_SEPARATORS, number
 from indicators.summaries import ranking
+from store import followup
 from store.db import PROJECT_ROOT, resolve_db_path
 
 GEOJSON = PROJECT_ROOT / "data" / "reference" / "stadsdelsomraden_11_2024_folkhalsokollen.geojson"
@@ -206,6 +207,11 @@ def small_multiples() -> None:
 small_multiples()
 for note in notes:
     st.caption(note)
+said = followup.comments(state.cursor())
+said = said[said["indicator"] == indicator] if not said.empty else said
+for row in said.sort_values("year").itertuples() if not said.empty else []:
+    st.caption(f"Lägesbild {row.year}:")
+    st.text(str(row.text))
 
 latest_year = int(districts["year"].max()) if not districts.empty else None
 

@@ -52,3 +52,7 @@ def test_every_indicators_command_and_option_is_in_the_readme(
     assert f"python -m indicators {command}" in README
     for option in options:
         assert option in README, f"{command} {option}"
+
+
+def test_report_command_is_in_the_readme() -> None:
+    assert "python -m report year-end --year YEAR [--region NAME] [--agreement 2024|2019]" in README
