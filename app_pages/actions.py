@@ -11,6 +11,7 @@ import streamlit as st
 from app_pages import state, views
 from indicators import assessment
 from indicators.summaries import latest_row
+from loaders import actions_excel
 from store import db, followup
 
 OWNERS = ["stad", "polis", "gemensamt"]
@@ -47,7 +48,58 @@ else:
         }
     )
     st.dataframe(shown, hide_index=True, key="register")
-    views.downloads(shown, "atgarder", "actions")
+    views.downloads(actions_excel.export_frame(register, catalogue), "atgarder", "actions")
+
+with st.expander("Läs in åtgärder från Excel", expanded=False):
+    st.caption(
+        "Samma kolumner som i nedladdningen. En rad med Nr ändrar den åtgärden, en rad "
+        "utan Nr blir en ny. Inget sparas förrän alla rader är rätt."
+    )
+    upload = st.file_uploader("Fil", type=["xlsx", "xls", "ods", "csv"], key="atgard_fil")
+    if upload is not None:
+        import hashlib
+        import tempfile
+        from pathlib import Path
+
+        from loaders.upload_safety import UploadRefused, safe_file_name
+
+        data = upload.getvalue()
+        path = Path(tempfile.gettempdir()) / f"atgarder-{hashlib.sha256(data).hexdigest()}"
+        path.write_bytes(data)
+        try:
+            imported = actions_excel.read(con, path, safe_file_name(upload.name), catalogue)
+        except UploadRefused as exc:
+            st.error(str(exc))
+        else:
+            if imported.findings:
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {
+                                "Nivå": f.level,
+                                "Cell": f.cell,
+                                "Värde": f.value,
+                                "Problem": f.message,
+                            }
+                            for f in imported.findings
+                        ]
+                    ),
+                    hide_index=True,
+                    key="atgard_fel",
+                )
+            if imported.errors:
+                st.error(f"{len(imported.errors)} fel. Inget sparas förrän de är rättade.")
+            else:
+                st.markdown(
+                    f"{imported.new} nya, {imported.changed} ändrade, "
+                    f"{imported.unchanged} oförändrade åtgärder."
+                )
+                if st.button("Spara åtgärderna", key="atgard_spara"):
+                    if not who:
+                        st.error("Skriv ditt namn först.")
+                    else:
+                        actions_excel.commit(con, imported, who)
+                        st.success("Åtgärderna sparade.")
 
 with st.expander("Ny åtgärd", expanded=False), st.form("new_action"):
     title = st.text_input("Åtgärd", key="ny_titel")

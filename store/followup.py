@@ -24,6 +24,19 @@ ACTION_FIELDS = [
 ]
 
 
+def comparable(value: object) -> str:
+    """A value as text for deciding whether it changed (dates as YYYY-MM-DD, empty as '')."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:
+        return ""
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()  # type: ignore[union-attr]
+        return "" if text == "NaT" else text[:10]
+    text = str(value)
+    return "" if text in ("NaT", "None", "nan") else text
+
+
 def add_action(
     con: duckdb.DuckDBPyConnection,
     values: dict[str, object],
@@ -68,7 +81,7 @@ def update_action(
         if field not in ACTION_FIELDS:
             raise ValueError(f"unknown field {field}")
         old = current[field]
-        if str(old if old is not None else "") == str(value if value is not None else ""):
+        if comparable(old) == comparable(value):
             continue
         # The column name comes from ACTION_FIELDS (checked above), never from the user.
         con.execute(

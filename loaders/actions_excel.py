@@ -1,0 +1,253 @@
+"""The action register to and from Excel, with the upload's standard: the file is checked and
+read safely, every problem is named with its cell, nothing is written until all is right, and
+every change is recorded with who made it.
+
+A row with a number (``Nr``) of a stored action updates that action; a row without one adds a
+new action. Columns: Nr, Åtgärd, Prioriterat område, Stadsdelsområde, Ägare, Ansvarig enhet,
+Status, Start, Slut, Förväntad effekt, Indikatorer (ids or titles, comma separated).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from indicators.catalogue import Catalogue
+from loaders.survey import read_sheet
+from loaders.survey_table import Finding, _norm_header, _text, address
+from store import db, followup
+from store.regions import RegionResolver, UnknownRegionError
+
+COLUMNS = [
+    "Nr",
+    "Åtgärd",
+    "Prioriterat område",
+    "Stadsdelsområde",
+    "Ägare",
+    "Ansvarig enhet",
+    "Status",
+    "Start",
+    "Slut",
+    "Förväntad effekt",
+    "Indikatorer",
+    "Uppföljning",
+]
+FIELDS = {
+    "nr": "id",
+    "åtgärd": "title",
+    "prioriterat område": "area",
+    "stadsdelsområde": "region",
+    "ägare": "owner",
+    "ansvarig enhet": "responsible_unit",
+    "status": "status",
+    "start": "start_date",
+    "slut": "end_date",
+    "förväntad effekt": "expected_effect",
+    "indikatorer": "indicators",
+}
+OWNERS = ("stad", "polis", "gemensamt")
+STATUSES = ("planerad", "pågående", "genomförd", "avbruten")
+
+
+def export_frame(register: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """The register in the layout the import reads back."""
+    areas = dict(catalogue.areas())
+    return pd.DataFrame(
+        {
+            "Nr": register["id"],
+            "Åtgärd": register["title"],
+            "Prioriterat område": register["area"].map(lambda a: areas.get(a, a)),
+            "Stadsdelsområde": register["region_name"],
+            "Ägare": register["owner"],
+            "Ansvarig enhet": register["responsible_unit"].fillna(""),
+            "Status": register["status"],
+            "Start": register["start_date"].astype(str).replace({"NaT": "", "None": ""}),
+            "Slut": register["end_date"].astype(str).replace({"NaT": "", "None": ""}),
+            "Förväntad effekt": register["expected_effect"].fillna(""),
+            "Indikatorer": register["indicators"].fillna(""),
+            "Uppföljning": register["notes"].fillna(""),
+        }
+    )
+
+
+@dataclass
+class ActionImport:
+    rows: list[dict[str, object]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "fel"]
+
+
+def _date(value: object) -> date | str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime | date):
+        return (
+            value if isinstance(value, date) and not isinstance(value, datetime) else value.date()
+        )
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return "fel"
+
+
+def read(
+    con: duckdb.DuckDBPyConnection, path: Path, original_name: str, catalogue: Catalogue
+) -> ActionImport:
+    parsed = read_sheet(path, original_name)
+    result = ActionImport()
+    add = result.findings.append
+    sheet = parsed.sheet
+    if not parsed.rows:
+        add(Finding("fel", sheet, "", "", "filen är tom"))
+        return result
+    header = {
+        FIELDS[_norm_header(h)]: j
+        for j, h in enumerate(parsed.rows[0])
+        if _norm_header(h) in FIELDS
+    }
+    for needed in ("title", "area", "region", "owner", "status"):
+        if needed not in header:
+            label = next(c for c in COLUMNS if FIELDS.get(c.casefold()) == needed)
+            add(Finding("fel", sheet, "A1", "", f"kolumnen {label} saknas"))
+    if result.errors:
+        return result
+    resolver = RegionResolver.from_store(con)
+    areas = {a: a for a, _ in catalogue.areas()} | {
+        _norm_header(t): a for a, t in catalogue.areas()
+    }
+    indicators = {i: i for i in catalogue.definitions} | {
+        _norm_header(d.title): i for i, d in catalogue.definitions.items()
+    }
+    stored = followup.actions(con).set_index("id")
+    for r, row in enumerate(parsed.rows[1:], start=1):
+        if all(_text(v) == "" for v in row):
+            continue
+
+        def cell(key: str, r: int = r, row: list[object] = row) -> tuple[object, str]:
+            j = header.get(key)
+            return (
+                row[j] if j is not None and j < len(row) else None,
+                address(r, j) if j is not None else "",
+            )
+
+        values: dict[str, object] = {"agreement": "2024"}
+        before = len(result.errors)
+        title, where = cell("title")
+        if not _text(title):
+            add(Finding("fel", sheet, where, "", "åtgärden saknar rubrik"))
+        values["title"] = _text(title)
+        area, where = cell("area")
+        values["area"] = areas.get(_norm_header(area)) or areas.get(_text(area))
+        if values["area"] is None:
+            add(
+                Finding(
+                    "fel",
+                    sheet,
+                    where,
+                    _text(area),
+                    "okänt prioriterat område; använd "
+                    "ett av " + ", ".join(t for _, t in catalogue.areas()),
+                )
+            )
+        region, where = cell("region")
+        try:
+            found = resolver.resolve(_text(region) or "-").region
+            values["region_code"] = found.code
+            if found.kind not in ("district", "city"):
+                add(
+                    Finding(
+                        "fel",
+                        sheet,
+                        where,
+                        _text(region),
+                        "ska vara ett stadsdelsområde eller Hela staden",
+                    )
+                )
+        except UnknownRegionError as exc:
+            add(
+                Finding(
+                    "fel",
+                    sheet,
+                    where,
+                    _text(region),
+                    "okänt stadsdelsområde; närmast: " + ", ".join(exc.suggestions),
+                )
+            )
+        for key, allowed in (("owner", OWNERS), ("status", STATUSES)):
+            value, where = cell(key)
+            text = _text(value).casefold()
+            if text not in allowed:
+                add(
+                    Finding(
+                        "fel", sheet, where, _text(value), f"ska vara en av: {', '.join(allowed)}"
+                    )
+                )
+            values[key] = text
+        for key in ("start_date", "end_date"):
+            value, where = cell(key)
+            parsed_date = _date(value)
+            if parsed_date == "fel":
+                add(Finding("fel", sheet, where, _text(value), "datumet ska skrivas ÅÅÅÅ-MM-DD"))
+            values[key] = None if parsed_date == "fel" else parsed_date
+        for key in ("responsible_unit", "expected_effect"):
+            values[key] = _text(cell(key)[0])
+        wanted, where = cell("indicators")
+        ids = []
+        for part in filter(None, (p.strip() for p in _text(wanted).split(","))):
+            known = indicators.get(part) or indicators.get(_norm_header(part))
+            if known is None:
+                add(Finding("fel", sheet, where, part, "okänd indikator"))
+            else:
+                ids.append(known)
+        values["indicators"] = ",".join(ids)
+        number, where = cell("id")
+        if _text(number):
+            if not _text(number).isdigit() or int(_text(number)) not in stored.index:
+                add(
+                    Finding(
+                        "fel",
+                        sheet,
+                        where,
+                        _text(number),
+                        "det finns ingen åtgärd med det numret; lämna Nr tomt för en ny åtgärd",
+                    )
+                )
+            else:
+                values["id"] = int(_text(number))
+        if len(result.errors) > before:
+            continue
+        if "id" in values:
+            current = stored.loc[values["id"]]
+            same = all(
+                followup.comparable(current[k]) == followup.comparable(values[k])
+                for k in followup.ACTION_FIELDS
+                if k in values
+            )
+            result.unchanged += same
+            result.changed += not same
+        else:
+            result.new += 1
+        result.rows.append(values)
+    return result
+
+
+def commit(con: duckdb.DuckDBPyConnection, imported: ActionImport, by: str) -> None:
+    if imported.errors:
+        raise ValueError("the file has errors; nothing was written")
+    with db.transaction(con):
+        for values in imported.rows:
+            fields = {k: v for k, v in values.items() if k in followup.ACTION_FIELDS}
+            if "id" in values:
+                followup.update_action(con, int(values["id"]), fields, by)  # type: ignore[arg-type]
+            else:
+                followup.add_action(con, fields, by)
