@@ -21,6 +21,8 @@ PAGES = {
     "jamfor": "[data-testid='stDataFrame']",
     "moteslage": "[data-testid='stMetric']",
     "anmalda-brott": ".js-plotly-plot .main-svg",
+    "atgarder": "[data-testid='stDataFrame']",
+    "arssammanstallning": "[data-testid='stDownloadButton']",
     "ladda-upp": "[data-testid='stFileUploader']",
     "datastatus": "[data-testid='stDataFrame']",
 }
