@@ -45,7 +45,7 @@ def _read(path: Path):  # type: ignore[no-untyped-def]
         con.close()
 
 
-def test_create_edit_and_assess(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_create_edit_and_assess(db_path: Path) -> None:
     at = _page("actions")
     at.text_input(key="vem").set_value("Anna Andersson")
     at.text_input(key="ny_titel").set_value("Belysning på gångstråket vid Rinkeby torg")
@@ -82,11 +82,38 @@ def test_create_edit_and_assess(db_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "Bo Berg",
     ]
 
-    # An assessment that disagrees with the indicators needs a justification.
-    monkeypatch.setattr("indicators.assessment.disagrees", lambda judgement, statuses: True)
+    # Reported crimes against persons in Bromma rose from 1 000 to 1 500: a significant
+    # deterioration, so judging the victims' area "uppfyllt helt" disagrees with the data.
+    import streamlit as st
+
+    from tests.indicators.builders import add_batch
+
+    st.cache_resource.clear()
+    con = open_store(db_path)
+    add_batch(
+        con,
+        [
+            {
+                "measure": "bra.brott_mot_person",
+                "region_code": "80106",
+                "year": y,
+                "month": 1,
+                "value": v,
+            }
+            for y, v in ((2022, 1000), (2023, 1500))
+        ],
+        source="bra_anmalda_brott",
+    )
+    con.close()
+    st.cache_resource.clear()
     at = _page("actions")
     at.text_input(key="vem").set_value("Bo Berg")
-    at.radio(key="bed_dom").set_value("uppfyllt helt")
+    at.selectbox(key="bed_omr").set_value("brottsoffer")
+    at.selectbox(key="bed_sdo").set_value("Bromma")
+    at.number_input(key="bed_ar").set_value(2023)
+    at.radio(key="bed_dom").set_value("uppfyllt helt").run()
+    assert any("Indikatorerna visar: **försämring**" in m.value for m in at.markdown)
+    assert any("motivering krävs" in w.value for w in at.warning)
     at.button(key="bed_spara").click().run()
     assert any(
         "Sparades inte: bedömningen går emot vad indikatorerna visar" in e.value for e in at.error
