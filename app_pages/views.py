@@ -4,7 +4,6 @@ Swedish tables, downloads (CSV and Excel, formula-safe), the link to the current
 from __future__ import annotations
 
 import io
-import math
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -13,7 +12,7 @@ import streamlit as st
 from app_pages import state
 from indicators.catalogue import Catalogue, load_catalogue
 from indicators.compute import Request, compute, compute_all
-from indicators.format import number, percent
+from indicators.format import indicator_value
 from indicators.model import Definition
 from store import queries
 from store.db import resolve_db_path
@@ -87,11 +86,7 @@ def badge_text(code: str, label: str) -> str:
 
 
 def fmt_value(definition: Definition, value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if definition.type == "share":
-        return percent(float(value), definition.decimals)  # type: ignore[arg-type]
-    return number(float(value), definition.decimals)  # type: ignore[arg-type]
+    return indicator_value(definition.type, value, definition.decimals)
 
 
 def fmt_interval(definition: Definition, low: object, high: object) -> str:

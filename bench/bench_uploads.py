@@ -29,6 +29,7 @@ from loaders import survey
 from loaders.demo import load_demo
 from loaders.reference import open_store
 from loaders.respondents import Mapping, Question
+from loaders.survey_table import TEMPLATE_HEADERS
 
 DISTRICTS = [
     "Bromma",
@@ -51,19 +52,7 @@ def write_aggregated(path: Path, rows: int, catalogue) -> None:  # type: ignore[
     ages = ["Alla", *catalogue.age_groups]
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Data")
-    sheet.append(
-        [
-            "Stadsdelsområde",
-            "År",
-            "Mått",
-            "Kön",
-            "Åldersgrupp",
-            "Andel (%)",
-            "Antal svarande",
-            "Antal",
-            "Kommentar",
-        ]
-    )
+    sheet.append(TEMPLATE_HEADERS)
     rng = random.Random(1)
     written = 0
     for year in range(2000, 2027):

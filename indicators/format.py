@@ -34,3 +34,13 @@ def year_list(years: list[int]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def indicator_value(kind: str, value: object, decimals: int) -> str:
+    """A value of an indicator as shown: shares as percent, everything else as a number;
+    a missing value as a dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "share":
+        return percent(float(value), decimals)  # type: ignore[arg-type]
+    return number(float(value), decimals)  # type: ignore[arg-type]

@@ -4,7 +4,6 @@ actions carried out and the plan for next year. Rendered by render_docx and rend
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import duckdb
@@ -18,7 +17,7 @@ from indicators.compute import (
     _point,
     compute_all,
 )
-from indicators.format import number, percent
+from indicators.format import indicator_value
 from indicators.model import Definition
 from indicators.status import STATUS_LABELS, applicable_target, test_change
 from store import followup, queries
@@ -66,11 +65,7 @@ class YearEnd:
 
 
 def _fmt(definition: Definition, value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if definition.type == "share":
-        return percent(float(value), definition.decimals)  # type: ignore[arg-type]
-    return number(float(value), definition.decimals)  # type: ignore[arg-type]
+    return indicator_value(definition.type, value, definition.decimals)
 
 
 def build(

@@ -16,22 +16,17 @@ are loaded as example data (batch note and flag "Exempeldata").
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
 from openpyxl import Workbook
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from loaders.survey_table import TEMPLATE_HEADERS
+
 OUT = Path(__file__).resolve().parent.parent / "data" / "demo" / "exempel"
-HEADERS = [
-    "Stadsdelsområde",
-    "År",
-    "Mått",
-    "Kön",
-    "Åldersgrupp",
-    "Andel (%)",
-    "Antal svarande",
-    "Antal",
-    "Kommentar",
-]
+HEADERS = TEMPLATE_HEADERS
 COMMENT = "Exempeldata – påhittade värden för demonstration"
 
 # Districts of the time (the survey is taken in spring, before any 1 July merger).

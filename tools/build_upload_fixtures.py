@@ -14,26 +14,21 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from loaders.survey_table import TEMPLATE_HEADERS
+
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = ROOT / "tests" / "fixtures" / "uploads"
 BAD = ROOT / "tests" / "fixtures" / "with-problems"
-HEADER = [
-    "Stadsdelsområde",
-    "År",
-    "Mått",
-    "Kön",
-    "Åldersgrupp",
-    "Andel (%)",
-    "Antal svarande",
-    "Antal",
-    "Kommentar",
-]
+HEADER = TEMPLATE_HEADERS
 OTRYGG = "Otrygg ute ensam sent en kväll i det egna området"
 VANDRING = "Genomförda trygghetsvandringar"
 ROWS = [

@@ -1,4 +1,4 @@
-"""Reading the figure a page sent to the browser, as a user would read the chart."""
+"""Reading what a page sent to the browser, as a user would read it: a chart's data, a table."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 
@@ -36,3 +37,11 @@ def traces(at: AppTest, index: int = 0) -> dict[str, dict[str, Any]]:
 def point(at: AppTest, name: str, x: Any) -> Any:
     trace = traces(at)[name]
     return trace["y"][trace["x"].index(x)]
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The table on the page that has ``column`` (tables are found as a reader would)."""
+    for element in at.dataframe:
+        if column in element.value.columns:
+            return element.value
+    raise AssertionError(f"no table with a column {column!r}")

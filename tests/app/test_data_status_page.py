@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.plotly_data import table_with
 from tests.conftest import ROOT
 
 
@@ -22,17 +22,9 @@ def page(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at
 
 
-def _frame(at: AppTest, column: str) -> pd.DataFrame:
-    """The table on the page that has ``column`` (tables are found as a reader would)."""
-    for element in at.dataframe:
-        if column in element.value.columns:
-            return element.value
-    raise AssertionError(f"no table with a column {column!r}")
-
-
 def test_batches_are_listed_with_file_user_rows_and_state(page: AppTest) -> None:
     assert page.title[0].value == "Datastatus"
-    batches = _frame(page, "Fil")
+    batches = table_with(page, "Fil")
     assert list(batches["Fil"]) == [
         "Databasfil2020.txt", "Databasfil2021.txt", "Databasfil2022.txt", "Databasfil2023.txt",
         "Databasfil2023_regionlist_2024.txt", "events_stockholm_2022_2026.json",
@@ -55,7 +47,7 @@ def test_batches_are_listed_with_file_user_rows_and_state(page: AppTest) -> None
 
 
 def test_sources_say_how_fresh_they_are(page: AppTest) -> None:
-    sources = _frame(page, "Senaste data").set_index("Källa")
+    sources = table_with(page, "Senaste data").set_index("Källa")
     assert sources.loc["Anmälda brott", "Status"] == "Inaktuell"
     assert sources.loc["Anmälda brott", "Senaste data"].startswith("Senaste period: december 2023")
     assert sources.loc["Stockholmsenkäten", "Status"] == "Aktuell"  # example data for 2024
@@ -66,7 +58,7 @@ def test_sources_say_how_fresh_they_are(page: AppTest) -> None:
 
 def test_a_batch_can_be_opened(page: AppTest) -> None:
     page.selectbox(key="batch").set_value(9).run()
-    rows = _frame(page, "Gäller")
+    rows = table_with(page, "Gäller")
     assert len(rows) == 13
     bromma = rows[rows["Område"] == "Bromma"].iloc[0]
     assert (bromma["År"], bromma["Värde"]) == (2020, "81\u00a0185")
@@ -74,7 +66,7 @@ def test_a_batch_can_be_opened(page: AppTest) -> None:
 
 
 def test_coverage_matrix(page: AppTest) -> None:
-    matrix = _frame(page, "Hela staden")
+    matrix = table_with(page, "Hela staden")
     assert list(matrix.columns)[-1] == "Hela staden" and "Järva" in matrix.columns
     victims = matrix.loc["Särskilt utsatta och sårbara brottsoffer"]
     # BRÅ's three counts and the rate (population 2020 → 2020–2022), the survey's exposure
@@ -92,6 +84,6 @@ def test_police_events_not_placed(page: AppTest) -> None:
         m.value.startswith("44,4\u00a0% av polisens 3\u00a0847 händelser i Stockholm kunde inte")
         for m in page.markdown
     )
-    placement = _frame(page, "Bara för hela staden").set_index("År")
+    placement = table_with(page, "Bara för hela staden").set_index("År")
     assert placement.loc[2023, "Händelser i Stockholm"] == 1080
     assert placement.loc[2023, "Bara för hela staden"] == 462

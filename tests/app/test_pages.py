@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.views import neutralise
-from tests.app.plotly_data import _values
+from tests.app.plotly_data import _values, table_with
 from tests.conftest import ROOT
 
 
@@ -32,13 +32,6 @@ def _open(page: str, params: dict[str, str] | None = None) -> AppTest:
     return at
 
 
-def _frame(at: AppTest, column: str) -> pd.DataFrame:
-    for element in at.dataframe:
-        if column in element.value.columns:
-            return element.value
-    raise AssertionError(f"no table with a column {column!r}")
-
-
 def _chart(at: AppTest, key: str) -> dict:
     for element in at.get("plotly_chart"):
         if element.proto.id and key in element.proto.id:
@@ -54,7 +47,7 @@ def test_overview_cards_and_matrix(demo: Path) -> None:
         "Systemhotande brottslighet", "Särskilt utsatta och sårbara brottsoffer",
         "Kriminella miljöer och livsstilar",
     ]  # fmt: skip
-    card = _frame(at, "Förklaring")
+    card = table_with(at, "Förklaring")
     assert list(card.columns) == ["Indikator", "Trend", "År", "Senaste", "Status", "Förklaring"]
     crime = None
     for element in at.dataframe:
@@ -67,7 +60,7 @@ def test_overview_cards_and_matrix(demo: Path) -> None:
     assert crime.loc["Anmälda brott mot person", "År"] == "–"
     assert crime.loc["Anmäld misshandel", "År"] == "2023"
     assert crime.loc["Anmäld misshandel", "Status"].startswith("… Underlag saknas")
-    matrix = _frame(at, "Lägesbild")
+    matrix = table_with(at, "Lägesbild")
     assert len(matrix) == 12 and matrix.iloc[-1]["Stadsdelsområde"] == "Hela staden"
     assert matrix.iloc[0]["Lägesbild"] == "stadsdelsomrade?stadsdelsomrade=Bromma"
 
@@ -104,7 +97,7 @@ def test_indicator_page_from_a_link_shows_rinkeby_kista(demo: Path) -> None:
     series = dict(zip(_values(trace["x"]), _values(trace["y"]), strict=True))
     assert series[2021] == 2049 and series[2022] == 1869
     assert spec["layout"]["title"]["text"].startswith("Anmälda brott mot person: per")
-    numbers = _frame(at, "Osäkerhet (95 %)")
+    numbers = table_with(at, "Osäkerhet (95 %)")
     rk = numbers[(numbers["Område"] == "Rinkeby-Kista") & (numbers["År"] == 2021)].iloc[0]
     assert rk["antal anmälda brott"] == "2\u00a0049"
     assert rk["Osäkerhet (95 %)"] == "1\u00a0961–2\u00a0140"
@@ -122,7 +115,7 @@ def test_compare_women_and_men(demo: Path) -> None:
     at = _open("compare", {"jamforelse": "Kvinnor mot män",
                            "omrade_prio": "Otrygga och brottsutsatta platser",
                            "jamfor_omrade": "Bromma"})  # fmt: skip
-    table = _frame(at, "Skillnad").set_index("Indikator")
+    table = table_with(at, "Skillnad").set_index("Indikator")
     row = table.loc["Otrygga ute sent en kväll i det egna området"]
     assert row["Kvinnor i Bromma"].endswith("%") and row["Män i Bromma"].endswith("%")
     assert row["Skillnad"] in {"skillnaden är statistiskt säkerställd", "inom felmarginalen"}
@@ -132,7 +125,7 @@ def test_compare_two_districts(demo: Path) -> None:
     at = _open("compare", {"jamforelse": "Två stadsdelsområden",
                            "omrade_prio": "Särskilt utsatta och sårbara brottsoffer",
                            "jamfor_omrade": "Järva", "jamfor_med": "Bromma"})  # fmt: skip
-    table = _frame(at, "Skillnad").set_index("Indikator")
+    table = table_with(at, "Skillnad").set_index("Indikator")
     row = table.loc["Anmälda brott mot person"]
     assert row["Järva"] == "3\u00a0438"
     assert row["Skillnad"] == "skillnaden är statistiskt säkerställd"

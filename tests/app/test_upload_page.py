@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders.reference import open_store
 from store import queries
+from tests.app.plotly_data import table_with
 from tests.conftest import FIXTURES, PROBLEMS, ROOT
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,13 +34,6 @@ def _page() -> AppTest:
     at.switch_page("app_pages/upload.py").run()
     assert not at.exception, at.exception
     return at
-
-
-def _frame(at: AppTest, column: str) -> pd.DataFrame:
-    for element in at.dataframe:
-        if column in element.value.columns:
-            return element.value
-    raise AssertionError(f"no table with a column {column!r}")
 
 
 def _bromma(con: duckdb.DuckDBPyConnection) -> float | None:
@@ -67,7 +60,7 @@ def test_upload_preview_confirm_undo(db_path: Path) -> None:
     data = (FIXTURES / "uploads" / "enkat_openpyxl.xlsx").read_bytes()
     at.file_uploader(key="file").set_value(("enkat.xlsx", data, XLSX)).run()
     assert not at.exception, at.exception
-    preview = _frame(at, "Ändring")
+    preview = table_with(at, "Ändring")
     assert list(preview["Ändring"]) == ["ny"] * 6
     bromma = preview[(preview["Område"] == "Bromma") & (preview["Kön"] == "Alla")].iloc[0]
     assert bromma["Nytt värde"] == "6,2"
@@ -81,7 +74,7 @@ def test_upload_preview_confirm_undo(db_path: Path) -> None:
     assert not at.exception, at.exception
     assert any(s.value.startswith("Sparat som sats 2: 6 värden") for s in at.success)
     assert _stored(db_path) == 6.2
-    uploads = _frame(at, "Uppladdad av")
+    uploads = table_with(at, "Uppladdad av")
     assert list(uploads["Uppladdad av"]) == ["Anna Andersson"]
 
     at = _page()
@@ -101,7 +94,7 @@ def test_problems_are_listed_with_their_cells(db_path: Path) -> None:
     data = (PROBLEMS / "upload_andel_over_100.xlsx").read_bytes()
     at.file_uploader(key="file").set_value(("fel.xlsx", data, XLSX)).run()
     assert any("1 fel. Inget sparas" in e.value for e in at.error)
-    findings = _frame(at, "Cell")
+    findings = table_with(at, "Cell")
     assert findings.iloc[0][["Nivå", "Cell", "Värde", "Problem"]].tolist() == [
         "fel", "F3", "120", "ska vara mellan 0 och 100"]  # fmt: skip
     assert not any(b.key == "confirm" for b in at.button)
