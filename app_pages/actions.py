@@ -212,9 +212,20 @@ judged_area = left.selectbox(
 )
 judged_region = right.selectbox("Stadsdelsområde", names, key="bed_sdo")
 judged_year = left.number_input("År", 2015, date.today().year, date.today().year - 1, key="bed_ar")
+judged_indicator = right.selectbox(
+    "Indikator (valfritt)",
+    ["(hela området)", *catalogue.indicators_for(judged_area)],
+    format_func=lambda i: catalogue.definitions[i].title if i in catalogue.definitions else i,
+    key="bed_ind",
+)
 frames = views.cached_all("today")
 statuses = []
-for indicator in catalogue.indicators_for(judged_area):
+judged = (
+    catalogue.indicators_for(judged_area)
+    if judged_indicator == "(hela området)"
+    else [judged_indicator]
+)
+for indicator in judged:
     frame = frames.get(indicator, pd.DataFrame())
     row = (
         latest_row(frame[frame["year"] == judged_year], regions[judged_region])
@@ -271,6 +282,12 @@ if not saved.empty:
 st.header("Lägesbild och orsaksanalys")
 comment_area = st.selectbox("Prioriterat område", list(areas), format_func=areas.get, key="kom_omr")
 comment_region = st.selectbox("Stadsdelsområde", names, key="kom_sdo")
+comment_indicator = st.selectbox(
+    "Indikator (valfritt)",
+    ["(hela området)", *catalogue.indicators_for(comment_area)],
+    format_func=lambda i: catalogue.definitions[i].title if i in catalogue.definitions else i,
+    key="kom_ind",
+)
 comment_year = st.number_input("År", 2015, date.today().year, date.today().year - 1, key="kom_ar")
 text = st.text_area("Text", key="kom_text")
 if st.button("Spara texten", key="kom_spara"):

@@ -38,6 +38,7 @@ class IndicatorLine:
     number_value: float | None
     example: bool
     preliminary: bool
+    comment: str = ""
 
 
 @dataclass
@@ -66,6 +67,14 @@ class YearEnd:
 
 def _fmt(definition: Definition, value: object) -> str:
     return indicator_value(definition.type, value, definition.decimals)
+
+
+def _comment_for(comments: pd.DataFrame, area: str, indicator: str) -> str:
+    """The comment written for this indicator (of this area), if any."""
+    if comments.empty:
+        return ""
+    said = comments[(comments["indicator"] == indicator) & (comments["area"] == area)]
+    return "" if said.empty else str(said.iloc[0]["text"])
 
 
 def build(
@@ -154,6 +163,7 @@ def build(
                     else None,
                     example=example,
                     preliminary=bool(now is not None and now["preliminary"]),
+                    comment=_comment_for(comments, area, indicator),
                 )
             )
         section.calculated = assessment.calculated(statuses)

@@ -105,6 +105,8 @@ def render(summary: YearEnd) -> bytes:
                 ],
             )
             for line in section.lines:
+                if line.comment:
+                    document.add_paragraph(f"{line.title}: {line.comment}")
                 if len(line.series) >= 2:
                     png = line_png(
                         line.title,
