@@ -9,6 +9,20 @@ st.set_page_config(
     layout="wide",
 )
 
+
+def _sign_in_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:
+        return False
+
+
+if not _sign_in_configured():
+    st.sidebar.info(
+        "Demoläge: inloggning är avstängd, så alla som når sidan kan se och ändra allt. "
+        "Servern lyssnar bara på den här datorn."
+    )
+
 navigation = st.navigation(
     [
         st.Page("app_pages/overview.py", title="Översikt", url_path="oversikt", default=True),

@@ -1,6 +1,8 @@
 """Command line for the store itself.
 
     python -m store init [--demo] [--db PATH]
+    python -m store users add NAME --role ROLE [--district NAME] | list | disable NAME
+                          | reset-password NAME
 
 ``init`` creates the database file and its schema (safe on an existing file) and copies the
 region register from data/reference/. With ``--demo`` it also loads the bundled demo data,
@@ -27,7 +29,20 @@ def main(argv: list[str] | None = None) -> int:
     init = sub.add_parser("init", help="create or migrate the store")
     init.add_argument("--db", help=DB_HELP)
     init.add_argument("--demo", action="store_true", help="also load the bundled demo data")
+    users = sub.add_parser("users", help="local accounts (file: $DASHBOARD_USERS)")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    add = users_sub.add_parser("add", help="add an account; the password is asked twice")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["läsare", "rapportör", "administratör"])
+    add.add_argument("--district", action="append", default=[], help="a district it may change")
+    users_sub.add_parser("list", help="list the accounts")
+    disable = users_sub.add_parser("disable", help="disable an account")
+    disable.add_argument("name")
+    reset = users_sub.add_parser("reset-password", help="set a new password")
+    reset.add_argument("name")
     args = parser.parse_args(argv)
+    if args.command == "users":
+        return users_command(args)
 
     from loaders.batch import LoadError
     from loaders.demo import load_demo
@@ -49,6 +64,55 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         con.close()
+    return 0
+
+
+def _password() -> str:
+    """Asked twice at a terminal (never echoed); read from standard input otherwise."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Lösenord: ")
+    if getpass.getpass("Lösenordet igen: ") != first:
+        raise SystemExit("error: the passwords differ; nothing was changed")
+    return first
+
+
+def users_command(args: argparse.Namespace) -> int:
+    from access.users import AccountError, UserStore
+
+    users = UserStore()
+    try:
+        if args.action == "list":
+            for user in users.list():
+                state = "avstängd" if user.disabled else "aktiv"
+                where = ", ".join(user.districts) or "hela staden"
+                print(f"{user.name:<24} {user.role:<14} {state:<9} {where}")
+            return 0
+        if args.action == "disable":
+            users.disable(args.name)
+            print(f"Disabled {args.name}.")
+            return 0
+        codes = []
+        if args.action == "add" and args.district:
+            from loaders.reference import open_store
+            from store.regions import RegionResolver
+
+            con = open_store(":memory:")
+            resolver = RegionResolver.from_store(con)
+            con.close()
+            codes = [resolver.code(d) for d in args.district]
+        password = _password()
+        if args.action == "add":
+            users.add(args.name, args.role, password, codes)
+            print(f"Added {args.name} ({args.role}) to {users.path}.")
+        else:
+            users.reset_password(args.name, password)
+            print(f"New password set for {args.name}.")
+    except (AccountError, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-OURS = {"store", "loaders", "indicators", "app_pages", "report", "dashboard"}
-PACKAGES = ["store", "loaders", "indicators", "app_pages"]
+OURS = {"store", "loaders", "indicators", "app_pages", "report", "access", "dashboard"}
+PACKAGES = ["store", "loaders", "indicators", "app_pages", "report", "access"]
 
 
 def _modules(package: str) -> list[Path]:
@@ -44,7 +44,9 @@ def test_dependency_direction() -> None:
         # which age bands exist): loaders may read it; indicators never import loaders.
         "loaders": {"store", "loaders", "indicators"},
         "indicators": {"store", "indicators"},
-        "app_pages": {"store", "loaders", "indicators", "app_pages", "report"},
+        "app_pages": {"store", "loaders", "indicators", "app_pages", "report", "access"},
+        "report": {"store", "indicators", "report"},
+        "access": {"store", "access"},
     }
     for package, ok in allowed.items():
         for path in _modules(package):
@@ -60,7 +62,7 @@ def test_indicators_never_import_loaders() -> None:
 
 
 def test_only_pages_and_entry_import_streamlit() -> None:
-    for package in ("store", "loaders", "indicators"):
+    for package in ("store", "loaders", "indicators", "report", "access"):
         for path in _modules(package):
             assert "streamlit" not in _imports(path), path
 
@@ -69,7 +71,7 @@ _SQL = re.compile(r"\b(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE TABLE)\b\s")
 
 
 def test_sql_lives_in_store() -> None:
-    for package in ("loaders", "indicators", "app_pages"):
+    for package in ("loaders", "indicators", "app_pages", "report", "access"):
         for path in _modules(package):
             text = path.read_text(encoding="utf-8")
             assert not _SQL.search(text), f"SQL in {path.relative_to(ROOT)}"

@@ -1,0 +1,103 @@
+"""Local accounts: argon2 hashes in a file only its owner reads, lockout after repeated
+failures, and a command line that never shows a password or a hash."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from access.users import LOCK_SECONDS, MAX_FAILURES, AccountError, UserStore
+from tests.conftest import ROOT
+
+PASSWORD = "ett-långt-lösenord"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_passwords_are_hashed_with_argon2(tmp_path: Path) -> None:
+    users = UserStore(tmp_path / "users.json")
+    users.add("anna", "rapportör", PASSWORD, ["80132"])
+    text = (tmp_path / "users.json").read_text(encoding="utf-8")
+    assert PASSWORD not in text
+    stored = json.loads(text)["users"][0]
+    assert stored["password_hash"].startswith("$argon2id$")
+    assert stat.S_IMODE((tmp_path / "users.json").stat().st_mode) == 0o600
+    assert users.authenticate("anna", PASSWORD).districts == ["80132"]  # type: ignore[union-attr]
+    assert users.authenticate("anna", "fel-lösenord-här") is None
+    assert users.authenticate("ingen", PASSWORD) is None
+    assert "password_hash" not in repr(users.list()[0])
+
+
+def test_lockout_after_repeated_failures(tmp_path: Path) -> None:
+    clock = Clock()
+    users = UserStore(tmp_path / "users.json", clock=clock)
+    users.add("bo", "läsare", PASSWORD)
+    for _ in range(MAX_FAILURES):
+        assert users.authenticate("bo", "fel-lösenord-här") is None
+    assert users.is_locked("bo")
+    assert users.authenticate("bo", PASSWORD) is None  # even the right password, while locked
+    clock.now += LOCK_SECONDS + 1
+    assert users.authenticate("bo", PASSWORD) is not None
+
+
+def test_rules_for_accounts(tmp_path: Path) -> None:
+    users = UserStore(tmp_path / "users.json")
+    with pytest.raises(AccountError, match="at least 10 characters"):
+        users.add("cy", "läsare", "kort")
+    with pytest.raises(AccountError, match="role must be one of"):
+        users.add("cy", "chef", PASSWORD)
+    users.add("cy", "administratör", PASSWORD)
+    with pytest.raises(AccountError, match="exists already"):
+        users.add("cy", "läsare", PASSWORD)
+    users.disable("cy")
+    assert users.authenticate("cy", PASSWORD) is None
+    users.reset_password("cy", "ett-annat-långt-lösenord")
+    assert users.list()[0].disabled
+
+
+def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path: Path) -> None:
+    env = {"DASHBOARD_USERS": str(tmp_path / "users.json"), "PATH": "/usr/bin:/bin"}
+    added = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "store",
+            "users",
+            "add",
+            "dana",
+            "--role",
+            "rapportör",
+            "--district",
+            "Skärholmen",
+        ],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "store", "users", "list"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert listed.stdout.split() == ["dana", "rapportör", "aktiv", "80124"]
+    for output in (added.stdout + added.stderr, listed.stdout + listed.stderr):
+        assert PASSWORD not in output and "argon2" not in output
+    assert UserStore(tmp_path / "users.json").authenticate("dana", PASSWORD) is not None
