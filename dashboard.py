@@ -35,6 +35,7 @@ navigation = st.navigation(
         st.Page("app_pages/year_end.py", title="Årssammanställning", url_path="arssammanstallning"),
         st.Page("app_pages/upload.py", title="Ladda upp", url_path="ladda-upp"),
         st.Page("app_pages/data_status.py", title="Datastatus", url_path="datastatus"),
+        st.Page("app_pages/audit.py", title="Logg", url_path="logg"),
     ]
 )
 navigation.run()

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from store import db, queries
+from store import audit, db, queries
 
 OBSERVATION_COLUMNS = [
     "source",
@@ -146,6 +146,7 @@ def commit_batch(
         for affected in sorted({source, *rows["source"].dropna().unique()}):
             superseded += queries.refresh_batch_states(con, str(affected))
         report.superseded_batches = sorted(superseded)
+        audit.record(con, loaded_by, "inläsning", f"sats {batch_id}: {path.name} ({source})")
     report.batch_id = batch_id
     report.rows = len(rows) + report.other_rows
     names = queries.region_names(con)

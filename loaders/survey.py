@@ -24,7 +24,7 @@ from loaders.respondents import Mapping, aggregate
 from loaders.survey_table import SEX_NAMES, Finding, SurveyTable, read_table
 from loaders.upload_parse import ParsedSheet, read_safely
 from loaders.upload_safety import Limits, UploadRefused, check, safe_file_name
-from store import queries
+from store import audit, queries
 from store.regions import RegionResolver
 
 UPLOAD_SOURCE = "uppladdning"
@@ -305,6 +305,7 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int, *, undone_by: str) -> li
     with db.transaction(con):
         before = {b.id: b.state for b in queries.batches(con)}
         queries.undo_batch(con, batch_id, undone_by)
+        audit.record(con, undone_by, "ångra", f"sats {batch_id}: {batch.file_name}")
         for source in queries.batch_sources(con, batch_id) | {batch.source}:
             queries.refresh_batch_states(con, source)
         after = {b.id: b.state for b in queries.batches(con)}

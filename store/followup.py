@@ -8,6 +8,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from store import audit
+
 ACTION_FIELDS = [
     "agreement",
     "area",
@@ -65,6 +67,7 @@ def add_action(
         "VALUES ($id, 'skapad', NULL, $title, $by)",
         {"id": action_id, "title": values.get("title"), "by": by},
     )
+    audit.record(con, by, "ny åtgärd", f"{action_id}: {values.get('title')}")
     return action_id
 
 
@@ -99,6 +102,8 @@ def update_action(
             },
         )
         changed.append(field)
+    if changed:
+        audit.record(con, by, "ändrad åtgärd", f"{action_id}: {', '.join(changed)}")
     return changed
 
 
@@ -167,6 +172,13 @@ def add_assessment(
             "by": by,
         },
     )
+    audit.record(
+        con,
+        by,
+        "bedömning",
+        f"{values.get('area')} {values.get('region_code')} {values.get('year')}: "
+        f"{values.get('judgement')}",
+    )
 
 
 def assessments(con: duckdb.DuckDBPyConnection, year: int | None = None) -> pd.DataFrame:
@@ -199,6 +211,12 @@ def add_comment(
             "example": is_example,
             "by": by,
         },
+    )
+    audit.record(
+        con,
+        by,
+        "lägesbild",
+        f"{values.get('area')} {values.get('region_code')} {values.get('year')}",
     )
 
 

@@ -264,3 +264,12 @@ CREATE TABLE IF NOT EXISTS analysis_comment (
     written_by  VARCHAR NOT NULL,
     written_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- Version 6: the audit log: who did what, when (uploads, undo, action changes, assessments,
+-- comments, sign-ins and failed sign-ins). Only ever appended to.
+CREATE TABLE IF NOT EXISTS audit_log (
+    logged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    who     VARCHAR NOT NULL,
+    what    VARCHAR NOT NULL,
+    detail  VARCHAR
+);

@@ -25,6 +25,7 @@ PAGES = {
     "arssammanstallning": "[data-testid='stDownloadButton']",
     "ladda-upp": "[data-testid='stFileUploader']",
     "datastatus": "[data-testid='stDataFrame']",
+    "logg": "[data-testid='stDataFrame']",
 }
 
 
