@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from access.roles import Principal, require
 from indicators.catalogue import Catalogue
 from loaders.batch import LoadReport, commit_batch, file_sha256
 from loaders.respondents import Mapping, aggregate
@@ -226,8 +227,13 @@ def commit(
     *,
     loaded_by: str,
     example: bool = False,
+    principal: Principal | None = None,
 ) -> LoadReport:
-    """Write a prepared upload as one batch (all rows or none)."""
+    """Write a prepared upload as one batch (all rows or none). With a ``principal`` the
+    upload is refused unless its role may write every district in the file."""
+    if principal is not None:
+        require(principal, "upload", {r.region_code for r in prepared.table.rows})
+        loaded_by = principal.name
     if prepared.already_loaded is not None:
         b = prepared.already_loaded
         raise UploadRefused(
@@ -280,7 +286,13 @@ def commit(
     )
 
 
-def undo(con: duckdb.DuckDBPyConnection, batch_id: int, *, undone_by: str) -> list[int]:
+def undo(
+    con: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    *,
+    undone_by: str,
+    principal: Principal | None = None,
+) -> list[int]:
     """Undo a batch: its rows stop counting and the values it replaced come back. Returns the
     batches that are in force again. Police batches can be undone only newest first (the
     counts of a later batch include the events of the earlier ones)."""
@@ -291,6 +303,9 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int, *, undone_by: str) -> li
         raise UploadRefused(f"Sats {batch_id} finns inte.")
     if batch.state == "undone":
         raise UploadRefused(f"Sats {batch_id} är redan ångrad.")
+    if principal is not None:
+        require(principal, "undo", owner=batch.loaded_by)
+        undone_by = principal.name
     if batch.source == "polisen_handelser":
         newer = [
             b

@@ -1,0 +1,65 @@
+"""Who may do what: läsare view; rapportör upload, keep the action register, assess and write
+for the districts they are given (city-wide when given none), and undo their own uploads;
+administratör everything, including undo of any batch and the audit log. Checked on the server
+in the write paths, whatever the page shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+CITY = "0180"
+WRITE = ("upload", "actions", "assessments", "comments")
+
+
+class PermissionDenied(PermissionError):
+    """Refused; the message (Swedish) says what the role may not do."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str
+    role: str
+    districts: tuple[str, ...] = ()
+
+    @property
+    def city_wide(self) -> bool:
+        return self.role == "administratör" or (self.role == "rapportör" and not self.districts)
+
+
+DEMO = Principal("demo", "administratör")
+
+
+def allowed(
+    principal: Principal, action: str, regions: Iterable[str] = (), owner: str | None = None
+) -> bool:
+    if principal.role == "administratör":
+        return True
+    if principal.role != "rapportör" or action in ("audit",):
+        return action == "view"
+    if action == "undo":
+        return owner == principal.name
+    if action not in WRITE:
+        return action == "view"
+    if principal.city_wide:
+        return True
+    return all(code in principal.districts for code in regions)
+
+
+def require(
+    principal: Principal, action: str, regions: Iterable[str] = (), owner: str | None = None
+) -> None:
+    codes = list(regions)
+    if allowed(principal, action, codes, owner):
+        return
+    if principal.role == "läsare":
+        raise PermissionDenied(f"{principal.name} har rollen läsare och kan inte ändra något.")
+    if action == "undo":
+        raise PermissionDenied("En rapportör kan bara ångra sina egna uppladdningar.")
+    if action == "audit":
+        raise PermissionDenied("Loggen är bara för administratörer.")
+    outside = sorted(set(codes) - set(principal.districts))
+    raise PermissionDenied(
+        f"{principal.name} får bara ändra uppgifter för sina stadsdelsområden; inte för "
+        f"{', '.join(outside)}."
+    )
