@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.signin import local_accounts, require_sign_in
+
 st.set_page_config(
     page_title="Uppföljning: samverkan Stockholms stad och Polisregion Stockholm",
     layout="wide",
@@ -17,25 +19,48 @@ def _sign_in_configured() -> bool:
         return False
 
 
-if not _sign_in_configured():
+user = None
+if local_accounts():
+    user = require_sign_in()
+elif not _sign_in_configured():
     st.sidebar.info(
         "Demoläge: inloggning är avstängd, så alla som når sidan kan se och ändra allt. "
         "Servern lyssnar bara på den här datorn."
     )
 
+WRITERS = {"app_pages/actions.py", "app_pages/year_end.py", "app_pages/upload.py"}
+ADMINS = {"app_pages/audit.py"}
+
+
+def visible(path: str) -> bool:
+    """Pages a role may not use are not shown (and their writes refuse it anyway)."""
+    if user is None:
+        return True
+    if path in ADMINS:
+        return user.role == "administratör"
+    if path in WRITERS:
+        return user.role in ("rapportör", "administratör")
+    return True
+
+
+PAGES = [
+    ("app_pages/overview.py", "Översikt", "oversikt"),
+    ("app_pages/district.py", "Stadsdelsområde", "stadsdelsomrade"),
+    ("app_pages/indicator.py", "Indikator", "indikator"),
+    ("app_pages/compare.py", "Jämför", "jamfor"),
+    ("app_pages/meeting.py", "Mötesläge", "moteslage"),
+    ("app_pages/crime.py", "Anmälda brott", "anmalda-brott"),
+    ("app_pages/actions.py", "Åtgärder", "atgarder"),
+    ("app_pages/year_end.py", "Årssammanställning", "arssammanstallning"),
+    ("app_pages/upload.py", "Ladda upp", "ladda-upp"),
+    ("app_pages/data_status.py", "Datastatus", "datastatus"),
+    ("app_pages/audit.py", "Logg", "logg"),
+]
 navigation = st.navigation(
     [
-        st.Page("app_pages/overview.py", title="Översikt", url_path="oversikt", default=True),
-        st.Page("app_pages/district.py", title="Stadsdelsområde", url_path="stadsdelsomrade"),
-        st.Page("app_pages/indicator.py", title="Indikator", url_path="indikator"),
-        st.Page("app_pages/compare.py", title="Jämför", url_path="jamfor"),
-        st.Page("app_pages/meeting.py", title="Mötesläge", url_path="moteslage"),
-        st.Page("app_pages/crime.py", title="Anmälda brott", url_path="anmalda-brott"),
-        st.Page("app_pages/actions.py", title="Åtgärder", url_path="atgarder"),
-        st.Page("app_pages/year_end.py", title="Årssammanställning", url_path="arssammanstallning"),
-        st.Page("app_pages/upload.py", title="Ladda upp", url_path="ladda-upp"),
-        st.Page("app_pages/data_status.py", title="Datastatus", url_path="datastatus"),
-        st.Page("app_pages/audit.py", title="Logg", url_path="logg"),
+        st.Page(path, title=title, url_path=url, default=path.endswith("overview.py"))
+        for path, title, url in PAGES
+        if visible(path)
     ]
 )
 navigation.run()

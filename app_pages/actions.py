@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages import state, views
+from access.roles import PermissionDenied, require
+from app_pages import signin, state, views
 from indicators import assessment
 from indicators.summaries import latest_row
 from loaders import actions_excel
@@ -24,7 +25,25 @@ areas = dict(catalogue.areas())
 regions = views.district_options()
 names = ["Hela staden", *[n for n in regions if n != "Hela staden"]]
 
-who = st.text_input("Ditt namn (sparas med varje ändring)", key="vem", max_chars=80).strip()
+signed_in = signin.principal()
+who = (
+    signed_in.name
+    if signed_in
+    else st.text_input("Ditt namn (sparas med varje ändring)", key="vem", max_chars=80).strip()
+)
+
+
+def allowed_here(action: str, region_code: str) -> bool:
+    """Server-side check for the signed-in user (demo mode: everyone may)."""
+    if signed_in is None:
+        return True
+    try:
+        require(signed_in, action, [region_code])
+    except PermissionDenied as exc:
+        st.error(str(exc))
+        return False
+    return True
+
 
 st.header("Åtgärdsregister")
 owner = st.radio("Visa", ["alla", *OWNERS], horizontal=True, key="agare", bind="query-params")
@@ -117,7 +136,7 @@ with st.expander("Ny åtgärd", expanded=False), st.form("new_action"):
     if st.form_submit_button("Spara åtgärden"):
         if not who or not title.strip():
             st.error("Skriv ditt namn och en rubrik för åtgärden.")
-        else:
+        elif allowed_here("actions", regions[region]):
             with db.transaction(con):
                 new_id = followup.add_action(
                     con,
@@ -155,7 +174,7 @@ if not register.empty:
         if st.button("Spara ändringen", key="andra_spara"):
             if not who:
                 st.error("Skriv ditt namn först.")
-            else:
+            elif allowed_here("actions", str(current["region_code"])):
                 with db.transaction(con):
                     changed = followup.update_action(
                         con, int(chosen), {"status": new_status, "title": new_title}, who
@@ -181,7 +200,11 @@ if not register.empty:
     with st.expander("Plan för nästa år: kopiera pågående och planerade åtgärder"):
         unfinished = register[register["status"].isin(["planerad", "pågående"])]
         st.caption(f"{len(unfinished)} åtgärder är inte avslutade.")
-        if st.button("Kopiera till nästa år", key="kopiera") and who:
+        if (
+            st.button("Kopiera till nästa år", key="kopiera")
+            and who
+            and all(allowed_here("actions", str(c)) for c in unfinished["region_code"])
+        ):
             with db.transaction(con):
                 for row in unfinished.itertuples():
                     followup.add_action(
@@ -246,7 +269,7 @@ if st.button("Spara bedömningen", key="bed_spara"):
         problems.insert(0, "skriv ditt namn först")
     if problems:
         st.error("Sparades inte: " + "; ".join(problems) + ".")
-    else:
+    elif allowed_here("assessments", regions[judged_region]):
         with db.transaction(con):
             followup.add_assessment(
                 con,
@@ -293,7 +316,7 @@ text = st.text_area("Text", key="kom_text")
 if st.button("Spara texten", key="kom_spara"):
     if not who or not text.strip():
         st.error("Skriv ditt namn och en text.")
-    else:
+    elif allowed_here("comments", regions[comment_region]):
         with db.transaction(con):
             followup.add_comment(
                 con,

@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
+from access.roles import PermissionDenied
+from app_pages import signin, state
 from indicators.catalogue import load_catalogue
 from indicators.format import number
 from loaders import survey, survey_template
@@ -38,9 +39,12 @@ st.download_button(
     key="template",
 )
 
-uploader_name = st.text_input(
-    "Ditt namn (sparas med uppladdningen)", key="uploader", max_chars=80
-).strip()
+signed_in = signin.principal()
+uploader_name = (
+    signed_in.name
+    if signed_in
+    else st.text_input("Ditt namn (sparas med uppladdningen)", key="uploader", max_chars=80).strip()
+)
 uploaded = st.file_uploader(
     "Välj fil (.xlsx, .xls, .ods eller .csv)",
     type=["xlsx", "xls", "ods", "csv"],
@@ -151,7 +155,13 @@ if uploaded is not None:
         if not uploader_name:
             st.info("Skriv ditt namn ovan för att kunna spara.")
         elif st.button("Spara i databasen", type="primary", key="confirm"):
-            report = survey.commit(con, prepared, catalogue, loaded_by=uploader_name)
+            try:
+                report = survey.commit(
+                    con, prepared, catalogue, loaded_by=uploader_name, principal=signed_in
+                )
+            except PermissionDenied as exc:
+                st.error(str(exc))
+                st.stop()
             st.success(
                 f"Sparat som sats {report.batch_id}: {number(report.rows)} värden "
                 f"({counts['new']} nya, {counts['replaced']} ersatta)."
@@ -188,7 +198,13 @@ else:
             if not uploader_name:
                 st.warning("Skriv ditt namn ovan för att kunna ångra.")
             else:
-                restored = survey.undo(con, int(target), undone_by=uploader_name)
+                try:
+                    restored = survey.undo(
+                        con, int(target), undone_by=uploader_name, principal=signed_in
+                    )
+                except PermissionDenied as exc:
+                    st.error(str(exc))
+                    st.stop()
                 back = f" Sats {', '.join(map(str, restored))} gäller igen." if restored else ""
                 st.success(f"Sats {target} är ångrad; värdena den ersatte gäller igen.{back}")
                 st.rerun()
