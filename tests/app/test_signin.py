@@ -23,8 +23,20 @@ def accounts(tmp_path: Path, demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
     users.add("lisa", "läsare", PASSWORD)
     users.add("adam", "administratör", PASSWORD)
     monkeypatch.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
-    monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
-    return demo_db_path
+    # A copy of the demo store: these tests write (sign-ins, an action) and must not change
+    # what other tests read.
+    import shutil
+
+    import streamlit as st
+
+    st.cache_resource.clear()
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db_path, copy)
+    wal = demo_db_path.with_name(demo_db_path.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, copy.with_name(copy.name + ".wal"))
+    monkeypatch.setenv("DASHBOARD_DB", str(copy))
+    return copy
 
 
 def _sign_in(name: str, password: str) -> AppTest:
@@ -69,3 +81,32 @@ def test_session_ends_after_inactivity(accounts: Path) -> None:
     at.run()
     assert at.title[0].value == "Logga in"
     assert any("utan aktivitet" in w.value for w in at.warning)
+
+
+def test_a_district_rapportor_is_refused_another_district(
+    accounts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users = UserStore(Path(str(tmp_path / "users.json")))
+    users.add("jonas", "rapportör", PASSWORD, ["80132"])
+    at = _sign_in("jonas", PASSWORD)
+    at.switch_page("app_pages/actions.py").run()
+    assert not at.exception, at.exception
+    assert "vem" not in [t.key for t in at.text_input]  # the name comes from the sign-in
+    at.text_input(key="ny_titel").set_value("Belysning i Bromma")
+    at.selectbox(key="ny_sdo").set_value("Bromma")
+    next(iter(at.get("form_submit_button"))).click().run()
+    assert any("får bara ändra uppgifter för sina stadsdelsområden" in e.value for e in at.error)
+    at.text_input(key="ny_titel").set_value("Belysning i Tensta")
+    at.selectbox(key="ny_sdo").set_value("Järva")
+    next(iter(at.get("form_submit_button"))).click().run()
+    assert any(s.value.startswith("Åtgärd") and "sparad" in s.value for s in at.success)
+    import streamlit as st
+
+    from store import followup
+
+    st.cache_resource.clear()
+    con = open_store(accounts)
+    actions = followup.actions(con)
+    con.close()
+    mine = actions[actions["created_by"] == "jonas"]
+    assert list(mine["title"]) == ["Belysning i Tensta"]
