@@ -95,18 +95,6 @@ def fmt_interval(definition: Definition, low: object, high: object) -> str:
     return f"{fmt_value(definition, low)}–{fmt_value(definition, high)}"
 
 
-def latest(frame: pd.DataFrame, region: str, sex: str = "total") -> pd.Series | None:
-    rows = frame[
-        (frame["region_code"] == region)
-        & (frame["sex"] == sex)
-        & (frame["age_group"] == "all")
-        & (frame["value"].notna() | frame["suppressed"].astype(bool))
-    ]
-    if rows.empty:
-        return None
-    return rows.sort_values("year").iloc[-1]
-
-
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Cells that a spreadsheet would run as formulas get a leading apostrophe."""
     out = frame.copy()

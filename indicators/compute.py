@@ -220,7 +220,8 @@ def _period_label(row: dict[str, object], year_offset: int = 0) -> str:
     return f"jan–{last} {year}{prel}"
 
 
-def _point(row: dict[str, object]) -> Point:
+def point_from_row(row: dict[str, object]) -> Point:
+    """The Point the status tests need, from one computed row (also used by the report)."""
     return Point(
         year=int(row["year"]),  # type: ignore[call-overload]
         value=_number(row, "value"),
@@ -253,7 +254,7 @@ def _statuses(definition: Definition, frame: pd.DataFrame, regions: Regions) -> 
         series.setdefault((row["region_code"], row["sex"], row["age_group"]), []).append(i)
     for indices in series.values():
         indices.sort(key=lambda i: int(records[i]["year"]))  # type: ignore[call-overload]
-        points = {i: _point(records[i]) for i in indices}
+        points = {i: point_from_row(records[i]) for i in indices}
         baseline = next(
             (i for i in indices
              if points[i].year == definition.baseline_year and points[i].value is not None),

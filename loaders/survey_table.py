@@ -196,32 +196,28 @@ def read_table(
     table = SurveyTable(sheet=parsed.sheet)
     add = table.findings.append
     sheet = parsed.sheet
+
+    def fail(where: str, value: str, message: str) -> None:
+        add(Finding("fel", sheet, where, value, message))
+
     header = find_header(parsed.rows)
     if header is None:
-        add(
-            Finding(
-                "fel",
-                sheet,
-                "",
-                "",
-                "hittar ingen rubrikrad med kolumnerna "
-                + ", ".join(TEMPLATE_HEADERS)
-                + " (använd mallen)",
-            )
+        fail(
+            "",
+            "",
+            "hittar ingen rubrikrad med kolumnerna "
+            + ", ".join(TEMPLATE_HEADERS)
+            + " (använd mallen)",
         )
         return table
     header_row, columns = header
     for key in REQUIRED:
         if key not in columns:
             names = {"district": "Stadsdelsområde", "year": "År", "measure": "Mått"}
-            add(
-                Finding(
-                    "fel",
-                    sheet,
-                    address(header_row, 0),
-                    "",
-                    f"kolumnen {names[key]} saknas i rubrikraden",
-                )
+            fail(
+                address(header_row, 0),
+                "",
+                f"kolumnen {names[key]} saknas i rubrikraden",
             )
     if table.errors:
         return table
@@ -261,28 +257,20 @@ def read_table(
             continue
         for j in range(len(rows[r])):
             if (r, j) in parsed.no_value:
-                add(
-                    Finding(
-                        "fel",
-                        sheet,
-                        address(r, j),
-                        "",
-                        "cellen har en formel utan "
-                        "beräknat värde; öppna filen i Excel eller LibreOffice, låt den "
-                        "räkna om och spara igen",
-                    )
+                fail(
+                    address(r, j),
+                    "",
+                    "cellen har en formel utan "
+                    "beräknat värde; öppna filen i Excel eller LibreOffice, låt den "
+                    "räkna om och spara igen",
                 )
         errors_before = len(table.errors)
         comment_value, _ = cell(r, "comment")
         if _text(comment_value).casefold().startswith(EXAMPLE_MARK):
-            add(
-                Finding(
-                    "fel",
-                    sheet,
-                    address(r, 0),
-                    _text(comment_value),
-                    "mallens exempelrad finns kvar; ta bort den eller skriv över den",
-                )
+            fail(
+                address(r, 0),
+                _text(comment_value),
+                "mallens exempelrad finns kvar; ta bort den eller skriv över den",
             )
             continue
         # District
@@ -290,73 +278,53 @@ def read_table(
         name = _text(value)
         region_code = region_name = ""
         if not name:
-            add(Finding("fel", sheet, where, "", "stadsdelsområde saknas"))
+            fail(where, "", "stadsdelsområde saknas")
         else:
             try:
                 region = resolver.resolve(name).region
                 if region.kind not in ("district", "city"):
-                    add(
-                        Finding(
-                            "fel",
-                            sheet,
-                            where,
-                            name,
-                            "ska vara ett stadsdelsområde eller "
-                            "Hela staden, inte en kommun eller ett län",
-                        )
+                    fail(
+                        where,
+                        name,
+                        "ska vara ett stadsdelsområde eller "
+                        "Hela staden, inte en kommun eller ett län",
                     )
                 region_code, region_name = region.code, region.name
             except UnknownRegionError as exc:
                 if name not in unknown_regions:
                     unknown_regions[name] = where
                     hint = ", ".join(exc.suggestions) or "inga liknande namn"
-                    add(
-                        Finding(
-                            "fel", sheet, where, name, f"okänt stadsdelsområde; närmast: {hint}"
-                        )
-                    )
+                    fail(where, name, f"okänt stadsdelsområde; närmast: {hint}")
                 else:
-                    add(
-                        Finding(
-                            "fel",
-                            sheet,
-                            where,
-                            name,
-                            f"okänt stadsdelsområde (se {unknown_regions[name]})",
-                        )
+                    fail(
+                        where,
+                        name,
+                        f"okänt stadsdelsområde (se {unknown_regions[name]})",
                     )
         # Year
         value, where = cell(r, "year")
         year_number = parse_number(value)
         year = int(year_number) if year_number is not None and year_number.is_integer() else None
         if year is None:
-            add(Finding("fel", sheet, where, _text(value), "året ska vara ett årtal, t.ex. 2024"))
+            fail(where, _text(value), "året ska vara ett årtal, t.ex. 2024")
         elif not 2000 <= year <= this_year:
-            add(
-                Finding(
-                    "fel", sheet, where, _text(value), f"året ska vara mellan 2000 och {this_year}"
-                )
-            )
+            fail(where, _text(value), f"året ska vara mellan 2000 och {this_year}")
         # Measure
         value, where = cell(r, "measure")
         measure = measures.resolve(_text(value))
         if measure is None:
             hint = ", ".join(measures.suggest(_text(value))) or "se listan i mallen"
-            add(
-                Finding(
-                    "fel",
-                    sheet,
-                    where,
-                    _text(value),
-                    f"måttet finns inte i indikatorkatalogen; närmast: {hint}",
-                )
+            fail(
+                where,
+                _text(value),
+                f"måttet finns inte i indikatorkatalogen; närmast: {hint}",
             )
         kind = catalogue.measures[measure].kind if measure else None
         # Sex and age
         value, where = cell(r, "sex")
         sex = SEX.get(_text(value).casefold() or "alla")
         if sex is None:
-            add(Finding("fel", sheet, where, _text(value), "kön ska vara Alla, Kvinnor eller Män"))
+            fail(where, _text(value), "kön ska vara Alla, Kvinnor eller Män")
         value, where = cell(r, "age")
         age_text = _dash(_text(value))
         age = (
@@ -365,15 +333,10 @@ def read_table(
             else (age_groups.get(age_text.casefold()))
         )
         if age is None:
-            add(
-                Finding(
-                    "fel",
-                    sheet,
-                    where,
-                    _text(value),
-                    "okänd åldersgrupp; använd Alla "
-                    f"eller någon av {', '.join(catalogue.age_groups)}",
-                )
+            fail(
+                where,
+                _text(value),
+                f"okänd åldersgrupp; använd Alla eller någon av {', '.join(catalogue.age_groups)}",
             )
         # Values
         share_value, share_where = cell(r, "share")
@@ -390,91 +353,63 @@ def read_table(
             (count_value, count, count_where),
         ):
             if _text(raw) and parsed_number is None:
-                add(Finding("fel", sheet, where, _text(raw), "är inte ett tal"))
+                fail(where, _text(raw), "är inte ett tal")
         number: float | None = None
         if kind in ("share", "index"):
             if count is not None:
-                add(
-                    Finding(
-                        "fel",
-                        sheet,
-                        count_where,
-                        _text(count_value),
-                        "måttet är en andel: fyll i Andel (%) och Antal svarande, inte Antal",
-                    )
+                fail(
+                    count_where,
+                    _text(count_value),
+                    "måttet är en andel: fyll i Andel (%) och Antal svarande, inte Antal",
                 )
             upper = 6 if kind == "index" else 100
             if share is None:
-                add(
-                    Finding(
-                        "fel",
-                        sheet,
-                        share_where,
-                        "",
-                        "andelen saknas"
-                        if kind == "share"
-                        else "indexvärdet (i kolumnen Andel) saknas",
-                    )
+                fail(
+                    share_where,
+                    "",
+                    "andelen saknas"
+                    if kind == "share"
+                    else "indexvärdet (i kolumnen Andel) saknas",
                 )
             elif not 0 <= share <= upper:
-                add(
-                    Finding(
-                        "fel",
-                        sheet,
-                        share_where,
-                        _text(share_value),
-                        f"ska vara mellan 0 och {upper}",
-                    )
+                fail(
+                    share_where,
+                    _text(share_value),
+                    f"ska vara mellan 0 och {upper}",
                 )
             if respondents is None:
-                add(Finding("fel", sheet, resp_where, "", "antal svarande saknas"))
+                fail(resp_where, "", "antal svarande saknas")
             elif respondents < 1 or not respondents.is_integer():
-                add(
-                    Finding(
-                        "fel",
-                        sheet,
-                        resp_where,
-                        _text(resp_value),
-                        "antal svarande ska vara ett heltal, minst 1",
-                    )
+                fail(
+                    resp_where,
+                    _text(resp_value),
+                    "antal svarande ska vara ett heltal, minst 1",
                 )
             number = share
         elif kind == "count":
             if share is not None:
-                add(
-                    Finding(
-                        "fel",
-                        sheet,
-                        share_where,
-                        _text(share_value),
-                        "måttet är ett antal: fyll i Antal, inte Andel (%)",
-                    )
+                fail(
+                    share_where,
+                    _text(share_value),
+                    "måttet är ett antal: fyll i Antal, inte Andel (%)",
                 )
             if count is None:
-                add(Finding("fel", sheet, count_where, "", "antalet saknas"))
+                fail(count_where, "", "antalet saknas")
             elif count < 0 or not count.is_integer():
-                add(
-                    Finding(
-                        "fel",
-                        sheet,
-                        count_where,
-                        _text(count_value),
-                        "antalet ska vara ett heltal, 0 eller mer",
-                    )
+                fail(
+                    count_where,
+                    _text(count_value),
+                    "antalet ska vara ett heltal, 0 eller mer",
                 )
             number, respondents = count, None
         if len(table.errors) > errors_before or measure is None or year is None:
             continue
         key = (region_code, year, measure, sex or "", age or "")
         if key in seen:
-            add(
-                Finding(
-                    "fel",
-                    sheet,
-                    address(r, columns["district"]),
-                    region_name,
-                    f"raden upprepar rad {seen[key]} (samma område, år, mått, kön och åldersgrupp)",
-                )
+            fail(
+                address(r, columns["district"]),
+                region_name,
+                f"raden upprepar rad {seen[key]} (samma område, år, mått, kön och åldersgrupp)",
             )
             continue
         seen[key] = r + 1
@@ -494,7 +429,7 @@ def read_table(
             )
         )
     if not table.rows and not table.errors:
-        add(Finding("fel", sheet, "", "", "filen har inga datarader under rubrikraden"))
+        fail("", "", "filen har inga datarader under rubrikraden")
     shares = [row.value for row in table.rows if catalogue.measures[row.measure].kind == "share"]
     if shares and max(shares) <= 1 and not parsed.percent:
         add(

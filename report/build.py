@@ -14,8 +14,8 @@ from indicators.catalogue import Catalogue
 from indicators.compute import (
     CITY,
     Request,
-    _point,
     compute_all,
+    point_from_row,
 )
 from indicators.format import indicator_value
 from indicators.model import Definition
@@ -114,7 +114,9 @@ def build(
             before = last.iloc[0] if not last.empty else None
             change_text = ""
             if now is not None and before is not None:
-                change = test_change(definition, _point(before.to_dict()), _point(now.to_dict()))
+                change = test_change(
+                    definition, point_from_row(before.to_dict()), point_from_row(now.to_dict())
+                )
                 if change is not None:
                     change_text = (
                         "statistiskt säkerställd" if change.significant else "inom felmarginalen"
