@@ -5,7 +5,7 @@ in the write paths, whatever the page shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 CITY = "0180"
@@ -47,8 +47,14 @@ def allowed(
 
 
 def require(
-    principal: Principal, action: str, regions: Iterable[str] = (), owner: str | None = None
+    principal: Principal,
+    action: str,
+    regions: Iterable[str] = (),
+    owner: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> None:
+    """Raise PermissionDenied unless ``allowed``; ``names`` (code → name) makes the message
+    name the districts."""
     codes = list(regions)
     if allowed(principal, action, codes, owner):
         return
@@ -58,8 +64,9 @@ def require(
         raise PermissionDenied("En rapportör kan bara ångra sina egna uppladdningar.")
     if action == "audit":
         raise PermissionDenied("Loggen är bara för administratörer.")
-    outside = sorted(set(codes) - set(principal.districts))
+    names = names or {}
+    own = ", ".join(names.get(c, c) for c in principal.districts)
+    outside = ", ".join(sorted(names.get(c, c) for c in set(codes) - set(principal.districts)))
     raise PermissionDenied(
-        f"{principal.name} får bara ändra uppgifter för sina stadsdelsområden; inte för "
-        f"{', '.join(outside)}."
+        f"{principal.name} får bara ändra uppgifter för {own}; inte för {outside}."
     )

@@ -93,6 +93,24 @@ class UserStore:
         self._save(users)
         return user
 
+    def add_external(self, name: str, role: str, districts: list[str] | None = None) -> User:
+        """An account that signs in through the identity provider (no password here); the
+        name is the identity the provider gives (normally the e-mail address)."""
+        users = self._load()
+        if self.find(name) is not None:
+            raise AccountError(f"user {name!r} exists already")
+        if role not in ROLES:
+            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        user = User(name=name, role=role, districts=list(districts or []))
+        users[name] = user
+        self._save(users)
+        return user
+
+    def find(self, name: str) -> User | None:
+        """The account with this name, matched without regard to case (e-mail addresses)."""
+        wanted = name.casefold()
+        return next((u for u in self._load().values() if u.name.casefold() == wanted), None)
+
     def disable(self, name: str) -> None:
         users = self._load()
         if name not in users:
@@ -104,6 +122,8 @@ class UserStore:
         users = self._load()
         if name not in users:
             raise AccountError(f"no user {name!r}")
+        if not users[name].password_hash:
+            raise AccountError(f"{name!r} signs in through the identity provider")
         _check_password(password)
         users[name].password_hash = _hasher.hash(password)
         users[name].failures, users[name].locked_until = 0, 0.0
@@ -118,6 +138,9 @@ class UserStore:
             _hasher.hash(password)  # same time as a wrong password: do not reveal names
             return None
         now = self._clock()
+        if not user.password_hash:
+            _hasher.hash(password)  # signs in through the identity provider only
+            return None
         if user.disabled or user.locked_until > now:
             return None
         try:

@@ -8,12 +8,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from access.roles import PermissionDenied, require
+from access import writes
+from access.roles import PermissionDenied, Principal, allowed
 from app_pages import signin, state, views
 from indicators import assessment
 from indicators.summaries import latest_row
 from loaders import actions_excel
-from store import db, followup
+from store import followup
 
 OWNERS = ["stad", "polis", "gemensamt"]
 STATUSES = ["planerad", "pågående", "genomförd", "avbruten"]
@@ -33,16 +34,19 @@ who = (
 )
 
 
-def allowed_here(action: str, region_code: str) -> bool:
-    """Server-side check for the signed-in user (demo mode: everyone may)."""
-    if signed_in is None:
-        return True
-    try:
-        require(signed_in, action, [region_code])
-    except PermissionDenied as exc:
-        st.error(str(exc))
-        return False
-    return True
+def actor() -> Principal:
+    """Who writes: the signed-in user, or in demo mode (every role open) the typed name."""
+    return signed_in or Principal(who, "administratör")
+
+
+def refused(exc: PermissionDenied) -> None:
+    st.error(f"Sparades inte: {exc}")
+
+
+# The districts this user may write for; the server checks again when saving.
+writable = [n for n in names if allowed(actor(), "actions", [regions[n]])]
+if signed_in is not None and signed_in.districts:
+    st.caption(f"Du kan ändra uppgifter för: {', '.join(writable)}.")
 
 
 st.header("Åtgärdsregister")
@@ -117,13 +121,17 @@ with st.expander("Läs in åtgärder från Excel", expanded=False):
                     if not who:
                         st.error("Skriv ditt namn först.")
                     else:
-                        actions_excel.commit(con, imported, who)
-                        st.success("Åtgärderna sparade.")
+                        try:
+                            actions_excel.commit(con, imported, who, principal=actor())
+                        except PermissionDenied as exc:
+                            refused(exc)
+                        else:
+                            st.success("Åtgärderna sparade.")
 
 with st.expander("Ny åtgärd", expanded=False), st.form("new_action"):
     title = st.text_input("Åtgärd", key="ny_titel")
     area = st.selectbox("Prioriterat område", list(areas), format_func=areas.get, key="ny_omr")
-    region = st.selectbox("Stadsdelsområde", names, key="ny_sdo")
+    region = st.selectbox("Stadsdelsområde", writable, key="ny_sdo")
     new_owner = st.selectbox("Ägare", OWNERS, key="ny_agare")
     unit = st.text_input("Ansvarig enhet", key="ny_enhet")
     status = st.selectbox("Status", STATUSES, key="ny_status")
@@ -136,10 +144,11 @@ with st.expander("Ny åtgärd", expanded=False), st.form("new_action"):
     if st.form_submit_button("Spara åtgärden"):
         if not who or not title.strip():
             st.error("Skriv ditt namn och en rubrik för åtgärden.")
-        elif allowed_here("actions", regions[region]):
-            with db.transaction(con):
-                new_id = followup.add_action(
+        else:
+            try:
+                new_id = writes.new_action(
                     con,
+                    actor(),
                     {
                         "agreement": "2024",
                         "area": area,
@@ -153,15 +162,19 @@ with st.expander("Ny åtgärd", expanded=False), st.form("new_action"):
                         "expected_effect": effect,
                         "indicators": ",".join(indicators),
                     },
-                    who,
                 )
-            st.success(f"Åtgärd {new_id} sparad.")
+            except PermissionDenied as exc:
+                refused(exc)
+            else:
+                st.success(f"Åtgärd {new_id} sparad.")
 
-if not register.empty:
+# Only the actions this user may change are offered (the server checks again).
+changeable = register[[allowed(actor(), "actions", [str(c)]) for c in register["region_code"]]]
+if not changeable.empty:
     with st.expander("Ändra, följ upp eller avsluta en åtgärd", expanded=False):
         chosen = st.selectbox(
             "Åtgärd",
-            list(register["id"]),
+            list(changeable["id"]),
             key="andra_nr",
             format_func=lambda i: f"{i}: {register.set_index('id').loc[i, 'title']}",
         )
@@ -174,14 +187,16 @@ if not register.empty:
         if st.button("Spara ändringen", key="andra_spara"):
             if not who:
                 st.error("Skriv ditt namn först.")
-            elif allowed_here("actions", str(current["region_code"])):
-                with db.transaction(con):
-                    changed = followup.update_action(
-                        con, int(chosen), {"status": new_status, "title": new_title}, who
+            else:
+                try:
+                    changed = writes.change_action(
+                        con, actor(), int(chosen), {"status": new_status, "title": new_title}, note
                     )
-                    if note.strip():
-                        followup.add_note(con, int(chosen), date.today(), note.strip(), who)
-                st.success(f"Åtgärd {chosen} ändrad ({', '.join(changed) or 'uppföljning'}).")
+                except PermissionDenied as exc:
+                    refused(exc)
+                else:
+                    what = ", ".join(changed) or "uppföljning"
+                    st.success(f"Åtgärd {chosen} ändrad ({what}).")
         history = followup.action_history(con, int(chosen))
         st.dataframe(
             history.rename(
@@ -198,42 +213,27 @@ if not register.empty:
         )
 
     with st.expander("Plan för nästa år: kopiera pågående och planerade åtgärder"):
-        unfinished = register[register["status"].isin(["planerad", "pågående"])]
+        unfinished = changeable[changeable["status"].isin(["planerad", "pågående"])]
         st.caption(f"{len(unfinished)} åtgärder är inte avslutade.")
-        if (
-            st.button("Kopiera till nästa år", key="kopiera")
-            and who
-            and all(allowed_here("actions", str(c)) for c in unfinished["region_code"])
-        ):
-            with db.transaction(con):
-                for row in unfinished.itertuples():
-                    followup.add_action(
-                        con,
-                        {
-                            "agreement": row.agreement,
-                            "area": row.area,
-                            "region_code": row.region_code,
-                            "title": row.title,
-                            "description": row.description,
-                            "owner": row.owner,
-                            "responsible_unit": row.responsible_unit,
-                            "status": "planerad",
-                            "start_date": date(date.today().year + 1, 1, 1),
-                            "end_date": date(date.today().year + 1, 12, 31),
-                            "expected_effect": row.expected_effect,
-                            "indicators": row.indicators,
-                        },
-                        who,
-                        copied_from=int(row.id),
+        if st.button("Kopiera till nästa år", key="kopiera"):
+            if not who:
+                st.error("Skriv ditt namn först.")
+            else:
+                try:
+                    copied = writes.copy_actions(
+                        con, actor(), unfinished.to_dict("records"), date.today().year + 1
                     )
-            st.success(f"{len(unfinished)} åtgärder kopierade till {date.today().year + 1}.")
+                except PermissionDenied as exc:
+                    refused(exc)
+                else:
+                    st.success(f"{copied} åtgärder kopierade till {date.today().year + 1}.")
 
 st.header("Bedömning av målen")
 left, right = st.columns(2)
 judged_area = left.selectbox(
     "Prioriterat område", list(areas), format_func=areas.get, key="bed_omr"
 )
-judged_region = right.selectbox("Stadsdelsområde", names, key="bed_sdo")
+judged_region = right.selectbox("Stadsdelsområde", writable, key="bed_sdo")
 judged_year = left.number_input("År", 2015, date.today().year, date.today().year - 1, key="bed_ar")
 judged_indicator = right.selectbox(
     "Indikator (valfritt)",
@@ -269,10 +269,11 @@ if st.button("Spara bedömningen", key="bed_spara"):
         problems.insert(0, "skriv ditt namn först")
     if problems:
         st.error("Sparades inte: " + "; ".join(problems) + ".")
-    elif allowed_here("assessments", regions[judged_region]):
-        with db.transaction(con):
-            followup.add_assessment(
+    else:
+        try:
+            writes.assess(
                 con,
+                actor(),
                 {
                     "area": judged_area,
                     "region_code": regions[judged_region],
@@ -281,9 +282,11 @@ if st.button("Spara bedömningen", key="bed_spara"):
                     "justification": justification.strip(),
                     "calculated_status": calculated,
                 },
-                who,
             )
-        st.success("Bedömningen sparad.")
+        except PermissionDenied as exc:
+            refused(exc)
+        else:
+            st.success("Bedömningen sparad.")
 saved = followup.assessments(con)
 if not saved.empty:
     st.dataframe(
@@ -304,7 +307,7 @@ if not saved.empty:
 
 st.header("Lägesbild och orsaksanalys")
 comment_area = st.selectbox("Prioriterat område", list(areas), format_func=areas.get, key="kom_omr")
-comment_region = st.selectbox("Stadsdelsområde", names, key="kom_sdo")
+comment_region = st.selectbox("Stadsdelsområde", writable, key="kom_sdo")
 comment_indicator = st.selectbox(
     "Indikator (valfritt)",
     ["(hela området)", *catalogue.indicators_for(comment_area)],
@@ -316,16 +319,19 @@ text = st.text_area("Text", key="kom_text")
 if st.button("Spara texten", key="kom_spara"):
     if not who or not text.strip():
         st.error("Skriv ditt namn och en text.")
-    elif allowed_here("comments", regions[comment_region]):
-        with db.transaction(con):
-            followup.add_comment(
+    else:
+        try:
+            writes.comment(
                 con,
+                actor(),
                 {
                     "area": comment_area,
                     "region_code": regions[comment_region],
                     "year": int(comment_year),
                     "text": text.strip(),
                 },
-                who,
             )
-        st.success("Texten sparad.")
+        except PermissionDenied as exc:
+            refused(exc)
+        else:
+            st.success("Texten sparad.")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from access.roles import PermissionDenied
+from access.roles import PermissionDenied, allowed
 from app_pages import signin, state
 from indicators.catalogue import load_catalogue
 from indicators.format import number
@@ -45,6 +45,13 @@ uploader_name = (
     if signed_in
     else st.text_input("Ditt namn (sparas med uppladdningen)", key="uploader", max_chars=80).strip()
 )
+if signed_in is not None and not signed_in.city_wide:
+    own = queries.region_names(con)
+    st.caption(
+        "Du kan ladda upp värden för: "
+        + ", ".join(own.get(c, c) for c in signed_in.districts)
+        + ". En fil med andra områden sparas inte."
+    )
 uploaded = st.file_uploader(
     "Välj fil (.xlsx, .xls, .ods eller .csv)",
     type=["xlsx", "xls", "ods", "csv"],
@@ -160,7 +167,7 @@ if uploaded is not None:
                     con, prepared, catalogue, loaded_by=uploader_name, principal=signed_in
                 )
             except PermissionDenied as exc:
-                st.error(str(exc))
+                st.error(f"Sparades inte: {exc}")
                 st.stop()
             st.success(
                 f"Sparat som sats {report.batch_id}: {number(report.rows)} värden "
@@ -191,7 +198,13 @@ else:
         ]
     )
     st.dataframe(table, hide_index=True, key="uploads")
-    undoable = [b.id for b in uploads if b.state != "undone"]
+    # A rapportör may undo their own uploads only; the server checks again.
+    undoable = [
+        b.id
+        for b in uploads
+        if b.state != "undone"
+        and (signed_in is None or allowed(signed_in, "undo", owner=b.loaded_by))
+    ]
     if undoable:
         target = st.selectbox("Sats att ångra", undoable, key="undo_batch")
         if st.button("Ångra satsen", key="undo"):
@@ -203,7 +216,7 @@ else:
                         con, int(target), undone_by=uploader_name, principal=signed_in
                     )
                 except PermissionDenied as exc:
-                    st.error(str(exc))
+                    st.error(f"Ångrades inte: {exc}")
                     st.stop()
                 back = f" Sats {', '.join(map(str, restored))} gäller igen." if restored else ""
                 st.success(f"Sats {target} är ångrad; värdena den ersatte gäller igen.{back}")

@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from access.roles import Principal
+from access.writes import authorise
 from indicators.catalogue import Catalogue
 from loaders.survey import read_sheet
 from loaders.survey_table import Finding, _norm_header, _text, address
@@ -241,9 +243,25 @@ def read(
     return result
 
 
-def commit(con: duckdb.DuckDBPyConnection, imported: ActionImport, by: str) -> None:
+def commit(
+    con: duckdb.DuckDBPyConnection,
+    imported: ActionImport,
+    by: str,
+    principal: Principal | None = None,
+) -> None:
+    """Write every row or none. With a ``principal`` the file is refused unless its role may
+    change every district it touches: the new rows' and the changed actions' old and new."""
     if imported.errors:
         raise ValueError("the file has errors; nothing was written")
+    if principal is not None:
+        regions = {str(values["region_code"]) for values in imported.rows}
+        for values in imported.rows:
+            if "id" in values:
+                current = followup.action(con, int(values["id"]))  # type: ignore[arg-type]
+                if current is not None:
+                    regions.add(str(current["region_code"]))
+        authorise(con, principal, "actions", regions)
+        by = principal.name
     with db.transaction(con):
         for values in imported.rows:
             fields = {k: v for k, v in values.items() if k in followup.ACTION_FIELDS}

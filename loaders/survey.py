@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from access.roles import Principal, require
+from access.roles import Principal
+from access.writes import authorise
 from indicators.catalogue import Catalogue
 from loaders.batch import LoadReport, commit_batch, file_sha256
 from loaders.respondents import Mapping, aggregate
@@ -232,7 +233,7 @@ def commit(
     """Write a prepared upload as one batch (all rows or none). With a ``principal`` the
     upload is refused unless its role may write every district in the file."""
     if principal is not None:
-        require(principal, "upload", {r.region_code for r in prepared.table.rows})
+        authorise(con, principal, "upload", {r.region_code for r in prepared.table.rows})
         loaded_by = principal.name
     if prepared.already_loaded is not None:
         b = prepared.already_loaded
@@ -304,7 +305,7 @@ def undo(
     if batch.state == "undone":
         raise UploadRefused(f"Sats {batch_id} är redan ångrad.")
     if principal is not None:
-        require(principal, "undo", owner=batch.loaded_by)
+        authorise(con, principal, "undo", owner=batch.loaded_by)
         undone_by = principal.name
     if batch.source == "polisen_handelser":
         newer = [

@@ -1,7 +1,8 @@
 """Command line for the store itself.
 
     python -m store init [--demo] [--db PATH]
-    python -m store users add NAME --role ROLE [--district NAME] | list | disable NAME
+    python -m store users add NAME --role ROLE [--district NAME] [--external] | list
+                          | disable NAME
                           | reset-password NAME
 
 ``init`` creates the database file and its schema (safe on an existing file) and copies the
@@ -35,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["läsare", "rapportör", "administratör"])
     add.add_argument("--district", action="append", default=[], help="a district it may change")
+    add.add_argument(
+        "--external",
+        action="store_true",
+        help="signs in through the identity provider ([auth] in secrets.toml): NAME is the "
+        "e-mail address it gives; no password is kept",
+    )
     users_sub.add_parser("list", help="list the accounts")
     disable = users_sub.add_parser("disable", help="disable an account")
     disable.add_argument("name")
@@ -79,16 +86,29 @@ def _password() -> str:
     return first
 
 
+def _region_names() -> dict[str, str]:
+    from loaders.reference import open_store
+    from store import queries
+
+    con = open_store(":memory:")
+    try:
+        return queries.region_names(con)
+    finally:
+        con.close()
+
+
 def users_command(args: argparse.Namespace) -> int:
     from access.users import AccountError, UserStore
 
     users = UserStore()
     try:
         if args.action == "list":
+            names = _region_names()
             for user in users.list():
                 state = "avstängd" if user.disabled else "aktiv"
-                where = ", ".join(user.districts) or "hela staden"
-                print(f"{user.name:<24} {user.role:<14} {state:<9} {where}")
+                where = ", ".join(names.get(c, c) for c in user.districts) or "hela staden"
+                how = "lösenord" if user.password_hash else "identitetsleverantör"
+                print(f"{user.name:<24} {user.role:<14} {state:<9} {how:<20} {where}")
             return 0
         if args.action == "disable":
             users.disable(args.name)
@@ -103,6 +123,10 @@ def users_command(args: argparse.Namespace) -> int:
             resolver = RegionResolver.from_store(con)
             con.close()
             codes = [resolver.code(d) for d in args.district]
+        if args.action == "add" and args.external:
+            users.add_external(args.name, args.role, codes)
+            print(f"Added {args.name} ({args.role}, identity provider) to {users.path}.")
+            return 0
         password = _password()
         if args.action == "add":
             users.add(args.name, args.role, password, codes)

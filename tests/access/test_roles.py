@@ -45,7 +45,9 @@ def test_a_district_rapportor_cannot_write_another_district(
 ) -> None:
     catalogue = load_catalogue()
     prepared = survey.prepare(store, UPLOAD, catalogue)
-    with pytest.raises(PermissionDenied, match="bara ändra uppgifter för sina stadsdelsområden"):
+    with pytest.raises(
+        PermissionDenied, match="jonas får bara ändra uppgifter för Järva; inte för Bromma, Farsta"
+    ):
         survey.commit(store, prepared, catalogue, loaded_by="jonas", principal=JARVA)
     with pytest.raises(PermissionDenied, match="rollen läsare"):
         survey.commit(store, prepared, catalogue, loaded_by="lisa", principal=READER)

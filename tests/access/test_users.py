@@ -97,7 +97,32 @@ def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path
         env=env,
         check=False,
     )
-    assert listed.stdout.split() == ["dana", "rapportör", "aktiv", "80124"]
+    assert listed.stdout.split() == ["dana", "rapportör", "aktiv", "lösenord", "Skärholmen"]
     for output in (added.stdout + added.stderr, listed.stdout + listed.stderr):
         assert PASSWORD not in output and "argon2" not in output
     assert UserStore(tmp_path / "users.json").authenticate("dana", PASSWORD) is not None
+
+
+def test_identity_provider_accounts_have_no_password(tmp_path: Path) -> None:
+    env = {"DASHBOARD_USERS": str(tmp_path / "users.json"), "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "store", "users", "add", "Anna.Berg@stockholm.se"]
+    added = subprocess.run(
+        [*command, "--role", "rapportör", "--district", "Järva", "--external"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    users = UserStore(tmp_path / "users.json")
+    found = users.find("anna.berg@STOCKHOLM.se")
+    assert found is not None and (found.role, found.districts) == ("rapportör", ["80132"])
+    # No password sign-in for such an account, and no password to reset.
+    assert users.authenticate("Anna.Berg@stockholm.se", "") is None
+    assert users.list()[0].failures == 0
+    with pytest.raises(AccountError, match="identity provider"):
+        users.reset_password("Anna.Berg@stockholm.se", PASSWORD)
+    with pytest.raises(AccountError, match="exists already"):
+        users.add_external("anna.berg@stockholm.se", "läsare")
