@@ -4,31 +4,41 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.signin import local_accounts, require_sign_in
+from app_pages.signin import (
+    identity_provider,
+    local_accounts,
+    require_identity_provider_sign_in,
+    require_sign_in,
+)
 
 st.set_page_config(
     page_title="Uppföljning: samverkan Stockholms stad och Polisregion Stockholm",
     layout="wide",
 )
 
+LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
 
-def _sign_in_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:
-        return False
-
-
+# The identity provider when [auth] is configured; else local accounts when the users file
+# exists; else demo mode (every role open, localhost only).
 user = None
-if local_accounts():
+if identity_provider():
+    user = require_identity_provider_sign_in()
+elif local_accounts():
     user = require_sign_in()
-elif not _sign_in_configured():
+else:
+    if str(st.get_option("server.address") or "") not in LOCAL_ADDRESSES:
+        st.error(
+            "Inloggning är inte inställd, och då får instrumentpanelen bara nås från den här "
+            "datorn. Starta den från projektmappen (där .streamlit/config.toml sätter "
+            "server.address = 127.0.0.1) eller ställ in inloggning enligt README."
+        )
+        st.stop()
     st.sidebar.info(
         "Demoläge: inloggning är avstängd, så alla som når sidan kan se och ändra allt. "
         "Servern lyssnar bara på den här datorn."
     )
 
-WRITERS = {"app_pages/actions.py", "app_pages/year_end.py", "app_pages/upload.py"}
+WRITERS = {"app_pages/actions.py", "app_pages/upload.py"}
 ADMINS = {"app_pages/audit.py"}
 
 

@@ -73,11 +73,11 @@ class SessionClock:
             if key in self._ended:
                 return "sessionen är avslutad"
             reason = None
-            if issued_at is not None and now - float(issued_at) > max_session_seconds():
-                reason = "inloggningen är äldre än den längsta tillåtna sessionen"
             last = self._seen.get(key)
             if last is not None and now - last > idle_seconds():
                 reason = "ingen aktivitet på en stund"
+            if issued_at is not None and now - float(issued_at) > max_session_seconds():
+                reason = "inloggningen är äldre än den längsta tillåtna sessionen"
             if reason:
                 self.end_locked(key)
                 return reason

@@ -1,23 +1,43 @@
-"""Sign-in with local accounts (when a users file exists): the form, the session's principal,
-and its end after inactivity. Without accounts and without OIDC the app runs in demo mode."""
+"""Sign-in: through the organisation's identity provider (OpenID Connect, ``[auth]`` in
+``.streamlit/secrets.toml``) or with local accounts (when the users file exists); the
+session's principal; and the end of the session. Without either the app runs in demo mode."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import streamlit as st
 
 from access.roles import Principal
+from access.sessions import SessionClock, identity, idle_seconds, principal_for
 from access.users import UserStore
 from app_pages import state
 from store import audit, db
 
-IDLE_SECONDS = int(os.environ.get("DASHBOARD_IDLE_MINUTES", "30")) * 60
-
 
 def local_accounts() -> bool:
     return UserStore().exists()
+
+
+def identity_provider() -> bool:
+    """True when ``[auth]`` is configured in secrets.toml (it then takes precedence)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:
+        return False
+
+
+def _providers() -> list[str | None]:
+    """The named providers of ``[auth.NAME]`` sections, or [None] for a single ``[auth]``."""
+    section = st.secrets["auth"]
+    named = [k for k, v in section.items() if hasattr(v, "items")]
+    return [None] if "client_id" in section or not named else sorted(named)
+
+
+@st.cache_resource
+def session_clock() -> SessionClock:
+    """Shared by every session of this server process."""
+    return SessionClock()
 
 
 def principal() -> Principal | None:
@@ -36,7 +56,7 @@ def require_sign_in() -> Principal | None:
     now = time.time()
     current = st.session_state.get("principal")
     last = st.session_state.get("last_activity", 0.0)
-    if current is not None and now - last > IDLE_SECONDS:
+    if current is not None and now - last > idle_seconds():
         _log(current.name, "utloggad efter inaktivitet")
         st.session_state.pop("principal", None)
         current = None
@@ -68,3 +88,56 @@ def require_sign_in() -> Principal | None:
             st.rerun()
     st.stop()
     return None
+
+
+def require_identity_provider_sign_in() -> Principal:
+    """Through the identity provider: a sign-in button until ``st.user`` is signed in; the
+    role from the users file (läsare when absent); the session ended by the app after
+    inactivity or at the longest session (Streamlit's cookie would last 30 days)."""
+    if not st.user.is_logged_in:
+        st.title("Logga in")
+        st.write("Logga in med ditt konto i organisationen för att se uppföljningen.")
+        for provider in _providers():
+            label = "Logga in" if provider is None else f"Logga in med {provider}"
+            if st.button(label, key=f"login_{provider or 'oidc'}", type="primary"):
+                if provider is None:
+                    st.login()
+                else:
+                    st.login(provider)
+        st.stop()
+    claims = st.user.to_dict()
+    try:
+        name = identity(claims)
+    except ValueError:
+        st.error("Inloggningen gav ingen identitet (e-post, användarnamn eller sub saknas).")
+        st.stop()
+    issued = claims.get("iat")
+    issued_at = float(issued) if isinstance(issued, int | float) else None
+    found = principal_for(claims, UserStore())
+    if found is None:
+        if st.session_state.get("refused_logged") != (name, issued_at):
+            st.session_state["refused_logged"] = (name, issued_at)
+            _log(name, "nekad inloggning (avstängt konto)")
+        st.error("Ditt konto är avstängt i den här tjänsten. Kontakta en administratör.")
+        if st.button("Logga ut", key="logout"):
+            st.logout()
+        st.stop()
+    reason = session_clock().check(name, issued_at)
+    if reason is not None:
+        _log(name, f"utloggad: {reason}")
+        st.session_state.pop("principal", None)
+        st.logout()
+        st.stop()
+    if st.session_state.get("signed_in_logged") != (name, issued_at):
+        st.session_state["signed_in_logged"] = (name, issued_at)
+        _log(name, "inloggning")
+    st.session_state["principal"] = found
+    with st.sidebar:
+        st.caption(f"Inloggad: {found.name} ({found.role})")
+        if st.button("Logga ut", key="logout"):
+            session_clock().end(name, issued_at)
+            _log(name, "utloggning")
+            st.session_state.pop("principal", None)
+            st.logout()
+            st.stop()
+    return found

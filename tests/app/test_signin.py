@@ -83,8 +83,8 @@ def test_session_ends_after_inactivity(accounts: Path) -> None:
     assert any("utan aktivitet" in w.value for w in at.warning)
 
 
-def test_a_district_rapportor_is_refused_another_district(
-    accounts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_district_rapportor_is_offered_and_allowed_only_their_district(
+    accounts: Path, tmp_path: Path
 ) -> None:
     users = UserStore(Path(str(tmp_path / "users.json")))
     users.add("jonas", "rapportör", PASSWORD, ["80132"])
@@ -92,14 +92,33 @@ def test_a_district_rapportor_is_refused_another_district(
     at.switch_page("app_pages/actions.py").run()
     assert not at.exception, at.exception
     assert "vem" not in [t.key for t in at.text_input]  # the name comes from the sign-in
-    at.text_input(key="ny_titel").set_value("Belysning i Bromma")
-    at.selectbox(key="ny_sdo").set_value("Bromma")
-    next(iter(at.get("form_submit_button"))).click().run()
-    assert any("får bara ändra uppgifter för sina stadsdelsområden" in e.value for e in at.error)
+    assert any(c.value == "Du kan ändra uppgifter för: Järva." for c in at.caption)
+    for key in ("ny_sdo", "bed_sdo", "kom_sdo"):
+        assert at.selectbox(key=key).options == ["Järva"]
+    # Of the example actions only the Järva one (number 1) can be changed here.
+    assert at.selectbox(key="andra_nr").options == ["1: Trygghetsvandringar i Tensta och Rinkeby"]
     at.text_input(key="ny_titel").set_value("Belysning i Tensta")
-    at.selectbox(key="ny_sdo").set_value("Järva")
     next(iter(at.get("form_submit_button"))).click().run()
     assert any(s.value.startswith("Åtgärd") and "sparad" in s.value for s in at.success)
+    # An Excel file that changes the Farsta action is refused as a whole.
+    from openpyxl import Workbook
+
+    from loaders import actions_excel
+
+    book = Workbook()
+    book.active.append(actions_excel.COLUMNS[:-1])
+    book.active.append([5, "Ändrad", "Särskilt utsatta och sårbara brottsoffer", "Farsta",
+                        "stad", "", "pågående"])  # fmt: skip
+    path = tmp_path / "atgarder.xlsx"
+    book.save(path)
+    at.file_uploader(key="atgard_fil").set_value(
+        ("atgarder.xlsx", path.read_bytes(), "application/octet-stream")
+    ).run()
+    at.button(key="atgard_spara").click().run()
+    assert any(
+        e.value == "Sparades inte: jonas får bara ändra uppgifter för Järva; inte för Farsta."
+        for e in at.error
+    ), [e.value for e in at.error]
     import streamlit as st
 
     from store import followup
@@ -110,3 +129,4 @@ def test_a_district_rapportor_is_refused_another_district(
     con.close()
     mine = actions[actions["created_by"] == "jonas"]
     assert list(mine["title"]) == ["Belysning i Tensta"]
+    assert actions.set_index("id").loc[5, "title"] != "Ändrad"

@@ -1,0 +1,188 @@
+"""Each role on the pages that change data, signed in as staff sign in: with local accounts
+(the form) and through the identity provider (``st.user`` as Streamlit fills it after an
+OpenID Connect sign-in). A reader never reaches the upload page, a district's rapportör is
+refused another district's rows, undo is offered for one's own uploads only, every write
+carries the signed-in name, and the app ends an identity-provider session itself."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from access.users import UserStore
+from loaders.reference import open_store
+from store import audit, queries
+from tests.app.plotly_data import table_with
+from tests.conftest import FIXTURES, ROOT
+
+PASSWORD = "ett-långt-lösenord"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOAD = (FIXTURES / "uploads" / "enkat_openpyxl.xlsx").read_bytes()  # Bromma, Järva, Farsta
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "en-hemlighet-bara-för-testet",
+    "client_id": "dashboard",
+    "client_secret": "hemligt",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty store with the register, and four local accounts."""
+    path = tmp_path / "roles.duckdb"
+    con = open_store(path)
+    # One placeholder batch: a store with none would fill itself with the demo data.
+    queries.insert_batch(con, source="bra_anmalda_brott", file_name="x", sha256="x",
+                         loaded_by="t", row_count=0)  # fmt: skip
+    con.close()
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    users = UserStore(tmp_path / "users.json")
+    users.add("lisa", "läsare", PASSWORD)
+    users.add("jonas", "rapportör", PASSWORD, ["80132"])  # Järva
+    users.add("cecilia", "rapportör", PASSWORD)  # city-wide
+    users.add("adam", "administratör", PASSWORD)
+    users.add_external("Rita.Rapportor@Stockholm.se", "rapportör", ["80132"])
+    users.add_external("avstangd@stockholm.se", "rapportör")
+    users.disable("avstangd@stockholm.se")
+    monkeypatch.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
+    st.cache_resource.clear()
+    return path
+
+
+def _signed_in(name: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.run()
+    at.text_input(key="signin_name").set_value(name)
+    at.text_input(key="signin_password").set_value(PASSWORD)
+    next(iter(at.get("form_submit_button"))).click().run()
+    assert not at.exception, at.exception
+    assert any(c.value.startswith(f"Inloggad: {name} ") for c in at.sidebar.caption)
+    return at
+
+
+def _upload(at: AppTest) -> AppTest:
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception, at.exception
+    assert "uploader" not in [t.key for t in at.text_input]  # no typed-in name
+    at.file_uploader(key="file").set_value(("enkat.xlsx", UPLOAD, XLSX)).run()
+    at.button(key="confirm").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _read(path: Path) -> tuple[list[tuple[int, str, str]], list[tuple[str, str]]]:
+    st.cache_resource.clear()  # the page holds the file; let go of it to read
+    con = open_store(path)
+    try:
+        batches = [(b.id, b.loaded_by, b.state) for b in queries.batches(con) if b.id > 1]
+        log = audit.entries(con)
+        return batches, list(zip(log["who"], log["what"], strict=True))
+    finally:
+        con.close()
+
+
+def test_reader_has_no_upload_page(db_path: Path) -> None:
+    at = _signed_in("lisa")
+    with pytest.raises(ValueError, match="Known pages"):
+        at.switch_page("app_pages/upload.py")
+
+
+def test_district_rapportor_is_refused_other_districts_rows(db_path: Path) -> None:
+    at = _upload(_signed_in("jonas"))
+    assert any("Du kan ladda upp värden för: Järva" in c.value for c in at.caption)
+    assert [e.value for e in at.error] == [
+        "Sparades inte: jonas får bara ändra uppgifter för Järva; inte för Bromma, Farsta."
+    ]
+    assert _read(db_path)[0] == []
+
+
+def test_city_rapportor_uploads_and_undoes_only_their_own(db_path: Path) -> None:
+    at = _upload(_signed_in("cecilia"))
+    assert any(s.value.startswith("Sparat som sats 2: 6 värden") for s in at.success)
+    assert list(table_with(at, "Uppladdad av")["Uppladdad av"]) == ["cecilia"]
+    # Another rapportör sees the upload but is not offered its undo.
+    other = _signed_in("jonas")
+    other.switch_page("app_pages/upload.py").run()
+    assert not any(s.key == "undo_batch" for s in other.selectbox)
+    # The uploader may undo it.
+    at.selectbox(key="undo_batch").set_value(2)
+    at.button(key="undo").click().run()
+    assert not at.exception, at.exception
+    batches, log = _read(db_path)
+    assert batches == [(2, "cecilia", "undone")]
+    assert ("cecilia", "inläsning") in log and ("cecilia", "ångra") in log
+
+
+def test_administrator_undoes_anyones_upload_and_reads_the_log(db_path: Path) -> None:
+    _upload(_signed_in("cecilia"))
+    admin = _signed_in("adam")
+    admin.switch_page("app_pages/upload.py").run()
+    admin.selectbox(key="undo_batch").set_value(2)
+    admin.button(key="undo").click().run()
+    assert not admin.exception, admin.exception
+    admin.switch_page("app_pages/audit.py").run()
+    assert admin.title[0].value == "Logg över ändringar"
+    batches, log = _read(db_path)
+    assert batches == [(2, "cecilia", "undone")]
+    assert ("adam", "ångra") in log
+
+
+def _identity_provider(claims: dict[str, object]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.secrets["auth"] = AUTH
+    at.user = claims
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_identity_provider_sign_in_button_when_signed_out(db_path: Path) -> None:
+    at = _identity_provider({"is_logged_in": False})
+    assert at.title[0].value == "Logga in"
+    assert [b.label for b in at.button] == ["Logga in"]
+    assert not any("Demoläge" in i.value for i in at.sidebar.info)
+
+
+def test_identity_provider_roles_come_from_the_users_file(db_path: Path) -> None:
+    now = time.time()
+    # Someone the provider lets in but who has no entry: läsare.
+    guest = _identity_provider({"is_logged_in": True, "email": "gast@polisen.se", "iat": now})
+    assert any(c.value == "Inloggad: gast@polisen.se (läsare)" for c in guest.sidebar.caption)
+    with pytest.raises(ValueError, match="Known pages"):
+        guest.switch_page("app_pages/upload.py")
+    # A rapportör for Järva, matched without regard to case.
+    rita = _identity_provider(
+        {"is_logged_in": True, "email": "rita.rapportor@stockholm.se", "iat": now}
+    )
+    assert any("(rapportör)" in c.value for c in rita.sidebar.caption)
+    rita.switch_page("app_pages/upload.py").run()
+    rita.file_uploader(key="file").set_value(("enkat.xlsx", UPLOAD, XLSX)).run()
+    rita.button(key="confirm").click().run()
+    assert any("inte för Bromma, Farsta" in e.value for e in rita.error)
+    # A disabled entry is refused.
+    off = _identity_provider({"is_logged_in": True, "email": "avstangd@stockholm.se", "iat": now})
+    assert any("Ditt konto är avstängt" in e.value for e in off.error)
+    _, log = _read(db_path)
+    assert ("gast@polisen.se", "inloggning") in log
+    assert ("rita.rapportor@stockholm.se", "inloggning") in log
+    assert ("avstangd@stockholm.se", "nekad inloggning (avstängt konto)") in log
+
+
+def test_identity_provider_session_ends_after_the_longest_session(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_SESSION_HOURS", "8")
+    old = time.time() - 9 * 3600  # a cookie from yesterday: Streamlit would keep it 30 days
+    at = _identity_provider({"is_logged_in": True, "email": "gast@polisen.se", "iat": old})
+    assert at.user.get("is_logged_in") is False  # st.logout() was called
+    assert not any(c.value.startswith("Inloggad") for c in at.sidebar.caption)
+    _, log = _read(db_path)
+    assert (
+        "gast@polisen.se",
+        "utloggad: inloggningen är äldre än den längsta tillåtna sessionen",
+    ) in log
