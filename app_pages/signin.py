@@ -62,6 +62,15 @@ def require_sign_in() -> Principal | None:
         current = None
         st.warning("Du har loggats ut efter en stund utan aktivitet. Logga in igen.")
     if current is not None:
+        # A disabled account, or a changed role, takes effect at the next page load.
+        account = UserStore().find(current.name)
+        if account is None or account.disabled:
+            _log(current.name, "utloggad: kontot är avstängt")
+            st.session_state.pop("principal", None)
+            st.error("Ditt konto är avstängt. Kontakta en administratör.")
+            st.stop()
+        current = Principal(account.name, account.role, tuple(account.districts))
+        st.session_state["principal"] = current
         st.session_state["last_activity"] = now
         with st.sidebar:
             st.caption(f"Inloggad: {current.name} ({current.role})")

@@ -186,3 +186,25 @@ def test_identity_provider_session_ends_after_the_longest_session(
         "gast@polisen.se",
         "utloggad: inloggningen är äldre än den längsta tillåtna sessionen",
     ) in log
+
+
+def test_disabling_an_account_ends_its_session_at_the_next_page_load(
+    db_path: Path, tmp_path: Path
+) -> None:
+    at = _signed_in("jonas")
+    UserStore(tmp_path / "users.json").disable("jonas")
+    at.run()
+    assert any("Ditt konto är avstängt" in e.value for e in at.error)
+    assert "principal" not in at.session_state
+    _, log = _read(db_path)
+    assert ("jonas", "utloggad: kontot är avstängt") in log
+
+
+def test_the_log_page_refuses_a_non_administrator_run_directly(db_path: Path) -> None:
+    from access.roles import Principal
+
+    at = AppTest.from_file(str(ROOT / "app_pages" / "audit.py"), default_timeout=60)
+    at.session_state["principal"] = Principal("cecilia", "rapportör")
+    at.run()
+    assert [e.value for e in at.error] == ["Loggen är bara för administratörer."]
+    assert not any(d.key == "audit" for d in at.dataframe)
