@@ -62,6 +62,7 @@ class SessionClock:
     def __post_init__(self) -> None:
         self._seen: dict[tuple[str, float], float] = {}
         self._ended: set[tuple[str, float]] = set()
+        self._started: set[tuple[str, float]] = set()
         self._lock = threading.Lock()
 
     def check(self, name: str, issued_at: float | None) -> str | None:
@@ -83,6 +84,16 @@ class SessionClock:
                 return reason
             self._seen[key] = now
         return None
+
+    def started(self, name: str, issued_at: float | None) -> bool:
+        """True the first time this sign-in (identity and token) is seen by this server
+        process: the moment to log it, once, however many tabs and reloads follow."""
+        key = (name, float(issued_at or 0.0))
+        with self._lock:
+            if key in self._started:
+                return False
+            self._started.add(key)
+            return True
 
     def end(self, name: str, issued_at: float | None) -> None:
         """Sign-out: this token is not taken again, even from another tab with the cookie."""

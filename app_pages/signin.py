@@ -137,8 +137,7 @@ def require_identity_provider_sign_in() -> Principal:
         st.session_state.pop("principal", None)
         st.logout()
         st.stop()
-    if st.session_state.get("signed_in_logged") != (name, issued_at):
-        st.session_state["signed_in_logged"] = (name, issued_at)
+    if session_clock().started(name, issued_at):
         _log(name, "inloggning")
     st.session_state["principal"] = found
     with st.sidebar:

@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,18 +51,24 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    db_path = tmp_path_factory.mktemp("fresh") / "dashboard.duckdb"
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(db_path)}
-    # The server's output goes to a file: a pipe nobody reads would fill up and stall it.
+@contextmanager
+def running_dashboard(
+    db_path: Path,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    port: int | None = None,
+) -> Iterator[str]:
+    """``streamlit run dashboard.py`` from the repository on a free port; yields its URL once
+    /_stcore/health answers. The server's output goes to ``streamlit.log`` beside the store (a
+    pipe nobody reads would fill up and stall it)."""
+    port = port or _free_port()
     log_path = db_path.with_name("streamlit.log")
     log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+         "--server.port", str(port), "--server.address", "127.0.0.1", *args],
+        cwd=ROOT, env={**os.environ, "DASHBOARD_DB": str(db_path), **(env or {})},
+        stdout=log, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -78,7 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
                 output = log_path.read_text()
                 pytest.fail(f"the dashboard did not answer on /_stcore/health:\n{output}")
             time.sleep(0.5)
-        yield url, db_path
+        yield url
     finally:
         process.terminate()
         try:
@@ -86,6 +93,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    db_path = tmp_path_factory.mktemp("fresh") / "dashboard.duckdb"
+    with running_dashboard(db_path) as url:
+        yield url, db_path
 
 
 def test_first_start_shows_real_numbers(server: tuple[str, Path]) -> None:
