@@ -115,6 +115,7 @@ def add_note(
         "VALUES ($id, $on, $text, $by)",
         {"id": action_id, "on": noted_on, "text": text, "by": by},
     )
+    audit.record(con, by, "uppföljning av åtgärd", f"{action_id}: {noted_on.isoformat()}")
 
 
 def action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, object] | None:

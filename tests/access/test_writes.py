@@ -112,7 +112,14 @@ def test_district_rapportor_writes_only_their_district(con: duckdb.DuckDBPyConne
     new_entries = log.iloc[: len(log) - before[3]]
     assert set(new_entries["who"]) == {"jonas"}
     assert sorted(new_entries["what"]) == sorted(
-        ["ny åtgärd", "ny åtgärd", "ändrad åtgärd", "bedömning", "lägesbild"]
+        [
+            "ny åtgärd",
+            "ny åtgärd",
+            "ändrad åtgärd",
+            "uppföljning av åtgärd",
+            "bedömning",
+            "lägesbild",
+        ]
     )
 
 

@@ -73,6 +73,9 @@ def test_sign_in_roles_and_failures(accounts: Path) -> None:
     con.close()
     events = list(zip(log["who"], log["what"], strict=True))
     assert ("lisa", "misslyckad inloggning") in events and ("lisa", "inloggning") in events
+    # Neither the typed passwords nor their hashes reach the log.
+    logged = log.astype(str).to_csv()
+    assert "fel-lösenord-här" not in logged and PASSWORD not in logged and "argon2" not in logged
 
 
 def test_session_ends_after_inactivity(accounts: Path) -> None:
