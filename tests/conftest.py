@@ -22,6 +22,18 @@ PROBLEMS = FIXTURES / "with-problems"
 DEMO_BRA = ROOT / "data" / "demo" / "bra"
 
 
+def copy_store(source: Path, target: Path) -> Path:
+    """A copy of a store file with its write-ahead log (a running server may still hold
+    changes there), for tests that write, or that read what a server wrote."""
+    import shutil
+
+    shutil.copy(source, target)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, target.with_name(target.name + ".wal"))
+    return target
+
+
 @pytest.fixture
 def store() -> Iterator[duckdb.DuckDBPyConnection]:
     con = open_store(":memory:")

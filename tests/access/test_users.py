@@ -66,37 +66,28 @@ def test_rules_for_accounts(tmp_path: Path) -> None:
     assert users.list()[0].disabled
 
 
+def _users(tmp_path: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
+    """``python -m store users ARGS`` with the accounts file in tmp_path; ``password`` on
+    standard input (not a terminal), else nothing there."""
+    return subprocess.run(
+        [sys.executable, "-m", "store", "users", *args],
+        input=None if password is None else password + "\n",
+        stdin=subprocess.DEVNULL if password is None else None,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"DASHBOARD_USERS": str(tmp_path / "users.json"), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+
+
 def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path: Path) -> None:
-    env = {"DASHBOARD_USERS": str(tmp_path / "users.json"), "PATH": "/usr/bin:/bin"}
-    added = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "store",
-            "users",
-            "add",
-            "dana",
-            "--role",
-            "rapportör",
-            "--district",
-            "Skärholmen",
-        ],
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    added = _users(
+        tmp_path, "add", "dana", "--role", "rapportör", "--district", "Skärholmen",
+        password=PASSWORD,
+    )  # fmt: skip
     assert added.returncode == 0, added.stderr
-    listed = subprocess.run(
-        [sys.executable, "-m", "store", "users", "list"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    listed = _users(tmp_path, "list")
     assert listed.stdout.split() == ["dana", "rapportör", "aktiv", "lösenord", "Skärholmen"]
     for output in (added.stdout + added.stderr, listed.stdout + listed.stderr):
         assert PASSWORD not in output and "argon2" not in output
@@ -104,17 +95,10 @@ def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path
 
 
 def test_identity_provider_accounts_have_no_password(tmp_path: Path) -> None:
-    env = {"DASHBOARD_USERS": str(tmp_path / "users.json"), "PATH": "/usr/bin:/bin"}
-    command = [sys.executable, "-m", "store", "users", "add", "Anna.Berg@stockholm.se"]
-    added = subprocess.run(
-        [*command, "--role", "rapportör", "--district", "Järva", "--external"],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
+    added = _users(
+        tmp_path, "add", "Anna.Berg@stockholm.se", "--role", "rapportör", "--district", "Järva",
+        "--external",
+    )  # fmt: skip
     assert added.returncode == 0, added.stderr
     users = UserStore(tmp_path / "users.json")
     found = users.find("anna.berg@STOCKHOLM.se")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from openpyxl import Workbook
 
 from access import writes
 from access.roles import PermissionDenied, Principal
@@ -17,6 +16,7 @@ from indicators.catalogue import load_catalogue
 from loaders import actions_excel
 from loaders.followup_examples import load as load_examples
 from store import audit, followup
+from tests.loaders.test_actions_excel import write_sheet
 
 READER = Principal("lisa", "läsare")
 JARVA = Principal("jonas", "rapportör", ("80132",))  # Järva
@@ -135,16 +135,6 @@ def test_city_rapportor_and_administrator_write_everywhere(
     assert copied == 3
 
 
-def _sheet(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(actions_excel.COLUMNS[:-1])
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_excel_import_checks_every_district_it_touches(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
@@ -159,7 +149,7 @@ def test_excel_import_checks_every_district_it_touches(
         "planerad",
         "2026-01-01",
     ]
-    own = actions_excel.read(con, _sheet(tmp_path / "a.xlsx", [row]), "a.xlsx", catalogue)
+    own = actions_excel.read(con, write_sheet(tmp_path / "a.xlsx", [row]), "a.xlsx", catalogue)
     # Changing the Farsta action from a file that is otherwise about Järva is refused.
     farsta = [
         FARSTA_ACTION,
@@ -170,7 +160,9 @@ def test_excel_import_checks_every_district_it_touches(
         "",
         "pågående",
     ]
-    moved = actions_excel.read(con, _sheet(tmp_path / "b.xlsx", [row, farsta]), "b.xlsx", catalogue)
+    moved = actions_excel.read(
+        con, write_sheet(tmp_path / "b.xlsx", [row, farsta]), "b.xlsx", catalogue
+    )
     assert own.errors == [] and moved.errors == [], (own.findings, moved.findings)
     before = _counts(con)
     with pytest.raises(PermissionDenied, match="inte för Farsta"):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from access.users import UserStore
 from loaders.reference import open_store
 from store import audit
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_store
 
 PASSWORD = "ett-långt-lösenord"
 
@@ -25,16 +25,11 @@ def accounts(tmp_path: Path, demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
     # A copy of the demo store: these tests write (sign-ins, an action) and must not change
     # what other tests read.
-    import shutil
 
     import streamlit as st
 
     st.cache_resource.clear()
-    copy = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db_path, copy)
-    wal = demo_db_path.with_name(demo_db_path.name + ".wal")
-    if wal.exists():
-        shutil.copy(wal, copy.with_name(copy.name + ".wal"))
+    copy = copy_store(demo_db_path, tmp_path / "demo.duckdb")
     monkeypatch.setenv("DASHBOARD_DB", str(copy))
     return copy
 
@@ -104,16 +99,10 @@ def test_a_district_rapportor_is_offered_and_allowed_only_their_district(
     next(iter(at.get("form_submit_button"))).click().run()
     assert any(s.value.startswith("Åtgärd") and "sparad" in s.value for s in at.success)
     # An Excel file that changes the Farsta action is refused as a whole.
-    from openpyxl import Workbook
+    from tests.loaders.test_actions_excel import write_sheet
 
-    from loaders import actions_excel
-
-    book = Workbook()
-    book.active.append(actions_excel.COLUMNS[:-1])
-    book.active.append([5, "Ändrad", "Särskilt utsatta och sårbara brottsoffer", "Farsta",
-                        "stad", "", "pågående"])  # fmt: skip
-    path = tmp_path / "atgarder.xlsx"
-    book.save(path)
+    path = write_sheet(tmp_path / "atgarder.xlsx", [[5, "Ändrad", "Särskilt utsatta och sårbara "
+                       "brottsoffer", "Farsta", "stad", "", "pågående"]])  # fmt: skip
     at.file_uploader(key="atgard_fil").set_value(
         ("atgarder.xlsx", path.read_bytes(), "application/octet-stream")
     ).run()

@@ -23,7 +23,7 @@ import pytest
 
 from loaders.reference import open_store
 from store import queries
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -136,11 +136,7 @@ def test_first_start_shows_real_numbers(server: tuple[str, Path]) -> None:
 
     # The first start filled the empty store with the demo data, through the loaders.
     # (The server still holds the file, so read it after the browser check via a copy.)
-    copy = db_path.with_name("copy.duckdb")
-    shutil.copy(db_path, copy)
-    wal = db_path.with_name(db_path.name + ".wal")
-    if wal.exists():
-        shutil.copy(wal, copy.with_name(copy.name + ".wal"))
+    copy = copy_store(db_path, db_path.with_name("copy.duckdb"))
     con = open_store(copy)
     try:
         with (ROOT / "data" / "demo" / "manifest.csv").open(encoding="utf-8") as handle:

@@ -6,13 +6,13 @@ session being ended by the app."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 from access.users import UserStore
 from loaders.reference import open_store
 from store import audit
+from tests.conftest import copy_store
 from tests.e2e.fake_oidc import CLIENT_ID, CLIENT_SECRET, running_provider
 from tests.e2e.test_first_start import (
     CHROMIUM,
@@ -39,11 +39,7 @@ def _secrets(path: Path, provider_url: str, port: int) -> Path:
 
 
 def _log(db_path: Path) -> list[tuple[str, str]]:
-    copy = db_path.with_name("las.duckdb")
-    shutil.copy(db_path, copy)
-    wal = db_path.with_name(db_path.name + ".wal")
-    if wal.exists():
-        shutil.copy(wal, copy.with_name(copy.name + ".wal"))
+    copy = copy_store(db_path, db_path.with_name("las.duckdb"))
     con = open_store(copy)
     try:
         entries = audit.entries(con)
@@ -55,11 +51,7 @@ def _log(db_path: Path) -> list[tuple[str, str]]:
 
 
 def test_sign_in_through_the_identity_provider(tmp_path: Path, demo_db_path: Path) -> None:
-    db_path = tmp_path / "dashboard.duckdb"
-    shutil.copy(demo_db_path, db_path)
-    wal = demo_db_path.with_name(demo_db_path.name + ".wal")
-    if wal.exists():
-        shutil.copy(wal, db_path.with_name(db_path.name + ".wal"))
+    db_path = copy_store(demo_db_path, tmp_path / "dashboard.duckdb")
     users = UserStore(tmp_path / "users.json")
     users.add_external("Anna@Stockholm.se", "administratör")
     assert sync_playwright is not None

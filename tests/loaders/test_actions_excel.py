@@ -20,7 +20,8 @@ def store_with_actions(store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConne
     return store
 
 
-def _write(path: Path, rows: list[list[object]]) -> Path:
+def write_sheet(path: Path, rows: list[list[object]]) -> Path:
+    """An action register sheet with the export's columns and these rows."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Data"
@@ -55,7 +56,7 @@ def test_export_then_import_changes_only_what_changed(
 def test_every_problem_is_named_by_its_cell(
     store_with_actions: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    path = _write(
+    path = write_sheet(
         tmp_path / "fel.xlsx",
         [
             [
