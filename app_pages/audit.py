@@ -3,10 +3,12 @@ administrators; in demo mode everyone is one)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from access.roles import PermissionDenied, require
 from app_pages import signin, state, views
+from indicators.format import number
 from store import audit
 
 st.title("Logg över ändringar")
@@ -21,10 +23,32 @@ st.caption(
     "Varje inläsning, ångring, åtgärd, bedömning och text, med vem och när. Loggen "
     "skrivs i samma transaktion som ändringen och ändras aldrig i efterhand."
 )
-entries = audit.entries(state.cursor())
-table = entries.rename(
-    columns={"logged_at": "När", "who": "Vem", "what": "Vad", "detail": "Detaljer"}
+con = state.cursor()
+left, middle, right = st.columns(3)
+who = left.text_input("Vem (del av namnet)", key="logg_vem").strip()
+what = middle.multiselect("Vad", audit.kinds(con), key="logg_vad")
+period = right.date_input("Period", value=(), key="logg_period")
+dates = list(period) if isinstance(period, list | tuple) else [period]
+since, until = (dates[0], dates[-1]) if dates else (None, None)
+chosen = audit.entries(con, None, who or None, what, since, until)
+SHOWN = 1000
+
+
+def _table(frame: pd.DataFrame) -> pd.DataFrame:
+    table = frame.rename(
+        columns={"logged_at": "När", "who": "Vem", "what": "Vad", "detail": "Detaljer"}
+    )
+    table["När"] = table["När"].astype(str).str[:19]
+    return table
+
+
+st.caption(
+    f"{number(len(chosen))} händelser"
+    + (
+        f"; de {number(SHOWN)} senaste visas, nedladdningen har alla."
+        if len(chosen) > SHOWN
+        else "."
+    )
 )
-table["När"] = table["När"].astype(str).str[:19]
-st.dataframe(table, hide_index=True, key="audit")
-views.downloads(table, "logg", "audit")
+st.dataframe(_table(chosen.head(SHOWN)), hide_index=True, key="audit")
+views.downloads(_table(chosen), "logg", "audit")

@@ -3,6 +3,8 @@ change it records, so the log and the data never disagree."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pandas as pd
 
@@ -14,9 +16,36 @@ def record(con: duckdb.DuckDBPyConnection, who: str, what: str, detail: str = ""
     )
 
 
-def entries(con: duckdb.DuckDBPyConnection, limit: int = 5000) -> pd.DataFrame:
+def entries(
+    con: duckdb.DuckDBPyConnection,
+    limit: int | None = 5000,
+    who: str | None = None,
+    what: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> pd.DataFrame:
+    """Newest first; ``who`` matches part of the name (any case); ``until`` is inclusive."""
     return con.execute(
-        "SELECT logged_at, who, what, detail FROM audit_log "
-        "ORDER BY logged_at DESC, rowid DESC LIMIT $n",
-        {"n": limit},
+        """
+        SELECT logged_at, who, what, detail FROM audit_log
+        WHERE ($who IS NULL OR who ILIKE '%' || $who || '%')
+          AND ($any_what OR list_contains($what, what))
+          AND ($since IS NULL OR logged_at >= CAST($since AS DATE))
+          AND ($until IS NULL OR logged_at < CAST($until AS DATE) + INTERVAL 1 DAY)
+        ORDER BY logged_at DESC, rowid DESC
+        LIMIT $n
+        """,
+        {
+            "who": who or None,
+            "any_what": not what,
+            "what": list(what or []),
+            "since": since,
+            "until": until,
+            "n": limit if limit is not None else 2**62,
+        },
     ).df()
+
+
+def kinds(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The kinds of entry in the log (what), for filtering."""
+    return [r[0] for r in con.execute("SELECT DISTINCT what FROM audit_log ORDER BY 1").fetchall()]

@@ -127,6 +127,10 @@ def test_administrator_undoes_anyones_upload_and_reads_the_log(db_path: Path) ->
     assert not admin.exception, admin.exception
     admin.switch_page("app_pages/audit.py").run()
     assert admin.title[0].value == "Logg över ändringar"
+    admin.multiselect(key="logg_vad").set_value(["ångra"]).run()
+    shown = table_with(admin, "Vem")
+    assert list(zip(shown["Vem"], shown["Vad"], strict=True)) == [("adam", "ångra")]
+    assert shown["Detaljer"].iloc[0] == "sats 2: enkat.xlsx"
     batches, log = _read(db_path)
     assert batches == [(2, "cecilia", "undone")]
     assert ("adam", "ångra") in log

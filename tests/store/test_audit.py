@@ -62,3 +62,18 @@ def test_a_failed_write_leaves_no_log_line(store: duckdb.DuckDBPyConnection) -> 
         )
         raise RuntimeError("stop")
     assert audit.entries(store).empty
+
+
+def test_the_log_filters_by_who_what_and_period(store: duckdb.DuckDBPyConnection) -> None:
+    from datetime import date
+
+    audit.record(store, "anna@stockholm.se", "inloggning")
+    audit.record(store, "Bo", "misslyckad inloggning")
+    audit.record(store, "anna@stockholm.se", "ny åtgärd", "7: Belysning")
+    assert list(audit.entries(store, who="ANNA")["what"]) == ["ny åtgärd", "inloggning"]
+    assert list(audit.entries(store, what=["misslyckad inloggning"])["who"]) == ["Bo"]
+    today = date.today()
+    assert len(audit.entries(store, since=today, until=today)) == 3
+    assert audit.entries(store, until=date(2020, 1, 1)).empty
+    assert audit.kinds(store) == ["inloggning", "misslyckad inloggning", "ny åtgärd"]
+    assert len(audit.entries(store, limit=None)) == 3
