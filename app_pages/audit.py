@@ -20,7 +20,8 @@ if signed_in is not None:
         st.error(str(exc))
         st.stop()
 st.caption(
-    "Varje inläsning, ångring, åtgärd, bedömning och text, med vem och när. Loggen "
+    "Varje inläsning, ångring, åtgärd, bedömning, text, inloggning och utloggning, med vem "
+    "och när. Loggen "
     "skrivs i samma transaktion som ändringen och ändras aldrig i efterhand."
 )
 con = state.cursor()
