@@ -62,7 +62,7 @@ class SessionClock:
     def __post_init__(self) -> None:
         self._seen: dict[tuple[str, float], float] = {}
         self._ended: set[tuple[str, float]] = set()
-        self._started: set[tuple[str, float]] = set()
+        self._logged: set[tuple[str, str, float]] = set()
         self._lock = threading.Lock()
 
     def check(self, name: str, issued_at: float | None) -> str | None:
@@ -85,14 +85,14 @@ class SessionClock:
             self._seen[key] = now
         return None
 
-    def started(self, name: str, issued_at: float | None) -> bool:
-        """True the first time this sign-in (identity and token) is seen by this server
-        process: the moment to log it, once, however many tabs and reloads follow."""
-        key = (name, float(issued_at or 0.0))
+    def first(self, event: str, name: str, issued_at: float | None) -> bool:
+        """True the first time this server process sees ``event`` for this sign-in (identity
+        and token): the moment to log it, once, however many tabs and reloads follow."""
+        key = (event, name, float(issued_at or 0.0))
         with self._lock:
-            if key in self._started:
+            if key in self._logged:
                 return False
-            self._started.add(key)
+            self._logged.add(key)
             return True
 
     def end(self, name: str, issued_at: float | None) -> None:

@@ -78,7 +78,7 @@ class UserStore:
 
     def add(self, name: str, role: str, password: str, districts: list[str] | None = None) -> User:
         users = self._load()
-        if name in users:
+        if _find(users, name) is not None:
             raise AccountError(f"user {name!r} exists already")
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
@@ -97,7 +97,7 @@ class UserStore:
         """An account that signs in through the identity provider (no password here); the
         name is the identity the provider gives (normally the e-mail address)."""
         users = self._load()
-        if self.find(name) is not None:
+        if _find(users, name) is not None:
             raise AccountError(f"user {name!r} exists already")
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
@@ -108,8 +108,7 @@ class UserStore:
 
     def find(self, name: str) -> User | None:
         """The account with this name, matched without regard to case (e-mail addresses)."""
-        wanted = name.casefold()
-        return next((u for u in self._load().values() if u.name.casefold() == wanted), None)
+        return _find(self._load(), name)
 
     def disable(self, name: str) -> None:
         users = self._load()
@@ -159,6 +158,11 @@ class UserStore:
     def is_locked(self, name: str) -> bool:
         user = self._load().get(name)
         return bool(user and user.locked_until > self._clock())
+
+
+def _find(users: dict[str, User], name: str) -> User | None:
+    wanted = name.casefold()
+    return next((u for u in users.values() if u.name.casefold() == wanted), None)
 
 
 def _check_password(password: str) -> None:

@@ -13,7 +13,7 @@ from datetime import date
 
 import duckdb
 
-from access.roles import Principal, require
+from access.roles import Principal, allowed, require
 from store import db, followup, queries
 
 
@@ -24,8 +24,10 @@ def authorise(
     regions: Iterable[str] = (),
     owner: str | None = None,
 ) -> None:
-    """``roles.require`` with the districts named in the message."""
-    require(principal, action, regions, owner, names=queries.region_names(con))
+    """``roles.require`` with the districts named in the message (looked up only then)."""
+    codes = list(regions)
+    if not allowed(principal, action, codes, owner):
+        require(principal, action, codes, owner, names=queries.region_names(con))
 
 
 def _action_region(con: duckdb.DuckDBPyConnection, action_id: int) -> str:

@@ -21,8 +21,7 @@ if signed_in is not None:
         st.stop()
 st.caption(
     "Varje inläsning, ångring, åtgärd, bedömning, text, inloggning och utloggning, med vem "
-    "och när. Loggen "
-    "skrivs i samma transaktion som ändringen och ändras aldrig i efterhand."
+    "och när. Loggen skrivs i samma transaktion som ändringen och ändras aldrig i efterhand."
 )
 con = state.cursor()
 left, middle, right = st.columns(3)

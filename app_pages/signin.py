@@ -124,8 +124,7 @@ def require_identity_provider_sign_in() -> Principal:
     issued_at = float(issued) if isinstance(issued, int | float) else None
     found = principal_for(claims, UserStore())
     if found is None:
-        if st.session_state.get("refused_logged") != (name, issued_at):
-            st.session_state["refused_logged"] = (name, issued_at)
+        if session_clock().first("nekad", name, issued_at):
             _log(name, "nekad inloggning (avstängt konto)")
         st.error("Ditt konto är avstängt i den här tjänsten. Kontakta en administratör.")
         if st.button("Logga ut", key="logout"):
@@ -137,7 +136,7 @@ def require_identity_provider_sign_in() -> Principal:
         st.session_state.pop("principal", None)
         st.logout()
         st.stop()
-    if session_clock().started(name, issued_at):
+    if session_clock().first("inloggning", name, issued_at):
         _log(name, "inloggning")
     st.session_state["principal"] = found
     with st.sidebar:

@@ -254,12 +254,9 @@ def commit(
     if imported.errors:
         raise ValueError("the file has errors; nothing was written")
     if principal is not None:
+        stored = followup.actions(con).set_index("id")["region_code"]
         regions = {str(values["region_code"]) for values in imported.rows}
-        for values in imported.rows:
-            if "id" in values:
-                current = followup.action(con, int(values["id"]))  # type: ignore[arg-type]
-                if current is not None:
-                    regions.add(str(current["region_code"]))
+        regions |= {str(stored[v["id"]]) for v in imported.rows if v.get("id") in stored.index}
         authorise(con, principal, "actions", regions)
         by = principal.name
     with db.transaction(con):

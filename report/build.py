@@ -40,6 +40,18 @@ class IndicatorLine:
     preliminary: bool
     comment: str = ""
 
+    def cells(self) -> list[str]:
+        """The row of the indicator table, as both documents show it (see ``line_header``)."""
+        return [
+            self.title,
+            self.value,
+            self.previous,
+            self.change,
+            self.target,
+            self.status,
+            self.explanation,
+        ]
+
 
 @dataclass
 class AreaSection:
@@ -63,6 +75,11 @@ class YearEnd:
     region_name: str
     sections: list[AreaSection]
     notes: list[str]
+
+    def line_header(self) -> list[str]:
+        """The header of the indicator table, matching ``IndicatorLine.cells``."""
+        year = str(self.year)
+        return ["Indikator", year, str(self.year - 1), "Förändring", "Mål", "Status", "Förklaring"]
 
 
 def _fmt(definition: Definition, value: object) -> str:

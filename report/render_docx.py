@@ -80,30 +80,7 @@ def render(summary: YearEnd) -> bytes:
         if not section.lines:
             document.add_paragraph("Inga indikatorer (området följs i ordinarie linjearbete).")
         else:
-            _table(
-                document,
-                [
-                    "Indikator",
-                    str(summary.year),
-                    str(summary.year - 1),
-                    "Förändring",
-                    "Mål",
-                    "Status",
-                    "Förklaring",
-                ],
-                [
-                    [
-                        ln.title,
-                        ln.value,
-                        ln.previous,
-                        ln.change,
-                        ln.target,
-                        ln.status,
-                        ln.explanation,
-                    ]
-                    for ln in section.lines
-                ],
-            )
+            _table(document, summary.line_header(), [ln.cells() for ln in section.lines])
             for line in section.lines:
                 if line.comment:
                     document.add_paragraph(f"{line.title}: {line.comment}")

@@ -70,34 +70,9 @@ def render(summary: YearEnd) -> bytes:
         sheet = book.create_sheet(_sheet_name(section.title, used))
         sheet["A1"] = section.title
         sheet["A1"].font = Font(bold=True, size=13)
-        _write(
-            sheet,
-            3,
-            [
-                "Indikator",
-                str(summary.year),
-                str(summary.year - 1),
-                "Förändring",
-                "Mål",
-                "Status",
-                "Förklaring",
-            ],
-            bold=True,
-        )
+        _write(sheet, 3, summary.line_header(), bold=True)
         for i, line in enumerate(section.lines, start=4):
-            _write(
-                sheet,
-                i,
-                [
-                    line.title,
-                    line.value,
-                    line.previous,
-                    line.change,
-                    line.target,
-                    line.status,
-                    line.explanation,
-                ],
-            )
+            _write(sheet, i, line.cells())
         row = len(section.lines) + 6
         _write(
             sheet,

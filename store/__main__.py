@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
 
 from store import queries
 from store.db import StoreError, resolve_db_path
@@ -86,13 +90,15 @@ def _password() -> str:
     return first
 
 
-def _region_names() -> dict[str, str]:
+@contextmanager
+def _register() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A store holding only the region register (from data/reference/), to name districts and
+    resolve their names."""
     from loaders.reference import open_store
-    from store import queries
 
     con = open_store(":memory:")
     try:
-        return queries.region_names(con)
+        yield con
     finally:
         con.close()
 
@@ -103,7 +109,8 @@ def users_command(args: argparse.Namespace) -> int:
     users = UserStore()
     try:
         if args.action == "list":
-            names = _region_names()
+            with _register() as con:
+                names = queries.region_names(con)
             for user in users.list():
                 state = "avstängd" if user.disabled else "aktiv"
                 where = ", ".join(names.get(c, c) for c in user.districts) or "hela staden"
@@ -116,12 +123,10 @@ def users_command(args: argparse.Namespace) -> int:
             return 0
         codes = []
         if args.action == "add" and args.district:
-            from loaders.reference import open_store
             from store.regions import RegionResolver
 
-            con = open_store(":memory:")
-            resolver = RegionResolver.from_store(con)
-            con.close()
+            with _register() as con:
+                resolver = RegionResolver.from_store(con)
             codes = [resolver.code(d) for d in args.district]
         if args.action == "add" and args.external:
             users.add_external(args.name, args.role, codes)

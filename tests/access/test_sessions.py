@@ -77,3 +77,11 @@ def test_identity_and_role(tmp_path: Path) -> None:
     guest = principal_for({"email": "gast@polisen.se"}, users)
     assert guest is not None and (guest.role, guest.districts) == ("läsare", ())
     assert principal_for({"email": "bo@stockholm.se"}, users) is None
+
+
+def test_each_event_is_first_once_per_sign_in() -> None:
+    sessions = SessionClock(FakeClock(1_000_000.0))
+    assert sessions.first("inloggning", "bo@polisen.se", 1.0)
+    assert not sessions.first("inloggning", "bo@polisen.se", 1.0)  # another tab
+    assert sessions.first("nekad", "bo@polisen.se", 1.0)  # another event
+    assert sessions.first("inloggning", "bo@polisen.se", 2.0)  # a new sign-in
