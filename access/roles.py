@@ -35,7 +35,7 @@ def allowed(
 ) -> bool:
     if principal.role == "administratör":
         return True
-    if principal.role != "rapportör" or action in ("audit",):
+    if principal.role != "rapportör" or action in ("audit", "accounts"):
         return action == "view"
     if action == "undo":
         return owner == principal.name
@@ -64,6 +64,8 @@ def require(
         raise PermissionDenied("En rapportör kan bara ångra sina egna uppladdningar.")
     if action == "audit":
         raise PermissionDenied("Loggen är bara för administratörer.")
+    if action == "accounts":
+        raise PermissionDenied("Bara administratörer kan ändra konton.")
     names = names or {}
     own = ", ".join(names.get(c, c) for c in principal.districts)
     outside = ", ".join(sorted(names.get(c, c) for c in set(codes) - set(principal.districts)))

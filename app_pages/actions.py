@@ -1,5 +1,9 @@
-"""Åtgärder: the action register (create, edit, close, follow-up notes, plan next year), the
-assessments of the goals beside the calculated status, and the analysis comments."""
+"""Åtgärder: the action register (create, edit every field, follow-up notes, plan next year),
+the assessments of the goals beside the calculated status, and the analysis comments.
+
+Every form that changes a record is keyed by that record, so choosing another action shows
+that action's values and never saves the first one's. Every write goes through
+``service.followup`` (role, rules, one transaction, audit entry)."""
 
 from __future__ import annotations
 
@@ -8,16 +12,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from access import writes
-from access.roles import PermissionDenied, Principal, allowed
 from app_pages import signin, state, views
-from indicators import assessment
-from indicators.summaries import latest_row
-from loaders import actions_excel
-from store import followup
+from service import followup, uploads
+from service.writes import PermissionDenied, Principal, RuleBroken, may
 
-OWNERS = ["stad", "polis", "gemensamt"]
-STATUSES = ["planerad", "pågående", "genomförd", "avbruten"]
+WHOLE_AREA = "(hela området)"
 
 st.title("Åtgärder, bedömningar och lägesbild")
 con = state.cursor()
@@ -25,32 +24,43 @@ catalogue = views.catalogue()
 areas = dict(catalogue.areas())
 regions = views.district_options()
 names = ["Hela staden", *[n for n in regions if n != "Hela staden"]]
-
-signed_in = signin.principal()
-who = (
-    signed_in.name
-    if signed_in
-    else st.text_input("Ditt namn (sparas med varje ändring)", key="vem", max_chars=80).strip()
-)
+region_name = {code: name for name, code in regions.items()}
+actor: Principal | None = signin.acting()
+# What to offer: the signed-in user's role; in demo mode everything (a name is needed to save).
+viewer = signin.principal() or Principal("demo", "administratör")
 
 
-def actor() -> Principal:
-    """Who writes: the signed-in user, or in demo mode (every role open) the typed name."""
-    return signed_in or Principal(who, "administratör")
-
-
-def refused(exc: PermissionDenied) -> None:
-    st.error(f"Sparades inte: {exc}")
+def save(write, success: str) -> object:  # type: ignore[no-untyped-def]
+    """Run a write of the service; show what it refused, in Swedish, or ``success``."""
+    if actor is None:
+        st.error("Skriv ditt namn först: det sparas med varje ändring.")
+        return None
+    try:
+        result = write(actor)
+    except (PermissionDenied, RuleBroken, uploads.UploadRefused) as exc:
+        message = str(exc)
+        st.error(message if message.startswith("Sparades inte") else f"Sparades inte: {message}")
+        return None
+    st.success(success.format(result=result))
+    return result
 
 
 # The districts this user may write for; the server checks again when saving.
-writable = [n for n in names if allowed(actor(), "actions", [regions[n]])]
-if signed_in is not None and signed_in.districts:
+writable = [n for n in names if may(viewer, "actions", [regions[n]])]
+if viewer.districts:
     st.caption(f"Du kan ändra uppgifter för: {', '.join(writable)}.")
 
 
+def indicator_title(indicator: str) -> str:
+    return (
+        catalogue.definitions[indicator].title if indicator in catalogue.definitions else indicator
+    )
+
+
 st.header("Åtgärdsregister")
-owner = st.radio("Visa", ["alla", *OWNERS], horizontal=True, key="agare", bind="query-params")
+owner = st.radio(
+    "Visa", ["alla", *followup.OWNERS], horizontal=True, key="agare", bind="query-params"
+)
 register = followup.actions(con, None if owner == "alla" else owner)
 if register.empty:
     st.caption("Inga åtgärder registrerade.")
@@ -71,7 +81,7 @@ else:
         }
     )
     st.dataframe(shown, hide_index=True, key="register")
-    views.downloads(actions_excel.export_frame(register, catalogue), "atgarder", "actions")
+    views.downloads(uploads.export_actions(register, catalogue), "atgarder", "actions")
 
 with st.expander("Läs in åtgärder från Excel", expanded=False):
     st.caption(
@@ -79,20 +89,12 @@ with st.expander("Läs in åtgärder från Excel", expanded=False):
         "utan Nr blir en ny. Inget sparas förrän alla rader är rätt."
     )
     upload = st.file_uploader("Fil", type=["xlsx", "xls", "ods", "csv"], key="atgard_fil")
-    if upload is not None:
-        import hashlib
-        import tempfile
-        from pathlib import Path
-
-        from loaders.upload_safety import UploadRefused, safe_file_name
-
-        data = upload.getvalue()
-        path = Path(tempfile.gettempdir()) / f"atgarder-{hashlib.sha256(data).hexdigest()}"
-        path.write_bytes(data)
+    staged = views.staged_upload(upload, "atgard_staged")
+    if staged is not None:
         try:
-            imported = actions_excel.read(con, path, safe_file_name(upload.name), catalogue)
-        except UploadRefused as exc:
-            st.error(str(exc))
+            imported = uploads.read_actions(con, staged, catalogue)
+        except uploads.UploadRefused as exc:
+            st.error(f"{staged.name}: {exc}")
         else:
             if imported.findings:
                 st.dataframe(
@@ -118,85 +120,128 @@ with st.expander("Läs in åtgärder från Excel", expanded=False):
                     f"{imported.unchanged} oförändrade åtgärder."
                 )
                 if st.button("Spara åtgärderna", key="atgard_spara"):
-                    if not who:
-                        st.error("Skriv ditt namn först.")
-                    else:
-                        try:
-                            actions_excel.commit(con, imported, who, principal=actor())
-                        except PermissionDenied as exc:
-                            refused(exc)
-                        else:
-                            st.success("Åtgärderna sparade.")
+                    save(
+                        lambda who: uploads.commit_actions(con, who, imported, staged),
+                        "Åtgärderna sparade.",
+                    )
 
-with st.expander("Ny åtgärd", expanded=False), st.form("new_action"):
-    title = st.text_input("Åtgärd", key="ny_titel")
-    area = st.selectbox("Prioriterat område", list(areas), format_func=areas.get, key="ny_omr")
-    region = st.selectbox("Stadsdelsområde", writable, key="ny_sdo")
-    new_owner = st.selectbox("Ägare", OWNERS, key="ny_agare")
-    unit = st.text_input("Ansvarig enhet", key="ny_enhet")
-    status = st.selectbox("Status", STATUSES, key="ny_status")
-    start = st.date_input("Start", value=date.today(), key="ny_start")
-    end = st.date_input("Slut", value=None, key="ny_slut")
-    effect = st.text_area("Förväntad effekt", key="ny_effekt")
-    indicators = st.multiselect(
-        "Indikatorer den ska påverka", sorted(catalogue.definitions), key="ny_ind"
-    )
-    if st.form_submit_button("Spara åtgärden"):
-        if not who or not title.strip():
-            st.error("Skriv ditt namn och en rubrik för åtgärden.")
-        else:
-            try:
-                new_id = writes.new_action(
-                    con,
-                    actor(),
-                    {
-                        "agreement": "2024",
-                        "area": area,
-                        "region_code": regions[region],
-                        "title": title.strip(),
-                        "owner": new_owner,
-                        "responsible_unit": unit,
-                        "status": status,
-                        "start_date": start,
-                        "end_date": end,
-                        "expected_effect": effect,
-                        "indicators": ",".join(indicators),
-                    },
-                )
-            except PermissionDenied as exc:
-                refused(exc)
-            else:
-                st.success(f"Åtgärd {new_id} sparad.")
+
+def action_fields(prefix: str, current: dict | None, choices: list[str]) -> dict[str, object]:
+    """Every field of an action, each widget keyed by ``prefix`` (the record's own key), with
+    the record's values as defaults."""
+    current = current or {}
+
+    def pick(options: list[str], value: object) -> int:
+        return options.index(str(value)) if value is not None and str(value) in options else 0
+
+    def day(value: object) -> date | None:
+        stamp = pd.Timestamp(value) if value is not None else pd.NaT  # type: ignore[arg-type]
+        return None if pd.isna(stamp) else stamp.date()
+
+    area_ids = list(areas)
+    here = region_name.get(str(current.get("region_code")), "")
+    places = choices if not here or here in choices else [here, *choices]
+    chosen = [
+        i for i in str(current.get("indicators") or "").split(",") if i in catalogue.definitions
+    ]
+    return {
+        "title": st.text_input(
+            "Åtgärd", value=str(current.get("title") or ""), key=f"{prefix}_titel"
+        ),
+        "description": st.text_area(
+            "Beskrivning", value=str(current.get("description") or ""), key=f"{prefix}_beskr"
+        ),
+        "area": st.selectbox(
+            "Prioriterat område",
+            area_ids,
+            index=pick(area_ids, current.get("area")),
+            format_func=areas.get,
+            key=f"{prefix}_omr",
+        ),
+        "region_code": regions[
+            st.selectbox("Stadsdelsområde", places, index=pick(places, here), key=f"{prefix}_sdo")
+        ],
+        "owner": st.selectbox(
+            "Ägare",
+            followup.OWNERS,
+            index=pick(followup.OWNERS, current.get("owner")),
+            key=f"{prefix}_agare",
+        ),
+        "responsible_unit": st.text_input(
+            "Ansvarig enhet",
+            value=str(current.get("responsible_unit") or ""),
+            key=f"{prefix}_enhet",
+        ),
+        "status": st.selectbox(
+            "Status",
+            followup.STATUSES,
+            index=pick(followup.STATUSES, current.get("status")),
+            key=f"{prefix}_status",
+        ),
+        "start_date": st.date_input(
+            "Start",
+            value=day(current.get("start_date")) if current else date.today(),
+            key=f"{prefix}_start",
+            format="YYYY-MM-DD",
+        ),
+        "end_date": st.date_input(
+            "Slut", value=day(current.get("end_date")), key=f"{prefix}_slut", format="YYYY-MM-DD"
+        ),
+        "expected_effect": st.text_area(
+            "Förväntad effekt",
+            value=str(current.get("expected_effect") or ""),
+            key=f"{prefix}_effekt",
+        ),
+        "indicators": st.multiselect(
+            "Indikatorer den ska påverka",
+            sorted(catalogue.definitions),
+            default=chosen,
+            format_func=indicator_title,
+            key=f"{prefix}_ind",
+        ),
+    }
+
+
+if writable:
+    with st.expander("Ny åtgärd", expanded=False), st.form("new_action", clear_on_submit=False):
+        values = action_fields("ny", None, writable)
+        if st.form_submit_button("Spara åtgärden"):
+            save(
+                lambda who: followup.new_action(con, who, {"agreement": "2024", **values}),
+                "Åtgärd {result} sparad.",
+            )
 
 # Only the actions this user may change are offered (the server checks again).
-changeable = register[[allowed(actor(), "actions", [str(c)]) for c in register["region_code"]]]
+changeable = (
+    register[[may(viewer, "actions", [str(c)]) for c in register["region_code"]]]
+    if not register.empty
+    else register.iloc[0:0]
+)
 if not changeable.empty:
     with st.expander("Ändra, följ upp eller avsluta en åtgärd", expanded=False):
+        by_id = register.set_index("id")
         chosen = st.selectbox(
             "Åtgärd",
             list(changeable["id"]),
             key="andra_nr",
-            format_func=lambda i: f"{i}: {register.set_index('id').loc[i, 'title']}",
+            format_func=lambda i: f"{i}: {by_id.loc[i, 'title']}",
         )
-        current = register.set_index("id").loc[chosen]
-        new_status = st.selectbox(
-            "Status", STATUSES, index=STATUSES.index(current["status"]), key="andra_status"
-        )
-        new_title = st.text_input("Åtgärd", value=str(current["title"]), key="andra_titel")
-        note = st.text_area("Uppföljning (läggs till med dagens datum)", key="andra_not")
-        if st.button("Spara ändringen", key="andra_spara"):
-            if not who:
-                st.error("Skriv ditt namn först.")
-            else:
-                try:
-                    changed = writes.change_action(
-                        con, actor(), int(chosen), {"status": new_status, "title": new_title}, note
+        current = followup.action(con, int(chosen))
+        # One form per action: its widgets are keyed by the action, so another action never
+        # inherits this one's values.
+        with st.form(f"andra_{chosen}"):
+            changes = action_fields(f"andra_{chosen}", current, writable)
+            note = st.text_area(
+                "Uppföljning (läggs till med dagens datum)", key=f"andra_{chosen}_not"
+            )
+            if st.form_submit_button("Spara ändringen"):
+                save(
+                    lambda who: ", ".join(
+                        followup.change_action(con, who, int(chosen), changes, note)
                     )
-                except PermissionDenied as exc:
-                    refused(exc)
-                else:
-                    what = ", ".join(changed) or "uppföljning"
-                    st.success(f"Åtgärd {chosen} ändrad ({what}).")
+                    or "bara uppföljningen",
+                    f"Åtgärd {chosen} sparad. Ändrat: " + "{result}.",
+                )
         history = followup.action_history(con, int(chosen))
         st.dataframe(
             history.rename(
@@ -209,91 +254,74 @@ if not changeable.empty:
                 }
             ),
             hide_index=True,
-            key="history",
+            key=f"history_{chosen}",
         )
 
-    with st.expander("Plan för nästa år: kopiera pågående och planerade åtgärder"):
-        unfinished = changeable[changeable["status"].isin(["planerad", "pågående"])]
-        st.caption(f"{len(unfinished)} åtgärder är inte avslutade.")
-        if st.button("Kopiera till nästa år", key="kopiera"):
-            if not who:
-                st.error("Skriv ditt namn först.")
-            else:
-                try:
-                    copied = writes.copy_actions(
-                        con, actor(), unfinished.to_dict("records"), date.today().year + 1
-                    )
-                except PermissionDenied as exc:
-                    refused(exc)
-                else:
-                    st.success(f"{copied} åtgärder kopierade till {date.today().year + 1}.")
+    next_year = date.today().year + 1
+    with st.expander(f"Plan för {next_year}: fortsätt pågående och planerade åtgärder"):
+        candidates = followup.copy_candidates(con, next_year)
+        candidates = candidates[candidates["id"].isin(changeable["id"])]
+        st.caption(
+            f"{len(candidates)} åtgärder är inte avslutade och inte redan kopierade till "
+            f"{next_year}. En åtgärd kopieras bara en gång till samma år."
+        )
+        if not candidates.empty and st.button(f"Kopiera till {next_year}", key="kopiera"):
+            save(
+                lambda who: len(followup.copy_actions(con, who, candidates["id"], next_year)),
+                "{result} åtgärder kopierade till " + str(next_year) + ".",
+            )
+
+
+def area_and_indicator(prefix: str) -> tuple[str, str, int, str | None]:
+    left, right = st.columns(2)
+    area = left.selectbox(
+        "Prioriterat område", list(areas), format_func=areas.get, key=f"{prefix}_omr"
+    )
+    region = right.selectbox("Stadsdelsområde", writable or names, key=f"{prefix}_sdo")
+    year = left.number_input(
+        "År", 2015, date.today().year, date.today().year - 1, key=f"{prefix}_ar"
+    )
+    indicator = right.selectbox(
+        "Indikator (valfritt)",
+        [WHOLE_AREA, *catalogue.indicators_for(area)],
+        format_func=lambda i: i if i == WHOLE_AREA else indicator_title(i),
+        key=f"{prefix}_ind",
+    )
+    return area, regions[region], int(year), None if indicator == WHOLE_AREA else indicator
+
 
 st.header("Bedömning av målen")
-left, right = st.columns(2)
-judged_area = left.selectbox(
-    "Prioriterat område", list(areas), format_func=areas.get, key="bed_omr"
-)
-judged_region = right.selectbox("Stadsdelsområde", writable, key="bed_sdo")
-judged_year = left.number_input("År", 2015, date.today().year, date.today().year - 1, key="bed_ar")
-judged_indicator = right.selectbox(
-    "Indikator (valfritt)",
-    ["(hela området)", *catalogue.indicators_for(judged_area)],
-    format_func=lambda i: catalogue.definitions[i].title if i in catalogue.definitions else i,
-    key="bed_ind",
-)
-frames = views.cached_all("today")
-statuses = []
-judged = (
-    catalogue.indicators_for(judged_area)
-    if judged_indicator == "(hela området)"
-    else [judged_indicator]
-)
-for indicator in judged:
-    frame = frames.get(indicator, pd.DataFrame())
-    row = (
-        latest_row(frame[frame["year"] == judged_year], regions[judged_region])
-        if not (frame.empty)
-        else None
-    )
-    if row is not None:
-        statuses.append(str(row["status"]))
-calculated = assessment.calculated(statuses)
-st.markdown(f"Indikatorerna visar: **{calculated}**")
-judgement = right.radio("Bedömning", assessment.JUDGEMENTS, key="bed_dom")
+judged_area, judged_region, judged_year, judged_indicator = area_and_indicator("bed")
+statuses = followup.statuses(con, judged_area, judged_region, judged_year, judged_indicator)
+st.markdown(f"Indikatorerna visar: **{followup.assessment.calculated(statuses)}**")
+judgement = st.radio("Bedömning", followup.JUDGEMENTS, key="bed_dom", horizontal=True)
 justification = st.text_area("Motivering", key="bed_motiv")
-if assessment.disagrees(judgement, statuses):
+if followup.assessment.disagrees(judgement, statuses):
     st.warning("Bedömningen går emot vad indikatorerna visar: motivering krävs.")
 if st.button("Spara bedömningen", key="bed_spara"):
-    problems = assessment.check(judgement, statuses, justification)
-    if not who:
-        problems.insert(0, "skriv ditt namn först")
-    if problems:
-        st.error("Sparades inte: " + "; ".join(problems) + ".")
-    else:
-        try:
-            writes.assess(
-                con,
-                actor(),
-                {
-                    "area": judged_area,
-                    "region_code": regions[judged_region],
-                    "year": int(judged_year),
-                    "judgement": judgement,
-                    "justification": justification.strip(),
-                    "calculated_status": calculated,
-                },
-            )
-        except PermissionDenied as exc:
-            refused(exc)
-        else:
-            st.success("Bedömningen sparad.")
+    save(
+        lambda who: followup.assess(
+            con,
+            who,
+            area=judged_area,
+            region_code=judged_region,
+            year=judged_year,
+            judgement=judgement,
+            justification=justification,
+            indicator=judged_indicator,
+        ),
+        "Bedömningen sparad.",
+    )
 saved = followup.assessments(con)
 if not saved.empty:
     st.dataframe(
         pd.DataFrame(
             {
                 "Område": saved["area"].map(lambda a: areas.get(a, a)),
-                "Stadsdelsområde": saved["region_code"].map({v: k for k, v in regions.items()}),
+                "Indikator": saved["indicator"].map(
+                    lambda i: "" if i is None or pd.isna(i) else indicator_title(str(i))
+                ),
+                "Stadsdelsområde": saved["region_code"].map(region_name),
                 "År": saved["year"],
                 "Bedömning": saved["judgement"],
                 "Indikatorerna visade": saved["calculated_status"],
@@ -306,32 +334,18 @@ if not saved.empty:
     )
 
 st.header("Lägesbild och orsaksanalys")
-comment_area = st.selectbox("Prioriterat område", list(areas), format_func=areas.get, key="kom_omr")
-comment_region = st.selectbox("Stadsdelsområde", writable, key="kom_sdo")
-comment_indicator = st.selectbox(
-    "Indikator (valfritt)",
-    ["(hela området)", *catalogue.indicators_for(comment_area)],
-    format_func=lambda i: catalogue.definitions[i].title if i in catalogue.definitions else i,
-    key="kom_ind",
-)
-comment_year = st.number_input("År", 2015, date.today().year, date.today().year - 1, key="kom_ar")
+comment_area, comment_region, comment_year, comment_indicator = area_and_indicator("kom")
 text = st.text_area("Text", key="kom_text")
 if st.button("Spara texten", key="kom_spara"):
-    if not who or not text.strip():
-        st.error("Skriv ditt namn och en text.")
-    else:
-        try:
-            writes.comment(
-                con,
-                actor(),
-                {
-                    "area": comment_area,
-                    "region_code": regions[comment_region],
-                    "year": int(comment_year),
-                    "text": text.strip(),
-                },
-            )
-        except PermissionDenied as exc:
-            refused(exc)
-        else:
-            st.success("Texten sparad.")
+    save(
+        lambda who: followup.comment(
+            con,
+            who,
+            area=comment_area,
+            region_code=comment_region,
+            year=comment_year,
+            text=text,
+            indicator=comment_indicator,
+        ),
+        "Texten sparad.",
+    )

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from access.roles import PermissionDenied, require
 from app_pages import signin, state, views
-from indicators.format import number
-from store import audit
+from service import views as data
+from service.views import number
+from service.writes import PermissionDenied, require
 
 st.title("Logg över ändringar")
 signed_in = signin.principal()
@@ -23,14 +23,14 @@ st.caption(
     "Varje inläsning, ångring, åtgärd, bedömning, text, inloggning och utloggning, med vem "
     "och när. Loggen skrivs i samma transaktion som ändringen och ändras aldrig i efterhand."
 )
-con = state.cursor()
+state.cursor()  # opens (and on first start fills) the store
 left, middle, right = st.columns(3)
 who = left.text_input("Vem (del av namnet)", key="logg_vem").strip()
-what = middle.multiselect("Vad", audit.kinds(con), key="logg_vad")
+what = middle.multiselect("Vad", data.audit_kinds(), key="logg_vad")
 period = right.date_input("Period", value=(), key="logg_period")
 dates = list(period) if isinstance(period, list | tuple) else [period]
 since, until = (dates[0], dates[-1]) if dates else (None, None)
-chosen = audit.entries(con, None, who or None, what, since, until)
+chosen = data.audit_entries(who or None, what, since, until)
 SHOWN = 1000
 
 

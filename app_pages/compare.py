@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import views
-from indicators.summaries import difference, latest_row
+from service.views import difference, latest_row
 
 MODES = {
     "districts": "Två stadsdelsområden",

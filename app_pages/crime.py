@@ -7,11 +7,8 @@ import streamlit as st
 
 from app_pages import state, views
 from app_pages.crime_chart import crime_figure
-from indicators import reported_crime
-from indicators.format import MONTH_NAMES, number, year_list
-from indicators.suppression import min_count
-from store import queries
-from store.db import resolve_db_path
+from service import views as data
+from service.views import MONTH_NAMES, min_count, number, year_list
 
 BOUNDARIES = {"today": "Dagens stadsdelsområden", "time": "Dåtidens stadsdelsområden"}
 GRANULARITY = {"year": "År", "month": "Månad"}
@@ -19,12 +16,12 @@ KIND = {"count": "Antal", "rate": "Per 100 000 invånare (BRÅ)"}
 UNITS = {"count": "Antal anmälda brott", "rate": "Anmälda brott per 100 000 invånare"}
 
 st.title("Anmälda brott per stadsdelsområde")
-con = state.cursor()
+state.cursor()  # opens (and on first start fills) the store
 st.caption(
     "Anmälda brott är inte detsamma som faktisk brottslighet: många brott anmäls aldrig "
     "(mörkertal), och benägenheten att anmäla skiljer sig mellan brottstyper och områden."
 )
-categories = reported_crime.categories(con)
+categories = data.crime_categories()
 if not categories:
     st.warning("Ingen brottsstatistik från BRÅ är inläst ännu.")
     st.stop()
@@ -53,8 +50,7 @@ with st.sidebar:
         bind="query-params",
     )
 
-regions = reported_crime.available_regions(con, category, boundaries)
-missing = reported_crime.districts_without_data(con, category)
+regions, missing = data.crime_regions(category, boundaries)
 if missing:
     st.caption(f"Inga siffror för {category.label} finns för: {', '.join(missing)}.")
 districts = regions[regions["kind"] == "district"]
@@ -77,35 +73,7 @@ if not chosen:
 threshold = min_count()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def series(
-    db: str,
-    data_version: str,
-    measure: str,
-    regions: tuple[str, ...],
-    kind: str,
-    boundaries: str,
-    granularity: str,
-    threshold: int,
-) -> pd.DataFrame:
-    """Cached per data version: a new upload or undo changes the key."""
-    chosen_category = next(
-        c for c in reported_crime.categories(state.cursor()) if c.count_measure == measure
-    )
-    return reported_crime.crime_series(
-        state.cursor(),
-        chosen_category,
-        list(regions),
-        kind=kind,
-        boundaries=boundaries,
-        granularity=granularity,
-        min_count=threshold,
-    )
-
-
-frame = series(
-    str(resolve_db_path()),
-    views.version(),
+frame = data.crime_series(
     category.count_measure,
     tuple(chosen),
     kind,
@@ -119,7 +87,7 @@ if frame.empty:
 
 per = "per år" if granularity == "year" else "per månad"
 title = f"Anmälda brott: {category.label}, {per}"
-source = queries.source(con, reported_crime.SOURCE) or {"citation": "BRÅ", "caveat": None}
+source = data.source_record(data.reported_crime.SOURCE) or {"citation": "BRÅ", "caveat": None}
 figure = crime_figure(
     frame,
     title=title,
@@ -148,7 +116,7 @@ if not incomplete.empty:
         + "; ".join(f"{n} {year_list(sorted(int(y) for y in ys))}" for n, ys in names_years.items())
         + "."
     )
-missing_years = reported_crime.missing_years(frame)
+missing_years = data.reported_crime.missing_years(frame)
 if missing_years:
     notes.append(
         "Siffror saknas för: "

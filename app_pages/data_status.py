@@ -4,46 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import state, views
-from indicators import data_status
-from indicators.catalogue import load_catalogue
-from indicators.format import number
-from store import queries
-from store.db import resolve_db_path
+from service import views as data
+from service.views import number
 
 st.title("Datastatus")
 st.caption("Vad som är inläst, varifrån, hur aktuellt det är och vad som saknas: inför varje möte.")
 
-con = state.cursor()
-catalogue = load_catalogue()
+state.cursor()  # opens (and on first start fills) the store
+catalogue = data.catalogue()
 today = date.today()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def status_tables(db: str, data_version: str, day: date) -> dict[str, object]:
-    """Everything on the page that depends only on the data (and the day), built once per
-    data version: reading the status of every batch scans every observation."""
-    cursor = state.cursor()
-    cover = data_status.coverage(cursor, catalogue, views.cached_all("today"))
-    return {
-        "sources": data_status.sources_table(cursor, day),
-        "records": queries.sources(cursor),
-        "batches": data_status.batches_table(cursor),
-        "cover": cover,
-        "matrix": data_status.coverage_matrix(cursor, catalogue, cover),
-        "placement": data_status.police_placement(cursor),
-    }
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def batch_rows(db: str, data_version: str, batch_id: int) -> pd.DataFrame:
-    return queries.batch_rows(state.cursor(), batch_id)
-
-
-tables = status_tables(str(resolve_db_path()), views.version(), today)
+tables = data.status_tables(today)
 
 st.header("Källor")
 sources = tables["sources"]
@@ -72,7 +47,7 @@ else:
         format_func=lambda b: f"{b}: {batches.set_index('Sats').loc[b, 'Fil']}",
         key="batch",
     )
-    rows = batch_rows(str(resolve_db_path()), views.version(), int(chosen))
+    rows = data.batch_rows(int(chosen)).copy()
     if rows.empty:
         st.caption("Satsen har inga rader i observationstabellen (till exempel metadata).")
     else:
@@ -105,7 +80,7 @@ st.dataframe(tables["matrix"], key="coverage")
 views.downloads(tables["matrix"].reset_index(names="Prioriterat område"), "tackning", "coverage")
 for area_id, title in catalogue.areas():
     with st.expander(f"{title}: antal områden med data per indikator och år"):
-        by_year = data_status.coverage_by_year(catalogue, cover, area_id)
+        by_year = data.coverage_by_year(catalogue, cover, area_id)
         if by_year.empty or by_year.columns.empty:
             st.caption("Ingen indikator i området har data ännu.")
         else:

@@ -8,11 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import state, views
-from indicators.format import PLOTLY_SEPARATORS
-from indicators.summaries import latest_row, ranking
-from store import followup
-from store.db import resolve_db_path
+from app_pages import views
+from service import views as data
+from service.readmodel import view
+from service.views import PLOTLY_SEPARATORS, STATUS_LABELS, latest_row, ranking
 
 st.title("Stadsdelsområdets lägesbild")
 catalogue = views.catalogue()
@@ -29,8 +28,8 @@ st.caption(
 )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def situation(db: str, data_version: str, code: str, name: str) -> pd.DataFrame:
+@view("data", "catalogue", max_entries=64)
+def situation(code: str, name: str) -> pd.DataFrame:
     """The district's table, built once per district and data version."""
     rows = []
     for area_id, area_title in catalogue.areas():
@@ -108,23 +107,28 @@ def situation(db: str, data_version: str, code: str, name: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-table = situation(str(resolve_db_path()), views.version(), code, name)
-from indicators.status import STATUS_LABELS  # noqa: E402
-
+table = situation(code, name).copy()
 table["Status"] = [
     views.badge_text(s.split(" ", 1)[-1], STATUS_LABELS.get(s.split(" ", 1)[-1], "")) if s else ""
     for s in table["Status"]
 ]
-said = followup.comments(state.cursor(), code)
+said = data.comments(code)
+judged = data.assessments()
+judged = judged[judged["region_code"] == code] if not judged.empty else judged
 titles = dict(catalogue.areas())
 for area_title in table["Område"].unique():
     st.subheader(area_title)
     area_id = next(a for a, t in titles.items() if t == area_title)
-    mine = said[(said["area"] == area_id)].sort_values("year") if not said.empty else said
+    mine = (
+        said[(said["area"] == area_id) & said["indicator"].isna()].sort_values("year")
+        if not said.empty
+        else said
+    )
     if not mine.empty:
         latest_comment = mine.iloc[-1]
         st.caption(f"Lägesbild {int(latest_comment['year'])} ({latest_comment['written_by']}):")
         st.text(str(latest_comment["text"]))
+    views.indicator_followup(catalogue, area_id, said, judged)
     part = table[table["Område"] == area_title].drop(columns=["Område"])
     st.dataframe(
         part,

@@ -5,20 +5,16 @@ numbers."""
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from app_pages import state, views
-from indicators.format import PLOTLY_SEPARATORS, number
-from indicators.summaries import ranking
-from store import followup
-from store.db import PROJECT_ROOT, resolve_db_path
+from app_pages import views
+from service import views as data
+from service.readmodel import view
+from service.views import PLOTLY_SEPARATORS, number, ranking
 
-GEOJSON = PROJECT_ROOT / "data" / "reference" / "stadsdelsomraden_11_2024_folkhalsokollen.geojson"
 TYPES = {
     "count": "ett antal per år",
     "rate": "ett antal per invånare (befolkningen samma år)",
@@ -28,11 +24,6 @@ TYPES = {
     "published_rate": "ett tal som källan själv beräknar",
 }
 BOUNDARIES = {"today": "Dagens indelning", "time": "Dåtidens indelning"}
-
-
-@st.cache_resource
-def geojson() -> dict:
-    return json.loads(GEOJSON.read_text(encoding="utf-8"))
 
 
 st.title("Indikator")
@@ -87,8 +78,8 @@ if not older.empty:
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def multiples_figure(db: str, data_version: str, indicator: str, boundaries: str) -> go.Figure:
+@view("data", "catalogue", max_entries=64)
+def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
     """Built once per indicator, boundaries and data version (drawing 11 panels is slow)."""
     names = sorted(districts["region_name"].unique())
     cols = 4
@@ -200,26 +191,23 @@ def small_multiples() -> None:
     if districts.empty:
         st.caption("Inga uppgifter per stadsdelsområde.")
         return
-    figure = multiples_figure(str(resolve_db_path()), views.version(), indicator, boundaries)
+    figure = multiples_figure(indicator, boundaries)
     st.plotly_chart(figure, key="multiples")
 
 
 small_multiples()
 for note in notes:
     st.caption(note)
-said = followup.comments(state.cursor())
-said = said[said["indicator"] == indicator] if not said.empty else said
-for row in said.sort_values("year").itertuples() if not said.empty else []:
-    st.caption(f"Lägesbild {row.year}:")
-    st.text(str(row.text))
+said = data.comments()
+judged = data.assessments()
+for area in definition.areas:
+    views.indicator_followup(catalogue, area, said, judged, indicator)
 
 latest_year = int(districts["year"].max()) if not districts.empty else None
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def map_and_ranking(
-    db: str, data_version: str, indicator: str, boundaries: str
-) -> tuple[go.Figure | None, go.Figure | None]:
+@view("data", "catalogue", max_entries=64)
+def map_and_ranking(indicator: str, boundaries: str) -> tuple[go.Figure | None, go.Figure | None]:
     """The map (today's boundaries) and the ranking of the latest year, built once."""
     if latest_year is None:
         return None, None
@@ -228,7 +216,7 @@ def map_and_ranking(
         current = districts[districts["year"] == latest_year]
         map_figure = go.Figure(
             go.Choropleth(
-                geojson=geojson(),
+                geojson=data.district_geojson(),
                 featureidkey="properties.omr_kod",
                 locations=[int(c) for c in current["region_code"]],
                 z=current["value"],
@@ -295,9 +283,7 @@ def map_and_ranking(
     return map_figure, rank_figure
 
 
-map_figure, rank_figure = map_and_ranking(
-    str(resolve_db_path()), views.version(), indicator, boundaries
-)
+map_figure, rank_figure = map_and_ranking(indicator, boundaries)
 if map_figure is not None:
     st.subheader(f"Karta {latest_year}")
     st.plotly_chart(map_figure, key="map")

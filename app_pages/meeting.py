@@ -6,8 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import views
-from indicators.status import STATUS_LABELS
-from indicators.summaries import group_counts
+from service.views import STATUS_LABELS, group_counts
 
 catalogue = views.catalogue()
 areas = catalogue.areas()

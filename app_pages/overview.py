@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import views
-from indicators.summaries import GROUP_ORDER, group_counts
+from service.views import GROUP_ORDER, group_counts
 
 st.title("Översikt")
 catalogue = views.catalogue()

@@ -8,11 +8,17 @@ import time
 
 import streamlit as st
 
-from access.roles import Principal
-from access.sessions import SessionClock, identity, idle_seconds, principal_for
-from access.users import UserStore
 from app_pages import state
-from store import audit, db
+from service.accounts import (
+    Principal,
+    SessionClock,
+    UserStore,
+    identity,
+    idle_seconds,
+    log_event,
+    principal_for,
+)
+from service.writes import RuleBroken, demo_principal
 
 
 def local_accounts() -> bool:
@@ -45,10 +51,23 @@ def principal() -> Principal | None:
     return st.session_state.get("principal")
 
 
+def acting(
+    prompt: str = "Ditt namn (sparas med varje ändring)", key: str = "vem"
+) -> Principal | None:
+    """Who writes: the signed-in user; in demo mode (no sign-in configured) an explicit demo
+    principal under the name typed here. None until a name is typed."""
+    signed_in = principal()
+    if signed_in is not None:
+        return signed_in
+    typed = st.text_input(prompt, key=key, max_chars=80)
+    try:
+        return demo_principal(typed)
+    except RuleBroken:
+        return None
+
+
 def _log(who: str, what: str) -> None:
-    con = state.cursor()
-    with db.transaction(con):
-        audit.record(con, who, what)
+    log_event(state.cursor(), who, what)
 
 
 def require_sign_in() -> Principal | None:

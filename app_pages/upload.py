@@ -3,23 +3,16 @@ and a preview, confirm, and undo."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from access.roles import PermissionDenied, allowed
-from app_pages import signin, state
-from indicators.catalogue import load_catalogue
-from indicators.format import number
-from loaders import survey, survey_template
-from loaders.respondents import Mapping, Question, columns_and_answers
-from loaders.survey_table import find_header
-from loaders.upload_safety import UploadRefused, safe_file_name
-from store import db, queries
+from app_pages import signin, state, views
+from service import followup, uploads
+from service.uploads import Mapping, Question, UploadRefused, columns_and_answers, find_header
+from service.views import number
+from service.writes import PermissionDenied, Principal, RuleBroken, may
 
 st.title("Ladda upp enkätresultat och aktivitetsuppgifter")
 st.caption(
@@ -28,25 +21,21 @@ st.caption(
 )
 
 con = state.cursor()
-catalogue = load_catalogue()
+catalogue = views.catalogue()
 
-districts = list(queries.regions(con, ("district",)).sort_values("name")["name"])
+districts = sorted(n for n in views.district_options() if n != "Hela staden")
 st.download_button(
     "Ladda ner mallen (Excel)",
-    data=survey_template.build(catalogue, districts),
+    data=uploads.template(catalogue, districts),
     file_name="mall_enkatresultat.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="template",
 )
 
 signed_in = signin.principal()
-uploader_name = (
-    signed_in.name
-    if signed_in
-    else st.text_input("Ditt namn (sparas med uppladdningen)", key="uploader", max_chars=80).strip()
-)
+actor: Principal | None = signin.acting("Ditt namn (sparas med uppladdningen)", key="uploader")
 if signed_in is not None and not signed_in.city_wide:
-    own = queries.region_names(con)
+    own = views.region_names()
     st.caption(
         "Du kan ladda upp värden för: "
         + ", ".join(own.get(c, c) for c in signed_in.districts)
@@ -59,24 +48,12 @@ uploaded = st.file_uploader(
 )
 
 
-def _save(upload: object) -> tuple[Path, str]:
-    data = upload.getvalue()  # type: ignore[attr-defined]
-    digest = hashlib.sha256(data).hexdigest()
-    folder = Path(tempfile.gettempdir()) / "dashboard-uploads"
-    folder.mkdir(exist_ok=True)
-    path = folder / digest
-    path.write_bytes(data)
-    return path, safe_file_name(upload.name)  # type: ignore[attr-defined]
-
-
-def _mapping_form(path: Path, name: str) -> Mapping | None:
-    """The mapping of a respondent-level file: saved ones offered first."""
-    from loaders.survey import read_sheet
-
-    parsed = read_sheet(path, name)
-    answers = columns_and_answers(parsed)
+def _mapping_form(parsed: object) -> Mapping | None:
+    """The mapping of a respondent-level file: saved ones offered first. A new mapping is
+    used, and saved under its name when one is given, on one click."""
+    answers = columns_and_answers(parsed)  # type: ignore[arg-type]
     st.subheader("Fil med ett svar per rad: koppla kolumnerna")
-    saved = queries.mappings(con)
+    saved = followup.mappings(con)
     choice = st.selectbox("Sparad koppling", ["(ny koppling)", *saved], key="saved_mapping")
     if choice != "(ny koppling)":
         return Mapping.from_dict(json.loads(saved[choice]))
@@ -111,28 +88,36 @@ def _mapping_form(path: Path, name: str) -> Mapping | None:
         questions=questions,
     )
     if st.button("Använd kopplingen", key="use_mapping"):
-        if mapping_name and uploader_name:
-            with db.transaction(con):
-                queries.save_mapping(con, mapping_name, mapping.to_json(), uploader_name)
-        return mapping
-    return None
+        st.session_state["mapping_in_use"] = mapping.to_json()
+        if mapping_name:
+            if actor is None:
+                st.error("Skriv ditt namn ovan för att kunna spara kopplingen.")
+            else:
+                try:
+                    followup.save_mapping(con, actor, mapping_name, mapping.to_json())
+                except (PermissionDenied, RuleBroken) as exc:
+                    st.error(f"Kopplingen sparades inte: {exc}")
+                else:
+                    st.success(f"Kopplingen är sparad som {mapping_name}.")
+    in_use = st.session_state.get("mapping_in_use")
+    return Mapping.from_dict(json.loads(in_use)) if in_use else None
 
 
-if uploaded is not None:
-    path, name = _save(uploaded)
+staged = views.staged_upload(uploaded, "staged_upload")
+if staged is not None:
     try:
-        from loaders.survey import read_sheet
-
         mapping = None
-        parsed = read_sheet(path, name)
+        parsed = uploads.read_sheet(staged)
         if find_header(parsed.rows) is None and len(parsed.rows) > 1:
-            mapping = _mapping_form(path, name)
+            mapping = _mapping_form(parsed)
             if mapping is None:
                 st.stop()
-        prepared = survey.prepare(con, path, catalogue, original_name=name, mapping=mapping)
+        prepared = uploads.prepare(con, staged, catalogue, mapping)
     except UploadRefused as exc:
-        st.error(f"{name}: {exc}")
+        st.error(f"{staged.name}: {exc}")
+        staged.discard()
         st.stop()
+    name = staged.name
     findings = prepared.findings_frame()
     errors = prepared.table.errors
     if errors:
@@ -159,28 +144,23 @@ if uploaded is not None:
                 for v in shown[column]
             ]
         st.dataframe(shown, hide_index=True, key="preview")
-        if not uploader_name:
+        if actor is None:
             st.info("Skriv ditt namn ovan för att kunna spara.")
         elif st.button("Spara i databasen", type="primary", key="confirm"):
             try:
-                report = survey.commit(
-                    con, prepared, catalogue, loaded_by=uploader_name, principal=signed_in
-                )
-            except PermissionDenied as exc:
+                report = uploads.commit(con, actor, prepared, catalogue, staged)
+            except (PermissionDenied, UploadRefused) as exc:
                 st.error(f"Sparades inte: {exc}")
                 st.stop()
+            st.session_state.pop("mapping_in_use", None)
             st.success(
                 f"Sparat som sats {report.batch_id}: {number(report.rows)} värden "
                 f"({counts['new']} nya, {counts['replaced']} ersatta)."
             )
 
 st.header("Uppladdningar")
-uploads = [
-    b
-    for b in queries.batches(con)
-    if b.source not in ("bra_anmalda_brott", "polisen_handelser", "befolkning", "kolada")
-]
-if not uploads:
+loaded = uploads.uploads(con)
+if not loaded:
     st.caption("Inga uppladdningar ännu.")
 else:
     table = pd.DataFrame(
@@ -194,28 +174,25 @@ else:
                 "Status": {"active": "aktiv", "superseded": "ersatt", "undone": "ångrad"}[b.state],
                 "Anteckning": b.note or "",
             }
-            for b in uploads
+            for b in loaded
         ]
     )
     st.dataframe(table, hide_index=True, key="uploads")
     # A rapportör may undo their own uploads only; the server checks again.
     undoable = [
         b.id
-        for b in uploads
-        if b.state != "undone"
-        and (signed_in is None or allowed(signed_in, "undo", owner=b.loaded_by))
+        for b in loaded
+        if b.state != "undone" and (signed_in is None or may(signed_in, "undo", owner=b.loaded_by))
     ]
     if undoable:
         target = st.selectbox("Sats att ångra", undoable, key="undo_batch")
         if st.button("Ångra satsen", key="undo"):
-            if not uploader_name:
+            if actor is None:
                 st.warning("Skriv ditt namn ovan för att kunna ångra.")
             else:
                 try:
-                    restored = survey.undo(
-                        con, int(target), undone_by=uploader_name, principal=signed_in
-                    )
-                except PermissionDenied as exc:
+                    restored = uploads.undo(con, actor, int(target))
+                except (PermissionDenied, UploadRefused) as exc:
                     st.error(f"Ångrades inte: {exc}")
                     st.stop()
                 back = f" Sats {', '.join(map(str, restored))} gäller igen." if restored else ""

@@ -7,14 +7,14 @@ from datetime import date
 import streamlit as st
 
 from app_pages import state, views
-from report import render_docx, render_xlsx
-from report.build import build
+from service import reports
 
 st.title("Årssammanställning")
 st.caption(
     "Resultat per prioriterat område, genomförda åtgärder och plan för nästa år, som "
     "ett Word-dokument att arbeta vidare i och som Excel."
 )
+state.cursor()  # opens (and on first start fills) the store
 regions = views.district_options()
 names = ["Hela staden", *[n for n in regions if n != "Hela staden"]]
 with st.sidebar:
@@ -30,22 +30,7 @@ with st.sidebar:
     )
 
 
-@st.cache_data(max_entries=16, show_spinner="Sammanställer …")
-def documents(
-    db: str, data_version: str, year: int, region: str, agreement: str
-) -> tuple[bytes, bytes, list]:
-    summary = build(
-        state.cursor(), views.catalogue(), year, agreement=agreement, region_code=region
-    )
-    overview = [(s.title, s.calculated, s.judgement or "ej bedömt") for s in summary.sections]
-    return render_docx.render(summary), render_xlsx.render(summary), overview
-
-
-from store.db import resolve_db_path  # noqa: E402
-
-docx_bytes, xlsx_bytes, overview = documents(
-    str(resolve_db_path()), views.version(), int(year), regions[scope], agreement
-)
+docx_bytes, xlsx_bytes, overview = reports.documents(int(year), regions[scope], agreement)
 st.dataframe(
     {
         "Prioriterat område": [o[0] for o in overview],

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indicators.catalogue import load_catalogue
+from catalogue.catalogue import load_catalogue
 from indicators.compute import Request, compute_all
 from loaders.demo import load_demo
 from loaders.reference import open_store

@@ -36,7 +36,10 @@ def time_pages(repeat: int) -> dict[str, tuple[float, float]]:
     from streamlit.testing.v1 import AppTest
 
     st.cache_data.clear()
-    st.cache_resource.clear()
+    from service import readmodel, session
+
+    session.close_all()
+    readmodel.clear_all()
     result = {}
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
     at.run()
@@ -143,9 +146,11 @@ def main() -> int:
             shutil.copy(db, copy)
             seconds = browser_time(copy)
             print(f"browser, navigation to the first chart (indicator page, warm): {seconds:.2f} s")
-        import streamlit as st
 
-        st.cache_resource.clear()  # let go of the file before growing it
+        from service import readmodel, session
+
+        session.close_all()
+        readmodel.clear_all()  # let go of the file before growing it
         con = open_store(db)
         added = add_synthetic(con, args.scale - 1)
         con.close()

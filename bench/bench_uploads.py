@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import Workbook
 
-from indicators.catalogue import load_catalogue
+from catalogue.catalogue import load_catalogue
 from loaders import survey
 from loaders.demo import load_demo
 from loaders.reference import open_store

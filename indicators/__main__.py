@@ -19,16 +19,11 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
-
-from indicators.catalogue import INDICATORS_DIR, load_catalogue
-from indicators.compute import OUTPUT_COLUMNS, Request, compute
-from store import queries
-from store.db import StoreError
-from store.regions import RegionResolver, UnknownRegionError
+from service import analysis
+from service.analysis import OUTPUT_COLUMNS, StoreError, UnknownRegionError, load_catalogue
+from service.loads import open_store
 
 DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
 BOUNDARIES = {"current": "today", "historical": "time"}
@@ -41,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate every definition; list every problem")
     check.add_argument(
-        "--root", type=Path, default=None, help="catalogue folder (default: indicators/)"
+        "--root", type=Path, default=None, help="catalogue folder (default: catalogue/)"
     )
     listing = sub.add_parser("list", help="list the indicators")
     listing.add_argument("--format", choices=["text", "csv"], default="text")
@@ -54,26 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _known_region_checker() -> Callable[[str], bool]:
-    from loaders.reference import open_store
-
-    con = open_store(":memory:")
-    resolver = RegionResolver.from_store(con)
-    con.close()
-
-    def known(name: str) -> bool:
-        if resolver.by_code(name):
-            return True
-        try:
-            return resolver.resolve(name).region.kind == "district"
-        except UnknownRegionError:
-            return False
-
-    return known
-
-
 def cmd_check(root: Path | None) -> int:
-    catalogue = load_catalogue(root or INDICATORS_DIR, known_region=_known_region_checker())
+    catalogue = analysis.check(root)
     for problem in catalogue.problems:
         print(
             f"{problem.level}: {problem}",
@@ -121,8 +98,6 @@ def _fmt(value: object) -> str:
 
 
 def cmd_values(args: argparse.Namespace) -> int:
-    from loaders.reference import open_store
-
     catalogue = load_catalogue()
     definition = catalogue.definitions.get(args.id)
     if definition is None:
@@ -131,25 +106,19 @@ def cmd_values(args: argparse.Namespace) -> int:
         return 1
     con = open_store(args.db)
     try:
-        boundaries = BOUNDARIES[args.boundaries]
-        codes = None
-        if args.region:
-            try:
-                region = RegionResolver.from_store(con).resolve(args.region).region
-            except UnknownRegionError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 1
-            codes = (region.code,)
-            if boundaries == "today":
-                mapping = dict(_today_map(con))
-                codes = (mapping.get(region.code, region.code),)
-        request = Request(
-            boundaries=boundaries,  # type: ignore[arg-type]
-            by_sex="sex" in args.by,
-            by_age="age_group" in args.by,
-            region_codes=codes,
-        )
-        frame = compute(con, definition, catalogue, request)
+        try:
+            frame = analysis.values(
+                con,
+                definition,
+                catalogue,
+                region=args.region,
+                boundaries=BOUNDARIES[args.boundaries],
+                by_sex="sex" in args.by,
+                by_age="age_group" in args.by,
+            )
+        except UnknownRegionError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     finally:
         con.close()
     writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -172,10 +141,6 @@ def cmd_values(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     return 0
-
-
-def _today_map(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    return list(queries.today_region_map(con).itertuples(index=False, name=None))
 
 
 def main(argv: list[str] | None = None) -> int:

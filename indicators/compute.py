@@ -13,10 +13,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from catalogue.catalogue import Catalogue
+from catalogue.model import Definition
 from indicators import stats
-from indicators.catalogue import Catalogue
 from indicators.format import MONTH_NAMES
-from indicators.model import Definition
 from indicators.status import Point, applicable_target, assess
 from indicators.suppression import complement, min_count
 from store import queries

@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from indicators.catalogue import Catalogue
+from catalogue.catalogue import Catalogue
 from indicators.compute import CITY, Request, compute_all
 from indicators.format import MONTH_NAMES, number, percent
 from store import police, queries

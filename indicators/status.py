@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from catalogue.model import Definition, Target
 from indicators import stats
 from indicators.format import number, percent
-from indicators.model import Definition, Target
 
 STATUS_LABELS = {
     "target_met": "Målet nått",

@@ -8,9 +8,9 @@ import math
 
 import pandas as pd
 
+from catalogue.catalogue import Catalogue
+from catalogue.model import Definition
 from indicators import stats
-from indicators.catalogue import Catalogue
-from indicators.model import Definition
 from indicators.status import STATUS_LABELS
 
 GROUP_OF = {

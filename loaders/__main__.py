@@ -14,26 +14,21 @@ loaded (nothing is stored), 2 on wrong usage.
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from pathlib import Path
 
-from loaders import registry
-from loaders.batch import LoadError
-from loaders.polisen_fetch import Fetcher
-from loaders.reference import ReferenceDataError, open_store
-from store import queries
-from store.db import StoreError
+from service import loads
+from service.loads import (
+    Fetcher,
+    LoadError,
+    ReferenceDataError,
+    StoreError,
+    UploadRefused,
+    load_catalogue,
+    open_store,
+)
 
 DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
-
-
-def default_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return os.environ.get("USER", "unknown")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     load = sub.add_parser("load", help="load one file as one batch")
-    load.add_argument("source", choices=sorted([*registry.LOADERS, "survey"]), help="which format")
+    load.add_argument("source", choices=loads.SOURCES, help="which format")
     load.add_argument("file", type=Path, help="the file as the publisher made it")
     load.add_argument("--db", help=DB_HELP)
     load.add_argument("--user", default=None, help="who loads (default: the login name)")
@@ -85,14 +80,12 @@ def cmd_load(args: argparse.Namespace) -> int:
         return cmd_survey(args)
     con = open_store(args.db)
     try:
-        options = registry.options_for(
+        options = loads.options_for(
             args.source, skip_unknown_regions=args.skip_unknown_regions, year=args.year
         )
         if args.mapping or args.dry_run or args.example:
             raise SystemExit("error: --mapping, --dry-run and --example apply to survey files")
-        report = registry.load_file(
-            con, args.source, args.file, loaded_by=args.user or default_user(), **options
-        )
+        report = loads.load_file(con, loads.operator(args.user), args.source, args.file, **options)
     except LoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -114,9 +107,7 @@ def cmd_fetch(args: argparse.Namespace, fetcher: Fetcher | None = None) -> int:
                 return 1
             print(f"Saved the response to {path}.")
             try:
-                report = registry.load_file(
-                    con, "polisen", path, loaded_by=args.user or default_user()
-                )
+                report = loads.load_file(con, loads.operator(args.user), "polisen", path)
             except LoadError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1
@@ -127,17 +118,12 @@ def cmd_fetch(args: argparse.Namespace, fetcher: Fetcher | None = None) -> int:
 
 
 def cmd_survey(args: argparse.Namespace) -> int:
-    from indicators.catalogue import load_catalogue
-    from loaders import survey
-    from loaders.respondents import Mapping
-    from loaders.upload_safety import UploadRefused
-
     catalogue = load_catalogue()
-    mapping = Mapping.from_file(args.mapping) if args.mapping else None
+    mapping = loads.Mapping.from_file(args.mapping) if args.mapping else None
     con = open_store(args.db)
     try:
         try:
-            prepared = survey.prepare(con, args.file, catalogue, mapping=mapping)
+            prepared = loads.prepare_survey(con, args.file, catalogue, mapping)
         except UploadRefused as exc:
             print(f"error: {args.file}: {exc}", file=sys.stderr)
             return 1
@@ -162,8 +148,9 @@ def cmd_survey(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("Provkörning: inget skrevs.")
             return 0
-        report = survey.commit(con, prepared, catalogue, loaded_by=args.user or default_user(),
-                               example=args.example)  # fmt: skip
+        report = loads.commit_survey(
+            con, loads.operator(args.user), prepared, catalogue, example=args.example
+        )
     finally:
         con.close()
     print(report.summary())
@@ -171,27 +158,15 @@ def cmd_survey(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from indicators.catalogue import load_catalogue
-    from loaders import survey_template
-
-    con = open_store(":memory:")
-    try:
-        districts = list(queries.regions(con, ("district",)).sort_values("valid_from",
-                         ascending=False)["name"])  # fmt: skip
-    finally:
-        con.close()
-    args.out.write_bytes(survey_template.build(load_catalogue(), districts))
+    loads.template(args.out)
     print(f"Wrote the template to {args.out}.")
     return 0
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    from loaders import survey
-    from loaders.upload_safety import UploadRefused
-
     con = open_store(args.db)
     try:
-        restored = survey.undo(con, args.batch_id, undone_by=args.user or default_user())
+        restored = loads.undo(con, loads.operator(args.user), args.batch_id)
     except UploadRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -205,7 +180,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 def cmd_batches(args: argparse.Namespace) -> int:
     con = open_store(args.db)
     try:
-        rows = queries.batches(con)
+        rows = loads.batches(con)
     finally:
         con.close()
     if not rows:

@@ -16,9 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from access.roles import Principal
-from access.writes import authorise
-from indicators.catalogue import Catalogue
+from catalogue.catalogue import Catalogue
 from loaders.survey import read_sheet
 from loaders.survey_table import Finding, _norm_header, _text, address
 from store import db, followup
@@ -247,18 +245,10 @@ def commit(
     con: duckdb.DuckDBPyConnection,
     imported: ActionImport,
     by: str,
-    principal: Principal | None = None,
 ) -> None:
-    """Write every row or none. With a ``principal`` the file is refused unless its role may
-    change every district it touches: the new rows' and the changed actions' old and new."""
+    """Write every row or none (who may is decided by ``service.uploads``)."""
     if imported.errors:
         raise ValueError("the file has errors; nothing was written")
-    if principal is not None:
-        stored = followup.actions(con).set_index("id")["region_code"]
-        regions = {str(values["region_code"]) for values in imported.rows}
-        regions |= {str(stored[v["id"]]) for v in imported.rows if v.get("id") in stored.index}
-        authorise(con, principal, "actions", regions)
-        by = principal.name
     with db.transaction(con):
         for values in imported.rows:
             fields = {k: v for k, v in values.items() if k in followup.ACTION_FIELDS}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from indicators.catalogue import Catalogue
+from catalogue.catalogue import Catalogue
 from loaders.survey_table import (
     SEX,
     Finding,

@@ -18,9 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from access.roles import Principal
-from access.writes import authorise
-from indicators.catalogue import Catalogue
+from catalogue.catalogue import Catalogue
 from loaders.batch import LoadReport, commit_batch, file_sha256
 from loaders.respondents import Mapping, aggregate
 from loaders.survey_table import SEX_NAMES, Finding, SurveyTable, read_table
@@ -228,13 +226,9 @@ def commit(
     *,
     loaded_by: str,
     example: bool = False,
-    principal: Principal | None = None,
 ) -> LoadReport:
-    """Write a prepared upload as one batch (all rows or none). With a ``principal`` the
-    upload is refused unless its role may write every district in the file."""
-    if principal is not None:
-        authorise(con, principal, "upload", {r.region_code for r in prepared.table.rows})
-        loaded_by = principal.name
+    """Write a prepared upload as one batch (all rows or none). Who may is decided by the
+    caller (``service.uploads``), which names the writer."""
     if prepared.already_loaded is not None:
         b = prepared.already_loaded
         raise UploadRefused(
@@ -292,7 +286,6 @@ def undo(
     batch_id: int,
     *,
     undone_by: str,
-    principal: Principal | None = None,
 ) -> list[int]:
     """Undo a batch: its rows stop counting and the values it replaced come back. Returns the
     batches that are in force again. Police batches can be undone only newest first (the
@@ -304,9 +297,6 @@ def undo(
         raise UploadRefused(f"Sats {batch_id} finns inte.")
     if batch.state == "undone":
         raise UploadRefused(f"Sats {batch_id} är redan ångrad.")
-    if principal is not None:
-        authorise(con, principal, "undo", owner=batch.loaded_by)
-        undone_by = principal.name
     if batch.source == "polisen_handelser":
         newer = [
             b
@@ -332,7 +322,7 @@ def load(
     con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str, example: bool = False
 ) -> LoadReport:
     """Prepare and commit in one go (the demo data and scripts); LoadError on any problem."""
-    from indicators.catalogue import load_catalogue
+    from catalogue.catalogue import load_catalogue
     from loaders.batch import LoadError, Problem
 
     catalogue = load_catalogue()

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from indicators.catalogue import Catalogue
+from catalogue.catalogue import Catalogue
 from loaders.upload_parse import ParsedSheet
 from store.regions import RegionResolver, UnknownRegionError
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from indicators.catalogue import Catalogue
+from catalogue.catalogue import Catalogue
 from loaders.survey_table import EXAMPLE_MARK, TEMPLATE_HEADERS
 
 ROWS = 2000  # rows the drop-downs and checks cover

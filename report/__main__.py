@@ -29,11 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from indicators.catalogue import load_catalogue
-    from loaders.reference import open_store
-    from report import render_docx, render_xlsx
-    from report.build import build
-    from store.regions import RegionResolver, UnknownRegionError
+    from service import reports
+    from service.loads import open_store
 
     if args.out.suffix not in (".docx", ".xlsx"):
         print("error: --out must end in .docx or .xlsx", file=sys.stderr)
@@ -41,17 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     con = open_store(args.db)
     try:
         try:
-            region = RegionResolver.from_store(con).resolve(args.region).region
-        except UnknownRegionError as exc:
+            summary = reports.year_end(con, args.year, args.region, args.agreement)
+        except reports.UnknownRegionError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        summary = build(
-            con, load_catalogue(), args.year, agreement=args.agreement, region_code=region.code
-        )
     finally:
         con.close()
-    renderer = render_docx if args.out.suffix == ".docx" else render_xlsx
-    args.out.write_bytes(renderer.render(summary))
+    args.out.write_bytes(reports.render(summary, args.out.suffix))
     print(f"Wrote the year-end summary {args.year} for {summary.region_name} to {args.out}.")
     return 0
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from catalogue.catalogue import Catalogue
+from catalogue.model import Definition
 from indicators import assessment
-from indicators.catalogue import Catalogue
 from indicators.compute import (
     CITY,
     Request,
@@ -18,7 +19,6 @@ from indicators.compute import (
     point_from_row,
 )
 from indicators.format import indicator_value
-from indicators.model import Definition
 from indicators.status import STATUS_LABELS, applicable_target, test_change
 from store import followup, queries
 
@@ -39,6 +39,7 @@ class IndicatorLine:
     example: bool
     preliminary: bool
     comment: str = ""
+    judgement: str = ""  # the indicator's own assessment, with its justification
 
     def cells(self) -> list[str]:
         """The row of the indicator table, as both documents show it (see ``line_header``)."""
@@ -92,6 +93,22 @@ def _comment_for(comments: pd.DataFrame, area: str, indicator: str) -> str:
         return ""
     said = comments[(comments["indicator"] == indicator) & (comments["area"] == area)]
     return "" if said.empty else str(said.iloc[0]["text"])
+
+
+def _judgement_for(assessed: pd.DataFrame, area: str, indicator: str, region: str) -> str:
+    """The assessment made of this indicator (of this area and region), with why."""
+    if assessed.empty:
+        return ""
+    judged = assessed[
+        (assessed["indicator"] == indicator)
+        & (assessed["area"] == area)
+        & (assessed["region_code"] == region)
+    ]
+    if judged.empty:
+        return ""
+    row = judged.iloc[0]
+    why = str(row["justification"] or "").strip()
+    return f"{row['judgement']}" + (f": {why}" if why else "")
 
 
 def build(
@@ -183,6 +200,7 @@ def build(
                     example=example,
                     preliminary=bool(now is not None and now["preliminary"]),
                     comment=_comment_for(comments, area, indicator),
+                    judgement=_judgement_for(assessed, area, indicator, region_code),
                 )
             )
         section.calculated = assessment.calculated(statuses)

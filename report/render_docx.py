@@ -82,6 +82,8 @@ def render(summary: YearEnd) -> bytes:
         else:
             _table(document, summary.line_header(), [ln.cells() for ln in section.lines])
             for line in section.lines:
+                if line.judgement:
+                    document.add_paragraph(f"{line.title}: bedömning {line.judgement}")
                 if line.comment:
                     document.add_paragraph(f"{line.title}: {line.comment}")
                 if len(line.series) >= 2:

@@ -82,7 +82,13 @@ def render(summary: YearEnd) -> bytes:
         )
         if section.comment:
             _write(sheet, row + 1, ["Lägesbild", section.comment])
-        row += 3
+        row += 2
+        for line in section.lines:
+            for label, text in (("Bedömning", line.judgement), ("Lägesbild", line.comment)):
+                if text:
+                    _write(sheet, row, [f"{label}: {line.title}", text])
+                    row += 1
+        row += 1
         for label, frame in (
             (f"Genomförda åtgärder {summary.year}", section.done),
             (f"Plan för {summary.year + 1}", section.planned),

@@ -17,13 +17,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-import duckdb
-
-from store import queries
-from store.db import StoreError, resolve_db_path
+from service import accounts, loads, session
 
 DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
 
@@ -55,26 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "users":
         return users_command(args)
 
-    from loaders.batch import LoadError
-    from loaders.demo import load_demo
-    from loaders.reference import ReferenceDataError, open_store
-
-    path = resolve_db_path(args.db)
+    path = session.db_path(args.db)
     try:
-        con = open_store(path)
-    except (StoreError, ReferenceDataError) as exc:
+        reports = session.init(path, demo=args.demo)
+    except (loads.StoreError, loads.ReferenceDataError, loads.LoadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    try:
-        print(f"Store ready at {path} ({len(queries.regions(con))} regions in the register).")
-        if args.demo:
-            for report in load_demo(con):
-                print(report.summary())
-    except LoadError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        con.close()
+    print(f"Store ready at {path} ({len(accounts.region_names())} regions in the register).")
+    for report in reports:
+        print(report.summary())  # type: ignore[attr-defined]
     return 0
 
 
@@ -90,27 +74,12 @@ def _password() -> str:
     return first
 
 
-@contextmanager
-def _register() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A store holding only the region register (from data/reference/), to name districts and
-    resolve their names."""
-    from loaders.reference import open_store
-
-    con = open_store(":memory:")
-    try:
-        yield con
-    finally:
-        con.close()
-
-
 def users_command(args: argparse.Namespace) -> int:
-    from access.users import AccountError, UserStore
-
-    users = UserStore()
+    users = accounts.UserStore()
+    operator = loads.operator()
     try:
         if args.action == "list":
-            with _register() as con:
-                names = queries.region_names(con)
+            names = accounts.region_names()
             for user in users.list():
                 state = "avstängd" if user.disabled else "aktiv"
                 where = ", ".join(names.get(c, c) for c in user.districts) or "hela staden"
@@ -118,28 +87,34 @@ def users_command(args: argparse.Namespace) -> int:
                 print(f"{user.name:<24} {user.role:<14} {state:<9} {how:<20} {where}")
             return 0
         if args.action == "disable":
-            users.disable(args.name)
+            accounts.change(operator, users, "disable", args.name)
             print(f"Disabled {args.name}.")
             return 0
         codes = []
         if args.action == "add" and args.district:
-            from store.regions import RegionResolver
-
-            with _register() as con:
-                resolver = RegionResolver.from_store(con)
-            codes = [resolver.code(d) for d in args.district]
+            codes = accounts.district_codes(args.district)
         if args.action == "add" and args.external:
-            users.add_external(args.name, args.role, codes)
+            accounts.change(
+                operator, users, "add_external", args.name, role=args.role, districts=codes
+            )
             print(f"Added {args.name} ({args.role}, identity provider) to {users.path}.")
             return 0
         password = _password()
         if args.action == "add":
-            users.add(args.name, args.role, password, codes)
+            accounts.change(
+                operator,
+                users,
+                "add",
+                args.name,
+                role=args.role,
+                password=password,
+                districts=codes,
+            )
             print(f"Added {args.name} ({args.role}) to {users.path}.")
         else:
-            users.reset_password(args.name, password)
+            accounts.change(operator, users, "reset_password", args.name, password=password)
             print(f"New password set for {args.name}.")
-    except (AccountError, LookupError) as exc:
+    except (accounts.AccountError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -95,13 +95,25 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             con.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION})
 
 
+# Connections (cursors) inside a transaction of ours: a nested block joins the outer one,
+# so a guarded write can wrap a load that opens its own transaction.
+_OPEN: set[int] = set()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: commit when the block ends normally, roll back on any exception."""
+    """All or nothing: commit when the block ends normally, roll back on any exception. A
+    block inside another on the same connection is part of the outer transaction."""
+    if id(con) in _OPEN:
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    _OPEN.add(id(con))
     try:
         yield con
     except BaseException:
+        _OPEN.discard(id(con))
         con.execute("ROLLBACK")
         raise
+    _OPEN.discard(id(con))
     con.execute("COMMIT")

@@ -243,3 +243,29 @@ def has_followup(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute("SELECT (SELECT count(*) FROM action) + (SELECT count(*) FROM assessment)")
     result = row.fetchone()
     return bool(result and result[0])
+
+
+def version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes with every follow-up write (actions and their history, notes, assessments,
+    comments, saved mappings): the key under which follow-up views are cached. Every table
+    here only grows, except mappings, which are replaced under their name (hence saved_at)."""
+    row = con.execute(
+        """
+        SELECT (SELECT count(*) FROM action), (SELECT count(*) FROM action_history),
+               (SELECT count(*) FROM action_note), (SELECT count(*) FROM assessment),
+               (SELECT count(*) FROM analysis_comment), (SELECT count(*) FROM upload_mapping),
+               (SELECT coalesce(strftime(max(saved_at), '%Y%m%d%H%M%S%f'), '')
+                FROM upload_mapping)
+        """
+    ).fetchone()
+    return "-".join(str(v) for v in row) if row else "0"
+
+
+def copies_in_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[int, int]:
+    """Actions already continued into ``year``: the copied action's id → the copy's id."""
+    rows = con.execute(
+        "SELECT copied_from, min(id) FROM action "
+        "WHERE copied_from IS NOT NULL AND year(start_date) = $year GROUP BY copied_from",
+        {"year": year},
+    ).fetchall()
+    return {int(source): int(copy) for source, copy in rows}

@@ -3,6 +3,7 @@ the bundled demo data (the real BRÅ files), built once per test session."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ if str(ROOT) not in sys.path:
 
 from loaders.demo import load_demo  # noqa: E402
 from loaders.reference import open_store  # noqa: E402
+from service import readmodel, session  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 PROBLEMS = FIXTURES / "with-problems"
@@ -32,6 +34,36 @@ def copy_store(source: Path, target: Path) -> Path:
     if wal.exists():
         shutil.copy(wal, target.with_name(target.name + ".wal"))
     return target
+
+
+@pytest.fixture(autouse=True)
+def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test runs with its own home folder, no accounts file, no secrets and a store
+    path of its own, whatever the developer's machine holds (an accounts file in
+    ~/.config, a .streamlit/secrets.toml, DASHBOARD_* variables)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in [n for n in os.environ if n.startswith(("DASHBOARD_", "STREAMLIT_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("DASHBOARD_USERS", str(home / "users.json"))
+    monkeypatch.setenv("DASHBOARD_DB", str(home / "dashboard.duckdb"))
+    monkeypatch.setenv("DASHBOARD_STAGING", str(home / "staging"))
+    monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(home / "secrets.toml"))
+    yield
+    release_store()
+
+
+def release_store() -> None:
+    """Let go of every store file the pages opened (to read what they wrote, or to remove
+    it) and forget every cached view."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    session.close_all()
+    readmodel.clear_all()
 
 
 @pytest.fixture

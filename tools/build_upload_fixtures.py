@@ -212,7 +212,7 @@ def bad() -> None:
     book.active["G2"] = "=600+707"  # type: ignore[index]
     save(book, BAD / "upload_formel_utan_varde.xlsx")
     # The template's example rows left in.
-    from indicators.catalogue import load_catalogue
+    from catalogue.catalogue import load_catalogue
     from loaders.survey_template import build
 
     (BAD / "upload_mallens_exempelrader.xlsx").write_bytes(build(load_catalogue(), ["Bromma"]))

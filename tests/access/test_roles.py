@@ -6,8 +6,9 @@ import duckdb
 import pytest
 
 from access.roles import PermissionDenied, Principal, allowed, require
-from indicators.catalogue import load_catalogue
+from catalogue.catalogue import load_catalogue
 from loaders import survey
+from service import uploads
 from store import audit, queries
 from tests.conftest import FIXTURES
 
@@ -48,17 +49,17 @@ def test_a_district_rapportor_cannot_write_another_district(
     with pytest.raises(
         PermissionDenied, match="jonas får bara ändra uppgifter för Järva; inte för Bromma, Farsta"
     ):
-        survey.commit(store, prepared, catalogue, loaded_by="jonas", principal=JARVA)
+        uploads.commit(store, JARVA, prepared, catalogue)
     with pytest.raises(PermissionDenied, match="rollen läsare"):
-        survey.commit(store, prepared, catalogue, loaded_by="lisa", principal=READER)
+        uploads.commit(store, READER, prepared, catalogue)
     assert queries.batches(store) == []
-    report = survey.commit(store, prepared, catalogue, loaded_by="typed name", principal=CITY)
+    report = uploads.commit(store, CITY, prepared, catalogue)
     # The identity is the signed-in one, not a typed name.
     assert queries.batch(store, report.batch_id).loaded_by == "cecilia"
     assert audit.entries(store).iloc[0]["who"] == "cecilia"
     with pytest.raises(PermissionDenied, match="bara ångra sina egna"):
-        survey.undo(store, report.batch_id, undone_by="x", principal=JARVA)
-    survey.undo(store, report.batch_id, undone_by="x", principal=ADMIN)
+        uploads.undo(store, JARVA, report.batch_id)
+    uploads.undo(store, ADMIN, report.batch_id)
     assert queries.batch(store, report.batch_id).state == "undone"
 
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.reference import open_store
 from store import followup, queries
-from tests.conftest import ROOT
+from tests.conftest import ROOT, release_store
 
 
 @pytest.fixture
@@ -34,10 +34,16 @@ def _page(name: str) -> AppTest:
     return at
 
 
-def _read(path: Path):  # type: ignore[no-untyped-def]
-    import streamlit as st
+def _submit(at: AppTest, form: str) -> None:
+    """Click the submit button of the form with this key."""
+    button = next(b for b in at.get("form_submit_button") if b.form_id == form)
+    button.click().run()
+    assert not at.exception, at.exception
 
-    st.cache_resource.clear()
+
+def _read(path: Path):  # type: ignore[no-untyped-def]
+
+    release_store()
     con = open_store(path)
     try:
         return followup.actions(con), followup.action_history(con, 1), followup.assessments(con)
@@ -67,11 +73,11 @@ def test_create_edit_and_assess(db_path: Path) -> None:
 
     at = _page("actions")
     at.text_input(key="vem").set_value("Bo Berg")
-    at.selectbox(key="andra_nr").set_value(1)
-    at.selectbox(key="andra_status").set_value("genomförd")
-    at.text_area(key="andra_not").set_value("Klart i oktober")
-    at.button(key="andra_spara").click().run()
-    assert any("Åtgärd 1 ändrad (status)" in s.value for s in at.success)
+    at.selectbox(key="andra_nr").set_value(1).run()
+    at.selectbox(key="andra_1_status").set_value("genomförd")
+    at.text_area(key="andra_1_not").set_value("Klart i oktober")
+    _submit(at, "andra_1")
+    assert any("Åtgärd 1 sparad. Ändrat: status." in s.value for s in at.success), at.error
     actions, history, _ = _read(db_path)
     assert actions.iloc[0]["status"] == "genomförd"
     assert "Klart i oktober" in actions.iloc[0]["notes"]
@@ -84,11 +90,10 @@ def test_create_edit_and_assess(db_path: Path) -> None:
 
     # Reported crimes against persons in Bromma rose from 1 000 to 1 500: a significant
     # deterioration, so judging the victims' area "uppfyllt helt" disagrees with the data.
-    import streamlit as st
 
     from tests.indicators.builders import add_batch
 
-    st.cache_resource.clear()
+    release_store()
     con = open_store(db_path)
     add_batch(
         con,
@@ -105,7 +110,7 @@ def test_create_edit_and_assess(db_path: Path) -> None:
         source="bra_anmalda_brott",
     )
     con.close()
-    st.cache_resource.clear()
+    release_store()
     at = _page("actions")
     at.text_input(key="vem").set_value("Bo Berg")
     at.selectbox(key="bed_omr").set_value("brottsoffer")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages.views import neutralise
+from service.views import neutralise
 from tests.app.plotly_data import _values, table_with
 from tests.conftest import ROOT
 

@@ -10,14 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from access.users import UserStore
 from loaders.reference import open_store
 from store import audit, queries
 from tests.app.plotly_data import table_with
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, release_store
 
 PASSWORD = "ett-långt-lösenord"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +49,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     users.add_external("avstangd@stockholm.se", "rapportör")
     users.disable("avstangd@stockholm.se")
     monkeypatch.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
-    st.cache_resource.clear()
+    release_store()
     return path
 
 
@@ -76,7 +75,7 @@ def _upload(at: AppTest) -> AppTest:
 
 
 def _read(path: Path) -> tuple[list[tuple[int, str, str]], list[tuple[str, str]]]:
-    st.cache_resource.clear()  # the page holds the file; let go of it to read
+    release_store()  # the page holds the file; let go of it to read
     con = open_store(path)
     try:
         batches = [(b.id, b.loaded_by, b.state) for b in queries.batches(con) if b.id > 1]

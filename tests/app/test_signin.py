@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from access.users import UserStore
 from loaders.reference import open_store
 from store import audit
-from tests.conftest import ROOT, copy_store
+from tests.conftest import ROOT, copy_store, release_store
 
 PASSWORD = "ett-långt-lösenord"
 
@@ -26,9 +26,7 @@ def accounts(tmp_path: Path, demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
     # A copy of the demo store: these tests write (sign-ins, an action) and must not change
     # what other tests read.
 
-    import streamlit as st
-
-    st.cache_resource.clear()
+    release_store()
     copy = copy_store(demo_db_path, tmp_path / "demo.duckdb")
     monkeypatch.setenv("DASHBOARD_DB", str(copy))
     return copy
@@ -60,9 +58,8 @@ def test_sign_in_roles_and_failures(accounts: Path) -> None:
     admin = _sign_in("adam", PASSWORD)
     admin.switch_page("app_pages/audit.py").run()
     assert admin.title[0].value == "Logg över ändringar"
-    import streamlit as st
 
-    st.cache_resource.clear()
+    release_store()
     con = open_store(accounts)
     log = audit.entries(con)
     con.close()
@@ -111,11 +108,10 @@ def test_a_district_rapportor_is_offered_and_allowed_only_their_district(
         e.value == "Sparades inte: jonas får bara ändra uppgifter för Järva; inte för Farsta."
         for e in at.error
     ), [e.value for e in at.error]
-    import streamlit as st
 
     from store import followup
 
-    st.cache_resource.clear()
+    release_store()
     con = open_store(accounts)
     actions = followup.actions(con)
     con.close()

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from loaders.reference import open_store
 from store import queries
 from tests.app.plotly_data import table_with
-from tests.conftest import FIXTURES, PROBLEMS, ROOT
+from tests.conftest import FIXTURES, PROBLEMS, ROOT, release_store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,9 +43,8 @@ def _bromma(con: duckdb.DuckDBPyConnection) -> float | None:
 
 
 def _stored(path: Path) -> float | None:
-    import streamlit as st
 
-    st.cache_resource.clear()  # the page holds the file; let go of it to read
+    release_store()  # the page holds the file; let go of it to read
     con = open_store(path)
     try:
         return _bromma(con)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from indicators.catalogue import load_catalogue
+from catalogue.catalogue import load_catalogue
 from tests.conftest import PROBLEMS, ROOT
 
 BROKEN = PROBLEMS / "indicators"

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from indicators.catalogue import Catalogue, load_catalogue
+from catalogue.catalogue import Catalogue, load_catalogue
 from indicators.compute import Request, compute
 from indicators.stats import wilson_interval
 from tests.indicators.builders import add_batch, add_population
@@ -213,7 +213,7 @@ def test_shares_without_respondents_are_not_added_over_regions(
 
 
 def test_filters_select_an_age_band(store: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
-    from indicators.model import Filters
+    from catalogue.model import Filters
 
     m = "stad_trygghet.otrygg_ute_kvall"
     add_batch(store, [

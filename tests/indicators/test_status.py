@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from indicators.model import Definition, Target
+from catalogue.model import Definition, Target
 from indicators.status import Point, applicable_target, assess
 
 

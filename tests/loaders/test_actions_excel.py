@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from openpyxl import Workbook
 
-from indicators.catalogue import load_catalogue
+from catalogue.catalogue import load_catalogue
 from loaders import actions_excel
 from loaders.followup_examples import load as load_examples
 from store import followup

@@ -142,7 +142,7 @@ def test_a_summary_naming_two_districts_is_not_placed(
 def test_shootings_per_year_agree_with_the_raw_json(
     loaded: duckdb.DuckDBPyConnection,
 ) -> None:
-    from indicators.catalogue import load_catalogue
+    from catalogue.catalogue import load_catalogue
     from indicators.compute import Request, compute
 
     catalogue = load_catalogue()

@@ -83,7 +83,7 @@ def test_bad_files_load_nothing(store: duckdb.DuckDBPyConnection, name: str, mes
 
 
 def test_rates_use_the_demo_population(demo_store: duckdb.DuckDBPyConnection) -> None:
-    from indicators.catalogue import load_catalogue
+    from catalogue.catalogue import load_catalogue
     from indicators.compute import Request, compute
 
     catalogue = load_catalogue()

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from indicators.catalogue import Catalogue, load_catalogue
+from catalogue.catalogue import Catalogue, load_catalogue
 from loaders import survey
 from loaders.respondents import Mapping
 from loaders.upload_safety import UploadRefused

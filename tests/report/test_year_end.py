@@ -10,7 +10,7 @@ import docx
 import openpyxl
 import pytest
 
-from indicators.catalogue import load_catalogue
+from catalogue.catalogue import load_catalogue
 from indicators.compute import Request, compute
 from indicators.format import number, percent
 from report.__main__ import main

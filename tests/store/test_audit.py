@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from indicators.catalogue import load_catalogue
+from catalogue.catalogue import load_catalogue
 from loaders import survey
 from store import audit, db, followup
 from tests.conftest import FIXTURES

@@ -10,11 +10,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from access import writes
 from access.roles import PermissionDenied, Principal
-from indicators.catalogue import load_catalogue
+from catalogue.catalogue import load_catalogue
 from loaders import actions_excel
 from loaders.followup_examples import load as load_examples
+from service import followup as writes
+from service import uploads
 from store import audit, followup
 from tests.loaders.test_actions_excel import write_sheet
 
@@ -43,6 +44,15 @@ def _action(region: str) -> dict[str, object]:
     }
 
 
+def _ids(rows: list[dict]) -> list[int]:
+    return [int(r["id"]) for r in rows]
+
+
+def _said(values: dict[str, object]) -> dict[str, object]:
+    """An assessment's keys as a comment's (a comment has text, not a judgement)."""
+    return {k: v for k, v in values.items() if k != "judgement"}
+
+
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int, int]:
     return (
         len(followup.actions(con)),
@@ -58,8 +68,8 @@ def test_reader_writes_nothing(con: duckdb.DuckDBPyConnection) -> None:
     attempts = [
         lambda: writes.new_action(con, READER, _action("80132")),
         lambda: writes.change_action(con, READER, JARVA_ACTION, {"status": "avbruten"}),
-        lambda: writes.assess(con, READER, judged),
-        lambda: writes.comment(con, READER, {**judged, "text": "Lägesbild"}),
+        lambda: writes.assess(con, READER, **judged),
+        lambda: writes.comment(con, READER, **_said({**judged, "text": "Lägesbild"})),
     ]
     for attempt in attempts:
         with pytest.raises(PermissionDenied, match="lisa har rollen läsare"):
@@ -82,22 +92,22 @@ def test_district_rapportor_writes_only_their_district(con: duckdb.DuckDBPyConne
         writes.change_action(con, JARVA, JARVA_ACTION, {"region_code": "80106"})
     judged = {"area": "platser", "region_code": "80106", "year": 2025, "judgement": "delvis"}
     with pytest.raises(PermissionDenied, match="inte för Bromma"):
-        writes.assess(con, JARVA, judged)
+        writes.assess(con, JARVA, **judged)
     with pytest.raises(PermissionDenied, match="inte för Bromma"):
-        writes.comment(con, JARVA, {**judged, "text": "Lägesbild"})
+        writes.comment(con, JARVA, **_said({**judged, "text": "Lägesbild"}))
     unfinished = followup.actions(con).to_dict("records")
     with pytest.raises(PermissionDenied, match="inte för Farsta, Skärholmen, Stockholms stad"):
-        writes.copy_actions(con, JARVA, unfinished, 2027)
+        writes.copy_actions(con, JARVA, _ids(unfinished), 2027)
     assert _counts(con) == before
 
     new_id = writes.new_action(con, JARVA, _action("80132"))
     assert writes.change_action(con, JARVA, new_id, {"status": "pågående"}, note="Startad") == [
         "status"
     ]
-    writes.assess(con, JARVA, {**judged, "region_code": "80132", "justification": "Bra"})
-    writes.comment(con, JARVA, {**judged, "region_code": "80132", "text": "Lägesbild"})
+    writes.assess(con, JARVA, **{**judged, "region_code": "80132", "justification": "Bra"})
+    writes.comment(con, JARVA, **_said({**judged, "region_code": "80132", "text": "Lägesbild"}))
     own = [r for r in unfinished if r["region_code"] == "80132"]
-    assert writes.copy_actions(con, JARVA, own, 2027) == 1
+    assert len(writes.copy_actions(con, JARVA, _ids(own), 2027)) == 1
 
     stored = followup.action(con, new_id)
     assert stored["created_by"] == "jonas"
@@ -131,8 +141,8 @@ def test_city_rapportor_and_administrator_write_everywhere(
         writes.change_action(con, who, FARSTA_ACTION, {"title": f"Ändrad av {who.name}"})
         assert followup.action(con, new_id)["created_by"] == who.name
         assert followup.action_history(con, FARSTA_ACTION).iloc[-1]["changed_by"] == who.name
-    copied = writes.copy_actions(con, CITY, followup.actions(con).to_dict("records")[:3], 2027)
-    assert copied == 3
+    first_three = _ids(followup.actions(con).to_dict("records")[:3])
+    assert len(writes.copy_actions(con, CITY, first_three, 2027)) == 3
 
 
 def test_excel_import_checks_every_district_it_touches(
@@ -166,10 +176,10 @@ def test_excel_import_checks_every_district_it_touches(
     assert own.errors == [] and moved.errors == [], (own.findings, moved.findings)
     before = _counts(con)
     with pytest.raises(PermissionDenied, match="inte för Farsta"):
-        actions_excel.commit(con, moved, "typed", principal=JARVA)
+        uploads.commit_actions(con, JARVA, moved)
     with pytest.raises(PermissionDenied, match="rollen läsare"):
-        actions_excel.commit(con, own, "typed", principal=READER)
+        uploads.commit_actions(con, READER, own)
     assert _counts(con) == before
-    actions_excel.commit(con, own, "typed name", principal=JARVA)
+    uploads.commit_actions(con, JARVA, own)
     newest = followup.actions(con).sort_values("id").iloc[-1]
     assert (newest["region_code"], newest["created_by"]) == ("80132", "jonas")

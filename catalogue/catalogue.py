@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from indicators.model import Agreement, Definition, Measure, Problem, YamlFile, read_yaml
+from catalogue.model import Agreement, Definition, Measure, Problem, YamlFile, read_yaml
 
-INDICATORS_DIR = Path(__file__).resolve().parent
+CATALOGUE_DIR = Path(__file__).resolve().parent
 CURRENT_AGREEMENT = "2024"
 SURVEY_TYPES = {"share", "mean", "index"}
 MEASURE_KIND_FOR_TYPE = {
@@ -229,7 +229,7 @@ def check_definition(
 
 
 def load_catalogue(
-    root: Path = INDICATORS_DIR, known_region: Callable[[str], bool] | None = None
+    root: Path = CATALOGUE_DIR, known_region: Callable[[str], bool] | None = None
 ) -> Catalogue:
     """Read and check everything; never raises for a problem in the files."""
     catalogue = Catalogue()

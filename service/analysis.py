@@ -1,0 +1,75 @@
+"""Indicator use cases of the command line: check the catalogue against the region register,
+and an indicator's values for a region on either boundaries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from catalogue.catalogue import CATALOGUE_DIR, Catalogue, load_catalogue
+from catalogue.model import Definition
+from indicators.compute import OUTPUT_COLUMNS, Request, compute
+from loaders.reference import open_store
+from store import queries
+from store.db import StoreError
+from store.regions import RegionResolver, UnknownRegionError
+
+__all__ = [
+    "CATALOGUE_DIR",
+    "OUTPUT_COLUMNS",
+    "StoreError",
+    "UnknownRegionError",
+    "load_catalogue",
+]
+
+
+def known_region_checker() -> Callable[[str], bool]:
+    """Whether a target's scope names a district of the register (by code or name)."""
+    con = open_store(":memory:")
+    resolver = RegionResolver.from_store(con)
+    con.close()
+
+    def known(name: str) -> bool:
+        if resolver.by_code(name):
+            return True
+        try:
+            return resolver.resolve(name).region.kind == "district"
+        except UnknownRegionError:
+            return False
+
+    return known
+
+
+def check(root: Path | None = None) -> Catalogue:
+    return load_catalogue(root or CATALOGUE_DIR, known_region=known_region_checker())
+
+
+def values(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    catalogue: Catalogue,
+    *,
+    region: str | None,
+    boundaries: str,
+    by_sex: bool = False,
+    by_age: bool = False,
+) -> pd.DataFrame:
+    """An indicator's values; ``region`` by name or code (UnknownRegionError otherwise). On
+    today's boundaries a district of the time is shown as the district it became part of."""
+    codes = None
+    if region:
+        found = RegionResolver.from_store(con).resolve(region).region
+        codes = (found.code,)
+        if boundaries == "today":
+            mapping = dict(queries.today_region_map(con).itertuples(index=False, name=None))
+            codes = (mapping.get(found.code, found.code),)
+    request = Request(
+        boundaries=boundaries,  # type: ignore[arg-type]
+        by_sex=by_sex,
+        by_age=by_age,
+        region_codes=codes,
+    )
+    return compute(con, definition, catalogue, request)

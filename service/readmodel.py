@@ -1,0 +1,78 @@
+"""The read model's cache: every view declares what it depends on (``data``, ``followup``,
+``catalogue``), and its cached result is used only while those versions are unchanged.
+
+So a saved assessment is in the next year-end download, a load shows on every page at the
+next rerun, and an edited YAML definition shows without a restart; no page keys a cache by
+hand. The versions are read from the store at each call (a few small queries); results are
+kept per database file, in a bounded least-recently-used table per view.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from service import session
+
+DEPENDENCIES = ("data", "followup", "catalogue")
+P = ParamSpec("P")
+R = TypeVar("R")
+_VIEWS: list[Callable[..., Any]] = []
+
+
+def _version(name: str, db: str) -> str:
+    if name == "catalogue":
+        return session.catalogue_version()
+    con = session.cursor(db)
+    try:
+        return getattr(session.versions_of(con, (name,)), name)
+    finally:
+        con.close()
+
+
+def view(*depends: str, max_entries: int = 64) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Cache a view of the current store (``session.db_path()``) on its arguments and the
+    versions of what it ``depends`` on. Arguments must be hashable."""
+    unknown = set(depends) - set(DEPENDENCIES)
+    if unknown:
+        raise ValueError(f"unknown dependencies {sorted(unknown)}; known: {DEPENDENCIES}")
+
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
+        entries: OrderedDict[tuple[object, ...], R] = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+            db = str(session.db_path())
+            key = (
+                db,
+                tuple(_version(d, db) for d in depends),
+                args,
+                tuple(sorted(kwargs.items())),
+            )
+            with lock:
+                if key in entries:
+                    entries.move_to_end(key)
+                    return entries[key]
+            result = fn(*args, **kwargs)
+            with lock:
+                entries[key] = result
+                while len(entries) > max_entries:
+                    entries.popitem(last=False)
+            return result
+
+        cached.depends = depends  # type: ignore[attr-defined]
+        cached.clear = entries.clear  # type: ignore[attr-defined]
+        _VIEWS.append(cached)
+        return cached
+
+    return wrap
+
+
+def clear_all() -> None:
+    """Forget every cached view (tests that rebuild a store under the same path)."""
+    for cached in _VIEWS:
+        cached.clear()  # type: ignore[attr-defined]

@@ -1,0 +1,39 @@
+"""The year-end summary: built from the store (statistics and follow-up) and rendered as
+Word and Excel. The page's documents are a view of both the data and the follow-up, so a
+saved assessment, action or comment is in the next download without a reload."""
+
+from __future__ import annotations
+
+import duckdb
+
+from report import render_docx, render_xlsx
+from report.build import YearEnd, build
+from service import session, views
+from service.readmodel import view
+from store.regions import RegionResolver, UnknownRegionError
+
+__all__ = ["UnknownRegionError", "YearEnd"]
+
+
+def year_end(
+    con: duckdb.DuckDBPyConnection, year: int, region: str = "Stockholm", agreement: str = "2024"
+) -> YearEnd:
+    """The summary for a region given by name or code (UnknownRegionError otherwise)."""
+    code = RegionResolver.from_store(con).resolve(region).region.code
+    return build(con, views.catalogue(), year, agreement=agreement, region_code=code)
+
+
+def render(summary: YearEnd, suffix: str) -> bytes:
+    return (render_docx if suffix == ".docx" else render_xlsx).render(summary)
+
+
+@view("data", "followup", "catalogue", max_entries=16)
+def documents(year: int, region_code: str, agreement: str) -> tuple[bytes, bytes, list]:
+    """Word, Excel and the per-area overview of the page."""
+    con = session.cursor()
+    try:
+        summary = build(con, views.catalogue(), year, agreement=agreement, region_code=region_code)
+    finally:
+        con.close()
+    overview = [(s.title, s.calculated, s.judgement or "ej bedömt") for s in summary.sections]
+    return render_docx.render(summary), render_xlsx.render(summary), overview

@@ -1,0 +1,318 @@
+"""The read side the pages render: the catalogue, every indicator's values, the overview
+rows, district choices, source lines and table exports, each cached by the read model on
+what it depends on. Pure helpers the pages format with are re-exported here, so pages
+import nothing below ``service``."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from catalogue.catalogue import Catalogue, load_catalogue
+from catalogue.model import Definition
+from indicators import assessment, data_status, reported_crime
+from indicators.compute import Request, compute, compute_all
+from indicators.format import (
+    MONTH_NAMES,
+    PLOTLY_SEPARATORS,
+    indicator_value,
+    number,
+    percent,
+    year_list,
+)
+from indicators.status import STATUS_LABELS
+from indicators.summaries import (
+    GROUP_ORDER,
+    area_rows,
+    difference,
+    group_counts,
+    latest_row,
+    ranking,
+)
+from indicators.suppression import min_count
+from service import session
+from service.readmodel import view
+from store import audit, followup, police, queries
+
+__all__ = [
+    "GROUP_ORDER",
+    "MONTH_NAMES",
+    "PLOTLY_SEPARATORS",
+    "STATUS_LABELS",
+    "Catalogue",
+    "Definition",
+    "assessment",
+    "audit",
+    "data_status",
+    "difference",
+    "group_counts",
+    "latest_row",
+    "min_count",
+    "number",
+    "percent",
+    "police",
+    "ranking",
+    "reported_crime",
+    "year_list",
+]
+
+CITY = "0180"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@view("catalogue", max_entries=4)
+def catalogue() -> Catalogue:
+    """The catalogue as the YAML files say now (edits show without a restart)."""
+    return load_catalogue()
+
+
+def cursor():  # type: ignore[no-untyped-def]
+    """A cursor on the current store for the page's own reads."""
+    return session.cursor()
+
+
+@view("data", "catalogue", max_entries=8)
+def all_values(boundaries: str = "today") -> dict[str, pd.DataFrame]:
+    """Every indicator on the chosen boundaries."""
+    con = session.cursor()
+    try:
+        return compute_all(con, catalogue(), Request(boundaries=boundaries))  # type: ignore[arg-type]
+    finally:
+        con.close()
+
+
+@view("data", "catalogue", max_entries=128)
+def values(indicator: str, boundaries: str = "today", by_sex: bool = False) -> pd.DataFrame:
+    definition = catalogue().definitions[indicator]
+    request = Request(boundaries=boundaries, by_sex=by_sex)  # type: ignore[arg-type]
+    con = session.cursor()
+    try:
+        return compute(con, definition, catalogue(), request)
+    finally:
+        con.close()
+
+
+@view("data", max_entries=4)
+def district_options() -> dict[str, str]:
+    """Today's districts by name → code, and the city."""
+    con = session.cursor()
+    try:
+        register = queries.regions(con, ("district",))
+    finally:
+        con.close()
+    current = register[register["valid_to"].isna()].sort_values("name")
+    return {**dict(zip(current["name"], current["code"], strict=True)), "Hela staden": CITY}
+
+
+@view("data", max_entries=4)
+def region_names() -> dict[str, str]:
+    con = session.cursor()
+    try:
+        return queries.region_names(con)
+    finally:
+        con.close()
+
+
+@view("data", "catalogue", max_entries=4)
+def overview_rows(agreement: str) -> dict[str, dict[str, list]]:
+    """Per region (today's districts and the city) and area: the rows of the overview."""
+    frames = all_values("today")
+    cat = catalogue()
+    return {
+        code: {
+            area: area_rows(cat, frames, area, agreement, code) for area, _ in cat.areas(agreement)
+        }
+        for code in district_options().values()
+    }
+
+
+@view("data", "catalogue", max_entries=64)
+def source_line(source: str) -> str:
+    con = session.cursor()
+    try:
+        record = queries.source(con, source)
+    finally:
+        con.close()
+    citation = record["citation"] if record else source
+    return f"Källa: {citation}."
+
+
+@view("followup", max_entries=64)
+def comments(region_code: str | None = None, year: int | None = None) -> pd.DataFrame:
+    con = session.cursor()
+    try:
+        return followup.comments(con, region_code, year)
+    finally:
+        con.close()
+
+
+@view("followup", max_entries=16)
+def assessments(year: int | None = None) -> pd.DataFrame:
+    con = session.cursor()
+    try:
+        return followup.assessments(con, year)
+    finally:
+        con.close()
+
+
+def fmt_value(definition: Definition, value: object) -> str:
+    return indicator_value(definition.type, value, definition.decimals)
+
+
+def fmt_interval(definition: Definition, low: object, high: object) -> str:
+    if low is None or high is None or pd.isna(low) or pd.isna(high):  # type: ignore[arg-type]
+        return ""
+    return f"{fmt_value(definition, low)}–{fmt_value(definition, high)}"
+
+
+def example_note(frame: pd.DataFrame) -> str | None:
+    if "example" in frame and frame["example"].fillna(False).astype(bool).any():
+        return "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
+    return None
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells that a spreadsheet would run as formulas get a leading apostrophe."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = [
+                f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v
+                for v in out[column]
+            ]
+    return out
+
+
+def table_files(frame: pd.DataFrame) -> tuple[bytes, bytes]:
+    """A table as CSV (Swedish Excel dialect: ';' and decimal comma) and as Excel, with
+    formula-like cells neutralised."""
+    safe = neutralise(frame)
+    csv = safe.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    buffer = io.BytesIO()
+    safe.to_excel(buffer, index=False, sheet_name="Data")
+    return csv, buffer.getvalue()
+
+
+# Anmälda brott
+@view("data", max_entries=4)
+def crime_categories() -> list[reported_crime.Category]:
+    con = session.cursor()
+    try:
+        return reported_crime.categories(con)
+    finally:
+        con.close()
+
+
+@view("data", max_entries=32)
+def crime_regions(
+    category: reported_crime.Category, boundaries: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """The regions with figures for a category, and the districts without any."""
+    con = session.cursor()
+    try:
+        return (
+            reported_crime.available_regions(con, category, boundaries),
+            reported_crime.districts_without_data(con, category),
+        )
+    finally:
+        con.close()
+
+
+@view("data", max_entries=64)
+def crime_series(
+    measure: str,
+    regions: tuple[str, ...],
+    kind: str,
+    boundaries: str,
+    granularity: str,
+    threshold: int,
+) -> pd.DataFrame:
+    chosen = next(c for c in crime_categories() if c.count_measure == measure)
+    con = session.cursor()
+    try:
+        return reported_crime.crime_series(
+            con,
+            chosen,
+            list(regions),
+            kind=kind,
+            boundaries=boundaries,
+            granularity=granularity,
+            min_count=threshold,
+        )
+    finally:
+        con.close()
+
+
+@view("data", max_entries=16)
+def source_record(source: str) -> dict | None:
+    con = session.cursor()
+    try:
+        return queries.source(con, source)
+    finally:
+        con.close()
+
+
+# Datastatus
+@view("data", "catalogue", max_entries=4)
+def status_tables(day: object) -> dict[str, object]:
+    """Everything on the data-status page that depends on the data (and the day): reading
+    the status of every batch scans every observation, so it is built once per version."""
+    cat = catalogue()
+    cover = data_status.coverage(None, cat, all_values("today"))  # type: ignore[arg-type]
+    con = session.cursor()
+    try:
+        return {
+            "sources": data_status.sources_table(con, day),  # type: ignore[arg-type]
+            "records": queries.sources(con),
+            "batches": data_status.batches_table(con),
+            "cover": cover,
+            "matrix": data_status.coverage_matrix(con, cat, cover),
+            "placement": data_status.police_placement(con),
+        }
+    finally:
+        con.close()
+
+
+@view("data", max_entries=32)
+def batch_rows(batch_id: int) -> pd.DataFrame:
+    con = session.cursor()
+    try:
+        return queries.batch_rows(con, batch_id)
+    finally:
+        con.close()
+
+
+def coverage_by_year(cat: Catalogue, cover: pd.DataFrame, area: str) -> pd.DataFrame:
+    return data_status.coverage_by_year(cat, cover, area)
+
+
+# Logg
+def audit_kinds() -> list[str]:
+    con = session.cursor()
+    try:
+        return audit.kinds(con)
+    finally:
+        con.close()
+
+
+def audit_entries(who: str | None, what: list[str], since: object, until: object) -> pd.DataFrame:
+    con = session.cursor()
+    try:
+        return audit.entries(con, None, who, what, since, until)
+    finally:
+        con.close()
+
+
+@view(max_entries=1)
+def district_geojson() -> dict:
+    """Today's eleven districts (bundled; drawn without any request to another host)."""
+    import json
+
+    path = (
+        session.PROJECT_ROOT
+        / "data"
+        / "reference"
+        / "stadsdelsomraden_11_2024_folkhalsokollen.geojson"
+    )
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,77 @@
+"""The one guarded write path. Every write of the dashboard and the command lines (uploads,
+undo, actions, notes, assessments, comments, mappings, accounts) passes through
+:func:`guarded`: a principal is required (demo mode passes an explicit demo principal, never
+``None``), the role and districts are checked here on the server, and the body runs in one
+transaction in which the store records the audit entry. Business rules are checked by the
+use-case functions before they open it, and refuse with :class:`RuleBroken`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import duckdb
+
+from access.roles import PermissionDenied, Principal, allowed, require
+from store import db, queries
+
+__all__ = [
+    "PermissionDenied",
+    "Principal",
+    "RuleBroken",
+    "demo_principal",
+    "guarded",
+    "may",
+    "require",
+]
+
+DEMO_ROLE = "administratör"
+
+
+class RuleBroken(ValueError):
+    """A business rule refused the write; the message (Swedish) says which and why."""
+
+
+def demo_principal(name: str) -> Principal:
+    """Demo mode (no sign-in configured): every role open, writes recorded under the name
+    the user typed."""
+    cleaned = " ".join(name.split())[:80]
+    if not cleaned:
+        raise RuleBroken("Skriv ditt namn först: det sparas med varje ändring.")
+    return Principal(cleaned, DEMO_ROLE)
+
+
+def may(
+    principal: Principal, action: str, regions: Iterable[str] = (), owner: str | None = None
+) -> bool:
+    """Whether a write would be allowed (pages use it to offer only what the role may do)."""
+    return allowed(principal, action, list(regions), owner)
+
+
+def authorise(
+    con: duckdb.DuckDBPyConnection,
+    principal: Principal,
+    action: str,
+    regions: Iterable[str] = (),
+    owner: str | None = None,
+) -> None:
+    """Refuse with the districts named in the message (looked up only then)."""
+    if not isinstance(principal, Principal):
+        raise TypeError("every write needs a principal (demo mode: demo_principal(name))")
+    codes = list(regions)
+    if not allowed(principal, action, codes, owner):
+        require(principal, action, codes, owner, names=queries.region_names(con))
+
+
+@contextmanager
+def guarded(
+    con: duckdb.DuckDBPyConnection,
+    principal: Principal,
+    action: str,
+    regions: Iterable[str] = (),
+    owner: str | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Check the role, then run the block in one transaction (all or nothing)."""
+    authorise(con, principal, action, regions, owner)
+    with db.transaction(con):
+        yield con
