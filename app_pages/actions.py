@@ -236,10 +236,13 @@ if not changeable.empty:
             )
             if st.form_submit_button("Spara ändringen"):
                 save(
-                    lambda who: ", ".join(
-                        followup.change_action(con, who, int(chosen), changes, note)
-                    )
-                    or "bara uppföljningen",
+                    lambda who: (
+                        ", ".join(
+                            followup.FIELD_LABELS[f]
+                            for f in followup.change_action(con, who, int(chosen), changes, note)
+                        )
+                        or "bara uppföljningen"
+                    ),
                     f"Åtgärd {chosen} sparad. Ändrat: " + "{result}.",
                 )
         history = followup.action_history(con, int(chosen))

@@ -22,6 +22,20 @@ STATUSES = ["planerad", "pågående", "genomförd", "avbruten"]
 ACTION_FIELDS = followup.ACTION_FIELDS
 JUDGEMENTS = assessment.JUDGEMENTS
 CITY = "0180"
+FIELD_LABELS = {
+    "agreement": "överenskommelse",
+    "title": "rubrik",
+    "description": "beskrivning",
+    "area": "prioriterat område",
+    "region_code": "stadsdelsområde",
+    "owner": "ägare",
+    "responsible_unit": "ansvarig enhet",
+    "status": "status",
+    "start_date": "start",
+    "end_date": "slut",
+    "expected_effect": "förväntad effekt",
+    "indicators": "indikatorer",
+}
 TEXT_LIMITS = {"title": 200, "responsible_unit": 200, "description": 4000, "expected_effect": 4000}
 
 # Reads (no role needed): the pages render these.
@@ -32,9 +46,13 @@ assessments = followup.assessments
 comments = followup.comments
 
 
-def _checked_action(con: duckdb.DuckDBPyConnection, values: Mapping[str, object]) -> dict:
-    """The values of an action with the rules of the register applied; refuses with every
-    problem named."""
+def _checked_action(
+    con: duckdb.DuckDBPyConnection,
+    values: Mapping[str, object],
+    current: Mapping[str, object] | None = None,
+) -> dict:
+    """The values of an action with the rules of the register applied (dates against the
+    stored ones when only one changes); refuses with every problem named."""
     clean: dict[str, object] = {}
     for field in ACTION_FIELDS:
         if field not in values:
@@ -52,9 +70,10 @@ def _checked_action(con: duckdb.DuckDBPyConnection, values: Mapping[str, object]
         problems.append(f"status ska vara en av {', '.join(STATUSES)}")
     for field, limit in TEXT_LIMITS.items():
         if isinstance(clean.get(field), str) and len(str(clean[field])) > limit:
-            problems.append(f"{field} får vara högst {limit} tecken")
-    start, end = clean.get("start_date"), clean.get("end_date")
-    if isinstance(start, date) and isinstance(end, date) and end < start:
+            problems.append(f"{FIELD_LABELS[field]} får vara högst {limit} tecken")
+    start = _day(clean.get("start_date", (current or {}).get("start_date")))
+    end = _day(clean.get("end_date", (current or {}).get("end_date")))
+    if start is not None and end is not None and end < start:
         problems.append("slutdatum ligger före startdatum")
     if "region_code" in clean and str(clean["region_code"]) not in queries.region_names(con):
         problems.append(f"okänt stadsdelsområde {clean['region_code']}")
@@ -74,13 +93,18 @@ def _checked_action(con: duckdb.DuckDBPyConnection, values: Mapping[str, object]
     return clean
 
 
+def _day(value: object) -> date | None:
+    stamp = pd.Timestamp(value) if value is not None else pd.NaT  # type: ignore[arg-type]
+    return None if pd.isna(stamp) else stamp.date()
+
+
 def new_action(
     con: duckdb.DuckDBPyConnection, principal: Principal, values: Mapping[str, object]
 ) -> int:
     clean = _checked_action(con, {"agreement": "2024", "status": "planerad", **values})
     for required in ("area", "region_code", "title", "owner"):
         if not clean.get(required):
-            raise RuleBroken(f"Sparades inte: {required} saknas.")
+            raise RuleBroken(f"Sparades inte: {FIELD_LABELS[required]} saknas.")
     with guarded(con, principal, "actions", [str(clean["region_code"])]):
         return followup.add_action(con, clean, principal.name)
 
@@ -98,7 +122,7 @@ def change_action(
     current = followup.action(con, action_id)
     if current is None:
         raise RuleBroken(f"Åtgärd {action_id} finns inte.")
-    clean = _checked_action(con, changes)
+    clean = _checked_action(con, changes, current)
     regions = {str(current["region_code"]), str(clean.get("region_code", current["region_code"]))}
     with guarded(con, principal, "actions", regions):
         changed = followup.update_action(con, action_id, clean, principal.name)

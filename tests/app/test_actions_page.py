@@ -142,3 +142,154 @@ def test_year_end_page_downloads(demo_db_path: Path, monkeypatch: pytest.MonkeyP
     assert next(iter(summary["Prioriterat område"])) == "Unga i riskzon för destruktivt beteende"
     buttons = {b.proto.label for b in at.get("download_button")}
     assert {"Ladda ner Word", "Ladda ner Excel"} <= buttons
+
+
+@pytest.fixture
+def examples_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store with the five example actions (and a batch, so no demo data is added)."""
+    from loaders.followup_examples import load as load_examples
+
+    path = tmp_path / "examples.duckdb"
+    con = open_store(path)
+    queries.insert_batch(
+        con, source="bra_anmalda_brott", file_name="x", sha256="x", loaded_by="t", row_count=0
+    )
+    load_examples(con)
+    con.close()
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    return path
+
+
+def _action(path: Path, action_id: int) -> dict:
+    release_store()
+    con = open_store(path)
+    try:
+        row = followup.actions(con).set_index("id").loc[action_id].to_dict()
+    finally:
+        con.close()
+    return {
+        k: ("" if v is None or (isinstance(v, float) and v != v) else v) for k, v in row.items()
+    }
+
+
+def test_switching_actions_before_saving_never_mixes_them(examples_db: Path) -> None:
+    before_a, before_b = _action(examples_db, 1), _action(examples_db, 5)
+    at = _page("actions")
+    at.text_input(key="vem").set_value("Bo Berg")
+    at.selectbox(key="andra_nr").set_value(1).run()  # look at action A first …
+    assert at.text_input(key="andra_1_titel").value == before_a["title"]
+    assert at.selectbox(key="andra_1_status").value == "genomförd"
+    at.selectbox(key="andra_nr").set_value(5).run()  # … then edit action B
+    assert at.text_input(key="andra_5_titel").value == before_b["title"]
+    assert at.selectbox(key="andra_5_status").value == "avbruten"
+    at.text_area(key="andra_5_not").set_value("Avslutad: för få deltagare")
+    _submit(at, "andra_5")
+    assert any(s.value == "Åtgärd 5 sparad. Ändrat: bara uppföljningen." for s in at.success)
+    after_a, after_b = _action(examples_db, 1), _action(examples_db, 5)
+    assert after_a == before_a
+    assert after_b["notes"].endswith("Avslutad: för få deltagare")
+    assert {k: v for k, v in after_b.items() if k != "notes"} == {
+        k: v for k, v in before_b.items() if k != "notes"
+    }
+
+
+def test_every_field_of_an_action_is_edited_on_the_page(examples_db: Path) -> None:
+    from datetime import date
+
+    at = _page("actions")
+    at.text_input(key="vem").set_value("Bo Berg")
+    at.selectbox(key="andra_nr").set_value(3).run()
+    edit = "andra_3"
+    at.text_input(key=f"{edit}_titel").set_value("Sociala insatsgrupper, fas 2")
+    at.text_area(key=f"{edit}_beskr").set_value("Fortsättning med skolan")
+    at.selectbox(key=f"{edit}_omr").set_value("kriminella_miljoer")
+    at.selectbox(key=f"{edit}_sdo").set_value("Farsta")
+    at.selectbox(key=f"{edit}_agare").set_value("gemensamt")
+    at.text_input(key=f"{edit}_enhet").set_value("Farsta stadsdelsförvaltning")
+    at.selectbox(key=f"{edit}_status").set_value("pågående")
+    at.date_input(key=f"{edit}_start").set_value(date(2024, 1, 8))
+    at.date_input(key=f"{edit}_slut").set_value(date(2025, 6, 30))
+    at.text_area(key=f"{edit}_effekt").set_value("Färre unga i kriminella nätverk")
+    at.multiselect(key=f"{edit}_ind").set_value(["avhoppare_stod", "unga_hot_vald"])
+    _submit(at, edit)
+    assert [s.value for s in at.success] == [
+        "Åtgärd 3 sparad. Ändrat: prioriterat område, stadsdelsområde, rubrik, beskrivning, "
+        "ägare, ansvarig enhet, status, start, slut, förväntad effekt, indikatorer."
+    ]
+    after = _action(examples_db, 3)
+    assert {
+        k: after[k]
+        for k in (
+            "title",
+            "description",
+            "area",
+            "region_name",
+            "owner",
+            "responsible_unit",
+            "status",
+            "expected_effect",
+            "indicators",
+        )
+    } == {
+        "title": "Sociala insatsgrupper, fas 2",
+        "description": "Fortsättning med skolan",
+        "area": "kriminella_miljoer",
+        "region_name": "Farsta",
+        "owner": "gemensamt",
+        "responsible_unit": "Farsta stadsdelsförvaltning",
+        "status": "pågående",
+        "expected_effect": "Färre unga i kriminella nätverk",
+        "indicators": "avhoppare_stod,unga_hot_vald",
+    }
+    assert (str(after["start_date"])[:10], str(after["end_date"])[:10]) == (
+        "2024-01-08",
+        "2025-06-30",
+    )
+
+
+def test_a_saved_assessment_is_in_the_year_end_documents_of_the_same_session(
+    demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import docx
+    import openpyxl
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from tests.conftest import copy_store
+
+    saved: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        saved[file_id] = self.get_file(file_id).content
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    monkeypatch.setenv("DASHBOARD_DB", str(copy_store(demo_db_path, tmp_path / "demo.duckdb")))
+
+    def downloaded(at: AppTest, label: str) -> bytes:
+        button = next(b for b in at.get("download_button") if b.proto.label == label)
+        return saved[button.proto.url.rsplit("/", 1)[1].split(".")[0]]
+
+    at = _page("year_end")  # the documents are built (and cached) before the assessment
+    assert b"Ungdomsmottagningen" not in downloaded(at, "Ladda ner Word")
+    at.switch_page("app_pages/actions.py").run()
+    at.text_input(key="vem").set_value("Bo Berg")
+    at.selectbox(key="bed_omr").set_value("unga")
+    at.selectbox(key="bed_sdo").set_value("Hela staden")
+    at.number_input(key="bed_ar").set_value(2023)
+    at.radio(key="bed_dom").set_value("delvis")
+    why = "Ungdomsmottagningen nådde fler än planerat."
+    at.text_area(key="bed_motiv").set_value(why)
+    at.button(key="bed_spara").click().run()
+    assert any(s.value == "Bedömningen sparad." for s in at.success), at.error
+    at.switch_page("app_pages/year_end.py").run()
+    assert not at.exception, at.exception
+    word = docx.Document(io.BytesIO(downloaded(at, "Ladda ner Word")))
+    assert f"delvis. {why}" in [p.text for p in word.paragraphs]
+    book = openpyxl.load_workbook(io.BytesIO(downloaded(at, "Ladda ner Excel")))
+    sheet = book.worksheets[1]  # the first area's sheet: Unga i riskzon …
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert ["Bedömning", "delvis", why] in [r[:3] for r in rows]
