@@ -23,7 +23,7 @@ from service import accounts, loads, session
 DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m store", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     init = sub.add_parser("init", help="create or migrate the store")
@@ -46,7 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     disable.add_argument("name")
     reset = users_sub.add_parser("reset-password", help="set a new password")
     reset.add_argument("name")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     if args.command == "users":
         return users_command(args)
 

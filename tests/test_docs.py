@@ -1,8 +1,11 @@
-"""The README keeps up with the command line: every command and option is documented."""
+"""The README and docs/ keep up with the code: every command and option is documented, every
+command, table and environment variable they name exists, and every table and variable the
+code has is documented."""
 
 from __future__ import annotations
 
 import argparse
+import re
 
 import pytest
 
@@ -36,13 +39,13 @@ def test_every_loader_command_and_option_is_in_the_readme(command: str, options:
 
 def test_store_init_and_the_two_setup_commands_are_in_the_readme() -> None:
     assert "python -m store init [--demo] [--db PATH]" in README
-    assert "pip install -r requirements.txt && streamlit run dashboard.py" in README
-    assert "pip install -r requirements-dev.txt && ruff check . && python -m pytest" in README
+    assert "pip install -r requirements.lock && streamlit run dashboard.py" in README
+    assert "pip install -r requirements-dev.lock && ruff check . && python -m pytest" in README
 
 
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install -r requirements-dev.txt && ruff check . && python -m pytest" in ci
+    assert "pip install -r requirements-dev.lock && ruff check . && python -m pytest" in ci
 
 
 @pytest.mark.parametrize(("command", "options"), sorted(_options(indicators_parser()).items()))
@@ -56,3 +59,68 @@ def test_every_indicators_command_and_option_is_in_the_readme(
 
 def test_report_command_is_in_the_readme() -> None:
     assert "python -m report year-end --year YEAR [--region NAME] [--agreement 2024|2019]" in README
+
+
+DOCS = {
+    p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8")
+    for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+}
+CODE_DIRS = ["access", "catalogue", "indicators", "loaders", "report", "service", "store",
+             "app_pages"]  # fmt: skip
+
+
+def _parsers() -> dict[str, argparse.ArgumentParser]:
+    from report.__main__ import build_parser as report_parser
+    from store.__main__ import build_parser as store_parser
+
+    return {
+        "loaders": build_parser(),
+        "indicators": indicators_parser(),
+        "store": store_parser(),
+        "report": report_parser(),
+    }
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
+
+
+def test_every_command_the_docs_name_exists() -> None:
+    parsers = _parsers()
+    named = {
+        (doc, package, command)
+        for doc, text in DOCS.items()
+        for package, command in re.findall(r"python -m (\w+) ([\w-]+)", text)
+        if package in parsers
+    }
+    assert named, "the docs name no command"
+    missing = [n for n in named if n[2] not in _subcommands(parsers[n[1]])]
+    assert missing == []
+
+
+def test_every_table_is_documented_and_every_documented_table_exists() -> None:
+    schema = (ROOT / "store" / "schema.sql").read_text(encoding="utf-8")
+    tables = set(re.findall(r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE VIEW) (\w+)", schema))
+    documented = set(re.findall(r"^\| `(\w+)`", DOCS["docs/store.md"], re.MULTILINE))
+    assert tables - documented == set(), "tables missing from docs/store.md"
+    assert documented - tables == set(), "docs/store.md names tables the schema lacks"
+
+
+def _code_text() -> str:
+    files = [ROOT / "dashboard.py"]
+    for folder in CODE_DIRS:
+        files += sorted((ROOT / folder).rglob("*.py"))
+    return "\n".join(f.read_text(encoding="utf-8") for f in files)
+
+
+def test_environment_variables_in_docs_and_code_agree() -> None:
+    code = set(re.findall(r"DASHBOARD_[A-Z_]+", _code_text()))
+    documented = {v for text in DOCS.values() for v in re.findall(r"DASHBOARD_[A-Z_]+", text)}
+    configuration = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    assert code - set(re.findall(r"`(DASHBOARD_[A-Z_]+)`", configuration)) == set()
+    assert documented - code == set()
