@@ -36,21 +36,35 @@ def copy_store(source: Path, target: Path) -> Path:
     return target
 
 
-@pytest.fixture(autouse=True)
-def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every test runs with its own home folder, no accounts file, no secrets and a store
-    path of its own, whatever the developer's machine holds (an accounts file in
-    ~/.config, a .streamlit/secrets.toml, DASHBOARD_* variables)."""
-    home = tmp_path / "home"
-    home.mkdir()
+def _pin(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """A home folder of the test's own, no accounts file, no secrets, a store of its own,
+    whatever the developer's machine holds (an accounts file in ~/.config, a
+    .streamlit/secrets.toml, DASHBOARD_* or STREAMLIT_* variables)."""
+    home.mkdir(parents=True, exist_ok=True)
     for name in [n for n in os.environ if n.startswith(("DASHBOARD_", "STREAMLIT_"))]:
-        monkeypatch.delenv(name)
+        if name != "DASHBOARD_SCREENSHOTS":
+            monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("DASHBOARD_USERS", str(home / "users.json"))
     monkeypatch.setenv("DASHBOARD_DB", str(home / "dashboard.duckdb"))
     monkeypatch.setenv("DASHBOARD_STAGING", str(home / "staging"))
     monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(home / "secrets.toml"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hermetic_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Pinned for the whole session too, so module- and session-scoped fixtures (a server
+    started once for a module's browser tests) see the same clean environment."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _pin(monkeypatch, tmp_path_factory.mktemp("session-home"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test runs pinned to a home folder of its own (see ``_pin``)."""
+    _pin(monkeypatch, tmp_path / "home")
     yield
     release_store()
 
