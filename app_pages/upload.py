@@ -48,7 +48,7 @@ uploaded = st.file_uploader(
 )
 
 
-def _mapping_form(parsed: object) -> Mapping | None:
+def _mapping_form(parsed: object, digest: str) -> Mapping | None:
     """The mapping of a respondent-level file: saved ones offered first. A new mapping is
     used, and saved under its name when one is given, on one click."""
     answers = columns_and_answers(parsed)  # type: ignore[arg-type]
@@ -88,7 +88,7 @@ def _mapping_form(parsed: object) -> Mapping | None:
         questions=questions,
     )
     if st.button("Använd kopplingen", key="use_mapping"):
-        st.session_state["mapping_in_use"] = mapping.to_json()
+        st.session_state["mapping_in_use"] = (digest, mapping.to_json())
         if mapping_name:
             if actor is None:
                 st.error("Skriv ditt namn ovan för att kunna spara kopplingen.")
@@ -100,7 +100,9 @@ def _mapping_form(parsed: object) -> Mapping | None:
                 else:
                     st.success(f"Kopplingen är sparad som {mapping_name}.")
     in_use = st.session_state.get("mapping_in_use")
-    return Mapping.from_dict(json.loads(in_use)) if in_use else None
+    if in_use and in_use[0] == digest:  # a mapping is for the file it was made for
+        return Mapping.from_dict(json.loads(in_use[1]))
+    return None
 
 
 staged = views.staged_upload(uploaded, "staged_upload")
@@ -109,7 +111,7 @@ if staged is not None:
         mapping = None
         parsed = uploads.read_sheet(staged)
         if find_header(parsed.rows) is None and len(parsed.rows) > 1:
-            mapping = _mapping_form(parsed)
+            mapping = _mapping_form(parsed, staged.digest)
             if mapping is None:
                 st.stop()
         prepared = uploads.prepare(con, staged, catalogue, mapping)

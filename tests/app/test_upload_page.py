@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders.reference import open_store
-from store import queries
+from store import audit, queries
 from tests.app.plotly_data import table_with
 from tests.conftest import FIXTURES, PROBLEMS, ROOT, release_store
 
@@ -104,3 +104,36 @@ def test_a_refused_file_says_why(db_path: Path) -> None:
     data = (PROBLEMS / "upload_losenord.xlsx").read_bytes()
     at.file_uploader(key="file").set_value(("hemlig.xlsx", data, XLSX)).run()
     assert any("lösenordsskyddad" in e.value for e in at.error)
+
+
+def test_a_new_mapping_is_used_and_saved_on_the_first_click(db_path: Path) -> None:
+    at = _page()
+    at.text_input(key="uploader").set_value("Anna Andersson")
+    data = (FIXTURES / "uploads" / "svar_per_respondent.xlsx").read_bytes()
+    at.file_uploader(key="file").set_value(("svar.xlsx", data, XLSX)).run()
+    assert not at.exception, at.exception
+    question = "Hur trygg känner du dig ute ensam sent en kväll?"
+    at.selectbox(key="map_district").set_value("SDO")
+    at.selectbox(key="map_sex").set_value("Kön")
+    at.selectbox(key="map_age").set_value("Ålder")
+    at.number_input(key="map_year").set_value(2024)
+    at.multiselect(key="map_questions").set_value([question]).run()
+    at.selectbox(key=f"map_measure_{question}").set_value(
+        "Otrygg ute ensam sent en kväll i det egna området"
+    )
+    at.multiselect(key=f"map_num_{question}").set_value(["Ganska otrygg", "Mycket otrygg"])
+    at.multiselect(key=f"map_excl_{question}").set_value(["Vet inte"])
+    at.text_input(key="map_name").set_value("Trygghetsenkäten 2024")
+    at.button(key="use_mapping").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Kopplingen är sparad som Trygghetsenkäten 2024." for s in at.success)
+    assert any(m.value == "Förhandsgranskning" for m in at.subheader)  # the preview, at once
+    release_store()
+    con = open_store(db_path)
+    try:
+        saved = queries.mappings(con)
+        log = [tuple(r) for r in audit.entries(con)[["who", "what", "detail"]].values]
+    finally:
+        con.close()
+    assert list(saved) == ["Trygghetsenkäten 2024"]
+    assert ("Anna Andersson", "koppling sparad", "Trygghetsenkäten 2024") in log
