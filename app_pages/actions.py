@@ -41,8 +41,17 @@ def save(write, success: str) -> object:  # type: ignore[no-untyped-def]
         message = str(exc)
         st.error(message if message.startswith("Sparades inte") else f"Sparades inte: {message}")
         return None
-    st.success(success.format(result=result))
+    # Show the message after a fresh run, so the register, the forms and the history on the
+    # page all show the saved state (and a form's note field is empty again).
+    st.session_state["atgarder_klart"] = success.format(result=result)
+    st.rerun()
     return result
+
+
+done = st.session_state.pop("atgarder_klart", None)
+if done:
+    st.toast(done, icon=":material/check_circle:")  # seen wherever the page is scrolled to
+    st.success(done)
 
 
 # The districts this user may write for; the server checks again when saving.
@@ -203,7 +212,7 @@ def action_fields(prefix: str, current: dict | None, choices: list[str]) -> dict
 
 
 if writable:
-    with st.expander("Ny åtgärd", expanded=False), st.form("new_action", clear_on_submit=False):
+    with st.expander("Ny åtgärd", expanded=False), st.form("new_action", clear_on_submit=True):
         values = action_fields("ny", None, writable)
         if st.form_submit_button("Spara åtgärden"):
             save(
@@ -229,7 +238,7 @@ if not changeable.empty:
         current = followup.action(con, int(chosen))
         # One form per action: its widgets are keyed by the action, so another action never
         # inherits this one's values.
-        with st.form(f"andra_{chosen}"):
+        with st.form(f"andra_{chosen}", clear_on_submit=True):
             changes = action_fields(f"andra_{chosen}", current, writable)
             note = st.text_area(
                 "Uppföljning (läggs till med dagens datum)", key=f"andra_{chosen}_not"
@@ -245,7 +254,7 @@ if not changeable.empty:
                     ),
                     f"Åtgärd {chosen} sparad. Ändrat: " + "{result}.",
                 )
-        history = followup.action_history(con, int(chosen))
+        history = followup.action_history(con, int(chosen)).fillna("")
         st.dataframe(
             history.rename(
                 columns={
@@ -327,7 +336,7 @@ if not saved.empty:
                 "Stadsdelsområde": saved["region_code"].map(region_name),
                 "År": saved["year"],
                 "Bedömning": saved["judgement"],
-                "Indikatorerna visade": saved["calculated_status"],
+                "Indikatorerna visade": saved["calculated_status"].fillna(""),
                 "Motivering": saved["justification"],
                 "Av": saved["assessed_by"],
             }
