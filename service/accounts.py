@@ -9,6 +9,7 @@ from access.roles import PermissionDenied, Principal, require
 from access.sessions import SessionClock, identity, idle_seconds, principal_for
 from access.users import AccountError, User, UserStore
 from loaders.reference import open_store
+from service import session
 from store import audit, db, queries
 from store.regions import RegionResolver
 
@@ -44,20 +45,38 @@ def district_codes(names: list[str]) -> list[str]:
     return [resolver.code(d) for d in names]
 
 
-def change(principal: Principal, users: UserStore, action: str, name: str, **values: object):  # type: ignore[no-untyped-def]
-    """Add, disable or reset an account: only an administrator may."""
+AUDIT_WORDS = {
+    "add": "konto skapat",
+    "add_external": "konto skapat",
+    "disable": "konto avstängt",
+    "reset_password": "lösenord bytt",
+}
+
+
+def change(
+    principal: Principal, users: UserStore, action: str, name: str, **values: object
+) -> object:
+    """Add, disable or reset an account: only an administrator may. The change is written to
+    the accounts file (atomically), then recorded in the audit log under the principal's
+    name (role and districts, never a password)."""
     require(principal, "accounts")
+    districts: list[str] | None = values.get("districts")  # type: ignore[assignment]
+    role = str(values.get("role", ""))
     if action == "add":
-        return users.add(
-            name, str(values["role"]), str(values["password"]), values.get("districts")
-        )  # type: ignore[arg-type]
-    if action == "add_external":
-        return users.add_external(name, str(values["role"]), values.get("districts"))  # type: ignore[arg-type]
-    if action == "disable":
-        return users.disable(name)
-    if action == "reset_password":
-        return users.reset_password(name, str(values["password"]))
-    raise ValueError(f"unknown account change {action}")
+        result: object = users.add(name, role, str(values["password"]), districts)
+    elif action == "add_external":
+        result = users.add_external(name, role, districts)
+    elif action == "disable":
+        result = users.disable(name)
+    elif action == "reset_password":
+        result = users.reset_password(name, str(values["password"]))
+    else:
+        raise ValueError(f"unknown account change {action}")
+    names = region_names() if districts else {}
+    where = f"; {', '.join(names.get(c, c) for c in districts)}" if districts else ""
+    detail = f"{name} ({role}{where})" if role else name
+    session.record_audit(principal.name, AUDIT_WORDS[action], detail)
+    return result
 
 
 def log_event(con, who: str, what: str, detail: str = "") -> None:  # type: ignore[no-untyped-def]

@@ -76,7 +76,11 @@ def _users(tmp_path: Path, *args: str, password: str | None = None) -> subproces
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={"DASHBOARD_USERS": str(tmp_path / "users.json"), "PATH": "/usr/bin:/bin"},
+        env={
+            "DASHBOARD_USERS": str(tmp_path / "users.json"),
+            "DASHBOARD_DB": str(tmp_path / "store.duckdb"),
+            "PATH": "/usr/bin:/bin",
+        },
         check=False,
     )
 
@@ -110,3 +114,22 @@ def test_identity_provider_accounts_have_no_password(tmp_path: Path) -> None:
         users.reset_password("Anna.Berg@stockholm.se", PASSWORD)
     with pytest.raises(AccountError, match="exists already"):
         users.add_external("anna.berg@stockholm.se", "läsare")
+
+
+def test_account_changes_are_in_the_audit_log(tmp_path: Path) -> None:
+    from loaders.reference import open_store
+    from store import audit
+
+    assert _users(tmp_path, "add", "erik", "--role", "rapportör", "--district", "Järva",
+                  password=PASSWORD).returncode == 0  # fmt: skip
+    assert _users(tmp_path, "disable", "erik").returncode == 0
+    con = open_store(tmp_path / "store.duckdb")
+    try:
+        log = audit.entries(con)
+    finally:
+        con.close()
+    assert [(r.what, r.detail) for r in log.itertuples()] == [
+        ("konto avstängt", "erik"),
+        ("konto skapat", "erik (rapportör; Järva)"),
+    ]
+    assert PASSWORD not in " ".join(log["detail"])

@@ -145,19 +145,14 @@ def test_year_end_page_downloads(demo_db_path: Path, monkeypatch: pytest.MonkeyP
 
 
 @pytest.fixture
-def examples_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A store with the five example actions (and a batch, so no demo data is added)."""
+def examples_db(db_path: Path) -> Path:
+    """The store of ``db_path`` with the five example actions."""
     from loaders.followup_examples import load as load_examples
 
-    path = tmp_path / "examples.duckdb"
-    con = open_store(path)
-    queries.insert_batch(
-        con, source="bra_anmalda_brott", file_name="x", sha256="x", loaded_by="t", row_count=0
-    )
+    con = open_store(db_path)
     load_examples(con)
     con.close()
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    return path
+    return db_path
 
 
 def _action(path: Path, action_id: int) -> dict:
