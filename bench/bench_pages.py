@@ -137,6 +137,8 @@ def main() -> int:
         load_demo(con)
         con.close()
         os.environ["DASHBOARD_DB"] = str(db)
+        # Demo mode whatever this machine holds (an accounts file would ask for sign-in).
+        os.environ["DASHBOARD_USERS"] = str(Path(tmp) / "no-accounts.json")
         print("demo data: script run per page (cold, then median warm)")
         for page, (cold, warm) in time_pages(args.repeat).items():
             print(f"  {page:<12} cold {cold:5.2f} s   warm {warm:5.3f} s")

@@ -20,7 +20,10 @@ from service import session
 DEPENDENCIES = ("data", "followup", "catalogue")
 P = ParamSpec("P")
 R = TypeVar("R")
-_VIEWS: list[Callable[..., Any]] = []
+# One cache per view, by where it is defined: a page script defines its views anew at every
+# run, and they must find the entries of the previous run.
+_CACHES: dict[str, OrderedDict[tuple[object, ...], Any]] = {}
+_LOCK = threading.Lock()
 
 
 def _version(name: str, db: str) -> str:
@@ -41,8 +44,10 @@ def view(*depends: str, max_entries: int = 64) -> Callable[[Callable[P, R]], Cal
         raise ValueError(f"unknown dependencies {sorted(unknown)}; known: {DEPENDENCIES}")
 
     def wrap(fn: Callable[P, R]) -> Callable[P, R]:
-        entries: OrderedDict[tuple[object, ...], R] = OrderedDict()
-        lock = threading.Lock()
+        name = f"{fn.__code__.co_filename}:{fn.__qualname__}"
+        with _LOCK:
+            entries = _CACHES.setdefault(name, OrderedDict())
+        lock = _LOCK
 
         @functools.wraps(fn)
         def cached(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -66,7 +71,6 @@ def view(*depends: str, max_entries: int = 64) -> Callable[[Callable[P, R]], Cal
 
         cached.depends = depends  # type: ignore[attr-defined]
         cached.clear = entries.clear  # type: ignore[attr-defined]
-        _VIEWS.append(cached)
         return cached
 
     return wrap
@@ -74,5 +78,6 @@ def view(*depends: str, max_entries: int = 64) -> Callable[[Callable[P, R]], Cal
 
 def clear_all() -> None:
     """Forget every cached view (tests that rebuild a store under the same path)."""
-    for cached in _VIEWS:
-        cached.clear()  # type: ignore[attr-defined]
+    with _LOCK:
+        for entries in _CACHES.values():
+            entries.clear()
