@@ -166,6 +166,7 @@ def trend_chart() -> None:
                     x=list(rows["year"]) + list(rows["year"])[::-1],
                     y=list(rows["upper"]) + list(rows["lower"])[::-1],
                     fill="toself",
+                    mode="lines",  # the band alone: no markers at its corners
                     fillcolor=colour,
                     opacity=0.15,
                     line={"width": 0},

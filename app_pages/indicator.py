@@ -101,6 +101,7 @@ def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
                     x=list(part["year"]) + list(part["year"])[::-1],
                     y=list(part["upper"]) + list(part["lower"])[::-1],
                     fill="toself",
+                    mode="lines",  # the band alone: no markers at its corners
                     fillcolor="rgba(0,114,178,0.18)",
                     line={"width": 0},
                     hoverinfo="skip",
