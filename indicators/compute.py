@@ -221,11 +221,12 @@ def _period_label(row: dict[str, object], year_offset: int = 0) -> str:
 
 
 def point_from_row(row: dict[str, object]) -> Point:
-    """The Point the status tests need, from one computed row (also used by the report)."""
+    """The Point the status tests need, from one computed row (also used by the report): the
+    count is ``total`` inside ``compute`` and ``numerator`` in what it returns."""
     return Point(
         year=int(row["year"]),  # type: ignore[call-overload]
         value=_number(row, "value"),
-        count=_number(row, "total"),
+        count=_number(row, "total" if "total" in row else "numerator"),
         exposure=_number(row, "population"),
         respondents=_number(row, "respondents"),
         label=_period_label(row),

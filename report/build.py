@@ -80,7 +80,16 @@ class YearEnd:
     def line_header(self) -> list[str]:
         """The header of the indicator table, matching ``IndicatorLine.cells``."""
         year = str(self.year)
-        return ["Indikator", year, str(self.year - 1), "Förändring", "Mål", "Status", "Förklaring"]
+        before = str(self.year - 1)
+        return [
+            "Indikator",
+            year,
+            before,
+            f"Förändring från {before}",
+            "Mål",
+            "Status",
+            "Förklaring",
+        ]
 
 
 def _fmt(definition: Definition, value: object) -> str:
@@ -147,6 +156,8 @@ def build(
             now = this.iloc[0] if not this.empty else None
             before = last.iloc[0] if not last.empty else None
             change_text = ""
+            if now is not None and before is None:
+                change_text = f"ingen jämförelse: inget värde {year - 1}"
             if now is not None and before is not None:
                 change = test_change(
                     definition, point_from_row(before.to_dict()), point_from_row(now.to_dict())

@@ -159,3 +159,33 @@ def test_unknown_region(
         == 1
     )
     assert "Unknown region name 'Vasastan'" in capsys.readouterr().err
+
+
+def test_every_row_that_claims_a_change_fills_the_change_column(demo_db_path: Path) -> None:
+    """The column "Förändring från 2022" is filled for counts and rates too, and says why when
+    there is no comparison."""
+    from loaders.reference import open_store
+    from report.build import build
+
+    con = open_store(demo_db_path)
+    try:
+        lines = [
+            line
+            for region in ("0180", "80132", "80106")
+            for section in build(con, load_catalogue(), 2023, region_code=region).sections
+            for line in section.lines
+        ]
+    finally:
+        con.close()
+    claims = [ln for ln in lines if "statistiskt säkerställd" in ln.explanation]
+    assert claims
+    assert all(ln.change for ln in claims)  # a test against last year, or why there is none
+    # Counts and rates are tested too (they were left empty before).
+    supported = next(ln for ln in lines if ln.indicator == "avhoppare_stod")
+    assert (supported.previous, supported.value, supported.change) == (
+        "60",
+        "38",
+        "statistiskt säkerställd",
+    )
+    missing = [ln for ln in lines if ln.previous == "–" and ln.value not in ("–", "skyddat")]
+    assert missing and {ln.change for ln in missing} == {"ingen jämförelse: inget värde 2022"}
