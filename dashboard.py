@@ -16,6 +16,10 @@ st.set_page_config(
     layout="wide",
 )
 
+# Also when started from another folder (where .streamlit/config.toml is not read): tables are
+# downloaded only through the app's own, formula-safe buttons.
+st.set_option("client.disableDataExport", True)
+
 LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
 
 # The identity provider when [auth] is configured; else local accounts when the users file

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import state, views
+from app_pages import signin, state, views
 from service import views as data
 from service.views import number
 
@@ -41,6 +41,11 @@ if batches.empty:
     st.info("Inga filer är inlästa ännu.")
 else:
     st.dataframe(batches, hide_index=True, key="batches")
+if not batches.empty and not data.may_open_batches(signin.principal()):
+    st.caption(
+        "Satsernas enskilda rader visas bara för administratörer (små tal är inte dolda där)."
+    )
+elif not batches.empty:
     chosen = st.selectbox(
         "Öppna en sats",
         list(batches["Sats"]),

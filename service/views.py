@@ -9,6 +9,7 @@ import io
 
 import pandas as pd
 
+from access.roles import Principal
 from catalogue.catalogue import Catalogue, load_catalogue
 from catalogue.model import Definition
 from indicators import assessment, data_status, reported_crime
@@ -272,6 +273,12 @@ def status_tables(day: object) -> dict[str, object]:
         }
     finally:
         con.close()
+
+
+def may_open_batches(principal: Principal | None) -> bool:
+    """A batch's raw rows are not suppressed (small counts show): administrators only (and
+    demo mode, where everyone is one)."""
+    return principal is None or principal.role == "administratör"
 
 
 @view("data", max_entries=32)

@@ -147,3 +147,19 @@ def test_downloads_neutralise_formulas() -> None:
                           "Värde": [1, 2, 3, 4, 5]})  # fmt: skip
     assert list(neutralise(frame)["Område"]) == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@a",
                                                  "Bromma"]  # fmt: skip
+
+
+def test_streamlit_table_export_is_off(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit's own "Download as CSV" would write every table unprotected (formulas
+    included): only the app's buttons download."""
+    import tomllib
+
+    import streamlit as st
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
+    monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
+    st.set_option("client.disableDataExport", False)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    assert st.get_option("client.disableDataExport") is True

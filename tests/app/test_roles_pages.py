@@ -211,3 +211,15 @@ def test_the_log_page_refuses_a_non_administrator_run_directly(db_path: Path) ->
     at.run()
     assert [e.value for e in at.error] == ["Loggen är bara för administratörer."]
     assert not any(d.key == "audit" for d in at.dataframe)
+
+
+def test_raw_batch_rows_are_for_administrators_only(db_path: Path) -> None:
+    """Datastatus lists batches to everyone, but a batch's rows (not suppressed) only to an
+    administrator."""
+    for name, opens in (("lisa", False), ("cecilia", False), ("adam", True)):
+        at = _signed_in(name)
+        at.switch_page("app_pages/data_status.py").run()
+        assert not at.exception, at.exception
+        assert ("batch" in [s.key for s in at.selectbox]) is opens, name
+        refused = any("visas bara för administratörer" in c.value for c in at.caption)
+        assert refused is not opens, name
