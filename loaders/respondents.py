@@ -178,6 +178,16 @@ def aggregate(
                 Finding("fel", sheet, address(i, year_j or 0), year_text, "året ska vara ett årtal")
             )
             continue
+        gone = (
+            resolver.lifetimes.not_existing(region.code, int(year_text))
+            if (resolver.lifetimes is not None)
+            else None
+        )
+        if gone:
+            if gone not in unknown:
+                unknown.add(gone)
+                add(Finding("fel", sheet, address(i, district_j or 0), region.name, gone))
+            continue
         sexes = ["total"]
         sex = SEX.get(value(sex_j).casefold()) if sex_j is not None else None
         if sex in ("female", "male"):

@@ -275,6 +275,7 @@ def read_table(
             continue
         # District
         value, where = cell(r, "district")
+        district_where = where
         name = _text(value)
         region_code = region_name = ""
         if not name:
@@ -309,6 +310,10 @@ def read_table(
             fail(where, _text(value), "året ska vara ett årtal, t.ex. 2024")
         elif not 2000 <= year <= this_year:
             fail(where, _text(value), f"året ska vara mellan 2000 och {this_year}")
+        elif region_code and resolver.lifetimes is not None:
+            gone = resolver.lifetimes.not_existing(region_code, year)
+            if gone:
+                fail(district_where, name, gone)
         # Measure
         value, where = cell(r, "measure")
         measure = measures.resolve(_text(value))

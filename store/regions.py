@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 
@@ -95,9 +96,12 @@ class Resolution:
 class RegionResolver:
     """Resolves spellings against the register's aliases (one alias table, no guessing)."""
 
-    def __init__(self, aliases: dict[str, Region]) -> None:
+    def __init__(
+        self, aliases: dict[str, Region], lifetimes: RegionLifetimes | None = None
+    ) -> None:
         self._aliases = aliases
         self._codes = {region.code for region in aliases.values()}
+        self.lifetimes = lifetimes  # when each region existed (from the store's register)
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection) -> RegionResolver:
@@ -106,7 +110,7 @@ class RegionResolver:
             str(row.alias): Region(str(row.code), str(row.name), str(row.kind))
             for row in frame.itertuples(index=False)
         }
-        return cls(aliases)
+        return cls(aliases, RegionLifetimes.from_store(con))
 
     def resolve(self, name: str) -> Resolution:
         key = normalise_name(name)
@@ -152,3 +156,67 @@ class RegionResolver:
             except UnknownRegionError:
                 unknown.append(name)
         return known, unknown
+
+
+class RegionLifetimes:
+    """When each region existed, and what it became: a district has values only for the
+    years it existed (a year of a merger belongs to both sides)."""
+
+    def __init__(
+        self,
+        spans: dict[str, tuple[date | None, date | None]],
+        names: dict[str, str],
+        successors: dict[str, list[str]],
+    ) -> None:
+        self._spans, self._names, self._successors = spans, names, successors
+
+    @classmethod
+    def from_store(cls, con: duckdb.DuckDBPyConnection) -> RegionLifetimes:
+        register = queries.regions(con)
+        spans = {
+            str(r.code): (_day(r.valid_from), _day(r.valid_to))
+            for r in register.itertuples(index=False)
+        }
+        successors: dict[str, list[str]] = {}
+        for row in queries.region_successions(con).itertuples(index=False):
+            successors.setdefault(str(row.old_code), []).append(str(row.new_code))
+        return cls(spans, dict(zip(register["code"], register["name"], strict=True)), successors)
+
+    def existed(self, code: str, year: int) -> bool:
+        start, end = self._spans.get(code, (None, None))
+        return (start is None or start <= date(year, 12, 31)) and (
+            end is None or end >= date(year, 1, 1)
+        )
+
+    def successor_in(self, code: str, year: int) -> str | None:
+        """The name of the district that had taken over ``code``'s area in ``year``."""
+        todo, seen = list(self._successors.get(code, [])), set()
+        while todo:
+            current = todo.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            if self.existed(current, year):
+                return self._names.get(current, current)
+            todo += self._successors.get(current, [])
+        return None
+
+    def not_existing(self, code: str, year: int) -> str | None:
+        """Why ``code`` has no value in ``year`` (Swedish), or None when it existed."""
+        if self.existed(code, year):
+            return None
+        name = self._names.get(code, code)
+        start, _ = self._spans.get(code, (None, None))
+        if start is not None and start > date(year, 12, 31):
+            return f"{name} fanns inte {year} (bildades {start.isoformat()})"
+        successor = self.successor_in(code, year)
+        return f"{name} fanns inte {year}" + (f"; använd {successor}" if successor else "")
+
+
+def _day(value: object) -> date | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value)
+    if text in ("", "NaT", "None", "nan"):
+        return None
+    return date.fromisoformat(text[:10])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 from catalogue.catalogue import Catalogue, load_catalogue
@@ -229,3 +230,29 @@ def test_a_value_far_from_history_is_a_warning(
     assert prepared.ok
     assert any("långt från områdets tidigare värden (6–6.5)" in str(w)
                for w in prepared.table.warnings)  # fmt: skip
+
+
+def test_a_district_named_for_a_year_it_did_not_exist_is_refused_with_its_successor(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Rinkeby and Kista ended in 2007, Norrmalm on 30 June 2023 (a merger year belongs to
+    both sides), Järva began on 1 July 2023: values for a year outside a district's life would
+    vanish from today's boundaries, so the upload names the district to use instead."""
+    rows = [("Rinkeby", 2024), ("Kista", 2010), ("Norrmalm", 2025), ("Järva", 2022),
+            ("Norrmalm", 2023), ("Järva", 2023), ("Rinkeby-Kista", 2020)]  # fmt: skip
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(["Stadsdelsområde", "År", "Mått", "Kön", "Åldersgrupp", "Andel (%)",
+                  "Antal svarande"])  # fmt: skip
+    for name, year in rows:
+        sheet.append([name, year, "stad_trygghet.otrygg_ute_kvall", "Alla", "Alla", 12.5, 400])
+    path = tmp_path / "livslangd.xlsx"
+    book.save(path)
+    prepared = survey.prepare(store, path, load_catalogue())
+    assert [(f.cell, f.message) for f in prepared.table.errors] == [
+        ("A2", "Rinkeby fanns inte 2024; använd Järva"),
+        ("A3", "Kista fanns inte 2010; använd Rinkeby-Kista"),
+        ("A4", "Norrmalm fanns inte 2025; använd Norra innerstaden"),
+        ("A5", "Järva fanns inte 2022 (bildades 2023-07-01)"),
+    ]
