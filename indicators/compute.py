@@ -17,9 +17,10 @@ from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
 from indicators import stats
 from indicators.format import MONTH_NAMES
-from indicators.status import Point, applicable_target, assess
+from indicators.status import Point, applicable_target, assess, without_comparison
 from indicators.suppression import complement, min_count
 from store import queries
+from store.regions import RegionLifetimes
 from store.series import Boundaries, population_rows, yearly_rows
 
 CITY = "0180"
@@ -49,6 +50,10 @@ class Regions:
     municipalities: tuple[str, ...]  # every municipality but Stockholm
     district_codes: dict[str, str]  # district name → code, for target scopes
     names: dict[str, tuple[str, str]]  # code → (name, kind)
+    lifetimes: RegionLifetimes | None = None  # when each district existed
+
+    def existed(self, code: str, year: int) -> bool:
+        return self.lifetimes is None or self.lifetimes.existed(code, year)
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection) -> Regions:
@@ -67,6 +72,7 @@ class Regions:
                     register["code"], register["name"], register["kind"], strict=True
                 )
             },
+            lifetimes=RegionLifetimes.from_store(con),
         )
 
     def default(self, definition: Definition, boundaries: Boundaries) -> list[str]:
@@ -107,25 +113,79 @@ def _with_population(
     return merged
 
 
-def _fill_zeros(frame: pd.DataFrame, codes: list[str], regions: Regions) -> pd.DataFrame:
-    """Add a 0 for every requested region and year the source covers but the region has no
-    row for (only for sources that list every event). Only totals, not breakdowns."""
-    years = frame.groupby("year").agg(n_months=("n_months", "max"), last_month=("last_month",
-                                      "max"), preliminary=("preliminary", "any"))  # fmt: skip
+@dataclass(frozen=True)
+class Coverage:
+    """The period a source's batch in force covers, and the whole months within it (only
+    whole months are counted and compared: a partial month would compare unlike periods)."""
+
+    covers_from: pd.Timestamp
+    covers_to: pd.Timestamp
+
+    @property
+    def months(self) -> tuple[object, object]:
+        start = self.covers_from.normalize()
+        # A month counts when the period covers it from its first day to its last.
+        first = start if start.day == 1 else start + pd.offsets.MonthBegin(1)
+        end = self.covers_to
+        last_day = (end + pd.offsets.MonthEnd(0)).normalize()
+        last = end.normalize().replace(day=1)
+        if end.normalize() < last_day:  # the last month is not covered to its end
+            last = (last - pd.offsets.MonthBegin(1)).normalize()
+        return first.date(), last.date()
+
+    def years(self) -> dict[int, tuple[int, int]]:
+        """Year → (first, last) whole month covered."""
+        first, last = (pd.Timestamp(m) for m in self.months)
+        result = {}
+        for year in range(first.year, last.year + 1):
+            a = first.month if year == first.year else 1
+            b = last.month if year == last.year else 12
+            if a <= b:
+                result[year] = (a, b)
+        return result
+
+    def from_text(self) -> str:
+        return f"{self.covers_from.day} {MONTH_NAMES[self.covers_from.month - 1][:3]}"
+
+
+def coverage_of(con: duckdb.DuckDBPyConnection, definition: Definition) -> Coverage | None:
+    """The covered period of an event source (police events), None for other sources."""
+    if not definition.absent_is_zero:
+        return None
+    span = queries.coverage(con, definition.source)
+    if span is None or span[0] is None or span[1] is None:
+        return None
+    return Coverage(pd.Timestamp(span[0]), pd.Timestamp(span[1]))  # type: ignore[arg-type]
+
+
+def _fill_zeros(
+    frame: pd.DataFrame, codes: list[str], regions: Regions, covered: Coverage | None
+) -> pd.DataFrame:
+    """Add a 0 for every requested region and covered year the region has no row for (only
+    for sources that list every event), but never for a year the region did not exist.
+    Only totals, not breakdowns."""
+    years = frame.groupby("year").agg(
+        n_months=("n_months", "max"), first_month=("first_month", "min"),
+        last_month=("last_month", "max"), preliminary=("preliminary", "any"),
+    )  # fmt: skip
+    if covered is not None:
+        for year, (first, last) in covered.years().items():
+            if year not in years.index:
+                years.loc[year] = [last - first + 1, first, last, False]
     present = set(zip(frame["region_code"], frame["year"], strict=True))
     names = regions.names
     rows = []
     for code in codes:
         for year, info in years.iterrows():
-            if (code, year) not in present and code in names:
+            if (code, year) not in present and code in names and regions.existed(code, year):
                 rows.append({
                     "region_code": code, "region_name": names[code][0],
                     "region_kind": names[code][1], "year": year, "sex": "total",
                     "age_group": "all", "total": 0.0, "weighted": np.nan, "respondents": np.nan,
                     "preliminary": bool(info["preliminary"]), "example": False,
                     "complete": True, "n_parts": 1,
-                    "n_months": int(info["n_months"]), "last_month": int(info["last_month"]),
-                    "ytd_previous": np.nan,
+                    "n_months": int(info["n_months"]), "first_month": int(info["first_month"]),
+                    "last_month": int(info["last_month"]), "ytd_previous": np.nan,
                 })  # fmt: skip
     if not rows:
         return frame
@@ -216,8 +276,9 @@ def _period_label(row: dict[str, object], year_offset: int = 0) -> str:
     prel = " prel." if row["preliminary"] and not year_offset else ""
     if int(row["n_months"]) >= 12:  # type: ignore[call-overload]
         return f"{year}{prel}"
+    first = MONTH_NAMES[int(row.get("first_month") or 1) - 1][:3]  # type: ignore[call-overload]
     last = MONTH_NAMES[int(row["last_month"]) - 1][:3]  # type: ignore[call-overload]
-    return f"jan–{last} {year}{prel}"
+    return f"{first}–{last} {year}{prel}"
 
 
 def point_from_row(row: dict[str, object]) -> Point:
@@ -246,10 +307,20 @@ def _ytd_previous_point(row: dict[str, object]) -> Point | None:
     )
 
 
-def _statuses(definition: Definition, frame: pd.DataFrame, regions: Regions) -> None:
-    """Status against the target (else the baseline) and against the previous period."""
+def _partial_start(row: dict[str, object]) -> bool:
+    """A year the source covers only from some month on: it cannot be compared with a
+    whole year, nor with the same months of another year (the months before are missing)."""
+    return int(row.get("first_month") or 1) > 1 and int(row["n_months"]) < 12  # type: ignore[call-overload]
+
+
+def _statuses(
+    definition: Definition, frame: pd.DataFrame, regions: Regions, covered: Coverage | None
+) -> None:
+    """Status against the target (else the baseline) and against the previous period; a
+    year covered only in part is compared only with the same months, or not at all."""
     records = frame.to_dict("records")
     codes, texts, previous = [""] * len(records), [""] * len(records), [""] * len(records)
+    previous_texts = [""] * len(records)
     series: dict[tuple[object, ...], list[int]] = {}
     for i, row in enumerate(records):
         series.setdefault((row["region_code"], row["sex"], row["age_group"]), []).append(i)
@@ -258,29 +329,51 @@ def _statuses(definition: Definition, frame: pd.DataFrame, regions: Regions) -> 
         points = {i: point_from_row(records[i]) for i in indices}
         baseline = next(
             (i for i in indices
-             if points[i].year == definition.baseline_year and points[i].value is not None),
+             if points[i].year == definition.baseline_year and points[i].value is not None
+             and not _partial_start(records[i])),
             None,
         )  # fmt: skip
         last_with_value: int | None = None
+        partial: dict[int, int] = {}  # year → index of a year covered only from some month
         for i in indices:
             row, current = records[i], points[i]
+            since = covered.from_text() if covered is not None else "en bit in på året"
+            if _partial_start(row):
+                status = without_comparison(
+                    definition, current, f"{current.year} täcks bara från {since}"
+                )
+                codes[i], texts[i], previous[i] = status.code, status.text, status.code
+                previous_texts[i] = status.text
+                partial[current.year] = i
+                continue
             if int(row["n_months"]) < 12:  # type: ignore[call-overload]
                 prior = reference = _ytd_previous_point(row)
             else:
                 prior = points[last_with_value] if last_with_value is not None else None
                 use_baseline = baseline is not None and points[baseline].year < current.year
                 reference = points[baseline] if use_baseline else prior  # type: ignore[index]
+            if reference is None and current.year - 1 in partial:
+                status = without_comparison(
+                    definition, current, f"{current.year - 1} täcks bara från {since}"
+                )
+                codes[i], texts[i], previous[i] = status.code, status.text, status.code
+                previous_texts[i] = status.text
+                if current.value is not None:
+                    last_with_value = i
+                continue
             target = applicable_target(
                 definition, current.year, str(row["region_code"]), CITY, regions.district_codes
             )
             status = assess(definition, current, reference, target)
             codes[i], texts[i] = status.code, status.text
-            previous[i] = assess(definition, current, prior, None).code
+            against_prior = assess(definition, current, prior, None)
+            previous[i], previous_texts[i] = against_prior.code, against_prior.text
             if current.value is not None:
                 last_with_value = i
     frame["status"] = codes
     frame["status_text"] = texts
     frame["status_previous"] = previous
+    frame["previous_text"] = previous_texts
 
 
 def compute(
@@ -298,6 +391,7 @@ def compute(
     """
     regions = regions or Regions.from_store(con)
     codes = list(request.region_codes or regions.default(definition, request.boundaries))
+    covered = coverage_of(con, definition)
     frame = yearly_rows(
         con,
         definition.measures,
@@ -308,11 +402,14 @@ def compute(
         sex=definition.filters.sex,
         age_group=definition.filters.age_group,
         absent_is_zero=definition.absent_is_zero,
+        months=covered.months if covered is not None else None,
     )
-    if frame.empty:
+    if frame.empty and covered is None:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
     if definition.absent_is_zero:
-        frame = _fill_zeros(frame, codes, regions)
+        frame = _fill_zeros(frame, codes, regions, covered)
+    if frame.empty:
+        return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
     if definition.type == "rate":
         frame = _with_population(con, frame, request, codes)
     else:
@@ -324,7 +421,7 @@ def compute(
         np.nan
     )
     frame = frame.sort_values(["region_name", "sex", "age_group", "year"]).reset_index(drop=True)
-    _statuses(definition, frame, regions)
+    _statuses(definition, frame, regions, covered)
     frame["indicator"] = definition.id
     return frame.rename(columns={"total": "numerator"})
 
@@ -338,7 +435,8 @@ def compute_all(
     empty = pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
     return {
         indicator: compute(con, definition, catalogue, request, regions)
-        if present & set(definition.measures)
+        # An event list with no event of a type still says 0 for the period it covers.
+        if present & set(definition.measures) or definition.absent_is_zero
         else empty.copy()
         for indicator, definition in catalogue.definitions.items()
     }

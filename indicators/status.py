@@ -120,6 +120,18 @@ def _meets(definition: Definition, value: float, target: float) -> bool:
     return value <= target if definition.direction == "lower_is_better" else value >= target
 
 
+def without_comparison(definition: Definition, current: Point, reason: str) -> Status:
+    """A value that cannot be compared, and why (e.g. the other period is covered only in
+    part)."""
+    if current.value is None:
+        return Status("insufficient_data", "Värdet saknas eller visas inte (för litet underlag).")
+    return Status(
+        "insufficient_data",
+        f"{_NOUN[definition.type]} är {_fmt(definition, current.value)} "
+        f"({current.label or current.year}); jämförelse saknas: {reason}.",
+    )
+
+
 def assess(
     definition: Definition,
     current: Point,

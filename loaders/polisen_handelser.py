@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from loaders.batch import LoadError, LoadReport, Problem, commit_batch, file_sha256
-from store import police
+from store import police, queries
 from store.regions import RegionResolver, UnknownRegionError
 
 SOURCE = "polisen_handelser"
@@ -185,6 +185,8 @@ def load(
         new, updated = police.upsert(con, batch_id)
         police.drop_staging(con)
         counts.update(read=count, new=new, updated=updated)
+        # The counts are of every event in force: they cover from the first to the last.
+        queries.set_batch_coverage(con, batch_id, *police.span(con))
         monthly = police.monthly_counts(con)
         observations = monthly.assign(
             source=SOURCE, sex="total", age_group="all", respondents=None, preliminary=False

@@ -16,10 +16,9 @@ from indicators.compute import (
     CITY,
     Request,
     compute_all,
-    point_from_row,
 )
-from indicators.format import indicator_value
-from indicators.status import STATUS_LABELS, applicable_target, test_change
+from indicators.format import MONTH_NAMES, indicator_value
+from indicators.status import STATUS_LABELS, applicable_target
 from store import followup, queries
 
 
@@ -104,6 +103,39 @@ def _comment_for(comments: pd.DataFrame, area: str, indicator: str) -> str:
     return "" if said.empty else str(said.iloc[0]["text"])
 
 
+# What the comparison with the period before says (compute's status against the previous
+# period, which already compares like with like: the same months, or not at all).
+_CHANGE = {
+    "improvement": "statistiskt säkerställd",
+    "deterioration": "statistiskt säkerställd",
+    "no_significant_change": "inom felmarginalen",
+}
+
+
+def _period(row: pd.Series) -> str:
+    """The months a row covers when not the whole year ("okt–dec"), else ""."""
+    if int(row.get("n_months", 12)) >= 12:
+        return ""
+    first = MONTH_NAMES[int(row.get("first_month") or 1) - 1][:3]
+    return f"{first}–{MONTH_NAMES[int(row['last_month']) - 1][:3]}"
+
+
+def _change_text(now: pd.Series | None, before: pd.Series | None, year: int) -> str:
+    if now is None or pd.isna(now["value"]):
+        return ""
+    code, text = str(now.get("status_previous", "")), str(now.get("previous_text", ""))
+    if before is None and not _period(now):  # compute's prior may be an earlier year
+        return f"ingen jämförelse: inget värde {year - 1}"
+    if code in _CHANGE:
+        months = _period(now)
+        return _CHANGE[code] + (f" ({months})" if months else "")
+    if "jämförelse saknas: " in text:
+        return "ingen jämförelse: " + text.split("jämförelse saknas: ", 1)[1].rstrip(".")
+    if before is None:
+        return f"ingen jämförelse: inget värde {year - 1}"
+    return "kan inte prövas"
+
+
 def _judgement_for(assessed: pd.DataFrame, area: str, indicator: str, region: str) -> str:
     """The assessment made of this indicator (of this area and region), with why."""
     if assessed.empty:
@@ -155,17 +187,7 @@ def build(
             last = rows[rows["year"] == year - 1] if not rows.empty else rows
             now = this.iloc[0] if not this.empty else None
             before = last.iloc[0] if not last.empty else None
-            change_text = ""
-            if now is not None and before is None:
-                change_text = f"ingen jämförelse: inget värde {year - 1}"
-            if now is not None and before is not None:
-                change = test_change(
-                    definition, point_from_row(before.to_dict()), point_from_row(now.to_dict())
-                )
-                if change is not None:
-                    change_text = (
-                        "statistiskt säkerställd" if change.significant else "inom felmarginalen"
-                    )
+            change_text = _change_text(now, before, year)
             target = applicable_target(definition, year, region_code, CITY, district_codes)
             status = "insufficient_data" if now is None else str(now["status"])
             statuses.append(status)
@@ -193,7 +215,12 @@ def build(
                     else _fmt(definition, None if now is None else now["value"]),
                     previous="–"
                     if before is None
-                    else ("skyddat" if before["suppressed"] else _fmt(definition, before["value"])),
+                    else (
+                        "skyddat"
+                        if before["suppressed"]
+                        else _fmt(definition, before["value"])
+                        + (f" ({_period(before)})" if _period(before) else "")
+                    ),
                     change=change_text,
                     target=""
                     if target is None

@@ -273,6 +273,18 @@ def monthly_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def span(con: duckdb.DuckDBPyConnection) -> tuple[object, object]:
+    """The first and last moment of the events in force (first batch not undone)."""
+    row = con.execute(
+        """
+        SELECT min(e.occurred_at), max(e.occurred_at)
+        FROM police_event AS e JOIN load_batch AS b ON b.id = e.batch_id
+        WHERE b.state <> 'undone'
+        """
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def placement_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """For Stockholm's events (not undone): per year, how many and how many placed."""
     return con.execute(

@@ -533,3 +533,25 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
         """
     ).fetchone()
     return "-".join(str(v) for v in row) if row else "0"
+
+
+def set_batch_coverage(
+    con: duckdb.DuckDBPyConnection, batch_id: int, covers_from: object, covers_to: object
+) -> None:
+    con.execute(
+        "UPDATE load_batch SET covers_from = $from, covers_to = $to WHERE id = $id",
+        {"from": covers_from, "to": covers_to, "id": batch_id},
+    )
+
+
+def coverage(con: duckdb.DuckDBPyConnection, source: str) -> tuple[object, object] | None:
+    """The period the newest batch in force of ``source`` covers, when it records one."""
+    row = con.execute(
+        """
+        SELECT covers_from, covers_to FROM load_batch
+        WHERE source = $source AND state = 'active' AND covers_from IS NOT NULL
+        ORDER BY id DESC LIMIT 1
+        """,
+        {"source": source},
+    ).fetchone()
+    return (row[0], row[1]) if row else None

@@ -61,6 +61,10 @@ CREATE TABLE IF NOT EXISTS load_batch (
     note      VARCHAR
 );
 ALTER TABLE load_batch ADD COLUMN IF NOT EXISTS is_example BOOLEAN DEFAULT false;
+-- The period the batch's figures cover (event archives: the first and last moment of the
+-- events in force when it was loaded), NULL where the source says it per figure.
+ALTER TABLE load_batch ADD COLUMN IF NOT EXISTS covers_from TIMESTAMP;
+ALTER TABLE load_batch ADD COLUMN IF NOT EXISTS covers_to TIMESTAMP;
 
 CREATE TABLE IF NOT EXISTS measure (
     id             VARCHAR PRIMARY KEY,

@@ -73,6 +73,8 @@ def _monthly_ctes(boundaries: Boundaries) -> str:
             WHERE (o.sex = coalesce($sex, 'total') OR $by_sex)
               AND (o.age_group = coalesce($age_group, 'all') OR $by_age)
               AND ($codes IS NULL OR list_contains($codes, m.target))
+              AND ($from_month IS NULL OR o.month IS NULL
+                   OR make_date(o.year, o.month, 1) BETWEEN $from_month AND $to_month)
         ),
         parts AS (
             SELECT DISTINCT region_code, year, month, sex, age_group, part_code FROM base
@@ -111,8 +113,11 @@ def _parameters(
     sex: str | None = None,
     age_group: str | None = None,
     complete_by_definition: bool = False,
+    months: tuple[object, object] | None = None,
 ) -> dict[str, object]:
     return {
+        "from_month": months[0] if months else None,
+        "to_month": months[1] if months else None,
         "complete_by_definition": complete_by_definition,
         "measures": measures,
         "by_sex": by_sex,
@@ -163,6 +168,7 @@ def yearly_rows(
     sex: str | None = None,
     age_group: str | None = None,
     absent_is_zero: bool = False,
+    months: tuple[object, object] | None = None,
 ) -> pd.DataFrame:
     """Like :func:`observation_rows` but per year: monthly figures are summed, and a year
     with fewer than 12 months carries the same months of the year before
@@ -172,6 +178,9 @@ def yearly_rows(
     ``sex``/``age_group`` select one sex or age band instead of the totals.
     ``absent_is_zero``: the source lists every event, so a part of a region of today with no
     row had none, and a sum over the parts present is complete.
+    ``months``: the first and last whole month the source covers (dates of their first
+    days): only those months count, and each year's months (first_month, last_month,
+    n_months) are the covered ones, not the ones that happen to have a figure.
     """
     sql = (
         _monthly_ctes(boundaries)
@@ -185,29 +194,43 @@ def yearly_rows(
                    bool_or(example) AS example,
                    bool_and(complete) AS complete,
                    max(n_parts) AS n_parts,
-                   CASE WHEN max(month) = 0 THEN 12 ELSE count(DISTINCT month) END AS n_months,
-                   CASE WHEN max(month) = 0 THEN 12 ELSE max(month) END AS last_month
+                   CASE WHEN $from_month IS NOT NULL
+                        THEN date_diff('month',
+                                       greatest(make_date(any_value(year), 1, 1), $from_month),
+                                       least(make_date(any_value(year), 12, 1), $to_month)) + 1
+                        WHEN max(month) = 0 THEN 12 ELSE count(DISTINCT month) END AS n_months,
+                   CASE WHEN $from_month IS NOT NULL
+                        THEN month(greatest(make_date(any_value(year), 1, 1), $from_month))
+                        ELSE 1 END AS first_month,
+                   CASE WHEN $from_month IS NOT NULL
+                        THEN month(least(make_date(any_value(year), 12, 1), $to_month))
+                        WHEN max(month) = 0 THEN 12 ELSE max(month) END AS last_month
             FROM monthly
             GROUP BY ALL
         ),
         ytd AS (
+            -- The same months a year earlier: with a covered period every month in it counts
+            -- (a month without events is 0); otherwise every month must have a figure.
             SELECT y.region_code, y.year, y.sex, y.age_group,
-                   CASE WHEN count(DISTINCT m.month) = y.n_months AND bool_and(m.complete)
+                   CASE WHEN $from_month IS NOT NULL
+                        THEN CASE WHEN make_date(y.year - 1, 1, 1) >= $from_month
+                                  THEN coalesce(sum(m.total), 0) END
+                        WHEN count(DISTINCT m.month) = y.n_months AND bool_and(m.complete)
                         THEN sum(m.total) END AS ytd_previous
             FROM yearly AS y
-            JOIN monthly AS m
+            LEFT JOIN monthly AS m
               ON m.region_code = y.region_code AND m.sex = y.sex
              AND m.age_group = y.age_group AND m.year = y.year - 1
              AND m.month BETWEEN 1 AND y.last_month
-            WHERE y.n_months < 12
+            WHERE y.n_months < 12 AND y.first_month = 1
             GROUP BY y.region_code, y.year, y.sex, y.age_group, y.n_months
         )
         SELECT y.region_code, r.name AS region_name, r.kind AS region_kind, y.year, y.sex,
                y.age_group, y.total,
                CASE WHEN y.respondents > 0 THEN y.weighted END AS weighted,
                CASE WHEN y.respondents > 0 THEN y.respondents END AS respondents,
-               y.preliminary, y.example, y.complete, y.n_parts, y.n_months, y.last_month,
-               t.ytd_previous
+               y.preliminary, y.example, y.complete, y.n_parts, y.n_months, y.first_month,
+               y.last_month, t.ytd_previous
         FROM yearly AS y
         JOIN region AS r ON r.code = y.region_code
         LEFT JOIN ytd AS t USING (region_code, year, sex, age_group)
@@ -216,7 +239,7 @@ def yearly_rows(
     )
     return con.execute(
         sql,
-        _parameters(measures, by_sex, by_age, region_codes, sex, age_group, absent_is_zero),
+        _parameters(measures, by_sex, by_age, region_codes, sex, age_group, absent_is_zero, months),
     ).df()
 
 

@@ -74,16 +74,22 @@ def test_shootings_for_stockholm_agree_with_the_raw_json(
     for name in ("events_stockholm_2022_2026.json", "events_api_snapshot.json"):
         path = ROOT / "data" / "demo" / "polisen" / name
         events.update({e["id"]: e for e in json.loads(path.read_text(encoding="utf-8"))})
+    # The events cover 26 Sep 2022 – 22 Aug 2026: whole months October 2022 – July 2026 count.
+    times = sorted(e["datetime"][:19] for e in events.values())
+    assert (times[0][:10], times[-1][:10]) == ("2022-09-26", "2026-08-22")
     by_hand = Counter(
         e["datetime"][:4]
         for e in events.values()
-        if e["type"] == "Skottlossning" and e["name"].split(",")[-1].strip() == "Stockholm"
+        if e["type"] == "Skottlossning"
+        and e["name"].split(",")[-1].strip() == "Stockholm"
+        and "2022-10" <= e["datetime"][:7] <= "2026-07"
     )
+    by_hand.update({year: 0 for year in ("2022", "2023", "2024", "2025", "2026")})
     assert main(["values", "skjutningar", "--region", "Stockholm", "--db", str(demo_db_path)]) == 0
     rows = {r["year"]: r for r in _csv(capsys.readouterr().out)}
     assert set(rows) == set(by_hand)
     for year, count in by_hand.items():
-        if count >= 3:
+        if count >= 3 or count == 0:
             assert rows[year]["value"] == str(count)
         else:  # one shooting in 2026 so far: suppressed like every count under 3
             assert rows[year]["value"] == "" and rows[year]["suppressed"] == "true"

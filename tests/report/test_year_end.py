@@ -189,3 +189,27 @@ def test_every_row_that_claims_a_change_fills_the_change_column(demo_db_path: Pa
     )
     missing = [ln for ln in lines if ln.previous == "–" and ln.value not in ("–", "skyddat")]
     assert missing and {ln.change for ln in missing} == {"ingen jämförelse: inget värde 2022"}
+
+
+def test_murders_of_2023_are_not_compared_with_the_partial_2022(demo_db_path: Path) -> None:
+    """The police archive in the demo starts on 26 September 2022: 2022 is shown for the
+    whole months it covers and 2023 is not called a significant change against it."""
+    from loaders.reference import open_store
+    from report.build import build
+
+    con = open_store(demo_db_path)
+    try:
+        summary = build(con, load_catalogue(), 2023)
+    finally:
+        con.close()
+    murders = next(ln for s in summary.sections for ln in s.lines if ln.indicator == "mord_drap")
+    assert (murders.value, murders.previous) == ("51", "17 (okt–dec)")
+    assert murders.change == "ingen jämförelse: 2022 täcks bara från 26 sep"
+    assert murders.status == "Underlag saknas"
+    assert "statistiskt säkerställd" not in murders.explanation
+    assert (
+        murders.explanation
+        == "Antalet är 51 (2023); jämförelse saknas: 2022 täcks bara från 26 sep."
+    )
+    criminal = next(s for s in summary.sections if s.area == "kriminella_miljoer")
+    assert criminal.counts.get("Försämring", 0) == 1  # only the supported leavers (example data)

@@ -1,0 +1,83 @@
+"""Comparisons know the period each side covers: an event archive that starts part-way
+through a year is not compared with whole years, a year in progress is compared with the same
+months a year earlier, and a month without events in a covered period counts 0."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from catalogue.catalogue import load_catalogue
+from indicators.compute import Request, compute
+from loaders import polisen_handelser as polisen
+
+
+def _murders(times: list[str]) -> list[dict]:
+    return [
+        {
+            "id": i,
+            "datetime": f"{t} 12:00:00 +01:00",
+            "name": f"{t}, Mord/dråp, Stockholm",
+            "summary": "Händelse i Stockholm.",
+            "url": f"/x/{i}",
+            "type": "Mord/dråp",
+            "location": {"name": "Stockholm", "gps": "59.3,18.0"},
+        }
+        for i, t in enumerate(times, start=1)
+    ]
+
+
+def _city(con: duckdb.DuckDBPyConnection) -> dict[int, dict]:
+    catalogue = load_catalogue()
+    frame = compute(
+        con, catalogue.definitions["mord_drap"], catalogue, Request(region_codes=("0180",))
+    )
+    return {int(r["year"]): r for r in frame.to_dict("records")}
+
+
+def _load(con: duckdb.DuckDBPyConnection, tmp_path: Path, events: list[dict]) -> None:
+    path = tmp_path / "arkiv.json"
+    path.write_text(json.dumps(events, ensure_ascii=False), encoding="utf-8")
+    polisen.load(con, path, loaded_by="test")
+
+
+def test_an_archive_from_november_does_not_make_the_next_year_a_deterioration(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # Six murders in November–December 2024, then 30 over 2025, the last on 31 December:
+    # as whole years 6 → 30 would be a significant deterioration; 2024 is covered only from
+    # 1 November, so there is nothing to compare 2025 with.
+    late_2024 = ["2024-11-01", "2024-11-10", "2024-11-20", "2024-12-01", "2024-12-10",
+                 "2024-12-20"]  # fmt: skip
+    year_2025 = [f"2025-{m:02d}-{d:02d}" for m in range(1, 13) for d in (5, 12, 20)][:29]
+    events = _murders([*late_2024, *year_2025, "2025-12-31"])
+    _load(store, tmp_path, events)
+    rows = _city(store)
+    assert rows[2024]["status"] == "insufficient_data"
+    assert rows[2024]["status_text"] == (
+        "Antalet är 6 (nov–dec 2024); jämförelse saknas: 2024 täcks bara från 1 nov."
+    )
+    assert rows[2025]["numerator"] == 30
+    assert rows[2025]["status"] == "insufficient_data"
+    assert rows[2025]["status_text"] == (
+        "Antalet är 30 (2025); jämförelse saknas: 2024 täcks bara från 1 nov."
+    )
+
+
+def test_a_year_in_progress_is_compared_with_the_same_months_and_sparse_months_are_zero(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # Covered 1 January 2024 – 30 June 2025 (the last event's day ends June). No murder at
+    # all in the first half of 2024 outside January: those months count 0, not "missing".
+    events = _murders(["2024-01-01", "2024-01-15", "2024-09-01", "2025-02-01", "2025-03-01",
+                       "2025-04-01", "2025-05-01", "2025-06-30"])  # fmt: skip
+    events[-1]["datetime"] = "2025-06-30 23:59:00 +02:00"
+    _load(store, tmp_path, events)
+    rows = _city(store)
+    assert (rows[2024]["n_months"], rows[2024]["numerator"]) == (12, 3)
+    assert (rows[2025]["n_months"], rows[2025]["numerator"]) == (6, 5)
+    # January–June 2024 had 2 murders: the comparison is 2 → 5 over the same months.
+    assert rows[2025]["ytd_previous"] == 2
+    assert "från 2 (jan–jun 2024) till 5 (jan–jun 2025)" in rows[2025]["status_text"]
