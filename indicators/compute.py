@@ -29,8 +29,16 @@ ABOUT_INDIVIDUALS_MIN_COUNT = 5
 
 OUTPUT_COLUMNS = [
     "indicator", "region_code", "region_name", "year", "sex", "age_group", "value", "lower",
-    "upper", "respondents", "suppressed", "preliminary", "status",
+    "upper", "respondents", "suppressed", "preliminary", "status", "period", "missing_reason",
 ]  # fmt: skip
+# Why a value is missing: a closed set, each with the sentence a reader sees.
+MISSING_REASONS = {
+    "suppressed": "för litet underlag för att visas",
+    "incomplete": "uppgifter saknas för en del av området (sammanslagna stadsdelsområden)",
+    "no_population": "befolkningen för året (eller två år bakåt) saknas",
+    "not_additive": "källans tal kan inte läggas ihop över sammanslagna områden",
+    "no_respondents": "andelar utan antal svarande kan inte vägas ihop över områden",
+}
 
 
 @dataclass(frozen=True)
@@ -159,11 +167,16 @@ def coverage_of(con: duckdb.DuckDBPyConnection, definition: Definition) -> Cover
 
 
 def _fill_zeros(
-    frame: pd.DataFrame, codes: list[str], regions: Regions, covered: Coverage | None
+    frame: pd.DataFrame,
+    codes: list[str],
+    regions: Regions,
+    covered: Coverage | None,
+    boundaries: Boundaries,
 ) -> pd.DataFrame:
     """Add a 0 for every requested region and covered year the region has no row for (only
-    for sources that list every event), but never for a year the region did not exist.
-    Only totals, not breakdowns."""
+    for sources that list every event), but on the boundaries of the time never for a year
+    the region did not exist (on today's, a district of today spans every year). Only
+    totals, not breakdowns."""
     years = frame.groupby("year").agg(
         n_months=("n_months", "max"), first_month=("first_month", "min"),
         last_month=("last_month", "max"), preliminary=("preliminary", "any"),
@@ -177,7 +190,8 @@ def _fill_zeros(
     rows = []
     for code in codes:
         for year, info in years.iterrows():
-            if (code, year) not in present and code in names and regions.existed(code, year):
+            alive = boundaries == "today" or regions.existed(code, int(year))
+            if (code, year) not in present and code in names and alive:
                 rows.append({
                     "region_code": code, "region_name": names[code][0],
                     "region_kind": names[code][1], "year": year, "sex": "total",
@@ -230,16 +244,41 @@ def _values(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _missing_reasons(definition: Definition, frame: pd.DataFrame, hidden: pd.Series) -> list[str]:
+    """The reason (a key of MISSING_REASONS) for each row without a value, else ""."""
+    reasons = []
+    for row, secret in zip(frame.to_dict("records"), hidden, strict=True):
+        if secret:
+            reasons.append("suppressed")
+        elif not pd.isna(row["value"]) and bool(row["complete"]):
+            reasons.append("")
+        elif not bool(row["complete"]):
+            reasons.append("incomplete")
+        elif definition.type == "rate" and pd.isna(row.get("population")):
+            reasons.append("no_population")
+        elif definition.type == "published_rate":
+            reasons.append("not_additive")
+        else:
+            reasons.append("no_respondents")
+    return reasons
+
+
+def count_threshold(definition: Definition, catalogue: Catalogue) -> int:
+    """The smallest count shown for this indicator (higher for counts of individuals)."""
+    about_people = any(catalogue.measures[m].about_individuals for m in definition.measures)
+    return int(
+        definition.suppression.min_count
+        or (ABOUT_INDIVIDUALS_MIN_COUNT if about_people else min_count())
+    )
+
+
 def _suppress(
     definition: Definition, catalogue: Catalogue, frame: pd.DataFrame, request: Request
 ) -> pd.Series:
     if definition.type == "published_rate":
         return pd.Series(False, index=frame.index)  # a published rate reveals no count
     if definition.type in ("count", "rate"):
-        about_people = any(catalogue.measures[m].about_individuals for m in definition.measures)
-        threshold = definition.suppression.min_count or (
-            ABOUT_INDIVIDUALS_MIN_COUNT if about_people else min_count()
-        )
+        threshold = count_threshold(definition, catalogue)
         hidden = frame["total"].notna() & (frame["total"] > 0) & (frame["total"] < threshold)
         size = "total"
     else:
@@ -348,6 +387,17 @@ def _statuses(
                 continue
             if int(row["n_months"]) < 12:  # type: ignore[call-overload]
                 prior = reference = _ytd_previous_point(row)
+                if row.get("ytd_hidden") is True:
+                    status = without_comparison(
+                        definition,
+                        current,
+                        f"samma månader {current.year - 1} har för litet underlag för att visas",
+                    )
+                    codes[i], texts[i], previous[i] = status.code, status.text, status.code
+                    previous_texts[i] = status.text
+                    if current.value is not None:
+                        last_with_value = i
+                    continue
             else:
                 prior = points[last_with_value] if last_with_value is not None else None
                 use_baseline = baseline is not None and points[baseline].year < current.year
@@ -360,6 +410,12 @@ def _statuses(
                 previous_texts[i] = status.text
                 if current.value is not None:
                     last_with_value = i
+                continue
+            reason = str(row.get("missing_reason") or "")
+            if current.value is None and reason:
+                text = f"Värdet saknas: {MISSING_REASONS[reason]}."
+                codes[i], texts[i], previous[i] = "insufficient_data", text, "insufficient_data"
+                previous_texts[i] = text
                 continue
             target = applicable_target(
                 definition, current.year, str(row["region_code"]), CITY, regions.district_codes
@@ -407,7 +463,7 @@ def compute(
     if frame.empty and covered is None:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
     if definition.absent_is_zero:
-        frame = _fill_zeros(frame, codes, regions, covered)
+        frame = _fill_zeros(frame, codes, regions, covered, request.boundaries)
     if frame.empty:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
     if definition.type == "rate":
@@ -417,12 +473,24 @@ def compute(
     frame = _values(definition, frame.reset_index(drop=True))
     hidden = _suppress(definition, catalogue, frame, request)
     frame["suppressed"] = hidden
+    frame["missing_reason"] = _missing_reasons(definition, frame, hidden)
     frame.loc[hidden | ~frame["complete"].astype(bool), ["value", "lower", "upper", "total"]] = (
         np.nan
     )
+    if definition.type in ("count", "rate") and "ytd_previous" in frame:
+        # The same months a year earlier are a figure of their own: a small one is hidden
+        # like any other, so no status sentence can name it.
+        small = (
+            frame["ytd_previous"].notna()
+            & (frame["ytd_previous"] > 0)
+            & (frame["ytd_previous"] < count_threshold(definition, catalogue))
+        )
+        frame["ytd_hidden"] = small
+        frame.loc[small, "ytd_previous"] = np.nan
     frame = frame.sort_values(["region_name", "sex", "age_group", "year"]).reset_index(drop=True)
     _statuses(definition, frame, regions, covered)
     frame["indicator"] = definition.id
+    frame["period"] = [_period_label(r) for r in frame.to_dict("records")]
     return frame.rename(columns={"total": "numerator"})
 
 

@@ -72,8 +72,10 @@ def test_coverage_matrix(page: AppTest) -> None:
     # BRÅ's three counts and the rate (population 2020 → 2020–2022), the survey's exposure
     # (example data from 2017), the pupils' exposure and the child-protection reports.
     assert victims["Järva"] == "7 av 7 (2017–2024)"
-    # Sabotage mot blåljusverksamhet: no such event in the demo data.
-    assert matrix.loc["Systemhotande brottslighet", "Järva"] == "2 av 3 (2023–2026)"
+    # The police events cover October 2022 – July 2026 in whole months: every police
+    # indicator has a value for every covered year, 0 where no such event happened
+    # (Sabotage mot blåljusverksamhet).
+    assert matrix.loc["Systemhotande brottslighet", "Järva"] == "3 av 3 (2022–2026)"
     assert matrix.loc["Unga i riskzon för destruktivt beteende", "Bromma"] == "3 av 3 (2022–2024)"
     # The city: the Kolada comparisons count for the city as well.
     assert matrix.loc["Otrygga och brottsutsatta platser", "Hela staden"] == "6 av 6 (2010–2024)"

@@ -22,7 +22,7 @@ def test_values_for_rinkeby_kista(demo_db_path: Path, capsys: pytest.CaptureFixt
     assert code == 0
     assert out.splitlines()[0] == (
         "indicator,region_code,region_name,year,sex,age_group,value,lower,upper,respondents,"
-        "suppressed,preliminary,status"
+        "suppressed,preliminary,status,period,missing_reason"
     )
     rows = {r["year"]: r for r in _csv(out)}
     assert rows["2021"]["value"] == "2049" and rows["2022"]["value"] == "1869"
@@ -105,3 +105,21 @@ def test_rates_say_which_population_year_they_use(
     assert float(rows["2021"]["value"]) == pytest.approx(1551 / 81185 * 1000, abs=0.01)
     assert "note: Bromma 2021 uses the population of 2020" in captured.err
     assert rows["2023"]["value"] == ""  # 2020 is three years back: no rate
+
+
+def test_values_name_the_period_and_why_a_value_is_missing(
+    demo_db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["values", "mord_drap", "--region", "Stockholm", "--db", str(demo_db_path)]) == 0
+    rows = {r["year"]: r for r in _csv(capsys.readouterr().out)}
+    assert (rows["2022"]["period"], rows["2023"]["period"], rows["2026"]["period"]) == (
+        "okt–dec 2022",
+        "2023",
+        "jan–jul 2026",
+    )
+    assert rows["2023"]["status"] == "insufficient_data"  # not compared with okt–dec 2022
+    main(["values", "brott_mot_person_per_1000", "--region", "Bromma", "--db",
+          str(demo_db_path)])  # fmt: skip
+    rates = {r["year"]: r for r in _csv(capsys.readouterr().out)}
+    assert (rates["2023"]["value"], rates["2023"]["missing_reason"]) == ("", "no_population")
+    assert rates["2021"]["missing_reason"] == ""

@@ -69,15 +69,61 @@ def test_an_archive_from_november_does_not_make_the_next_year_a_deterioration(
 def test_a_year_in_progress_is_compared_with_the_same_months_and_sparse_months_are_zero(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    # Covered 1 January 2024 – 30 June 2025 (the last event's day ends June). No murder at
-    # all in the first half of 2024 outside January: those months count 0, not "missing".
-    events = _murders(["2024-01-01", "2024-01-15", "2024-09-01", "2025-02-01", "2025-03-01",
-                       "2025-04-01", "2025-05-01", "2025-06-30"])  # fmt: skip
+    # Covered 1 January 2024 – 30 June 2025 (the last event's day ends June). Months without
+    # a murder (May–August 2024 and others) count 0, not "missing".
+    events = _murders(["2024-01-01", "2024-01-15", "2024-02-01", "2024-03-01", "2024-04-01",
+                       "2024-09-01", "2025-01-20", "2025-02-01", "2025-03-01", "2025-04-01",
+                       "2025-05-01", "2025-06-30"])  # fmt: skip
     events[-1]["datetime"] = "2025-06-30 23:59:00 +02:00"
     _load(store, tmp_path, events)
     rows = _city(store)
-    assert (rows[2024]["n_months"], rows[2024]["numerator"]) == (12, 3)
-    assert (rows[2025]["n_months"], rows[2025]["numerator"]) == (6, 5)
-    # January–June 2024 had 2 murders: the comparison is 2 → 5 over the same months.
-    assert rows[2025]["ytd_previous"] == 2
-    assert "från 2 (jan–jun 2024) till 5 (jan–jun 2025)" in rows[2025]["status_text"]
+    assert (rows[2024]["n_months"], rows[2024]["numerator"]) == (12, 6)
+    assert (rows[2025]["n_months"], rows[2025]["numerator"]) == (6, 6)
+    # January–June 2024 had 5 murders: the comparison is 5 → 6 over the same months.
+    assert rows[2025]["ytd_previous"] == 5
+    assert "från 5 (jan–jun 2024) till 6 (jan–jun 2025)" in rows[2025]["status_text"]
+
+
+def test_no_district_has_a_value_for_a_year_it_did_not_exist(demo_db_path: Path) -> None:
+    """On the boundaries of the time, police indicators list districts only for the years
+    they existed (a merger year belongs to both sides): no zero is filled in outside."""
+    from loaders.reference import open_store
+    from store.regions import RegionLifetimes
+
+    con = open_store(demo_db_path)
+    try:
+        lifetimes = RegionLifetimes.from_store(con)
+        catalogue = load_catalogue()
+        outside = []
+        for indicator in ("skjutningar", "explosioner", "mord_drap"):
+            frame = compute(con, catalogue.definitions[indicator], catalogue, Request("time"))
+            districts = frame[frame["region_kind"] == "district"]
+            assert not districts.empty
+            outside += [
+                (indicator, r.region_name, r.year)
+                for r in districts.itertuples()
+                if not lifetimes.existed(r.region_code, int(r.year))
+            ]
+        names = set(frame.loc[frame["year"] == 2025, "region_name"])
+    finally:
+        con.close()
+    assert outside == []
+    assert {"Rinkeby-Kista", "Norrmalm", "Kista", "Älvsjö"}.isdisjoint(names)
+    assert {"Järva", "Norra innerstaden", "Hägersten-Älvsjö"} <= names
+
+
+def test_a_status_never_names_a_hidden_figure(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """2 murders in January–June 2024 (under the threshold, hidden) then 6 in January–June
+    2025: the 2025 sentence must not say "ökat från 2"."""
+    events = _murders(["2024-01-01", "2024-02-01", "2024-12-31", "2025-01-02", "2025-02-01",
+                       "2025-03-01", "2025-04-01", "2025-05-01", "2025-06-30"])  # fmt: skip
+    _load(store, tmp_path, events)
+    rows = _city(store)
+    assert rows[2025]["n_months"] == 6 and rows[2025]["numerator"] == 6
+    assert rows[2025]["status_text"] == (
+        "Antalet är 6 (jan–jun 2025); jämförelse saknas: samma månader 2024 har för litet "
+        "underlag för att visas."
+    )
+    assert " 2 " not in rows[2025]["status_text"]
