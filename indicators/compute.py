@@ -17,7 +17,7 @@ from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
 from indicators import stats
 from indicators.format import MONTH_NAMES
-from indicators.status import Point, applicable_target, assess, without_comparison
+from indicators.status import Point, Status, applicable_target, assess, without_comparison
 from indicators.suppression import complement, min_count
 from store import queries
 from store.regions import RegionLifetimes
@@ -352,6 +352,34 @@ def _partial_start(row: dict[str, object]) -> bool:
     return int(row.get("first_month") or 1) > 1 and int(row["n_months"]) < 12  # type: ignore[call-overload]
 
 
+def _not_compared(
+    definition: Definition,
+    row: dict[str, object],
+    current: Point,
+    reference: Point | None,
+    partial: set[int],
+    covered: Coverage | None,
+) -> Status | None:
+    """The status of a value that is not compared, and why; None when it can be."""
+    since = covered.from_text() if covered is not None else "en bit in på året"
+    if _partial_start(row):
+        return without_comparison(definition, current, f"{current.year} täcks bara från {since}")
+    if row.get("ytd_hidden") is True:
+        return without_comparison(
+            definition,
+            current,
+            f"samma månader {current.year - 1} har för litet underlag för att visas",
+        )
+    if reference is None and current.year - 1 in partial:
+        return without_comparison(
+            definition, current, f"{current.year - 1} täcks bara från {since}"
+        )
+    reason = str(row.get("missing_reason") or "")
+    if current.value is None and reason:
+        return Status("insufficient_data", f"Värdet saknas: {MISSING_REASONS[reason]}.")
+    return None
+
+
 def _statuses(
     definition: Definition, frame: pd.DataFrame, regions: Regions, covered: Coverage | None
 ) -> None:
@@ -373,58 +401,31 @@ def _statuses(
             None,
         )  # fmt: skip
         last_with_value: int | None = None
-        partial: dict[int, int] = {}  # year → index of a year covered only from some month
+        partial: set[int] = set()  # years covered only from some month on
         for i in indices:
             row, current = records[i], points[i]
-            since = covered.from_text() if covered is not None else "en bit in på året"
-            if _partial_start(row):
-                status = without_comparison(
-                    definition, current, f"{current.year} täcks bara från {since}"
-                )
-                codes[i], texts[i], previous[i] = status.code, status.text, status.code
-                previous_texts[i] = status.text
-                partial[current.year] = i
-                continue
-            if int(row["n_months"]) < 12:  # type: ignore[call-overload]
+            if int(row["n_months"]) < 12 and not _partial_start(row):  # type: ignore[call-overload]
                 prior = reference = _ytd_previous_point(row)
-                if row.get("ytd_hidden") is True:
-                    status = without_comparison(
-                        definition,
-                        current,
-                        f"samma månader {current.year - 1} har för litet underlag för att visas",
-                    )
-                    codes[i], texts[i], previous[i] = status.code, status.text, status.code
-                    previous_texts[i] = status.text
-                    if current.value is not None:
-                        last_with_value = i
-                    continue
             else:
                 prior = points[last_with_value] if last_with_value is not None else None
                 use_baseline = baseline is not None and points[baseline].year < current.year
                 reference = points[baseline] if use_baseline else prior  # type: ignore[index]
-            if reference is None and current.year - 1 in partial:
-                status = without_comparison(
-                    definition, current, f"{current.year - 1} täcks bara från {since}"
-                )
-                codes[i], texts[i], previous[i] = status.code, status.text, status.code
-                previous_texts[i] = status.text
-                if current.value is not None:
-                    last_with_value = i
-                continue
-            reason = str(row.get("missing_reason") or "")
-            if current.value is None and reason:
-                text = f"Värdet saknas: {MISSING_REASONS[reason]}."
-                codes[i], texts[i], previous[i] = "insufficient_data", text, "insufficient_data"
-                previous_texts[i] = text
-                continue
-            target = applicable_target(
-                definition, current.year, str(row["region_code"]), CITY, regions.district_codes
-            )
-            status = assess(definition, current, reference, target)
-            codes[i], texts[i] = status.code, status.text
-            against_prior = assess(definition, current, prior, None)
-            previous[i], previous_texts[i] = against_prior.code, against_prior.text
-            if current.value is not None:
+            unmatched = _not_compared(definition, row, current, reference, partial, covered)
+            if unmatched is not None:
+                codes[i], texts[i] = unmatched.code, unmatched.text
+                previous[i], previous_texts[i] = unmatched.code, unmatched.text
+            else:
+                target = applicable_target(
+                    definition, current.year, str(row["region_code"]), CITY,
+                    regions.district_codes,
+                )  # fmt: skip
+                status = assess(definition, current, reference, target)
+                codes[i], texts[i] = status.code, status.text
+                against_prior = assess(definition, current, prior, None)
+                previous[i], previous_texts[i] = against_prior.code, against_prior.text
+            if _partial_start(row):
+                partial.add(current.year)
+            elif current.value is not None:
                 last_with_value = i
     frame["status"] = codes
     frame["status_text"] = texts
