@@ -59,6 +59,7 @@ class Regions:
     district_codes: dict[str, str]  # district name → code, for target scopes
     names: dict[str, tuple[str, str]]  # code → (name, kind)
     lifetimes: RegionLifetimes | None = None  # when each district existed
+    today_of: dict[str, str] | None = None  # a district of the time → the one of today
 
     def existed(self, code: str, year: int) -> bool:
         return self.lifetimes is None or self.lifetimes.existed(code, year)
@@ -81,6 +82,7 @@ class Regions:
                 )
             },
             lifetimes=RegionLifetimes.from_store(con),
+            today_of=dict(queries.today_region_map(con).itertuples(index=False, name=None)),
         )
 
     def default(self, definition: Definition, boundaries: Boundaries) -> list[str]:
@@ -273,7 +275,11 @@ def count_threshold(definition: Definition, catalogue: Catalogue) -> int:
 
 
 def _suppress(
-    definition: Definition, catalogue: Catalogue, frame: pd.DataFrame, request: Request
+    definition: Definition,
+    catalogue: Catalogue,
+    frame: pd.DataFrame,
+    request: Request,
+    regions: Regions,
 ) -> pd.Series:
     if definition.type == "published_rate":
         return pd.Series(False, index=frame.index)  # a published rate reveals no count
@@ -286,20 +292,39 @@ def _suppress(
         hidden = frame["respondents"].notna() & (frame["respondents"] < threshold)
         size = "respondents"
     hidden = hidden & frame["complete"]
-    if request.by_sex:
+    districts = frame["region_kind"] == "district"
+    merged = None
+    if request.boundaries == "time" and regions.today_of:
+        # The districts of the time that make up one of today: today's value is shown on the
+        # other boundaries, so it is their total and one hidden part alone would follow.
+        merged = frame["region_code"].map(regions.today_of).fillna(frame["region_code"])
+    framed = frame.assign(_today=merged) if merged is not None else frame
+    # Repeat until nothing changes: a part hidden for one relation can leave a single hidden
+    # part in another.
+    while True:
+        before = int(hidden.sum())
+        if request.by_sex:
+            hidden = complement(
+                framed, hidden, parts=frame["sex"] != "total", totals=frame["sex"] == "total",
+                group=["region_code", "year", "age_group"], size=size,
+            )  # fmt: skip
+        if request.by_age:
+            hidden = complement(
+                framed, hidden, parts=frame["age_group"] != "all",
+                totals=frame["age_group"] == "all", group=["region_code", "year", "sex"],
+                size=size,
+            )  # fmt: skip
+        if merged is not None:
+            hidden = complement(
+                framed, hidden, parts=districts, totals=districts,
+                group=["_today", "year", "sex", "age_group"], size=size,
+            )  # fmt: skip
         hidden = complement(
-            frame, hidden, parts=frame["sex"] != "total", totals=frame["sex"] == "total",
-            group=["region_code", "year", "age_group"], size=size,
+            framed, hidden, parts=districts, totals=frame["region_code"] == CITY,
+            group=["year", "sex", "age_group"], size=size,
         )  # fmt: skip
-    if request.by_age:
-        hidden = complement(
-            frame, hidden, parts=frame["age_group"] != "all", totals=frame["age_group"] == "all",
-            group=["region_code", "year", "sex"], size=size,
-        )  # fmt: skip
-    hidden = complement(
-        frame, hidden, parts=frame["region_kind"] == "district",
-        totals=frame["region_code"] == CITY, group=["year", "sex", "age_group"], size=size,
-    )  # fmt: skip
+        if int(hidden.sum()) == before:
+            break
     return hidden
 
 
@@ -472,7 +497,7 @@ def compute(
     else:
         frame = frame.assign(population=np.nan, population_year=np.nan)
     frame = _values(definition, frame.reset_index(drop=True))
-    hidden = _suppress(definition, catalogue, frame, request)
+    hidden = _suppress(definition, catalogue, frame, request, regions)
     frame["suppressed"] = hidden
     frame["missing_reason"] = _missing_reasons(definition, frame, hidden)
     frame.loc[hidden | ~frame["complete"].astype(bool), ["value", "lower", "upper", "total"]] = (
