@@ -2,9 +2,10 @@
 
 Primary suppression hides every count that is above zero and below the threshold.
 Complementary suppression (within one region and year) hides the smallest other month
-when a year would otherwise have a single hidden month, because a shown yearly total
-minus the shown months would give it away. Derived values (rates) of a hidden count are
-hidden too. Suppression across districts that merged is left to the indicator layer.
+above zero when a year would otherwise have a single hidden month, because a shown yearly
+total minus the shown months would give it away (a hidden zero would not stop that).
+Derived values (rates) of a hidden count are hidden too. Suppression across districts that
+merged is done in the indicator layer.
 """
 
 from __future__ import annotations
@@ -40,11 +41,21 @@ def suppress_monthly(
     for _, rows in frame.groupby(group, sort=False):
         if hidden[rows.index].sum() != 1:
             continue
-        candidates = rows[~hidden[rows.index] & rows[count].notna()]
-        if candidates.empty:
-            continue
-        hidden.loc[candidates[count].idxmin()] = True
+        pick = _complement_of(rows[~hidden[rows.index]], count)
+        if pick is not None:
+            hidden.loc[pick] = True
     return hidden
+
+
+def _complement_of(candidates: pd.DataFrame, size: str) -> object | None:
+    """The cell to hide beside a single hidden one: the smallest above zero. A hidden zero
+    would protect nothing (the hidden pair's sum, known by subtraction, would be the small
+    cell itself); only where every other cell is zero is a zero taken."""
+    known = candidates[candidates[size].notna()]
+    if known.empty:
+        return None
+    positive = known[known[size] > 0]
+    return (positive if not positive.empty else known)[size].idxmin()
 
 
 def complement(
@@ -66,7 +77,7 @@ def complement(
         key = key if isinstance(key, tuple) else (key,)
         if key not in total_keys or hidden[rows.index].sum() != 1:
             continue
-        candidates = rows[~hidden[rows.index] & rows[size].notna()]
-        if not candidates.empty:
-            hidden.loc[candidates[size].idxmin()] = True
+        pick = _complement_of(rows[~hidden[rows.index]], size)
+        if pick is not None:
+            hidden.loc[pick] = True
     return hidden

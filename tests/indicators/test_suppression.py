@@ -15,9 +15,15 @@ def test_small_counts_and_one_complement_per_year_are_hidden() -> None:
         }
     )
     hidden = suppress_monthly(frame, 3, group=["region", "year"])
-    # A: 1 is small; the complement is the smallest other count (0 reveals nothing alone,
-    # but with the yearly total shown it would give the 1 away).
-    assert hidden.tolist() == [True, True, False, False, True, True, False]
+    # A: 1 is small; the complement is the smallest other count above zero (5): hiding the
+    # 0 would not help, since the yearly total minus the shown months (15 − 9 − 5) would
+    # still give the 1 away. B: two small counts already hide each other.
+    assert hidden.tolist() == [True, False, False, True, True, True, False]
+
+
+def test_a_zero_is_hidden_only_when_nothing_else_is_left() -> None:
+    frame = pd.DataFrame({"region": ["A"] * 3, "year": [2022] * 3, "count": [1.0, 0.0, 0.0]})
+    assert suppress_monthly(frame, 3, group=["region", "year"]).tolist() == [True, True, False]
 
 
 def test_threshold_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
