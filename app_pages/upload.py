@@ -114,7 +114,7 @@ if staged is not None:
             mapping = _mapping_form(parsed, staged.digest)
             if mapping is None:
                 st.stop()
-        prepared = uploads.prepare(con, staged, catalogue, mapping)
+        prepared = uploads.prepare(con, staged, catalogue, mapping, parsed)
     except UploadRefused as exc:
         st.error(f"{staged.name}: {exc}")
         staged.discard()

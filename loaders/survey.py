@@ -200,12 +200,14 @@ def prepare(
     original_name: str | None = None,
     mapping: Mapping | None = None,
     limits: Limits | None = None,
+    parsed: ParsedSheet | None = None,
 ) -> Prepared:
     """Read, validate and preview an upload without writing anything. UploadRefused when the
     file itself is refused (type, size, macros, password, broken, too big unpacked)."""
     name = safe_file_name(original_name or path.name)
     data_hash = file_sha256(path.read_bytes())
-    parsed = read_sheet(path, name, limits)
+    if parsed is None:  # a caller that read the sheet already passes it
+        parsed = read_sheet(path, name, limits)
     resolver = RegionResolver.from_store(con)
     if mapping is not None:
         table = aggregate(parsed, mapping, catalogue, resolver)

@@ -17,7 +17,7 @@ from indicators.compute import (
     Request,
     compute_all,
 )
-from indicators.format import MONTH_NAMES, indicator_value
+from indicators.format import indicator_value
 from indicators.status import STATUS_LABELS, applicable_target
 from store import followup, queries
 
@@ -113,11 +113,11 @@ _CHANGE = {
 
 
 def _period(row: pd.Series) -> str:
-    """The months a row covers when not the whole year ("okt–dec"), else ""."""
+    """The months a row covers when not the whole year ("okt–dec"), else "": compute's
+    period label without its year."""
     if int(row.get("n_months", 12)) >= 12:
         return ""
-    first = MONTH_NAMES[int(row.get("first_month") or 1) - 1][:3]
-    return f"{first}–{MONTH_NAMES[int(row['last_month']) - 1][:3]}"
+    return str(row["period"]).split(" ")[0]
 
 
 def _change_text(now: pd.Series | None, before: pd.Series | None, year: int) -> str:

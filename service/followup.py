@@ -12,7 +12,7 @@ import pandas as pd
 
 from access.roles import Principal
 from indicators import assessment
-from indicators.compute import Request, compute
+from indicators.compute import Regions, Request, compute
 from service import views
 from service.writes import RuleBroken, guarded
 from store import audit, followup, queries
@@ -21,7 +21,6 @@ OWNERS = ["stad", "polis", "gemensamt"]
 STATUSES = ["planerad", "pågående", "genomförd", "avbruten"]
 ACTION_FIELDS = followup.ACTION_FIELDS
 JUDGEMENTS = assessment.JUDGEMENTS
-CITY = "0180"
 FIELD_LABELS = {
     "agreement": "överenskommelse",
     "title": "rubrik",
@@ -195,10 +194,12 @@ def statuses(
     catalogue = views.catalogue()
     chosen = [indicator] if indicator else catalogue.indicators_for(area)
     found = []
+    regions = Regions.from_store(con)  # the register read once for every indicator
     for ind in chosen:
         if ind not in catalogue.definitions:
             continue
-        frame = compute(con, catalogue.definitions[ind], catalogue, Request(boundaries="today"))
+        definition = catalogue.definitions[ind]
+        frame = compute(con, definition, catalogue, Request(boundaries="today"), regions)
         if frame.empty:
             continue
         row = views.latest_row(frame[frame["year"] == year], region_code)

@@ -26,12 +26,14 @@ _CACHES: dict[str, OrderedDict[tuple[object, ...], Any]] = {}
 _LOCK = threading.Lock()
 
 
-def _version(name: str, db: str) -> str:
-    if name == "catalogue":
-        return session.catalogue_version()
+def _versions(depends: tuple[str, ...], db: str) -> tuple[str, ...]:
+    """The versions of what a view depends on, read with one cursor (none for the catalogue
+    alone)."""
+    if set(depends) <= {"catalogue"}:
+        return tuple(session.catalogue_version() for _ in depends)
     con = session.cursor(db)
     try:
-        return getattr(session.versions_of(con, (name,)), name)
+        return tuple(session.version(con, d) for d in depends)
     finally:
         con.close()
 
@@ -54,7 +56,7 @@ def view(*depends: str, max_entries: int = 64) -> Callable[[Callable[P, R]], Cal
             db = str(session.db_path())
             key = (
                 db,
-                tuple(_version(d, db) for d in depends),
+                _versions(depends, db),
                 args,
                 tuple(sorted(kwargs.items())),
             )

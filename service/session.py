@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -22,12 +21,11 @@ __all__ = [
     "PROJECT_ROOT",
     "StoreError",
     "StoreLockedError",
-    "Versions",
     "connection",
     "cursor",
     "db_path",
     "open_store",
-    "versions",
+    "version",
 ]
 
 _CONNECTIONS: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -130,16 +128,6 @@ def init(path: str | os.PathLike[str] | None = None, demo: bool = False) -> list
         con.close()
 
 
-@dataclass(frozen=True)
-class Versions:
-    """What a cached view can depend on: the statistics (loads and undo), the follow-up
-    (actions, notes, assessments, comments, mappings) and the catalogue (the YAML files)."""
-
-    data: str
-    followup: str
-    catalogue: str
-
-
 def catalogue_version(root: Path = CATALOGUE_DIR) -> str:
     """Changes when any YAML file of the catalogue is edited, added or removed."""
     digest = hashlib.sha256()
@@ -149,21 +137,16 @@ def catalogue_version(root: Path = CATALOGUE_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
-def versions(con: duckdb.DuckDBPyConnection) -> Versions:
-    return Versions(
-        data=queries.data_version(con),
-        followup=followup.version(con),
-        catalogue=catalogue_version(),
-    )
-
-
-def versions_of(con: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> Versions:
-    """Only the versions asked for (the others empty): each costs a query."""
-    return Versions(
-        data=queries.data_version(con) if "data" in names else "",
-        followup=followup.version(con) if "followup" in names else "",
-        catalogue=catalogue_version() if "catalogue" in names else "",
-    )
+def version(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """What a cached view can depend on: ``data`` (loads and undo), ``followup`` (actions,
+    notes, assessments, comments, mappings) or ``catalogue`` (the YAML files)."""
+    if name == "data":
+        return queries.data_version(con)
+    if name == "followup":
+        return followup.version(con)
+    if name == "catalogue":
+        return catalogue_version()
+    raise ValueError(f"unknown dependency {name!r}")
 
 
 def close_all() -> None:

@@ -121,8 +121,12 @@ def prepare(
     staged: Staged,
     catalogue: Catalogue,
     mapping: Mapping | None = None,
+    parsed: ParsedSheet | None = None,
 ) -> Prepared:
-    return survey.prepare(con, staged.path, catalogue, original_name=staged.name, mapping=mapping)
+    """Check, validate and preview; ``parsed``: the sheet read already (not read twice)."""
+    return survey.prepare(
+        con, staged.path, catalogue, original_name=staged.name, mapping=mapping, parsed=parsed
+    )
 
 
 def commit(

@@ -13,7 +13,7 @@ from access.roles import Principal
 from catalogue.catalogue import Catalogue, load_catalogue
 from catalogue.model import Definition
 from indicators import assessment, data_status, reported_crime
-from indicators.compute import Request, compute, compute_all
+from indicators.compute import CITY, Request, compute, compute_all
 from indicators.format import (
     MONTH_NAMES,
     PLOTLY_SEPARATORS,
@@ -58,7 +58,6 @@ __all__ = [
     "year_list",
 ]
 
-CITY = "0180"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -66,11 +65,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def catalogue() -> Catalogue:
     """The catalogue as the YAML files say now (edits show without a restart)."""
     return load_catalogue()
-
-
-def cursor():  # type: ignore[no-untyped-def]
-    """A cursor on the current store for the page's own reads."""
-    return session.cursor()
 
 
 @view("data", "catalogue", max_entries=8)
