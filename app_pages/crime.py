@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import state, views
 from app_pages.crime_chart import crime_figure
 from service import views as data
-from service.views import MONTH_NAMES, min_count, number, year_list
+from service.views import MONTH_NAMES, number, year_list
 
 BOUNDARIES = {"today": "Dagens stadsdelsområden", "time": "Dåtidens stadsdelsområden"}
 GRANULARITY = {"year": "År", "month": "Månad"}
@@ -70,17 +70,8 @@ if not chosen:
     st.info("Välj minst ett område.")
     st.stop()
 
-threshold = min_count()
-
-
-frame = data.crime_series(
-    category.count_measure,
-    tuple(chosen),
-    kind,
-    boundaries,
-    granularity,
-    threshold,
-)
+threshold = data.crime_threshold(category.count_measure)
+frame = data.crime_series(category.count_measure, tuple(chosen), kind, boundaries, granularity)
 if frame.empty:
     st.info("Det finns inga siffror för de valda områdena.")
     st.stop()
@@ -130,7 +121,8 @@ if granularity == "year":
 if frame["suppressed"].any():
     notes.append(
         f"Antal under {threshold} visas inte (och inte heller takter byggda på dem), så att "
-        "ingen kan pekas ut."
+        "ingen kan pekas ut; några fler döljs så att de inte kan räknas fram ur summor "
+        "(året ur månaderna, staden ur stadsdelsområdena)."
     )
 for note in notes:
     st.caption(note)
@@ -144,7 +136,7 @@ def _period_text(row: pd.Series) -> str:
 
 def _value_text(row: pd.Series) -> str:
     if row["suppressed"]:
-        return f"färre än {threshold}"
+        return "skyddat"
     return number(row["value"])
 
 

@@ -15,10 +15,10 @@ import pandas as pd
 
 from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
-from indicators import stats
+from indicators import disclosure, stats
 from indicators.format import MONTH_NAMES
 from indicators.status import Point, Status, applicable_target, assess, without_comparison
-from indicators.suppression import complement, min_count
+from indicators.suppression import min_count
 from store import queries
 from store.regions import RegionLifetimes
 from store.series import Boundaries, population_rows, yearly_rows
@@ -26,6 +26,7 @@ from store.series import Boundaries, population_rows, yearly_rows
 CITY = "0180"
 MAX_POPULATION_LAG = 2  # years back a missing population may be taken from
 ABOUT_INDIVIDUALS_MIN_COUNT = 5
+MONTHLY_OUTPUT_SOURCE = "bra_anmalda_brott"  # the crime page shows its months
 
 OUTPUT_COLUMNS = [
     "indicator", "region_code", "region_name", "year", "sex", "age_group", "value", "lower",
@@ -274,58 +275,110 @@ def count_threshold(definition: Definition, catalogue: Catalogue) -> int:
     )
 
 
-def _suppress(
+def family_of(
+    definition: Definition, catalogue: Catalogue, covered: Coverage | None
+) -> disclosure.Family | None:
+    """The disclosure-control family an indicator's figures belong to (None: a published
+    rate, which reveals no count). Every definition over the same measures (and filters)
+    shares one family, so a count and its rate are hidden alike: the strictest threshold
+    and every breakdown any of them shows."""
+    if definition.type == "published_rate":
+        return None
+    counts = definition.type in ("count", "rate")
+    siblings = [
+        other
+        for other in catalogue.definitions.values()
+        if other.measures == definition.measures
+        and other.filters == definition.filters
+        and other.type != "published_rate"
+        and (other.type in ("count", "rate")) == counts
+    ] or [definition]
+    return disclosure.Family(
+        measures=tuple(definition.measures),
+        size="count" if counts else "respondents",
+        threshold=max(
+            count_threshold(d, catalogue) if counts else d.suppression.min_respondents
+            for d in siblings
+        ),
+        by_sex=any("sex" in d.breakdowns for d in siblings),
+        by_age=any("age_group" in d.breakdowns for d in siblings),
+        sex=definition.filters.sex,
+        age_group=definition.filters.age_group,
+        months=covered.months if covered is not None else None,
+        every_event=definition.absent_is_zero,
+        monthly_output=definition.source == MONTHLY_OUTPUT_SOURCE,
+    )
+
+
+def crime_family(catalogue: Catalogue, measure: str) -> disclosure.Family:
+    """The family of a crime category on the crime page: the one of the indicators over the
+    same measure when there are any (so both pages hide the same figures)."""
+    for definition in sorted(catalogue.definitions.values(), key=lambda d: d.id):
+        if (
+            definition.measures == [measure]
+            and definition.filters.sex is None
+            and (definition.filters.age_group is None and definition.type in ("count", "rate"))
+        ):
+            family = family_of(definition, catalogue, None)
+            if family is not None:
+                return family
+    return disclosure.Family(
+        measures=(measure,), size="count", threshold=min_count(), monthly_output=True
+    )
+
+
+def crime_decision(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, measure: str
+) -> disclosure.Decision:
+    regions = Regions.from_store(con)
+    kinds = {code: kind for code, (_, kind) in regions.names.items()}
+    return disclosure.decide(con, crime_family(catalogue, measure), regions.today_of or {}, kinds)
+
+
+def decision_for(
+    con: duckdb.DuckDBPyConnection,
     definition: Definition,
     catalogue: Catalogue,
-    frame: pd.DataFrame,
-    request: Request,
     regions: Regions,
+    covered: Coverage | None,
+) -> disclosure.Decision | None:
+    family = family_of(definition, catalogue, covered)
+    if family is None:
+        return None
+    kinds = {code: kind for code, (_, kind) in regions.names.items()}
+    return disclosure.decide(con, family, regions.today_of or {}, kinds)
+
+
+def _suppress(
+    decision: disclosure.Decision | None, frame: pd.DataFrame, request: Request
 ) -> pd.Series:
-    if definition.type == "published_rate":
-        return pd.Series(False, index=frame.index)  # a published rate reveals no count
-    if definition.type in ("count", "rate"):
-        threshold = count_threshold(definition, catalogue)
-        hidden = frame["total"].notna() & (frame["total"] > 0) & (frame["total"] < threshold)
-        size = "total"
-    else:
-        threshold = definition.suppression.min_respondents
-        hidden = frame["respondents"].notna() & (frame["respondents"] < threshold)
-        size = "respondents"
-    hidden = hidden & frame["complete"]
-    districts = frame["region_kind"] == "district"
-    merged = None
-    if request.boundaries == "time" and regions.today_of:
-        # The districts of the time that make up one of today: today's value is shown on the
-        # other boundaries, so it is their total and one hidden part alone would follow.
-        merged = frame["region_code"].map(regions.today_of).fillna(frame["region_code"])
-    framed = frame.assign(_today=merged) if merged is not None else frame
-    # Repeat until nothing changes: a part hidden for one relation can leave a single hidden
-    # part in another.
-    while True:
-        before = int(hidden.sum())
-        if request.by_sex:
-            hidden = complement(
-                framed, hidden, parts=frame["sex"] != "total", totals=frame["sex"] == "total",
-                group=["region_code", "year", "age_group"], size=size,
-            )  # fmt: skip
-        if request.by_age:
-            hidden = complement(
-                framed, hidden, parts=frame["age_group"] != "all",
-                totals=frame["age_group"] == "all", group=["region_code", "year", "sex"],
-                size=size,
-            )  # fmt: skip
-        if merged is not None:
-            hidden = complement(
-                framed, hidden, parts=districts, totals=districts,
-                group=["_today", "year", "sex", "age_group"], size=size,
-            )  # fmt: skip
-        hidden = complement(
-            framed, hidden, parts=districts, totals=frame["region_code"] == CITY,
-            group=["year", "sex", "age_group"], size=size,
-        )  # fmt: skip
-        if int(hidden.sum()) == before:
-            break
-    return hidden
+    """The rows the joint decision hides (see indicators.disclosure)."""
+    if decision is None:
+        return pd.Series(False, index=frame.index)
+    hidden = [
+        decision.year(request.boundaries, str(code), int(year), str(sex), str(age))
+        for code, year, sex, age in zip(
+            frame["region_code"], frame["year"], frame["sex"], frame["age_group"], strict=True
+        )
+    ]
+    return pd.Series(hidden, index=frame.index) & frame["complete"].astype(bool)
+
+
+def _ytd_hidden(
+    decision: disclosure.Decision | None, frame: pd.DataFrame, request: Request
+) -> pd.Series:
+    """Whether the same months a year earlier (``ytd_previous``) are hidden."""
+    if decision is None or "ytd_previous" not in frame:
+        return pd.Series(False, index=frame.index)
+    hidden = [
+        pd.notna(previous)
+        and decision.ytd(request.boundaries, str(code), int(year), int(last), str(sex), str(age))
+        for code, year, last, sex, age, previous in zip(
+            frame["region_code"], frame["year"], frame["last_month"], frame["sex"],
+            frame["age_group"], frame["ytd_previous"], strict=True,
+        )
+    ]  # fmt: skip
+    return pd.Series(hidden, index=frame.index, dtype=bool)
 
 
 def _number(row: dict[str, object], key: str) -> float | None:
@@ -497,22 +550,17 @@ def compute(
     else:
         frame = frame.assign(population=np.nan, population_year=np.nan)
     frame = _values(definition, frame.reset_index(drop=True))
-    hidden = _suppress(definition, catalogue, frame, request, regions)
+    decision = decision_for(con, definition, catalogue, regions, covered)
+    hidden = _suppress(decision, frame, request)
     frame["suppressed"] = hidden
     frame["missing_reason"] = _missing_reasons(definition, frame, hidden)
     frame.loc[hidden | ~frame["complete"].astype(bool), ["value", "lower", "upper", "total"]] = (
         np.nan
     )
-    if definition.type in ("count", "rate") and "ytd_previous" in frame:
-        # The same months a year earlier are a figure of their own: a small one is hidden
-        # like any other, so no status sentence can name it.
-        small = (
-            frame["ytd_previous"].notna()
-            & (frame["ytd_previous"] > 0)
-            & (frame["ytd_previous"] < count_threshold(definition, catalogue))
-        )
-        frame["ytd_hidden"] = small
-        frame.loc[small, "ytd_previous"] = np.nan
+    # The same months a year earlier are a figure of their own, hidden by the same decision,
+    # so no status sentence can name a hidden one.
+    frame["ytd_hidden"] = _ytd_hidden(decision, frame, request)
+    frame.loc[frame["ytd_hidden"], "ytd_previous"] = np.nan
     frame = frame.sort_values(["region_name", "sex", "age_group", "year"]).reset_index(drop=True)
     _statuses(definition, frame, regions, covered)
     frame["indicator"] = definition.id

@@ -12,7 +12,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from indicators.suppression import is_small, suppress_monthly
+from indicators.disclosure import Decision
 from store import queries
 from store.series import Boundaries, observation_rows
 
@@ -126,11 +126,12 @@ def crime_series(
     kind: Kind,
     boundaries: Boundaries,
     granularity: Granularity,
-    min_count: int,
+    decision: Decision,
 ) -> pd.DataFrame:
     """One row per region and period: count, value (count or rate), preliminary, suppressed,
     complete (every part of a region of today reported), n_parts, n_months, period.
-    Incomplete sums have no value."""
+    Incomplete sums have no value; ``decision`` (indicators.compute.crime_decision) says
+    which figures are hidden, the same that every other output hides."""
     counts = _series(
         con, category.count_measure, region_codes, boundaries, granularity, additive=True
     ).rename(columns={"value": "count"})
@@ -138,10 +139,16 @@ def crime_series(
         return counts.assign(value=pd.Series(dtype=float), suppressed=pd.Series(dtype=bool))
     counts.loc[~counts["complete"], "count"] = None
     if granularity == "month":
-        hidden = suppress_monthly(counts, min_count, group=["region_code", "year"])
+        hidden = [
+            decision.month(boundaries, str(c), int(y), int(m))
+            for c, y, m in zip(counts["region_code"], counts["year"], counts["month"], strict=True)
+        ]
     else:
-        hidden = is_small(counts["count"], min_count)
-    counts["suppressed"] = hidden
+        hidden = [
+            decision.year(boundaries, str(c), int(y))
+            for c, y in zip(counts["region_code"], counts["year"], strict=True)
+        ]
+    counts["suppressed"] = pd.Series(hidden, index=counts.index, dtype=bool)
     if kind == "rate":
         if category.rate_measure is None:
             raise ValueError(f"BRÅ gives no rate for {category.label!r}")

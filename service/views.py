@@ -13,7 +13,14 @@ from access.roles import Principal
 from catalogue.catalogue import Catalogue, load_catalogue
 from catalogue.model import Definition
 from indicators import assessment, data_status, reported_crime
-from indicators.compute import CITY, Request, compute, compute_all
+from indicators.compute import (
+    CITY,
+    Request,
+    compute,
+    compute_all,
+    crime_decision,
+    crime_family,
+)
 from indicators.format import (
     MONTH_NAMES,
     PLOTLY_SEPARATORS,
@@ -221,7 +228,6 @@ def crime_series(
     kind: str,
     boundaries: str,
     granularity: str,
-    threshold: int,
 ) -> pd.DataFrame:
     chosen = next(c for c in crime_categories() if c.count_measure == measure)
     con = session.cursor()
@@ -233,10 +239,16 @@ def crime_series(
             kind=kind,
             boundaries=boundaries,
             granularity=granularity,
-            min_count=threshold,
+            decision=crime_decision(con, catalogue(), measure),
         )
     finally:
         con.close()
+
+
+@view("catalogue", max_entries=64)
+def crime_threshold(measure: str) -> int:
+    """The smallest count the crime page shows for a category."""
+    return crime_family(catalogue(), measure).threshold
 
 
 @view("data", max_entries=16)

@@ -555,3 +555,13 @@ def coverage(con: duckdb.DuckDBPyConnection, source: str) -> tuple[object, objec
         {"source": source},
     ).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def store_identity(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The file a connection's store lives in (None for an in-memory store), so that what
+    is cached for one store is never served for another."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    path = row[0] if row else None
+    return str(path) if path else None

@@ -136,9 +136,14 @@ def observation_rows(
     by_sex: bool = False,
     by_age: bool = False,
     region_codes: list[str] | None = None,
+    sex: str | None = None,
+    age_group: str | None = None,
+    months: tuple[object, object] | None = None,
+    every_event: bool = False,
 ) -> pd.DataFrame:
     """The values in force of ``measures`` (summed), per region, year, month, sex and age
-    group, one query for every region.
+    group, one query for every region. ``sex``, ``age_group``, ``months`` and
+    ``every_event`` (a sum over the parts present is complete) as in :func:`yearly_rows`.
 
     Columns: region_code, region_name, region_kind, year, month (0 for a yearly figure),
     sex, age_group, total (sum of values), weighted (sum of value × respondents),
@@ -154,7 +159,10 @@ def observation_rows(
         ORDER BY r.name, m.year, m.month, m.sex, m.age_group
     """
     )
-    return con.execute(sql, _parameters(measures, by_sex, by_age, region_codes)).df()
+    return con.execute(
+        sql,
+        _parameters(measures, by_sex, by_age, region_codes, sex, age_group, every_event, months),
+    ).df()
 
 
 def yearly_rows(

@@ -1,0 +1,479 @@
+"""One disclosure-control decision per family of figures, taken jointly over every figure
+any output shows, so that no hidden figure follows from any combination of shown ones.
+
+A *family* is what one set of measures publishes: yearly values of every region on the
+boundaries of the time and on today's (the districts that merged summed), the city, the
+sex and age groups, the months where a page shows months (the crime page), and the same
+months of the year before that a year-to-date status sentence names. Every such figure is a
+sum of stored observations (the *atoms*: region as reported, year, month, sex, age group).
+
+The decision:
+
+1. **Primary suppression**: a count above zero and below the threshold, or a survey cell
+   with fewer respondents than the minimum, is hidden.
+2. **Audit and complement**, per year: the shown figures, the zeros they show (a shown 0
+   says each of its parts is 0) and the sums the data really satisfy (the city is the sum
+   of its districts, the total the sum of women and men, ...) form a linear system. A
+   hidden figure whose value follows from it (its row lies in the span of the known rows)
+   is disclosed; of the shown figures its derivation uses, the smallest above zero is hidden
+   too, and the audit runs again until no hidden figure follows.
+
+Pages, exports, status sentences, the year-end summary and the command line read the
+decision through :func:`decide`, so the same figure is hidden everywhere.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.linalg import null_space
+
+from store import queries
+from store.series import observation_rows
+
+CITY = "0180"
+TOLERANCE = 1e-7
+# boundaries, kind ("year", "month" or "ytd"), region, year, month, sex, age group. For
+# "ytd" the year is the current (partial) year and the month its last month: the figure is
+# the same months of the year before.
+CellKey = tuple[str, str, str, int, int, str, str]
+
+
+@dataclass(frozen=True)
+class Family:
+    """What one set of measures publishes, and the rule that protects it."""
+
+    measures: tuple[str, ...]
+    size: Literal["count", "respondents"]  # what the threshold is about
+    threshold: int
+    by_sex: bool = False
+    by_age: bool = False
+    sex: str | None = None  # one sex instead of the totals (an indicator's filter)
+    age_group: str | None = None
+    months: tuple[object, object] | None = None  # whole months an event source covers
+    every_event: bool = False  # the source lists every event (a part without rows had 0)
+    monthly_output: bool = False  # some page shows the months (the crime page)
+
+
+@dataclass(frozen=True)
+class Decision:
+    hidden: frozenset[CellKey]
+    disclosed: int = 0  # hidden figures still derivable (only when every complement failed)
+
+    def year(
+        self, boundaries: str, region: str, year: int, sex: str = "total", age: str = "all"
+    ) -> bool:
+        return (boundaries, "year", region, int(year), 0, sex, age) in self.hidden
+
+    def month(self, boundaries: str, region: str, year: int, month: int) -> bool:
+        return (boundaries, "month", region, int(year), int(month), "total", "all") in self.hidden
+
+    def ytd(
+        self, boundaries: str, region: str, year: int, last_month: int, sex: str, age: str
+    ) -> bool:
+        """Whether the same months (1..last_month) a year before ``year`` are hidden."""
+        key = (boundaries, "ytd", region, int(year), int(last_month), sex, age)
+        return key in self.hidden
+
+
+def decide(
+    con: duckdb.DuckDBPyConnection,
+    family: Family,
+    today_of: Mapping[str, str],
+    kinds: Mapping[str, str],
+) -> Decision:
+    """The hidden figures of ``family`` (cached per store file, data version and family).
+    ``today_of`` maps a district of the time to the one of today; ``kinds`` a region code
+    to its kind (district, city, municipality)."""
+    identity = queries.store_identity(con)
+    if identity is None:  # an in-memory store: nothing tells two of them apart, not cached
+        return _decide(con, family, today_of, kinds)
+    key = (identity, queries.data_version(con), family)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    decision = _decide(con, family, today_of, kinds)
+    _CACHE[key] = decision
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return decision
+
+
+_CACHE: OrderedDict[tuple[object, ...], Decision] = OrderedDict()
+_CACHE_SIZE = 512
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def atoms_of(con: duckdb.DuckDBPyConnection, family: Family) -> pd.DataFrame:
+    """The stored observations a family's figures are sums of (one row per region as
+    reported, year, month, sex and age group), with ``size``."""
+    atoms = observation_rows(
+        con,
+        list(family.measures),
+        boundaries="time",
+        by_sex=family.by_sex,
+        by_age=family.by_age,
+        sex=family.sex,
+        age_group=family.age_group,
+        months=family.months,
+        every_event=family.every_event,
+    )
+    size = atoms["total"] if family.size == "count" else atoms["respondents"]
+    return atoms.assign(size=size.astype(float)).reset_index(drop=True)
+
+
+def _complete_today(con: duckdb.DuckDBPyConnection, family: Family) -> pd.DataFrame:
+    """Which sums on today's boundaries are complete, per region, year, month, sex, age."""
+    rows = observation_rows(
+        con,
+        list(family.measures),
+        boundaries="today",
+        by_sex=family.by_sex,
+        by_age=family.by_age,
+        sex=family.sex,
+        age_group=family.age_group,
+        months=family.months,
+        every_event=family.every_event,
+    )
+    return rows[["region_code", "year", "month", "sex", "age_group", "complete"]]
+
+
+def cells_of(
+    atoms: pd.DataFrame, complete_today: pd.DataFrame, family: Family, today_of: Mapping[str, str]
+) -> list[tuple[CellKey, np.ndarray]]:
+    """Every figure an output can show, as the atoms (row numbers) it sums."""
+    if atoms.empty:
+        return []
+    frame = atoms.assign(today=atoms["region_code"].map(today_of).fillna(atoms["region_code"]))
+    incomplete = complete_today[~complete_today["complete"].astype(bool)]
+    broken_years = set(
+        zip(incomplete["region_code"], incomplete["year"], incomplete["sex"],
+            incomplete["age_group"], strict=True)
+    )  # fmt: skip
+    broken_months = set(
+        zip(incomplete["region_code"], incomplete["year"], incomplete["month"], strict=True)
+    )
+    cells: list[tuple[CellKey, np.ndarray]] = []
+    for boundaries, column in (("time", "region_code"), ("today", "today")):
+        groups = frame.groupby([column, "year", "sex", "age_group"], sort=False).indices
+        for (region, year, sex, age), rows in groups.items():
+            if boundaries == "today" and (region, year, sex, age) in broken_years:
+                continue
+            cells.append(((boundaries, "year", str(region), int(year), 0, sex, age), rows))
+        cells += _ytd_cells(frame, boundaries, column, family, broken_years)
+        if family.monthly_output:
+            totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
+            totals = totals[totals["month"] > 0]
+            for (region, year, month), rows in totals.groupby(
+                [column, "year", "month"], sort=False
+            ).indices.items():
+                if boundaries == "today" and (region, year, month) in broken_months:
+                    continue
+                index = totals.index.to_numpy()[rows]
+                key = (boundaries, "month", str(region), int(year), int(month), "total", "all")
+                cells.append((key, index))
+    return cells
+
+
+def _ytd_cells(
+    frame: pd.DataFrame,
+    boundaries: str,
+    column: str,
+    family: Family,
+    broken: set[tuple[object, ...]],
+) -> list[tuple[CellKey, np.ndarray]]:
+    """The same months a year earlier, for every year covered from January but not to
+    December (as :func:`store.series.yearly_rows` names them in ``ytd_previous``)."""
+    monthly = frame[frame["month"] > 0]
+    if monthly.empty:
+        return []
+    cells: list[tuple[CellKey, np.ndarray]] = []
+    covered: dict[int, tuple[int, int]] = {}
+    if family.months is not None:
+        first, last = (pd.Timestamp(m) for m in family.months)  # type: ignore[arg-type]
+        for year in range(first.year, last.year + 1):
+            a = first.month if year == first.year else 1
+            b = last.month if year == last.year else 12
+            covered[year] = (a, b)
+    groups = monthly.groupby([column, "year", "sex", "age_group"], sort=False)
+    months_of = groups["month"].agg(lambda m: sorted(set(int(v) for v in m)))
+    for (region, year, sex, age), months in months_of.items():
+        if family.months is not None:
+            first_month, last_month = covered.get(int(year), (1, 12))
+            if first_month != 1 or last_month == 12 or int(year) - 1 not in covered:
+                continue
+            if covered[int(year) - 1][0] != 1:
+                continue
+        else:
+            if len(months) >= 12 or months[0] != 1:
+                continue
+            last_month = months[-1]
+        before = monthly[
+            (monthly[column] == region) & (monthly["year"] == int(year) - 1)
+            & (monthly["sex"] == sex) & (monthly["age_group"] == age)
+            & (monthly["month"] <= last_month)
+        ]  # fmt: skip
+        if before.empty or (boundaries == "today" and (region, int(year) - 1, sex, age) in broken):
+            continue
+        key = (boundaries, "ytd", str(region), int(year), int(last_month), sex, age)
+        cells.append((key, before.index.to_numpy()))
+    return cells
+
+
+def relations_of(
+    keys: list[CellKey], today_of: Mapping[str, str], kinds: Mapping[str, str]
+) -> list[tuple[CellKey, list[CellKey]]]:
+    """Which figures are sums of which (a year of its months, the city of its districts,
+    a merged district of today of its parts of the time, a total of the sexes or the age
+    groups, the same months a year earlier of those months): (whole, parts). The caller
+    keeps only those the data satisfy."""
+    groups: dict[tuple[object, ...], list[CellKey]] = {}
+    wholes: dict[tuple[object, ...], CellKey] = {}
+    for key in keys:
+        boundaries, kind, region, year, month, sex, age = key
+        if kind == "ytd":
+            wholes[("ytd", boundaries, region, year - 1, month)] = key
+            continue
+        if kind == "month":
+            groups.setdefault(("months", boundaries, region, year), []).append(key)
+            wholes[("months", boundaries, region, year)] = (
+                boundaries, "year", region, year, 0, "total", "all",
+            )  # fmt: skip
+            for last in range(month, 13):
+                groups.setdefault(("ytd", boundaries, region, year, last), []).append(key)
+        if kinds.get(region) == "district":
+            group = ("city", boundaries, kind, year, month, sex, age)
+            groups.setdefault(group, []).append(key)
+            wholes[group] = (boundaries, kind, CITY, year, month, sex, age)
+        successor = today_of.get(region, region)
+        if boundaries == "time" and successor != region:
+            group = ("merged", successor, kind, year, month, sex, age)
+            groups.setdefault(group, []).append(key)
+            wholes[group] = ("today", kind, successor, year, month, sex, age)
+        if kind == "year" and sex != "total":
+            group = ("sex", boundaries, region, year, age)
+            groups.setdefault(group, []).append(key)
+            wholes[group] = (boundaries, kind, region, year, 0, "total", age)
+        if kind == "year" and age != "all":
+            group = ("age", boundaries, region, year, sex)
+            groups.setdefault(group, []).append(key)
+            wholes[group] = (boundaries, kind, region, year, 0, sex, "all")
+    return [(wholes[g], parts) for g, parts in groups.items() if g in wholes]
+
+
+Constraint = tuple[np.ndarray, np.ndarray]  # atoms (row numbers) and their coefficients
+
+
+def _constraints(atoms: pd.DataFrame, kinds: Mapping[str, str]) -> list[Constraint]:
+    """Sums the data really satisfy: the city is the sum of its districts, the total the sum
+    of the sexes, all ages the sum of the age groups. An attacker may know them; they are
+    added only where they hold."""
+    result: list[Constraint] = []
+    size = atoms["size"].to_numpy(dtype=float)
+    kind = atoms["region_code"].map(kinds).to_numpy()
+
+    def add(whole: np.ndarray, parts: np.ndarray) -> None:
+        if len(whole) != 1 or len(parts) == 0:
+            return
+        if np.isnan(size[whole]).any() or np.isnan(size[parts]).any():
+            return
+        if abs(size[whole].sum() - size[parts].sum()) > TOLERANCE:
+            return
+        members = np.concatenate([whole, parts])
+        result.append((members, np.concatenate([np.ones(1), -np.ones(len(parts))])))
+
+    groups = atoms.groupby(["year", "month", "sex", "age_group"], sort=False).indices
+    for where in groups.values():
+        regions = atoms["region_code"].to_numpy()[where]
+        add(where[regions == CITY], where[kind[where] == "district"])
+    for column, total, other in (("sex", "total", "age_group"), ("age_group", "all", "sex")):
+        values = atoms[column].to_numpy()
+        groups = atoms.groupby(["region_code", "year", "month", other], sort=False).indices
+        for where in groups.values():
+            mask = values[where] == total
+            add(where[mask], where[~mask])
+    return result
+
+
+def _decide(
+    con: duckdb.DuckDBPyConnection,
+    family: Family,
+    today_of: Mapping[str, str],
+    kinds: Mapping[str, str],
+) -> Decision:
+    atoms = atoms_of(con, family)
+    cells = cells_of(atoms, _complete_today(con, family), family, today_of)
+    relations = relations_of([key for key, _ in cells], today_of, kinds)
+    hidden_keys, disclosed = solve(atoms, cells, _constraints(atoms, kinds), family, relations)
+    return Decision(frozenset(hidden_keys), disclosed)
+
+
+def solve(
+    atoms: pd.DataFrame,
+    cells: list[tuple[CellKey, np.ndarray]],
+    constraints: list[Constraint],
+    family: Family,
+    relations: list[tuple[CellKey, list[CellKey]]] = (),  # type: ignore[assignment]
+) -> tuple[set[CellKey], int]:
+    """Primary suppression; then, relation by relation, the smallest other part beside a
+    single hidden one; then the audit and complement loop, one year at a time. Returns the
+    hidden keys and how many hidden figures could not be protected."""
+    size = atoms["size"].to_numpy(dtype=float)
+    year_of = atoms["year"].to_numpy()
+    # One figure per distinct set of atoms: the same sum under two names is one figure.
+    figures: dict[tuple[int, ...], int] = {}
+    keys_of: list[list[CellKey]] = []
+    for key, rows in cells:
+        members = tuple(sorted(int(r) for r in rows))
+        if not members:
+            continue
+        sizes = size[list(members)]
+        if family.size == "respondents" and np.isnan(sizes).all():
+            continue  # a figure with no respondents is not a count anyone can see
+        if members not in figures:
+            figures[members] = len(keys_of)
+            keys_of.append([])
+        keys_of[figures[members]].append(key)
+    members_of = list(figures)
+    totals = np.array([np.nansum(size[list(m)]) for m in members_of])
+    # Which figure to give up first: months before the same months a year earlier, before
+    # districts of the time, before today's districts, before the city; then the smallest.
+    costs = np.array([max(_priority(k) for k in keys) for keys in keys_of])
+    if family.size == "count":
+        hidden = (totals > 0) & (totals < family.threshold)
+    else:
+        hidden = totals < family.threshold
+    figure_of = {key: figure for figure, keys in enumerate(keys_of) for key in keys}
+    _complement_relations(relations, figure_of, totals, costs, hidden, hidden.copy())
+    disclosed = 0
+    by_year: dict[int, list[int]] = {}
+    for figure, members in enumerate(members_of):
+        by_year.setdefault(int(year_of[members[0]]), []).append(figure)
+    sums_of_year: dict[int, list[Constraint]] = {}
+    for constraint in constraints:
+        sums_of_year.setdefault(int(year_of[constraint[0][0]]), []).append(constraint)
+    for year, figures_of_year in by_year.items():
+        disclosed += _protect_year(
+            figures_of_year, members_of, totals, costs, hidden, sums_of_year.get(year, [])
+        )
+    result = {key for figure, keys in enumerate(keys_of) if hidden[figure] for key in keys}
+    return result, disclosed
+
+
+def _complement_relations(
+    relations: list[tuple[CellKey, list[CellKey]]],
+    figure_of: Mapping[CellKey, int],
+    totals: np.ndarray,
+    costs: np.ndarray,
+    hidden: np.ndarray,
+    primary: np.ndarray,
+) -> None:
+    """In every sum the data satisfy with exactly one hidden member, hide the smallest other
+    part above zero (the whole only when no part is left), until nothing changes; then show
+    again, largest first, each complement whose sums all keep none or two hidden."""
+    sums: list[tuple[int, list[int]]] = []
+    seen: set[tuple[int, tuple[int, ...]]] = set()
+    for whole_key, part_keys in relations:
+        whole = figure_of.get(whole_key)
+        parts = sorted({figure_of[k] for k in part_keys if k in figure_of} - {whole})
+        if whole is None or not parts or (whole, tuple(parts)) in seen:
+            continue
+        if abs(totals[whole] - totals[parts].sum()) > TOLERANCE:
+            continue  # not a sum in this data (e.g. the city counts events of no district)
+        seen.add((whole, tuple(parts)))
+        sums.append((whole, parts))
+    changed = True
+    while changed:
+        changed = False
+        for whole, parts in sums:
+            members = [whole, *parts]
+            if int(hidden[members].sum()) != 1:
+                continue
+            candidates = [m for m in members if not hidden[m] and totals[m] > 0]
+            if not candidates:
+                continue
+            pick = min(candidates, key=lambda m: (m == whole, costs[m], totals[m], m))
+            hidden[pick] = True
+            changed = True
+    member_of: dict[int, list[list[int]]] = {}
+    for whole, parts in sums:
+        for member in (whole, *parts):
+            member_of.setdefault(member, []).append([whole, *parts])
+    complements = [f for f in np.flatnonzero(hidden & ~primary) if f in member_of]
+    for figure in sorted(complements, key=lambda f: (-costs[f], -totals[f], f)):
+        hidden[figure] = False
+        if any(int(hidden[members].sum()) == 1 for members in member_of[figure]):
+            hidden[figure] = True
+
+
+def _priority(key: CellKey) -> int:
+    boundaries, kind, region = key[0], key[1], key[2]
+    if kind == "month":
+        return 0
+    if kind == "ytd":
+        return 1
+    if region == CITY:
+        return 4
+    return 3 if boundaries == "today" else 2
+
+
+def _protect_year(
+    figures: list[int],
+    members_of: list[tuple[int, ...]],
+    totals: np.ndarray,
+    costs: np.ndarray,
+    hidden: np.ndarray,
+    constraints: list[Constraint],
+) -> int:
+    """Hide complements among ``figures`` (one year) until no hidden one follows; modifies
+    ``hidden``. Returns the number of hidden figures that could not be protected."""
+    if not hidden[figures].any():
+        return 0
+    columns = sorted({a for f in figures for a in members_of[f]})
+    local = {a: i for i, a in enumerate(columns)}
+    rows = np.zeros((len(figures), len(columns)))
+    for i, figure in enumerate(figures):
+        rows[i, [local[a] for a in members_of[figure]]] = 1.0
+    known = []
+    for members, coefficients in constraints:
+        if all(int(a) in local for a in members):
+            row = np.zeros(len(columns))
+            row[[local[int(a)] for a in members]] = coefficients
+            known.append(row)
+    given_up: set[int] = set()
+    while True:
+        shown = [i for i, f in enumerate(figures) if not hidden[f]]
+        zeros = [i for i in shown if totals[figures[i]] == 0]
+        system = [rows[shown]] + ([np.array(known)] if known else [])
+        for i in zeros:  # a shown 0 says each of its parts is 0
+            units = np.eye(len(columns))[rows[i] > 0]
+            system.append(units)
+        matrix = np.vstack(system) if system else np.zeros((0, len(columns)))
+        free = null_space(matrix) if matrix.shape[0] else np.eye(len(columns))
+        secret = [i for i, f in enumerate(figures) if hidden[f] and i not in given_up]
+        if not secret:
+            return len(given_up)
+        residual = np.abs(rows[secret] @ free).max(axis=1) if free.shape[1] else np.zeros(
+            len(secret)
+        )  # fmt: skip
+        found = [secret[j] for j in np.flatnonzero(residual < TOLERANCE)]
+        if not found:
+            return len(given_up)
+        target = found[0]
+        weights = np.linalg.lstsq(matrix.T, rows[target], rcond=None)[0]
+        used = [shown[j] for j in np.flatnonzero(np.abs(weights[: len(shown)]) > TOLERANCE)]
+        candidates = [i for i in used if totals[figures[i]] > 0] or used
+        if not candidates:
+            given_up.add(target)  # follows from zeros and sums alone: nothing to hide
+            continue
+        pick = min(candidates, key=lambda i: (costs[figures[i]], totals[figures[i]], i))
+        hidden[figures[pick]] = True

@@ -1,0 +1,299 @@
+"""A disclosure audit over every output a reader sees: the values of every indicator on both
+boundaries and with every breakdown, the year-to-date comparisons named in status
+sentences, and the crime page's years and months. Every figure is written as a sum of the
+stored observations; a hidden figure is recoverable when its sum follows from the shown
+figures, the zeros they show and the sums the data satisfy (city = districts, total =
+women + men, all ages = the age groups). Built here from the outputs, independently of
+indicators.disclosure."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from catalogue.catalogue import Catalogue, load_catalogue
+from indicators import reported_crime
+from indicators.compute import Request, compute, crime_decision
+from store import queries
+from store.regions import RegionLifetimes
+from tests.indicators.builders import add_batch
+
+CITY = "0180"
+REQUESTS = [
+    Request(boundaries=b, by_sex=s, by_age=a)
+    for b in ("time", "today")
+    for s, a in ((False, False), (True, False), (False, True))
+]
+
+
+@dataclass(frozen=True)
+class Figure:
+    boundaries: str
+    region: str
+    year: int
+    months: tuple[int, int] | None  # None: the whole year as published (yearly figures)
+    sex: str
+    age: str
+    size: float | None  # None when hidden
+    label: str
+
+
+@dataclass
+class Family:
+    measures: tuple[str, ...]
+    size: str  # "count" or "respondents"
+    figures: dict[tuple[object, ...], Figure] = field(default_factory=dict)
+
+    def add(self, figure: Figure) -> None:
+        key = (figure.boundaries, figure.region, figure.year, figure.months, figure.sex,
+               figure.age)  # fmt: skip
+        known = self.figures.get(key)
+        # Shown anywhere is shown: a figure hidden on one page and shown on another is shown.
+        if known is None or (known.size is None and figure.size is not None):
+            self.figures[key] = figure
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def _families(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[tuple, Family]:
+    """Every figure every output shows or hides, per set of measures."""
+    families: dict[tuple, Family] = {}
+    for definition in catalogue.definitions.values():
+        if definition.type == "published_rate":
+            continue
+        counts = definition.type in ("count", "rate")
+        family = families.setdefault(
+            tuple(definition.measures),
+            Family(tuple(definition.measures), "count" if counts else "respondents"),
+        )
+        for request in REQUESTS:
+            frame = compute(con, definition, catalogue, request)
+            for row in frame.to_dict("records"):
+                _add_row(family, row, request.boundaries, counts, definition.id)
+    for category in reported_crime.categories(con):
+        family = families.setdefault(
+            (category.count_measure,), Family((category.count_measure,), "count")
+        )
+        decision = crime_decision(con, catalogue, category.count_measure)
+        for boundaries in ("time", "today"):
+            codes = list(reported_crime.available_regions(con, category, boundaries)["code"])
+            for granularity in ("month", "year"):
+                frame = reported_crime.crime_series(
+                    con, category, codes, kind="count", boundaries=boundaries,
+                    granularity=granularity, decision=decision,
+                )  # fmt: skip
+                for row in frame.to_dict("records"):
+                    if not row["complete"]:
+                        continue
+                    month = int(row["month"]) if granularity == "month" else None
+                    family.add(Figure(
+                        boundaries, str(row["region_code"]), int(row["year"]),
+                        (month, month) if month else (1, 12), "total", "all",
+                        None if row["suppressed"] else float(row["count"]),
+                        f"brottssidan {category.label} {row['region_name']} {row['year']} "
+                        f"{month or ''}",
+                    ))  # fmt: skip
+    return families
+
+
+def _add_row(
+    family: Family, row: dict[str, object], boundaries: str, counts: bool, indicator: str
+) -> None:
+    reason = row["missing_reason"]
+    if reason not in ("", "suppressed"):
+        return  # not published at all
+    size = row["numerator"] if counts else row["respondents"]
+    if not row["suppressed"] and (size is None or pd.isna(size)):
+        return  # a share without respondents publishes no count
+    first, last = int(row.get("first_month") or 1), int(row["last_month"])
+    months = None if int(row["n_months"]) == 12 and (first, last) == (1, 12) else (first, last)
+    label = f"{indicator} {boundaries} {row['region_name']} {row['year']} {row['sex']} "
+    family.add(Figure(
+        boundaries, str(row["region_code"]), int(row["year"]), months, str(row["sex"]),
+        str(row["age_group"]), None if row["suppressed"] else float(size), label + str(months),
+    ))  # fmt: skip
+    if counts and (row["ytd_hidden"] or pd.notna(row["ytd_previous"])):
+        family.add(Figure(
+            boundaries, str(row["region_code"]), int(row["year"]) - 1, (1, last),
+            str(row["sex"]), str(row["age_group"]),
+            None if row["ytd_hidden"] else float(row["ytd_previous"]),
+            f"{label}samma månader året före",
+        ))  # fmt: skip
+
+
+def _atoms(con: duckdb.DuckDBPyConnection, measures: tuple[str, ...], size: str) -> pd.DataFrame:
+    atoms = con.execute(
+        """
+        SELECT o.region_code, o.year, coalesce(o.month, 0) AS month, o.sex, o.age_group,
+               sum(o.value) AS total, sum(o.respondents) AS respondents, r.kind
+        FROM observation_in_force($m) AS o JOIN region AS r ON r.code = o.region_code
+        GROUP BY ALL ORDER BY ALL
+        """,
+        {"m": list(measures)},
+    ).df()
+    today = dict(queries.today_region_map(con).itertuples(index=False, name=None))
+    return atoms.assign(
+        size=(atoms["total"] if size == "count" else atoms["respondents"]).astype(float),
+        today=atoms["region_code"].map(today).fillna(atoms["region_code"]),
+    )
+
+
+def _members(atoms: pd.DataFrame, figure: Figure) -> np.ndarray:
+    region = atoms["region_code"] if figure.boundaries == "time" else atoms["today"]
+    mask = (region == figure.region) & (atoms["year"] == figure.year)
+    mask &= (atoms["sex"] == figure.sex) & (atoms["age_group"] == figure.age)
+    if figure.months is not None:
+        mask &= atoms["month"].between(*figure.months) | (atoms["month"] == 0)
+    return np.flatnonzero(mask.to_numpy())
+
+
+def _true_sums(atoms: pd.DataFrame) -> Iterator[np.ndarray]:
+    """Rows (over the atoms) of the sums the data really satisfy."""
+    size = atoms["size"].to_numpy(dtype=float)
+
+    def row(whole: np.ndarray, parts: np.ndarray) -> np.ndarray | None:
+        if len(whole) != 1 or not len(parts) or np.isnan(size[whole]).any():
+            return None
+        if np.isnan(size[parts]).any() or abs(size[whole].sum() - size[parts].sum()) > 1e-6:
+            return None
+        vector = np.zeros(len(atoms))
+        vector[whole], vector[parts] = 1.0, -1.0
+        return vector
+
+    for _, group in atoms.groupby(["year", "month", "sex", "age_group"]):
+        where = group.index.to_numpy()
+        found = row(where[group["region_code"].to_numpy() == CITY],
+                    where[group["kind"].to_numpy() == "district"])  # fmt: skip
+        if found is not None:
+            yield found
+    for column, total, other in (("sex", "total", "age_group"), ("age_group", "all", "sex")):
+        for _, group in atoms.groupby(["region_code", "year", "month", other]):
+            where = group.index.to_numpy()
+            is_total = group[column].to_numpy() == total
+            found = row(where[is_total], where[~is_total])
+            if found is not None:
+                yield found
+
+
+def recoverable(
+    con: duckdb.DuckDBPyConnection, families: dict[tuple, Family]
+) -> tuple[list[str], int]:
+    """The hidden figures whose value follows from what is shown, and how many were hidden."""
+    found, hidden_total = [], 0
+    for family in families.values():
+        atoms = _atoms(con, family.measures, family.size)
+        if atoms.empty:
+            continue
+        size = atoms["size"].to_numpy(dtype=float)
+        shown_rows, secrets = [], []
+        for figure in family.figures.values():
+            members = _members(atoms, figure)
+            if not len(members):
+                continue
+            vector = np.zeros(len(atoms))
+            vector[members] = 1.0
+            if figure.size is None:
+                secrets.append((figure, vector))
+                continue
+            # The figure is the sum we think it is: else the audit would test the wrong thing.
+            assert np.nansum(size[members]) == pytest.approx(figure.size), figure.label
+            shown_rows.append(vector)
+            if figure.size == 0:
+                shown_rows += list(np.eye(len(atoms))[members])
+        hidden_total += len(secrets)
+        if not secrets:
+            continue
+        system = np.array(shown_rows + list(_true_sums(atoms)))
+        if len(system):
+            _, singular, vt = np.linalg.svd(system)
+            rank = int((singular > 1e-9 * max(1.0, singular.max())).sum())
+            free = vt[rank:].T
+        else:
+            free = np.eye(len(atoms))
+        for figure, vector in secrets:
+            if free.shape[1] == 0 or np.abs(vector @ free).max() < 1e-7:
+                found.append(figure.label)
+    return found, hidden_total
+
+
+def test_no_hidden_figure_of_the_demo_data_can_be_recovered(
+    demo_store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    found, hidden = recoverable(demo_store, _families(demo_store, catalogue))
+    assert hidden > 50  # the audit has something to check
+    assert found == []
+
+
+def _small_counts_store(con: duckdb.DuckDBPyConnection) -> None:
+    """Many small counts on both sides of the Järva and Norra innerstaden mergers."""
+    rng = random.Random(13)
+    lifetimes = RegionLifetimes.from_store(con)
+    register = queries.regions(con, ("district",))
+    rows: list[dict[str, object]] = []
+    for year in (2021, 2022, 2024):
+        districts = [c for c in register["code"] if lifetimes.existed(str(c), year)]
+        if year == 2022:
+            districts = [c for c in districts if lifetimes.existed(str(c), 2021)]
+        else:
+            districts = [c for c in districts if lifetimes.existed(str(c), year)]
+        monthly: dict[str, list[int]] = {c: [rng.choice([0, 1, 2, 3, 4, 6, 9]) for _ in
+                                             range(12)] for c in districts}  # fmt: skip
+        for month in range(1, 13):
+            for code in districts:
+                rows.append({"measure": "bra.brott_mot_person", "region_code": code,
+                             "year": year, "month": month, "value": monthly[code][month - 1]})  # fmt: skip
+            rows.append({"measure": "bra.brott_mot_person", "region_code": CITY, "year": year,
+                         "month": month, "value": sum(v[month - 1] for v in monthly.values())})  # fmt: skip
+        people = {c: rng.choice([0, 1, 3, 4, 5, 8, 12]) for c in districts}
+        rows += [{"measure": "aktivitet.avhoppare_stod", "region_code": c, "year": year,
+                  "value": v} for c, v in people.items()]  # fmt: skip
+        rows.append({"measure": "aktivitet.avhoppare_stod", "region_code": CITY, "year": year,
+                     "value": sum(people.values())})  # fmt: skip
+        for code in districts:
+            women, men = rng.randint(10, 60), rng.randint(10, 60)
+            for sex, n in (("female", women), ("male", men), ("total", women + men)):
+                rows.append({"measure": "stad_trygghet.otrygg_ute_kvall", "region_code": code,
+                             "year": year, "sex": sex, "value": 20.0, "respondents": n})  # fmt: skip
+    add_batch(con, rows)
+
+
+def test_no_hidden_figure_of_many_small_counts_can_be_recovered(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    _small_counts_store(store)
+    families = _families(store, catalogue)
+    found, hidden = recoverable(store, families)
+    assert hidden > 100
+    assert found == []
+
+
+def test_the_audit_finds_what_complements_protect(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    """Showing the hidden figures that are not small themselves (the complements) makes
+    small ones recoverable again: the audit can fail."""
+    _small_counts_store(store)
+    families = _families(store, catalogue)
+    for family in families.values():
+        atoms = _atoms(store, family.measures, family.size)
+        threshold = 30 if family.size == "respondents" else 5 if "aktivitet" in str(
+            family.measures
+        ) else 3  # fmt: skip
+        for key, figure in list(family.figures.items()):
+            if figure.size is not None:
+                continue
+            true = float(np.nansum(atoms["size"].to_numpy()[_members(atoms, figure)]))
+            small = true < threshold if family.size == "respondents" else 0 < true < threshold
+            if not small:
+                family.figures[key] = Figure(**{**figure.__dict__, "size": true})
+    found, _ = recoverable(store, families)
+    assert len(found) > 10
