@@ -21,7 +21,7 @@ from indicators.status import Point, Status, applicable_target, assess, without_
 from indicators.suppression import min_count
 from store import queries
 from store.regions import RegionLifetimes
-from store.series import Boundaries, population_rows, yearly_rows
+from store.series import Boundaries, observation_rows, population_rows, yearly_rows
 
 CITY = "0180"
 MAX_POPULATION_LAG = 2  # years back a missing population may be taken from
@@ -207,6 +207,45 @@ def _fill_zeros(
     if not rows:
         return frame
     return pd.concat([frame, pd.DataFrame(rows)], ignore_index=True)
+
+
+def _same_months_before(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    request: Request,
+    frame: pd.DataFrame,
+    covered: Coverage | None,
+) -> pd.DataFrame:
+    """``ytd_previous`` of the rows a year so far that had no event (added by _fill_zeros):
+    the same months of the year before, 0 where it had none either, when that year is
+    covered from January."""
+    if covered is None:
+        return frame
+    years = covered.years()
+    todo = (
+        frame["ytd_previous"].isna() & (frame["n_months"] < 12) & (frame["first_month"] == 1)
+        & frame["year"].map(lambda y: years.get(int(y) - 1, (0, 0))[0] == 1)
+    )  # fmt: skip
+    if not todo.any():
+        return frame
+    months = observation_rows(
+        con,
+        definition.measures,
+        boundaries=request.boundaries,
+        region_codes=sorted(set(frame.loc[todo, "region_code"])),
+        months=covered.months,
+        every_event=True,
+    )
+    frame = frame.copy()
+    for index in frame.index[todo]:
+        row = frame.loc[index]
+        before = months[
+            (months["region_code"] == row["region_code"]) & (months["year"] == row["year"] - 1)
+            & (months["month"] <= row["last_month"]) & (months["sex"] == row["sex"])
+            & (months["age_group"] == row["age_group"])
+        ]  # fmt: skip
+        frame.loc[index, "ytd_previous"] = float(before["total"].sum())
+    return frame
 
 
 def _values(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
@@ -543,6 +582,7 @@ def compute(
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
     if definition.absent_is_zero:
         frame = _fill_zeros(frame, codes, regions, covered, request.boundaries)
+        frame = _same_months_before(con, definition, request, frame, covered)
     if frame.empty:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
     if definition.type == "rate":

@@ -204,27 +204,33 @@ def _ytd_cells(
             a = first.month if year == first.year else 1
             b = last.month if year == last.year else 12
             covered[year] = (a, b)
-    groups = monthly.groupby([column, "year", "sex", "age_group"], sort=False)
-    months_of = groups["month"].agg(lambda m: sorted(set(int(v) for v in m)))
-    for (region, year, sex, age), months in months_of.items():
-        if family.months is not None:
-            first_month, last_month = covered.get(int(year), (1, 12))
-            if first_month != 1 or last_month == 12 or int(year) - 1 not in covered:
+    wanted: list[tuple[object, int, object, object, int]] = []  # region, year, sex, age, last
+    if family.months is not None:
+        # Every region with figures the year before, whether or not it has any this year.
+        for year, (first_month, last_month) in covered.items():
+            if first_month != 1 or last_month == 12 or covered.get(year - 1, (0, 0))[0] != 1:
                 continue
-            if covered[int(year) - 1][0] != 1:
-                continue
-        else:
-            if len(months) >= 12 or months[0] != 1:
-                continue
-            last_month = months[-1]
+            earlier = monthly[monthly["year"] == year - 1]
+            for region, sex, age in set(
+                zip(earlier[column], earlier["sex"], earlier["age_group"], strict=True)
+            ):
+                wanted.append((region, year, sex, age, last_month))
+    else:
+        groups = monthly.groupby([column, "year", "sex", "age_group"], sort=False)
+        for (region, year, sex, age), months in (
+            groups["month"].agg(lambda m: sorted(set(int(v) for v in m))).items()
+        ):
+            if len(months) < 12 and months[0] == 1:
+                wanted.append((region, int(year), sex, age, months[-1]))
+    for region, year, sex, age, last_month in wanted:
         before = monthly[
-            (monthly[column] == region) & (monthly["year"] == int(year) - 1)
+            (monthly[column] == region) & (monthly["year"] == year - 1)
             & (monthly["sex"] == sex) & (monthly["age_group"] == age)
             & (monthly["month"] <= last_month)
         ]  # fmt: skip
-        if before.empty or (boundaries == "today" and (region, int(year) - 1, sex, age) in broken):
+        if before.empty or (boundaries == "today" and (region, year - 1, sex, age) in broken):
             continue
-        key = (boundaries, "ytd", str(region), int(year), int(last_month), sex, age)
+        key = (boundaries, "ytd", str(region), year, int(last_month), sex, age)
         cells.append((key, before.index.to_numpy()))
     return cells
 
