@@ -39,7 +39,12 @@ MISSING_REASONS = {
     "no_population": "befolkningen för året (eller två år bakåt) saknas",
     "not_additive": "källans tal kan inte läggas ihop över sammanslagna områden",
     "no_respondents": "andelar utan antal svarande kan inte vägas ihop över områden",
+    "not_in_source": "källan har ingen uppgift för området och perioden",
+    "not_covered": "de inlästa uppgifterna täcker inte området och perioden",
+    "not_existed": "stadsdelsområdet fanns inte då",
+    "no_survey": "ingen undersökning gjordes det året",
 }
+SURVEY_TYPES = ("share", "mean", "index")
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,10 @@ class Request:
     by_sex: bool = False
     by_age: bool = False
     region_codes: tuple[str, ...] | None = None  # None: every district and the city
+    # Also a row (no value, a missing_reason) for every requested region and year within
+    # the indicator's span that has no figure; on the boundaries of the time a district
+    # that did not exist gets one only when asked for by region_codes.
+    with_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,6 +257,111 @@ def _same_months_before(
     return frame
 
 
+def _source_gaps(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    frame: pd.DataFrame,
+    request: Request,
+    regions: Regions,
+) -> pd.Series:
+    """Rows with a month the source marks as not available ('..'): such a year is not a
+    whole year, nor the months so far, so it has no value."""
+    none = pd.Series(False, index=frame.index)
+    if definition.absent_is_zero:
+        return none
+    gaps = queries.gaps_in_force(con, definition.measures)
+    gaps = gaps[gaps["partial"].astype(bool)]
+    if gaps.empty:
+        return none
+    codes = gaps["region_code"]
+    if request.boundaries == "today" and regions.today_of:
+        codes = codes.map(regions.today_of).fillna(codes)
+    keys = set(zip(codes, gaps["year"].astype(int), strict=True))
+    flags = [
+        (str(c), int(y)) in keys and s == "total" and a == "all"
+        for c, y, s, a in zip(
+            frame["region_code"], frame["year"], frame["sex"], frame["age_group"], strict=True
+        )
+    ]
+    return pd.Series(flags, index=frame.index, dtype=bool)
+
+
+def _listed_without_figures(
+    con: duckdb.DuckDBPyConnection, definition: Definition, request: Request, regions: Regions
+) -> set[tuple[str, int]]:
+    """Region-years (on the request's boundaries) the source lists with '..' only."""
+    if definition.absent_is_zero:
+        return set()
+    gaps = queries.gaps_in_force(con, definition.measures)
+    gaps = gaps[~gaps["partial"].astype(bool)]
+    codes = gaps["region_code"]
+    if request.boundaries == "today" and regions.today_of:
+        codes = codes.map(regions.today_of).fillna(codes)
+    return set(zip(codes.astype(str), gaps["year"].astype(int), strict=True))
+
+
+def _with_absent_rows(
+    definition: Definition,
+    frame: pd.DataFrame,
+    codes: list[str],
+    regions: Regions,
+    request: Request,
+    covered: Coverage | None,
+    listed: set[tuple[str, int]],
+) -> pd.DataFrame:
+    """A row without a value, and why, for every requested region and year in the span of
+    the indicator's figures that has none (totals only). ``listed``: region-years the
+    source lists with '..' only."""
+    totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
+    years = set(int(y) for y in totals["year"])
+    covered_years = covered.years() if covered is not None else {}
+    years |= set(covered_years)
+    if not years:
+        return frame
+    present = set(zip(totals["region_code"], totals["year"].astype(int), strict=True))
+    with_figures = set(int(y) for y in totals["year"])
+    lifetimes = regions.lifetimes
+    rows = []
+    for code in codes:
+        if code not in regions.names:
+            continue
+        name, kind = regions.names[code]
+        for year in range(min(years), max(years) + 1):
+            if (code, year) in present:
+                continue
+            text = ""
+            if request.boundaries == "time" and not regions.existed(code, year):
+                if request.region_codes is None:
+                    continue  # a district's life is not listed year by year
+                reason = "not_existed"
+                text = lifetimes.not_existing(code, year) if lifetimes is not None else ""
+            elif covered is not None and year not in covered_years:
+                reason = "not_covered"
+            elif (code, year) in listed:
+                reason = "not_in_source"
+            elif year not in with_figures and definition.type in SURVEY_TYPES:
+                reason = "no_survey"
+            else:
+                reason = "not_covered"
+            sentence = f"Värdet saknas: {text or MISSING_REASONS[reason]}."
+            rows.append({
+                "region_code": code, "region_name": name, "region_kind": kind, "year": year,
+                "sex": "total", "age_group": "all", "value": np.nan, "lower": np.nan,
+                "upper": np.nan, "total": np.nan, "respondents": np.nan, "suppressed": False,
+                "preliminary": False, "example": False, "complete": False, "n_parts": 0,
+                "n_months": 12, "first_month": 1, "last_month": 12, "ytd_previous": np.nan,
+                "ytd_hidden": False, "gap": False, "missing_reason": reason,
+                "status": "insufficient_data", "status_text": sentence,
+                "status_previous": "insufficient_data", "previous_text": sentence,
+                "population": np.nan, "population_year": np.nan,
+            })  # fmt: skip
+    if not rows:
+        return frame
+    result = pd.concat([frame, pd.DataFrame(rows, columns=frame.columns)], ignore_index=True)
+    order = ["region_name", "sex", "age_group", "year"]
+    return result.sort_values(order).reset_index(drop=True)
+
+
 def _values(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
     """value, lower and upper by the indicator's type; incomplete sums get none."""
     complete = frame["complete"].astype(bool).to_numpy()
@@ -292,6 +406,8 @@ def _missing_reasons(definition: Definition, frame: pd.DataFrame, hidden: pd.Ser
     for row, secret in zip(frame.to_dict("records"), hidden, strict=True):
         if secret:
             reasons.append("suppressed")
+        elif row.get("gap") is True:
+            reasons.append("not_in_source")
         elif not pd.isna(row["value"]) and bool(row["complete"]):
             reasons.append("")
         elif not bool(row["complete"]):
@@ -593,16 +709,19 @@ def compute(
     decision = decision_for(con, definition, catalogue, regions, covered)
     hidden = _suppress(decision, frame, request)
     frame["suppressed"] = hidden
+    frame["gap"] = _source_gaps(con, definition, frame, request, regions)
     frame["missing_reason"] = _missing_reasons(definition, frame, hidden)
-    frame.loc[hidden | ~frame["complete"].astype(bool), ["value", "lower", "upper", "total"]] = (
-        np.nan
-    )
+    unusable = hidden | ~frame["complete"].astype(bool) | frame["gap"]
+    frame.loc[unusable, ["value", "lower", "upper", "total"]] = np.nan
     # The same months a year earlier are a figure of their own, hidden by the same decision,
     # so no status sentence can name a hidden one.
     frame["ytd_hidden"] = _ytd_hidden(decision, frame, request)
     frame.loc[frame["ytd_hidden"], "ytd_previous"] = np.nan
     frame = frame.sort_values(["region_name", "sex", "age_group", "year"]).reset_index(drop=True)
     _statuses(definition, frame, regions, covered)
+    if request.with_missing:
+        listed = _listed_without_figures(con, definition, request, regions)
+        frame = _with_absent_rows(definition, frame, codes, regions, request, covered, listed)
     frame["indicator"] = definition.id
     frame["period"] = [_period_label(r) for r in frame.to_dict("records")]
     return frame.rename(columns={"total": "numerator"})

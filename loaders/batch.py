@@ -112,8 +112,10 @@ def commit_batch(
     build: Build | None = None,
     note: str | None = None,
     example: bool = False,
+    gaps: pd.DataFrame | None = None,
 ) -> LoadReport:
     """Store observations as a new batch in one transaction, or say it is already there.
+    ``gaps``: the cells the file marks as not available (measure, region_code, year, month).
 
     Either pass ``observations`` and ``measures``, or ``build``: a function of the new batch
     id that does the source's own writes (raw tables) and returns (observations, measures);
@@ -139,6 +141,8 @@ def commit_batch(
             queries.upsert_measures(con, measures)
         if not rows.empty:
             queries.insert_observations(con, batch_id, rows)
+        if gaps is not None:
+            queries.insert_gaps(con, batch_id, gaps)
         queries.set_batch_row_count(con, batch_id, len(rows) + report.other_rows)
         if example:
             queries.set_example(con, batch_id)

@@ -254,9 +254,10 @@ def tidy(
     *,
     skip_unknown_regions: bool,
     report: LoadReport,
-) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    """Observations and measures from parsed records; unknown regions become problems
-    (one per name, with the first line it is on) unless they are to be skipped."""
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem], pd.DataFrame]:
+    """Observations, measures, problems and gaps (the cells marked '..') from parsed
+    records; unknown regions become problems (one per name, with the first line it is on)
+    unless they are to be skipped."""
     problems: list[Problem] = []
     first_line: dict[str, int] = {}
     for record in records:
@@ -280,7 +281,7 @@ def tidy(
             + ", ".join(f"{n!r} → {known[n].region.name}" for n in genitive)
         )
 
-    rows = []
+    rows, gaps = [], []
     for record in records:
         resolution = known.get(record.region)
         if resolution is None:
@@ -288,6 +289,8 @@ def tidy(
         base = (resolution.region.code, record.year, record.month, record.preliminary)
         if record.count is not None:
             rows.append((count_measure_id(record.category), *base, record.count, record.category))
+        else:  # '..': BRÅ has no figure for this region and month
+            gaps.append((count_measure_id(record.category), *base[:3]))
         if record.rate is not None:
             rows.append((rate_measure_id(record.category), *base, record.rate, record.category))
     frame = pd.DataFrame(
@@ -326,7 +329,8 @@ def tidy(
             "spatially_additive": [not _is_rate(m) for m in labels["measure"]],
         }
     )
-    return frame, measures, problems
+    gap_frame = pd.DataFrame(gaps, columns=["measure", "region_code", "year", "month"])
+    return frame, measures, problems, gap_frame
 
 
 def load(
@@ -345,7 +349,7 @@ def load(
     problems += echo_problems
     resolver = RegionResolver.from_store(con)
     register = queries.regions(con)
-    frame, measures, region_problems = tidy(
+    frame, measures, region_problems, gaps = tidy(
         records, resolver, register, skip_unknown_regions=skip_unknown_regions, report=report
     )
     problems += region_problems
@@ -367,5 +371,6 @@ def load(
         observations=frame,
         measures=measures,
         report=report,
+        gaps=gaps,
     )
     return report

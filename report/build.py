@@ -14,6 +14,7 @@ from catalogue.model import Definition
 from indicators import assessment
 from indicators.compute import (
     CITY,
+    MISSING_REASONS,
     Request,
     compute_all,
 )
@@ -120,19 +121,22 @@ def _period(row: pd.Series) -> str:
     return str(row["period"]).split(" ")[0]
 
 
-def _change_text(now: pd.Series | None, before: pd.Series | None, year: int) -> str:
+def _change_text(
+    now: pd.Series | None, before: pd.Series | None, year: int, reason: str = ""
+) -> str:
     if now is None or pd.isna(now["value"]):
         return ""
     code, text = str(now.get("status_previous", "")), str(now.get("previous_text", ""))
+    why = f" ({MISSING_REASONS[reason]})" if reason in MISSING_REASONS else ""
     if before is None and not _period(now):  # compute's prior may be an earlier year
-        return f"ingen jämförelse: inget värde {year - 1}"
+        return f"ingen jämförelse: inget värde {year - 1}{why}"
     if code in _CHANGE:
         months = _period(now)
         return _CHANGE[code] + (f" ({months})" if months else "")
     if "jämförelse saknas: " in text:
         return "ingen jämförelse: " + text.split("jämförelse saknas: ", 1)[1].rstrip(".")
     if before is None:
-        return f"ingen jämförelse: inget värde {year - 1}"
+        return f"ingen jämförelse: inget värde {year - 1}{why}"
     return "kan inte prövas"
 
 
@@ -160,7 +164,7 @@ def build(
     agreement: str = "2024",
     region_code: str = CITY,
 ) -> YearEnd:
-    frames = compute_all(con, catalogue, Request(boundaries="today"))
+    frames = compute_all(con, catalogue, Request(boundaries="today", with_missing=True))
     names = queries.region_names(con)
     register = queries.regions(con, ("district",))
     district_codes = dict(zip(register["name"], register["code"], strict=True))
@@ -187,7 +191,11 @@ def build(
             last = rows[rows["year"] == year - 1] if not rows.empty else rows
             now = this.iloc[0] if not this.empty else None
             before = last.iloc[0] if not last.empty else None
-            change_text = _change_text(now, before, year)
+            before_reason = ""
+            if before is not None and pd.isna(before["value"]) and not before["suppressed"]:
+                before_reason = str(before.get("missing_reason") or "")
+                before = None  # a year without a value (and why): nothing to compare with
+            change_text = _change_text(now, before, year, before_reason)
             target = applicable_target(definition, year, region_code, CITY, district_codes)
             status = "insufficient_data" if now is None else str(now["status"])
             statuses.append(status)

@@ -71,5 +71,6 @@ def values(
         by_sex=by_sex,
         by_age=by_age,
         region_codes=codes,
+        with_missing=True,
     )
     return compute(con, definition, catalogue, request)

@@ -565,3 +565,46 @@ def store_identity(con: duckdb.DuckDBPyConnection) -> str | None:
     ).fetchone()
     path = row[0] if row else None
     return str(path) if path else None
+
+
+def insert_gaps(con: duckdb.DuckDBPyConnection, batch_id: int, gaps: pd.DataFrame) -> None:
+    """Cells the file marks as not available: measure, region_code, year, month."""
+    if gaps.empty:
+        return
+    rows = gaps[["measure", "region_code", "year", "month"]]
+    with registered(con, "incoming_gap", rows):
+        con.execute(
+            """
+            INSERT INTO source_gap (batch_id, measure, region_code, year, month)
+            SELECT $batch_id, measure, region_code, CAST(year AS INTEGER),
+                   CAST(month AS INTEGER)
+            FROM incoming_gap
+            """,
+            {"batch_id": batch_id},
+        )
+
+
+def gaps_in_force(con: duckdb.DuckDBPyConnection, measures: list[str]) -> pd.DataFrame:
+    """Cells of ``measures`` a batch not undone marks as not available and no figure in
+    force fills: region_code, year, month, and ``partial``: the region has other figures in
+    force that year (else the source lists it with none at all, e.g. a district not yet
+    formed)."""
+    return con.execute(
+        """
+        SELECT DISTINCT g.region_code, g.year, g.month,
+               EXISTS (
+                   SELECT 1 FROM observation_in_force($m) AS o
+                   WHERE o.measure = g.measure AND o.region_code = g.region_code
+                     AND o.year = g.year
+               ) AS partial
+        FROM source_gap AS g JOIN load_batch AS b ON b.id = g.batch_id
+        WHERE b.state <> 'undone' AND list_contains($m, g.measure)
+          AND NOT EXISTS (
+              SELECT 1 FROM observation_in_force($m) AS o
+              WHERE o.measure = g.measure AND o.region_code = g.region_code
+                AND o.year = g.year AND o.month IS NOT DISTINCT FROM g.month
+          )
+        ORDER BY ALL
+        """,
+        {"m": measures},
+    ).df()

@@ -277,3 +277,13 @@ CREATE TABLE IF NOT EXISTS audit_log (
     what    VARCHAR NOT NULL,
     detail  VARCHAR
 );
+
+-- Version 8: the cells a source marks as not available ('..' in BRÅ's files), per batch, so
+-- that a missing figure can say the source has none rather than that nothing was loaded.
+CREATE TABLE IF NOT EXISTS source_gap (
+    batch_id    INTEGER NOT NULL,
+    measure     VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL,
+    year        INTEGER NOT NULL,
+    month       INTEGER CHECK (month BETWEEN 1 AND 12)
+);
