@@ -536,6 +536,36 @@ def _ytd_hidden(
     return pd.Series(hidden, index=frame.index, dtype=bool)
 
 
+def _day_text(day: object, with_year: bool) -> str:
+    stamp = pd.Timestamp(day)  # type: ignore[arg-type]
+    text = f"{stamp.day} {MONTH_NAMES[stamp.month - 1][:3]}"
+    return f"{text} {stamp.year}" if with_year else text
+
+
+def field_period_text(field_from: object, field_to: object) -> str:
+    """ "4 mar–15 apr 2024", or with both years when the period spans a new year."""
+    start, end = pd.Timestamp(field_from), pd.Timestamp(field_to)  # type: ignore[arg-type]
+    if start.year == end.year:
+        return f"{_day_text(start, False)}–{_day_text(end, True)}"
+    return f"{_day_text(start, True)}–{_day_text(end, True)}"
+
+
+def _with_field_periods(
+    con: duckdb.DuckDBPyConnection, definition: Definition, frame: pd.DataFrame
+) -> list[str]:
+    """The period of a survey value with its round's field period, when the upload gave one:
+    "2024 (fältperiod 4 mar–15 apr 2024)"."""
+    rounds = queries.survey_rounds(con, definition.measures)
+    known = {
+        int(r.year): field_period_text(r.field_from, r.field_to)
+        for r in rounds.itertuples(index=False)
+    }
+    return [
+        f"{period} (fältperiod {known[int(year)]})" if int(year) in known else str(period)
+        for period, year in zip(frame["period"], frame["year"], strict=True)
+    ]
+
+
 def _number(row: dict[str, object], key: str) -> float | None:
     value = row.get(key)
     if value is None or pd.isna(value):  # type: ignore[arg-type]
@@ -724,6 +754,8 @@ def compute(
         frame = _with_absent_rows(definition, frame, codes, regions, request, covered, listed)
     frame["indicator"] = definition.id
     frame["period"] = [_period_label(r) for r in frame.to_dict("records")]
+    if definition.type in SURVEY_TYPES:
+        frame["period"] = _with_field_periods(con, definition, frame)
     return frame.rename(columns={"total": "numerator"})
 
 

@@ -113,9 +113,11 @@ def commit_batch(
     note: str | None = None,
     example: bool = False,
     gaps: pd.DataFrame | None = None,
+    rounds: pd.DataFrame | None = None,
 ) -> LoadReport:
     """Store observations as a new batch in one transaction, or say it is already there.
-    ``gaps``: the cells the file marks as not available (measure, region_code, year, month).
+    ``gaps``: the cells the file marks as not available (measure, region_code, year, month);
+    ``rounds``: survey rounds' field periods (measure, year, field_from, field_to).
 
     Either pass ``observations`` and ``measures``, or ``build``: a function of the new batch
     id that does the source's own writes (raw tables) and returns (observations, measures);
@@ -143,6 +145,8 @@ def commit_batch(
             queries.insert_observations(con, batch_id, rows)
         if gaps is not None:
             queries.insert_gaps(con, batch_id, gaps)
+        if rounds is not None:
+            queries.insert_survey_rounds(con, batch_id, rounds)
         queries.set_batch_row_count(con, batch_id, len(rows) + report.other_rows)
         if example:
             queries.set_example(con, batch_id)

@@ -39,6 +39,7 @@ PREVIEW_COLUMNS = [
     "Antal svarande",
     "Lagrat värde",
     "Ändring",
+    "Fältperiod",
 ]
 
 
@@ -187,9 +188,13 @@ def _preview(
                 "Antal svarande": row.respondents,
                 "Lagrat värde": old,
                 "Ändring": change,
+                "Fältperiod": f"{row.field_from}–{row.field_to}" if row.field_from else "",
             }
         )
-    return pd.DataFrame(records, columns=PREVIEW_COLUMNS)
+    preview = pd.DataFrame(records, columns=PREVIEW_COLUMNS)
+    if not any(row.field_from for row in table.rows):
+        preview = preview.drop(columns="Fältperiod")  # no field period given: no empty column
+    return preview
 
 
 def prepare(
@@ -268,6 +273,10 @@ def commit(
             "spatially_additive": [catalogue.measures[m].kind == "count" for m in used],
         }
     )
+    rounds = pd.DataFrame(
+        sorted({(r.measure, r.year, r.field_from, r.field_to) for r in rows if r.field_from}),
+        columns=["measure", "year", "field_from", "field_to"],
+    )
     report = LoadReport(source=source, file_name=prepared.file_name)
     return commit_batch(
         con,
@@ -280,6 +289,7 @@ def commit(
         report=report,
         note="Exempeldata" if example else None,
         example=example,
+        rounds=rounds,
     )
 
 

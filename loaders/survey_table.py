@@ -30,6 +30,8 @@ HEADERS = {
     "respondents": ("antal svarande", "svarande", "antal svar"),
     "count": ("antal",),
     "comment": ("kommentar", "kommentarer", "anmärkning"),
+    "field_from": ("fältperiod från", "fältperiod, från", "fält från", "insamling från"),
+    "field_to": ("fältperiod till", "fältperiod, till", "fält till", "insamling till"),
 }
 TEMPLATE_HEADERS = [
     "Stadsdelsområde",
@@ -41,6 +43,8 @@ TEMPLATE_HEADERS = [
     "Antal svarande",
     "Antal",
     "Kommentar",
+    "Fältperiod från",
+    "Fältperiod till",
 ]
 REQUIRED = ("district", "year", "measure")
 SEX = {
@@ -90,6 +94,8 @@ class SurveyRow:
     value: float
     respondents: float | None
     comment: str
+    field_from: date | None = None  # the survey round's field period, when given
+    field_to: date | None = None
 
 
 @dataclass
@@ -144,6 +150,19 @@ def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def parse_date(value: object) -> date | None:
+    """2024-03-01 (a date cell arrives as its ISO text) → a date; anything else → None."""
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][\d:.]+)?", text):
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def parse_number(value: object, percent_cell: bool = False) -> float | None:
@@ -244,6 +263,7 @@ def read_table(
     this_year = this_year or date.today().year
     seen: dict[tuple[str, int, str, str, str], int] = {}
     unknown_regions: dict[str, str] = {}
+    rounds: dict[tuple[str, int], tuple[date, date, int]] = {}  # (source, year) → period, row
 
     def cell(r: int, key: str) -> tuple[object, str]:
         j = columns.get(key)
@@ -407,6 +427,35 @@ def read_table(
                     "antalet ska vara ett heltal, 0 eller mer",
                 )
             number, respondents = count, None
+        # Field period (optional): both dates, in order, in the survey's year, and one per
+        # survey round (source and year) in the file.
+        from_value, from_where = cell(r, "field_from")
+        to_value, to_where = cell(r, "field_to")
+        field_from, field_to = parse_date(from_value), parse_date(to_value)
+        for raw, parsed_date, where in (
+            (from_value, field_from, from_where),
+            (to_value, field_to, to_where),
+        ):
+            if _text(raw) and parsed_date is None:
+                fail(where, _text(raw), "ska vara ett datum, t.ex. 2024-03-01")
+        if bool(_text(from_value)) != bool(_text(to_value)):
+            where = to_where if _text(from_value) else from_where
+            fail(where or from_where, "", "fältperioden behöver både ett från- och ett tilldatum")
+        elif field_from and field_to:
+            if field_from > field_to:
+                fail(to_where, _text(to_value), "fältperioden slutar före den börjar")
+            elif year is not None and year not in (field_from.year, field_to.year):
+                fail(from_where, _text(from_value), f"fältperioden ska ligga i året {year}")
+            elif measure is not None and year is not None:
+                round_key = (catalogue.measures[measure].source, year)
+                earlier = rounds.setdefault(round_key, (field_from, field_to, r + 1))
+                if earlier[:2] != (field_from, field_to):
+                    fail(
+                        from_where,
+                        _text(from_value),
+                        f"samma undersökning och år har fältperioden {earlier[0]}–{earlier[1]} "
+                        f"på rad {earlier[2]}",
+                    )
         if len(table.errors) > errors_before or measure is None or year is None:
             continue
         key = (region_code, year, measure, sex or "", age or "")
@@ -431,6 +480,8 @@ def read_table(
                 number,
                 respondents,
                 _text(comment_value),
+                field_from,
+                field_to,
             )
         )
     if not table.rows and not table.errors:

@@ -16,7 +16,7 @@ from catalogue.catalogue import Catalogue
 from loaders.survey_table import EXAMPLE_MARK, TEMPLATE_HEADERS
 
 ROWS = 2000  # rows the drop-downs and checks cover
-WIDTHS = [26, 8, 60, 10, 14, 12, 16, 10, 40]
+WIDTHS = [26, 8, 60, 10, 14, 12, 16, 10, 40, 16, 16]
 
 INSTRUCTIONS = [
     "Mall för uppladdning av enkätresultat och aktivitetsuppgifter",
@@ -31,6 +31,8 @@ INSTRUCTIONS = [
     "  För index (0–6) skrivs indexvärdet i kolumnen Andel (%).",
     "• Antal (aktiviteter, t.ex. trygghetsvandringar): fyll i Antal, lämna andel tomt.",
     "• Kommentar är frivillig.",
+    "• Fältperiod från och till (frivilligt): när undersökningen samlade in svaren, t.ex. "
+    "2024-03-04 och 2024-04-15. Samma för alla rader från samma undersökning och år.",
     "• Raderna som börjar med 'Exempelrad' i kommentaren är exempel: skriv över eller ta bort dem.",
     "",
     "Innan något sparas visas en förhandsgranskning: nya värden, värden som ersätter lagrade "

@@ -608,3 +608,41 @@ def gaps_in_force(con: duckdb.DuckDBPyConnection, measures: list[str]) -> pd.Dat
         """,
         {"m": measures},
     ).df()
+
+
+def insert_survey_rounds(
+    con: duckdb.DuckDBPyConnection, batch_id: int, rounds: pd.DataFrame
+) -> None:
+    """Field periods of the survey rounds in a batch: measure, year, field_from, field_to."""
+    if rounds.empty:
+        return
+    with registered(con, "incoming_round", rounds[["measure", "year", "field_from", "field_to"]]):
+        con.execute(
+            """
+            INSERT INTO survey_round (batch_id, measure, year, field_from, field_to)
+            SELECT $batch_id, measure, CAST(year AS INTEGER), CAST(field_from AS DATE),
+                   CAST(field_to AS DATE)
+            FROM incoming_round
+            """,
+            {"batch_id": batch_id},
+        )
+
+
+def survey_rounds(con: duckdb.DuckDBPyConnection, measures: list[str]) -> pd.DataFrame:
+    """The field period of each year of ``measures`` (the newest batch not undone that gives
+    one, over the measures): year, field_from, field_to."""
+    return con.execute(
+        """
+        SELECT year, min(field_from) AS field_from, max(field_to) AS field_to
+        FROM (
+            SELECT r.*, row_number() OVER (
+                       PARTITION BY r.measure, r.year ORDER BY b.loaded_at DESC, b.id DESC
+                   ) AS newest
+            FROM survey_round AS r JOIN load_batch AS b ON b.id = r.batch_id
+            WHERE b.state <> 'undone' AND list_contains($m, r.measure)
+        )
+        WHERE newest = 1
+        GROUP BY year ORDER BY year
+        """,
+        {"m": measures},
+    ).df()

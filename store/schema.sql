@@ -287,3 +287,12 @@ CREATE TABLE IF NOT EXISTS source_gap (
     year        INTEGER NOT NULL,
     month       INTEGER CHECK (month BETWEEN 1 AND 12)
 );
+
+-- The field period of a survey round (when the upload gives one), per batch, measure and year.
+CREATE TABLE IF NOT EXISTS survey_round (
+    batch_id   INTEGER NOT NULL,
+    measure    VARCHAR NOT NULL,
+    year       INTEGER NOT NULL,
+    field_from DATE NOT NULL,
+    field_to   DATE NOT NULL
+);

@@ -256,3 +256,70 @@ def test_a_district_named_for_a_year_it_did_not_exist_is_refused_with_its_succes
         ("A4", "Norrmalm fanns inte 2025; använd Norra innerstaden"),
         ("A5", "Järva fanns inte 2022 (bildades 2023-07-01)"),
     ]
+
+
+def _field_period_book(tmp_path: Path, rows: list[list[object]]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(["Stadsdelsområde", "År", "Mått", "Kön", "Åldersgrupp", "Andel (%)",
+                  "Antal svarande", "Antal", "Kommentar", "Fältperiod från",
+                  "Fältperiod till"])  # fmt: skip
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "faltperiod.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_field_period_is_kept_and_named_with_the_value(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from indicators.compute import Request, compute
+
+    catalogue = load_catalogue()
+    rows = [
+        ["Bromma", 2024, OTRYGG, "Alla", "Alla", 12.5, 400, None, None, date(2024, 3, 4),
+         "2024-04-15"],
+        ["Farsta", 2024, OTRYGG, "Alla", "Alla", 14.0, 380, None, None, "2024-03-04",
+         date(2024, 4, 15)],
+    ]  # fmt: skip
+    prepared = survey.prepare(store, _field_period_book(tmp_path, rows), catalogue)
+    assert prepared.table.errors == []
+    assert set(prepared.preview["Fältperiod"]) == {"2024-03-04–2024-04-15"}
+    survey.commit(store, prepared, catalogue, loaded_by="test")
+    rounds = queries.survey_rounds(store, [OTRYGG])
+    assert [(r.year, str(r.field_from)[:10], str(r.field_to)[:10])
+            for r in rounds.itertuples()] == [(2024, "2024-03-04", "2024-04-15")]  # fmt: skip
+    definition = catalogue.definitions["otrygg_ute_kvall"]
+    frame = compute(store, definition, catalogue, Request(boundaries="time"))
+    bromma = frame[(frame["region_code"] == "80106") & (frame["sex"] == "total")].iloc[0]
+    assert bromma["period"] == "2024 (fältperiod 4 mar–15 apr 2024)"
+
+
+def test_a_broken_field_period_is_named_by_cell(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    rows = [
+        ["Bromma", 2024, OTRYGG, "Alla", "Alla", 12.5, 400, None, None, "4 mars", "2024-04-15"],
+        ["Farsta", 2024, OTRYGG, "Alla", "Alla", 12.5, 400, None, None, "2024-03-04", None],
+        ["Skarpnäck", 2024, OTRYGG, "Alla", "Alla", 12.5, 400, None, None, "2024-05-01",
+         "2024-04-01"],
+        ["Skärholmen", 2024, OTRYGG, "Alla", "Alla", 12.5, 400, None, None, "2022-03-01",
+         "2022-04-01"],
+        ["Södermalm", 2024, OTRYGG, "Alla", "Alla", 12.5, 400, None, None, "2024-03-01",
+         "2024-04-01"],
+        ["Järva", 2024, OTRYGG, "Alla", "Alla", 12.5, 400, None, None, "2024-09-01",
+         "2024-10-01"],
+    ]  # fmt: skip
+    prepared = survey.prepare(store, _field_period_book(tmp_path, rows), load_catalogue())
+    assert [(f.cell, f.message) for f in prepared.table.errors] == [
+        ("J2", "ska vara ett datum, t.ex. 2024-03-01"),
+        ("K3", "fältperioden behöver både ett från- och ett tilldatum"),
+        ("K4", "fältperioden slutar före den börjar"),
+        ("J5", "fältperioden ska ligga i året 2024"),
+        ("J7", "samma undersökning och år har fältperioden 2024-03-01–2024-04-01 på rad 6"),
+    ]
+    assert queries.count_observations(store) == 0
