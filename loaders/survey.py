@@ -32,6 +32,7 @@ PREVIEW_COLUMNS = [
     "Rad",
     "Område",
     "År",
+    "Fältperiod",
     "Mått",
     "Kön",
     "Åldersgrupp",
@@ -39,7 +40,6 @@ PREVIEW_COLUMNS = [
     "Antal svarande",
     "Lagrat värde",
     "Ändring",
-    "Fältperiod",
 ]
 
 

@@ -453,8 +453,9 @@ def read_table(
                     fail(
                         from_where,
                         _text(from_value),
-                        f"samma undersökning och år har fältperioden {earlier[0]}–{earlier[1]} "
-                        f"på rad {earlier[2]}",
+                        f"fältperioden {field_from}–{field_to} skiljer sig från rad "
+                        f"{earlier[2]} ({earlier[0]}–{earlier[1]}): samma undersökning och år "
+                        "ska ha samma fältperiod",
                     )
         if len(table.errors) > errors_before or measure is None or year is None:
             continue

@@ -157,6 +157,16 @@ def build(catalogue: Catalogue, districts: list[str]) -> bytes:
         "Antal ska vara ett heltal, 0 eller mer.",
         operator="greaterThanOrEqual",
     )
+    validation(
+        "date",
+        "DATE(2000,1,1)",
+        f"J2:K{last}",
+        "Fältperioden ska vara datum, t.ex. 2024-03-04.",
+        operator="greaterThanOrEqual",
+    )
+    for row in data.iter_rows(min_row=2, max_row=last, min_col=10, max_col=11):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -103,12 +103,14 @@ def test_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = book["Data"]
     assert [c.value for c in data[1]] == ["Stadsdelsområde", "År", "Mått", "Kön",
                                           "Åldersgrupp", "Andel (%)", "Antal svarande",
-                                          "Antal", "Kommentar"]  # fmt: skip
+                                          "Antal", "Kommentar", "Fältperiod från",
+                                          "Fältperiod till"]  # fmt: skip
     assert data.freeze_panes == "A2"
     rules = {str(v.sqref): v for v in data.data_validations.dataValidation}
     assert rules["F2:F2001"].type == "decimal" and rules["F2:F2001"].formula2 == "100"
     assert rules["G2:G2001"].type == "whole" and rules["G2:G2001"].formula1 == "1"
     assert rules["D2:D2001"].formula1 == "=Listor!$C$2:$C$4"
+    assert rules["J2:K2001"].type == "date"
     lists = book["Listor"]
     districts = [c.value for c in lists["A"][1:] if c.value]
     assert "Järva" in districts and "Rinkeby-Kista" in districts and "Hela staden" in districts

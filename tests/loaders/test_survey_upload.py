@@ -320,6 +320,10 @@ def test_a_broken_field_period_is_named_by_cell(
         ("K3", "fältperioden behöver både ett från- och ett tilldatum"),
         ("K4", "fältperioden slutar före den börjar"),
         ("J5", "fältperioden ska ligga i året 2024"),
-        ("J7", "samma undersökning och år har fältperioden 2024-03-01–2024-04-01 på rad 6"),
+        (
+            "J7",
+            "fältperioden 2024-09-01–2024-10-01 skiljer sig från rad 6 "
+            "(2024-03-01–2024-04-01): samma undersökning och år ska ha samma fältperiod",
+        ),
     ]
     assert queries.count_observations(store) == 0
