@@ -113,13 +113,11 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def atoms_of(con: duckdb.DuckDBPyConnection, family: Family) -> pd.DataFrame:
-    """The stored observations a family's figures are sums of (one row per region as
-    reported, year, month, sex and age group), with ``size``."""
-    atoms = observation_rows(
+def _rows(con: duckdb.DuckDBPyConnection, family: Family, boundaries: str) -> pd.DataFrame:
+    return observation_rows(
         con,
         list(family.measures),
-        boundaries="time",
+        boundaries=boundaries,  # type: ignore[arg-type]
         by_sex=family.by_sex,
         by_age=family.by_age,
         sex=family.sex,
@@ -127,23 +125,19 @@ def atoms_of(con: duckdb.DuckDBPyConnection, family: Family) -> pd.DataFrame:
         months=family.months,
         every_event=family.every_event,
     )
+
+
+def atoms_of(con: duckdb.DuckDBPyConnection, family: Family) -> pd.DataFrame:
+    """The stored observations a family's figures are sums of (one row per region as
+    reported, year, month, sex and age group), with ``size``."""
+    atoms = _rows(con, family, "time")
     size = atoms["total"] if family.size == "count" else atoms["respondents"]
     return atoms.assign(size=size.astype(float)).reset_index(drop=True)
 
 
 def _complete_today(con: duckdb.DuckDBPyConnection, family: Family) -> pd.DataFrame:
     """Which sums on today's boundaries are complete, per region, year, month, sex, age."""
-    rows = observation_rows(
-        con,
-        list(family.measures),
-        boundaries="today",
-        by_sex=family.by_sex,
-        by_age=family.by_age,
-        sex=family.sex,
-        age_group=family.age_group,
-        months=family.months,
-        every_event=family.every_event,
-    )
+    rows = _rows(con, family, "today")
     return rows[["region_code", "year", "month", "sex", "age_group", "complete"]]
 
 

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from indicators import disclosure
 from service import session
 
 DEPENDENCIES = ("data", "followup", "catalogue")
@@ -79,7 +80,9 @@ def view(*depends: str, max_entries: int = 64) -> Callable[[Callable[P, R]], Cal
 
 
 def clear_all() -> None:
-    """Forget every cached view (tests that rebuild a store under the same path)."""
+    """Forget every cached view, and the disclosure decisions (tests that rebuild a store
+    under the same path)."""
     with _LOCK:
         for entries in _CACHES.values():
             entries.clear()
+    disclosure.clear_cache()
