@@ -47,6 +47,8 @@ definition = catalogue.definitions[indicator]
 frame = views.cached_values(indicator, boundaries)
 
 st.header(definition.title)
+if (failed := views.unavailable(frame)) is not None:
+    st.error(failed)
 st.markdown(definition.description)
 with st.expander("Källa, beräkning och förbehåll", expanded=False):
     area_titles = [catalogue.area_title(a) for a in definition.areas]

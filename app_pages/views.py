@@ -16,9 +16,10 @@ from service.views import (
     example_note,
     fmt_interval,
     fmt_value,
+    unavailable,
 )
 
-__all__ = ["CITY", "example_note", "fmt_interval", "fmt_value"]
+__all__ = ["CITY", "example_note", "fmt_interval", "fmt_value", "unavailable"]
 
 catalogue = service_views.catalogue
 district_options = service_views.district_options

@@ -13,7 +13,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from catalogue.model import Agreement, Definition, Measure, Problem, YamlFile, read_yaml
+from catalogue.model import (
+    Agreement,
+    Bounds,
+    Definition,
+    Measure,
+    Problem,
+    YamlFile,
+    read_yaml,
+)
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
 CURRENT_AGREEMENT = "2024"
@@ -33,6 +41,7 @@ class Catalogue:
     agreements: dict[str, Agreement] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
     age_groups: list[str] = field(default_factory=list)
+    bounds: Bounds = field(default_factory=Bounds)
     definitions: dict[str, Definition] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -117,6 +126,10 @@ def _load_measures(file: YamlFile, catalogue: Catalogue) -> list[Problem]:
         problems.append(file.problem(("age_groups",), "age_groups must be a list of texts"))
     else:
         catalogue.age_groups = list(ages)
+    try:
+        catalogue.bounds = Bounds.model_validate(file.data.get("bounds") or {})
+    except ValidationError as exc:
+        problems += file.validation_problems(exc, ("bounds",))
     for i, item in enumerate(items):
         try:
             measure = Measure.model_validate(item)

@@ -83,6 +83,19 @@ class Measure(BaseModel):
     title: str
     upload: bool = False
     about_individuals: bool = False
+    max: float | None = Field(default=None, gt=0)  # a stricter bound than the kind's
+
+
+class Bounds(BaseModel):
+    """The largest plausible values, checked on every load: a value outside refuses the
+    file (a count of 1e300 would otherwise break every page that reads it)."""
+
+    model_config = _STRICT
+    count: float = Field(default=10_000_000, gt=0)  # crimes, events or people, one cell
+    rate: float = Field(default=1_000_000, gt=0)  # per 100 000 inhabitants or per 1 000
+    index: float = Field(default=6, gt=0)  # the police's problem index 0–6
+    respondents: float = Field(default=1_000_000, gt=0)
+    population: float = Field(default=20_000_000, gt=0)
 
 
 class AgreementArea(BaseModel):

@@ -7,6 +7,7 @@ computed the same way everywhere.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import duckdb
@@ -24,6 +25,7 @@ from store.regions import RegionLifetimes
 from store.series import Boundaries, observation_rows, population_rows, yearly_rows
 
 CITY = "0180"
+LOG = logging.getLogger(__name__)
 MAX_POPULATION_LAG = 2  # years back a missing population may be taken from
 ABOUT_INDIVIDUALS_MIN_COUNT = 5
 MONTHLY_OUTPUT_SOURCE = "bra_anmalda_brott"  # the crime page shows its months
@@ -759,6 +761,36 @@ def compute(
     return frame.rename(columns={"total": "numerator"})
 
 
+UNAVAILABLE = (
+    "Indikatorn kan inte beräknas just nu ({why}). Övriga indikatorer påverkas inte; en "
+    "administratör kan se satserna under Datastatus och ångra den som gav felet."
+)
+
+
+def unavailable(frame: pd.DataFrame) -> str | None:
+    """The Swedish sentence for an indicator whose computation failed, else None."""
+    why = frame.attrs.get("error")
+    return UNAVAILABLE.format(why=why) if why else None
+
+
+def compute_safely(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    catalogue: Catalogue,
+    request: Request = Request(),
+    regions: Regions | None = None,
+) -> pd.DataFrame:
+    """:func:`compute`, but a failure disables this indicator only: an empty frame whose
+    ``attrs["error"]`` says what failed (see :func:`unavailable`), and a log line."""
+    try:
+        return compute(con, definition, catalogue, request, regions)
+    except Exception as exc:  # one indicator's data must never take the site down
+        LOG.exception("indicator %s could not be computed", definition.id)
+        frame = pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
+        frame.attrs["error"] = f"{type(exc).__name__} vid beräkningen"
+        return frame
+
+
 def compute_all(
     con: duckdb.DuckDBPyConnection, catalogue: Catalogue, request: Request = Request()
 ) -> dict[str, pd.DataFrame]:
@@ -767,7 +799,7 @@ def compute_all(
     present = queries.measures_with_data(con)
     empty = pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
     return {
-        indicator: compute(con, definition, catalogue, request, regions)
+        indicator: compute_safely(con, definition, catalogue, request, regions)
         # An event list with no event of a type still says 0 for the period it covers.
         if present & set(definition.measures) or definition.absent_is_zero
         else empty.copy()

@@ -20,6 +20,7 @@ GROUP_OF = {
     "insufficient_data": "underlag saknas",
 }  # fmt: skip
 NO_DATA = "Inga uppgifter för området ännu."
+FAILED = "Indikatorn kan inte beräknas just nu ({why}); övriga indikatorer påverkas inte."
 GROUP_ORDER = ["förbättring", "oförändrat", "försämring", "mål nått", "underlag saknas"]
 
 
@@ -48,13 +49,17 @@ def area_rows(
         frame = frames.get(indicator, pd.DataFrame())
         last = latest_row(frame, region)
         code = "insufficient_data" if last is None else str(last["status"])
+        failed = frame.attrs.get("error")
         rows.append({
             "indicator": indicator, "title": definition.title, "definition": definition,
             "year": None if last is None else int(last["year"]),
             "value": None if last is None else last["value"],
             "suppressed": bool(last is not None and last["suppressed"]),
             "status": code, "label": STATUS_LABELS[code],
-            "text": NO_DATA if last is None else str(last["status_text"]),
+            "text": (
+                FAILED.format(why=failed) if failed
+                else NO_DATA if last is None else str(last["status_text"])
+            ),
             "trend": trend(frame, region) if not frame.empty else [],
             "example": bool(last is not None and last.get("example", False)),
         })  # fmt: skip

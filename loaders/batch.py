@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from loaders import plausible
 from store import audit, db, queries
 
 OBSERVATION_COLUMNS = [
@@ -139,6 +140,9 @@ def commit_batch(
             observations, measures = build(batch_id)
         assert observations is not None and measures is not None
         rows = observations.reindex(columns=OBSERVATION_COLUMNS)
+        implausible = plausible.observation_problems(rows, measures)
+        if implausible:
+            raise LoadError(str(path), [Problem(None, p) for p in implausible])
         if not measures.empty:
             queries.upsert_measures(con, measures)
         if not rows.empty:

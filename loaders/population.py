@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from loaders import plausible
 from loaders.batch import LoadError, LoadReport, Problem, commit_batch, file_sha256
 from store import queries
 from store.regions import RegionResolver, UnknownRegionError
@@ -291,6 +292,9 @@ def load(
         raise LoadError(
             str(path), [Problem(None, f"{first['region_code']} {first['year']} appears twice")]
         )
+    implausible = plausible.population_problems(frame)
+    if implausible:
+        raise LoadError(str(path), [Problem(None, p) for p in implausible])
     report = LoadReport(source=SOURCE, file_name=path.name, notes=list(out.notes))
     if year is not None:
         report.notes.append(f"Year {year} given on the command line (the file says none).")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from catalogue.catalogue import Catalogue
+from loaders.plausible import upper_bound
 from loaders.upload_parse import ParsedSheet
 from store.regions import RegionResolver, UnknownRegionError
 
@@ -402,6 +403,7 @@ def read_table(
                     _text(share_value),
                     f"ska vara mellan 0 och {upper}",
                 )
+            most = catalogue.bounds.respondents
             if respondents is None:
                 fail(resp_where, "", "antal svarande saknas")
             elif respondents < 1 or not respondents.is_integer():
@@ -409,6 +411,19 @@ def read_table(
                     resp_where,
                     _text(resp_value),
                     "antal svarande ska vara ett heltal, minst 1",
+                )
+            elif respondents > most:
+                fail(
+                    resp_where,
+                    _text(resp_value),
+                    f"antal svarande är orimligt stort (högst {_whole(most)})",
+                )
+            elif kind == "share" and share is not None and not _possible_share(share, respondents):
+                fail(
+                    share_where,
+                    _text(share_value),
+                    f"andelen kan inte komma från {_whole(respondents)} svarande "
+                    f"(möjliga andelar: {_possible_shares(respondents)})",
                 )
             number = share
         elif kind == "count":
@@ -425,6 +440,12 @@ def read_table(
                     count_where,
                     _text(count_value),
                     "antalet ska vara ett heltal, 0 eller mer",
+                )
+            elif count > (most_count := upper_bound(catalogue, measure or "", "count")):
+                fail(
+                    count_where,
+                    _text(count_value),
+                    f"antalet är orimligt stort för måttet (högst {_whole(most_count)})",
                 )
             number, respondents = count, None
         # Field period (optional): both dates, in order, in the survey's year, and one per
@@ -500,6 +521,27 @@ def read_table(
             )
         )
     return table
+
+
+SMALL_SAMPLE = 10  # below this many respondents a share must be a possible fraction
+
+
+def _whole(number: float) -> str:
+    return f"{number:,.0f}".replace(",", "\u00a0")
+
+
+def _possible_share(share: float, respondents: float) -> bool:
+    """With few respondents only some shares can occur (k of n, rounded to one decimal);
+    weighting cannot explain 45,5 % of 3 respondents."""
+    if respondents >= SMALL_SAMPLE:
+        return True
+    n = int(respondents)
+    return any(abs(100 * k / n - share) <= 0.5 for k in range(n + 1))
+
+
+def _possible_shares(respondents: float) -> str:
+    n = int(respondents)
+    return ", ".join(f"{100 * k / n:.1f}".replace(".", ",") for k in range(n + 1))
 
 
 def _dash(text: str) -> str:

@@ -16,10 +16,11 @@ from indicators import assessment, data_status, reported_crime
 from indicators.compute import (
     CITY,
     Request,
-    compute,
     compute_all,
+    compute_safely,
     crime_decision,
     crime_family,
+    unavailable,
 )
 from indicators.format import (
     MONTH_NAMES,
@@ -62,6 +63,7 @@ __all__ = [
     "police",
     "ranking",
     "reported_crime",
+    "unavailable",
     "year_list",
 ]
 
@@ -90,7 +92,7 @@ def values(indicator: str, boundaries: str = "today", by_sex: bool = False) -> p
     request = Request(boundaries=boundaries, by_sex=by_sex)  # type: ignore[arg-type]
     con = session.cursor()
     try:
-        return compute(con, definition, catalogue(), request)
+        return compute_safely(con, definition, catalogue(), request)
     finally:
         con.close()
 

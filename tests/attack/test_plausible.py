@@ -1,0 +1,123 @@
+"""Implausible values are refused by every loader, naming the cell or line, and nothing is
+stored: a count of 1e300 once took most pages down for every user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+from catalogue.catalogue import load_catalogue
+from loaders import bra_anmalda_brott as bra
+from loaders import population, survey
+from loaders.batch import LoadError, LoadReport, commit_batch
+from store import queries
+
+OTRYGG = "stad_trygghet.otrygg_ute_kvall"
+WALKS = "aktivitet.trygghetsvandringar"
+HEADER = ["Stadsdelsområde", "År", "Mått", "Kön", "Åldersgrupp", "Andel (%)", "Antal svarande",
+          "Antal", "Kommentar"]  # fmt: skip
+
+
+def _book(tmp_path: Path, rows: list[list[object]]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "orimligt.xlsx"
+    book.save(path)
+    return path
+
+
+def _checksums(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    return (
+        queries.count_observations(con),
+        len(queries.batches(con)),
+        len(queries.stored_values(con, [OTRYGG, WALKS])),
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "cell", "message"),
+    [
+        (["Bromma", 2024, WALKS, "Alla", "Alla", None, None, "1e300"], "H2",
+         "antalet är orimligt stort för måttet (högst 10\u00a0000)"),
+        (["Bromma", 2024, WALKS, "Alla", "Alla", None, None, 20000], "H2",
+         "antalet är orimligt stort för måttet (högst 10\u00a0000)"),
+        (["Bromma", 2024, OTRYGG, "Alla", "Alla", 12.5, 3e9], "G2",
+         "antal svarande är orimligt stort (högst 1\u00a0000\u00a0000)"),
+        (["Bromma", 2024, OTRYGG, "Alla", "Alla", 45.5, 3], "F2",
+         "andelen kan inte komma från 3 svarande (möjliga andelar: 0,0, 33,3, 66,7, 100,0)"),
+        (["Bromma", 2024, OTRYGG, "Alla", "Alla", "nan", 300], "F2", "ska vara mellan 0 och 100"),
+    ],
+)  # fmt: skip
+def test_an_upload_with_an_implausible_value_is_refused_at_its_cell(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path, row: list[object], cell: str, message: str
+) -> None:
+    before = _checksums(store)
+    prepared = survey.prepare(store, _book(tmp_path, [row]), load_catalogue())
+    assert [(f.cell, f.message) for f in prepared.table.errors] == [(cell, message)]
+    assert _checksums(store) == before
+
+
+def test_a_share_of_few_respondents_that_can_occur_is_accepted(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    rows = [["Bromma", 2024, OTRYGG, "Alla", "Alla", 33.3, 3],
+            ["Farsta", 2024, OTRYGG, "Alla", "Alla", 45.5, 300]]  # fmt: skip
+    prepared = survey.prepare(store, _book(tmp_path, rows), load_catalogue())
+    assert prepared.table.errors == []
+
+
+def test_a_bra_file_with_an_absurd_count_stores_nothing(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = tmp_path / "Databasfil_orimlig.txt"
+    path.write_text(
+        "Region;Brott;År;Period;Antal;/100 000 inv\n"
+        "Stadsdelsområde Bromma (Sthlm);3-7 kap. Brott mot person;2022;Jan;120;170;\n"
+        "Stadsdelsområde Bromma (Sthlm);3-7 kap. Brott mot person;2022;Feb;1e300;..;\n",
+        encoding="latin-1",
+    )
+    before = _checksums(store)
+    with pytest.raises(LoadError) as caught:
+        bra.load(store, path, loaded_by="test")
+    text = str(caught.value)
+    assert "bra.brott_mot_person 80106 2022-02: value 1e+300 is not between 0 and 1e+07" in text
+    assert _checksums(store) == before
+
+
+def test_every_loader_passes_the_same_last_check(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    rows = pd.DataFrame({
+        "source": "kolada", "measure": "kolada.u07417", "region_code": "0180", "year": 2023,
+        "month": None, "sex": "total", "age_group": "all", "value": [float("inf")],
+        "respondents": None, "preliminary": False,
+    })  # fmt: skip
+    measures = pd.DataFrame({"id": ["kolada.u07417"], "source": ["kolada"], "label": ["x"],
+                             "unit": ["per 100 000"], "spatially_additive": [False]})  # fmt: skip
+    before = _checksums(store)
+    with pytest.raises(LoadError, match=r"kolada.u07417 0180 2023: value inf is not between 0"):
+        commit_batch(
+            store, source="kolada", path=tmp_path / "k.json", sha256="k", loaded_by="test",
+            report=LoadReport(source="kolada", file_name="k.json"), observations=rows,
+            measures=measures,
+        )  # fmt: skip
+    assert _checksums(store) == before
+
+
+def test_a_population_table_with_an_absurd_count_stores_nothing(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = tmp_path / "befolkning.csv"
+    path.write_text("region;year;sex;age_group;population\nBromma SDO;2022;Alla;Alla;"
+                    "92 000 000 000\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(LoadError, match=r"population 9\.2e\+10 is not a whole number"):
+        population.load(store, path, loaded_by="test")
+    assert queries.count_observations(store) == 0
