@@ -16,6 +16,7 @@ from service.accounts import (
     identity,
     idle_seconds,
     log_event,
+    logged_name,
     principal_for,
 )
 from service.writes import RuleBroken, demo_principal
@@ -100,13 +101,13 @@ def require_sign_in() -> Principal | None:
         return current
     st.title("Logga in")
     with st.form("signin"):
-        name = st.text_input("Namn", key="signin_name")
-        password = st.text_input("Lösenord", type="password", key="signin_password")
+        name = st.text_input("Namn", key="signin_name", max_chars=80)
+        password = st.text_input("Lösenord", type="password", key="signin_password", max_chars=200)
         submitted = st.form_submit_button("Logga in")
     if submitted:
         user = UserStore().authenticate(name.strip(), password)
         if user is None:
-            _log(name.strip() or "(tomt)", "misslyckad inloggning")
+            _log(logged_name(name), "misslyckad inloggning")
             st.error("Fel namn eller lösenord, eller så är kontot låst eller avstängt.")
         else:
             st.session_state["principal"] = Principal(user.name, user.role,

@@ -278,7 +278,7 @@ def commit(
         columns=["measure", "year", "field_from", "field_to"],
     )
     report = LoadReport(source=source, file_name=prepared.file_name)
-    return commit_batch(
+    report = commit_batch(
         con,
         source=source,
         path=Path(prepared.file_name),
@@ -291,6 +291,9 @@ def commit(
         example=example,
         rounds=rounds,
     )
+    if report.already_loaded:  # confirmed twice: the other confirmation stored it
+        raise UploadRefused(f"Filen är redan inläst som sats {report.batch_id}.")
+    return report
 
 
 def undo(

@@ -8,15 +8,11 @@ import pandas as pd
 from docx import Document
 from docx.shared import Cm
 
+from report import exports
 from report.build import YearEnd
 from report.charts import line_png
 
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def _text(value: object) -> str:
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+_text = exports.quoted_text  # a table cell copied into a spreadsheet must not run
 
 
 def _table(document: Document, header: list[str], rows: list[list[object]]) -> None:

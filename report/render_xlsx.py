@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from report import exports
 from report.build import YearEnd
-from report.render_docx import _text
 
 HEADER = PatternFill("solid", fgColor="DDE7F0")
 
@@ -26,9 +26,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 def _write(sheet, row: int, values: list[object], bold: bool = False) -> None:  # type: ignore[no-untyped-def]
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(
-            row=row, column=column, value=_text(value) if isinstance(value, str) else value
-        )
+        cell = exports.set_cell(sheet.cell(row=row, column=column), value)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             cell.font = Font(bold=True)
@@ -62,7 +60,7 @@ def render(summary: YearEnd) -> bytes:
     row = len(summary.sections) + 6
     overview.cell(row=row, column=1, value="Källor, metod och förbehåll").font = Font(bold=True)
     for j, note in enumerate(summary.notes, start=row + 1):
-        overview.cell(row=j, column=1, value=_text(note))
+        exports.set_cell(overview.cell(row=j, column=1), note)
     for column, width in zip("ABCD", (45, 22, 16, 60), strict=True):
         overview.column_dimensions[column].width = width
     used = {"Översikt"}

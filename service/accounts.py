@@ -22,6 +22,7 @@ __all__ = [
     "UserStore",
     "identity",
     "idle_seconds",
+    "logged_name",
     "principal_for",
 ]
 
@@ -77,6 +78,17 @@ def change(
     detail = f"{name} ({role}{where})" if role else name
     session.record_audit(principal.name, AUDIT_WORDS[action], detail)
     return result
+
+
+UNKNOWN_NAME = "(okänt namn)"
+
+
+def logged_name(typed: str, users: UserStore | None = None) -> str:
+    """The name a refused sign-in is logged under: the account's name when one has it, else
+    a placeholder. What was typed is never logged: it may be a password typed in the wrong
+    field."""
+    account = (users or UserStore()).find(" ".join(typed.split()))
+    return account.name if account is not None else UNKNOWN_NAME
 
 
 def log_event(con, who: str, what: str, detail: str = "") -> None:  # type: ignore[no-untyped-def]

@@ -5,8 +5,6 @@ import nothing below ``service``."""
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from access.roles import Principal
@@ -40,6 +38,7 @@ from indicators.summaries import (
     ranking,
 )
 from indicators.suppression import min_count
+from report import exports
 from service import session
 from service.readmodel import view
 from store import audit, followup, police, queries
@@ -66,8 +65,6 @@ __all__ = [
     "unavailable",
     "year_list",
 ]
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @view("catalogue", max_entries=4)
@@ -176,26 +173,10 @@ def example_note(frame: pd.DataFrame) -> str | None:
     return None
 
 
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Cells that a spreadsheet would run as formulas get a leading apostrophe."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = [
-                f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v
-                for v in out[column]
-            ]
-    return out
-
-
 def table_files(frame: pd.DataFrame) -> tuple[bytes, bytes]:
-    """A table as CSV (Swedish Excel dialect: ';' and decimal comma) and as Excel, with
-    formula-like cells neutralised."""
-    safe = neutralise(frame)
-    csv = safe.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
-    buffer = io.BytesIO()
-    safe.to_excel(buffer, index=False, sheet_name="Data")
-    return csv, buffer.getvalue()
+    """A table as CSV (Swedish Excel dialect: ';' and decimal comma) and as Excel, written
+    safely (report.exports: no cell runs as a formula)."""
+    return exports.csv_bytes(frame), exports.xlsx_bytes(frame)
 
 
 # Anmälda brott

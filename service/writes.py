@@ -7,6 +7,7 @@ use-case functions before they open it, and refuse with :class:`RuleBroken`."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -26,6 +27,11 @@ __all__ = [
 ]
 
 DEMO_ROLE = "administratör"
+# The writes of this process, one at a time: two confirmations of one upload in the same
+# instant would otherwise both see the file as new (each transaction sees the store as it
+# began) and store it twice, or collide ("Conflict on update"). Re-entrant, so a guarded
+# block may call another use case that opens one.
+_WRITE_LOCK = threading.RLock()
 
 
 class RuleBroken(ValueError):
@@ -71,7 +77,8 @@ def guarded(
     regions: Iterable[str] = (),
     owner: str | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Check the role, then run the block in one transaction (all or nothing)."""
+    """Check the role, then run the block in one transaction (all or nothing), one write of
+    this process at a time."""
     authorise(con, principal, action, regions, owner)
-    with db.transaction(con):
+    with _WRITE_LOCK, db.transaction(con):
         yield con

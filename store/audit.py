@@ -8,11 +8,20 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+MAX_WHO = 80  # a name
+MAX_DETAIL = 2000  # a log line, not a document: a flood of huge names must not grow the store
+
+
+def _clip(text: str, size: int) -> str:
+    text = " ".join(str(text).split()) if size == MAX_WHO else str(text)
+    return text if len(text) <= size else text[: size - 1] + "…"
+
 
 def record(con: duckdb.DuckDBPyConnection, who: str, what: str, detail: str = "") -> None:
+    """One entry; the name and the detail are cut to a bounded length."""
     con.execute(
         "INSERT INTO audit_log (who, what, detail) VALUES ($who, $what, $detail)",
-        {"who": who, "what": what, "detail": detail},
+        {"who": _clip(who, MAX_WHO), "what": what, "detail": _clip(detail, MAX_DETAIL)},
     )
 
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from service.views import neutralise
 from tests.app.plotly_data import _values, table_with
 from tests.conftest import ROOT
 
@@ -140,13 +138,6 @@ def test_meeting_mode_next_and_previous(demo: Path) -> None:
     at.button(key="previous").click().run()
     assert at.title[0].value == "Kriminella miljöer och livsstilar"
     assert len(at.get("metric")) >= 3
-
-
-def test_downloads_neutralise_formulas() -> None:
-    frame = pd.DataFrame({"Område": ['=HYPERLINK("x")', "+1", "-2", "@a", "Bromma"],
-                          "Värde": [1, 2, 3, 4, 5]})  # fmt: skip
-    assert list(neutralise(frame)["Område"]) == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@a",
-                                                 "Bromma"]  # fmt: skip
 
 
 def test_streamlit_table_export_is_off(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,6 +45,9 @@ def _sign_in(name: str, password: str) -> AppTest:
 def test_sign_in_roles_and_failures(accounts: Path) -> None:
     at = _sign_in("lisa", "fel-lösenord-här")
     assert any("Fel namn eller lösenord" in e.value for e in at.error)
+    # A password typed into the name field is not logged as the name.
+    at = _sign_in("Hemligt-lösen-99", "")
+    assert any("Fel namn eller lösenord" in e.value for e in at.error)
     at = _sign_in("lisa", PASSWORD)
     assert not at.exception, at.exception
     assert at.title[0].value == "Översikt"
@@ -65,9 +68,11 @@ def test_sign_in_roles_and_failures(accounts: Path) -> None:
     con.close()
     events = list(zip(log["who"], log["what"], strict=True))
     assert ("lisa", "misslyckad inloggning") in events and ("lisa", "inloggning") in events
+    assert ("(okänt namn)", "misslyckad inloggning") in events
     # Neither the typed passwords nor their hashes reach the log.
     logged = log.astype(str).to_csv()
     assert "fel-lösenord-här" not in logged and PASSWORD not in logged and "argon2" not in logged
+    assert "Hemligt-lösen-99" not in logged
 
 
 def test_session_ends_after_inactivity(accounts: Path) -> None:

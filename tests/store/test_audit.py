@@ -77,3 +77,10 @@ def test_the_log_filters_by_who_what_and_period(store: duckdb.DuckDBPyConnection
     assert audit.entries(store, until=date(2020, 1, 1)).empty
     assert audit.kinds(store) == ["inloggning", "misslyckad inloggning", "ny åtgärd"]
     assert len(audit.entries(store, limit=None)) == 3
+
+
+def test_names_and_details_are_cut_to_a_bounded_length(store: duckdb.DuckDBPyConnection) -> None:
+    audit.record(store, "x" * 5_000_000, "misslyckad inloggning", "y" * 100_000)
+    row = audit.entries(store).iloc[0]
+    assert len(row["who"]) == audit.MAX_WHO and row["who"].endswith("…")
+    assert len(row["detail"]) == audit.MAX_DETAIL

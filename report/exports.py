@@ -1,0 +1,122 @@
+"""Every file a user downloads (CSV, Excel, Word) is written through here, so that no cell
+runs as a formula when the file is opened and nothing the user typed is changed.
+
+- Excel: a text cell that begins like a formula (``= + - @``, tab, CR or LF) is written as
+  text with Excel's own quote prefix (the cell's *quotePrefix* style), not with a character
+  added to the value: the file read back (e.g. the action register imported again) has
+  exactly the values that were written.
+- CSV has no such style, so such a cell gets a leading apostrophe (what Excel shows as a
+  quote prefix when the file is opened); every field with a CR or LF is quoted (the Swedish
+  Excel dialect: ``;``, decimal comma, CRLF line ends), so no line of the file can begin
+  with a formula.
+- Word: a table cell copied into a spreadsheet would run too, so Word gets the apostrophe.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+
+
+def risky(value: object) -> bool:
+    """Text a spreadsheet would read as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def quoted_text(value: object) -> str:
+    """For CSV and Word: the text, with a leading apostrophe where it begins like a
+    formula."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    return f"'{text}" if risky(text) else text
+
+
+def _plain(value: object) -> object:
+    """A value openpyxl writes as it is (numpy and pandas scalars to Python, missing to
+    empty)."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating) and math.isnan(float(value)):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def set_cell(cell: Cell, value: object) -> Cell:
+    """Write one Excel cell: text that begins like a formula stays text (quote prefix)."""
+    value = _plain(value)
+    if isinstance(value, str):
+        cell.value = value
+        if risky(value) or cell.data_type == "f":
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The Swedish Excel dialect: ``;``, decimal comma, CRLF, UTF-8 with BOM."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = [quoted_text(v) if isinstance(v, str) else v for v in safe[column]]
+    text = safe.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def write_rows(
+    sheet,  # type: ignore[no-untyped-def]
+    rows: Iterable[Iterable[object]],
+    *,
+    start: int = 1,
+    header: bool = False,
+    wrap: bool = False,
+) -> int:
+    """Write rows from row ``start`` (the first bold when ``header``); the next free row."""
+    row_number = start
+    for i, values in enumerate(rows):
+        for column, value in enumerate(values, start=1):
+            cell = set_cell(sheet.cell(row=row_number, column=column), value)
+            if wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if header and i == 0:
+                cell.font = Font(bold=True)
+                cell.fill = HEADER_FILL
+        row_number += 1
+    return row_number
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "Data") -> bytes:
+    """One sheet: a bold header row and the frame's rows."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = sheet_name
+    write_rows(
+        sheet,
+        [list(map(str, frame.columns)), *frame.itertuples(index=False, name=None)],
+        header=True,
+    )
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
