@@ -8,10 +8,15 @@ ever logged, printed or shown.
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import json
 import os
+import secrets
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,11 +24,21 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 ROLES = ("läsare", "rapportör", "administratör")
+MAX_NAME = 80
+MAX_PASSWORD = 200
 MAX_FAILURES = 5
 LOCK_SECONDS = 15 * 60
 MIN_PASSWORD = 10
 
 _hasher = PasswordHasher()
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A hash no password matches: verified against on every refusal that needs no real
+    check (no such name, locked, disabled), so a refusal takes as long as a wrong
+    password and the account's state does not show in the time."""
+    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def users_path() -> Path:
@@ -56,6 +71,18 @@ class UserStore:
     def exists(self) -> bool:
         return self.path.is_file()
 
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Every read-modify-write of the file under one lock (processes and threads): a
+        sign-in never writes back a copy read before an administrator's change."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def _load(self) -> dict[str, User]:
         if not self.path.is_file():
             return {}
@@ -77,33 +104,33 @@ class UserStore:
         return sorted(self._load().values(), key=lambda u: u.name)
 
     def add(self, name: str, role: str, password: str, districts: list[str] | None = None) -> User:
-        users = self._load()
-        if _find(users, name) is not None:
-            raise AccountError(f"user {name!r} exists already")
+        _check_name(name)
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
         _check_password(password)
-        user = User(
-            name=name,
-            role=role,
-            districts=list(districts or []),
-            password_hash=_hasher.hash(password),
-        )
-        users[name] = user
-        self._save(users)
+        hashed = _hasher.hash(password)
+        with self._locked():
+            users = self._load()
+            if _find(users, name) is not None:
+                raise AccountError(f"user {name!r} exists already")
+            user = User(name=name, role=role, districts=list(districts or []), password_hash=hashed)
+            users[name] = user
+            self._save(users)
         return user
 
     def add_external(self, name: str, role: str, districts: list[str] | None = None) -> User:
         """An account that signs in through the identity provider (no password here); the
         name is the identity the provider gives (normally the e-mail address)."""
-        users = self._load()
-        if _find(users, name) is not None:
-            raise AccountError(f"user {name!r} exists already")
+        _check_name(name)
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
-        user = User(name=name, role=role, districts=list(districts or []))
-        users[name] = user
-        self._save(users)
+        with self._locked():
+            users = self._load()
+            if _find(users, name) is not None:
+                raise AccountError(f"user {name!r} exists already")
+            user = User(name=name, role=role, districts=list(districts or []))
+            users[name] = user
+            self._save(users)
         return user
 
     def find(self, name: str) -> User | None:
@@ -111,49 +138,71 @@ class UserStore:
         return _find(self._load(), name)
 
     def disable(self, name: str) -> None:
-        users = self._load()
-        if name not in users:
-            raise AccountError(f"no user {name!r}")
-        users[name].disabled = True
-        self._save(users)
+        with self._locked():
+            users = self._load()
+            if name not in users:
+                raise AccountError(f"no user {name!r}")
+            users[name].disabled = True
+            self._save(users)
 
     def reset_password(self, name: str, password: str) -> None:
-        users = self._load()
-        if name not in users:
-            raise AccountError(f"no user {name!r}")
-        if not users[name].password_hash:
-            raise AccountError(f"{name!r} signs in through the identity provider")
         _check_password(password)
-        users[name].password_hash = _hasher.hash(password)
-        users[name].failures, users[name].locked_until = 0, 0.0
-        self._save(users)
+        hashed = _hasher.hash(password)
+        with self._locked():
+            users = self._load()
+            if name not in users:
+                raise AccountError(f"no user {name!r}")
+            if not users[name].password_hash:
+                raise AccountError(f"{name!r} signs in through the identity provider")
+            users[name].password_hash = hashed
+            users[name].failures, users[name].locked_until = 0, 0.0
+            self._save(users)
 
     def authenticate(self, name: str, password: str) -> User | None:
-        """The user if the password is right; counts failures and locks the account for
-        LOCK_SECONDS after MAX_FAILURES in a row. A locked or disabled account never signs in."""
-        users = self._load()
-        user = users.get(name)
-        if user is None:
-            _hasher.hash(password)  # same time as a wrong password: do not reveal names
-            return None
-        now = self._clock()
-        if not user.password_hash:
-            _hasher.hash(password)  # signs in through the identity provider only
-            return None
-        if user.disabled or user.locked_until > now:
-            return None
+        """The user if the password is right. Each attempt is counted as a failure before the
+        password is checked (and forgiven when it is right), under the file lock, so
+        parallel guesses get MAX_FAILURES attempts in all before the account locks for
+        LOCK_SECONDS. A locked or disabled account never signs in; every refusal takes the
+        time of a password check."""
+        if len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
+            return self._refuse(password[:MAX_PASSWORD])
+        with self._locked():
+            users = self._load()
+            user = users.get(name)
+            now = self._clock()
+            usable = (
+                user is not None
+                and bool(user.password_hash)
+                and not user.disabled
+                and user.locked_until <= now
+            )
+            if usable:
+                assert user is not None
+                user.failures += 1  # this attempt, until it proves right
+                if user.failures >= MAX_FAILURES:
+                    user.locked_until, user.failures = now + LOCK_SECONDS, 0
+                stored_hash = user.password_hash
+                self._save(users)
+        if not usable:
+            return self._refuse(password)
         try:
-            _hasher.verify(user.password_hash, password)
+            _hasher.verify(stored_hash, password)
         except (VerificationError, InvalidHashError):
-            user.failures += 1
-            if user.failures >= MAX_FAILURES:
-                user.locked_until, user.failures = now + LOCK_SECONDS, 0
-            self._save(users)
             return None
-        if user.failures:
-            user.failures = 0
+        with self._locked():
+            users = self._load()
+            user = users.get(name)
+            if user is None or user.disabled or user.password_hash != stored_hash:
+                return None  # disabled or changed meanwhile: that change wins
+            user.failures, user.locked_until = 0, 0.0
             self._save(users)
         return user
+
+    @staticmethod
+    def _refuse(password: str) -> None:
+        with suppress(VerificationError, InvalidHashError):
+            _hasher.verify(_decoy_hash(), password)
+        return None
 
     def is_locked(self, name: str) -> bool:
         user = self._load().get(name)
@@ -165,6 +214,11 @@ def _find(users: dict[str, User], name: str) -> User | None:
     return next((u for u in users.values() if u.name.casefold() == wanted), None)
 
 
+def _check_name(name: str) -> None:
+    if not name.strip() or len(name) > MAX_NAME:
+        raise AccountError(f"the name must have 1 to {MAX_NAME} characters")
+
+
 def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise AccountError(f"the password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters")
