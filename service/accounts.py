@@ -5,6 +5,8 @@ operator at the terminal, who can open the accounts file anyway)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from access.roles import PermissionDenied, Principal, require
 from access.sessions import SessionClock, identity, idle_seconds, principal_for
 from access.users import AccountError, User, UserStore
@@ -81,6 +83,25 @@ def change(
 
 
 UNKNOWN_NAME = "(okänt namn)"
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host")
+DEMO_REFUSED = (
+    "Inloggning är inte inställd. Utan inloggning (demoläge) kan instrumentpanelen bara "
+    "användas direkt på datorn där den körs, inte från en annan dator eller genom en "
+    "proxy, eftersom alla då skulle kunna se och ändra allt. Ställ in inloggning enligt "
+    "README: lokala konton (python -m store users add NAMN --role ROLL) eller en "
+    "identitetsleverantör i .streamlit/secrets.toml."
+)
+
+
+def demo_allowed(client_ip: str | None, headers: Mapping[str, str]) -> bool:
+    """Demo mode (no sign-in configured) serves only a client on this computer that came
+    straight, not through a proxy: ``client_ip`` is None for a loopback connection
+    (Streamlit's ``st.context.ip_address``), and a proxy adds a forwarding header. Anything
+    else is refused (fail closed)."""
+    if client_ip is not None:
+        return False
+    present = {str(k).casefold() for k in headers}
+    return not any(h in present for h in PROXY_HEADERS)
 
 
 def logged_name(typed: str, users: UserStore | None = None) -> str:

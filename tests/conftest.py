@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from streamlit.runtime.context import ContextProxy
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -63,8 +64,11 @@ def hermetic_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
 
 @pytest.fixture(autouse=True)
 def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every test runs pinned to a home folder of its own (see ``_pin``)."""
+    """Every test runs pinned to a home folder of its own (see ``_pin``), as a client on
+    this computer: AppTest's stand-in connection gives a mock, not the None a loopback
+    client has, and demo mode refuses anything else."""
     _pin(monkeypatch, tmp_path / "home")
+    monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: None))
     yield
     release_store()
 
