@@ -22,6 +22,8 @@ from loaders.survey_table import Finding, _norm_header, _text, address
 from store import db, followup
 from store.regions import RegionResolver, UnknownRegionError
 
+MAX_TEXT = 2000  # characters in a text cell
+
 COLUMNS = [
     "Nr",
     "Åtgärd",
@@ -129,6 +131,7 @@ def read(
         _norm_header(d.title): i for i, d in catalogue.definitions.items()
     }
     stored = followup.actions(con).set_index("id")
+    numbered: dict[int, str] = {}  # Nr → the cell it was first given in
     for r, row in enumerate(parsed.rows[1:], start=1):
         if all(_text(v) == "" for v in row):
             continue
@@ -146,6 +149,14 @@ def read(
         if not _text(title):
             add(Finding("fel", sheet, where, "", "åtgärden saknar rubrik"))
         values["title"] = _text(title)
+        if len(values["title"]) > MAX_TEXT:
+            size = len(values["title"])
+            add(
+                Finding(
+                    "fel", sheet, where, values["title"][:30] + "…",
+                    f"rubriken är för lång ({size} tecken; högst {MAX_TEXT})",
+                )
+            )  # fmt: skip
         area, where = cell("area")
         values["area"] = areas.get(_norm_header(area)) or areas.get(_text(area))
         if values["area"] is None:
@@ -199,8 +210,23 @@ def read(
             if parsed_date == "fel":
                 add(Finding("fel", sheet, where, _text(value), "datumet ska skrivas ÅÅÅÅ-MM-DD"))
             values[key] = None if parsed_date == "fel" else parsed_date
+        start, end = values.get("start_date"), values.get("end_date")
+        if start and end and str(end) < str(start):
+            add(
+                Finding(
+                    "fel", sheet, cell("end_date")[1], _text(cell("end_date")[0]),
+                    f"slutdatumet ligger före startdatumet ({start})",
+                )
+            )  # fmt: skip
         for key in ("responsible_unit", "expected_effect"):
             values[key] = _text(cell(key)[0])
+            if len(str(values[key])) > MAX_TEXT:
+                add(
+                    Finding(
+                        "fel", sheet, cell(key)[1], str(values[key])[:30] + "…",
+                        f"texten är för lång ({len(str(values[key]))} tecken; högst {MAX_TEXT})",
+                    )
+                )  # fmt: skip
         wanted, where = cell("indicators")
         ids = []
         for part in filter(None, (p.strip() for p in _text(wanted).split(","))):
@@ -222,8 +248,17 @@ def read(
                         "det finns ingen åtgärd med det numret; lämna Nr tomt för en ny åtgärd",
                     )
                 )
+            elif int(_text(number)) in numbered:
+                add(
+                    Finding(
+                        "fel", sheet, where, _text(number),
+                        f"samma Nr finns redan i {numbered[int(_text(number))]}; en åtgärd "
+                        "får bara finnas på en rad",
+                    )
+                )  # fmt: skip
             else:
                 values["id"] = int(_text(number))
+                numbered[values["id"]] = where
         if len(result.errors) > before:
             continue
         if "id" in values:

@@ -21,7 +21,7 @@ import pandas as pd
 from catalogue.catalogue import Catalogue
 from loaders.batch import LoadReport, commit_batch, file_sha256
 from loaders.respondents import Mapping, aggregate
-from loaders.survey_table import SEX_NAMES, Finding, SurveyTable, read_table
+from loaders.survey_table import MAX_CELL_CHARS, SEX_NAMES, Finding, SurveyTable, read_table
 from loaders.upload_parse import ParsedSheet, read_safely
 from loaders.upload_safety import Limits, UploadRefused, check, safe_file_name
 from store import audit, queries
@@ -81,16 +81,45 @@ class Prepared:
         }
 
 
-def read_csv(path: Path) -> ParsedSheet:
-    data = path.read_bytes()
+# Encodings a CSV from Excel may have, with the name the user is told.
+FALLBACK_ENCODINGS = (("cp1252", "Windows-1252"), ("mac_roman", "Mac Roman"))
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """UTF-8 if the bytes are UTF-8; else the fallback in which the Swedish letters
+    (åäöÅÄÖ) come out most often, and its name."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
-        text = data.decode("cp1252")
+        pass
+    candidates = []
+    for codec, name in FALLBACK_ENCODINGS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((sum(text.count(c) for c in "åäöÅÄÖ"), -len(candidates), text, name))
+    best = max(candidates)  # mac_roman decodes every byte, so there is always one
+    return best[2], best[3]
+
+
+def read_csv(path: Path) -> ParsedSheet:
+    text, encoding = decode(path.read_bytes())
     sample = text[:4096]
     delimiter = max((";", ",", "\t"), key=sample.count)
-    rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    return ParsedSheet(sheet=path.name, rows=rows)  # type: ignore[arg-type]
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:
+        if "field larger" in str(exc):
+            raise UploadRefused(
+                f"Filen har en cell med över {csv.field_size_limit() // 1024} kB text; "
+                f"en cell får ha högst {MAX_CELL_CHARS} tecken."
+            ) from exc
+        raise UploadRefused(f"Filen gick inte att läsa som CSV ({exc}).") from exc
+    parsed = ParsedSheet(sheet=path.name, rows=rows)  # type: ignore[arg-type]
+    if encoding:
+        parsed.notes.append(f"filen är inte UTF-8 och lästes som {encoding}; stämmer å, ä och ö?")
+    return parsed
 
 
 def read_sheet(path: Path, original_name: str, limits: Limits | None = None) -> ParsedSheet:

@@ -64,6 +64,7 @@ SEX = {
     "pojkar": "male",
 }
 SEX_NAMES = {"total": "Alla", "female": "Kvinnor", "male": "Män"}
+MAX_CELL_CHARS = 2000  # a comment, not a document
 EXAMPLE_MARK = "exempelrad"
 
 
@@ -216,6 +217,8 @@ def read_table(
     table = SurveyTable(sheet=parsed.sheet)
     add = table.findings.append
     sheet = parsed.sheet
+    for note in parsed.notes:
+        add(Finding("varning", sheet, "", "", note))
 
     def fail(where: str, value: str, message: str) -> None:
         add(Finding("fel", sheet, where, value, message))
@@ -276,6 +279,13 @@ def read_table(
     for r in range(header_row + 1, len(rows)):
         if all(_text(v) == "" for v in rows[r]):
             continue
+        for j, raw in enumerate(rows[r]):
+            if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
+                fail(
+                    address(r, j),
+                    raw[:30] + "…",
+                    f"texten är för lång ({len(raw)} tecken; högst {MAX_CELL_CHARS})",
+                )
         for j in range(len(rows[r])):
             if (r, j) in parsed.no_value:
                 fail(

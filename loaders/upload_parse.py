@@ -39,6 +39,7 @@ class ParsedSheet:
     percent: set[tuple[int, int]] = field(default_factory=set)
     no_value: set[tuple[int, int]] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the file was read (Swedish)
 
 
 def _cell_index(reference: str) -> tuple[int, int]:
@@ -142,7 +143,10 @@ def parse(path: Path, kind: str) -> ParsedSheet:
 
     workbook = CalamineWorkbook.from_path(str(path))
     names = workbook.sheet_names
-    index = next((i for i, n in enumerate(names) if n.strip().casefold() == "data"), 0)
+    # Only sheets the user can see: a hidden "Data" is not read while the visible sheet is
+    # ignored.
+    visible = [i for i, m in enumerate(workbook.sheets_metadata) if _is_visible(m)] or [0]
+    index = next((i for i in visible if names[i].strip().casefold() == "data"), visible[0])
     sheet = workbook.get_sheet_by_index(index)
     rows = [[_json_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
     parsed = ParsedSheet(sheet=names[index], rows=rows)
@@ -154,6 +158,11 @@ def parse(path: Path, kind: str) -> ParsedSheet:
         ranges = sheet.merged_cell_ranges or []
         parsed.merged = [(a[0], a[1], b[0], b[1]) for a, b in ranges]
     return parsed
+
+
+def _is_visible(metadata: object) -> bool:
+    """Calamine says Visible, Hidden or VeryHidden."""
+    return str(getattr(metadata, "visible", "Visible")).rsplit(".", 1)[-1] == "Visible"
 
 
 def _limit() -> None:  # runs in the child before it starts
