@@ -103,7 +103,7 @@ with st.expander("Läs in åtgärder från Excel", expanded=False):
         try:
             imported = uploads.read_actions(con, staged, catalogue)
         except uploads.UploadRefused as exc:
-            st.error(f"{staged.name}: {exc}")
+            st.error(f"{views.plain(staged.name)}: {views.plain(exc)}")
         else:
             if imported.findings:
                 st.dataframe(

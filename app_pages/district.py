@@ -126,7 +126,9 @@ for area_title in table["Område"].unique():
     )
     if not mine.empty:
         latest_comment = mine.iloc[-1]
-        st.caption(f"Lägesbild {int(latest_comment['year'])} ({latest_comment['written_by']}):")
+        st.caption(
+            f"Lägesbild {int(latest_comment['year'])} ({data.plain(latest_comment['written_by'])}):"
+        )
         st.text(str(latest_comment["text"]))
     views.indicator_followup(catalogue, area_id, said, judged)
     part = table[table["Område"] == area_title].drop(columns=["Område"])

@@ -19,6 +19,7 @@ from service.accounts import (
     logged_name,
     principal_for,
 )
+from service.views import plain
 from service.writes import RuleBroken, demo_principal
 
 
@@ -93,7 +94,7 @@ def require_sign_in() -> Principal | None:
         st.session_state["principal"] = current
         st.session_state["last_activity"] = now
         with st.sidebar:
-            st.caption(f"Inloggad: {current.name} ({current.role})")
+            st.caption(f"Inloggad: {plain(current.name)} ({current.role})")
             if st.button("Logga ut", key="logout"):
                 _log(current.name, "utloggning")
                 st.session_state.pop("principal", None)
@@ -160,7 +161,7 @@ def require_identity_provider_sign_in() -> Principal:
         _log(name, "inloggning")
     st.session_state["principal"] = found
     with st.sidebar:
-        st.caption(f"Inloggad: {found.name} ({found.role})")
+        st.caption(f"Inloggad: {plain(found.name)} ({found.role})")
         if st.button("Logga ut", key="logout"):
             session_clock().end(name, issued_at)
             _log(name, "utloggning")

@@ -98,7 +98,7 @@ def _mapping_form(parsed: object, digest: str) -> Mapping | None:
                 except (PermissionDenied, RuleBroken) as exc:
                     st.error(f"Kopplingen sparades inte: {exc}")
                 else:
-                    st.success(f"Kopplingen är sparad som {mapping_name}.")
+                    st.success(f"Kopplingen är sparad som {views.plain(mapping_name)}.")
     in_use = st.session_state.get("mapping_in_use")
     if in_use and in_use[0] == digest:  # a mapping is for the file it was made for
         return Mapping.from_dict(json.loads(in_use[1]))
@@ -116,14 +116,14 @@ if staged is not None:
                 st.stop()
         prepared = uploads.prepare(con, staged, catalogue, mapping, parsed)
     except UploadRefused as exc:
-        st.error(f"{staged.name}: {exc}")
+        st.error(f"{views.plain(staged.name)}: {views.plain(exc)}")
         staged.discard()
         st.stop()
     name = staged.name
     findings = prepared.findings_frame()
     errors = prepared.table.errors
     if errors:
-        st.error(f"{name}: {len(errors)} fel. Inget sparas förrän de är rättade.")
+        st.error(f"{views.plain(name)}: {len(errors)} fel. Inget sparas förrän de är rättade.")
     if not findings.empty:
         st.dataframe(findings, hide_index=True, key="findings")
     if prepared.already_loaded is not None:

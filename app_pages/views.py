@@ -16,10 +16,11 @@ from service.views import (
     example_note,
     fmt_interval,
     fmt_value,
+    plain,
     unavailable,
 )
 
-__all__ = ["CITY", "example_note", "fmt_interval", "fmt_value", "unavailable"]
+__all__ = ["CITY", "example_note", "fmt_interval", "fmt_value", "plain", "unavailable"]
 
 catalogue = service_views.catalogue
 district_options = service_views.district_options
@@ -131,7 +132,8 @@ def indicator_followup(
             if why:
                 body += f": {why}"
             where = places.get(str(row.region_code), str(row.region_code))
-            st.caption(f"{label} {int(row.year)}, {where}, av {title} ({getattr(row, by)}):")
+            who = plain(getattr(row, by))
+            st.caption(f"{label} {int(row.year)}, {where}, av {title} ({who}):")
             st.text(body)
 
 

@@ -5,6 +5,8 @@ import nothing below ``service``."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from access.roles import Principal
@@ -59,6 +61,7 @@ __all__ = [
     "min_count",
     "number",
     "percent",
+    "plain",
     "police",
     "ranking",
     "reported_crime",
@@ -171,6 +174,16 @@ def example_note(frame: pd.DataFrame) -> str | None:
     if "example" in frame and frame["example"].fillna(False).astype(bool).any():
         return "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
     return None
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def plain(text: object) -> str:
+    """Text a user typed (a name, a file name) for a Markdown element, shown literally:
+    every character Markdown or Streamlit's directives would act on is escaped, so
+    ``![](http://…)`` is not an image fetched from another host and ``:red[x]`` no colour."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def table_files(frame: pd.DataFrame) -> tuple[bytes, bytes]:

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from access.users import UserStore
 from loaders.reference import open_store
+from service.views import plain
 from store import audit, queries
 from tests.app.plotly_data import table_with
 from tests.conftest import FIXTURES, ROOT, release_store
@@ -60,7 +61,7 @@ def _signed_in(name: str) -> AppTest:
     at.text_input(key="signin_password").set_value(PASSWORD)
     next(iter(at.get("form_submit_button"))).click().run()
     assert not at.exception, at.exception
-    assert any(c.value.startswith(f"Inloggad: {name} ") for c in at.sidebar.caption)
+    assert any(c.value.startswith(f"Inloggad: {plain(name)} ") for c in at.sidebar.caption)
     return at
 
 
@@ -155,7 +156,8 @@ def test_identity_provider_roles_come_from_the_users_file(db_path: Path) -> None
     now = time.time()
     # Someone the provider lets in but who has no entry: läsare.
     guest = _identity_provider({"is_logged_in": True, "email": "gast@polisen.se", "iat": now})
-    assert any(c.value == "Inloggad: gast@polisen.se (läsare)" for c in guest.sidebar.caption)
+    # Names are escaped for Markdown (shown literally in the browser).
+    assert any(c.value == "Inloggad: gast@polisen\\.se (läsare)" for c in guest.sidebar.caption)
     with pytest.raises(ValueError, match="Known pages"):
         guest.switch_page("app_pages/upload.py")
     # A rapportör for Järva, matched without regard to case.

@@ -61,3 +61,12 @@ def test_straight_from_this_computer_the_demo_opens(
     at.run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Översikt"
+
+
+def test_text_a_user_typed_is_never_markdown() -> None:
+    from service.views import plain
+
+    name = "![x](http://example.invalid/a.png) :red[Anna] **B**"
+    escaped = plain(name)
+    assert "![" not in escaped and "](" not in escaped and ":red[" not in escaped
+    assert escaped.replace("\\", "") == name  # shown literally
