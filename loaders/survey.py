@@ -103,12 +103,19 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return best[2], best[3]
 
 
-def read_csv(path: Path) -> ParsedSheet:
+def read_csv(path: Path, max_rows: int = 250_000) -> ParsedSheet:
     text, encoding = decode(path.read_bytes())
     sample = text[:4096]
     delimiter = max((";", ",", "\t"), key=sample.count)
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        rows = []
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            rows.append(list(row))
+            if len(rows) > max_rows + 1:  # + the header row
+                raise UploadRefused(
+                    f"Filen har fler än {max_rows} rader; högst {max_rows} rader tas emot. "
+                    "Dela upp filen."
+                )
     except csv.Error as exc:
         if "field larger" in str(exc):
             raise UploadRefused(
@@ -123,10 +130,11 @@ def read_csv(path: Path) -> ParsedSheet:
 
 
 def read_sheet(path: Path, original_name: str, limits: Limits | None = None) -> ParsedSheet:
+    limits = limits or Limits.from_environment()
     kind = check(path, original_name, limits)
     if kind == "csv":
-        return read_csv(path)
-    return read_safely(path, kind)
+        return read_csv(path, limits.max_rows)
+    return read_safely(path, kind, limits.max_rows)
 
 
 def _history_warnings(

@@ -100,11 +100,25 @@ class SurveyRow:
     field_to: date | None = None
 
 
+MAX_FINDINGS = 1000  # listed; the rest are counted
+
+
 @dataclass
 class SurveyTable:
     sheet: str
     rows: list[SurveyRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    error_count: int = 0  # every error, listed or not
+    unlisted: int = 0  # findings beyond MAX_FINDINGS
+
+    def add(self, finding: Finding) -> None:
+        """Record a finding in constant time; beyond MAX_FINDINGS only count it."""
+        if finding.level == "fel":
+            self.error_count += 1
+        if len(self.findings) < MAX_FINDINGS:
+            self.findings.append(finding)
+        else:
+            self.unlisted += 1
 
     @property
     def errors(self) -> list[Finding]:
@@ -190,6 +204,7 @@ def parse_number(value: object, percent_cell: bool = False) -> float | None:
 class _Measures:
     def __init__(self, catalogue: Catalogue) -> None:
         self.by_key: dict[str, str] = {}
+        self._suggested: dict[str, list[str]] = {}
         self.catalogue = catalogue
         for measure in catalogue.measures.values():
             if measure.upload:
@@ -200,10 +215,16 @@ class _Measures:
         return self.by_key.get(_norm_header(text))
 
     def suggest(self, text: str) -> list[str]:
-        titles = {
-            _norm_header(m.title): m.title for m in self.catalogue.measures.values() if m.upload
-        }
-        return [titles[t] for t in difflib.get_close_matches(_norm_header(text), titles, 3, 0.5)]
+        """The closest titles, computed once per distinct text (a misspelling repeated on
+        thousands of rows costs one search)."""
+        key = _norm_header(text)
+        if key not in self._suggested:
+            titles = {
+                _norm_header(m.title): m.title for m in self.catalogue.measures.values() if m.upload
+            }
+            close = difflib.get_close_matches(key, titles, 3, 0.5)
+            self._suggested[key] = [titles[t] for t in close]
+        return self._suggested[key]
 
 
 def read_table(
@@ -215,7 +236,7 @@ def read_table(
 ) -> SurveyTable:
     """Typed rows and every problem of a template-layout sheet."""
     table = SurveyTable(sheet=parsed.sheet)
-    add = table.findings.append
+    add = table.add
     sheet = parsed.sheet
     for note in parsed.notes:
         add(Finding("varning", sheet, "", "", note))
@@ -295,7 +316,7 @@ def read_table(
                     "beräknat värde; öppna filen i Excel eller LibreOffice, låt den "
                     "räkna om och spara igen",
                 )
-        errors_before = len(table.errors)
+        errors_before = table.error_count
         comment_value, _ = cell(r, "comment")
         if _text(comment_value).casefold().startswith(EXAMPLE_MARK):
             fail(
@@ -488,7 +509,7 @@ def read_table(
                         f"{earlier[2]} ({earlier[0]}–{earlier[1]}): samma undersökning och år "
                         "ska ha samma fältperiod",
                     )
-        if len(table.errors) > errors_before or measure is None or year is None:
+        if table.error_count > errors_before or measure is None or year is None:
             continue
         key = (region_code, year, measure, sex or "", age or "")
         if key in seen:
@@ -516,7 +537,11 @@ def read_table(
                 field_to,
             )
         )
-    if not table.rows and not table.errors:
+    if table.unlisted:
+        table.findings.append(
+            Finding("fel", sheet, "", "", f"… och {table.unlisted} problem till som inte listas")
+        )
+    if not table.rows and not table.error_count:
         fail("", "", "filen har inga datarader under rubrikraden")
     shares = [row.value for row in table.rows if catalogue.measures[row.measure].kind == "share"]
     if shares and max(shares) <= 1 and not parsed.percent:

@@ -138,7 +138,14 @@ def _json_value(value: object) -> object:
     return value
 
 
-def parse(path: Path, kind: str) -> ParsedSheet:
+class TooManyRows(Exception):
+    """The sheet has more rows than are accepted (whatever its <dimension> claims)."""
+
+
+ROWS_EXIT = 3  # the child's exit code for a sheet with too many rows
+
+
+def parse(path: Path, kind: str, max_rows: int | None = None) -> ParsedSheet:
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))
@@ -148,6 +155,8 @@ def parse(path: Path, kind: str) -> ParsedSheet:
     visible = [i for i, m in enumerate(workbook.sheets_metadata) if _is_visible(m)] or [0]
     index = next((i for i in visible if names[i].strip().casefold() == "data"), visible[0])
     sheet = workbook.get_sheet_by_index(index)
+    if max_rows is not None and sheet.height > max_rows + 1:  # + the header row
+        raise TooManyRows(sheet.height)
     rows = [[_json_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
     parsed = ParsedSheet(sheet=names[index], rows=rows)
     if kind == "xlsx":
@@ -169,11 +178,12 @@ def _limit() -> None:  # runs in the child before it starts
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
 
 
-def read_safely(path: Path, kind: str) -> ParsedSheet:
-    """Parse in a child process with a memory and a time limit; UploadRefused if it fails."""
+def read_safely(path: Path, kind: str, max_rows: int = 250_000) -> ParsedSheet:
+    """Parse in a child process with a memory, time and row limit; UploadRefused if it
+    fails (the server process never holds more than ``max_rows`` rows of a file)."""
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "loaders.upload_parse", str(path), kind],
+            [sys.executable, "-m", "loaders.upload_parse", str(path), kind, str(max_rows)],
             capture_output=True, timeout=TIME_LIMIT_SECONDS, preexec_fn=_limit, check=False,
             cwd=Path(__file__).resolve().parent.parent,
         )  # fmt: skip
@@ -181,6 +191,12 @@ def read_safely(path: Path, kind: str) -> ParsedSheet:
         raise UploadRefused(
             f"Filen tog längre tid än {TIME_LIMIT_SECONDS} sekunder att läsa och avbröts."
         ) from exc
+    if result.returncode == ROWS_EXIT:
+        found = result.stderr.decode("utf-8", errors="replace").strip().splitlines()[-1:]
+        raise UploadRefused(
+            f"Arket har {found[0] if found else 'för många'} rader; högst {max_rows} rader "
+            "tas emot. Dela upp filen."
+        )
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
         last = detail[-1] if detail else f"slutkod {result.returncode}"
@@ -198,7 +214,12 @@ def read_safely(path: Path, kind: str) -> ParsedSheet:
 
 
 def main() -> int:
-    parsed = parse(Path(sys.argv[1]), sys.argv[2])
+    max_rows = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    try:
+        parsed = parse(Path(sys.argv[1]), sys.argv[2], max_rows)
+    except TooManyRows as exc:
+        print(exc.args[0], file=sys.stderr)
+        return ROWS_EXIT
     json.dump(
         {
             "sheet": parsed.sheet,
