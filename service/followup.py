@@ -279,13 +279,21 @@ def comment(
 def save_mapping(
     con: duckdb.DuckDBPyConnection, principal: Principal, name: str, mapping_json: str
 ) -> None:
-    """Keep a mapping of a respondent-level file under a name (replacing one of that name)."""
+    """Keep a mapping of a respondent-level file under a name. One of that name is replaced
+    only by the person who saved it or an administratör; every save is audited."""
     cleaned = " ".join(name.split())[:100]
     if not cleaned:
         raise RuleBroken("Sparades inte: ge kopplingen ett namn.")
     with guarded(con, principal, "upload"):
+        owner = queries.mapping_owner(con, cleaned)
+        if owner is not None and owner != principal.name and principal.role != "administratör":
+            raise RuleBroken(
+                f"Sparades inte: kopplingen {cleaned} är sparad av {owner}, och bara hen eller "
+                "en administratör kan ersätta den. Välj ett annat namn."
+            )
         queries.save_mapping(con, cleaned, mapping_json, principal.name)
-        audit.record(con, principal.name, "koppling sparad", cleaned)
+        detail = cleaned if owner is None else f"{cleaned} (ersatte {owner}s)"
+        audit.record(con, principal.name, "koppling sparad", detail)
 
 
 mappings = queries.mappings

@@ -253,6 +253,14 @@ def save_mapping(con: duckdb.DuckDBPyConnection, name: str, mapping: str, saved_
     )
 
 
+def mapping_owner(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """Who saved the mapping of this name, None when there is none."""
+    row = con.execute(
+        "SELECT saved_by FROM upload_mapping WHERE name = $name", {"name": name}
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def mappings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT name, mapping FROM upload_mapping ORDER BY name").fetchall())
 

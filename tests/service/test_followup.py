@@ -179,3 +179,19 @@ def test_a_saved_comment_is_in_the_next_read_without_a_reload(
     assert readmodel.DEPENDENCIES == ("data", "followup", "catalogue")
     assert views.comments.depends == ("followup",)  # type: ignore[attr-defined]
     release_store()
+
+
+def test_only_the_owner_or_an_administrator_replaces_a_mapping(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    other = Principal("jonas", "rapportör")
+    admin = Principal("adam", "administratör")
+    followup.save_mapping(con, CITY, "Skolenkäten", '{"year": 2024}')
+    with pytest.raises(RuleBroken, match="är sparad av cecilia"):
+        followup.save_mapping(con, other, "Skolenkäten", '{"year": 1999}')
+    assert followup.mappings(con) == {"Skolenkäten": '{"year": 2024}'}
+    followup.save_mapping(con, CITY, "Skolenkäten", '{"year": 2025}')  # the owner may
+    followup.save_mapping(con, admin, "Skolenkäten", '{"year": 2026}')  # and an administrator
+    assert followup.mappings(con) == {"Skolenkäten": '{"year": 2026}'}
+    newest = audit.entries(con).iloc[0]
+    assert (newest["who"], newest["detail"]) == ("adam", "Skolenkäten (ersatte cecilias)")
