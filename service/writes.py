@@ -7,6 +7,7 @@ use-case functions before they open it, and refuse with :class:`RuleBroken`."""
 
 from __future__ import annotations
 
+import errno
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -14,12 +15,14 @@ from contextlib import contextmanager
 import duckdb
 
 from access.roles import PermissionDenied, Principal, allowed, require
+from loaders.upload_safety import UploadRefused
 from store import db, queries
 
 __all__ = [
     "PermissionDenied",
     "Principal",
     "RuleBroken",
+    "WriteFailed",
     "demo_principal",
     "guarded",
     "may",
@@ -36,6 +39,28 @@ _WRITE_LOCK = threading.RLock()
 
 class RuleBroken(ValueError):
     """A business rule refused the write; the message (Swedish) says which and why."""
+
+
+class WriteFailed(RuleBroken, UploadRefused):
+    """The store could not take the write (locked, disk full, a simultaneous change);
+    nothing was written. The message says so in Swedish and what to do."""
+
+
+def _storage_message(exc: BaseException) -> str:
+    text = str(exc).casefold()
+    if isinstance(exc, duckdb.TransactionException) or "conflict" in text:
+        return "Någon annan ändrade samma uppgifter samtidigt, så inget sparades. Försök igen."
+    if "no space left" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+        return (
+            "Disken där databasen ligger är full, så inget sparades (inget ändrades). "
+            "Kontakta den som driftar instrumentpanelen."
+        )
+    if "lock" in text:
+        return (
+            "Databasen är låst av en annan process (t.ex. en inläsning från kommandoraden), "
+            "så inget sparades. Försök igen om en stund."
+        )
+    return f"Det gick inte att skriva till databasen ({type(exc).__name__}); inget sparades."
 
 
 def demo_principal(name: str) -> Principal:
@@ -80,5 +105,8 @@ def guarded(
     """Check the role, then run the block in one transaction (all or nothing), one write of
     this process at a time."""
     authorise(con, principal, action, regions, owner)
-    with _WRITE_LOCK, db.transaction(con):
-        yield con
+    try:
+        with _WRITE_LOCK, db.transaction(con):
+            yield con
+    except (duckdb.IOException, duckdb.TransactionException, OSError) as exc:
+        raise WriteFailed(_storage_message(exc)) from exc
