@@ -30,15 +30,14 @@ def test_a_storage_failure_is_explained_and_nothing_is_written(
     store: duckdb.DuckDBPyConnection, failure: Exception, message: str
 ) -> None:
     before = len(stored.actions(store))
-    with pytest.raises(WriteFailed, match=message):
-        with guarded(store, CITY, "action", ["0180"]):
-            stored.add_action(
-                store,
-                {"agreement": "2024", "title": "Belysning", "area": "platser",
-                 "region_code": "0180", "owner": "stad", "status": "planerad"},
-                CITY.name,
-            )  # fmt: skip
-            raise failure
+    with pytest.raises(WriteFailed, match=message), guarded(store, CITY, "action", ["0180"]):
+        stored.add_action(
+            store,
+            {"agreement": "2024", "title": "Belysning", "area": "platser",
+             "region_code": "0180", "owner": "stad", "status": "planerad"},
+            CITY.name,
+        )  # fmt: skip
+        raise failure
     assert len(stored.actions(store)) == before
 
 
