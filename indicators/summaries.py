@@ -11,6 +11,7 @@ import pandas as pd
 from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
 from indicators import stats
+from indicators.compute import unavailable
 from indicators.status import STATUS_LABELS
 
 GROUP_OF = {
@@ -20,7 +21,6 @@ GROUP_OF = {
     "insufficient_data": "underlag saknas",
 }  # fmt: skip
 NO_DATA = "Inga uppgifter för området ännu."
-FAILED = "Indikatorn kan inte beräknas just nu ({why}); övriga indikatorer påverkas inte."
 GROUP_ORDER = ["förbättring", "oförändrat", "försämring", "mål nått", "underlag saknas"]
 
 
@@ -49,7 +49,7 @@ def area_rows(
         frame = frames.get(indicator, pd.DataFrame())
         last = latest_row(frame, region)
         code = "insufficient_data" if last is None else str(last["status"])
-        failed = frame.attrs.get("error")
+        failed = unavailable(frame)
         rows.append({
             "indicator": indicator, "title": definition.title, "definition": definition,
             "year": None if last is None else int(last["year"]),
@@ -57,7 +57,7 @@ def area_rows(
             "suppressed": bool(last is not None and last["suppressed"]),
             "status": code, "label": STATUS_LABELS[code],
             "text": (
-                FAILED.format(why=failed) if failed
+                failed if failed
                 else NO_DATA if last is None else str(last["status_text"])
             ),
             "trend": trend(frame, region) if not frame.empty else [],
