@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import signin, state, views
 from service import followup, uploads
-from service.uploads import Mapping, Question, UploadRefused, columns_and_answers, find_header
+from service.uploads import Mapping, Question, UploadRefused, columns_and_answers
 from service.views import number
 from service.writes import PermissionDenied, Principal, RuleBroken, may
 
@@ -110,7 +110,7 @@ if staged is not None:
     try:
         mapping = None
         parsed = uploads.read_sheet(staged)
-        if find_header(parsed.rows) is None and len(parsed.rows) > 1:
+        if uploads.needs_mapping(parsed):
             mapping = _mapping_form(parsed, staged.digest)
             if mapping is None:
                 st.stop()

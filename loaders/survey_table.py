@@ -146,9 +146,14 @@ def _norm_header(text: object) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
 
 
-def find_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
-    """The header row (within the first 10) and the column of each known field."""
-    for i, row in enumerate(rows[:10]):
+HEADER_WITHIN = 10  # the template's header row must be among the first rows
+
+
+def find_header(
+    rows: list[list[object]], within: int = HEADER_WITHIN
+) -> tuple[int, dict[str, int]] | None:
+    """The header row (within the first ``within`` rows) and the column of each field."""
+    for i, row in enumerate(rows[:within]):
         found: dict[str, int] = {}
         for j, cell in enumerate(row):
             text = _norm_header(cell)

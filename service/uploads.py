@@ -29,7 +29,7 @@ from loaders import actions_excel, survey, survey_template
 from loaders.batch import LoadReport
 from loaders.respondents import Mapping, Question, columns_and_answers
 from loaders.survey import Prepared
-from loaders.survey_table import find_header
+from loaders.survey_table import HEADER_WITHIN, find_header
 from loaders.upload_parse import ParsedSheet
 from loaders.upload_safety import UploadRefused, safe_file_name
 from service.writes import guarded
@@ -43,6 +43,7 @@ __all__ = [
     "UploadRefused",
     "columns_and_answers",
     "find_header",
+    "needs_mapping",
 ]
 
 MAX_AGE_SECONDS = 24 * 3600
@@ -114,6 +115,21 @@ def sweep(max_age: float = MAX_AGE_SECONDS, now: float | None = None) -> int:
 
 def read_sheet(staged: Staged) -> ParsedSheet:
     return survey.read_sheet(staged.path, staged.name)
+
+
+def needs_mapping(parsed: ParsedSheet) -> bool:
+    """A respondent-level file (no template header): it needs a mapping before it can be
+    read. UploadRefused when the template's header stands further down than it may (such a
+    file is the template with rows above it, not a respondent-level file)."""
+    if find_header(parsed.rows) is not None or len(parsed.rows) <= 1:
+        return False
+    late = find_header(parsed.rows, within=500)
+    if late is not None:
+        raise UploadRefused(
+            f"Mallens rubrikrad står på rad {late[0] + 1}; den ska stå bland de första "
+            f"{HEADER_WITHIN} raderna. Ta bort raderna ovanför den och ladda upp filen igen."
+        )
+    return True
 
 
 def prepare(

@@ -100,3 +100,16 @@ def test_an_action_register_with_a_repeated_nr_or_an_end_before_its_start_is_ref
     with pytest.raises(ValueError):
         actions_excel.commit(store, imported, "Anna")
     assert len(followup.actions(store)) == before
+
+
+def test_a_template_whose_header_is_below_row_ten_is_refused_not_mapped(tmp_path: Path) -> None:
+    from loaders.upload_parse import ParsedSheet
+    from service import uploads
+
+    rows: list[list[object]] = [["Enkätresultat 2024"]] + [[""]] * 11 + [HEADER.split(";")]
+    rows.append(["Bromma", 2024, OTRYGG, "Alla", "Alla", 12.5, 400])
+    with pytest.raises(UploadRefused, match="Mallens rubrikrad står på rad 13"):
+        uploads.needs_mapping(ParsedSheet(sheet="Data", rows=rows))
+    respondent_level = [["Stadsdel", "Fråga 1"], ["Bromma", "Ja"], ["Farsta", "Nej"]]
+    assert uploads.needs_mapping(ParsedSheet(sheet="Data", rows=respondent_level))
+    assert not uploads.needs_mapping(ParsedSheet(sheet="Data", rows=rows[12:]))
