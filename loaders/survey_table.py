@@ -560,7 +560,33 @@ def read_table(
                 "(0,125) i stället för procent (12,5)?",
             )
         )
+    _mixed_share_warnings(table, catalogue)
     return table
+
+
+def _mixed_share_warnings(table: SurveyTable, catalogue: Catalogue) -> None:
+    """A share under 1 among shares of the same measure written in percent (0,45 beside 45)
+    is probably a fraction: a warning on its row (at most 20)."""
+    by_measure: dict[str, list[SurveyRow]] = {}
+    for row in table.rows:
+        if catalogue.measures[row.measure].kind == "share":
+            by_measure.setdefault(row.measure, []).append(row)
+    warned = 0
+    for rows in by_measure.values():
+        values = sorted(r.value for r in rows)
+        if len(values) < 3 or values[len(values) // 2] <= 1:
+            continue  # most of the measure's shares are not in percent
+        for row in rows:
+            if 0 < row.value < 1 and warned < 20:
+                shown = f"{row.value:g}".replace(".", ",")
+                table.add(
+                    Finding(
+                        "varning", table.sheet, f"rad {row.line}", shown,
+                        "andelen är under 1 medan måttets andra andelar är skrivna i procent: "
+                        f"menas {row.value * 100:g} %?".replace(".", ","),
+                    )
+                )  # fmt: skip
+                warned += 1
 
 
 SMALL_SAMPLE = 10  # below this many respondents a share must be a possible fraction

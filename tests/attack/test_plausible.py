@@ -121,3 +121,17 @@ def test_a_population_table_with_an_absurd_count_stores_nothing(
     with pytest.raises(LoadError, match=r"population 9\.2e\+10 is not a whole number"):
         population.load(store, path, loaded_by="test")
     assert queries.count_observations(store) == 0
+
+
+def test_a_fraction_among_percentages_is_a_warning_on_its_row(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    rows = [["Bromma", 2024, OTRYGG, "Alla", "Alla", 45, 300],
+            ["Farsta", 2024, OTRYGG, "Alla", "Alla", 0.45, 300],
+            ["Skarpnäck", 2024, OTRYGG, "Alla", "Alla", 38.5, 300]]  # fmt: skip
+    prepared = survey.prepare(store, _book(tmp_path, rows), load_catalogue())
+    assert prepared.table.errors == []
+    assert [(w.cell, w.value, w.message) for w in prepared.table.warnings] == [
+        ("rad 3", "0,45", "andelen är under 1 medan måttets andra andelar är skrivna i "
+         "procent: menas 45 %?"),
+    ]  # fmt: skip
