@@ -157,14 +157,7 @@ class Coverage:
 
     def years(self) -> dict[int, tuple[int, int]]:
         """Year → (first, last) whole month covered."""
-        first, last = (pd.Timestamp(m) for m in self.months)
-        result = {}
-        for year in range(first.year, last.year + 1):
-            a = first.month if year == first.year else 1
-            b = last.month if year == last.year else 12
-            if a <= b:
-                result[year] = (a, b)
-        return result
+        return disclosure.covered_years(self.months)
 
     def from_text(self) -> str:
         return f"{self.covers_from.day} {MONTH_NAMES[self.covers_from.month - 1][:3]}"
@@ -259,47 +252,48 @@ def _same_months_before(
     return frame
 
 
-def _source_gaps(
-    con: duckdb.DuckDBPyConnection,
-    definition: Definition,
-    frame: pd.DataFrame,
-    request: Request,
-    regions: Regions,
-) -> pd.Series:
-    """Rows with a month the source marks as not available ('..'): such a year is not a
-    whole year, nor the months so far, so it has no value."""
-    none = pd.Series(False, index=frame.index)
-    if definition.absent_is_zero:
-        return none
-    gaps = queries.gaps_in_force(con, definition.measures)
-    gaps = gaps[gaps["partial"].astype(bool)]
-    if gaps.empty:
-        return none
-    codes = gaps["region_code"]
-    if request.boundaries == "today" and regions.today_of:
-        codes = codes.map(regions.today_of).fillna(codes)
-    keys = set(zip(codes, gaps["year"].astype(int), strict=True))
-    flags = [
-        (str(c), int(y)) in keys and s == "total" and a == "all"
-        for c, y, s, a in zip(
-            frame["region_code"], frame["year"], frame["sex"], frame["age_group"], strict=True
+@dataclass(frozen=True)
+class Gaps:
+    """The region-years (on the request's boundaries) with cells the source marks '..':
+    ``partial`` where the region has other figures that year (the year has no value),
+    ``listed`` where it has none at all (the region-year is absent, and says why)."""
+
+    partial: frozenset[tuple[str, int]] = frozenset()
+    listed: frozenset[tuple[str, int]] = frozenset()
+
+    @classmethod
+    def of(
+        cls,
+        con: duckdb.DuckDBPyConnection,
+        definition: Definition,
+        request: Request,
+        regions: Regions,
+    ) -> Gaps:
+        if definition.absent_is_zero:  # an event list has no '..'
+            return cls()
+        gaps = queries.gaps_in_force(con, definition.measures)
+        if gaps.empty:
+            return cls()
+        codes = gaps["region_code"].astype(str)
+        if request.boundaries == "today" and regions.today_of:
+            codes = codes.map(regions.today_of).fillna(codes)
+        keys = list(zip(codes, gaps["year"].astype(int), strict=True))
+        partial = gaps["partial"].astype(bool).tolist()
+        return cls(
+            frozenset(k for k, p in zip(keys, partial, strict=True) if p),
+            frozenset(k for k, p in zip(keys, partial, strict=True) if not p),
         )
-    ]
-    return pd.Series(flags, index=frame.index, dtype=bool)
 
-
-def _listed_without_figures(
-    con: duckdb.DuckDBPyConnection, definition: Definition, request: Request, regions: Regions
-) -> set[tuple[str, int]]:
-    """Region-years (on the request's boundaries) the source lists with '..' only."""
-    if definition.absent_is_zero:
-        return set()
-    gaps = queries.gaps_in_force(con, definition.measures)
-    gaps = gaps[~gaps["partial"].astype(bool)]
-    codes = gaps["region_code"]
-    if request.boundaries == "today" and regions.today_of:
-        codes = codes.map(regions.today_of).fillna(codes)
-    return set(zip(codes.astype(str), gaps["year"].astype(int), strict=True))
+    def flags(self, frame: pd.DataFrame) -> pd.Series:
+        """Total rows of a year with a '..' month: not a whole year, nor the months so far."""
+        flags = [
+            (str(c), int(y)) in self.partial and s == "total" and a == "all"
+            for c, y, s, a in zip(
+                frame["region_code"], frame["year"], frame["sex"], frame["age_group"],
+                strict=True,
+            )
+        ]  # fmt: skip
+        return pd.Series(flags, index=frame.index, dtype=bool)
 
 
 def _with_absent_rows(
@@ -309,7 +303,7 @@ def _with_absent_rows(
     regions: Regions,
     request: Request,
     covered: Coverage | None,
-    listed: set[tuple[str, int]],
+    listed: frozenset[tuple[str, int]],
 ) -> pd.DataFrame:
     """A row without a value, and why, for every requested region and year in the span of
     the indicator's figures that has none (totals only). ``listed``: region-years the
@@ -741,7 +735,8 @@ def compute(
     decision = decision_for(con, definition, catalogue, regions, covered)
     hidden = _suppress(decision, frame, request)
     frame["suppressed"] = hidden
-    frame["gap"] = _source_gaps(con, definition, frame, request, regions)
+    gaps = Gaps.of(con, definition, request, regions)
+    frame["gap"] = gaps.flags(frame)
     frame["missing_reason"] = _missing_reasons(definition, frame, hidden)
     unusable = hidden | ~frame["complete"].astype(bool) | frame["gap"]
     frame.loc[unusable, ["value", "lower", "upper", "total"]] = np.nan
@@ -752,8 +747,7 @@ def compute(
     frame = frame.sort_values(["region_name", "sex", "age_group", "year"]).reset_index(drop=True)
     _statuses(definition, frame, regions, covered)
     if request.with_missing:
-        listed = _listed_without_figures(con, definition, request, regions)
-        frame = _with_absent_rows(definition, frame, codes, regions, request, covered, listed)
+        frame = _with_absent_rows(definition, frame, codes, regions, request, covered, gaps.listed)
     frame["indicator"] = definition.id
     frame["period"] = [_period_label(r) for r in frame.to_dict("records")]
     if definition.type in SURVEY_TYPES:

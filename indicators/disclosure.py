@@ -178,6 +178,19 @@ def cells_of(
     return cells
 
 
+def covered_years(months: tuple[object, object]) -> dict[int, tuple[int, int]]:
+    """Year → (first, last) month of the whole months from ``months`` (first days of the
+    first and last month covered)."""
+    first, last = (pd.Timestamp(m) for m in months)  # type: ignore[arg-type]
+    result = {}
+    for year in range(first.year, last.year + 1):
+        a = first.month if year == first.year else 1
+        b = last.month if year == last.year else 12
+        if a <= b:
+            result[year] = (a, b)
+    return result
+
+
 def _ytd_cells(
     frame: pd.DataFrame,
     boundaries: str,
@@ -191,13 +204,7 @@ def _ytd_cells(
     if monthly.empty:
         return []
     cells: list[tuple[CellKey, np.ndarray]] = []
-    covered: dict[int, tuple[int, int]] = {}
-    if family.months is not None:
-        first, last = (pd.Timestamp(m) for m in family.months)  # type: ignore[arg-type]
-        for year in range(first.year, last.year + 1):
-            a = first.month if year == first.year else 1
-            b = last.month if year == last.year else 12
-            covered[year] = (a, b)
+    covered = covered_years(family.months) if family.months is not None else {}
     wanted: list[tuple[object, int, object, object, int]] = []  # region, year, sex, age, last
     if family.months is not None:
         # Every region with figures the year before, whether or not it has any this year.

@@ -13,14 +13,20 @@ import math
 import numpy as np
 import pandas as pd
 
-from catalogue.catalogue import Catalogue, load_catalogue
+from catalogue.catalogue import CATALOGUE_DIR, Catalogue, load_catalogue
 from catalogue.model import Bounds
 
 MAX_LISTED = 20  # problems listed before "and N more"
 
 
-@functools.lru_cache(maxsize=1)
 def default_catalogue() -> Catalogue:
+    """The catalogue as measures.yaml says now (read again when the file changes, so an
+    edited bound holds without a restart)."""
+    return _catalogue_as_of((CATALOGUE_DIR / "measures.yaml").stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogue_as_of(changed: int) -> Catalogue:
     return load_catalogue()
 
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from catalogue.catalogue import load_catalogue
+from loaders.survey_table import TEMPLATE_HEADERS
 from loaders.upload_safety import UploadRefused
 from service import session, uploads
 from service.writes import demo_principal
 from store import queries
 from tests.conftest import release_store
+from tests.loaders.sheets import data_book
 
 
 def test_two_confirmations_at_once_store_the_file_once(
@@ -23,14 +24,11 @@ def test_two_confirmations_at_once_store_the_file_once(
     store = tmp_path / "store.duckdb"
     monkeypatch.setenv("DASHBOARD_DB", str(store))
     session.init(store)
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Data"
-    sheet.append(["Stadsdelsområde", "År", "Mått", "Kön", "Åldersgrupp", "Andel (%)",
-                  "Antal svarande"])  # fmt: skip
-    sheet.append(["Bromma", 2024, "stad_trygghet.otrygg_ute_kvall", "Alla", "Alla", 12.5, 400])
-    path = tmp_path / "enkat.xlsx"
-    book.save(path)
+    path = data_book(
+        tmp_path / "enkat.xlsx",
+        TEMPLATE_HEADERS,
+        [["Bromma", 2024, "stad_trygghet.otrygg_ute_kvall", "Alla", "Alla", 12.5, 400]],
+    )
     catalogue = load_catalogue()
     staged = uploads.stage(path.read_bytes(), path.name)
     con = session.cursor()

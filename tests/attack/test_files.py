@@ -13,6 +13,7 @@ from catalogue.catalogue import load_catalogue
 from loaders import survey
 from loaders.upload_safety import UploadRefused
 from store import queries
+from tests.loaders.sheets import data_book
 
 OTRYGG = "stad_trygghet.otrygg_ute_kvall"
 HEADER = "Stadsdelsområde;År;Mått;Kön;Åldersgrupp;Andel (%);Antal svarande;Antal;Kommentar"
@@ -54,13 +55,11 @@ def test_a_hidden_data_sheet_is_not_read_in_place_of_the_visible_one(
 def test_a_huge_comment_is_refused_at_its_cell(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Data"
-    sheet.append(HEADER.split(";"))
-    sheet.append(["Bromma", 2024, OTRYGG, "Alla", "Alla", 12.5, 400, None, "x" * 200_000])
-    path = tmp_path / "lang.xlsx"
-    book.save(path)
+    path = data_book(
+        tmp_path / "lang.xlsx",
+        HEADER.split(";"),
+        [["Bromma", 2024, OTRYGG, "Alla", "Alla", 12.5, 400, None, "x" * 200_000]],
+    )
     prepared = survey.prepare(store, path, load_catalogue())
     # (Excel keeps at most 32 767 characters in a cell.)
     assert [(f.cell, f.message) for f in prepared.table.errors] == [

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import openpyxl
 import pandas as pd
 import pytest
 
@@ -15,6 +14,7 @@ from loaders import bra_anmalda_brott as bra
 from loaders import population, survey
 from loaders.batch import LoadError, LoadReport, commit_batch
 from store import queries
+from tests.loaders.sheets import data_book
 
 OTRYGG = "stad_trygghet.otrygg_ute_kvall"
 WALKS = "aktivitet.trygghetsvandringar"
@@ -23,15 +23,7 @@ HEADER = ["Stadsdelsområde", "År", "Mått", "Kön", "Åldersgrupp", "Andel (%)
 
 
 def _book(tmp_path: Path, rows: list[list[object]]) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Data"
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    path = tmp_path / "orimligt.xlsx"
-    book.save(path)
-    return path
+    return data_book(tmp_path / "orimligt.xlsx", HEADER, rows)
 
 
 def _checksums(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:

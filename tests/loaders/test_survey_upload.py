@@ -12,9 +12,11 @@ import pytest
 from catalogue.catalogue import Catalogue, load_catalogue
 from loaders import survey
 from loaders.respondents import Mapping
+from loaders.survey_table import TEMPLATE_HEADERS
 from loaders.upload_safety import UploadRefused
 from store import queries
 from tests.conftest import FIXTURES, PROBLEMS
+from tests.loaders.sheets import data_book
 
 UPLOADS = FIXTURES / "uploads"
 OTRYGG = "stad_trygghet.otrygg_ute_kvall"
@@ -259,17 +261,7 @@ def test_a_district_named_for_a_year_it_did_not_exist_is_refused_with_its_succes
 
 
 def _field_period_book(tmp_path: Path, rows: list[list[object]]) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Data"
-    sheet.append(["Stadsdelsområde", "År", "Mått", "Kön", "Åldersgrupp", "Andel (%)",
-                  "Antal svarande", "Antal", "Kommentar", "Fältperiod från",
-                  "Fältperiod till"])  # fmt: skip
-    for row in rows:
-        sheet.append(row)
-    path = tmp_path / "faltperiod.xlsx"
-    book.save(path)
-    return path
+    return data_book(tmp_path / "faltperiod.xlsx", TEMPLATE_HEADERS, rows)
 
 
 def test_a_field_period_is_kept_and_named_with_the_value(
