@@ -61,6 +61,9 @@ class User:
     disabled: bool = False
     failures: int = 0
     locked_until: float = 0.0
+    # Raised at sign-out, disabling and a new password: every session cookie issued with an
+    # older value is refused, in every browser and server process.
+    epoch: int = 0
 
 
 class UserStore:
@@ -143,7 +146,20 @@ class UserStore:
             if name not in users:
                 raise AccountError(f"no user {name!r}")
             users[name].disabled = True
+            users[name].epoch += 1
             self._save(users)
+
+    def end_sessions(self, name: str) -> int:
+        """Sign-out everywhere: the account's sessions (every cookie issued so far) end.
+        Returns the new epoch."""
+        with self._locked():
+            users = self._load()
+            user = _find(users, name)
+            if user is None:
+                raise AccountError(f"no user {name!r}")
+            user.epoch += 1
+            self._save(users)
+            return user.epoch
 
     def reset_password(self, name: str, password: str) -> None:
         _check_password(password)
@@ -156,6 +172,7 @@ class UserStore:
                 raise AccountError(f"{name!r} signs in through the identity provider")
             users[name].password_hash = hashed
             users[name].failures, users[name].locked_until = 0, 0.0
+            users[name].epoch += 1
             self._save(users)
 
     def authenticate(self, name: str, password: str) -> User | None:

@@ -9,6 +9,7 @@ import time
 import streamlit as st
 
 from app_pages import state
+from service import accounts
 from service.accounts import (
     Principal,
     SessionClock,
@@ -16,7 +17,6 @@ from service.accounts import (
     identity,
     idle_seconds,
     log_event,
-    logged_name,
     principal_for,
 )
 from service.views import plain
@@ -72,8 +72,54 @@ def _log(who: str, what: str) -> None:
     log_event(state.cursor(), who, what)
 
 
+def _signed_out_page(message: str) -> None:
+    st.title("Utloggad")
+    st.info(message)
+    st.markdown("[Logga in igen](/inloggning)")
+    st.stop()
+
+
 def require_sign_in() -> Principal | None:
-    """Show the form until someone signs in; end the session after inactivity."""
+    """Local accounts. Served through dashboard.py the front gate has already asked for the
+    password and set the session cookie (a reload, a new tab and a deep link keep the user
+    signed in); the session ends after inactivity, at its longest age, when the account is
+    disabled, and everywhere at sign-out. Run without the gate (``streamlit run main.py``,
+    tests) the same check is made with a form here, for this browser session only."""
+    cookie = st.context.cookies.get(accounts.SESSION_COOKIE)
+    cookie_session = accounts.session_of(cookie)
+    if cookie_session is not None:
+        current = cookie_session.principal
+        reason = accounts.still_active(cookie_session)
+        if reason is not None:
+            accounts.sign_out(state.cursor(), current.name, f"utloggad: {reason}")
+            _signed_out_page(f"Du har loggats ut: {reason}.")
+    elif cookie:  # the gate's cookie, ended (sign-out, disabled, expired): sign in again there
+        _signed_out_page("Du är utloggad. Logga in igen för att fortsätta.")
+    else:
+        current = _form_session()
+    st.session_state["principal"] = current
+    with st.sidebar:
+        st.caption(f"Inloggad: {plain(current.name)} ({current.role})")
+        st.button(
+            "Logga ut",
+            key="logout",
+            help="Avslutar inloggningen i alla flikar och webbläsare.",
+            on_click=_sign_out,
+            args=(current.name,),
+        )
+    return current
+
+
+def _sign_out(name: str) -> None:
+    """Ends every session of the account; the next run shows the signed-out page."""
+    accounts.sign_out(state.cursor(), name)
+    for key in ("principal", "session_epoch", "last_activity"):
+        st.session_state.pop(key, None)
+
+
+def _form_session() -> Principal:
+    """Sign-in with a form in this browser session (no gate in front): the same password
+    check, throttling and lockout as the gate's page; stops the script until signed in."""
     now = time.time()
     current = st.session_state.get("principal")
     last = st.session_state.get("last_activity", 0.0)
@@ -83,41 +129,36 @@ def require_sign_in() -> Principal | None:
         current = None
         st.warning("Du har loggats ut efter en stund utan aktivitet. Logga in igen.")
     if current is not None:
-        # A disabled account, or a changed role, takes effect at the next page load.
+        # A disabled account, a changed role or a sign-out elsewhere takes effect at once.
         account = UserStore().find(current.name)
         if account is None or account.disabled:
             _log(current.name, "utloggad: kontot är avstängt")
             st.session_state.pop("principal", None)
             st.error("Ditt konto är avstängt. Kontakta en administratör.")
             st.stop()
-        current = Principal(account.name, account.role, tuple(account.districts))
-        st.session_state["principal"] = current
-        st.session_state["last_activity"] = now
-        with st.sidebar:
-            st.caption(f"Inloggad: {plain(current.name)} ({current.role})")
-            if st.button("Logga ut", key="logout"):
-                _log(current.name, "utloggning")
-                st.session_state.pop("principal", None)
-                st.rerun()
-        return current
+        if account.epoch == st.session_state.get("session_epoch"):
+            st.session_state["last_activity"] = now
+            return Principal(account.name, account.role, tuple(account.districts))
+        st.session_state.pop("principal", None)
+        st.warning("Du har loggats ut. Logga in igen.")
     st.title("Logga in")
     with st.form("signin"):
         name = st.text_input("Namn", key="signin_name", max_chars=80)
         password = st.text_input("Lösenord", type="password", key="signin_password", max_chars=200)
         submitted = st.form_submit_button("Logga in")
     if submitted:
-        user = UserStore().authenticate(name.strip(), password)
-        if user is None:
-            _log(logged_name(name), "misslyckad inloggning")
-            st.error("Fel namn eller lösenord, eller så är kontot låst eller avstängt.")
+        client = str(st.context.ip_address or "127.0.0.1")
+        result = accounts.sign_in(state.cursor(), name, password, client)
+        if result.principal is None:
+            st.error(result.message)
         else:
-            st.session_state["principal"] = Principal(user.name, user.role,
-                                                      tuple(user.districts))  # fmt: skip
+            account = UserStore().find(result.principal.name)
+            st.session_state["principal"] = result.principal
+            st.session_state["session_epoch"] = account.epoch if account else None
             st.session_state["last_activity"] = now
-            _log(user.name, "inloggning")
             st.rerun()
     st.stop()
-    return None
+    raise AssertionError("unreachable")  # st.stop() ends the script run
 
 
 def require_identity_provider_sign_in() -> Principal:

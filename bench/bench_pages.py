@@ -41,7 +41,7 @@ def time_pages(repeat: int) -> dict[str, tuple[float, float]]:
     session.close_all()
     readmodel.clear_all()
     result = {}
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=300)
     at.run()
     for page in PAGES:
         at.switch_page(f"app_pages/{page}.py")

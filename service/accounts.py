@@ -5,17 +5,30 @@ operator at the terminal, who can open the accounts file anyway)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass
 
+from access import tokens
 from access.roles import PermissionDenied, Principal, require
-from access.sessions import SessionClock, identity, idle_seconds, principal_for
-from access.users import AccountError, User, UserStore
+from access.sessions import (
+    SessionClock,
+    identity,
+    idle_seconds,
+    max_session_seconds,
+    principal_for,
+)
+from access.throttle import Throttle
+from access.users import MAX_NAME, AccountError, User, UserStore, users_path
 from loaders.reference import open_store
 from service import session
 from store import audit, db, queries
 from store.regions import RegionResolver
 
 __all__ = [
+    "MAX_NAME",
+    "SESSION_COOKIE",
     "AccountError",
     "PermissionDenied",
     "Principal",
@@ -116,3 +129,85 @@ def log_event(con, who: str, what: str, detail: str = "") -> None:  # type: igno
     """A sign-in, refused sign-in, sign-out or time-out, in the audit log (one transaction)."""
     with db.transaction(con):
         audit.record(con, who, what, detail)
+
+
+# --- Local accounts' sessions: a signed, expiring cookie (see access.tokens) -------------
+
+SESSION_COOKIE = tokens.COOKIE
+CLOCK = SessionClock()  # idle time per sign-in, shared by the server process
+THROTTLE = Throttle()  # refused sign-ins per client address
+REFUSED = "Fel namn eller lösenord, eller så är kontot låst eller avstängt."
+
+
+def throttled(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    return (
+        "För många misslyckade inloggningar från den här datorn. "
+        f"Försök igen om {minutes} {'minut' if minutes == 1 else 'minuter'}."
+    )
+
+
+def _key() -> bytes:
+    return tokens.secret(users_path().with_name("session.key"))
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in: the principal and its session cookie, or a message."""
+
+    principal: Principal | None
+    cookie: str | None
+    message: str
+    lifetime: int = 0
+
+
+def sign_in(con, name: str, password: str, client: str) -> SignIn:  # type: ignore[no-untyped-def]
+    """Check a local account's password (throttled per client address, locked per account
+    after repeated failures) and issue its session cookie. Every outcome is logged, a refused
+    one under the account's name or a placeholder, never what was typed."""
+    name = " ".join(name.split())
+    users = UserStore()
+    wait = THROTTLE.wait(client)
+    if wait:
+        log_event(con, logged_name(name, users), "inloggning stoppad", "för många försök")
+        return SignIn(None, None, throttled(wait))
+    user = users.authenticate(name, password)
+    if user is None:
+        log_event(con, logged_name(name, users), "misslyckad inloggning")
+        return SignIn(None, None, REFUSED)
+    THROTTLE.forgive(client)
+    now = time.time()
+    lifetime = max_session_seconds()
+    cookie = tokens.issue(_key(), tokens.Claims(user.name, user.epoch, now, now + lifetime))
+    log_event(con, user.name, "inloggning")
+    return SignIn(Principal(user.name, user.role, tuple(user.districts)), cookie, "", lifetime)
+
+
+@dataclass(frozen=True)
+class Session:
+    principal: Principal
+    issued: float
+
+
+def session_of(cookie: str | None) -> Session | None:
+    """The principal a session cookie stands for: genuine, unexpired, its account present,
+    not disabled, and not signed out since (the account's epoch). None for anything else."""
+    claims = tokens.read(_key(), cookie, time.time())
+    if claims is None:
+        return None
+    user = UserStore().find(claims.name)
+    if user is None or user.disabled or user.epoch != claims.epoch or not user.password_hash:
+        return None
+    return Session(Principal(user.name, user.role, tuple(user.districts)), claims.issued)
+
+
+def still_active(current: Session) -> str | None:
+    """None while the session may go on (counting this as activity), else why it ended."""
+    return CLOCK.check(current.principal.name, current.issued)
+
+
+def sign_out(con, name: str, why: str = "utloggning") -> None:  # type: ignore[no-untyped-def]
+    """End every session of the account (every browser, tab and server) and log it."""
+    with suppress(AccountError):  # removed meanwhile: nothing to end
+        UserStore().end_sessions(name)
+    log_event(con, name, why)

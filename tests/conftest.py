@@ -65,10 +65,11 @@ def hermetic_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
 @pytest.fixture(autouse=True)
 def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test runs pinned to a home folder of its own (see ``_pin``), as a client on
-    this computer: AppTest's stand-in connection gives a mock, not the None a loopback
-    client has, and demo mode refuses anything else."""
+    this computer with no cookies: AppTest's stand-in connection gives mocks, not the None a
+    loopback client has (demo mode refuses anything else) and not a browser's cookies."""
     _pin(monkeypatch, tmp_path / "home")
     monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: None))
+    monkeypatch.setattr(ContextProxy, "cookies", property(lambda self: {}))
     yield
     release_store()
 

@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 def page(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
     monkeypatch.delenv("DASHBOARD_MIN_COUNT", raising=False)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=60)
     at.run()
     at.switch_page("app_pages/crime.py").run()
     assert not at.exception, at.exception

@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 @pytest.fixture
 def page(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=60)
     at.run()
     at.switch_page("app_pages/data_status.py").run()
     assert not at.exception, at.exception

@@ -20,7 +20,7 @@ def demo(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _open(page: str, params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     at.run()
@@ -151,6 +151,6 @@ def test_streamlit_table_export_is_off(demo_db_path: Path, monkeypatch: pytest.M
     assert config["client"]["disableDataExport"] is True
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
     st.set_option("client.disableDataExport", False)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
     at.run()
     assert st.get_option("client.disableDataExport") is True

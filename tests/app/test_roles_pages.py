@@ -55,7 +55,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _signed_in(name: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=90)
     at.run()
     at.text_input(key="signin_name").set_value(name)
     at.text_input(key="signin_password").set_value(PASSWORD)
@@ -137,7 +137,7 @@ def test_administrator_undoes_anyones_upload_and_reads_the_log(db_path: Path) ->
 
 
 def _identity_provider(claims: dict[str, object]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=90)
     at.secrets["auth"] = AUTH
     at.user = claims
     at.run()

@@ -33,7 +33,7 @@ def accounts(tmp_path: Path, demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def _sign_in(name: str, password: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
     at.run()
     assert at.title[0].value == "Logga in"
     at.text_input(key="signin_name").set_value(name)
@@ -123,3 +123,37 @@ def test_a_district_rapportor_is_offered_and_allowed_only_their_district(
     mine = actions[actions["created_by"] == "jonas"]
     assert list(mine["title"]) == ["Belysning i Tensta"]
     assert actions.set_index("id").loc[5, "title"] != "Ändrad"
+
+
+def test_the_gates_session_cookie_signs_in_without_the_form_and_sign_out_ends_it(
+    accounts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind dashboard.py the gate has set the session cookie: the script takes the user
+    from it (no form); "Logga ut" ends it, here and in every other tab with the cookie."""
+    from streamlit.runtime.context import ContextProxy
+
+    from service import accounts as service_accounts
+
+    con = open_store(":memory:")
+    signed = service_accounts.sign_in(con, "adam", PASSWORD, "127.0.0.1")
+    con.close()
+    assert signed.cookie is not None
+    jar = {service_accounts.SESSION_COOKIE: signed.cookie}
+    monkeypatch.setattr(ContextProxy, "cookies", property(lambda self: jar))
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Översikt"
+    assert any(c.value == "Inloggad: adam (administratör)" for c in at.sidebar.caption)
+    at.sidebar.button(key="logout").click().run()
+    assert at.title[0].value == "Utloggad"
+    assert "Du är utloggad" in at.info[0].value
+    other_tab = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
+    other_tab.run()
+    assert other_tab.title[0].value == "Utloggad"
+    assert service_accounts.session_of(signed.cookie) is None
+    release_store()
+    store = open_store(accounts)
+    events = list(audit.entries(store)["what"])
+    store.close()
+    assert events[0] == "utloggning"

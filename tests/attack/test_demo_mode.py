@@ -35,7 +35,7 @@ def test_a_request_through_a_proxy_gets_the_refusal_page(
     monkeypatch.setattr(
         ContextProxy, "headers", property(lambda self: {"X-Forwarded-For": "203.0.113.7"})
     )
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Inloggning krävs"
@@ -48,7 +48,7 @@ def test_a_client_on_another_computer_gets_the_refusal_page(
 ) -> None:
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
     monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: "192.168.1.20"))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=60)
     at.run()
     assert at.title[0].value == "Inloggning krävs"
 
@@ -57,7 +57,7 @@ def test_straight_from_this_computer_the_demo_opens(
     demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Översikt"

@@ -44,7 +44,7 @@ def test_every_page_renders_and_the_indicator_says_why(
     demo_db_path: Path, monkeypatch: pytest.MonkeyPatch, broken: None
 ) -> None:
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
     for page in ("district", "compare", "meeting", "year_end", "data_status"):

@@ -1,0 +1,98 @@
+"""Signed, expiring session cookies for local accounts.
+
+A token is ``payload.signature``: the payload (base64url JSON) names the account, the
+account's session epoch when it was issued, and when it was issued and expires; the signature
+is HMAC-SHA256 under the installation's secret. A token is taken only with a valid signature,
+before its expiry, and (checked by the caller against the accounts file) while the account's
+epoch is unchanged: sign-out, disabling and a new password raise the epoch and so end every
+session of the account everywhere.
+
+The secret comes from ``DASHBOARD_SESSION_SECRET`` (at least 32 characters; set the same
+value on every server of an installation), else from a key file beside the accounts file,
+created once with 32 random bytes and readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+COOKIE = "samverkan_session"
+MIN_SECRET = 32
+
+
+class SecretError(RuntimeError):
+    """The configured secret is unusable (too short)."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def secret(key_file: Path) -> bytes:
+    """The signing secret: the environment's, else the key file's (created when missing)."""
+    configured = os.environ.get("DASHBOARD_SESSION_SECRET")
+    if configured is not None:
+        if len(configured) < MIN_SECRET:
+            raise SecretError(
+                f"DASHBOARD_SESSION_SECRET must have at least {MIN_SECRET} characters"
+            )
+        return configured.encode("utf-8")
+    try:
+        return key_file.read_bytes()
+    except FileNotFoundError:
+        pass
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it meanwhile: use theirs
+        return key_file.read_bytes()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(secrets.token_bytes(32))
+    return key_file.read_bytes()
+
+
+@dataclass(frozen=True)
+class Claims:
+    name: str
+    epoch: int
+    issued: float
+    expires: float
+
+
+def issue(key: bytes, claims: Claims) -> str:
+    payload = json.dumps(
+        {"n": claims.name, "e": claims.epoch, "i": int(claims.issued), "x": int(claims.expires)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    body = _b64(payload)
+    return f"{body}.{_b64(hmac.new(key, body.encode('ascii'), hashlib.sha256).digest())}"
+
+
+def read(key: bytes, token: str | None, now: float) -> Claims | None:
+    """The claims of a genuine, unexpired token; None for anything else (never raises)."""
+    if not token or len(token) > 2000 or token.count(".") != 1:
+        return None
+    body, signature = token.split(".")
+    try:
+        expected = hmac.new(key, body.encode("ascii"), hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, _unb64(signature)):
+            return None
+        data = json.loads(_unb64(body))
+        claims = Claims(str(data["n"]), int(data["e"]), float(data["i"]), float(data["x"]))
+    except (ValueError, KeyError, TypeError, UnicodeError):
+        return None
+    if claims.expires <= now or claims.issued > now + 60:
+        return None
+    return claims

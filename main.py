@@ -1,0 +1,86 @@
+"""The Streamlit script: page settings, sign-in and navigation (pages live in app_pages/).
+Served by dashboard.py, which puts the front gate of web/ in front of it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.signin import (
+    identity_provider,
+    local_accounts,
+    require_identity_provider_sign_in,
+    require_sign_in,
+)
+from service.accounts import DEMO_REFUSED, demo_allowed
+
+st.set_page_config(
+    page_title="Uppföljning: samverkan Stockholms stad och Polisregion Stockholm",
+    layout="wide",
+)
+
+# Also when started from another folder (where .streamlit/config.toml is not read): tables are
+# downloaded only through the app's own, formula-safe buttons.
+st.set_option("client.disableDataExport", True)
+
+LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
+
+# The identity provider when [auth] is configured; else local accounts when the users file
+# exists; else demo mode (every role open, localhost only).
+user = None
+if identity_provider():
+    user = require_identity_provider_sign_in()
+elif local_accounts():
+    user = require_sign_in()
+else:
+    if str(st.get_option("server.address") or "") not in LOCAL_ADDRESSES:
+        st.error(
+            "Inloggning är inte inställd, och då får instrumentpanelen bara nås från den här "
+            "datorn. Starta den från projektmappen (där .streamlit/config.toml sätter "
+            "server.address = 127.0.0.1) eller ställ in inloggning enligt README."
+        )
+        st.stop()
+    if not demo_allowed(st.context.ip_address, dict(st.context.headers or {})):
+        st.title("Inloggning krävs")
+        st.error(DEMO_REFUSED)
+        st.stop()
+    st.sidebar.info(
+        "Demoläge: inloggning är avstängd, så alla som når sidan kan se och ändra allt. "
+        "Servern lyssnar bara på den här datorn."
+    )
+
+WRITERS = {"app_pages/actions.py", "app_pages/upload.py"}
+ADMINS = {"app_pages/audit.py"}
+
+
+def visible(path: str) -> bool:
+    """Pages a role may not use are not shown (and their writes refuse it anyway)."""
+    if user is None:
+        return True
+    if path in ADMINS:
+        return user.role == "administratör"
+    if path in WRITERS:
+        return user.role in ("rapportör", "administratör")
+    return True
+
+
+PAGES = [
+    ("app_pages/overview.py", "Översikt", "oversikt"),
+    ("app_pages/district.py", "Stadsdelsområde", "stadsdelsomrade"),
+    ("app_pages/indicator.py", "Indikator", "indikator"),
+    ("app_pages/compare.py", "Jämför", "jamfor"),
+    ("app_pages/meeting.py", "Mötesläge", "moteslage"),
+    ("app_pages/crime.py", "Anmälda brott", "anmalda-brott"),
+    ("app_pages/actions.py", "Åtgärder", "atgarder"),
+    ("app_pages/year_end.py", "Årssammanställning", "arssammanstallning"),
+    ("app_pages/upload.py", "Ladda upp", "ladda-upp"),
+    ("app_pages/data_status.py", "Datastatus", "datastatus"),
+    ("app_pages/audit.py", "Logg", "logg"),
+]
+navigation = st.navigation(
+    [
+        st.Page(path, title=title, url_path=url, default=path.endswith("overview.py"))
+        for path, title, url in PAGES
+        if visible(path)
+    ]
+)
+navigation.run()

@@ -1,0 +1,193 @@
+"""The documented nginx configuration (deploy/nginx.conf, run as it is but for the lines
+marked "test:") in front of ``streamlit run dashboard.py``, in Chromium: with local accounts
+a deep link leads through the sign-in page back to the page asked for, a reload and a new tab
+stay signed in, the live connection works through the proxy, the security headers arrive
+once each and the metrics are closed; without sign-in (demo mode) the proxy gets the Swedish
+refusal. Needs nginx (Debian's nginx-light; CI installs it)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from access.users import UserStore
+from tests.conftest import ROOT, copy_store
+from tests.e2e.test_first_start import CHROMIUM, CHROMIUM_ARGS, running_dashboard, sync_playwright
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+if not Path(NGINX).exists() and not os.environ.get("CI"):
+    pytest.skip("nginx is not installed", allow_module_level=True)
+
+PASSWORD = "ett-långt-lösenord"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def proxy_config(folder: Path, upstream: int, listen: int) -> Path:
+    """deploy/nginx.conf with its "test:" lines replaced, inside a minimal main config."""
+    replaced, lines = 0, []
+    for line in (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8").splitlines():
+        if "# test: the dashboard's port" in line:
+            line, replaced = f"    server 127.0.0.1:{upstream};", replaced + 1
+        elif "# test: listen on loopback" in line:
+            line, replaced = f"    listen 127.0.0.1:{listen};", replaced + 1
+        elif "# test: removed" in line:
+            replaced += 1
+            continue
+        lines.append(line)
+    assert replaced == 4, "deploy/nginx.conf lost a line the test replaces"
+    (folder / "site.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    temp = "\n".join(
+        f"    {kind}_temp_path {folder / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main = folder / "nginx.conf"
+    main.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"worker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'};\n"
+        + "events { worker_connections 64; }\n"
+        + f"http {{\n    access_log off;\n{temp}\n    include {folder / 'site.conf'};\n}}\n",
+        encoding="utf-8",
+    )
+    return main
+
+
+@contextmanager
+def nginx_in_front(folder: Path, upstream_url: str) -> Iterator[str]:
+    listen = _free_port()
+    config = proxy_config(folder, int(upstream_url.rsplit(":", 1)[1]), listen)
+    check = subprocess.run(
+        [NGINX, "-t", "-p", str(folder), "-c", str(config)], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(config), "-g", "daemon off;"])
+    url = f"http://127.0.0.1:{listen}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read()
+                break
+            except urllib.error.HTTPError:
+                break  # nginx answers
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail((folder / "error.log").read_text())
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _get(url: str) -> tuple[int, dict[str, list[str]], str]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers={"Accept": "text/html"})
+    try:
+        response = opener.open(request, timeout=10)
+    except urllib.error.HTTPError as error:
+        response = error
+    headers: dict[str, list[str]] = {}
+    for name, value in response.headers.items():
+        headers.setdefault(name.lower(), []).append(value)
+    return response.status, headers, response.read().decode("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def signed_in_site(tmp_path_factory: pytest.TempPathFactory, demo_db_path: Path) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("proxy")
+    users = folder / "users.json"
+    UserStore(users).add("anna", "rapportör", PASSWORD, ["0180"])
+    db = copy_store(demo_db_path, folder / "dashboard.duckdb")
+    env = {"DASHBOARD_USERS": str(users), "HOME": str(folder)}
+    with running_dashboard(db, env=env) as app, nginx_in_front(folder, app) as url:
+        yield url
+
+
+def test_headers_and_metrics_through_the_proxy(signed_in_site: str) -> None:
+    status, headers, _ = _get(f"{signed_in_site}/_stcore/metrics")
+    assert status == 404
+    status, headers, _ = _get(f"{signed_in_site}/anmalda-brott")
+    assert status == 303 and headers["location"] == ["/inloggning?nasta=%2Fanmalda-brott"]
+    status, headers, body = _get(f"{signed_in_site}/inloggning?nasta=%2Fanmalda-brott")
+    assert status == 200 and "Logga in" in body
+    for name in ("content-security-policy", "x-frame-options", "referrer-policy",
+                 "x-content-type-options", "strict-transport-security"):  # fmt: skip
+        assert len(headers.get(name, [])) == 1, name
+    assert "frame-ancestors 'none'" in headers["content-security-policy"][0]
+    assert "server" not in headers or "nginx/" not in headers["server"][0]
+
+
+def test_a_deep_link_through_the_proxy_survives_sign_in_reload_and_a_new_tab(
+    signed_in_site: str,
+) -> None:
+    assert sync_playwright is not None
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+            )
+            page.goto(f"{signed_in_site}/anmalda-brott")
+            assert "/inloggning?nasta=%2Fanmalda-brott" in page.url
+            page.fill("#namn", "anna")
+            page.fill("#losenord", "fel-lösenord-1")
+            page.click("button[type=submit]")
+            assert "Fel namn eller lösenord" in page.inner_text(".error")
+            page.fill("#losenord", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+            assert page.url == f"{signed_in_site}/anmalda-brott"
+            assert "Inloggad: anna (rapportör)" in page.inner_text(
+                "section[data-testid='stSidebar']"
+            )
+            page.reload()
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+            assert page.url == f"{signed_in_site}/anmalda-brott"
+            tab = context.new_page()
+            tab.goto(f"{signed_in_site}/atgarder")
+            tab.wait_for_selector("[data-test-script-state='notRunning']", timeout=90_000)
+            assert tab.url == f"{signed_in_site}/atgarder"
+            assert "Åtgärder" in tab.inner_text("h1")
+            tab.get_by_role("button", name="Logga ut").click()
+            tab.wait_for_selector("text=Du är utloggad", timeout=30_000)
+            page.reload()
+            page.wait_for_url("**/inloggning?nasta=%2Fanmalda-brott", timeout=30_000)
+        finally:
+            browser.close()
+    assert errors == []
+
+
+def test_demo_mode_behind_a_proxy_refuses(tmp_path: Path, demo_db_path: Path) -> None:
+    db = copy_store(demo_db_path, tmp_path / "dashboard.duckdb")
+    with (
+        running_dashboard(db, env={"HOME": str(tmp_path)}) as app,
+        nginx_in_front(tmp_path, app) as url,
+    ):
+        status, _, body = _get(f"{url}/")
+        assert status == 403
+        assert "Inloggning är inte inställd" in body and "README" in body
+        status, _, _ = _get(f"{app}/")
+        assert status == 200  # straight on this computer: the demo opens

@@ -1,0 +1,278 @@
+"""The server's front gate, in front of every Streamlit route (an ASGI middleware of
+``st.App``) and the sign-in pages it serves itself.
+
+- Security headers on every answer: no framing (X-Frame-Options and CSP frame-ancestors), a
+  Content-Security-Policy that allows this origin only, Referrer-Policy, nosniff.
+- ``/_stcore/metrics`` is closed (it answers without sign-in and tells who uses what).
+- Demo mode (no sign-in configured) serves only a client on this computer that came
+  straight, not through a proxy; anything else gets a Swedish page saying how to configure
+  sign-in.
+- Local accounts: every route but the sign-in page, Streamlit's static files and the health
+  check needs a valid session cookie (signed, expiring, ended everywhere at sign-out). A page
+  asked for without one is sent to the sign-in page, which sends the user back to it.
+- The identity provider (``[auth]`` in secrets.toml): Streamlit's own sign-in and cookie, the
+  gate adds the headers and closes the metrics.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.cookies
+import re
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from service import accounts, session
+from web import pages
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+SIGN_IN = "/inloggning"
+FORM_COOKIE = "samverkan_formular"
+MAX_FORM_BYTES = 8_192
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+PUBLIC_PREFIXES = ("/static/",)
+HEALTH = {"/_stcore/health", "/_stcore/script-health-check"}
+PUBLIC_PATHS = {SIGN_IN, "/favicon.png", "/robots.txt"}
+CLOSED_PATHS = ("/_stcore/metrics",)
+
+
+def _inline_script_hashes() -> list[str]:
+    """CSP hashes of the inline scripts of Streamlit's own index.html (one line today), so
+    the policy needs no 'unsafe-inline' for scripts."""
+    index = Path(st.__file__).parent / "static" / "index.html"
+    try:
+        text = index.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    found = re.findall(r"<script>(.*?)</script>", text, flags=re.DOTALL)
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+        for s in found
+    ]
+
+
+def content_security_policy() -> str:
+    scripts = " ".join(["'self'", *_inline_script_hashes()])
+    return (
+        "default-src 'self'; "
+        f"script-src {scripts}; "
+        "style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; "
+        "font-src 'self' data:; "
+        "connect-src 'self'; "
+        "worker-src 'self' blob:; "
+        "frame-src 'self'; "
+        "object-src 'none'; "
+        "base-uri 'self'; "
+        "form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+
+
+def security_headers() -> list[tuple[bytes, bytes]]:
+    return [
+        (b"content-security-policy", content_security_policy().encode()),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+    ]
+
+
+def mode() -> str:
+    """``oidc`` when [auth] is configured, ``local`` when the accounts file exists, else
+    ``demo``: the same choice the script makes."""
+    try:
+        if "auth" in st.secrets:
+            return "oidc"
+    except Exception:  # an unreadable secrets file: not configured
+        pass
+    return "local" if accounts.UserStore().exists() else "demo"
+
+
+def client_of(scope: Scope) -> str | None:
+    """None for a loopback client (as ``st.context.ip_address`` says it), else its address."""
+    client = scope.get("client")
+    host = str(client[0]) if client else ""
+    return None if host in LOOPBACK else host or "okänd"
+
+
+def headers_of(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def cookies_of(scope: Scope) -> dict[str, str]:
+    jar: http.cookies.SimpleCookie = http.cookies.SimpleCookie()
+    try:
+        jar.load(headers_of(scope).get("cookie", ""))
+    except http.cookies.CookieError:
+        return {}
+    return {k: m.value for k, m in jar.items()}
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after sign-in: a path of this site only (no other host, no scheme)."""
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return "/"
+    if target.startswith("//") or "\\" in target or target.startswith(SIGN_IN):
+        return "/"
+    return target
+
+
+def _secure(scope: Scope) -> bool:
+    return scope.get("scheme") in ("https", "wss")
+
+
+class Gate:
+    """The ASGI middleware (see the module docstring)."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.app = app
+        self.headers = security_headers()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", "/"))
+        refusal = await run_in_threadpool(self.refusal, scope, path)
+        if refusal is not None:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 4401})
+                return
+            await self.respond(refusal, scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *(h for h in self.headers if h[0] not in present),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+    async def respond(self, response: Response, scope: Scope, receive: Receive, send: Send) -> None:
+        for name, value in self.headers:
+            response.headers.setdefault(name.decode(), value.decode())
+        response.headers["cache-control"] = "no-store"
+        await response(scope, receive, send)
+
+    def refusal(self, scope: Scope, path: str) -> Response | None:
+        """The answer instead of Streamlit's, or None to let the request through."""
+        if any(path == p or path.startswith(p + "/") for p in CLOSED_PATHS):
+            return HTMLResponse(pages.not_found(), status_code=404)
+        current = mode()
+        if path in HEALTH:
+            return None  # says only "ok": a load balancer's check, in every mode
+        if current == "demo":
+            if accounts.demo_allowed(client_of(scope), headers_of(scope)):
+                return None
+            return HTMLResponse(pages.refused(accounts.DEMO_REFUSED), status_code=403)
+        if current != "local" or path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
+            return None
+        found = accounts.session_of(cookies_of(scope).get(accounts.SESSION_COOKIE))
+        if found is not None:
+            return None
+        if (
+            scope["type"] == "http"
+            and scope.get("method") == "GET"
+            and not path.startswith(("/_stcore/", "/media/", "/component/"))
+        ):
+            target = path + (
+                "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else ""
+            )
+            return RedirectResponse(f"{SIGN_IN}?nasta={quote(target, safe='')}", status_code=303)
+        return Response(
+            "Inloggning krävs.", status_code=401, media_type="text/plain; charset=utf-8"
+        )
+
+
+def _page_request(scope: Scope, path: str) -> bool:
+    """A browser asking for a page (not an image, script or API call): sent to sign-in."""
+    if scope["type"] != "http" or scope.get("method") != "GET":
+        return False
+    if path.startswith(("/_stcore/", "/media/", "/component/")):
+        return False
+    headers = headers_of(scope)
+    destination = headers.get("sec-fetch-dest")
+    if destination is not None:
+        return destination == "document"
+    return "text/html" in headers.get("accept", "")
+
+
+def _form_response(request: Request, status: int = 200, **values: str) -> HTMLResponse:
+    # One form token per browser while it has one (a second tab's form stays valid).
+    token = request.cookies.get(FORM_COOKIE, "")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{32}", token):
+        token = secrets.token_urlsafe(24)
+    target = safe_next(request.query_params.get("nasta"))
+    action = f"{SIGN_IN}?nasta={quote(target, safe='')}"
+    response = HTMLResponse(pages.sign_in_form(action, token, **values), status_code=status)
+    response.set_cookie(
+        FORM_COOKIE, token, httponly=True, samesite="lax", secure=_secure(request.scope),
+        path=SIGN_IN, max_age=3600,
+    )  # fmt: skip
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+async def sign_in_page(request: Request) -> Response:
+    """GET: the form (or straight on when already signed in). POST: check the password,
+    set the session cookie and go back to the page asked for."""
+    target = safe_next(request.query_params.get("nasta"))
+    if request.method == "GET":
+        if accounts.session_of(request.cookies.get(accounts.SESSION_COOKIE)) is not None:
+            return RedirectResponse(target, status_code=303)
+        note = "Logga in för att se sidan du bad om." if target != "/" else ""
+        return _form_response(request, note=note)
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        return _form_response(request, 413, error="Formuläret är för stort.")
+    fields = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=10)
+    name = fields.get("namn", [""])[0][: accounts.MAX_NAME]
+    password = fields.get("losenord", [""])[0]
+    token = fields.get("formular", [""])[0]
+    expected = request.cookies.get(FORM_COOKIE, "")
+    if not token or not secrets.compare_digest(token.encode(), expected.encode()):
+        return _form_response(
+            request, 400, name=name,
+            error="Formuläret hade gått ut. Skriv lösenordet igen och logga in.",
+        )  # fmt: skip
+    client = request.client.host if request.client else "okänd"
+    con = await run_in_threadpool(session.cursor)
+    result = await run_in_threadpool(accounts.sign_in, con, name, password, client)
+    if result.cookie is None:
+        return _form_response(request, 401 if "Fel" in result.message else 429, name=name,
+                              error=result.message)  # fmt: skip
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        accounts.SESSION_COOKIE, result.cookie, max_age=result.lifetime, httponly=True,
+        samesite="lax", secure=_secure(request.scope), path="/",
+    )  # fmt: skip
+    response.delete_cookie(FORM_COOKIE, path=SIGN_IN)
+    return response
+
+
+def routes() -> list[Route]:
+    return [Route(SIGN_IN, sign_in_page, methods=["GET", "POST"])]
