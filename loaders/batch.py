@@ -17,6 +17,7 @@ import pandas as pd
 
 from loaders import plausible
 from store import audit, db, queries
+from store.regions import RegionLifetimes
 
 OBSERVATION_COLUMNS = [
     "source",
@@ -141,6 +142,7 @@ def commit_batch(
         assert observations is not None and measures is not None
         rows = observations.reindex(columns=OBSERVATION_COLUMNS)
         implausible = plausible.observation_problems(rows, measures)
+        implausible += plausible.region_problems(rows, RegionLifetimes.from_store(con))
         if implausible:
             raise LoadError(str(path), [Problem(None, p) for p in implausible])
         if not measures.empty:

@@ -150,7 +150,13 @@ def _tidy(raw: list[dict], resolver: RegionResolver, problems: list[Problem]) ->
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str) -> LoadReport:
     data = path.read_bytes()
-    text = data.decode("utf-8-sig")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            str(path),
+            [Problem(None, f"not UTF-8 text (byte {exc.start}); expected Kolada's JSON or CSV")],
+        ) from None
     problems: list[Problem] = []
     report = LoadReport(source=SOURCE, file_name=path.name)
     if text.lstrip()[:1] in ("{", "["):

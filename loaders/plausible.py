@@ -15,6 +15,7 @@ import pandas as pd
 
 from catalogue.catalogue import CATALOGUE_DIR, Catalogue, load_catalogue
 from catalogue.model import Bounds
+from store.regions import RegionLifetimes
 
 MAX_LISTED = 20  # problems listed before "and N more"
 
@@ -113,3 +114,24 @@ def population_problems(frame: pd.DataFrame, catalogue: Catalogue | None = None)
                 f"number between 0 and {bound:g}"
             )
     return problems[:MAX_LISTED]
+
+
+def region_problems(rows: pd.DataFrame, lifetimes: RegionLifetimes) -> list[str]:
+    """Every row's region existed in the row's year (a year of a merger belongs to both
+    sides): a value for Järva in 2019 or for Rinkeby-Kista in 2024 cannot be a measurement.
+    One message per region and year."""
+    if rows.empty:
+        return []
+    pairs = rows[["region_code", "year"]].drop_duplicates()
+    problems = []
+    for code, year in pairs.itertuples(index=False):
+        why = lifetimes.not_existing(str(code), int(year))
+        if why is not None:
+            count = int(((rows["region_code"] == code) & (rows["year"] == year)).sum())
+            problems.append(
+                f"{code} {int(year)}: {count} values for a region that did not exist that year "
+                f"({why})"
+            )
+    if len(problems) > MAX_LISTED:
+        problems = [*problems[:MAX_LISTED], f"… and {len(problems) - MAX_LISTED} more"]
+    return problems

@@ -125,4 +125,6 @@ def users_command(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from service import cli
+
+    sys.exit(cli.run(main))

@@ -127,3 +127,41 @@ def test_a_fraction_among_percentages_is_a_warning_on_its_row(
         ("rad 3", "0,45", "andelen är under 1 medan måttets andra andelar är skrivna i "
          "procent: menas 45 %?"),
     ]  # fmt: skip
+
+
+def test_a_value_for_a_district_in_a_year_it_did_not_exist_stores_nothing(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Järva was formed on 1 July 2023 and Rinkeby-Kista ended on 30 June 2023: a BRÅ figure
+    for Järva in 2019 or a Kolada value for Rinkeby-Kista in 2024 is refused (zeros for the
+    years a region did not exist are BRÅ's placeholders and are left out, see the loader)."""
+    path = tmp_path / "Databasfil_jarva_2019.txt"
+    path.write_text(
+        "Region;Brott;År;Period;Antal;/100 000 inv\n"
+        "Stadsdelsområde Bromma (Sthlm);3-7 kap. Brott mot person;2019;Jan;120;170;\n"
+        "Stadsdelsområde Järva (Sthlm);3-7 kap. Brott mot person;2019;Jan;240;310;\n",
+        encoding="latin-1",
+    )
+    before = _checksums(store)
+    with pytest.raises(LoadError) as caught:
+        bra.load(store, path, loaded_by="test")
+    assert "80132 2019: 2 values for a region that did not exist that year" in str(caught.value)
+    assert "Järva fanns inte 2019 (bildades 2023-07-01)" in str(caught.value)
+    assert _checksums(store) == before
+
+    rows = pd.DataFrame({
+        "source": "kolada", "measure": "kolada.u07417", "region_code": ["80125", "80125"],
+        "year": [2023, 2024], "month": None, "sex": "total", "age_group": "all",
+        "value": [12.0, 13.0], "respondents": None, "preliminary": False,
+    })  # fmt: skip
+    measures = pd.DataFrame({"id": ["kolada.u07417"], "source": ["kolada"], "label": ["x"],
+                             "unit": ["per 100 000"], "spatially_additive": [False]})  # fmt: skip
+    with pytest.raises(LoadError) as caught:
+        commit_batch(
+            store, source="kolada", path=tmp_path / "k.json", sha256="k2", loaded_by="test",
+            report=LoadReport(source="kolada", file_name="k.json"), observations=rows,
+            measures=measures,
+        )  # fmt: skip
+    assert "80125 2024: 1 values for a region that did not exist that year" in str(caught.value)
+    assert "80125 2023" not in str(caught.value)  # the year of the merger belongs to both
+    assert _checksums(store) == before

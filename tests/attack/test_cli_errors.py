@@ -1,0 +1,117 @@
+"""Every command line fails with one English line and exit status 1, never a traceback:
+a store held by another process, a full disk (/dev/full), a file that is not text, a file
+that is not there; and the store is unchanged."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from loaders.reference import open_store
+from service import cli
+from store import audit, queries
+from tests.conftest import ROOT, copy_store
+
+FULL = Path("/dev/full")
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ}, timeout=180,
+    )  # fmt: skip
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines and lines[0].startswith("error: ")
+    return result.stderr.strip()
+
+
+def _checksum(db: Path) -> tuple[int, ...]:
+    con = open_store(db)
+    try:
+        return (
+            queries.count_observations(con),
+            len(queries.batches(con)),
+            len(audit.entries(con, limit=None)),
+        )
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def db(tmp_path: Path, demo_db_path: Path) -> Path:
+    return copy_store(demo_db_path, tmp_path / "dashboard.duckdb")
+
+
+def test_a_store_in_use_by_another_process_is_one_line_for_every_command(
+    db: Path, tmp_path: Path
+) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(db)!r}); "
+         "print('held', flush=True); time.sleep(120)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        for command in (
+            ("report", "year-end", "--year", "2023", "--out", str(tmp_path / "a.docx")),
+            ("indicators", "values", "otrygg_ute_kvall"),
+            ("loaders", "batches"),
+            ("loaders", "undo", "1"),
+            ("store", "init"),
+        ):
+            text = _one_line(_run(*command, "--db", str(db)))
+            assert "is in use by another process" in text and "Nothing was changed" in text
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="no /dev/full on this system")
+def test_a_full_disk_is_one_line(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "arssammanstallning.docx"
+    out.symlink_to(FULL)
+    before = _checksum(db)
+    text = _one_line(
+        _run("report", "year-end", "--year", "2023", "--out", str(out), "--db", str(db))
+    )
+    assert text == "error: the disk is full. Nothing was changed."
+    assert _checksum(db) == before
+
+
+def test_files_that_cannot_be_read_are_one_line_naming_the_file(db: Path, tmp_path: Path) -> None:
+    binary = tmp_path / "binar.txt"
+    binary.write_bytes(b"\x00\xff\xfe\x00 inte text")
+    before = _checksum(db)
+    for kind in ("bra", "polisen", "kolada", "population", "survey"):
+        text = _one_line(_run("loaders", "load", kind, str(binary), "--db", str(db)))
+        assert str(binary) in text, kind
+    text = _one_line(_run("loaders", "load", "bra", str(tmp_path / "saknas.txt"), "--db", str(db)))
+    assert "saknas.txt" in text
+    assert _checksum(db) == before
+
+
+def test_the_guard_turns_any_failure_into_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    def conflict() -> int:
+        raise duckdb.TransactionException("TransactionContext Error: Conflict on update!\nmore")
+
+    def unexpected() -> int:
+        raise ValueError("line one\nline two")
+
+    assert cli.run(conflict) == 1
+    assert capsys.readouterr().err == (
+        "error: the store refused the change (Conflict on update! more). Nothing was changed.\n"
+    )
+    assert cli.run(unexpected) == 1
+    assert capsys.readouterr().err == (
+        "error: unexpected failure (ValueError: line one line two). Nothing was changed.\n"
+    )
