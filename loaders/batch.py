@@ -143,6 +143,7 @@ def commit_batch(
         rows = observations.reindex(columns=OBSERVATION_COLUMNS)
         implausible = plausible.observation_problems(rows, measures)
         implausible += plausible.region_problems(rows, RegionLifetimes.from_store(con))
+        implausible += plausible.duplicate_problems(rows)
         if implausible:
             raise LoadError(str(path), [Problem(None, p) for p in implausible])
         if not measures.empty:

@@ -135,3 +135,31 @@ def region_problems(rows: pd.DataFrame, lifetimes: RegionLifetimes) -> list[str]
     if len(problems) > MAX_LISTED:
         problems = [*problems[:MAX_LISTED], f"… and {len(problems) - MAX_LISTED} more"]
     return problems
+
+
+KEY = ["measure", "region_code", "year", "month", "sex", "age_group"]
+
+
+def duplicate_problems(rows: pd.DataFrame) -> list[str]:
+    """One value per measure, region, year, month, sex and age group in a file: a key given
+    twice (with the same value or not) is refused, naming the key."""
+    if rows.empty:
+        return []
+    keys = rows[KEY].astype(str)
+    twice = keys[keys.duplicated(keep="first")].drop_duplicates()
+    problems = []
+    for record in twice.head(MAX_LISTED).itertuples(index=False):
+        month = (
+            "" if record.month in ("None", "nan", "<NA>") else f"-{int(float(record.month)):02d}"
+        )
+        breakdown = (
+            "" if (record.sex, record.age_group) == ("total", "all")
+            else f" ({record.sex}, {record.age_group})"
+        )  # fmt: skip
+        problems.append(
+            f"{record.measure} {record.region_code} {record.year}{month}{breakdown}: "
+            "given more than once in the file"
+        )
+    if len(twice) > MAX_LISTED:
+        problems.append(f"… and {len(twice) - MAX_LISTED} more keys given more than once")
+    return problems

@@ -165,3 +165,28 @@ def test_a_value_for_a_district_in_a_year_it_did_not_exist_stores_nothing(
     assert "80125 2024: 1 values for a region that did not exist that year" in str(caught.value)
     assert "80125 2023" not in str(caught.value)  # the year of the merger belongs to both
     assert _checksums(store) == before
+
+
+def test_a_key_given_twice_in_one_file_stores_nothing(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    rows = pd.DataFrame({
+        "source": "kolada", "measure": "kolada.u07417", "region_code": "0180",
+        "year": [2022, 2023, 2023], "month": None, "sex": ["total", "women", "women"],
+        "age_group": "all", "value": [12.0, 13.0, 14.0], "respondents": None,
+        "preliminary": False,
+    })  # fmt: skip
+    measures = pd.DataFrame({"id": ["kolada.u07417"], "source": ["kolada"], "label": ["x"],
+                             "unit": ["per 100 000"], "spatially_additive": [False]})  # fmt: skip
+    before = _checksums(store)
+    with pytest.raises(LoadError) as caught:
+        commit_batch(
+            store, source="kolada", path=tmp_path / "k.json", sha256="k3", loaded_by="test",
+            report=LoadReport(source="kolada", file_name="k.json"), observations=rows,
+            measures=measures,
+        )  # fmt: skip
+    assert "kolada.u07417 0180 2023 (women, all): given more than once in the file" in str(
+        caught.value
+    )
+    assert "2022" not in str(caught.value)
+    assert _checksums(store) == before
