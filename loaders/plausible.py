@@ -145,13 +145,10 @@ def duplicate_problems(rows: pd.DataFrame) -> list[str]:
     twice (with the same value or not) is refused, naming the key."""
     if rows.empty:
         return []
-    keys = rows[KEY].astype(str)
-    twice = keys[keys.duplicated(keep="first")].drop_duplicates()
+    twice = rows.loc[rows.duplicated(KEY, keep="first"), KEY].drop_duplicates()
     problems = []
     for record in twice.head(MAX_LISTED).itertuples(index=False):
-        month = (
-            "" if record.month in ("None", "nan", "<NA>") else f"-{int(float(record.month)):02d}"
-        )
+        month = f"-{int(record.month):02d}" if pd.notna(record.month) else ""
         breakdown = (
             "" if (record.sex, record.age_group) == ("total", "all")
             else f" ({record.sex}, {record.age_group})"
