@@ -14,7 +14,7 @@ import duckdb
 from catalogue.catalogue import CATALOGUE_DIR
 from loaders.demo import ensure_demo, load_demo
 from loaders.reference import open_store
-from store import audit, followup, queries
+from store import audit, followup, queries, transfer
 from store.db import PROJECT_ROOT, StoreError, StoreLockedError, resolve_db_path, transaction
 
 __all__ = [
@@ -126,6 +126,34 @@ def init(path: str | os.PathLike[str] | None = None, demo: bool = False) -> list
         return list(load_demo(con)) if demo else []
     finally:
         con.close()
+
+
+def export_store(folder: Path, path: str | os.PathLike[str] | None = None) -> dict[str, int]:
+    """Every table of the store as Parquet in ``folder`` (see store.transfer)."""
+    con = open_store(db_path(path))
+    try:
+        return transfer.export_store(con, Path(folder))
+    finally:
+        con.close()
+
+
+def import_store(folder: Path, path: str | os.PathLike[str] | None = None) -> dict[str, int]:
+    """A new store at ``path`` from an export; refused when the file exists already. On any
+    failure the new file is removed again."""
+    target = db_path(path)
+    transfer.read_manifest(Path(folder))  # before anything is created
+    if target.exists():
+        raise StoreError(f"{target} exists already; import into a new store file")
+    try:
+        con = open_store(target)
+        try:
+            return transfer.import_store(con, Path(folder))
+        finally:
+            con.close()
+    except BaseException:
+        for leftover in (target, target.with_name(target.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
 
 
 def catalogue_version(root: Path = CATALOGUE_DIR) -> str:

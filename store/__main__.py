@@ -1,6 +1,8 @@
 """Command line for the store itself.
 
     python -m store init [--demo] [--db PATH]
+    python -m store export DIR [--db PATH]
+    python -m store import DIR --db NEW_PATH
     python -m store users add NAME --role ROLE [--district NAME] [--external] | list
                           | disable NAME
                           | reset-password NAME
@@ -8,6 +10,8 @@
 ``init`` creates the database file and its schema (safe on an existing file) and copies the
 region register from data/reference/. With ``--demo`` it also loads the bundled demo data,
 exactly as the dashboard does on its first start. No other command fills a store by itself.
+``export`` writes every table as Parquet with a manifest (schema version, row counts);
+``import`` reads such a folder into a new store file in one transaction, checked by the counts.
 
 This entry point is the one place in store/ that calls into loaders/ (the demo data and
 the register are loaded through them); the library modules of store/ import nothing of ours.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from service import accounts, loads, session
 
@@ -29,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="create or migrate the store")
     init.add_argument("--db", help=DB_HELP)
     init.add_argument("--demo", action="store_true", help="also load the bundled demo data")
+    export = sub.add_parser("export", help="write every table as Parquet to a new folder")
+    export.add_argument("folder", type=Path)
+    export.add_argument("--db", help=DB_HELP)
+    load = sub.add_parser("import", help="read an export into a new store file")
+    load.add_argument("folder", type=Path)
+    load.add_argument("--db", help="the new store file (must not exist)")
     users = sub.add_parser("users", help="local accounts (file: $DASHBOARD_USERS)")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add", help="add an account; the password is asked twice")
@@ -53,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "users":
         return users_command(args)
+    if args.command in ("export", "import"):
+        return transfer_command(args)
 
     path = session.db_path(args.db)
     try:
@@ -63,6 +76,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Store ready at {path} ({len(accounts.region_names())} regions in the register).")
     for report in reports:
         print(report.summary())  # type: ignore[attr-defined]
+    return 0
+
+
+def transfer_command(args: argparse.Namespace) -> int:
+    path = session.db_path(args.db)
+    try:
+        if args.command == "export":
+            counts = session.export_store(args.folder, path)
+            verb = f"Exported {path} to {args.folder}"
+        else:
+            counts = session.import_store(args.folder, path)
+            verb = f"Imported {args.folder} into {path}"
+    except loads.StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{verb}: {len(counts)} tables, {sum(counts.values())} rows.")
+    for name, rows in counts.items():
+        print(f"  {name}: {rows}")
     return 0
 
 
