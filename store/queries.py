@@ -52,13 +52,13 @@ def replace_reference(
             )
     con.execute("DELETE FROM region_leaf")
     con.execute(
-        f"INSERT INTO region_leaf WITH RECURSIVE {series.LEAVES_SQL} "
-        "SELECT DISTINCT code, leaf FROM leaves"
+        f"INSERT INTO region_leaf SELECT * FROM (WITH RECURSIVE {series.LEAVES_SQL} "
+        "SELECT DISTINCT code, leaf FROM leaves)"
     )
     con.execute("DELETE FROM region_today")
     con.execute(
-        f"INSERT INTO region_today WITH RECURSIVE {series.TODAY_MAP_SQL} "
-        "SELECT code, target FROM region_map"
+        f"INSERT INTO region_today SELECT * FROM (WITH RECURSIVE {series.TODAY_MAP_SQL} "
+        "SELECT code, target FROM region_map)"
     )
     con.execute(
         """

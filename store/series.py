@@ -26,7 +26,7 @@ leaves(code, leaf) AS (
     UNION ALL
     SELECT s.new_code, leaves.leaf
     FROM leaves JOIN region_succession AS s ON s.old_code = leaves.code
-),
+)
 """
 
 # Every region with the region it belongs to today (itself if it still exists). Used when
