@@ -19,6 +19,7 @@ from access.roles import Principal
 from access.users import UserStore
 
 IDENTITY_CLAIMS = ("email", "preferred_username", "upn", "sub")
+ENDED = "sessionen är avslutad"  # the reason given again after a session has ended
 
 
 def idle_seconds() -> int:
@@ -72,7 +73,7 @@ class SessionClock:
         key = (name, float(issued_at or 0.0))
         with self._lock:
             if key in self._ended:
-                return "sessionen är avslutad"
+                return ENDED
             reason = None
             last = self._seen.get(key)
             if last is not None and now - last > idle_seconds():

@@ -89,9 +89,8 @@ def require_sign_in() -> Principal | None:
     cookie_session = accounts.session_of(cookie)
     if cookie_session is not None:
         current = cookie_session.principal
-        reason = accounts.still_active(cookie_session)
+        reason = accounts.still_active(cookie_session, state.cursor)
         if reason is not None:
-            accounts.sign_out(state.cursor(), current.name, f"utloggad: {reason}")
             _signed_out_page(f"Du har loggats ut: {reason}.")
     elif cookie:  # the gate's cookie, ended (sign-out, disabled, expired): sign in again there
         _signed_out_page("Du är utloggad. Logga in igen för att fortsätta.")

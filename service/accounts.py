@@ -6,13 +6,14 @@ operator at the terminal, who can open the accounts file anyway)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 
 from access import tokens
 from access.roles import PermissionDenied, Principal, require
 from access.sessions import (
+    ENDED,
     SessionClock,
     identity,
     idle_seconds,
@@ -201,9 +202,14 @@ def session_of(cookie: str | None) -> Session | None:
     return Session(Principal(user.name, user.role, tuple(user.districts)), claims.issued)
 
 
-def still_active(current: Session) -> str | None:
-    """None while the session may go on (counting this as activity), else why it ended."""
-    return CLOCK.check(current.principal.name, current.issued)
+def still_active(current: Session, con_for_log: Callable[[], object] | None = None) -> str | None:
+    """None while the session may go on (counting this as activity), else why it ended. The
+    moment it ends (inactivity, longest age) is logged once, through ``con_for_log``; only
+    this sign-in ends (the user's other browsers keep theirs)."""
+    reason = CLOCK.check(current.principal.name, current.issued)
+    if reason is not None and reason != ENDED and con_for_log is not None:
+        log_event(con_for_log(), current.principal.name, f"utloggad: {reason}")
+    return reason
 
 
 def sign_out(con, name: str, why: str = "utloggning") -> None:  # type: ignore[no-untyped-def]

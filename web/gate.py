@@ -192,7 +192,7 @@ class Gate:
         if current != "local" or path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             return None
         found = accounts.session_of(cookies_of(scope).get(accounts.SESSION_COOKIE))
-        if found is not None:
+        if found is not None and accounts.still_active(found, session.cursor) is None:
             return None
         if (
             scope["type"] == "http"

@@ -18,6 +18,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from access.sessions import SessionClock
 from access.throttle import Throttle
 from access.users import UserStore
 from loaders.reference import open_store
@@ -260,3 +261,22 @@ def test_refused_sign_ins_are_throttled_per_client_address(
     assert _sign_in(colleague, "anna", PASSWORD).status_code == 303
     assert ("(okänt namn)", "inloggning stoppad") not in _audit(con)
     assert ("anna", "inloggning stoppad") in _audit(con)
+
+
+def test_inactivity_ends_that_sign_in_only(con, anna, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """After DASHBOARD_IDLE_MINUTES without a request the gate sends the browser to sign in
+    again and logs why, once; the same user's other browser, still active, goes on."""
+    now = [accounts.time.time()]
+    monkeypatch.setattr(accounts, "CLOCK", SessionClock(lambda: now[0]))
+    idle, busy = _client(), _client()
+    _sign_in(idle, "anna", PASSWORD)
+    _sign_in(busy, "anna", PASSWORD)
+    assert idle.get("/logg").status_code == 200 and busy.get("/logg").status_code == 200
+    for _ in range(3):  # the other browser stays active, 20 minutes apart
+        now[0] += 20 * 60
+        assert busy.get("/logg").status_code == 200
+    refused = idle.get("/logg", headers={"accept": "text/html"})
+    assert refused.status_code == 303 and refused.headers["location"] == "/inloggning?nasta=%2Flogg"
+    assert idle.get("/logg", headers={"accept": "text/html"}).status_code == 303
+    assert busy.get("/logg").status_code == 200
+    assert _audit(con).count(("anna", "utloggad: ingen aktivitet på en stund")) == 1
