@@ -75,7 +75,8 @@ def _log(who: str, what: str) -> None:
 def _signed_out_page(message: str) -> None:
     st.title("Utloggad")
     st.info(message)
-    st.markdown("[Logga in igen](/inloggning)")
+    # A link in this tab (Markdown links open a new one); constant HTML, no user text.
+    st.html('<p><a href="/inloggning">Logga in igen</a></p>')
     st.stop()
 
 

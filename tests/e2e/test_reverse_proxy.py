@@ -173,6 +173,9 @@ def test_a_deep_link_through_the_proxy_survives_sign_in_reload_and_a_new_tab(
             assert "Åtgärder" in tab.inner_text("h1")
             tab.get_by_role("button", name="Logga ut").click()
             tab.wait_for_selector("text=Du är utloggad", timeout=30_000)
+            tab.click("a:has-text('Logga in igen')")  # in the same tab
+            tab.wait_for_url("**/inloggning", timeout=30_000)
+            assert len(context.pages) == 2
             page.reload()
             page.wait_for_url("**/inloggning?nasta=%2Fanmalda-brott", timeout=30_000)
         finally:
