@@ -93,8 +93,9 @@ def read(key: bytes, token: str | None, now: float) -> Claims | None:
         return None
     body, signature = token.split(".")
     try:
-        expected = hmac.new(key, body.encode("ascii"), hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, _unb64(signature)):
+        expected = _b64(hmac.new(key, body.encode("ascii"), hashlib.sha256).digest())
+        # The signature exactly as issued (not merely one that decodes to the same bytes).
+        if not hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii")):
             return None
         data = json.loads(_unb64(body))
         claims = Claims(str(data["n"]), int(data["e"]), float(data["i"]), float(data["x"]))

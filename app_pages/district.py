@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import views
+from app_pages.signin import guard_fragment
 from service import views as data
 from service.readmodel import view
 from service.views import PLOTLY_SEPARATORS, STATUS_LABELS, latest_row, ranking
@@ -142,6 +143,7 @@ for area_title in table["Område"].unique():
 
 @st.fragment
 def trend_chart() -> None:
+    guard_fragment()
     st.header("Utveckling över tid")
     options = {
         catalogue.definitions[i].title: i

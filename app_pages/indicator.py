@@ -11,6 +11,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from app_pages import views
+from app_pages.signin import guard_fragment
 from service import views as data
 from service.readmodel import view
 from service.views import PLOTLY_SEPARATORS, number, ranking
@@ -191,6 +192,7 @@ def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
 
 @st.fragment
 def small_multiples() -> None:
+    guard_fragment()
     if districts.empty:
         st.caption("Inga uppgifter per stadsdelsområde.")
         return

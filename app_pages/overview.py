@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import views
+from app_pages.signin import guard_fragment
 from service.views import GROUP_ORDER, group_counts
 
 st.title("Översikt")
@@ -41,6 +42,7 @@ examples = set()
 
 @st.fragment
 def cards() -> None:
+    guard_fragment()
     for area_id, title in catalogue.areas(agreement):
         rows = summaries[region][area_id]
         with st.container(border=True):

@@ -110,6 +110,37 @@ def require_sign_in() -> Principal | None:
     return current
 
 
+def guard_fragment() -> None:
+    """Called first in every fragment: a fragment reruns without main.py, so without this an
+    open tab would keep redrawing it after the session ended (signed out in another tab,
+    disabled, idle). An ended session reruns the whole app, which shows why."""
+    current = principal()
+    if current is None:
+        return  # demo mode: no session to end
+    if _session_ended(current):
+        st.rerun(scope="app")
+
+
+def _session_ended(current: Principal) -> bool:
+    if identity_provider():
+        return not st.user.is_logged_in
+    cookie = st.context.cookies.get(accounts.SESSION_COOKIE)
+    if cookie:
+        found = accounts.session_of(cookie)
+        return found is None or accounts.still_active(found, state.cursor) is not None
+    account = UserStore().find(current.name)
+    now = time.time()
+    ended = (
+        account is None
+        or account.disabled
+        or account.epoch != st.session_state.get("session_epoch")
+        or now - st.session_state.get("last_activity", 0.0) > idle_seconds()
+    )
+    if not ended:
+        st.session_state["last_activity"] = now
+    return ended
+
+
 def _sign_out(name: str) -> None:
     """Ends every session of the account; the next run shows the signed-out page."""
     accounts.sign_out(state.cursor(), name)
@@ -147,7 +178,7 @@ def _form_session() -> Principal:
         password = st.text_input("Lösenord", type="password", key="signin_password", max_chars=200)
         submitted = st.form_submit_button("Logga in")
     if submitted:
-        client = str(st.context.ip_address or "127.0.0.1")
+        client = accounts.throttle_key(st.context.ip_address, dict(st.context.headers or {}))
         result = accounts.sign_in(state.cursor(), name, password, client)
         if result.principal is None:
             st.error(result.message)

@@ -5,6 +5,7 @@ operator at the terminal, who can open the accounts file anyway)."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
@@ -146,6 +147,23 @@ def throttled(seconds: float) -> str:
         "För många misslyckade inloggningar från den här datorn. "
         f"Försök igen om {minutes} {'minut' if minutes == 1 else 'minuter'}."
     )
+
+
+def trust_proxy() -> bool:
+    """``DASHBOARD_TRUST_PROXY=1``: the dashboard is reached only through a reverse proxy on
+    this computer that sets X-Forwarded-For to the client's own address (deploy/nginx.conf)."""
+    return os.environ.get("DASHBOARD_TRUST_PROXY", "") == "1"
+
+
+def throttle_key(client: str | None, headers: Mapping[str, str]) -> str:
+    """Whom refused sign-ins are counted against: the client's address. uvicorn takes that
+    address from X-Forwarded-For when the request comes from this computer, so unless a proxy
+    is declared trusted every forwarded request shares one key: a local client cannot pick a
+    fresh address for each guess."""
+    forwarded = any(str(h).casefold() in PROXY_HEADERS for h in headers)
+    if forwarded and not trust_proxy():
+        return "vidarebefordrad"
+    return client or "127.0.0.1"
 
 
 def _key() -> bytes:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import http.cookies
 import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -28,7 +27,7 @@ from urllib.parse import parse_qs, quote
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -45,8 +44,8 @@ FORM_COOKIE = "samverkan_formular"
 MAX_FORM_BYTES = 8_192
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 PUBLIC_PREFIXES = ("/static/",)
-HEALTH = {"/_stcore/health", "/_stcore/script-health-check"}
-PUBLIC_PATHS = {SIGN_IN, "/favicon.png", "/robots.txt"}
+HEALTH = {"/_stcore/health"}
+PUBLIC_PATHS = {SIGN_IN, "/favicon.png"}
 CLOSED_PATHS = ("/_stcore/metrics",)
 
 
@@ -117,12 +116,9 @@ def headers_of(scope: Scope) -> dict[str, str]:
 
 
 def cookies_of(scope: Scope) -> dict[str, str]:
-    jar: http.cookies.SimpleCookie = http.cookies.SimpleCookie()
-    try:
-        jar.load(headers_of(scope).get("cookie", ""))
-    except http.cookies.CookieError:
-        return {}
-    return {k: m.value for k, m in jar.items()}
+    """The request's cookies parsed exactly as Streamlit parses them for ``st.context.cookies``
+    (Starlette's parser), so the gate and the script always see the same session cookie."""
+    return dict(HTTPConnection(scope).cookies)
 
 
 def safe_next(target: str | None) -> str:
@@ -249,7 +245,10 @@ async def sign_in_page(request: Request) -> Response:
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
         return _form_response(request, 413, error="Formuläret är för stort.")
-    fields = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=10)
+    try:
+        fields = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=10)
+    except ValueError:  # more fields than the form has
+        return _form_response(request, 400, error="Formuläret innehöll fält det inte har.")
     name = fields.get("namn", [""])[0][: accounts.MAX_NAME]
     password = fields.get("losenord", [""])[0]
     token = fields.get("formular", [""])[0]
@@ -259,7 +258,9 @@ async def sign_in_page(request: Request) -> Response:
             request, 400, name=name,
             error="Formuläret hade gått ut. Skriv lösenordet igen och logga in.",
         )  # fmt: skip
-    client = request.client.host if request.client else "okänd"
+    client = accounts.throttle_key(
+        request.client.host if request.client else None, headers_of(request.scope)
+    )
     con = await run_in_threadpool(session.cursor)
     result = await run_in_threadpool(accounts.sign_in, con, name, password, client)
     if result.cookie is None:

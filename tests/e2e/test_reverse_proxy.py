@@ -117,7 +117,7 @@ def signed_in_site(tmp_path_factory: pytest.TempPathFactory, demo_db_path: Path)
     users = folder / "users.json"
     UserStore(users).add("anna", "rapportör", PASSWORD, ["0180"])
     db = copy_store(demo_db_path, folder / "dashboard.duckdb")
-    env = {"DASHBOARD_USERS": str(users), "HOME": str(folder)}
+    env = {"DASHBOARD_USERS": str(users), "HOME": str(folder), "DASHBOARD_TRUST_PROXY": "1"}
     with running_dashboard(db, env=env) as app, nginx_in_front(folder, app) as url:
         yield url
 
@@ -166,6 +166,10 @@ def test_a_deep_link_through_the_proxy_survives_sign_in_reload_and_a_new_tab(
             page.reload()
             page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
             assert page.url == f"{signed_in_site}/anmalda-brott"
+            # An open page whose fragment reruns after the session ended elsewhere.
+            district = context.new_page()
+            district.goto(f"{signed_in_site}/stadsdelsomrade")
+            district.wait_for_selector("text=Utveckling över tid", timeout=90_000)
             tab = context.new_page()
             tab.goto(f"{signed_in_site}/atgarder")
             tab.wait_for_selector("[data-test-script-state='notRunning']", timeout=90_000)
@@ -175,9 +179,15 @@ def test_a_deep_link_through_the_proxy_survives_sign_in_reload_and_a_new_tab(
             tab.wait_for_selector("text=Du är utloggad", timeout=30_000)
             tab.click("a:has-text('Logga in igen')")  # in the same tab
             tab.wait_for_url("**/inloggning", timeout=30_000)
-            assert len(context.pages) == 2
+            assert len(context.pages) == 3
             page.reload()
             page.wait_for_url("**/inloggning?nasta=%2Fanmalda-brott", timeout=30_000)
+            # The open district page's trend fragment: another indicator chosen → signed out.
+            selects = district.locator("[data-testid='stSelectbox']")
+            selects.filter(has_text="Indikator").last.click()
+            for key in ("ArrowDown", "ArrowDown", "Enter"):
+                district.keyboard.press(key)
+            district.wait_for_selector("text=Du är utloggad", timeout=30_000)
         finally:
             browser.close()
     assert errors == []

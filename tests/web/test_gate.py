@@ -280,3 +280,57 @@ def test_inactivity_ends_that_sign_in_only(con, anna, monkeypatch: pytest.Monkey
     assert idle.get("/logg", headers={"accept": "text/html"}).status_code == 303
     assert busy.get("/logg").status_code == 200
     assert _audit(con).count(("anna", "utloggad: ingen aktivitet på en stund")) == 1
+
+
+def test_a_form_with_too_many_fields_is_a_swedish_400_with_the_headers(con) -> None:  # type: ignore[no-untyped-def]
+    client = _client()
+    answer = client.post("/inloggning", content=b"a=1&" * 11,
+                         headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert answer.status_code == 400
+    assert "Formuläret innehöll fält det inte har." in answer.text
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+
+
+def test_a_forwarded_address_is_trusted_only_behind_a_declared_proxy(
+    con, anna, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """uvicorn takes the client's address from X-Forwarded-For for a request from this
+    computer; a local client choosing a new address per guess still meets the throttle."""
+    monkeypatch.setattr(accounts, "THROTTLE", Throttle(limit=3))
+    local = _client()
+    for n in range(3):
+        local.headers["x-forwarded-for"] = f"10.0.0.{n}"
+        assert _sign_in(local, f"namn{n}", "gissning-1").status_code == 401
+    local.headers["x-forwarded-for"] = "10.0.0.99"
+    assert _sign_in(local, "anna", PASSWORD).status_code == 429
+    # Behind the documented nginx (DASHBOARD_TRUST_PROXY=1) each client has its own count.
+    monkeypatch.setenv("DASHBOARD_TRUST_PROXY", "1")
+    monkeypatch.setattr(accounts, "THROTTLE", Throttle(limit=3))
+    proxied = _client(("10.0.0.7", 1))
+    proxied.headers["x-forwarded-for"] = "10.0.0.7"
+    for n in range(3):
+        assert _sign_in(proxied, f"namn{n}", "gissning-1").status_code == 401
+    other = _client(("10.0.0.8", 1))
+    other.headers["x-forwarded-for"] = "10.0.0.8"
+    assert _sign_in(other, "anna", PASSWORD).status_code == 303
+
+
+def test_the_gate_reads_cookies_as_streamlit_does_and_signatures_exactly(con, anna) -> None:  # type: ignore[no-untyped-def]
+    client = _client()
+    _sign_in(client, "anna", PASSWORD)
+    cookie = client.cookies[accounts.SESSION_COOKIE]
+    assert accounts.session_of(cookie + "=") is None  # decodes alike, but is not the signature
+    # A header where a quoted value hides a second, empty session cookie: Streamlit's parser
+    # takes the empty one, and so does the gate (it would otherwise let in a page that then
+    # finds no session).
+    odd = _client()
+    header = f'{accounts.SESSION_COOKIE}={cookie}; a="x; {accounts.SESSION_COOKIE}=; b=c"'
+    assert (
+        gate.cookies_of({"type": "http", "headers": [(b"cookie", header.encode())]}).get(
+            accounts.SESSION_COOKIE
+        )
+        == ""
+    )
+    refused = odd.get("/logg", headers={"cookie": header, "accept": "text/html"})
+    assert refused.status_code == 303
