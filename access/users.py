@@ -41,6 +41,11 @@ def _decoy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(32))
 
 
+def prepare_refusals() -> None:
+    """Make the decoy hash now (before the first refusal, which would otherwise take longer)."""
+    _decoy_hash()
+
+
 def users_path() -> Path:
     configured = os.environ.get("DASHBOARD_USERS")
     if configured:

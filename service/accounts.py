@@ -22,7 +22,14 @@ from access.sessions import (
     principal_for,
 )
 from access.throttle import Throttle
-from access.users import MAX_NAME, AccountError, User, UserStore, users_path
+from access.users import (
+    MAX_NAME,
+    AccountError,
+    User,
+    UserStore,
+    prepare_refusals,
+    users_path,
+)
 from loaders.reference import open_store
 from service import session
 from store import audit, db, queries
@@ -147,6 +154,12 @@ def throttled(seconds: float) -> str:
         "För många misslyckade inloggningar från den här datorn. "
         f"Försök igen om {minutes} {'minut' if minutes == 1 else 'minuter'}."
     )
+
+
+def prepare() -> None:
+    """Before the first request: the decoy hash every refusal checks against is made now, so
+    the first refused sign-in does not take longer than the others."""
+    prepare_refusals()
 
 
 def trust_proxy() -> bool:
