@@ -34,6 +34,29 @@ def _checksums(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     )
 
 
+def _refused_bra(store: duckdb.DuckDBPyConnection, tmp_path: Path, lines: list[str]) -> str:
+    """The message of a BRÅ file (these data lines under BRÅ's header) that is refused."""
+    path = tmp_path / "Databasfil.txt"
+    header = "Region;Brott;År;Period;Antal;/100 000 inv"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="latin-1")
+    with pytest.raises(LoadError) as caught:
+        bra.load(store, path, loaded_by="test")
+    return str(caught.value)
+
+
+def _commit_kolada(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path, rows: pd.DataFrame, sha: str
+) -> None:
+    """The last check every loader passes, with rows as a Kolada load would give them."""
+    measures = pd.DataFrame({"id": ["kolada.u07417"], "source": ["kolada"], "label": ["x"],
+                             "unit": ["per 100 000"], "spatially_additive": [False]})  # fmt: skip
+    commit_batch(
+        store, source="kolada", path=tmp_path / "k.json", sha256=sha, loaded_by="test",
+        report=LoadReport(source="kolada", file_name="k.json"), observations=rows,
+        measures=measures,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("row", "cell", "message"),
     [
@@ -69,17 +92,11 @@ def test_a_share_of_few_respondents_that_can_occur_is_accepted(
 def test_a_bra_file_with_an_absurd_count_stores_nothing(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    path = tmp_path / "Databasfil_orimlig.txt"
-    path.write_text(
-        "Region;Brott;År;Period;Antal;/100 000 inv\n"
-        "Stadsdelsområde Bromma (Sthlm);3-7 kap. Brott mot person;2022;Jan;120;170;\n"
-        "Stadsdelsområde Bromma (Sthlm);3-7 kap. Brott mot person;2022;Feb;1e300;..;\n",
-        encoding="latin-1",
-    )
     before = _checksums(store)
-    with pytest.raises(LoadError) as caught:
-        bra.load(store, path, loaded_by="test")
-    text = str(caught.value)
+    text = _refused_bra(store, tmp_path, [
+        "Stadsdelsområde Bromma (Sthlm);3-7 kap. Brott mot person;2022;Jan;120;170;",
+        "Stadsdelsområde Bromma (Sthlm);3-7 kap. Brott mot person;2022;Feb;1e300;..;",
+    ])  # fmt: skip
     assert "bra.brott_mot_person 80106 2022-02: value 1e+300 is not between 0 and 1e+07" in text
     assert _checksums(store) == before
 
@@ -92,15 +109,9 @@ def test_every_loader_passes_the_same_last_check(
         "month": None, "sex": "total", "age_group": "all", "value": [float("inf")],
         "respondents": None, "preliminary": False,
     })  # fmt: skip
-    measures = pd.DataFrame({"id": ["kolada.u07417"], "source": ["kolada"], "label": ["x"],
-                             "unit": ["per 100 000"], "spatially_additive": [False]})  # fmt: skip
     before = _checksums(store)
     with pytest.raises(LoadError, match=r"kolada.u07417 0180 2023: value inf is not between 0"):
-        commit_batch(
-            store, source="kolada", path=tmp_path / "k.json", sha256="k", loaded_by="test",
-            report=LoadReport(source="kolada", file_name="k.json"), observations=rows,
-            measures=measures,
-        )  # fmt: skip
+        _commit_kolada(store, tmp_path, rows, "k")
     assert _checksums(store) == before
 
 
@@ -135,18 +146,13 @@ def test_a_value_for_a_district_in_a_year_it_did_not_exist_stores_nothing(
     """Järva was formed on 1 July 2023 and Rinkeby-Kista ended on 30 June 2023: a BRÅ figure
     for Järva in 2019 or a Kolada value for Rinkeby-Kista in 2024 is refused (zeros for the
     years a region did not exist are BRÅ's placeholders and are left out, see the loader)."""
-    path = tmp_path / "Databasfil_jarva_2019.txt"
-    path.write_text(
-        "Region;Brott;År;Period;Antal;/100 000 inv\n"
-        "Stadsdelsområde Bromma (Sthlm);3-7 kap. Brott mot person;2019;Jan;120;170;\n"
-        "Stadsdelsområde Järva (Sthlm);3-7 kap. Brott mot person;2019;Jan;240;310;\n",
-        encoding="latin-1",
-    )
     before = _checksums(store)
-    with pytest.raises(LoadError) as caught:
-        bra.load(store, path, loaded_by="test")
-    assert "80132 2019: 2 values for a region that did not exist that year" in str(caught.value)
-    assert "Järva fanns inte 2019 (bildades 2023-07-01)" in str(caught.value)
+    text = _refused_bra(store, tmp_path, [
+        "Stadsdelsområde Bromma (Sthlm);3-7 kap. Brott mot person;2019;Jan;120;170;",
+        "Stadsdelsområde Järva (Sthlm);3-7 kap. Brott mot person;2019;Jan;240;310;",
+    ])  # fmt: skip
+    assert "80132 2019: 2 values for a region that did not exist that year" in text
+    assert "Järva fanns inte 2019 (bildades 2023-07-01)" in text
     assert _checksums(store) == before
 
     rows = pd.DataFrame({
@@ -154,14 +160,8 @@ def test_a_value_for_a_district_in_a_year_it_did_not_exist_stores_nothing(
         "year": [2023, 2024], "month": None, "sex": "total", "age_group": "all",
         "value": [12.0, 13.0], "respondents": None, "preliminary": False,
     })  # fmt: skip
-    measures = pd.DataFrame({"id": ["kolada.u07417"], "source": ["kolada"], "label": ["x"],
-                             "unit": ["per 100 000"], "spatially_additive": [False]})  # fmt: skip
     with pytest.raises(LoadError) as caught:
-        commit_batch(
-            store, source="kolada", path=tmp_path / "k.json", sha256="k2", loaded_by="test",
-            report=LoadReport(source="kolada", file_name="k.json"), observations=rows,
-            measures=measures,
-        )  # fmt: skip
+        _commit_kolada(store, tmp_path, rows, "k2")
     assert "80125 2024: 1 values for a region that did not exist that year" in str(caught.value)
     assert "80125 2023" not in str(caught.value)  # the year of the merger belongs to both
     assert _checksums(store) == before
@@ -176,15 +176,9 @@ def test_a_key_given_twice_in_one_file_stores_nothing(
         "age_group": "all", "value": [12.0, 13.0, 14.0], "respondents": None,
         "preliminary": False,
     })  # fmt: skip
-    measures = pd.DataFrame({"id": ["kolada.u07417"], "source": ["kolada"], "label": ["x"],
-                             "unit": ["per 100 000"], "spatially_additive": [False]})  # fmt: skip
     before = _checksums(store)
     with pytest.raises(LoadError) as caught:
-        commit_batch(
-            store, source="kolada", path=tmp_path / "k.json", sha256="k3", loaded_by="test",
-            report=LoadReport(source="kolada", file_name="k.json"), observations=rows,
-            measures=measures,
-        )  # fmt: skip
+        _commit_kolada(store, tmp_path, rows, "k3")
     assert "kolada.u07417 0180 2023 (women, all): given more than once in the file" in str(
         caught.value
     )
