@@ -49,13 +49,14 @@ else:
     )
 
 WRITERS = {"app_pages/actions.py", "app_pages/upload.py"}
-ADMINS = {"app_pages/audit.py"}
+ADMINS = {"app_pages/audit.py", "app_pages/accounts.py"}
+SIGNED_IN_ONLY = {"app_pages/accounts.py"}  # no accounts to keep in demo mode
 
 
 def visible(path: str) -> bool:
     """Pages a role may not use are not shown (and their writes refuse it anyway)."""
     if user is None:
-        return True
+        return path not in SIGNED_IN_ONLY
     if path in ADMINS:
         return user.role == "administratör"
     if path in WRITERS:
@@ -75,6 +76,7 @@ PAGES = [
     ("app_pages/upload.py", "Ladda upp", "ladda-upp"),
     ("app_pages/data_status.py", "Datastatus", "datastatus"),
     ("app_pages/audit.py", "Logg", "logg"),
+    ("app_pages/accounts.py", "Konton", "konton"),
 ]
 navigation = st.navigation(
     [

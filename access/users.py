@@ -54,7 +54,12 @@ def users_path() -> Path:
 
 
 class AccountError(ValueError):
-    """A refused account operation; the message says why (never with the password)."""
+    """A refused account operation; the message says why (never with the password), in
+    English for the command line and in Swedish (``swedish``) for the page."""
+
+    def __init__(self, message: str, swedish: str) -> None:
+        super().__init__(message)
+        self.swedish = swedish
 
 
 @dataclass
@@ -114,13 +119,18 @@ class UserStore:
     def add(self, name: str, role: str, password: str, districts: list[str] | None = None) -> User:
         _check_name(name)
         if role not in ROLES:
-            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+            raise AccountError(
+                f"role must be one of {', '.join(ROLES)}",
+                f"Rollen ska vara en av {', '.join(ROLES)}.",
+            )
         _check_password(password)
         hashed = _hasher.hash(password)
         with self._locked():
             users = self._load()
             if _find(users, name) is not None:
-                raise AccountError(f"user {name!r} exists already")
+                raise AccountError(
+                    f"user {name!r} exists already", f"Det finns redan ett konto som heter {name}."
+                )
             user = User(name=name, role=role, districts=list(districts or []), password_hash=hashed)
             users[name] = user
             self._save(users)
@@ -131,11 +141,16 @@ class UserStore:
         name is the identity the provider gives (normally the e-mail address)."""
         _check_name(name)
         if role not in ROLES:
-            raise AccountError(f"role must be one of {', '.join(ROLES)}")
+            raise AccountError(
+                f"role must be one of {', '.join(ROLES)}",
+                f"Rollen ska vara en av {', '.join(ROLES)}.",
+            )
         with self._locked():
             users = self._load()
             if _find(users, name) is not None:
-                raise AccountError(f"user {name!r} exists already")
+                raise AccountError(
+                    f"user {name!r} exists already", f"Det finns redan ett konto som heter {name}."
+                )
             user = User(name=name, role=role, districts=list(districts or []))
             users[name] = user
             self._save(users)
@@ -149,7 +164,7 @@ class UserStore:
         with self._locked():
             users = self._load()
             if name not in users:
-                raise AccountError(f"no user {name!r}")
+                raise AccountError(f"no user {name!r}", f"Det finns inget konto som heter {name}.")
             users[name].disabled = True
             users[name].epoch += 1
             self._save(users)
@@ -161,7 +176,7 @@ class UserStore:
             users = self._load()
             user = _find(users, name)
             if user is None:
-                raise AccountError(f"no user {name!r}")
+                raise AccountError(f"no user {name!r}", f"Det finns inget konto som heter {name}.")
             user.epoch += 1
             self._save(users)
             return user.epoch
@@ -172,9 +187,12 @@ class UserStore:
         with self._locked():
             users = self._load()
             if name not in users:
-                raise AccountError(f"no user {name!r}")
+                raise AccountError(f"no user {name!r}", f"Det finns inget konto som heter {name}.")
             if not users[name].password_hash:
-                raise AccountError(f"{name!r} signs in through the identity provider")
+                raise AccountError(
+                    f"{name!r} signs in through the identity provider",
+                    f"{name} loggar in via organisationens inloggning och har inget lösenord här.",
+                )
             users[name].password_hash = hashed
             users[name].failures, users[name].locked_until = 0, 0.0
             users[name].epoch += 1
@@ -238,9 +256,15 @@ def _find(users: dict[str, User], name: str) -> User | None:
 
 def _check_name(name: str) -> None:
     if not name.strip() or len(name) > MAX_NAME:
-        raise AccountError(f"the name must have 1 to {MAX_NAME} characters")
+        raise AccountError(
+            f"the name must have 1 to {MAX_NAME} characters",
+            f"Namnet ska ha 1 till {MAX_NAME} tecken.",
+        )
 
 
 def _check_password(password: str) -> None:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise AccountError(f"the password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+        raise AccountError(
+            f"the password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters",
+            f"Lösenordet ska ha {MIN_PASSWORD} till {MAX_PASSWORD} tecken.",
+        )

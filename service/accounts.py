@@ -75,6 +75,7 @@ AUDIT_WORDS = {
     "add_external": "konto skapat",
     "disable": "konto avstängt",
     "reset_password": "lösenord bytt",
+    "end_sessions": "inloggningar avslutade",
 }
 
 
@@ -85,6 +86,11 @@ def change(
     the accounts file (atomically), then recorded in the audit log under the principal's
     name (role and districts, never a password)."""
     require(principal, "accounts")
+    if action == "disable" and name.casefold() == principal.name.casefold():
+        raise AccountError(
+            "you cannot disable your own account",
+            "Du kan inte stänga av ditt eget konto (be en annan administratör).",
+        )
     districts: list[str] | None = values.get("districts")  # type: ignore[assignment]
     role = str(values.get("role", ""))
     if action == "add":
@@ -95,6 +101,8 @@ def change(
         result = users.disable(name)
     elif action == "reset_password":
         result = users.reset_password(name, str(values["password"]))
+    elif action == "end_sessions":
+        result = users.end_sessions(name)
     else:
         raise ValueError(f"unknown account change {action}")
     names = region_names() if districts else {}
@@ -102,6 +110,39 @@ def change(
     detail = f"{name} ({role}{where})" if role else name
     session.record_audit(principal.name, AUDIT_WORDS[action], detail)
     return result
+
+
+def current_districts() -> dict[str, str]:
+    """Today's districts, name → code (for choosing a rapportör's districts)."""
+    con = open_store(":memory:")
+    try:
+        frame = queries.regions(con, ("district",))
+    finally:
+        con.close()
+    today = frame[frame["valid_to"].isna()].sort_values("name")
+    return dict(zip(today["name"], today["code"], strict=True))
+
+
+def account_rows(users: UserStore, now: float | None = None) -> list[dict[str, str]]:
+    """The accounts as the Konton page lists them, in Swedish; never a hash."""
+    names = region_names()
+    moment = time.time() if now is None else now
+    rows = []
+    for user in users.list():
+        if user.disabled:
+            status = "avstängt"
+        elif user.locked_until > moment:
+            status = "låst till " + time.strftime("%H:%M", time.localtime(user.locked_until))
+        else:
+            status = "aktivt"
+        rows.append({
+            "Namn": user.name,
+            "Roll": user.role,
+            "Stadsdelsområden": ", ".join(names.get(c, c) for c in user.districts) or "hela staden",
+            "Inloggning": "lösenord" if user.password_hash else "organisationens inloggning",
+            "Status": status,
+        })  # fmt: skip
+    return rows
 
 
 UNKNOWN_NAME = "(okänt namn)"

@@ -157,3 +157,82 @@ def test_the_gates_session_cookie_signs_in_without_the_form_and_sign_out_ends_it
     events = list(audit.entries(store)["what"])
     store.close()
     assert events[0] == "utloggning"
+
+
+def _admin_page(accounts: Path, monkeypatch: pytest.MonkeyPatch, name: str = "adam") -> AppTest:
+    from streamlit.runtime.context import ContextProxy
+
+    from service import accounts as service_accounts
+
+    con = open_store(":memory:")
+    signed = service_accounts.sign_in(con, name, PASSWORD, "127.0.0.1")
+    con.close()
+    jar = {service_accounts.SESSION_COOKIE: signed.cookie}
+    monkeypatch.setattr(ContextProxy, "cookies", property(lambda self: jar))
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
+    at.run()
+    return at
+
+
+def test_an_administrator_keeps_the_accounts_on_the_konton_page(
+    accounts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _admin_page(accounts, monkeypatch).switch_page("app_pages/accounts.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Konton"
+    table = at.dataframe[0].value
+    assert list(table["Namn"]) == ["adam", "lisa"]
+    assert list(table["Status"]) == ["aktivt", "aktivt"]
+
+    form = at.get("form")[0]
+    at.text_input[0].set_value("berit")
+    at.selectbox[0].set_value("rapportör")
+    at.multiselect[0].set_value(["Bromma"])
+    at.text_input[1].set_value("ett-långt-lösenord-2")
+    at.text_input[2].set_value("ett-annat-lösenord-2")
+    assert form is not None
+    at.button[0].click().run()
+    assert any("Lösenorden är inte lika" in e.value for e in at.error)
+    at.text_input[0].set_value("berit")
+    at.selectbox[0].set_value("rapportör")
+    at.multiselect[0].set_value(["Bromma"])
+    at.text_input[1].set_value("ett-långt-lösenord-2")
+    at.text_input[2].set_value("ett-långt-lösenord-2")
+    at.button[0].click().run()
+    assert any(s.value == "Kontot berit är skapat (rapportör)." for s in at.success)
+    table = at.dataframe[0].value
+    berit = table[table["Namn"] == "berit"].iloc[0]
+    assert (berit["Roll"], berit["Stadsdelsområden"], berit["Inloggning"]) == (
+        "rapportör", "Bromma", "lösenord",
+    )  # fmt: skip
+    assert UserStore().authenticate("berit", "ett-långt-lösenord-2") is not None
+
+    # Disabling needs the confirmation; one's own account cannot be disabled.
+    at.selectbox(key="konto_vem").set_value("adam").run()
+    at.checkbox(key="konto_stang_sakert").check().run()
+    next(b for b in at.button if b.label == "Stäng av kontot").click().run()
+    assert any("Du kan inte stänga av ditt eget konto" in e.value for e in at.error)
+    at.selectbox(key="konto_vem").set_value("berit").run()
+    at.checkbox(key="konto_stang_sakert").check().run()
+    next(b for b in at.button if b.label == "Stäng av kontot").click().run()
+    table = at.dataframe[0].value
+    assert table[table["Namn"] == "berit"].iloc[0]["Status"] == "avstängt"
+    assert UserStore().find("berit").disabled  # type: ignore[union-attr]
+
+    release_store()
+    store = open_store(accounts)
+    log = audit.entries(store)
+    store.close()
+    events = list(zip(log["who"], log["what"], log["detail"], strict=True))
+    assert ("adam", "konto skapat", "berit (rapportör; Bromma)") in events
+    assert ("adam", "konto avstängt", "berit") in events
+    assert "ett-långt-lösenord-2" not in log.astype(str).to_csv()
+
+
+def test_the_konton_page_is_for_administrators_only(
+    accounts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _admin_page(accounts, monkeypatch, "lisa")
+    with pytest.raises(ValueError, match="Known pages") as caught:
+        at.switch_page("app_pages/accounts.py")
+    assert "accounts.py" not in str(caught.value).split("Known pages")[1]
