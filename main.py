@@ -24,8 +24,8 @@ st.set_option("client.disableDataExport", True)
 
 LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
 
-# The identity provider when [auth] is configured; else local accounts when the users file
-# exists; else demo mode (every role open, localhost only).
+# The identity provider when [auth] is configured; else local accounts when the store has
+# accounts; else demo mode (every role open, localhost only).
 user = None
 if identity_provider():
     user = require_identity_provider_sign_in()

@@ -41,7 +41,7 @@ def identity(claims: Mapping[str, object]) -> str:
 
 
 def principal_for(claims: Mapping[str, object], users: UserStore) -> Principal | None:
-    """The role of an identity-provider user: their entry in the accounts file (matched
+    """The role of an identity-provider user: their account in the store (matched
     without regard to case), else läsare, since viewing is for everyone the provider lets in.
     None when their entry is disabled."""
     name = identity(claims)

@@ -3,13 +3,13 @@
 A token is ``payload.signature``: the payload (base64url JSON) names the account, the
 account's session epoch when it was issued, and when it was issued and expires; the signature
 is HMAC-SHA256 under the installation's secret. A token is taken only with a valid signature,
-before its expiry, and (checked by the caller against the accounts file) while the account's
+before its expiry, and (checked by the caller against the account) while the account's
 epoch is unchanged: sign-out, disabling and a new password raise the epoch and so end every
 session of the account everywhere.
 
-The secret comes from ``DASHBOARD_SESSION_SECRET`` (at least 32 characters; set the same
-value on every server of an installation), else from a key file beside the accounts file,
-created once with 32 random bytes and readable by its owner only.
+The secret comes from ``DASHBOARD_SESSION_SECRET`` (at least 32 characters), else from the
+store's ``setting`` table, where the first server to need it keeps 32 random bytes (so every
+process sharing the store signs alike).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 COOKIE = "samverkan_session"
 MIN_SECRET = 32
@@ -39,8 +39,9 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def secret(key_file: Path) -> bytes:
-    """The signing secret: the environment's, else the key file's (created when missing)."""
+def secret(keep: Callable[[str], str]) -> bytes:
+    """The signing secret: the environment's, else the installation's, which ``keep`` stores
+    the first time (given a new random value, it returns the value in force)."""
     configured = os.environ.get("DASHBOARD_SESSION_SECRET")
     if configured is not None:
         if len(configured) < MIN_SECRET:
@@ -48,18 +49,7 @@ def secret(key_file: Path) -> bytes:
                 f"DASHBOARD_SESSION_SECRET must have at least {MIN_SECRET} characters"
             )
         return configured.encode("utf-8")
-    try:
-        return key_file.read_bytes()
-    except FileNotFoundError:
-        pass
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it meanwhile: use theirs
-        return key_file.read_bytes()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(secrets.token_bytes(32))
-    return key_file.read_bytes()
+    return bytes.fromhex(keep(secrets.token_hex(32)))
 
 
 @dataclass(frozen=True)

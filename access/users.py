@@ -1,27 +1,33 @@
-"""Local accounts for installations without an identity provider: a JSON file outside the
-repository with argon2 password hashes, roles and districts, lockout after repeated failures.
+"""Local accounts (and the roles of identity-provider users) in the store's ``account``
+table: argon2 password hashes, roles and districts, lockout after repeated failures, the
+session epoch. Every change is one transaction on one row. No password or hash is ever
+logged, printed or shown.
 
-The file's path comes from ``DASHBOARD_USERS`` (default: ``~/.config/samverkan-dashboard/
-users.json``). It is written atomically and readable by its owner only. No password or hash is
-ever logged, printed or shown.
+``DASHBOARD_USERS`` (default ``~/.config/samverkan-dashboard/users.json``) names the accounts
+file of earlier versions: when the store has no accounts yet, its accounts are moved in once.
 """
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import json
 import os
 import secrets
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from store import accounts
+from store.db import transaction
+
+T = TypeVar("T")
 
 ROLES = ("läsare", "rapportör", "administratör")
 MAX_NAME = 80
@@ -76,167 +82,133 @@ class User:
     epoch: int = 0
 
 
+Cursor = Callable[[], duckdb.DuckDBPyConnection]
+RETRIES = 50
+
+
+def _user(row: tuple[object, ...]) -> User:
+    name, role, districts, password_hash, disabled, failures, locked_until, epoch = row
+    return User(
+        name=str(name), role=str(role), districts=[str(d) for d in (districts or [])],  # type: ignore[attr-defined]
+        password_hash=str(password_hash), disabled=bool(disabled), failures=int(failures),  # type: ignore[call-overload]
+        locked_until=float(locked_until), epoch=int(epoch),  # type: ignore[arg-type, call-overload]
+    )  # fmt: skip
+
+
 class UserStore:
-    def __init__(self, path: Path | None = None, clock=time.time) -> None:  # type: ignore[no-untyped-def]
-        self.path = path or users_path()
+    """The accounts in the store's ``account`` table. ``cursor`` gives a cursor of its own
+    for each operation (DuckDB refuses one connection used from two threads at once); every
+    change is one transaction on one row, retried when a parallel one changed the same row."""
+
+    def __init__(self, cursor: Cursor, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+        self._cursor = cursor
         self._clock = clock
 
-    def exists(self) -> bool:
-        return self.path.is_file()
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Every read-modify-write of the file under one lock (processes and threads): a
-        sign-in never writes back a copy read before an administrator's change."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".lock"), "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+    def _write(self, change: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        for attempt in range(RETRIES):
+            con = self._cursor()
             try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                with transaction(con):
+                    return change(con)
+            except duckdb.TransactionException:
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.005 * (attempt + 1))
+        raise AssertionError("unreachable")
 
-    def _load(self) -> dict[str, User]:
-        if not self.path.is_file():
-            return {}
-        data = json.loads(self.path.read_text(encoding="utf-8"))
-        return {u["name"]: User(**u) for u in data.get("users", [])}
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the store the accounts are in (to log a change there)."""
+        return self._cursor()
 
-    def _save(self, users: dict[str, User]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(
-            {"users": [asdict(u) for u in users.values()]}, ensure_ascii=False, indent=1
-        )
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".users-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.path)
+    def exists(self) -> bool:
+        """True when there is any account (sign-in is then required)."""
+        return accounts.count(self._cursor()) > 0
 
     def list(self) -> list[User]:
-        return sorted(self._load().values(), key=lambda u: u.name)
+        return [_user(r) for r in accounts.all_rows(self._cursor())]
+
+    def find(self, name: str) -> User | None:
+        """The account with this name, matched without regard to case (e-mail addresses)."""
+        row = accounts.find(self._cursor(), name)
+        return _user(row) if row else None
 
     def add(self, name: str, role: str, password: str, districts: list[str] | None = None) -> User:
         _check_name(name)
-        if role not in ROLES:
-            raise AccountError(
-                f"role must be one of {', '.join(ROLES)}",
-                f"Rollen ska vara en av {', '.join(ROLES)}.",
-            )
+        _check_role(role)
         _check_password(password)
-        hashed = _hasher.hash(password)
-        with self._locked():
-            users = self._load()
-            if _find(users, name) is not None:
-                raise AccountError(
-                    f"user {name!r} exists already", f"Det finns redan ett konto som heter {name}."
-                )
-            user = User(name=name, role=role, districts=list(districts or []), password_hash=hashed)
-            users[name] = user
-            self._save(users)
-        return user
+        return self._add(name, role, list(districts or []), _hasher.hash(password))
 
     def add_external(self, name: str, role: str, districts: list[str] | None = None) -> User:
         """An account that signs in through the identity provider (no password here); the
         name is the identity the provider gives (normally the e-mail address)."""
         _check_name(name)
-        if role not in ROLES:
-            raise AccountError(
-                f"role must be one of {', '.join(ROLES)}",
-                f"Rollen ska vara en av {', '.join(ROLES)}.",
-            )
-        with self._locked():
-            users = self._load()
-            if _find(users, name) is not None:
+        _check_role(role)
+        return self._add(name, role, list(districts or []), "")
+
+    def _add(self, name: str, role: str, districts: list[str], hashed: str) -> User:
+        def change(con: duckdb.DuckDBPyConnection) -> User:
+            if accounts.find(con, name) is not None:
                 raise AccountError(
                     f"user {name!r} exists already", f"Det finns redan ett konto som heter {name}."
                 )
-            user = User(name=name, role=role, districts=list(districts or []))
-            users[name] = user
-            self._save(users)
-        return user
+            accounts.insert(con, name, role, districts, hashed)
+            return User(name=name, role=role, districts=districts, password_hash=hashed)
 
-    def find(self, name: str) -> User | None:
-        """The account with this name, matched without regard to case (e-mail addresses)."""
-        return _find(self._load(), name)
+        return self._write(change)
 
     def disable(self, name: str) -> None:
-        with self._locked():
-            users = self._load()
-            if name not in users:
-                raise AccountError(f"no user {name!r}", f"Det finns inget konto som heter {name}.")
-            users[name].disabled = True
-            users[name].epoch += 1
-            self._save(users)
+        if not self._write(lambda con: accounts.disable(con, name)):
+            raise _no_user(name)
 
     def end_sessions(self, name: str) -> int:
         """Sign-out everywhere: the account's sessions (every cookie issued so far) end.
         Returns the new epoch."""
-        with self._locked():
-            users = self._load()
-            user = _find(users, name)
-            if user is None:
-                raise AccountError(f"no user {name!r}", f"Det finns inget konto som heter {name}.")
-            user.epoch += 1
-            self._save(users)
-            return user.epoch
+        found = self.find(name)
+        if found is None:
+            raise _no_user(name)
+        epoch = self._write(lambda con: accounts.end_sessions(con, found.name))
+        if epoch is None:
+            raise _no_user(name)
+        return epoch
 
     def reset_password(self, name: str, password: str) -> None:
         _check_password(password)
         hashed = _hasher.hash(password)
-        with self._locked():
-            users = self._load()
-            if name not in users:
-                raise AccountError(f"no user {name!r}", f"Det finns inget konto som heter {name}.")
-            if not users[name].password_hash:
+
+        def change(con: duckdb.DuckDBPyConnection) -> None:
+            row = accounts.find(con, name)
+            if row is None or row[0] != name:
+                raise _no_user(name)
+            if not row[3]:
                 raise AccountError(
                     f"{name!r} signs in through the identity provider",
                     f"{name} loggar in via organisationens inloggning och har inget lösenord här.",
                 )
-            users[name].password_hash = hashed
-            users[name].failures, users[name].locked_until = 0, 0.0
-            users[name].epoch += 1
-            self._save(users)
+            accounts.set_password(con, name, hashed)
+
+        self._write(change)
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user if the password is right. Each attempt is counted as a failure before the
-        password is checked (and forgiven when it is right), under the file lock, so
-        parallel guesses get MAX_FAILURES attempts in all before the account locks for
-        LOCK_SECONDS. A locked or disabled account never signs in; every refusal takes the
-        time of a password check."""
+        password is checked (and forgiven when it is right), in one statement on the
+        account's row, so parallel guesses get MAX_FAILURES attempts in all before the account
+        locks for LOCK_SECONDS. A locked or disabled account never signs in; every refusal
+        takes the time of a password check."""
         if len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
             return self._refuse(password[:MAX_PASSWORD])
-        with self._locked():
-            users = self._load()
-            user = users.get(name)
-            now = self._clock()
-            usable = (
-                user is not None
-                and bool(user.password_hash)
-                and not user.disabled
-                and user.locked_until <= now
-            )
-            if usable:
-                assert user is not None
-                user.failures += 1  # this attempt, until it proves right
-                if user.failures >= MAX_FAILURES:
-                    user.locked_until, user.failures = now + LOCK_SECONDS, 0
-                stored_hash = user.password_hash
-                self._save(users)
-        if not usable:
+        now = self._clock()
+        stored_hash = self._write(
+            lambda con: accounts.count_attempt(con, name, now, MAX_FAILURES, LOCK_SECONDS)
+        )
+        if stored_hash is None:
             return self._refuse(password)
         try:
             _hasher.verify(stored_hash, password)
         except (VerificationError, InvalidHashError):
             return None
-        with self._locked():
-            users = self._load()
-            user = users.get(name)
-            if user is None or user.disabled or user.password_hash != stored_hash:
-                return None  # disabled or changed meanwhile: that change wins
-            user.failures, user.locked_until = 0, 0.0
-            self._save(users)
-        return user
+        if not self._write(lambda con: accounts.forgive(con, name, stored_hash)):
+            return None  # disabled or changed meanwhile: that change wins
+        return self.find(name)
 
     @staticmethod
     def _refuse(password: str) -> None:
@@ -245,13 +217,35 @@ class UserStore:
         return None
 
     def is_locked(self, name: str) -> bool:
-        user = self._load().get(name)
+        user = self.find(name)
         return bool(user and user.locked_until > self._clock())
 
+    def import_file(self, path: Path) -> int:
+        """Move the accounts of an old accounts file (JSON) into the store, when the store has
+        none; returns how many. The file is left as it was (and is not read again)."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        fields = {f for f in User.__dataclass_fields__}
 
-def _find(users: dict[str, User], name: str) -> User | None:
-    wanted = name.casefold()
-    return next((u for u in users.values() if u.name.casefold() == wanted), None)
+        def change(con: duckdb.DuckDBPyConnection) -> int:
+            if accounts.count(con):
+                return 0
+            for entry in data.get("users", []):
+                user = User(**{k: v for k, v in entry.items() if k in fields})
+                accounts.insert_row(con, asdict(user))
+            return len(data.get("users", []))
+
+        return self._write(change)
+
+
+def _no_user(name: str) -> AccountError:
+    return AccountError(f"no user {name!r}", f"Det finns inget konto som heter {name}.")
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(
+            f"role must be one of {', '.join(ROLES)}", f"Rollen ska vara en av {', '.join(ROLES)}."
+        )
 
 
 def _check_name(name: str) -> None:

@@ -21,7 +21,7 @@ except PermissionDenied as exc:
     st.error(str(exc))
     st.stop()
 state.cursor()  # the store the changes are logged in
-users = accounts.UserStore()
+users = accounts.users()
 st.caption(
     "Lokala konton och roller för den som loggar in via organisationens inloggning. Varje "
     "ändring loggas med ditt namn. Ett avstängt konto eller ett nytt lösenord avslutar kontots "

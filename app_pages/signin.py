@@ -1,5 +1,5 @@
 """Sign-in: through the organisation's identity provider (OpenID Connect, ``[auth]`` in
-``.streamlit/secrets.toml``) or with local accounts (when the users file exists); the
+``.streamlit/secrets.toml``) or with local accounts (when the store has any); the
 session's principal; and the end of the session. Without either the app runs in demo mode."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from service import accounts
 from service.accounts import (
     Principal,
     SessionClock,
-    UserStore,
     identity,
     idle_seconds,
     log_event,
@@ -24,7 +23,7 @@ from service.writes import RuleBroken, demo_principal
 
 
 def local_accounts() -> bool:
-    return UserStore().exists()
+    return accounts.users().exists()
 
 
 def identity_provider() -> bool:
@@ -128,7 +127,7 @@ def _session_ended(current: Principal) -> bool:
     if cookie:
         found = accounts.session_of(cookie)
         return found is None or accounts.still_active(found, state.cursor) is not None
-    account = UserStore().find(current.name)
+    account = accounts.users().find(current.name)
     now = time.time()
     ended = (
         account is None
@@ -161,7 +160,7 @@ def _form_session() -> Principal:
         st.warning("Du har loggats ut efter en stund utan aktivitet. Logga in igen.")
     if current is not None:
         # A disabled account, a changed role or a sign-out elsewhere takes effect at once.
-        account = UserStore().find(current.name)
+        account = accounts.users().find(current.name)
         if account is None or account.disabled:
             _log(current.name, "utloggad: kontot är avstängt")
             st.session_state.pop("principal", None)
@@ -183,7 +182,7 @@ def _form_session() -> Principal:
         if result.principal is None:
             st.error(result.message)
         else:
-            account = UserStore().find(result.principal.name)
+            account = accounts.users().find(result.principal.name)
             st.session_state["principal"] = result.principal
             st.session_state["session_epoch"] = account.epoch if account else None
             st.session_state["last_activity"] = now
@@ -194,7 +193,7 @@ def _form_session() -> Principal:
 
 def require_identity_provider_sign_in() -> Principal:
     """Through the identity provider: a sign-in button until ``st.user`` is signed in; the
-    role from the users file (läsare when absent); the session ended by the app after
+    role from the account in the store (läsare when absent); the session ended by the app after
     inactivity or at the longest session (Streamlit's cookie would last 30 days)."""
     if not st.user.is_logged_in:
         st.title("Logga in")
@@ -215,7 +214,7 @@ def require_identity_provider_sign_in() -> Principal:
         st.stop()
     issued = claims.get("iat")
     issued_at = float(issued) if isinstance(issued, int | float) else None
-    found = principal_for(claims, UserStore())
+    found = principal_for(claims, accounts.users())
     if found is None:
         if session_clock().first("nekad", name, issued_at):
             _log(name, "nekad inloggning (avstängt konto)")

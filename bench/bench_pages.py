@@ -137,7 +137,7 @@ def main() -> int:
         load_demo(con)
         con.close()
         os.environ["DASHBOARD_DB"] = str(db)
-        # Demo mode whatever this machine holds (an accounts file would ask for sign-in).
+        # No accounts file of an earlier version to move in (it would ask for sign-in).
         os.environ["DASHBOARD_USERS"] = str(Path(tmp) / "no-accounts.json")
         print("demo data: script run per page (cold, then median warm)")
         for page, (cold, warm) in time_pages(args.repeat).items():

@@ -1,7 +1,7 @@
-"""Accounts and sign-in as the front doors use them: the accounts file, the roles of
+"""Accounts and sign-in as the front doors use them: the accounts in the store, the roles of
 identity-provider users, sessions, and the sign-in events in the audit log. Changes of an
 account are refused unless the principal is an administrator (on the command line: the
-operator at the terminal, who can open the accounts file anyway)."""
+operator at the terminal, who can open the store file anyway)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
+
+import duckdb
 
 from access import tokens
 from access.roles import PermissionDenied, Principal, require
@@ -32,6 +34,7 @@ from access.users import (
 )
 from loaders.reference import open_store
 from service import session
+from store import accounts as store_accounts
 from store import audit, db, queries
 from store.regions import RegionResolver
 
@@ -83,8 +86,8 @@ def change(
     principal: Principal, users: UserStore, action: str, name: str, **values: object
 ) -> object:
     """Add, disable or reset an account: only an administrator may. The change is written to
-    the accounts file (atomically), then recorded in the audit log under the principal's
-    name (role and districts, never a password)."""
+    the store (one transaction on the account's row), then recorded in the audit log under
+    the principal's name (role and districts, never a password)."""
     require(principal, "accounts")
     if action == "disable" and name.casefold() == principal.name.casefold():
         raise AccountError(
@@ -108,7 +111,7 @@ def change(
     names = region_names() if districts else {}
     where = f"; {', '.join(names.get(c, c) for c in districts)}" if districts else ""
     detail = f"{name} ({role}{where})" if role else name
-    session.record_audit(principal.name, AUDIT_WORDS[action], detail)
+    log_event(users.cursor(), principal.name, AUDIT_WORDS[action], detail)
     return result
 
 
@@ -167,11 +170,11 @@ def demo_allowed(client_ip: str | None, headers: Mapping[str, str]) -> bool:
     return not any(h in present for h in PROXY_HEADERS)
 
 
-def logged_name(typed: str, users: UserStore | None = None) -> str:
+def logged_name(typed: str, known: UserStore | None = None) -> str:
     """The name a refused sign-in is logged under: the account's name when one has it, else
     a placeholder. What was typed is never logged: it may be a password typed in the wrong
     field."""
-    account = (users or UserStore()).find(" ".join(typed.split()))
+    account = (known or users()).find(" ".join(typed.split()))
     return account.name if account is not None else UNKNOWN_NAME
 
 
@@ -221,7 +224,37 @@ def throttle_key(client: str | None, headers: Mapping[str, str]) -> str:
 
 
 def _key() -> bytes:
-    return tokens.secret(users_path().with_name("session.key"))
+    def keep(value: str) -> str:
+        con = users().cursor()
+        with db.transaction(con):
+            return store_accounts.keep_setting(con, "session_key", value)
+
+    return tokens.secret(keep)
+
+
+_MOVED: set[str] = set()
+
+
+def users(con: duckdb.DuckDBPyConnection | None = None) -> UserStore:
+    """The accounts in the process's store (or in ``con``'s, for a command line). The first
+    time, an accounts file of an earlier version (``DASHBOARD_USERS``) is moved in when the
+    store has no accounts (and logged)."""
+    if con is None:
+        store = UserStore(lambda: session.connection().cursor())
+        key = str(session.db_path())
+    else:
+        held = con
+        store = UserStore(lambda: held.cursor())
+        key = f"cli:{id(con)}"
+    if key not in _MOVED:
+        _MOVED.add(key)
+        old = users_path()
+        if old.is_file():
+            moved = store.import_file(old)
+            if moved:
+                log_event(store.cursor(), "system", "konton flyttade",
+                          f"{moved} konton från {old}")  # fmt: skip
+    return store
 
 
 @dataclass(frozen=True)
@@ -239,14 +272,14 @@ def sign_in(con, name: str, password: str, client: str) -> SignIn:  # type: igno
     after repeated failures) and issue its session cookie. Every outcome is logged, a refused
     one under the account's name or a placeholder, never what was typed."""
     name = " ".join(name.split())
-    users = UserStore()
+    store = users()
     wait = THROTTLE.wait(client)
     if wait:
-        log_event(con, logged_name(name, users), "inloggning stoppad", "för många försök")
+        log_event(con, logged_name(name, store), "inloggning stoppad", "för många försök")
         return SignIn(None, None, throttled(wait))
-    user = users.authenticate(name, password)
+    user = store.authenticate(name, password)
     if user is None:
-        log_event(con, logged_name(name, users), "misslyckad inloggning")
+        log_event(con, logged_name(name, store), "misslyckad inloggning")
         return SignIn(None, None, REFUSED)
     THROTTLE.forgive(client)
     now = time.time()
@@ -268,7 +301,7 @@ def session_of(cookie: str | None) -> Session | None:
     claims = tokens.read(_key(), cookie, time.time())
     if claims is None:
         return None
-    user = UserStore().find(claims.name)
+    user = users().find(claims.name)
     if user is None or user.disabled or user.epoch != claims.epoch or not user.password_hash:
         return None
     return Session(Principal(user.name, user.role, tuple(user.districts)), claims.issued)
@@ -287,5 +320,5 @@ def still_active(current: Session, con_for_log: Callable[[], object] | None = No
 def sign_out(con, name: str, why: str = "utloggning") -> None:  # type: ignore[no-untyped-def]
     """End every session of the account (every browser, tab and server) and log it."""
     with suppress(AccountError):  # removed meanwhile: nothing to end
-        UserStore().end_sessions(name)
+        users().end_sessions(name)
     log_event(con, name, why)

@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser("import", help="read an export into a new store file")
     load.add_argument("folder", type=Path)
     load.add_argument("--db", help="the new store file (must not exist)")
-    users = sub.add_parser("users", help="local accounts (file: $DASHBOARD_USERS)")
+    users = sub.add_parser("users", help="local accounts (in the store)")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add", help="add an account; the password is asked twice")
     add.add_argument("name")
@@ -52,11 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="signs in through the identity provider ([auth] in secrets.toml): NAME is the "
         "e-mail address it gives; no password is kept",
     )
-    users_sub.add_parser("list", help="list the accounts")
+    listing = users_sub.add_parser("list", help="list the accounts")
     disable = users_sub.add_parser("disable", help="disable an account")
     disable.add_argument("name")
     reset = users_sub.add_parser("reset-password", help="set a new password")
     reset.add_argument("name")
+    for action in (add, listing, disable, reset):
+        action.add_argument("--db", help=DB_HELP)
     return parser
 
 
@@ -110,7 +112,18 @@ def _password() -> str:
 
 
 def users_command(args: argparse.Namespace) -> int:
-    users = accounts.UserStore()
+    try:
+        con = loads.open_store(session.db_path(args.db))
+    except session.StoreLockedError as exc:
+        print(f"error: {exc} While the dashboard runs, use its page Konton.", file=sys.stderr)
+        return 1
+    try:
+        return _users_command(args, accounts.users(con))
+    finally:
+        con.close()
+
+
+def _users_command(args: argparse.Namespace, users: accounts.UserStore) -> int:
     operator = loads.operator()
     try:
         if args.action == "list":
@@ -132,7 +145,7 @@ def users_command(args: argparse.Namespace) -> int:
             accounts.change(
                 operator, users, "add_external", args.name, role=args.role, districts=codes
             )
-            print(f"Added {args.name} ({args.role}, identity provider) to {users.path}.")
+            print(f"Added {args.name} ({args.role}, identity provider).")
             return 0
         password = _password()
         if args.action == "add":
@@ -145,7 +158,7 @@ def users_command(args: argparse.Namespace) -> int:
                 password=password,
                 districts=codes,
             )
-            print(f"Added {args.name} ({args.role}) to {users.path}.")
+            print(f"Added {args.name} ({args.role}).")
         else:
             accounts.change(operator, users, "reset_password", args.name, password=password)
             print(f"New password set for {args.name}.")

@@ -18,7 +18,7 @@ import duckdb
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.duckdb"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # DuckDB takes 80 % of memory and every core unless told; the dashboard shares a small
 # machine with Streamlit, so both are set explicitly and can be overridden.

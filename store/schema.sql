@@ -296,3 +296,24 @@ CREATE TABLE IF NOT EXISTS survey_round (
     field_from DATE NOT NULL,
     field_to   DATE NOT NULL
 );
+
+-- Version 9: local accounts and the roles of identity-provider users (before: a JSON file
+-- beside the store), one row each, changed row by row in transactions; names are unique
+-- without regard to case (checked by the code in the transaction). The lockout counters and
+-- the session epoch (raised at sign-out, disabling and a new password) live here too.
+CREATE TABLE IF NOT EXISTS account (
+    name          VARCHAR PRIMARY KEY,
+    role          VARCHAR NOT NULL,
+    districts     VARCHAR[] NOT NULL,
+    password_hash VARCHAR NOT NULL,
+    disabled      BOOLEAN NOT NULL,
+    failures      INTEGER NOT NULL,
+    locked_until  DOUBLE NOT NULL,
+    epoch         INTEGER NOT NULL
+);
+
+-- Settings the installation makes once (the key that signs session cookies).
+CREATE TABLE IF NOT EXISTS setting (
+    name  VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);

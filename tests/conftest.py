@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from access.users import UserStore  # noqa: E402
 from loaders.demo import load_demo  # noqa: E402
 from loaders.reference import open_store  # noqa: E402
 from service import readmodel, session  # noqa: E402
@@ -72,6 +74,17 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(ContextProxy, "cookies", property(lambda self: {}))
     yield
     release_store()
+
+
+@contextmanager
+def accounts_in(path: Path | str) -> Iterator[UserStore]:
+    """The accounts of the store at ``path`` (":memory:" for a store of its own), to set up
+    a test's accounts; the store is let go of at the end of the block."""
+    con = open_store(path)
+    try:
+        yield UserStore(lambda: con.cursor())
+    finally:
+        con.close()
 
 
 def release_store() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from access.users import UserStore, users_path
+from access.users import users_path
 from service import session, uploads
 
 
@@ -14,6 +14,7 @@ def test_each_test_has_its_own_home_accounts_store_and_staging(tmp_path: Path) -
     home = tmp_path / "home"
     assert Path.home() == home
     assert users_path() == home / "users.json"
-    assert not UserStore().exists()  # demo mode unless a test makes accounts
+    assert not users_path().exists()  # no accounts file of an earlier version to move in
+    assert not session.db_path().exists()  # a store (with its accounts) of the test's own
     assert session.db_path() == home / "dashboard.duckdb"
     assert uploads.staging_dir() == home / "staging"

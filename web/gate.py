@@ -94,14 +94,14 @@ def security_headers() -> list[tuple[bytes, bytes]]:
 
 
 def mode() -> str:
-    """``oidc`` when [auth] is configured, ``local`` when the accounts file exists, else
+    """``oidc`` when [auth] is configured, ``local`` when the store has accounts, else
     ``demo``: the same choice the script makes."""
     try:
         if "auth" in st.secrets:
             return "oidc"
     except Exception:  # an unreadable secrets file: not configured
         pass
-    return "local" if accounts.UserStore().exists() else "demo"
+    return "local" if accounts.users().exists() else "demo"
 
 
 def client_of(scope: Scope) -> str | None:

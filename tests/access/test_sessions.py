@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from access.sessions import SessionClock, identity, principal_for
-from access.users import UserStore
+from tests.conftest import accounts_in
 
 HOUR = 3600.0
 
@@ -68,15 +68,15 @@ def test_identity_and_role(tmp_path: Path) -> None:
     assert identity({"sub": "abc-123"}) == "abc-123"
     with pytest.raises(ValueError, match="names nobody"):
         identity({"email": " "})
-    users = UserStore(tmp_path / "users.json")
-    users.add_external("anna@stockholm.se", "administratör")
-    users.add_external("bo@stockholm.se", "rapportör", ["80106"])
-    users.disable("bo@stockholm.se")
-    admin = principal_for({"email": "ANNA@stockholm.se"}, users)
-    assert admin is not None and admin.role == "administratör"
-    guest = principal_for({"email": "gast@polisen.se"}, users)
-    assert guest is not None and (guest.role, guest.districts) == ("läsare", ())
-    assert principal_for({"email": "bo@stockholm.se"}, users) is None
+    with accounts_in(":memory:") as users:
+        users.add_external("anna@stockholm.se", "administratör")
+        users.add_external("bo@stockholm.se", "rapportör", ["80106"])
+        users.disable("bo@stockholm.se")
+        admin = principal_for({"email": "ANNA@stockholm.se"}, users)
+        assert admin is not None and admin.role == "administratör"
+        guest = principal_for({"email": "gast@polisen.se"}, users)
+        assert guest is not None and (guest.role, guest.districts) == ("läsare", ())
+        assert principal_for({"email": "bo@stockholm.se"}, users) is None
 
 
 def test_each_event_is_first_once_per_sign_in() -> None:

@@ -1,15 +1,14 @@
 """Session tokens: signed, expiring, unreadable when touched; the secret from the
-environment or a key file of the owner's only."""
+environment or made once and kept in the store."""
 
 from __future__ import annotations
-
-import stat
-from pathlib import Path
 
 import pytest
 
 from access import tokens
 from access.throttle import Throttle
+from store import accounts as store_accounts
+from tests.conftest import accounts_in
 
 KEY = b"k" * 32
 CLAIMS = tokens.Claims("anna", 3, 1_000_000.0, 1_036_000.0)
@@ -25,22 +24,31 @@ def test_a_token_reads_back_only_with_its_key_and_before_it_expires() -> None:
         assert tokens.read(KEY, broken, 1_000_001.0) is None
 
 
-def test_the_key_file_is_made_once_and_readable_by_its_owner_only(tmp_path: Path) -> None:
-    path = tmp_path / "conf" / "session.key"
-    first = tokens.secret(path)
-    assert len(first) == 32 and tokens.secret(path) == first
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+def test_the_installations_key_is_made_once_and_kept_in_the_store() -> None:
+    with accounts_in(":memory:") as users:
+        con = users.cursor()
+
+        def keep(value: str) -> str:
+            return store_accounts.keep_setting(con, "session_key", value)
+
+        first = tokens.secret(keep)
+        assert len(first) == 32 and tokens.secret(keep) == first
+        assert store_accounts.setting(con, "session_key") == first.hex()
 
 
-def test_a_configured_secret_wins_and_must_be_long(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_configured_secret_wins_and_must_be_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    kept: list[str] = []
+
+    def keep(value: str) -> str:
+        kept.append(value)
+        return value
+
     monkeypatch.setenv("DASHBOARD_SESSION_SECRET", "s" * 40)
-    assert tokens.secret(tmp_path / "session.key") == b"s" * 40
-    assert not (tmp_path / "session.key").exists()
+    assert tokens.secret(keep) == b"s" * 40
+    assert kept == []  # nothing made or stored
     monkeypatch.setenv("DASHBOARD_SESSION_SECRET", "kort")
     with pytest.raises(tokens.SecretError, match="at least 32"):
-        tokens.secret(tmp_path / "session.key")
+        tokens.secret(keep)
 
 
 def test_the_throttle_counts_parallel_attempts_and_forgives_a_right_one() -> None:

@@ -1,17 +1,23 @@
-"""Local accounts: argon2 hashes in a file only its owner reads, lockout after repeated
-failures, and a command line that never shows a password or a hash."""
+"""Local accounts: argon2 hashes in the store, lockout after repeated failures, a command
+line that never shows a password or a hash, and the accounts file of earlier versions moved
+into the store once."""
 
 from __future__ import annotations
 
 import json
-import stat
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from access.users import LOCK_SECONDS, MAX_FAILURES, AccountError, UserStore
+from access.users import LOCK_SECONDS, MAX_FAILURES, AccountError, UserStore, _hasher
+from loaders.reference import open_store
+from store import accounts as account_rows
+from store import audit
 from tests.conftest import ROOT
 
 PASSWORD = "ett-långt-lösenord"
@@ -25,23 +31,32 @@ class Clock:
         return self.now
 
 
-def test_passwords_are_hashed_with_argon2(tmp_path: Path) -> None:
-    users = UserStore(tmp_path / "users.json")
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    store = open_store(":memory:")
+    yield store
+    store.close()
+
+
+def _accounts(con: duckdb.DuckDBPyConnection, clock=time.time) -> UserStore:  # type: ignore[no-untyped-def]
+    return UserStore(lambda: con.cursor(), clock=clock)
+
+
+def test_passwords_are_hashed_with_argon2(con: duckdb.DuckDBPyConnection) -> None:
+    users = _accounts(con)
     users.add("anna", "rapportör", PASSWORD, ["80132"])
-    text = (tmp_path / "users.json").read_text(encoding="utf-8")
-    assert PASSWORD not in text
-    stored = json.loads(text)["users"][0]
-    assert stored["password_hash"].startswith("$argon2id$")
-    assert stat.S_IMODE((tmp_path / "users.json").stat().st_mode) == 0o600
+    rows = account_rows.all_rows(con)
+    assert PASSWORD not in repr(rows)
+    assert str(rows[0][3]).startswith("$argon2id$")
     assert users.authenticate("anna", PASSWORD).districts == ["80132"]  # type: ignore[union-attr]
     assert users.authenticate("anna", "fel-lösenord-här") is None
     assert users.authenticate("ingen", PASSWORD) is None
     assert "password_hash" not in repr(users.list()[0])
 
 
-def test_lockout_after_repeated_failures(tmp_path: Path) -> None:
+def test_lockout_after_repeated_failures(con: duckdb.DuckDBPyConnection) -> None:
     clock = Clock()
-    users = UserStore(tmp_path / "users.json", clock=clock)
+    users = _accounts(con, clock=clock)
     users.add("bo", "läsare", PASSWORD)
     for _ in range(MAX_FAILURES):
         assert users.authenticate("bo", "fel-lösenord-här") is None
@@ -51,8 +66,8 @@ def test_lockout_after_repeated_failures(tmp_path: Path) -> None:
     assert users.authenticate("bo", PASSWORD) is not None
 
 
-def test_rules_for_accounts(tmp_path: Path) -> None:
-    users = UserStore(tmp_path / "users.json")
+def test_rules_for_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    users = _accounts(con)
     with pytest.raises(AccountError, match="10 to 200 characters"):
         users.add("cy", "läsare", "kort")
     with pytest.raises(AccountError, match="role must be one of"):
@@ -67,8 +82,8 @@ def test_rules_for_accounts(tmp_path: Path) -> None:
 
 
 def _users(tmp_path: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
-    """``python -m store users ARGS`` with the accounts file in tmp_path; ``password`` on
-    standard input (not a terminal), else nothing there."""
+    """``python -m store users ARGS`` on a store in tmp_path; ``password`` on standard input
+    (not a terminal), else nothing there."""
     return subprocess.run(
         [sys.executable, "-m", "store", "users", *args],
         input=None if password is None else password + "\n",
@@ -95,7 +110,11 @@ def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path
     assert listed.stdout.split() == ["dana", "rapportör", "aktiv", "lösenord", "Skärholmen"]
     for output in (added.stdout + added.stderr, listed.stdout + listed.stderr):
         assert PASSWORD not in output and "argon2" not in output
-    assert UserStore(tmp_path / "users.json").authenticate("dana", PASSWORD) is not None
+    store = open_store(tmp_path / "store.duckdb")
+    try:
+        assert _accounts(store).authenticate("dana", PASSWORD) is not None
+    finally:
+        store.close()
 
 
 def test_identity_provider_accounts_have_no_password(tmp_path: Path) -> None:
@@ -104,7 +123,8 @@ def test_identity_provider_accounts_have_no_password(tmp_path: Path) -> None:
         "--external",
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
-    users = UserStore(tmp_path / "users.json")
+    store = open_store(tmp_path / "store.duckdb")
+    users = _accounts(store)
     found = users.find("anna.berg@STOCKHOLM.se")
     assert found is not None and (found.role, found.districts) == ("rapportör", ["80132"])
     # No password sign-in for such an account, and no password to reset.
@@ -114,12 +134,10 @@ def test_identity_provider_accounts_have_no_password(tmp_path: Path) -> None:
         users.reset_password("Anna.Berg@stockholm.se", PASSWORD)
     with pytest.raises(AccountError, match="exists already"):
         users.add_external("anna.berg@stockholm.se", "läsare")
+    store.close()
 
 
 def test_account_changes_are_in_the_audit_log(tmp_path: Path) -> None:
-    from loaders.reference import open_store
-    from store import audit
-
     assert _users(tmp_path, "add", "erik", "--role", "rapportör", "--district", "Järva",
                   password=PASSWORD).returncode == 0  # fmt: skip
     assert _users(tmp_path, "disable", "erik").returncode == 0
@@ -133,3 +151,31 @@ def test_account_changes_are_in_the_audit_log(tmp_path: Path) -> None:
         ("konto skapat", "erik (rapportör; Järva)"),
     ]
     assert PASSWORD not in " ".join(log["detail"])
+
+
+def test_an_old_accounts_file_is_moved_into_the_store_once(tmp_path: Path) -> None:
+    """Earlier versions kept the accounts in a JSON file: the first start moves them in (with
+    their hashes, lockouts and state), logs it, and never reads the file again."""
+    old = tmp_path / "users.json"
+    old.write_text(json.dumps({"users": [
+        {"name": "gun", "role": "rapportör", "districts": ["80132"],
+         "password_hash": _hasher.hash(PASSWORD), "disabled": False, "failures": 2,
+         "locked_until": 0.0},
+        {"name": "hans@stockholm.se", "role": "läsare", "districts": [], "password_hash": "",
+         "disabled": True, "failures": 0, "locked_until": 0.0},
+    ]}), encoding="utf-8")  # fmt: skip
+    listed = _users(tmp_path, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split()[:3] for line in listed.stdout.splitlines()] == [
+        ["gun", "rapportör", "aktiv"], ["hans@stockholm.se", "läsare", "avstängd"],
+    ]  # fmt: skip
+    old.write_text(json.dumps({"users": []}), encoding="utf-8")  # not read again
+    assert len(_users(tmp_path, "list").stdout.splitlines()) == 2
+    store = open_store(tmp_path / "store.duckdb")
+    try:
+        assert _accounts(store).authenticate("gun", PASSWORD) is not None
+        log = audit.entries(store)
+    finally:
+        store.close()
+    assert list(log["what"]) == ["konton flyttade"]
+    assert list(log["detail"]) == [f"2 konton från {old}"]

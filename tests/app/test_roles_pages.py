@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from access.users import UserStore
 from loaders.reference import open_store
 from service.views import plain
 from store import audit, queries
 from tests.app.plotly_data import table_with
-from tests.conftest import FIXTURES, ROOT, release_store
+from tests.conftest import FIXTURES, ROOT, accounts_in, release_store
 
 PASSWORD = "ett-långt-lösenord"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,15 +40,14 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                          loaded_by="t", row_count=0)  # fmt: skip
     con.close()
     monkeypatch.setenv("DASHBOARD_DB", str(path))
-    users = UserStore(tmp_path / "users.json")
-    users.add("lisa", "läsare", PASSWORD)
-    users.add("jonas", "rapportör", PASSWORD, ["80132"])  # Järva
-    users.add("cecilia", "rapportör", PASSWORD)  # city-wide
-    users.add("adam", "administratör", PASSWORD)
-    users.add_external("Rita.Rapportor@Stockholm.se", "rapportör", ["80132"])
-    users.add_external("avstangd@stockholm.se", "rapportör")
-    users.disable("avstangd@stockholm.se")
-    monkeypatch.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
+    with accounts_in(path) as users:
+        users.add("lisa", "läsare", PASSWORD)
+        users.add("jonas", "rapportör", PASSWORD, ["80132"])  # Järva
+        users.add("cecilia", "rapportör", PASSWORD)  # city-wide
+        users.add("adam", "administratör", PASSWORD)
+        users.add_external("Rita.Rapportor@Stockholm.se", "rapportör", ["80132"])
+        users.add_external("avstangd@stockholm.se", "rapportör")
+        users.disable("avstangd@stockholm.se")
     release_store()
     return path
 
@@ -197,7 +195,9 @@ def test_disabling_an_account_ends_its_session_at_the_next_page_load(
     db_path: Path, tmp_path: Path
 ) -> None:
     at = _signed_in("jonas")
-    UserStore(tmp_path / "users.json").disable("jonas")
+    from service import accounts as service_accounts
+
+    service_accounts.users().disable("jonas")
     at.run()
     assert any("Ditt konto är avstängt" in e.value for e in at.error)
     assert "principal" not in at.session_state

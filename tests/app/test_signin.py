@@ -9,25 +9,22 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from access.users import UserStore
 from loaders.reference import open_store
 from store import audit
-from tests.conftest import ROOT, copy_store, release_store
+from tests.conftest import ROOT, accounts_in, copy_store, release_store
 
 PASSWORD = "ett-långt-lösenord"
 
 
 @pytest.fixture
 def accounts(tmp_path: Path, demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    users = UserStore(tmp_path / "users.json")
-    users.add("lisa", "läsare", PASSWORD)
-    users.add("adam", "administratör", PASSWORD)
-    monkeypatch.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
     # A copy of the demo store: these tests write (sign-ins, an action) and must not change
     # what other tests read.
-
     release_store()
     copy = copy_store(demo_db_path, tmp_path / "demo.duckdb")
+    with accounts_in(copy) as users:
+        users.add("lisa", "läsare", PASSWORD)
+        users.add("adam", "administratör", PASSWORD)
     monkeypatch.setenv("DASHBOARD_DB", str(copy))
     return copy
 
@@ -86,8 +83,8 @@ def test_session_ends_after_inactivity(accounts: Path) -> None:
 def test_a_district_rapportor_is_offered_and_allowed_only_their_district(
     accounts: Path, tmp_path: Path
 ) -> None:
-    users = UserStore(Path(str(tmp_path / "users.json")))
-    users.add("jonas", "rapportör", PASSWORD, ["80132"])
+    with accounts_in(accounts) as users:
+        users.add("jonas", "rapportör", PASSWORD, ["80132"])
     at = _sign_in("jonas", PASSWORD)
     at.switch_page("app_pages/actions.py").run()
     assert not at.exception, at.exception
@@ -205,7 +202,9 @@ def test_an_administrator_keeps_the_accounts_on_the_konton_page(
     assert (berit["Roll"], berit["Stadsdelsområden"], berit["Inloggning"]) == (
         "rapportör", "Bromma", "lösenord",
     )  # fmt: skip
-    assert UserStore().authenticate("berit", "ett-långt-lösenord-2") is not None
+    from service import accounts as service_accounts
+
+    assert service_accounts.users().authenticate("berit", "ett-långt-lösenord-2") is not None
 
     # Disabling needs the confirmation; one's own account cannot be disabled.
     at.selectbox(key="konto_vem").set_value("adam").run()
@@ -217,7 +216,7 @@ def test_an_administrator_keeps_the_accounts_on_the_konton_page(
     next(b for b in at.button if b.label == "Stäng av kontot").click().run()
     table = at.dataframe[0].value
     assert table[table["Namn"] == "berit"].iloc[0]["Status"] == "avstängt"
-    assert UserStore().find("berit").disabled  # type: ignore[union-attr]
+    assert service_accounts.users().find("berit").disabled  # type: ignore[union-attr]
 
     release_store()
     store = open_store(accounts)

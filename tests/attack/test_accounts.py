@@ -4,8 +4,8 @@ change is never undone by a sign-in in flight, and every refusal costs a passwor
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
+import duckdb
 import pytest
 
 from access import users as users_module
@@ -15,10 +15,10 @@ PASSWORD = "rätt-lösenord-123"
 
 
 @pytest.fixture
-def accounts(tmp_path: Path) -> UserStore:
-    store = UserStore(tmp_path / "users.json")
-    store.add("lisa", "rapportör", PASSWORD)
-    return store
+def accounts(store: duckdb.DuckDBPyConnection) -> UserStore:
+    users = UserStore(lambda: store.cursor())
+    users.add("lisa", "rapportör", PASSWORD)
+    return users
 
 
 @pytest.fixture

@@ -71,6 +71,8 @@ def test_a_store_in_use_by_another_process_is_one_line_for_every_command(
         ):
             text = _one_line(_run(*command, "--db", str(db)))
             assert "is in use by another process" in text and "Nothing was changed" in text
+        text = _one_line(_run("store", "users", "list", "--db", str(db)))
+        assert "While the dashboard runs, use its page Konton." in text
     finally:
         holder.kill()
         holder.wait()

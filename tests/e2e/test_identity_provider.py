@@ -9,10 +9,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from access.users import UserStore
 from loaders.reference import open_store
 from store import audit
-from tests.conftest import copy_store
+from tests.conftest import accounts_in, copy_store
 from tests.e2e.fake_oidc import CLIENT_ID, CLIENT_SECRET, running_provider
 from tests.e2e.test_first_start import (
     CHROMIUM,
@@ -52,14 +51,14 @@ def _log(db_path: Path) -> list[tuple[str, str]]:
 
 def test_sign_in_through_the_identity_provider(tmp_path: Path, demo_db_path: Path) -> None:
     db_path = copy_store(demo_db_path, tmp_path / "dashboard.duckdb")
-    users = UserStore(tmp_path / "users.json")
-    users.add_external("Anna@Stockholm.se", "administratör")
+    with accounts_in(db_path) as users:
+        users.add_external("Anna@Stockholm.se", "administratör")
     assert sync_playwright is not None
     with running_provider() as provider:
         # The port must be known for redirect_uri before the server starts.
         port = _free_port()
         secrets = _secrets(tmp_path / "secrets.toml", provider.url, port)
-        env = {"DASHBOARD_USERS": str(tmp_path / "users.json"), "DASHBOARD_SESSION_HOURS": "8"}
+        env = {"DASHBOARD_SESSION_HOURS": "8"}
         args = ("--secrets.files", str(secrets))
         with running_dashboard(db_path, env, args, port) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from access.users import UserStore
-from tests.conftest import ROOT, copy_store
+from tests.conftest import ROOT, accounts_in, copy_store
 from tests.e2e.test_first_start import CHROMIUM, CHROMIUM_ARGS, running_dashboard, sync_playwright
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -114,10 +113,10 @@ def _get(url: str) -> tuple[int, dict[str, list[str]], str]:
 @pytest.fixture(scope="module")
 def signed_in_site(tmp_path_factory: pytest.TempPathFactory, demo_db_path: Path) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("proxy")
-    users = folder / "users.json"
-    UserStore(users).add("anna", "rapportör", PASSWORD, ["0180"])
     db = copy_store(demo_db_path, folder / "dashboard.duckdb")
-    env = {"DASHBOARD_USERS": str(users), "HOME": str(folder), "DASHBOARD_TRUST_PROXY": "1"}
+    with accounts_in(db) as users:
+        users.add("anna", "rapportör", PASSWORD, ["0180"])
+    env = {"HOME": str(folder), "DASHBOARD_TRUST_PROXY": "1"}
     with running_dashboard(db, env=env) as app, nginx_in_front(folder, app) as url:
         yield url
 

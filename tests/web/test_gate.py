@@ -55,6 +55,7 @@ def _app() -> Starlette:
 def con(monkeypatch: pytest.MonkeyPatch) -> Iterator[duckdb.DuckDBPyConnection]:
     store = open_store(":memory:")
     monkeypatch.setattr(gate.session, "cursor", lambda: store.cursor())
+    monkeypatch.setattr(accounts, "users", lambda con=None: UserStore(lambda: store.cursor()))
     monkeypatch.setattr(accounts, "THROTTLE", Throttle())
     yield store
     store.close()
@@ -62,7 +63,7 @@ def con(monkeypatch: pytest.MonkeyPatch) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @pytest.fixture
 def anna(con: duckdb.DuckDBPyConnection) -> UserStore:
-    users = UserStore()
+    users = accounts.users()
     users.add("anna", "rapportör", PASSWORD)
     return users
 
