@@ -14,8 +14,8 @@ import duckdb
 from catalogue.catalogue import CATALOGUE_DIR
 from loaders.demo import ensure_demo, load_demo
 from loaders.reference import open_store
-from store import audit, followup, queries, transfer
-from store.db import PROJECT_ROOT, StoreError, StoreLockedError, resolve_db_path, transaction
+from store import followup, queries, transfer
+from store.db import PROJECT_ROOT, StoreError, StoreLockedError, resolve_db_path
 
 __all__ = [
     "PROJECT_ROOT",
@@ -52,70 +52,8 @@ def connection(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
 
 def cursor(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor of its own for each caller: DuckDB refuses one connection used from two
-    threads at once, and every Streamlit session runs in a thread. Audit entries other
-    processes left while this one held the store are moved into the log first."""
-    con = connection(path).cursor()
-    drain_inbox(con, db_path(path))
-    return con
-
-
-def _inbox(path: Path) -> Path:
-    return path.with_name(path.name + ".audit-inbox.jsonl")
-
-
-def record_audit(who: str, what: str, detail: str = "", path: Path | None = None) -> None:
-    """An audit entry from a process that changed something outside the store (the accounts
-    file). Written to the store at once when it can be opened; while the dashboard holds the
-    file, kept in an inbox beside it (0600) that the dashboard moves into the log at its next
-    script run, in one transaction."""
-    import json
-    from datetime import datetime
-
-    target = db_path(path)
-    key = str(target)
-    if key in _CONNECTIONS:
-        con = _CONNECTIONS[key].cursor()
-        with transaction(con):
-            audit.record(con, who, what, detail)
-        return
-    try:
-        con = open_store(target)
-    except StoreLockedError:
-        line = json.dumps(
-            {"who": who, "what": what, "detail": detail, "at": datetime.now().isoformat()}
-        )
-        fd = os.open(_inbox(target), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-        return
-    try:
-        with transaction(con):
-            audit.record(con, who, what, detail)
-    finally:
-        con.close()
-
-
-def drain_inbox(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """Move the entries other processes left in the inbox into the audit log (one
-    transaction); returns how many."""
-    import json
-
-    inbox = _inbox(path)
-    if not inbox.exists():
-        return 0
-    taken = inbox.with_name(f"{inbox.name}.{os.getpid()}.{threading.get_ident()}")
-    try:
-        os.replace(inbox, taken)
-    except FileNotFoundError:
-        return 0  # another thread took it
-    entries = [json.loads(line) for line in taken.read_text(encoding="utf-8").splitlines() if line]
-    with transaction(con):
-        for entry in entries:
-            audit.record(
-                con, entry["who"], entry["what"], f"{entry['detail']} (kl. {entry['at'][:16]})"
-            )
-    taken.unlink()
-    return len(entries)
+    threads at once, and every Streamlit session runs in a thread."""
+    return connection(path).cursor()
 
 
 def init(path: str | os.PathLike[str] | None = None, demo: bool = False) -> list[object]:
