@@ -13,6 +13,7 @@ import pytest
 
 from loaders.reference import open_store
 from store import queries, transfer
+from store.db import SCHEMA_VERSION
 from tests.conftest import ROOT, copy_store
 
 
@@ -38,7 +39,8 @@ def test_export_then_import_gives_the_same_store(tmp_path: Path, demo_db_path: P
     exported = _run("store", "export", str(tmp_path / "export"), "--db", str(source))
     assert exported.returncode == 0, exported.stderr
     manifest = json.loads((tmp_path / "export" / "manifest.json").read_text())
-    assert manifest["schema_version"] == 8 and manifest["tables"]["observation"] > 40_000
+    assert manifest["schema_version"] == SCHEMA_VERSION
+    assert manifest["tables"]["observation"] > 40_000
     imported = _run(
         "store", "import", str(tmp_path / "export"), "--db", str(tmp_path / "ny.duckdb")
     )
