@@ -147,17 +147,33 @@ class UserStore:
 
     def _add(self, name: str, role: str, districts: list[str], hashed: str) -> User:
         def change(con: duckdb.DuckDBPyConnection) -> User:
-            if accounts.find(con, name) is not None:
+            existing = accounts.find(con, name)
+            if existing is not None:
                 raise AccountError(
-                    f"user {name!r} exists already", f"Det finns redan ett konto som heter {name}."
+                    f"user {existing[0]!r} exists already",
+                    f"Det finns redan ett konto som heter {existing[0]}.",
                 )
             accounts.insert(con, name, role, districts, hashed)
             return User(name=name, role=role, districts=districts, password_hash=hashed)
 
         return self._write(change)
 
+    def _real(self, name: str) -> str:
+        """The account's own spelling of ``name`` (names match without regard to case)."""
+        found = self.find(name)
+        if found is None:
+            raise _no_user(name)
+        return found.name
+
     def disable(self, name: str) -> None:
-        if not self._write(lambda con: accounts.disable(con, name)):
+        real = self._real(name)
+        if not self._write(lambda con: accounts.disable(con, real)):
+            raise _no_user(name)
+
+    def enable(self, name: str) -> None:
+        """A disabled account signs in again (its lockout forgotten)."""
+        real = self._real(name)
+        if not self._write(lambda con: accounts.enable(con, real)):
             raise _no_user(name)
 
     def end_sessions(self, name: str) -> int:
@@ -174,6 +190,7 @@ class UserStore:
     def reset_password(self, name: str, password: str) -> None:
         _check_password(password)
         hashed = _hasher.hash(password)
+        name = self._real(name)
 
         def change(con: duckdb.DuckDBPyConnection) -> None:
             row = accounts.find(con, name)
@@ -196,6 +213,10 @@ class UserStore:
         takes the time of a password check."""
         if len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
             return self._refuse(password[:MAX_PASSWORD])
+        found = self.find(name)
+        if found is None:
+            return self._refuse(password)
+        name = found.name  # names match without regard to case
         now = self._clock()
         stored_hash = self._write(
             lambda con: accounts.count_attempt(con, name, now, MAX_FAILURES, LOCK_SECONDS)

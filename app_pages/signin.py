@@ -5,6 +5,8 @@ session's principal; and the end of the session. Without either the app runs in 
 from __future__ import annotations
 
 import time
+from html import escape
+from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
@@ -74,8 +76,13 @@ def _log(who: str, what: str) -> None:
 def _signed_out_page(message: str) -> None:
     st.title("Utloggad")
     st.info(message)
-    # A link in this tab (Markdown links open a new one); constant HTML, no user text.
-    st.html('<p><a href="/inloggning">Logga in igen</a></p>')
+    # A link in this tab (Markdown links open a new one) back to this page after sign-in;
+    # the page's own address, quoted, is the only value in it.
+    url = st.context.url if isinstance(st.context.url, str) else ""
+    parts = urlsplit(url)
+    here = parts.path + (f"?{parts.query}" if parts.query else "")
+    target = f"/inloggning?nasta={quote(here, safe='')}" if here.startswith("/") else "/inloggning"
+    st.html(f'<p><a href="{escape(target)}">Logga in igen</a></p>')
     st.stop()
 
 
@@ -93,7 +100,7 @@ def require_sign_in() -> Principal | None:
         if reason is not None:
             _signed_out_page(f"Du har loggats ut: {reason}.")
     elif cookie:  # the gate's cookie, ended (sign-out, disabled, expired): sign in again there
-        _signed_out_page("Du är utloggad. Logga in igen för att fortsätta.")
+        _signed_out_page(accounts.ended_reason(cookie))
     else:
         current = _form_session()
     st.session_state["principal"] = current

@@ -79,6 +79,7 @@ AUDIT_WORDS = {
     "disable": "konto avstängt",
     "reset_password": "lösenord bytt",
     "end_sessions": "inloggningar avslutade",
+    "enable": "konto aktiverat",
 }
 
 
@@ -96,6 +97,12 @@ def change(
         )
     districts: list[str] | None = values.get("districts")  # type: ignore[assignment]
     role = str(values.get("role", ""))
+    if districts and role in ("läsare", "administratör"):
+        raise AccountError(
+            f"districts apply to a rapportör only (a {role} sees or changes everything)",
+            f"Stadsdelsområden gäller bara en rapportör; en {role} ser "
+            + ("allt." if role == "läsare" else "och ändrar allt."),
+        )
     if action == "add":
         result: object = users.add(name, role, str(values["password"]), districts)
     elif action == "add_external":
@@ -106,6 +113,8 @@ def change(
         result = users.reset_password(name, str(values["password"]))
     elif action == "end_sessions":
         result = users.end_sessions(name)
+    elif action == "enable":
+        result = users.enable(name)
     else:
         raise ValueError(f"unknown account change {action}")
     names = region_names() if districts else {}
@@ -305,6 +314,17 @@ def session_of(cookie: str | None) -> Session | None:
     if user is None or user.disabled or user.epoch != claims.epoch or not user.password_hash:
         return None
     return Session(Principal(user.name, user.role, tuple(user.districts)), claims.issued)
+
+
+def ended_reason(cookie: str) -> str:
+    """Why a session cookie no longer signs in, in Swedish (for the signed-out page)."""
+    claims = tokens.read(_key(), cookie, time.time())
+    if claims is None:
+        return "Inloggningen har gått ut. Logga in igen för att fortsätta."
+    user = users().find(claims.name)
+    if user is None or user.disabled:
+        return "Ditt konto är avstängt. Kontakta en administratör."
+    return "Du är utloggad, i alla flikar och webbläsare. Logga in igen för att fortsätta."
 
 
 def still_active(current: Session, con_for_log: Callable[[], object] | None = None) -> str | None:

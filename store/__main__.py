@@ -4,7 +4,7 @@
     python -m store export DIR [--db PATH]
     python -m store import DIR --db NEW_PATH
     python -m store users add NAME --role ROLE [--district NAME] [--external] | list
-                          | disable NAME
+                          | disable NAME | enable NAME
                           | reset-password NAME
 
 ``init`` creates the database file and its schema (safe on an existing file) and copies the
@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     disable.add_argument("name")
     reset = users_sub.add_parser("reset-password", help="set a new password")
     reset.add_argument("name")
-    for action in (add, listing, disable, reset):
+    enable = users_sub.add_parser("enable", help="let a disabled account sign in again")
+    enable.add_argument("name")
+    for action in (add, listing, disable, reset, enable):
         action.add_argument("--db", help=DB_HELP)
     return parser
 
@@ -137,6 +139,10 @@ def _users_command(args: argparse.Namespace, users: accounts.UserStore) -> int:
         if args.action == "disable":
             accounts.change(operator, users, "disable", args.name)
             print(f"Disabled {args.name}.")
+            return 0
+        if args.action == "enable":
+            accounts.change(operator, users, "enable", args.name)
+            print(f"Enabled {args.name}: it can sign in again.")
             return 0
         codes = []
         if args.action == "add" and args.district:

@@ -57,6 +57,17 @@ def disable(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(rows)
 
 
+def enable(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute(
+        """
+        UPDATE account SET disabled = false, failures = 0, locked_until = 0
+        WHERE name = $name RETURNING name
+        """,
+        {"name": name},
+    ).fetchall()
+    return bool(rows)
+
+
 def end_sessions(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
     row = con.execute(
         "UPDATE account SET epoch = epoch + 1 WHERE name = $name RETURNING epoch", {"name": name}

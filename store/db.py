@@ -52,10 +52,12 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
     target = str(path) if path is not None else str(resolve_db_path())
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
+
     config = {
         "memory_limit": os.environ.get("DASHBOARD_DB_MEMORY", DEFAULT_MEMORY_LIMIT),
         "threads": int(os.environ.get("DASHBOARD_DB_THREADS", DEFAULT_THREADS)),
     }
+    created = target != ":memory:" and not Path(target).exists()
     try:
         con = duckdb.connect(target, config=config)
     except duckdb.IOException as exc:
@@ -66,6 +68,8 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
                 "dashboard, and try again."
             ) from exc
         raise StoreError(f"Could not open the database file {target}: {exc}") from exc
+    if created:  # it holds password hashes and the session key: its owner's only
+        os.chmod(target, 0o600)
     con.execute("SET enable_progress_bar = false")  # no bar on the terminal of a CLI load
     migrate(con)
     return con

@@ -5,6 +5,7 @@ into the store once."""
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 import sys
 import time
@@ -110,6 +111,8 @@ def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path
     assert listed.stdout.split() == ["dana", "rapportör", "aktiv", "lösenord", "Skärholmen"]
     for output in (added.stdout + added.stderr, listed.stdout + listed.stderr):
         assert PASSWORD not in output and "argon2" not in output
+    # The store holds password hashes: readable by its owner only.
+    assert stat.S_IMODE((tmp_path / "store.duckdb").stat().st_mode) == 0o600
     store = open_store(tmp_path / "store.duckdb")
     try:
         assert _accounts(store).authenticate("dana", PASSWORD) is not None

@@ -177,7 +177,7 @@ def test_a_deep_link_through_the_proxy_survives_sign_in_reload_and_a_new_tab(
             tab.get_by_role("button", name="Logga ut").click()
             tab.wait_for_selector("text=Du är utloggad", timeout=30_000)
             tab.click("a:has-text('Logga in igen')")  # in the same tab
-            tab.wait_for_url("**/inloggning", timeout=30_000)
+            tab.wait_for_url("**/inloggning?nasta=%2Fatgarder", timeout=30_000)
             assert len(context.pages) == 3
             page.reload()
             page.wait_for_url("**/inloggning?nasta=%2Fanmalda-brott", timeout=30_000)
