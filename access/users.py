@@ -170,6 +170,13 @@ class UserStore:
         if not self._write(lambda con: accounts.disable(con, real)):
             raise _no_user(name)
 
+    def set_role(self, name: str, role: str, districts: list[str] | None = None) -> None:
+        """A new role and districts, in force at the account's next page load."""
+        _check_role(role)
+        real = self._real(name)
+        if not self._write(lambda con: accounts.set_role(con, real, role, list(districts or []))):
+            raise _no_user(name)
+
     def enable(self, name: str) -> None:
         """A disabled account signs in again (its lockout forgotten)."""
         real = self._real(name)

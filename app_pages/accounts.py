@@ -81,6 +81,29 @@ if account is not None:
             if st.button("Avsluta kontots inloggningar", disabled=not ends):
                 accounts.change(signed_in, users, "end_sessions", account.name)
                 _done(f"Alla inloggningar för {_quoted(account.name)} är avslutade.")
+        if not own:
+            with st.form(f"roll:{account.name}"):
+                st.subheader("Roll och stadsdelsområden")
+                roles = ["läsare", "rapportör", "administratör"]
+                new_role = st.selectbox("Roll", roles, index=roles.index(account.role))
+                by_code = {code: name for name, code in districts.items()}
+                new_districts = st.multiselect(
+                    "Stadsdelsområden (bara för en rapportör; inga betyder hela staden)",
+                    list(districts),
+                    default=[by_code[c] for c in account.districts if c in by_code],
+                    placeholder="Välj stadsdelsområden",
+                )
+                if st.form_submit_button("Spara rollen"):
+                    codes = [districts[d] for d in new_districts]
+                    try:
+                        accounts.change(
+                            signed_in, users, "set_role", account.name, role=new_role,
+                            districts=codes,
+                        )  # fmt: skip
+                    except accounts.AccountError as exc:
+                        st.error(exc.swedish)
+                    else:
+                        _done(f"{_quoted(account.name)} är nu {new_role}.")
     with right:
         if external:
             st.caption(

@@ -80,6 +80,7 @@ AUDIT_WORDS = {
     "reset_password": "lösenord bytt",
     "end_sessions": "inloggningar avslutade",
     "enable": "konto aktiverat",
+    "set_role": "roll ändrad",
 }
 
 
@@ -90,6 +91,11 @@ def change(
     the store (one transaction on the account's row), then recorded in the audit log under
     the principal's name (role and districts, never a password)."""
     require(principal, "accounts")
+    if action == "set_role" and name.casefold() == principal.name.casefold():
+        raise AccountError(
+            "you cannot change your own role",
+            "Du kan inte ändra din egen roll (be en annan administratör).",
+        )
     if action == "disable" and name.casefold() == principal.name.casefold():
         raise AccountError(
             "you cannot disable your own account",
@@ -115,6 +121,8 @@ def change(
         result = users.end_sessions(name)
     elif action == "enable":
         result = users.enable(name)
+    elif action == "set_role":
+        result = users.set_role(name, role, districts)
     else:
         raise ValueError(f"unknown account change {action}")
     names = region_names() if districts else {}

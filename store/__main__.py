@@ -5,6 +5,7 @@
     python -m store import DIR --db NEW_PATH
     python -m store users add NAME --role ROLE [--district NAME] [--external] | list
                           | disable NAME | enable NAME
+                          | set-role NAME --role ROLE [--district NAME]
                           | reset-password NAME
 
 ``init`` creates the database file and its schema (safe on an existing file) and copies the
@@ -59,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("name")
     enable = users_sub.add_parser("enable", help="let a disabled account sign in again")
     enable.add_argument("name")
-    for action in (add, listing, disable, reset, enable):
+    role = users_sub.add_parser("set-role", help="give an account another role and districts")
+    role.add_argument("name")
+    role.add_argument("--role", required=True, choices=["läsare", "rapportör", "administratör"])
+    role.add_argument("--district", action="append", default=[], help="a district it may change")
+    for action in (add, listing, disable, reset, enable, role):
         action.add_argument("--db", help=DB_HELP)
     return parser
 
@@ -139,6 +144,12 @@ def _users_command(args: argparse.Namespace, users: accounts.UserStore) -> int:
         if args.action == "disable":
             accounts.change(operator, users, "disable", args.name)
             print(f"Disabled {args.name}.")
+            return 0
+        if args.action == "set-role":
+            codes = accounts.district_codes(args.district) if args.district else []
+            accounts.change(operator, users, "set_role", args.name, role=args.role,
+                            districts=codes)  # fmt: skip
+            print(f"{args.name} is now {args.role}.")
             return 0
         if args.action == "enable":
             accounts.change(operator, users, "enable", args.name)

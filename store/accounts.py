@@ -68,6 +68,14 @@ def enable(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(rows)
 
 
+def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, districts: list[str]) -> bool:
+    rows = con.execute(
+        "UPDATE account SET role = $role, districts = $districts WHERE name = $name RETURNING name",
+        {"name": name, "role": role, "districts": districts},
+    ).fetchall()
+    return bool(rows)
+
+
 def end_sessions(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
     row = con.execute(
         "UPDATE account SET epoch = epoch + 1 WHERE name = $name RETURNING epoch", {"name": name}

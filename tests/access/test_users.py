@@ -111,6 +111,10 @@ def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path
     assert listed.stdout.split() == ["dana", "rapportör", "aktiv", "lösenord", "Skärholmen"]
     for output in (added.stdout + added.stderr, listed.stdout + listed.stderr):
         assert PASSWORD not in output and "argon2" not in output
+    moved = _users(tmp_path, "set-role", "DANA", "--role", "rapportör", "--district", "Farsta")
+    assert moved.returncode == 0, moved.stderr
+    assert _users(tmp_path, "list").stdout.split() == ["dana", "rapportör", "aktiv", "lösenord",
+                                                       "Farsta"]  # fmt: skip
     # The store holds password hashes: readable by its owner only.
     assert stat.S_IMODE((tmp_path / "store.duckdb").stat().st_mode) == 0o600
     store = open_store(tmp_path / "store.duckdb")

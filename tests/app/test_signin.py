@@ -229,6 +229,16 @@ def test_an_administrator_keeps_the_accounts_on_the_konton_page(
     at.selectbox(key="konto_vem").set_value("lisa").run()
     assert not at.checkbox(key="bekrafta:stang:lisa").value
     assert _button(at, "Stäng av kontot").disabled
+    # Another role and districts, in force at the next page load.
+    at.selectbox(key="konto_vem").set_value("lisa").run()
+    role_box = next(b for b in at.selectbox if b.label == "Roll" and b.value == "läsare")
+    role_box.set_value("rapportör")
+    area_box = next(m for m in at.multiselect if m.key != "nk_omraden")
+    area_box.set_value(["Farsta"])
+    _button(at, "Spara rollen").click().run()
+    assert any(s.value == "`lisa` är nu rapportör." for s in at.success)
+    found = service_accounts.users().find("lisa")
+    assert found is not None and (found.role, found.districts) == ("rapportör", ["80118"])
     # A disabled account can be enabled again.
     at.selectbox(key="konto_vem").set_value("berit").run()
     _button(at, "Aktivera kontot").click().run()
@@ -242,6 +252,7 @@ def test_an_administrator_keeps_the_accounts_on_the_konton_page(
     assert ("adam", "konto skapat", "berit (rapportör; Bromma)") in events
     assert ("adam", "konto avstängt", "berit") in events
     assert ("adam", "konto aktiverat", "berit") in events
+    assert ("adam", "roll ändrad", "lisa (rapportör; Farsta)") in events
     assert new not in log.astype(str).to_csv()
 
 
