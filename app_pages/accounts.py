@@ -28,7 +28,7 @@ st.caption(
     "lösenord avslutar kontots inloggningar direkt, i alla webbläsare."
 )
 st.dataframe(pd.DataFrame(accounts.account_rows(users)), hide_index=True, key="konton")
-districts = accounts.current_districts()
+districts = accounts.current_districts(users)
 NEW_KEYS = ("nk_namn", "nk_roll", "nk_omraden", "nk_extern", "nk_pw1", "nk_pw2")
 
 

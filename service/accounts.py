@@ -125,27 +125,24 @@ def change(
         result = users.set_role(name, role, districts)
     else:
         raise ValueError(f"unknown account change {action}")
-    names = region_names() if districts else {}
+    names = queries.region_names(users.cursor()) if districts else {}
     where = f"; {', '.join(names.get(c, c) for c in districts)}" if districts else ""
     detail = f"{name} ({role}{where})" if role else name
     log_event(users.cursor(), principal.name, AUDIT_WORDS[action], detail)
     return result
 
 
-def current_districts() -> dict[str, str]:
-    """Today's districts, name → code (for choosing a rapportör's districts)."""
-    con = open_store(":memory:")
-    try:
-        frame = queries.regions(con, ("district",))
-    finally:
-        con.close()
+def current_districts(users: UserStore) -> dict[str, str]:
+    """Today's districts, name → code (for choosing a rapportör's districts), from the
+    register of the accounts' store."""
+    frame = queries.regions(users.cursor(), ("district",))
     today = frame[frame["valid_to"].isna()].sort_values("name")
     return dict(zip(today["name"], today["code"], strict=True))
 
 
 def account_rows(users: UserStore, now: float | None = None) -> list[dict[str, str]]:
-    """The accounts as the Konton page lists them, in Swedish; never a hash."""
-    names = region_names()
+    """The accounts as Konton and ``store users list`` show them, in Swedish; never a hash."""
+    names = queries.region_names(users.cursor())
     moment = time.time() if now is None else now
     rows = []
     for user in users.list():
@@ -240,11 +237,17 @@ def throttle_key(client: str | None, headers: Mapping[str, str]) -> str:
     return client or "127.0.0.1"
 
 
+_KEPT_KEYS: dict[str, str] = {}  # the store's session key, read once per process and store
+
+
 def _key() -> bytes:
     def keep(value: str) -> str:
-        con = users().cursor()
-        with db.transaction(con):
-            return store_accounts.keep_setting(con, "session_key", value)
+        where = str(session.db_path())
+        if where not in _KEPT_KEYS:
+            con = users().cursor()
+            with db.transaction(con):
+                _KEPT_KEYS[where] = store_accounts.keep_setting(con, "session_key", value)
+        return _KEPT_KEYS[where]
 
     return tokens.secret(keep)
 

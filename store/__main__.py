@@ -134,12 +134,9 @@ def _users_command(args: argparse.Namespace, users: accounts.UserStore) -> int:
     operator = loads.operator()
     try:
         if args.action == "list":
-            names = accounts.region_names()
-            for user in users.list():
-                state = "avstängd" if user.disabled else "aktiv"
-                where = ", ".join(names.get(c, c) for c in user.districts) or "hela staden"
-                how = "lösenord" if user.password_hash else "identitetsleverantör"
-                print(f"{user.name:<24} {user.role:<14} {state:<9} {how:<20} {where}")
+            for row in accounts.account_rows(users):
+                print(f"{row['Namn']:<24} {row['Roll']:<14} {row['Status']:<9} "
+                      f"{row['Inloggning']:<27} {row['Stadsdelsområden']}")  # fmt: skip
             return 0
         if args.action == "disable":
             accounts.change(operator, users, "disable", args.name)

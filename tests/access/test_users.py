@@ -108,12 +108,12 @@ def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
     listed = _users(tmp_path, "list")
-    assert listed.stdout.split() == ["dana", "rapportör", "aktiv", "lösenord", "Skärholmen"]
+    assert listed.stdout.split() == ["dana", "rapportör", "aktivt", "lösenord", "Skärholmen"]
     for output in (added.stdout + added.stderr, listed.stdout + listed.stderr):
         assert PASSWORD not in output and "argon2" not in output
     moved = _users(tmp_path, "set-role", "DANA", "--role", "rapportör", "--district", "Farsta")
     assert moved.returncode == 0, moved.stderr
-    assert _users(tmp_path, "list").stdout.split() == ["dana", "rapportör", "aktiv", "lösenord",
+    assert _users(tmp_path, "list").stdout.split() == ["dana", "rapportör", "aktivt", "lösenord",
                                                        "Farsta"]  # fmt: skip
     # The store holds password hashes: readable by its owner only.
     assert stat.S_IMODE((tmp_path / "store.duckdb").stat().st_mode) == 0o600
@@ -174,7 +174,7 @@ def test_an_old_accounts_file_is_moved_into_the_store_once(tmp_path: Path) -> No
     listed = _users(tmp_path, "list")
     assert listed.returncode == 0, listed.stderr
     assert [line.split()[:3] for line in listed.stdout.splitlines()] == [
-        ["gun", "rapportör", "aktiv"], ["hans@stockholm.se", "läsare", "avstängd"],
+        ["gun", "rapportör", "aktivt"], ["hans@stockholm.se", "läsare", "avstängt"],
     ]  # fmt: skip
     old.write_text(json.dumps({"users": []}), encoding="utf-8")  # not read again
     assert len(_users(tmp_path, "list").stdout.splitlines()) == 2
