@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import meetings as meeting_view
 from app_pages.signin import (
     identity_provider,
     local_accounts,
@@ -78,6 +79,9 @@ PAGES = [
     ("app_pages/audit.py", "Logg", "logg"),
     ("app_pages/accounts.py", "Konton", "konton"),
 ]
+# A saved meeting (?mote=NAME, or the sidebar's choice): every page reads the store as it was.
+meeting_view.sidebar(user)
+
 navigation = st.navigation(
     [
         st.Page(path, title=title, url_path=url, default=path.endswith("overview.py"))

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 CITY = "0180"
-WRITE = ("upload", "actions", "assessments", "comments")
+# "meetings": saving the figures as they stand under a meeting's name. Loads of the public
+# sources ("load") and accounts are the administratör's alone.
+WRITE = ("upload", "actions", "assessments", "comments", "meetings")
 
 
 class PermissionDenied(PermissionError):

@@ -25,7 +25,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from store import accounts
-from store.db import transaction
+from store.db import StoreConflictError, transaction
 
 T = TypeVar("T")
 
@@ -110,7 +110,7 @@ class UserStore:
             try:
                 with transaction(con):
                     return change(con)
-            except duckdb.TransactionException:
+            except (duckdb.TransactionException, StoreConflictError):
                 if attempt == RETRIES - 1:
                     raise
                 time.sleep(0.005 * (attempt + 1))

@@ -13,12 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import signin, state, views
+from app_pages.meetings import no_writes_in_meeting
 from service import followup, uploads
 from service.writes import PermissionDenied, Principal, RuleBroken, may
 
 WHOLE_AREA = "(hela området)"
 
 st.title("Åtgärder, bedömningar och lägesbild")
+no_writes_in_meeting("ändra åtgärder, bedömningar eller lägesbilder")
 con = state.cursor()
 catalogue = views.catalogue()
 areas = dict(catalogue.areas())

@@ -36,6 +36,8 @@ st.caption(
 )
 frames = views.cached_all("today")
 summaries = views.overview_rows(agreement)
+# Showing a saved meeting: what differs today, per indicator.
+since = views.changed_since_meeting(agreement)
 region = regions[scope]
 examples = set()
 
@@ -67,6 +69,15 @@ def cards() -> None:
                     "Förklaring": [r["text"] for r in rows],
                 }
             )
+            if since:
+                table.insert(
+                    5,
+                    "Sedan mötet",
+                    [
+                        f"ändrat sedan mötet: {since[key]}" if key in since else "som i dag"
+                        for key in ((region, area_id, r["indicator"]) for r in rows)
+                    ],
+                )
             st.dataframe(
                 views.style_status(table),
                 hide_index=True,

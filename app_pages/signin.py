@@ -119,7 +119,12 @@ def require_sign_in() -> Principal | None:
 def guard_fragment() -> None:
     """Called first in every fragment: a fragment reruns without main.py, so without this an
     open tab would keep redrawing it after the session ended (signed out in another tab,
-    disabled, idle). An ended session reruns the whole app, which shows why."""
+    disabled, idle). An ended session reruns the whole app, which shows why. It also reads
+    the same saved meeting as the run that drew the page (a fragment's run has its own
+    thread)."""
+    from app_pages import meetings as meeting_view
+
+    meeting_view.current()
     current = principal()
     if current is None:
         return  # demo mode: no session to end

@@ -19,8 +19,9 @@ def _started(path: str) -> bool:
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor of its own for each script run: DuckDB refuses one connection used from
-    two threads at once, and every Streamlit session runs in a thread."""
+    """A cursor of its own for each script run on the store itself, for the writes a page
+    makes (DuckDB refuses one connection used from two threads at once, and every Streamlit
+    session runs in a thread). Views read through service.views instead."""
     path = str(session.db_path())
     _started(path)
-    return session.cursor(path)
+    return session.write_cursor(path)

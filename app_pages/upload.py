@@ -9,12 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import signin, state, views
+from app_pages.meetings import no_writes_in_meeting
 from service import followup, uploads
 from service.uploads import Mapping, Question, UploadRefused, columns_and_answers
 from service.views import number
 from service.writes import PermissionDenied, Principal, RuleBroken, may
 
 st.title("Ladda upp enkätresultat och aktivitetsuppgifter")
+no_writes_in_meeting("ladda upp eller ångra")
 st.caption(
     "Ladda upp en fil i mallens format (eller en fil med ett svar per rad). Du ser alla "
     "problem och vad som ändras innan något sparas, och varje uppladdning kan ångras."

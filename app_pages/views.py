@@ -25,6 +25,7 @@ __all__ = ["CITY", "example_note", "fmt_interval", "fmt_value", "plain", "unavai
 catalogue = service_views.catalogue
 district_options = service_views.district_options
 overview_rows = service_views.overview_rows
+changed_since_meeting = service_views.changed_since_meeting
 region_names = service_views.region_names
 
 

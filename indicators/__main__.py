@@ -3,7 +3,7 @@
     python -m indicators check [--root DIR]
     python -m indicators list [--format text|csv]
     python -m indicators values ID [--region NAME_OR_CODE] [--boundaries current|historical]
-                                   [--by sex] [--db PATH]
+                                   [--by sex] [--snapshot MEETING] [--db PATH]
 
 ``check`` exits 1 and lists every problem (file:line) when any definition is broken.
 ``values`` prints CSV: indicator, region_code, region_name, year, sex, age_group, value,
@@ -21,11 +21,10 @@ import csv
 import sys
 from pathlib import Path
 
-from service import analysis
+from service import analysis, meetings
 from service.analysis import OUTPUT_COLUMNS, StoreError, UnknownRegionError, load_catalogue
-from service.loads import open_store
 
-DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+DB_HELP = "the store's catalog file (default: $DASHBOARD_DB or data/dashboard.sqlite)"
 BOUNDARIES = {"current": "today", "historical": "time"}
 
 
@@ -45,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     values.add_argument("--region", help="a district or municipality, by name or code")
     values.add_argument("--boundaries", choices=sorted(BOUNDARIES), default="historical")
     values.add_argument("--by", choices=["sex", "age_group"], action="append", default=[])
+    values.add_argument(
+        "--snapshot", metavar="NAME",
+        help="the figures as they stood at a saved meeting (python -m store snapshots list)",
+    )  # fmt: skip
     values.add_argument("--db", help=DB_HELP)
     return parser
 
@@ -104,9 +107,8 @@ def cmd_values(args: argparse.Namespace) -> int:
         known = ", ".join(sorted(catalogue.definitions))
         print(f"error: unknown or disabled indicator {args.id!r}; known: {known}", file=sys.stderr)
         return 1
-    con = open_store(args.db)
     try:
-        try:
+        with meetings.open_at(args.snapshot, args.db) as (con, _meeting):
             frame = analysis.values(
                 con,
                 definition,
@@ -116,11 +118,9 @@ def cmd_values(args: argparse.Namespace) -> int:
                 by_sex="sex" in args.by,
                 by_age="age_group" in args.by,
             )
-        except UnknownRegionError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-    finally:
-        con.close()
+    except (StoreError, UnknownRegionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(OUTPUT_COLUMNS)
     for row in frame[OUTPUT_COLUMNS].itertuples(index=False):

@@ -44,3 +44,12 @@ def indicator_value(kind: str, value: object, decimals: int) -> str:
     if kind == "share":
         return percent(float(value), decimals)  # type: ignore[arg-type]
     return number(float(value), decimals)  # type: ignore[arg-type]
+
+
+def date_text(value: object) -> str:
+    """A date as Swedes write it in running text: ``2 december 2026``."""
+    from datetime import date
+
+    if not isinstance(value, date):
+        return str(value)
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"

@@ -76,6 +76,8 @@ class YearEnd:
     region_name: str
     sections: list[AreaSection]
     notes: list[str]
+    # Said at the top when the summary shows a saved meeting's figures, not today's.
+    as_of: str | None = None
 
     def line_header(self) -> list[str]:
         """The header of the indicator table, matching ``IndicatorLine.cells``."""

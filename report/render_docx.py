@@ -57,6 +57,8 @@ def render(summary: YearEnd) -> bytes:
         f"({summary.agreement}). Resultat per prioriterat område, genomförda åtgärder och plan "
         f"för {summary.year + 1}."
     )
+    if summary.as_of:
+        document.add_paragraph().add_run(summary.as_of).bold = True
     document.add_heading("Översikt", level=1)
     _table(
         document,

@@ -40,6 +40,9 @@ def render(summary: YearEnd) -> bytes:
     overview.title = "Översikt"
     overview["A1"] = f"Årssammanställning {summary.year}: {summary.region_name}"
     overview["A1"].font = Font(bold=True, size=14)
+    if summary.as_of:
+        exports.set_cell(overview.cell(row=2, column=1), summary.as_of)
+        overview["A2"].font = Font(bold=True)
     _write(
         overview,
         3,

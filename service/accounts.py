@@ -260,11 +260,11 @@ def users(con: duckdb.DuckDBPyConnection | None = None) -> UserStore:
     time, an accounts file of an earlier version (``DASHBOARD_USERS``) is moved in when the
     store has no accounts (and logged)."""
     if con is None:
-        store = UserStore(lambda: session.connection().cursor())
+        store = UserStore(lambda: db.cursor(session.connection()))
         key = str(session.db_path())
     else:
         held = con
-        store = UserStore(lambda: held.cursor())
+        store = UserStore(lambda: db.cursor(held))
         key = f"cli:{id(con)}"
     if key not in _MOVED:
         _MOVED.add(key)

@@ -57,6 +57,7 @@ def view(*depends: str, max_entries: int = 64) -> Callable[[Callable[P, R]], Cal
             db = str(session.db_path())
             key = (
                 db,
+                session.AS_OF.get(),
                 _versions(depends, db),
                 args,
                 tuple(sorted(kwargs.items())),

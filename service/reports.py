@@ -4,15 +4,32 @@ saved assessment, action or comment is in the next download without a reload."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 
+from indicators.format import date_text
 from report import render_docx, render_xlsx
 from report.build import YearEnd, build
-from service import session, views
+from service import meetings, session, views
 from service.readmodel import view
 from store.regions import RegionResolver, UnknownRegionError
+from store.snapshots import Meeting
 
 __all__ = ["UnknownRegionError", "YearEnd"]
+
+
+def as_of_meeting(summary: YearEnd, meeting: Meeting) -> YearEnd:
+    """The summary marked as showing a saved meeting's figures."""
+    return dataclasses.replace(
+        summary,
+        as_of=(
+            f"Läget vid mötet ”{meeting.name}” ({date_text(meeting.meeting_date)}): siffror, "
+            "status och bedömningar som de var när mötet sparades "
+            f"({meeting.saved_at:%Y-%m-%d %H:%M}). Senare inläsningar och ändringar finns inte "
+            "med."
+        ),
+    )
 
 
 def year_end(
@@ -35,5 +52,8 @@ def documents(year: int, region_code: str, agreement: str) -> tuple[bytes, bytes
         summary = build(con, views.catalogue(), year, agreement=agreement, region_code=region_code)
     finally:
         con.close()
+    shown = meetings.shown()
+    if shown is not None:
+        summary = as_of_meeting(summary, shown)
     overview = [(s.title, s.calculated, s.judgement or "ej bedömt") for s in summary.sections]
     return render_docx.render(summary), render_xlsx.render(summary), overview

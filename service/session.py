@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
+from contextvars import ContextVar
 from pathlib import Path
 
 import duckdb
@@ -14,18 +16,21 @@ import duckdb
 from catalogue.catalogue import CATALOGUE_DIR
 from loaders.demo import ensure_demo, load_demo
 from loaders.reference import open_store
-from store import followup, queries, transfer
+from store import db, followup, queries, transfer
 from store.db import PROJECT_ROOT, StoreError, StoreLockedError, resolve_db_path
+from store.replica import Replica
 
 __all__ = [
     "PROJECT_ROOT",
     "StoreError",
     "StoreLockedError",
     "connection",
+    "current_cursor",
     "cursor",
     "db_path",
     "open_store",
     "version",
+    "write_cursor",
 ]
 
 _CONNECTIONS: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -50,10 +55,69 @@ def connection(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
     return con
 
 
+def snapshot_connection(
+    snapshot: int, path: str | os.PathLike[str] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """The process's read-only connection to the store at ``path`` as it was at ``snapshot``
+    (a saved meeting): what later loads, undo and maintenance did is not there."""
+    key = f"{db_path(path)}@{int(snapshot)}"
+    with _LOCK:
+        con = _CONNECTIONS.get(key)
+        if con is None:
+            con = db.connect(db_path(path), snapshot=int(snapshot))
+            _CONNECTIONS[key] = con
+    return con
+
+
+# The snapshot the current script run reads (a meeting opened with ?mote=NAME), None for the
+# store as it stands. Set at the start of every run and fragment run by the page layer; each
+# run has its thread, and a new thread starts with no value.
+AS_OF: ContextVar[int | None] = ContextVar("as_of", default=None)
+
+
+_REPLICAS: dict[str, Replica] = {}
+
+
+def _replica(key: str, con: duckdb.DuckDBPyConnection, fixed: bool) -> Replica | None:
+    with _LOCK:
+        replica = _REPLICAS.get(key)
+        if replica is None:
+            if not db.is_lake(con):
+                return None
+            replica = _REPLICAS[key] = Replica(con, fixed=fixed)
+    return replica
+
+
 def cursor(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
-    """A cursor of its own for each caller: DuckDB refuses one connection used from two
-    threads at once, and every Streamlit session runs in a thread."""
-    return connection(path).cursor()
+    """A cursor of its own for each caller, for reading (DuckDB refuses one connection used
+    from two threads at once, and every Streamlit session runs in a thread): on the process's
+    in-memory copy of the store (store.replica), brought up to date first, or of the meeting
+    this run shows (see :data:`AS_OF`)."""
+    snapshot = AS_OF.get()
+    key = str(db_path(path))
+    if snapshot is not None:
+        con = snapshot_connection(snapshot, path)
+        key = f"{key}@{int(snapshot)}"
+    else:
+        con = connection(path)
+    replica = _replica(key, con, fixed=snapshot is not None)
+    return replica.cursor() if replica is not None else db.cursor(con)
+
+
+def current_cursor(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """A reading cursor on the store as it stands now, whatever meeting the run shows (for
+    the "ändrat sedan mötet" marks)."""
+    token = AS_OF.set(None)
+    try:
+        return cursor(path)
+    finally:
+        AS_OF.reset(token)
+
+
+def write_cursor(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """A cursor on the store itself, for writes (and the reads a write makes in its own
+    transaction). Never the read copy: what is written there is not kept."""
+    return db.cursor(connection(path))
 
 
 def init(path: str | os.PathLike[str] | None = None, demo: bool = False) -> list[object]:
@@ -89,9 +153,15 @@ def import_store(folder: Path, path: str | os.PathLike[str] | None = None) -> di
         finally:
             con.close()
     except BaseException:
-        for leftover in (target, target.with_name(target.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+        remove_store(target)
         raise
+
+
+def remove_store(target: Path) -> None:
+    """Remove an embedded store: its catalog file, the catalog's journal and the data folder."""
+    for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    shutil.rmtree(target.with_name(target.name + ".files"), ignore_errors=True)
 
 
 def catalogue_version(root: Path = CATALOGUE_DIR) -> str:
@@ -122,3 +192,4 @@ def close_all() -> None:
         for con in _CONNECTIONS.values():
             con.close()
         _CONNECTIONS.clear()
+        _REPLICAS.clear()

@@ -25,6 +25,7 @@ from indicators.compute import (
 from indicators.format import (
     MONTH_NAMES,
     PLOTLY_SEPARATORS,
+    date_text,
     indicator_value,
     number,
     percent,
@@ -55,6 +56,7 @@ __all__ = [
     "assessment",
     "audit",
     "data_status",
+    "date_text",
     "difference",
     "group_counts",
     "latest_row",
@@ -129,6 +131,38 @@ def overview_rows(agreement: str) -> dict[str, dict[str, list]]:
         }
         for code in district_options().values()
     }
+
+
+def _shown(row: dict) -> tuple[object, ...]:
+    """What a reader sees of an overview row: year, the value as shown, and the status."""
+    value = "skyddat" if row["suppressed"] else fmt_value(row["definition"], row["value"])
+    return (row["year"], value, row["status"])
+
+
+def changed_since_meeting(agreement: str) -> dict[tuple[str, str, str], str]:
+    """In a run that shows a saved meeting: for each (region, area, indicator) whose year,
+    value or status differs today, what it is today ("nu 2024: 12,5 %, ↗ förbättring")."""
+    if session.AS_OF.get() is None:
+        return {}
+    then = overview_rows(agreement)
+    token = session.AS_OF.set(None)
+    try:
+        now = overview_rows(agreement)
+    finally:
+        session.AS_OF.reset(token)
+    changed: dict[tuple[str, str, str], str] = {}
+    for region, areas in then.items():
+        for area, rows in areas.items():
+            today = {r["indicator"]: r for r in now.get(region, {}).get(area, [])}
+            for row in rows:
+                current = today.get(row["indicator"])
+                if current is None or _shown(current) == _shown(row):
+                    continue
+                year, value, _ = _shown(current)
+                changed[(region, area, row["indicator"])] = (
+                    f"nu {year or '–'}: {value}, {str(current['label']).lower()}"
+                )
+    return changed
 
 
 @view("data", "catalogue", max_entries=64)

@@ -48,7 +48,17 @@ class WriteFailed(RuleBroken, UploadRefused):
 
 def _storage_message(exc: BaseException) -> str:
     text = str(exc).casefold()
-    if isinstance(exc, duckdb.TransactionException) or "conflict" in text:
+    if isinstance(exc, db.StoreLockedError):
+        return (
+            "En annan ändring av databasen (t.ex. en inläsning) pågår fortfarande, så inget "
+            "sparades. Försök igen om en stund."
+        )
+    if isinstance(exc, db.StoreUnreachableError):
+        return (
+            "Databasens katalog går inte att nå just nu, så inget sparades. Kontakta den som "
+            "driftar instrumentpanelen."
+        )
+    if isinstance(exc, (db.StoreConflictError, duckdb.TransactionException)) or "conflict" in text:
         return "Någon annan ändrade samma uppgifter samtidigt, så inget sparades. Försök igen."
     if "no space left" in text or getattr(exc, "errno", None) == errno.ENOSPC:
         return (
@@ -108,5 +118,12 @@ def guarded(
     try:
         with _WRITE_LOCK, db.transaction(con):
             yield con
-    except (duckdb.IOException, duckdb.TransactionException, OSError) as exc:
+    except (
+        duckdb.IOException,
+        duckdb.TransactionException,
+        OSError,
+        db.StoreLockedError,
+        db.StoreConflictError,
+        db.StoreUnreachableError,
+    ) as exc:
         raise WriteFailed(_storage_message(exc)) from exc

@@ -3,6 +3,8 @@
     python -m store init [--demo] [--db PATH]
     python -m store export DIR [--db PATH]
     python -m store import DIR --db NEW_PATH
+    python -m store snapshots create NAME [--date YYYY-MM-DD] | list [--db PATH]
+    python -m store maintain [--keep-days N] [--db PATH]
     python -m store users add NAME --role ROLE [--district NAME] [--external] | list
                           | disable NAME | enable NAME
                           | set-role NAME --role ROLE [--district NAME]
@@ -13,6 +15,9 @@ region register from data/reference/. With ``--demo`` it also loads the bundled 
 exactly as the dashboard does on its first start. No other command fills a store by itself.
 ``export`` writes every table as Parquet with a manifest (schema version, row counts);
 ``import`` reads such a folder into a new store file in one transaction, checked by the counts.
+``snapshots create`` keeps the figures as they stand now under a meeting's name (pages, the
+year-end summary and ``indicators values --snapshot`` show them as of it); ``maintain`` compacts
+the files and forgets unnamed snapshots older than ``--keep-days`` (meetings are kept).
 
 This entry point is the one place in store/ that calls into loaders/ (the demo data and
 the register are loaded through them); the library modules of store/ import nothing of ours.
@@ -22,11 +27,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 from service import accounts, loads, session
+from store import snapshots
 
-DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+DB_HELP = "the store's catalog file (default: $DASHBOARD_DB or data/dashboard.sqlite)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +48,20 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser("import", help="read an export into a new store file")
     load.add_argument("folder", type=Path)
     load.add_argument("--db", help="the new store file (must not exist)")
+    snaps = sub.add_parser("snapshots", help="meetings: the figures kept as they stood")
+    snaps_sub = snaps.add_subparsers(dest="action", required=True)
+    create = snaps_sub.add_parser("create", help="keep the store as it stands now")
+    create.add_argument("name", help='the meeting\'s name, e.g. "Styrgrupp 2026-12-02"')
+    create.add_argument("--date", type=_iso_date, help="the meeting's date (default: today)")
+    snaps_list = snaps_sub.add_parser("list", help="list the saved meetings")
+    for action in (create, snaps_list):
+        action.add_argument("--db", help=DB_HELP)
+    maintain = sub.add_parser("maintain", help="compact files, forget old unnamed snapshots")
+    maintain.add_argument(
+        "--keep-days", type=int, default=30,
+        help="keep every snapshot this many days (default 30); meetings are always kept",
+    )  # fmt: skip
+    maintain.add_argument("--db", help=DB_HELP)
     users = sub.add_parser("users", help="local accounts (in the store)")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add", help="add an account; the password is asked twice")
@@ -75,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         return users_command(args)
     if args.command in ("export", "import"):
         return transfer_command(args)
+    if args.command in ("snapshots", "maintain"):
+        return snapshot_command(args)
 
     path = session.db_path(args.db)
     try:
@@ -103,6 +126,41 @@ def transfer_command(args: argparse.Namespace) -> int:
     print(f"{verb}: {len(counts)} tables, {sum(counts.values())} rows.")
     for name, rows in counts.items():
         print(f"  {name}: {rows}")
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-02") from None
+
+
+def snapshot_command(args: argparse.Namespace) -> int:
+    con = loads.open_store(session.db_path(args.db))
+    try:
+        if args.command == "maintain":
+            done = snapshots.maintain(con, args.keep_days, datetime.now())
+            print(
+                f"Maintained {session.db_path(args.db)}: {done.expired} snapshots older than "
+                f"{args.keep_days} days forgotten, {done.kept_for_meetings} kept for meetings, "
+                f"{done.files_deleted} files deleted."
+            )
+        elif args.action == "create":
+            meeting = snapshots.create(
+                con, args.name, args.date or date.today(), loads.operator().name
+            )
+            print(f"Saved meeting {meeting.name!r} ({meeting.meeting_date:%Y-%m-%d}) as "
+                  f"snapshot {meeting.snapshot_id}.")  # fmt: skip
+        else:
+            for m in snapshots.meetings(con):
+                print(f"{m.meeting_date:%Y-%m-%d}  {m.name:<40} snapshot {m.snapshot_id:<6} "
+                      f"{m.saved_by}, {m.saved_at:%Y-%m-%d %H:%M}")  # fmt: skip
+    except loads.StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
     return 0
 
 

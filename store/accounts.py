@@ -1,7 +1,6 @@
-"""The accounts table, row by row: every change is one statement on one account's row, in
-the caller's transaction; the lockout counts an attempt in the same statement that reads the
-hash, so parallel attempts are counted one by one (DuckDB refuses the second of two
-transactions that change the same row; the caller retries it)."""
+"""The accounts table, row by row: every change is made on one account's row in the caller's
+transaction; the lockout counts an attempt in the transaction that reads the hash, so
+parallel attempts are counted one by one (writes take turns, see store.db.transaction)."""
 
 from __future__ import annotations
 
@@ -49,37 +48,48 @@ def insert_row(con: duckdb.DuckDBPyConnection, row: dict[str, object]) -> None:
     )
 
 
+def _has(con: duckdb.DuckDBPyConnection, name: str, condition: str = "true") -> bool:
+    """Whether the account ``name`` exists (and meets ``condition``, a fixed SQL text)."""
+    row = con.execute(
+        f"SELECT count(*) FROM account WHERE name = $name AND ({condition})", {"name": name}
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def disable(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        "UPDATE account SET disabled = true, epoch = epoch + 1 WHERE name = $name RETURNING name",
-        {"name": name},
-    ).fetchall()
-    return bool(rows)
+    if not _has(con, name):
+        return False
+    con.execute(
+        "UPDATE account SET disabled = true, epoch = epoch + 1 WHERE name = $name", {"name": name}
+    )
+    return True
 
 
 def enable(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        """
-        UPDATE account SET disabled = false, failures = 0, locked_until = 0
-        WHERE name = $name RETURNING name
-        """,
+    if not _has(con, name):
+        return False
+    con.execute(
+        "UPDATE account SET disabled = false, failures = 0, locked_until = 0 WHERE name = $name",
         {"name": name},
-    ).fetchall()
-    return bool(rows)
+    )
+    return True
 
 
 def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, districts: list[str]) -> bool:
-    rows = con.execute(
-        "UPDATE account SET role = $role, districts = $districts WHERE name = $name RETURNING name",
+    if not _has(con, name):
+        return False
+    con.execute(
+        "UPDATE account SET role = $role, districts = $districts WHERE name = $name",
         {"name": name, "role": role, "districts": districts},
-    ).fetchall()
-    return bool(rows)
+    )
+    return True
 
 
 def end_sessions(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
-    row = con.execute(
-        "UPDATE account SET epoch = epoch + 1 WHERE name = $name RETURNING epoch", {"name": name}
-    ).fetchone()
+    if not _has(con, name):
+        return None
+    con.execute("UPDATE account SET epoch = epoch + 1 WHERE name = $name", {"name": name})
+    row = con.execute("SELECT epoch FROM account WHERE name = $name", {"name": name}).fetchone()
     return int(row[0]) if row else None
 
 
@@ -102,30 +112,40 @@ def count_attempt(
     password now (none, no password, disabled, locked)."""
     row = con.execute(
         """
+        SELECT password_hash FROM account
+        WHERE name = $name AND password_hash <> '' AND NOT disabled AND locked_until <= $now
+        """,
+        {"name": name, "now": now},
+    ).fetchone()
+    if not row:
+        return None
+    con.execute(
+        """
         UPDATE account SET
             failures = CASE WHEN failures + 1 >= $max THEN 0 ELSE failures + 1 END,
             locked_until = CASE WHEN failures + 1 >= $max THEN $now + $lock
                                 ELSE locked_until END
-        WHERE name = $name AND password_hash <> '' AND NOT disabled AND locked_until <= $now
-        RETURNING password_hash
+        WHERE name = $name
         """,
         {"name": name, "now": now, "max": max_failures, "lock": lock_seconds},
-    ).fetchone()
-    return str(row[0]) if row else None
+    )
+    return str(row[0])
 
 
 def forgive(con: duckdb.DuckDBPyConnection, name: str, password_hash: str) -> bool:
     """A right password: the failures are forgiven, unless the account was disabled or its
     password changed meanwhile (that change wins)."""
-    rows = con.execute(
-        """
-        UPDATE account SET failures = 0, locked_until = 0
-        WHERE name = $name AND NOT disabled AND password_hash = $hash
-        RETURNING name
-        """,
+    row = con.execute(
+        "SELECT count(*) FROM account "
+        "WHERE name = $name AND NOT disabled AND password_hash = $hash",
         {"name": name, "hash": password_hash},
-    ).fetchall()
-    return bool(rows)
+    ).fetchone()
+    if not row or not row[0]:
+        return False
+    con.execute(
+        "UPDATE account SET failures = 0, locked_until = 0 WHERE name = $name", {"name": name}
+    )
+    return True
 
 
 def setting(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
@@ -135,10 +155,10 @@ def setting(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
 
 def keep_setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> str:
     """Store ``value`` unless the setting exists already; returns the value in force."""
-    con.execute(
-        "INSERT INTO setting (name, value) VALUES ($name, $value) ON CONFLICT DO NOTHING",
-        {"name": name, "value": value},
-    )
     kept = setting(con, name)
-    assert kept is not None
-    return kept
+    if kept is not None:
+        return kept
+    con.execute(
+        "INSERT INTO setting (name, value) VALUES ($name, $value)", {"name": name, "value": value}
+    )
+    return value

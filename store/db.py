@@ -1,29 +1,63 @@
-"""Opening the one DuckDB file, creating and migrating its schema, and transactions.
+"""Opening the store, creating and migrating its schema, and transactions.
 
-This is the only module that calls ``duckdb.connect``. Everything that writes goes through
-:func:`transaction`, because DuckDB commits each statement of a multi-statement string on
-its own and a ``COMMIT`` after a failed statement saves nothing without raising: failure has
-to be tracked here and turned into a ``ROLLBACK``.
+The store is a DuckLake: a catalog database holds the tables' metadata and every snapshot,
+Parquet files in a data folder hold the rows, and any number of processes read and write it
+with snapshot isolation. Embedded (the default): the catalog is a SQLite file, named by
+``--db`` / ``DASHBOARD_DB`` (default ``data/dashboard.sqlite``), and the data folder lies beside
+it (``<file>.files/``). Server mode: ``DASHBOARD_CATALOG=postgresql://…`` names a PostgreSQL
+catalog and ``DASHBOARD_DATA_PATH`` the shared data folder. ``":memory:"`` is a plain
+in-memory DuckDB with the same tables (tests and scratch stores for previews).
+
+This is the only module that calls ``duckdb.connect``. Each connection is an in-memory DuckDB
+with the lake attached as ``lake`` and made the default; macros and views live in the
+connection's own ``memory`` catalog (see derived.sql). DuckDB's extensions come from their
+Python wheels (``duckdb-extension-*``) and are loaded from those files: nothing is downloaded.
+
+Everything that writes goes through :func:`transaction`, because DuckDB commits each statement
+of a multi-statement string on its own and a ``COMMIT`` after a failed statement saves nothing
+without raising: failure has to be tracked here and turned into a ``ROLLBACK``. Writes take
+turns: on one machine a lock file beside the catalog orders them, and every write raises the
+one row of ``write_turn`` first, so that two writes from different machines conflict in
+DuckLake and the second is refused whole (see :class:`StoreConflictError`).
 """
 
 from __future__ import annotations
 
+import fcntl
+import importlib.util
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.duckdb"
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.sqlite"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = 9
+DERIVED_FILE = Path(__file__).with_name("derived.sql")
+SCHEMA_VERSION = 10
+# The commit that still runs on DuckDB 2.0 and can export a store made before DuckLake.
+LAST_SINGLE_FILE_COMMIT = "25bd6fe"
 
 # DuckDB takes 80 % of memory and every core unless told; the dashboard shares a small
 # machine with Streamlit, so both are set explicitly and can be overridden.
 DEFAULT_MEMORY_LIMIT = "1GB"
 DEFAULT_THREADS = 2
+# Tables written row by row (follow-up, audit log, accounts) stay in the catalog until this
+# many rows are inserted at once; `store maintain` moves them into Parquet files.
+INLINING_ROWS = 200
+# How long a write waits for another write of this machine to finish before it gives up.
+WRITE_WAIT_SECONDS = 300.0
+EXTENSIONS = ("ducklake", "sqlite_scanner", "postgres_scanner")
+DUCKDB_MAGIC = b"DUCK"
+
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -31,11 +65,35 @@ class StoreError(Exception):
 
 
 class StoreLockedError(StoreError):
-    """Another process (usually the running dashboard) holds the database file."""
+    """The store cannot be written now (another write of this machine is taking long)."""
+
+
+class StoreConflictError(StoreError):
+    """Another process changed the store while this write ran; nothing of it was saved."""
+
+
+class StoreUnreachableError(StoreError):
+    """The catalog (a PostgreSQL server, or the SQLite file) cannot be reached."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a store lives: its DuckLake catalog and its data folder; ``lock`` is the lock
+    file that orders writes on one machine (embedded stores only)."""
+
+    catalog: str
+    data_path: str
+    label: str
+    lock: Path | None = None
+
+    @property
+    def attach_target(self) -> str:
+        return f"ducklake:{self.catalog}"
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    """The database path: the ``--db`` option, else ``DASHBOARD_DB``, else the default."""
+    """The store's file: the ``--db`` option, else ``DASHBOARD_DB``, else the default. In
+    server mode (``DASHBOARD_CATALOG``) the file only names the store in this process."""
     if cli_value:
         return Path(cli_value)
     env = os.environ.get("DASHBOARD_DB")
@@ -44,35 +102,182 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return DEFAULT_DB_PATH
 
 
-def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store at ``path`` and bring its schema up to date.
+def server_catalog() -> str | None:
+    """``DASHBOARD_CATALOG`` when it names a PostgreSQL catalog (server mode), else None."""
+    value = os.environ.get("DASHBOARD_CATALOG", "").strip()
+    if not value:
+        return None
+    if not value.startswith(("postgresql://", "postgres://")):
+        raise StoreError(
+            "DASHBOARD_CATALOG must be a PostgreSQL address (postgresql://user@host/database); "
+            f"got {value.split('@')[-1]!r}"
+        )
+    return value
 
-    ``":memory:"`` gives an in-memory store, used by tests.
-    """
-    target = str(path) if path is not None else str(resolve_db_path())
-    if target != ":memory:":
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
 
+def locate(path: str | os.PathLike[str]) -> Location:
+    """The store ``path`` names: the embedded store at that file, or in server mode the
+    PostgreSQL catalog and data folder the environment names."""
+    catalog = server_catalog()
+    if catalog is not None:
+        data = os.environ.get("DASHBOARD_DATA_PATH", "").strip()
+        if not data:
+            raise StoreError(
+                "DASHBOARD_CATALOG is set but DASHBOARD_DATA_PATH is not: name the "
+                "shared data folder every instance reads and writes"
+            )
+        host = catalog.split("@")[-1]
+        return Location(f"postgres:{catalog}", data.rstrip("/") + "/", f"PostgreSQL {host}")
+    file = Path(path)
+    return Location(
+        f"sqlite:{file}",
+        str(file.with_name(file.name + ".files")) + "/",
+        str(file),
+        file.with_name(file.name + ".lock"),
+    )
+
+
+def _extension_file(name: str) -> Path:
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    if spec is None or not spec.submodule_search_locations:
+        raise StoreError(
+            f"the package duckdb-extension-{name.replace('_', '-')} is not "
+            "installed; install requirements.txt"
+        )
+    base = Path(next(iter(spec.submodule_search_locations)))
+    file = base / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    if not file.exists():
+        raise StoreError(
+            f"{file} is missing: duckdb-extension-{name.replace('_', '-')} must "
+            f"have the version of duckdb ({duckdb.__version__})"
+        )
+    return file
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (ATTACH and LOAD take no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _new_connection() -> duckdb.DuckDBPyConnection:
     config = {
         "memory_limit": os.environ.get("DASHBOARD_DB_MEMORY", DEFAULT_MEMORY_LIMIT),
         "threads": int(os.environ.get("DASHBOARD_DB_THREADS", DEFAULT_THREADS)),
+        "autoinstall_known_extensions": False,  # never download anything
     }
-    created = target != ":memory:" and not Path(target).exists()
-    try:
-        con = duckdb.connect(target, config=config)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreLockedError(
-                f"The database file {target} is in use by another process (is the dashboard "
-                "running?). Nothing was changed. Stop that process, or load through the "
-                "dashboard, and try again."
-            ) from exc
-        raise StoreError(f"Could not open the database file {target}: {exc}") from exc
-    if created:  # it holds password hashes and the session key: its owner's only
-        os.chmod(target, 0o600)
+    con = duckdb.connect(":memory:", config=config)
     con.execute("SET enable_progress_bar = false")  # no bar on the terminal of a CLI load
-    migrate(con)
     return con
+
+
+def _prepare_file(location: Location) -> None:
+    """Refuse a store file of the old kind; create a new catalog file with write-ahead logging
+    (readers never block the writer), readable by its owner only."""
+    file = Path(location.label)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    if file.exists() and file.stat().st_size >= 12:
+        with file.open("rb") as head:
+            if head.read(12)[8:12] == DUCKDB_MAGIC:
+                raise StoreError(
+                    f"{file} is a store made before the DuckLake store (one DuckDB 2.0 file). "
+                    f"Move it over: check out commit {LAST_SINGLE_FILE_COMMIT}, run "
+                    f"'python -m store export DIR --db {file}', come back to this version and "
+                    "run 'python -m store import DIR --db NEW_FILE'."
+                )
+    if not file.exists():
+        fd = os.open(file, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+        with sqlite3.connect(file) as catalog:
+            catalog.execute("PRAGMA journal_mode=WAL")
+    data = Path(location.data_path)
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def connect(
+    path: str | os.PathLike[str] | None = None, *, snapshot: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the store at ``path`` and bring its schema up to date; with
+    ``snapshot`` the store as it was at that DuckLake snapshot, read-only.
+
+    ``":memory:"`` gives a plain in-memory store, used by tests and previews.
+    """
+    target = str(path) if path is not None else str(resolve_db_path())
+    con = _new_connection()
+    if target == ":memory:":
+        if snapshot is not None:
+            raise StoreError("an in-memory store has no snapshots")
+        migrate(con)
+        create_derived(con)
+        return con
+    location = locate(target)
+    try:
+        if location.lock is not None:
+            _prepare_file(location)
+        catalog_kind = "sqlite_scanner" if location.lock is not None else "postgres_scanner"
+        for name in ("ducklake", catalog_kind):  # each takes ~0.1 s to load: only those used
+            con.execute(f"LOAD {_literal(str(_extension_file(name)))}")
+        # The data folder is where this process finds it (a copied or moved store, a share
+        # mounted elsewhere on another machine), not where the catalog first saw it.
+        options = [
+            f"DATA_PATH {_literal(location.data_path)}",
+            "OVERRIDE_DATA_PATH true",
+            f"DATA_INLINING_ROW_LIMIT {INLINING_ROWS}",
+        ]
+        if snapshot is not None:
+            options += [f"SNAPSHOT_VERSION {int(snapshot)}", "READ_ONLY"]
+        con.execute(f"ATTACH {_literal(location.attach_target)} AS lake ({', '.join(options)})")
+    except StoreError:
+        con.close()
+        raise
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreUnreachableError(
+            f"Could not open the store's catalog ({location.label}): {_first_line(exc)}"
+        ) from exc
+    use_lake(con)
+    if snapshot is None:
+        retrying(lambda: migrate(con))
+    create_derived(con)
+    return con
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def use_lake(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Make the lake the default of this connection or cursor (each cursor starts on the
+    in-memory catalog), with the macros of ``memory`` found after its tables."""
+    con.execute("USE lake")
+    con.execute("SET search_path = 'lake.main,memory.main'")
+    return con
+
+
+def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_databases() WHERE database_name = 'lake'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of ``con`` (one per thread: DuckDB refuses one connection used from two
+    threads at once) that reads and writes the store like ``con`` does."""
+    cur = con.cursor()
+    return use_lake(cur) if is_lake(cur) else cur
+
+
+def create_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """The macros and views (derived.sql) in this connection's own in-memory catalog."""
+    con.execute(DERIVED_FILE.read_text(encoding="utf-8"))
+
+
+def snapshot_id(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The DuckLake snapshot this connection reads now (None for an in-memory store)."""
+    if not is_lake(con):
+        return None
+    row = con.execute("SELECT id FROM lake.current_snapshot()").fetchone()
+    return int(row[0]) if row else None
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -86,38 +291,123 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table that is missing and record the schema version. Safe to re-run."""
+    """Create every table that is missing and record the schema version. Safe to re-run, also
+    by two processes at once (the second finds the tables there or retries)."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
         raise StoreError(
-            f"The database has schema version {current}, newer than this program's "
-            f"{SCHEMA_VERSION}. Upgrade the program before using this file."
+            f"The store has schema version {current}, newer than this program's "
+            f"{SCHEMA_VERSION}. Upgrade the program before using it."
         )
-    with transaction(con):
+    if current == SCHEMA_VERSION:
+        return
+    if 0 < current < 10 and is_lake(con):  # cannot happen: older versions were DuckDB files
+        raise StoreError(f"The store has schema version {current}; import an export instead")
+    with transaction(con, turn=False):
         con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
-        if current < SCHEMA_VERSION:
-            con.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION})
+        con.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION})
+        con.execute("INSERT INTO write_turn (turn) VALUES (0)")
 
 
 # Connections (cursors) inside a transaction of ours: a nested block joins the outer one,
 # so a guarded write can wrap a load that opens its own transaction.
 _OPEN: set[int] = set()
+# Counts the writes this process committed: read copies (store.replica) look at the lake again
+# at once when it has moved.
+GENERATION = [0]
+# One write at a time per store and process (threads), then per machine (the lock file).
+_TURNS: dict[str, threading.Lock] = {}
+_TURNS_GUARD = threading.Lock()
+
+
+def _lock_file(con: duckdb.DuckDBPyConnection) -> Path | None:
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = 'lake'").fetchone()
+    if not row or not str(row[0]).startswith("sqlite:"):
+        return None
+    file = Path(str(row[0]).removeprefix("sqlite:"))
+    return file.with_name(file.name + ".lock")
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def _writer_turn(lock: Path | None) -> Iterator[None]:
+    """Wait until no other write of this process or machine runs on this store."""
+    if lock is None:
+        yield
+        return
+    with _TURNS_GUARD:
+        turn = _TURNS.setdefault(str(lock), threading.Lock())
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    if not turn.acquire(timeout=WRITE_WAIT_SECONDS):
+        raise StoreLockedError(_busy_message())
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreLockedError(_busy_message()) from None
+                    time.sleep(0.05)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+    finally:
+        turn.release()
+
+
+def _busy_message() -> str:
+    return (
+        f"Another write to the store has been running for more than {WRITE_WAIT_SECONDS:.0f} "
+        "seconds. Nothing was changed; try again when it has finished."
+    )
+
+
+@contextmanager
+def transaction(
+    con: duckdb.DuckDBPyConnection, *, turn: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """All or nothing: commit when the block ends normally, roll back on any exception. A
-    block inside another on the same connection is part of the outer transaction."""
+    block inside another on the same connection is part of the outer transaction.
+
+    Writes take turns (see the module's text); a commit that loses to another process's
+    write raises :class:`StoreConflictError` with nothing saved."""
     if id(con) in _OPEN:
         yield con
         return
-    con.execute("BEGIN TRANSACTION")
-    _OPEN.add(id(con))
-    try:
-        yield con
-    except BaseException:
+    with _writer_turn(_lock_file(con)):
+        con.execute("BEGIN TRANSACTION")
+        _OPEN.add(id(con))
+        try:
+            if turn:
+                con.execute("UPDATE write_turn SET turn = turn + 1")
+            yield con
+        except BaseException:
+            _OPEN.discard(id(con))
+            with suppress(duckdb.TransactionException):  # the failure may have ended it
+                con.execute("ROLLBACK")
+            raise
         _OPEN.discard(id(con))
-        con.execute("ROLLBACK")
-        raise
-    _OPEN.discard(id(con))
-    con.execute("COMMIT")
+        try:
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            with suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise StoreConflictError(
+                "Another process changed the store while this write ran, or the catalog could "
+                f"not be written; nothing of this write was saved ({_first_line(exc)})"
+            ) from exc
+        GENERATION[0] += 1
+
+
+def retrying(work: Callable[[], T], attempts: int = 4) -> T:
+    """Run ``work`` (a whole write, transaction included) again when it lost a conflict."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except StoreConflictError:
+            if attempt == attempts:
+                raise
+            time.sleep(0.1 * attempt)
+    raise AssertionError("unreachable")

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from store import audit
+from store import audit, queries
 
 ACTION_FIELDS = [
     "agreement",
@@ -47,21 +47,19 @@ def add_action(
     copied_from: int | None = None,
 ) -> int:
     params = {f: values.get(f) for f in ACTION_FIELDS}
-    params.update(by=by, example=is_example, copied=copied_from)
-    row = con.execute(
+    action_id = queries.next_id(con, "action")
+    params.update(id=action_id, by=by, example=is_example, copied=copied_from)
+    con.execute(
         """
-        INSERT INTO action (agreement, area, region_code, title, description, owner,
+        INSERT INTO action (id, agreement, area, region_code, title, description, owner,
                             responsible_unit, status, start_date, end_date, expected_effect,
                             indicators, copied_from, is_example, created_by)
-        VALUES ($agreement, $area, $region_code, $title, $description, $owner,
+        VALUES ($id, $agreement, $area, $region_code, $title, $description, $owner,
                 $responsible_unit, $status, $start_date, $end_date, $expected_effect,
                 $indicators, $copied, $example, $by)
-        RETURNING id
         """,
         params,
-    ).fetchone()
-    assert row is not None
-    action_id = int(row[0])
+    )
     con.execute(
         "INSERT INTO action_history (action_id, field, old_value, new_value, changed_by) "
         "VALUES ($id, 'skapad', NULL, $title, $by)",

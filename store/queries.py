@@ -60,9 +60,10 @@ def replace_reference(
         f"INSERT INTO region_today SELECT * FROM (WITH RECURSIVE {series.TODAY_MAP_SQL} "
         "SELECT code, target FROM region_map)"
     )
+    con.execute("DELETE FROM reference_state WHERE name = 'reference'")
     con.execute(
         """
-        INSERT OR REPLACE INTO reference_state (name, checksum, synced_at)
+        INSERT INTO reference_state (name, checksum, synced_at)
         VALUES ('reference', $checksum, current_timestamp)
         """,
         {"checksum": checksum},
@@ -180,13 +181,14 @@ def insert_batch(
     row_count: int,
     note: str | None = None,
 ) -> int:
-    row = con.execute(
+    batch_id = next_id(con, "load_batch")
+    con.execute(
         """
-        INSERT INTO load_batch (source, file_name, sha256, loaded_by, row_count, note)
-        VALUES ($source, $file_name, $sha, $loaded_by, $row_count, $note)
-        RETURNING id
+        INSERT INTO load_batch (id, source, file_name, sha256, loaded_by, row_count, note)
+        VALUES ($id, $source, $file_name, $sha, $loaded_by, $row_count, $note)
         """,
         {
+            "id": batch_id,
             "source": source,
             "file_name": file_name,
             "sha": sha256,
@@ -194,9 +196,17 @@ def insert_batch(
             "row_count": row_count,
             "note": note,
         },
-    ).fetchone()
-    assert row is not None  # RETURNING always yields the inserted row
-    return int(row[0])
+    )
+    return batch_id
+
+
+def next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """The next id of ``table`` (load_batch or action): max + 1, read in the writing
+    transaction, which no other write overlaps (see store.db.transaction)."""
+    if table not in ("load_batch", "action"):
+        raise ValueError(table)
+    row = con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()
+    return int(row[0]) if row else 1
 
 
 def find_loaded_batch_any_source(con: duckdb.DuckDBPyConnection, sha256: str) -> Batch | None:
@@ -246,8 +256,9 @@ def stored_values(con: duckdb.DuckDBPyConnection, measures: list[str]) -> pd.Dat
 
 
 def save_mapping(con: duckdb.DuckDBPyConnection, name: str, mapping: str, saved_by: str) -> None:
+    con.execute("DELETE FROM upload_mapping WHERE name = $name", {"name": name})
     con.execute(
-        "INSERT OR REPLACE INTO upload_mapping (name, mapping, saved_by, saved_at) "
+        "INSERT INTO upload_mapping (name, mapping, saved_by, saved_at) "
         "VALUES ($name, $mapping, $by, current_timestamp)",
         {"name": name, "mapping": mapping, "by": saved_by},
     )
@@ -347,8 +358,9 @@ def upsert_measures(con: duckdb.DuckDBPyConnection, measures: pd.DataFrame) -> N
         con.execute(
             """
             INSERT INTO measure (id, source, label, unit, spatially_additive)
-            SELECT id, source, label, unit, spatially_additive FROM incoming_measure
-            ON CONFLICT (id) DO NOTHING
+            SELECT DISTINCT ON (id) id, source, label, unit, spatially_additive
+            FROM incoming_measure
+            WHERE id NOT IN (SELECT id FROM measure)
             """
         )
 
@@ -359,11 +371,16 @@ def describe_measures(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> No
     with registered(con, "incoming_description", frame):
         con.execute(
             """
+            UPDATE measure SET label = i.label, description = i.description
+            FROM incoming_description AS i WHERE measure.id = i.id
+            """
+        )
+        con.execute(
+            """
             INSERT INTO measure (id, source, label, unit, spatially_additive, description)
-            SELECT id, source, label, 'enligt källan', false, description
+            SELECT DISTINCT ON (id) id, source, label, 'enligt källan', false, description
             FROM incoming_description
-            ON CONFLICT (id) DO UPDATE SET label = excluded.label,
-                                           description = excluded.description
+            WHERE id NOT IN (SELECT id FROM measure)
             """
         )
 

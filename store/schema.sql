@@ -1,23 +1,27 @@
 -- Every table of the store. Safe to re-run: every statement is IF NOT EXISTS.
--- Version 1 and later: each version appends its statements below, all IF NOT EXISTS.
+-- Version 10 moved the store to DuckLake, which has no primary keys, unique or check
+-- constraints, sequences or indexes: keys are unique because every write checks them in its
+-- transaction (and writes take turns, see write_turn), ids are max + 1 in that transaction,
+-- and allowed values are checked by the code before anything is written. Stores of versions
+-- 1-9 (one DuckDB file) move over with `store export` / `store import`.
 
 CREATE TABLE IF NOT EXISTS schema_version (
-    version    INTEGER PRIMARY KEY,
+    version    INTEGER NOT NULL,
     applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
 
 -- Reference data: copied from data/reference/ by store.reference_sync; the checksum of the
 -- files is kept so the copy is refreshed when someone edits the CSVs.
 CREATE TABLE IF NOT EXISTS reference_state (
-    name     VARCHAR PRIMARY KEY,
+    name     VARCHAR NOT NULL,
     checksum VARCHAR NOT NULL,
     synced_at TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
 
 CREATE TABLE IF NOT EXISTS region (
-    code       VARCHAR PRIMARY KEY,
+    code       VARCHAR NOT NULL,
     name       VARCHAR NOT NULL,
-    kind       VARCHAR NOT NULL CHECK (kind IN ('country', 'county', 'municipality', 'city', 'district')),
+    kind       VARCHAR NOT NULL,
     valid_from DATE,
     valid_to   DATE,
     parent     VARCHAR,
@@ -28,8 +32,7 @@ CREATE TABLE IF NOT EXISTS region_succession (
     old_code   VARCHAR NOT NULL,
     new_code   VARCHAR NOT NULL,
     valid_from DATE NOT NULL,
-    note       VARCHAR,
-    PRIMARY KEY (old_code, new_code)
+    note       VARCHAR
 );
 
 -- Derived from region and region_succession whenever the register is copied
@@ -37,41 +40,39 @@ CREATE TABLE IF NOT EXISTS region_succession (
 -- region_leaf: every region with the leaf regions (no predecessor) it is made of;
 -- region_today: every region with the region it belongs to today (itself if it exists).
 CREATE TABLE IF NOT EXISTS region_leaf (code VARCHAR NOT NULL, leaf VARCHAR NOT NULL);
-CREATE TABLE IF NOT EXISTS region_today (code VARCHAR PRIMARY KEY, target VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS region_today (code VARCHAR NOT NULL, target VARCHAR NOT NULL);
 
 -- alias: the normalised spelling (see loaders.regions.normalise_name), not the raw text.
 CREATE TABLE IF NOT EXISTS region_alias (
-    alias   VARCHAR PRIMARY KEY,
+    alias   VARCHAR NOT NULL,
     code    VARCHAR NOT NULL,
     spelled VARCHAR NOT NULL
 );
 
-CREATE SEQUENCE IF NOT EXISTS load_batch_id_seq START 1;
-
 CREATE TABLE IF NOT EXISTS load_batch (
-    id        INTEGER PRIMARY KEY DEFAULT nextval('load_batch_id_seq'),
+    id        INTEGER NOT NULL,  -- max + 1, given in the writing transaction
     source    VARCHAR NOT NULL,
     file_name VARCHAR NOT NULL,
     sha256    VARCHAR NOT NULL,
     loaded_by VARCHAR NOT NULL,
     loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
     row_count INTEGER NOT NULL,
-    state     VARCHAR NOT NULL DEFAULT 'active'
-              CHECK (state IN ('active', 'superseded', 'undone')),
-    note      VARCHAR
+    state     VARCHAR NOT NULL DEFAULT 'active',
+    note      VARCHAR,
+    is_example BOOLEAN DEFAULT false,
+    covers_from TIMESTAMP,
+    covers_to   TIMESTAMP
 );
-ALTER TABLE load_batch ADD COLUMN IF NOT EXISTS is_example BOOLEAN DEFAULT false;
 -- The period the batch's figures cover (event archives: the first and last moment of the
 -- events in force when it was loaded), NULL where the source says it per figure.
-ALTER TABLE load_batch ADD COLUMN IF NOT EXISTS covers_from TIMESTAMP;
-ALTER TABLE load_batch ADD COLUMN IF NOT EXISTS covers_to TIMESTAMP;
 
 CREATE TABLE IF NOT EXISTS measure (
-    id             VARCHAR PRIMARY KEY,
+    id             VARCHAR NOT NULL,
     source         VARCHAR NOT NULL,
     label          VARCHAR NOT NULL,   -- the publisher's own label, as it came
     unit           VARCHAR NOT NULL,
-    spatially_additive BOOLEAN NOT NULL  -- counts add up over districts; rates do not
+    spatially_additive BOOLEAN NOT NULL, -- counts add up over districts; rates do not
+    description    VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS observation (
@@ -80,38 +81,16 @@ CREATE TABLE IF NOT EXISTS observation (
     measure     VARCHAR NOT NULL,
     region_code VARCHAR NOT NULL,
     year        INTEGER NOT NULL,
-    month       INTEGER CHECK (month BETWEEN 1 AND 12),
-    sex         VARCHAR NOT NULL DEFAULT 'total' CHECK (sex IN ('total', 'female', 'male')),
+    month       INTEGER,
+    sex         VARCHAR NOT NULL DEFAULT 'total',
     age_group   VARCHAR NOT NULL DEFAULT 'all',
     value       DOUBLE NOT NULL,
     respondents INTEGER,
     preliminary BOOLEAN NOT NULL DEFAULT false
 );
 
-CREATE INDEX IF NOT EXISTS observation_batch_idx ON observation (batch_id);
-CREATE INDEX IF NOT EXISTS observation_measure_idx ON observation (measure);
 
--- The value in force for every key: rows of undone batches never are; where several active
--- or superseded batches carry the same key, final figures beat preliminary ones and a newer
--- batch beats an older one. Superseded batches stay in observation, untouched.
--- The macro takes the measures to read (NULL: all), so that the ranking runs only over the
--- rows asked for, however much else is stored.
-CREATE OR REPLACE MACRO observation_in_force(measures) AS TABLE
-SELECT o.* EXCLUDE (rank_in_key)
-FROM (
-    SELECT o.*, coalesce(b.is_example, false) AS from_example,
-           row_number() OVER (
-               PARTITION BY o.source, o.measure, o.region_code, o.year, o.month, o.sex,
-                            o.age_group
-               ORDER BY o.preliminary ASC, b.loaded_at DESC, b.id DESC
-           ) AS rank_in_key
-    FROM observation AS o
-    JOIN load_batch AS b ON b.id = o.batch_id
-    WHERE b.state <> 'undone' AND (measures IS NULL OR list_contains(measures, o.measure))
-) AS o
-WHERE o.rank_in_key = 1;
 
-CREATE OR REPLACE VIEW observation_current AS SELECT * FROM observation_in_force(NULL);
 
 -- Version 2: population, the denominator of rates. Filled by the population loader; every
 -- row belongs to a batch like an observation, and the newest active batch wins per key.
@@ -119,30 +98,18 @@ CREATE TABLE IF NOT EXISTS population (
     batch_id    INTEGER NOT NULL,
     region_code VARCHAR NOT NULL,
     year        INTEGER NOT NULL,
-    sex         VARCHAR NOT NULL DEFAULT 'total' CHECK (sex IN ('total', 'female', 'male')),
+    sex         VARCHAR NOT NULL DEFAULT 'total',
     age_group   VARCHAR NOT NULL DEFAULT 'all',
     count       DOUBLE NOT NULL
 );
 
-CREATE OR REPLACE VIEW population_current AS
-SELECT p.* EXCLUDE (rank_in_key)
-FROM (
-    SELECT p.*,
-           row_number() OVER (
-               PARTITION BY p.region_code, p.year, p.sex, p.age_group
-               ORDER BY b.loaded_at DESC, b.id DESC
-           ) AS rank_in_key
-    FROM population AS p
-    JOIN load_batch AS b ON b.id = p.batch_id
-    WHERE b.state <> 'undone'
-) AS p
-WHERE p.rank_in_key = 1;
+
 
 -- Version 3: sources, police events, the gazetteer, Kolada metadata.
 
 -- Provenance of every source (copied from data/reference/sources.yaml).
 CREATE TABLE IF NOT EXISTS source (
-    id          VARCHAR PRIMARY KEY,
+    id          VARCHAR NOT NULL,
     title       VARCHAR NOT NULL,
     publisher   VARCHAR NOT NULL,
     citation    VARCHAR NOT NULL,   -- the short "Källa: …" text under charts
@@ -156,20 +123,20 @@ CREATE TABLE IF NOT EXISTS source (
 
 -- Place names in Stockholm → the district (2020–2023 layout) they lie in.
 CREATE TABLE IF NOT EXISTS gazetteer (
-    place         VARCHAR PRIMARY KEY,
+    place         VARCHAR NOT NULL,
     district_code VARCHAR NOT NULL,
     source        VARCHAR
 );
 
 -- Renamed or differently spelled police event types → one type.
 CREATE TABLE IF NOT EXISTS police_event_type (
-    raw_key VARCHAR PRIMARY KEY,    -- trimmed, lower case
+    raw_key VARCHAR NOT NULL,    -- trimmed, lower case
     type    VARCHAR NOT NULL
 );
 
 -- The police's events, one row per event id (an upsert keeps the newest version).
 CREATE TABLE IF NOT EXISTS police_event (
-    id               BIGINT PRIMARY KEY,
+    id               BIGINT NOT NULL,
     batch_id         INTEGER NOT NULL,  -- the batch that first brought the event
     updated_batch_id INTEGER NOT NULL,  -- the batch that last changed it
     occurred_at      TIMESTAMP NOT NULL,  -- local time as published
@@ -187,15 +154,13 @@ CREATE TABLE IF NOT EXISTS police_event (
     places           VARCHAR   -- the place names the summary mentions
 );
 
-ALTER TABLE measure ADD COLUMN IF NOT EXISTS description VARCHAR;
-ALTER TABLE source ADD COLUMN IF NOT EXISTS citation VARCHAR;
 
 -- Version 4: staff uploads (load_batch.is_example is declared with the table above).
 
 -- Saved mappings of respondent-level files (columns → district, sex, age; questions →
 -- measures and the answers that count), offered again by name.
 CREATE TABLE IF NOT EXISTS upload_mapping (
-    name     VARCHAR PRIMARY KEY,
+    name     VARCHAR NOT NULL,
     mapping  VARCHAR NOT NULL,  -- JSON
     saved_by VARCHAR NOT NULL,
     saved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
@@ -204,19 +169,16 @@ CREATE TABLE IF NOT EXISTS upload_mapping (
 -- Version 5: the action plan, assessments and analysis comments. Rows are never overwritten
 -- silently: every change of an action is kept in action_history, assessments and comments
 -- keep every version (the newest counts).
-CREATE SEQUENCE IF NOT EXISTS action_id_seq START 1;
-
 CREATE TABLE IF NOT EXISTS action (
-    id               INTEGER PRIMARY KEY DEFAULT nextval('action_id_seq'),
+    id               INTEGER NOT NULL,  -- max + 1, given in the writing transaction
     agreement        VARCHAR NOT NULL,
     area             VARCHAR NOT NULL,
     region_code      VARCHAR NOT NULL,  -- a district, or 0180 for city-wide
     title            VARCHAR NOT NULL,
     description      VARCHAR,
-    owner            VARCHAR NOT NULL CHECK (owner IN ('stad', 'polis', 'gemensamt')),
+    owner            VARCHAR NOT NULL,
     responsible_unit VARCHAR,
-    status           VARCHAR NOT NULL
-                     CHECK (status IN ('planerad', 'pågående', 'genomförd', 'avbruten')),
+    status           VARCHAR NOT NULL,
     start_date       DATE,
     end_date         DATE,
     expected_effect  VARCHAR,
@@ -249,8 +211,7 @@ CREATE TABLE IF NOT EXISTS assessment (
     indicator         VARCHAR,          -- NULL: the whole area
     region_code       VARCHAR NOT NULL,
     year              INTEGER NOT NULL,
-    judgement         VARCHAR NOT NULL
-                      CHECK (judgement IN ('uppfyllt helt', 'delvis', 'ej uppfyllt')),
+    judgement         VARCHAR NOT NULL,
     justification     VARCHAR,
     calculated_status VARCHAR,          -- what the indicators said when it was judged
     is_example        BOOLEAN NOT NULL DEFAULT false,
@@ -285,7 +246,7 @@ CREATE TABLE IF NOT EXISTS source_gap (
     measure     VARCHAR NOT NULL,
     region_code VARCHAR NOT NULL,
     year        INTEGER NOT NULL,
-    month       INTEGER CHECK (month BETWEEN 1 AND 12)
+    month       INTEGER
 );
 
 -- The field period of a survey round (when the upload gives one), per batch, measure and year.
@@ -302,7 +263,7 @@ CREATE TABLE IF NOT EXISTS survey_round (
 -- without regard to case (checked by the code in the transaction). The lockout counters and
 -- the session epoch (raised at sign-out, disabling and a new password) live here too.
 CREATE TABLE IF NOT EXISTS account (
-    name          VARCHAR PRIMARY KEY,
+    name          VARCHAR NOT NULL,
     role          VARCHAR NOT NULL,
     districts     VARCHAR[] NOT NULL,
     password_hash VARCHAR NOT NULL,
@@ -314,6 +275,23 @@ CREATE TABLE IF NOT EXISTS account (
 
 -- Settings the installation makes once (the key that signs session cookies).
 CREATE TABLE IF NOT EXISTS setting (
-    name  VARCHAR PRIMARY KEY,
+    name  VARCHAR NOT NULL,
     value VARCHAR NOT NULL
+);
+
+-- Version 10: the store on DuckLake.
+
+-- One row; every write transaction raises it first, so that two writes that overlap always
+-- conflict and the second is retried or refused instead of interleaving (DuckLake treats two
+-- transactions that change the same table as a conflict, and only those).
+CREATE TABLE IF NOT EXISTS write_turn (turn BIGINT NOT NULL);
+
+-- Meetings saved as snapshots: the figures as they stood, kept through later loads, undo and
+-- maintenance (`store snapshots create`, "Spara som möte").
+CREATE TABLE IF NOT EXISTS meeting (
+    name        VARCHAR NOT NULL,
+    meeting_date DATE NOT NULL,
+    snapshot_id BIGINT NOT NULL,
+    saved_by    VARCHAR NOT NULL,
+    saved_at    TIMESTAMP NOT NULL DEFAULT current_timestamp
 );

@@ -22,8 +22,9 @@ from store.db import SCHEMA_VERSION, StoreError, schema_version, transaction
 
 MANIFEST = "manifest.json"
 FORMAT = "samverkan-store-export"
-# Tables whose ids come from a sequence: the sequence is moved past the highest id imported.
-SEQUENCES = {"load_batch": "load_batch_id_seq", "action": "action_id_seq"}
+# Tables the target store keeps its own rows of: its schema version, its write counter, and
+# its meeting snapshots (snapshot ids belong to the store that took them).
+OWN_TABLES = ("schema_version", "write_turn", "meeting")
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -31,7 +32,8 @@ def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute(
         """
         SELECT table_name FROM information_schema.tables
-        WHERE table_schema = 'main' AND table_type = 'BASE TABLE'
+        WHERE table_catalog = current_database() AND table_schema = 'main'
+              AND table_type = 'BASE TABLE'
         ORDER BY table_name
         """
     ).fetchall()
@@ -110,6 +112,8 @@ def import_store(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]
             raise StoreError(f"the target store already holds data ({', '.join(held)})")
         counts: dict[str, int] = {}
         for name, rows in expected.items():
+            if name in OWN_TABLES:
+                continue
             table = _quoted(name, known)
             con.execute(f"DELETE FROM {table}")
             path = str(folder / f"{name}.parquet")
@@ -121,25 +125,9 @@ def import_store(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]
                 raise StoreError(
                     f"{name}: {counts[name]} rows read, the manifest says {rows}; nothing imported"
                 )
-        for name, sequence in SEQUENCES.items():
-            if name in counts:
-                _advance(con, name, sequence, known)
     return counts
 
 
 def _count(con: duckdb.DuckDBPyConnection, name: str, known: list[str]) -> int:
     row = con.execute(f"SELECT count(*) FROM {_quoted(name, known)}").fetchone()
     return int(row[0]) if row else 0
-
-
-def _advance(con: duckdb.DuckDBPyConnection, name: str, sequence: str, known: list[str]) -> None:
-    """Move ``sequence`` past the highest id of ``name`` (DuckDB has no ALTER SEQUENCE)."""
-    row = con.execute(f"SELECT coalesce(max(id), 0) FROM {_quoted(name, known)}").fetchone()
-    highest = int(row[0]) if row else 0
-    current = con.execute(
-        "SELECT coalesce(max(last_value), 0) FROM duckdb_sequences() WHERE sequence_name = $s",
-        {"s": sequence},
-    ).fetchone()
-    steps = highest - int(current[0] if current and current[0] is not None else 0)
-    if steps > 0:
-        con.execute("SELECT max(nextval($s)) FROM range($n)", {"s": sequence, "n": steps})

@@ -21,6 +21,7 @@ from access.users import UserStore  # noqa: E402
 from loaders.demo import load_demo  # noqa: E402
 from loaders.reference import open_store  # noqa: E402
 from service import readmodel, session  # noqa: E402
+from store import db  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 PROBLEMS = FIXTURES / "with-problems"
@@ -28,14 +29,17 @@ DEMO_BRA = ROOT / "data" / "demo" / "bra"
 
 
 def copy_store(source: Path, target: Path) -> Path:
-    """A copy of a store file with its write-ahead log (a running server may still hold
-    changes there), for tests that write, or that read what a server wrote."""
+    """A copy of a store (its catalog file, the catalog's write-ahead log and its data
+    folder), for tests that write, or that read what a server wrote."""
     import shutil
+    import sqlite3
 
-    shutil.copy(source, target)
-    wal = source.with_name(source.name + ".wal")
-    if wal.exists():
-        shutil.copy(wal, target.with_name(target.name + ".wal"))
+    with sqlite3.connect(source) as catalog, sqlite3.connect(target) as copy:
+        catalog.backup(copy)  # consistent even while a server writes
+    os.chmod(target, 0o600)
+    files = source.with_name(source.name + ".files")
+    if files.exists():
+        shutil.copytree(files, target.with_name(target.name + ".files"))
     return target
 
 
@@ -50,7 +54,7 @@ def _pin(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("DASHBOARD_USERS", str(home / "users.json"))
-    monkeypatch.setenv("DASHBOARD_DB", str(home / "dashboard.duckdb"))
+    monkeypatch.setenv("DASHBOARD_DB", str(home / "dashboard.sqlite"))
     monkeypatch.setenv("DASHBOARD_STAGING", str(home / "staging"))
     monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(home / "secrets.toml"))
 
@@ -82,7 +86,7 @@ def accounts_in(path: Path | str) -> Iterator[UserStore]:
     a test's accounts; the store is let go of at the end of the block."""
     con = open_store(path)
     try:
-        yield UserStore(lambda: con.cursor())
+        yield UserStore(lambda: db.cursor(con))
     finally:
         con.close()
 

@@ -18,7 +18,7 @@ import pytest
 from access.users import LOCK_SECONDS, MAX_FAILURES, AccountError, UserStore, _hasher
 from loaders.reference import open_store
 from store import accounts as account_rows
-from store import audit
+from store import audit, db
 from tests.conftest import ROOT
 
 PASSWORD = "ett-långt-lösenord"
@@ -40,7 +40,7 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _accounts(con: duckdb.DuckDBPyConnection, clock=time.time) -> UserStore:  # type: ignore[no-untyped-def]
-    return UserStore(lambda: con.cursor(), clock=clock)
+    return UserStore(lambda: db.cursor(con), clock=clock)
 
 
 def test_passwords_are_hashed_with_argon2(con: duckdb.DuckDBPyConnection) -> None:

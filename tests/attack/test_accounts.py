@@ -10,13 +10,14 @@ import pytest
 
 from access import users as users_module
 from access.users import MAX_FAILURES, UserStore
+from store import db
 
 PASSWORD = "rätt-lösenord-123"
 
 
 @pytest.fixture
 def accounts(store: duckdb.DuckDBPyConnection) -> UserStore:
-    users = UserStore(lambda: store.cursor())
+    users = UserStore(lambda: db.cursor(store))
     users.add("lisa", "rapportör", PASSWORD)
     return users
 

@@ -31,14 +31,14 @@ def test_two_confirmations_at_once_store_the_file_once(
     )
     catalogue = load_catalogue()
     staged = uploads.stage(path.read_bytes(), path.name)
-    con = session.cursor()
+    con = session.write_cursor()
     prepared = uploads.prepare(con, staged, catalogue)
     con.close()
     outcomes: list[object] = []
     start = threading.Barrier(2)
 
     def confirm(name: str) -> None:
-        cursor = session.cursor()
+        cursor = session.write_cursor()
         start.wait()
         try:
             outcomes.append(uploads.commit(cursor, demo_principal(name), prepared, catalogue))
@@ -55,7 +55,7 @@ def test_two_confirmations_at_once_store_the_file_once(
     messages = [o for o in outcomes if isinstance(o, str)]
     assert len(outcomes) == 2 and len(messages) == 1, outcomes
     assert messages[0].startswith("Filen är redan inläst som sats ")
-    con = session.cursor()
+    con = session.write_cursor()
     try:
         mine = [b for b in queries.batches(con) if b.file_name == "enkat.xlsx"]
         assert len(mine) == 1

@@ -173,7 +173,7 @@ def test_a_saved_comment_is_in_the_next_read_without_a_reload(
     con.close()
     assert views.comments(BROMMA).empty
     followup.comment(
-        session.cursor(), CITY, area="platser", region_code=BROMMA, year=2025, text="Ny text"
+        session.write_cursor(), CITY, area="platser", region_code=BROMMA, year=2025, text="Ny text"
     )
     assert views.comments(BROMMA)["text"].tolist() == ["Ny text"]
     assert readmodel.DEPENDENCIES == ("data", "followup", "catalogue")

@@ -1,17 +1,14 @@
-"""The store file: schema creation and migration, transactions, and a second process."""
+"""The store: schema creation and migration, transactions, where it lives."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from store import db, queries
-from tests.conftest import DEMO_BRA, ROOT
+from tests.conftest import ROOT
 
 
 def test_schema_is_created_and_rerunning_is_safe(tmp_path: Path) -> None:
@@ -53,45 +50,4 @@ def test_path_comes_from_option_then_environment_then_default(
     assert db.resolve_db_path("/tmp/cli.duckdb") == Path("/tmp/cli.duckdb")
     assert db.resolve_db_path() == Path("/tmp/from-env.duckdb")
     monkeypatch.delenv("DASHBOARD_DB")
-    assert db.resolve_db_path() == ROOT / "data" / "dashboard.duckdb"
-
-
-def test_cli_load_while_another_process_holds_the_file(tmp_path: Path) -> None:
-    """Like the dashboard running: the CLI says so plainly, exits 1, and changes nothing."""
-    path = tmp_path / "held.duckdb"
-    con = db.connect(path)
-    con.close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sys, time, duckdb
-                con = duckdb.connect({str(path)!r})
-                print("ready", flush=True)
-                sys.stdin.read()
-                """
-            ),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        result = subprocess.run(
-            [sys.executable, "-m", "loaders", "load", "bra", str(DEMO_BRA / "Databasfil2021.txt"),
-             "--db", str(path)],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
-    assert result.returncode == 1
-    assert "in use by another process" in result.stderr
-    assert "Nothing was changed" in result.stderr
-    con = db.connect(path)
-    assert queries.batches(con) == []
-    con.close()
+    assert db.resolve_db_path() == ROOT / "data" / "dashboard.sqlite"

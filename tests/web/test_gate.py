@@ -23,7 +23,7 @@ from access.throttle import Throttle
 from access.users import UserStore
 from loaders.reference import open_store
 from service import accounts
-from store import audit
+from store import audit, db
 from web import gate
 
 PASSWORD = "rätt-lösenord-1"
@@ -54,8 +54,8 @@ def _app() -> Starlette:
 @pytest.fixture
 def con(monkeypatch: pytest.MonkeyPatch) -> Iterator[duckdb.DuckDBPyConnection]:
     store = open_store(":memory:")
-    monkeypatch.setattr(gate.session, "cursor", lambda: store.cursor())
-    monkeypatch.setattr(accounts, "users", lambda con=None: UserStore(lambda: store.cursor()))
+    monkeypatch.setattr(gate.session, "cursor", lambda: db.cursor(store))
+    monkeypatch.setattr(accounts, "users", lambda con=None: UserStore(lambda: db.cursor(store)))
     monkeypatch.setattr(accounts, "THROTTLE", Throttle())
     yield store
     store.close()

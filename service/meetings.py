@@ -1,0 +1,101 @@
+"""Meetings: the store kept as it stood when a steering group met (store.snapshots), saved
+through the guarded write path and opened by name, on pages (``?mote=NAME``) and on the
+command line (``--snapshot NAME``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import duckdb
+
+from access.roles import Principal
+from service import session
+from service.writes import RuleBroken, guarded
+from store import db, snapshots
+from store.replica import Replica
+from store.snapshots import NAME_LIMIT, Meeting
+
+__all__ = ["Meeting", "all_meetings", "as_of", "find", "open_at", "save", "shown"]
+
+
+def all_meetings() -> list[Meeting]:
+    """Every saved meeting, the newest first (none for a store kept in memory)."""
+    con = session.current_cursor()
+    try:
+        return snapshots.meetings(con)
+    finally:
+        con.close()
+
+
+def find(name: str) -> Meeting | None:
+    con = session.current_cursor()
+    try:
+        return snapshots.find(con, name)
+    finally:
+        con.close()
+
+
+def save(principal: Principal, name: str, meeting_date: date) -> Meeting:
+    """Save the figures as they stand now under ``name`` (rapportör and administratör)."""
+    clean = " ".join(name.split())
+    if not clean:
+        raise RuleBroken("Ge mötet ett namn, t.ex. ”Styrgrupp 2 december”.")
+    if len(clean) > NAME_LIMIT:
+        raise RuleBroken(f"Mötets namn får vara högst {NAME_LIMIT} tecken.")
+    con = session.write_cursor()
+    try:
+        if not db.is_lake(con):
+            raise RuleBroken("Den här databasen ligger bara i minnet och kan inte spara möten.")
+        if snapshots.find(con, clean) is not None:
+            raise RuleBroken(f"Det finns redan ett möte som heter ”{clean}”. Välj ett annat namn.")
+        with guarded(con, principal, "meetings"):
+            return snapshots.create(con, clean, meeting_date, principal.name)
+    except db.StoreError as exc:  # the same name saved in the same instant elsewhere
+        raise RuleBroken(f"Mötet kunde inte sparas: {exc}") from exc
+    finally:
+        con.close()
+
+
+def shown() -> Meeting | None:
+    """The meeting the current run shows (see :func:`as_of`), None for today's figures."""
+    snapshot = session.AS_OF.get()
+    if snapshot is None:
+        return None
+    return next((m for m in all_meetings() if m.snapshot_id == snapshot), None)
+
+
+def as_of(meeting: Meeting | None) -> None:
+    """Let this run (page or fragment) read the store as of ``meeting`` (None: as it stands)."""
+    session.AS_OF.set(meeting.snapshot_id if meeting is not None else None)
+
+
+@contextmanager
+def open_at(
+    name: str | None, path: str | os.PathLike[str] | None = None
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Meeting | None]]:
+    """A connection to the store at ``path`` as of the meeting ``name`` (the command line's
+    ``--snapshot``), or as it stands when ``name`` is None; closed afterwards."""
+    con = session.open_store(session.db_path(path))
+    try:
+        if name is None:
+            yield _reading(con), None
+            return
+        meeting = snapshots.find(con, name)
+        if meeting is None:
+            known = ", ".join(m.name for m in snapshots.meetings(con)) or "none saved yet"
+            raise db.StoreError(f"no meeting named {name!r} (meetings: {known})")
+        snapshot = db.connect(session.db_path(path), snapshot=meeting.snapshot_id)
+        try:
+            yield _reading(snapshot, fixed=True), meeting
+        finally:
+            snapshot.close()
+    finally:
+        con.close()
+
+
+def _reading(con: duckdb.DuckDBPyConnection, fixed: bool = False) -> duckdb.DuckDBPyConnection:
+    """A cursor on an in-memory copy of the store (store.replica): many small queries."""
+    return Replica(con, fixed=fixed).cursor() if db.is_lake(con) else con

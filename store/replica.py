@@ -1,0 +1,140 @@
+"""What the pages read: an in-memory copy of the lake, refreshed table by table.
+
+A query on a DuckLake asks its catalog which snapshot is current and which files and rows
+belong to it: a few milliseconds each, which pages that run hundreds of small queries cannot
+pay. So each process keeps the store's tables in an in-memory database (``reads``) attached
+to its lake connection, copied in one transaction at one snapshot, so that they always agree
+with each other. Before a read, the lake's current snapshot is compared with the copy's (at
+most every :data:`CHECK_SECONDS`, and at once after a write of this process); the tables the
+newer snapshots changed are copied again, the others are kept. A loads made by another
+process therefore shows at the next rerun of a page.
+
+A connection opened at a meeting's snapshot gets a copy once: that snapshot never changes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import duckdb
+
+from store import db
+
+CHECK_SECONDS = 0.5
+# The keys of DuckLake's snapshot changes that name tables (by id) whose rows changed.
+ROW_CHANGES = {"tables_inserted_into", "tables_deleted_from", "inlined_insert", "inlined_delete"}
+# Changes that leave every table's rows as they were.
+NO_ROW_CHANGES = {"merge_adjacent", "compacted_table", "flushed_inlined"}
+
+
+class Replica:
+    """The in-memory copy of one lake connection's tables."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, fixed: bool = False) -> None:
+        self._con = con
+        self._fixed = fixed  # opened at a meeting's snapshot
+        self._lock = threading.Lock()
+        self._seen: int | None = None
+        self._checked = 0.0
+        self._generation = -1
+        con.execute("ATTACH IF NOT EXISTS ':memory:' AS reads")
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor that reads the copy, brought up to date first."""
+        self.refresh()
+        cur = self._con.cursor()
+        cur.execute("USE reads")
+        cur.execute("SET search_path = 'reads.main,memory.main'")
+        return cur
+
+    def refresh(self, force: bool = False) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if self._seen is not None and not force:
+                if self._fixed:
+                    return
+                if self._generation == db.GENERATION[0] and now - self._checked < CHECK_SECONDS:
+                    return
+            generation = db.GENERATION[0]
+            cur = self._con.cursor()
+            try:
+                latest = _latest(cur)
+                if latest != self._seen or force:
+                    self._copy(cur)
+            finally:
+                cur.close()
+            self._checked = now
+            self._generation = generation
+
+    def _copy(self, cur: duckdb.DuckDBPyConnection) -> None:
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            current = _current(cur)
+            names = _tables(cur)
+            changed = names if self._seen is None else _changed(cur, self._seen, current, names)
+            for name in changed:
+                table = f'"{name}"'  # a name from the lake's own catalogue, checked in _tables
+                cur.execute(
+                    f"CREATE OR REPLACE TABLE reads.main.{table} AS SELECT * FROM lake.main.{table}"
+                )
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        self._seen = current
+
+
+def _latest(cur: duckdb.DuckDBPyConnection) -> int:
+    """The lake's newest snapshot (outside any transaction: what a new one would read)."""
+    row = cur.execute(
+        "SELECT max(snapshot_id) FROM __ducklake_metadata_lake.ducklake_snapshot"
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _current(cur: duckdb.DuckDBPyConnection) -> int:
+    row = cur.execute("SELECT id FROM lake.current_snapshot()").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _tables(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = cur.execute(
+        """
+        SELECT table_name FROM information_schema.tables
+        WHERE table_catalog = 'lake' AND table_schema = 'main' AND table_type = 'BASE TABLE'
+        ORDER BY table_name
+        """
+    ).fetchall()
+    names = [str(r[0]) for r in rows]
+    for name in names:
+        if not name.replace("_", "").isalnum():
+            raise db.StoreError(f"unexpected table name {name!r} in the store")
+    return names
+
+
+def _changed(
+    cur: duckdb.DuckDBPyConnection, seen: int, current: int, names: list[str]
+) -> list[str]:
+    """The tables whose rows the snapshots after ``seen`` up to ``current`` changed (all of
+    them when a snapshot changed something else, e.g. a table's columns)."""
+    rows = cur.execute(
+        "SELECT changes FROM lake.snapshots() WHERE snapshot_id > $seen AND snapshot_id <= $now",
+        {"seen": seen, "now": current},
+    ).fetchall()
+    ids: set[str] = set()
+    for (changes,) in rows:
+        for key, values in dict(changes or {}).items():
+            if key in ROW_CHANGES:
+                ids.update(str(v) for v in values or ())
+            elif key not in NO_ROW_CHANGES:
+                return names
+    if not ids:
+        return []
+    by_id = dict(
+        cur.execute(
+            "SELECT CAST(table_id AS VARCHAR), table_name "
+            "FROM __ducklake_metadata_lake.ducklake_table WHERE end_snapshot IS NULL"
+        ).fetchall()
+    )
+    return sorted({str(by_id[i]) for i in ids if i in by_id} & set(names))

@@ -1,0 +1,120 @@
+"""Meetings on the pages: a link with ?mote=NAME shows the figures as they stood, with a
+banner and what has changed since; an unknown name says so; pages that write stop; and a
+meeting is saved from the sidebar."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders.reference import open_store
+from service.loads import login_name
+from store import queries, snapshots
+from tests.conftest import ROOT, copy_store, release_store
+
+CRIME = "Anmälda brott mot person"
+
+
+def _run(*args: str) -> None:
+    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def after_meeting(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo store, a meeting saved, then BRÅ's 2023 file undone (so Bromma's newest year
+    of crimes against the person is 2022 today, 2023 at the meeting)."""
+    db = copy_store(demo_db_path, tmp_path / "mote.sqlite")
+    _run("store", "snapshots", "create", "Styrgrupp", "--date", "2026-11-30", "--db", str(db))
+    con = open_store(db)
+    try:
+        batch = next(b for b in queries.batches(con) if b.file_name == "Databasfil2023.txt")
+    finally:
+        con.close()
+    _run("loaders", "undo", str(batch.id), "--db", str(db))
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    return db
+
+
+def _open(page: str, params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _crime_row(at: AppTest) -> pd.Series:
+    for element in at.dataframe:
+        table = element.value
+        if "Indikator" in table.columns and CRIME in set(table["Indikator"]):
+            return table.set_index("Indikator").loc[CRIME]
+    raise AssertionError("no card with crimes against the person")
+
+
+def test_a_meeting_link_shows_the_figures_then_with_a_banner(after_meeting: Path) -> None:
+    then = _open("overview", {"mote": "Styrgrupp", "omfattning": "Bromma"})
+    banners = " ".join(w.value for w in then.warning)
+    assert "Läget vid mötet ”Styrgrupp” (30 november 2026)" in banners
+    assert then.sidebar.selectbox(key="mote").value == "Styrgrupp"
+    row = _crime_row(then)
+    assert row["År"] == "2023"
+    assert row["Sedan mötet"].startswith("ändrat sedan mötet: nu 2022: ")
+
+    release_store()
+    today = _open("overview", {"omfattning": "Bromma"})
+    assert not any("Läget vid mötet" in w.value for w in today.warning)
+    row = _crime_row(today)
+    assert row["År"] == "2022" and "Sedan mötet" not in row.index
+
+
+def test_an_unknown_meeting_says_so_and_shows_today(after_meeting: Path) -> None:
+    at = _open("overview", {"mote": "Ledningsgrupp"})
+    errors = " ".join(e.value for e in at.error)
+    assert "Det finns inget sparat möte som heter ”Ledningsgrupp”" in errors
+    assert "Sparade möten: Styrgrupp." in errors
+    assert not any("Läget vid mötet" in w.value for w in at.warning)
+
+
+def test_pages_that_write_stop_while_a_meeting_is_shown(after_meeting: Path) -> None:
+    at = _open("upload", {"mote": "Styrgrupp"})
+    assert any("sparat möte" in i.value for i in at.info)
+    assert not at.get("file_uploader")
+
+
+def test_a_meeting_is_saved_from_the_sidebar(after_meeting: Path) -> None:
+    at = _open("overview", {})
+    at.sidebar.text_input[0].input("Beredningsgrupp december")
+    at.sidebar.text_input[1].input("Anna Andersson")
+    at.sidebar.button[0].click().run()
+    assert not at.exception, at.exception
+    assert any("Mötet ”Beredningsgrupp december” är sparat" in s.value for s in at.success)
+    release_store()
+    con = open_store(after_meeting)
+    try:
+        saved = snapshots.find(con, "Beredningsgrupp december")
+        assert saved is not None and saved.saved_by == "Anna Andersson"
+        logged = con.execute(
+            "SELECT who, detail FROM audit_log WHERE what = 'möte sparat' ORDER BY logged_at"
+        ).fetchall()
+        assert logged == [
+            (login_name(), "Styrgrupp (2026-11-30)"),  # the command line's, by the login name
+            ("Anna Andersson", f"Beredningsgrupp december ({saved.meeting_date})"),
+        ]
+    finally:
+        con.close()
+    # The same name again is refused in Swedish, nothing saved twice.
+    again = _open("overview", {})
+    again.sidebar.text_input[0].input("beredningsgrupp DECEMBER")
+    again.sidebar.text_input[1].input("Anna Andersson")
+    again.sidebar.button[0].click().run()
+    assert any("Det finns redan ett möte som heter" in e.value for e in again.error)
