@@ -157,9 +157,16 @@ def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> boo
             + ", ".join(orphaned)
             + ". Put them back (a region that ended keeps its row, with valid_to set)."
         )
-    with db.transaction(con):
-        queries.replace_reference(con, tables, current)
-    return True
+
+    def write() -> bool:
+        with db.transaction(con):
+            # Another process may have copied the same files meanwhile.
+            if queries.reference_checksum(con, "reference") == current:
+                return False
+            queries.replace_reference(con, tables, current)
+        return True
+
+    return db.retrying(write)
 
 
 def open_store(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:

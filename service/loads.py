@@ -20,7 +20,7 @@ from loaders.reference import ReferenceDataError, open_store
 from loaders.respondents import Mapping
 from loaders.survey import Prepared
 from loaders.upload_safety import UploadRefused
-from service.writes import guarded
+from service.writes import guarded, retry_conflicts
 from store import queries
 from store.db import StoreError
 
@@ -61,8 +61,12 @@ def load_file(
     **options: object,
 ) -> LoadReport:
     """Load one file of a public source as one batch (all rows or none)."""
-    with guarded(con, principal, "upload"):
-        return registry.load_file(con, source, path, loaded_by=principal.name, **options)
+
+    def attempt() -> LoadReport:
+        with guarded(con, principal, "upload"):
+            return registry.load_file(con, source, path, loaded_by=principal.name, **options)
+
+    return retry_conflicts(attempt)
 
 
 def prepare_survey(

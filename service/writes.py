@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import errno
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import duckdb
 
@@ -29,6 +31,7 @@ __all__ = [
     "require",
 ]
 
+T = TypeVar("T")
 DEMO_ROLE = "administratör"
 # The writes of this process, one at a time: two confirmations of one upload in the same
 # instant would otherwise both see the file as new (each transaction sees the store as it
@@ -71,6 +74,19 @@ def _storage_message(exc: BaseException) -> str:
             "så inget sparades. Försök igen om en stund."
         )
     return f"Det gick inte att skriva till databasen ({type(exc).__name__}); inget sparades."
+
+
+def retry_conflicts(work: Callable[[], T], attempts: int = 4) -> T:
+    """Run a whole guarded write again when it lost a conflict with another process's write
+    (server mode: two instances writing at once); loads use it, forms let the user retry."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except WriteFailed as exc:
+            if not isinstance(exc.__cause__, db.StoreConflictError) or attempt == attempts:
+                raise
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
 
 
 def demo_principal(name: str) -> Principal:

@@ -124,3 +124,34 @@ def demo_store(demo_db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = open_store(demo_db_path)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A PostgreSQL server for the session (see tests/postgres.py), in a folder of its own
+    directly under the temporary folder (pytest's are closed to other users, and the server
+    may run as the postgres user); removed afterwards."""
+    import shutil
+    import tempfile
+
+    from tests.postgres import postgres_server
+
+    folder = Path(tempfile.mkdtemp(prefix="dashboard-pg-"))
+    try:
+        with postgres_server(folder) as server:
+            yield server
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["embedded", "server"])
+def store_mode(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """Run the test on the embedded store and again on a PostgreSQL catalog (a new database
+    and data folder of its own): the environment is set for the test and its subprocesses."""
+    if request.param == "server":
+        server = request.getfixturevalue("postgres")
+        monkeypatch.setenv("DASHBOARD_CATALOG", server.new_database())  # type: ignore[attr-defined]
+        monkeypatch.setenv("DASHBOARD_DATA_PATH", str(tmp_path / "shared-data"))
+    return str(request.param)

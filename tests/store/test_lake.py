@@ -39,7 +39,9 @@ def _figure(con: duckdb.DuckDBPyConnection, year: int) -> float | None:
     return float(row[0]) if row else None
 
 
-def test_two_loads_at_once_while_another_process_holds_the_store(tmp_path: Path) -> None:
+def test_two_loads_at_once_while_another_process_holds_the_store(
+    tmp_path: Path, store_mode: str
+) -> None:
     """Like the dashboard running with a page open: both command-line loads succeed, and the
     holder sees their figures at its next read, without reopening."""
     path = tmp_path / "shared.sqlite"
@@ -58,7 +60,7 @@ def test_two_loads_at_once_while_another_process_holds_the_store(tmp_path: Path)
     holder.close()
 
 
-def test_a_load_killed_mid_way_leaves_the_previous_state(tmp_path: Path) -> None:
+def test_a_load_killed_mid_way_leaves_the_previous_state(tmp_path: Path, store_mode: str) -> None:
     path = tmp_path / "killed.sqlite"
     con = db.connect(path)
     before = queries.batches(con)
@@ -103,7 +105,7 @@ def test_a_load_killed_mid_way_leaves_the_previous_state(tmp_path: Path) -> None
 
 
 def test_a_write_that_loses_a_conflict_saves_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_mode: str
 ) -> None:
     """Two machines (no shared lock file): both write at once, the second commit is refused
     whole, and running it again succeeds."""

@@ -38,7 +38,9 @@ def _values(db: Path, *extra: str) -> dict[int, str]:
     return {int(r[3]): r[6] for r in rows if r[4] == "total"}
 
 
-def test_a_meeting_keeps_its_figures_through_a_load_and_maintenance(tmp_path: Path) -> None:
+def test_a_meeting_keeps_its_figures_through_a_load_and_maintenance(
+    tmp_path: Path, store_mode: str
+) -> None:
     db = tmp_path / "moten.sqlite"
     first, second = DEMO_BRA / "Databasfil2021.txt", DEMO_BRA / "Databasfil2022.txt"
     assert _run("loaders", "load", "bra", str(first), "--db", str(db)).returncode == 0

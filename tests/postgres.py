@@ -1,0 +1,84 @@
+"""A throwaway PostgreSQL server for the tests of server mode (``DASHBOARD_CATALOG``): one
+cluster per test session in a temporary folder, on a Unix socket only, and a new database
+for each test that asks. PostgreSQL refuses to run as root, so as root the cluster belongs to
+the ``postgres`` user (Debian's packages create it). Without PostgreSQL the tests are
+skipped, except in CI (``CI`` set), where .ci/run installs it and a skip would hide a
+failure."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+
+def _binaries() -> Path | None:
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(versions[-1]).parent if versions else None
+
+
+def _as_owner(owner: str | None, *command: str) -> list[str]:
+    return ["runuser", "-u", owner, "--", *command] if owner else list(command)
+
+
+class Server:
+    def __init__(self, folder: Path, bin_dir: Path, owner: str | None) -> None:
+        self.folder, self.bin, self.owner = folder, bin_dir, owner
+        self.port = 54000 + os.getpid() % 1000
+
+    def run(self, *command: str) -> None:
+        subprocess.run(_as_owner(self.owner, *command), check=True, capture_output=True,
+                       text=True, cwd=self.folder)  # fmt: skip
+
+    def start(self) -> None:
+        data = self.folder / "data"
+        self.run(str(self.bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+                 "--no-sync")  # fmt: skip
+        options = f"-k {self.folder} -p {self.port} -c listen_addresses='' -c fsync=off"
+        self.run(str(self.bin / "pg_ctl"), "-D", str(data), "-o", options,
+                 "-l", str(self.folder / "server.log"), "-w", "start")  # fmt: skip
+
+    def stop(self) -> None:
+        self.run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "stop")
+
+    def new_database(self) -> str:
+        """A new empty database; its address as DASHBOARD_CATALOG takes it."""
+        name = "lake_" + uuid.uuid4().hex[:12]
+        self.run(str(self.bin / "createdb"), "-h", str(self.folder), "-p", str(self.port),
+                 "-U", "postgres", name)  # fmt: skip
+        return f"postgresql://postgres@/{name}?host={self.folder}&port={self.port}"
+
+
+@contextmanager
+def postgres_server(folder: Path) -> Iterator[Server]:
+    bin_dir = _binaries()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed (.ci/run installs it)")
+        pytest.skip("PostgreSQL is not installed")
+    owner = None
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.fail("running as root, but there is no 'postgres' user to run PostgreSQL as")
+        owner = "postgres"
+        shutil.chown(folder, user="postgres")
+        folder.chmod(0o755)
+    server = Server(folder, bin_dir, owner)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
