@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import meetings as meeting_view
+from app_pages import state
 from app_pages.signin import (
     identity_provider,
     local_accounts,
@@ -22,6 +23,9 @@ st.set_page_config(
 # Also when started from another folder (where .streamlit/config.toml is not read): tables are
 # downloaded only through the app's own, formula-safe buttons.
 st.set_option("client.disableDataExport", True)
+
+# The store opened (and on first start filled), or a Swedish page saying why it cannot be.
+state.store_or_stop()
 
 LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
 

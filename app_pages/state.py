@@ -25,3 +25,29 @@ def cursor() -> duckdb.DuckDBPyConnection:
     path = str(session.db_path())
     _started(path)
     return session.write_cursor(path)
+
+
+def store_or_stop() -> None:
+    """Open the store (on first start fill it) or, when it cannot be opened (a catalog that
+    cannot be reached, a store of an older kind), say so in Swedish and stop the page: never a
+    traceback. Tried again at every page load, so the page comes back with the catalog."""
+    try:
+        _started(str(session.db_path()))
+        session.check_reachable()
+    except session.StoreUnreachableError as exc:
+        st.title("Databasen går inte att nå")
+        st.error(
+            "Instrumentpanelens databas (katalogen med alla uppgifter) svarar inte just nu, så "
+            "sidan kan inte visas. Inget har ändrats. Försök igen om en stund; om felet "
+            "består, kontakta den som driftar instrumentpanelen."
+        )
+        st.caption(f"Tekniska uppgifter: {exc}")
+        st.stop()
+    except session.StoreError as exc:
+        st.title("Databasen kan inte öppnas")
+        st.error(
+            "Instrumentpanelens databas kan inte öppnas, så sidan kan inte visas. Inget har "
+            "ändrats. Kontakta den som driftar instrumentpanelen och ge dem uppgifterna nedan."
+        )
+        st.caption(f"Tekniska uppgifter: {exc}")
+        st.stop()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import duckdb
 
+from service.writes import RuleBroken
 from store.db import StoreError
 
 UNCHANGED = "Nothing was changed."
@@ -22,7 +23,7 @@ def _line(text: object) -> str:
 
 def message(exc: BaseException) -> str:
     """The one line for a failure."""
-    if isinstance(exc, StoreError):
+    if isinstance(exc, (StoreError, RuleBroken)):  # RuleBroken: a guarded write's refusal
         return _line(exc)
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:

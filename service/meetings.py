@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 
@@ -18,7 +18,10 @@ from store import db, snapshots
 from store.replica import Replica
 from store.snapshots import NAME_LIMIT, Meeting
 
-__all__ = ["Meeting", "all_meetings", "as_of", "find", "open_at", "save", "shown"]
+__all__ = [
+    "Meeting", "all_meetings", "as_of", "find", "listed", "maintain", "open_at", "save",
+    "save_in", "shown",
+]  # fmt: skip
 
 
 def all_meetings() -> list[Meeting]:
@@ -65,6 +68,23 @@ def shown() -> Meeting | None:
     if snapshot is None:
         return None
     return next((m for m in all_meetings() if m.snapshot_id == snapshot), None)
+
+
+def save_in(
+    con: duckdb.DuckDBPyConnection, principal: Principal, name: str, meeting_date: date
+) -> Meeting:
+    """Save a meeting in the store ``con`` is on (the command line's ``snapshots create``)."""
+    with guarded(con, principal, "meetings"):
+        return snapshots.create(con, name, meeting_date, principal.name)
+
+
+def listed(con: duckdb.DuckDBPyConnection) -> list[Meeting]:
+    return snapshots.meetings(con)
+
+
+def maintain(con: duckdb.DuckDBPyConnection, keep_days: int) -> snapshots.Upkeep:
+    """Compact the store and forget unnamed snapshots older than ``keep_days``."""
+    return snapshots.maintain(con, keep_days, datetime.now())
 
 
 def as_of(meeting: Meeting | None) -> None:

@@ -17,13 +17,20 @@ from catalogue.catalogue import CATALOGUE_DIR
 from loaders.demo import ensure_demo, load_demo
 from loaders.reference import open_store
 from store import db, followup, queries, transfer
-from store.db import PROJECT_ROOT, StoreError, StoreLockedError, resolve_db_path
+from store.db import (
+    PROJECT_ROOT,
+    StoreError,
+    StoreLockedError,
+    StoreUnreachableError,
+    resolve_db_path,
+)
 from store.replica import Replica
 
 __all__ = [
     "PROJECT_ROOT",
     "StoreError",
     "StoreLockedError",
+    "StoreUnreachableError",
     "connection",
     "current_cursor",
     "cursor",
@@ -53,6 +60,17 @@ def connection(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
             ensure_demo(con)
             _CONNECTIONS[key] = con
     return con
+
+
+def check_reachable(path: str | os.PathLike[str] | None = None) -> None:
+    """Raise StoreUnreachableError when the store's catalog does not answer now."""
+    con = db.cursor(connection(path))
+    try:
+        db.snapshot_id(con)
+    except duckdb.Error as exc:
+        raise StoreUnreachableError(f"the store's catalog does not answer: {exc}") from exc
+    finally:
+        con.close()
 
 
 def snapshot_connection(

@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from service import accounts, loads, session
-from store import snapshots
+from service import accounts, loads, meetings, session
 
 DB_HELP = "the store's catalog file (default: $DASHBOARD_DB or data/dashboard.sqlite)"
 
@@ -140,20 +139,18 @@ def snapshot_command(args: argparse.Namespace) -> int:
     con = loads.open_store(session.db_path(args.db))
     try:
         if args.command == "maintain":
-            done = snapshots.maintain(con, args.keep_days, datetime.now())
+            done = meetings.maintain(con, args.keep_days)
             print(
                 f"Maintained {session.db_path(args.db)}: {done.expired} snapshots older than "
                 f"{args.keep_days} days forgotten, {done.kept_for_meetings} kept for meetings, "
                 f"{done.files_deleted} files deleted."
             )
         elif args.action == "create":
-            meeting = snapshots.create(
-                con, args.name, args.date or date.today(), loads.operator().name
-            )
+            meeting = meetings.save_in(con, loads.operator(), args.name, args.date or date.today())
             print(f"Saved meeting {meeting.name!r} ({meeting.meeting_date:%Y-%m-%d}) as "
                   f"snapshot {meeting.snapshot_id}.")  # fmt: skip
         else:
-            for m in snapshots.meetings(con):
+            for m in meetings.listed(con):
                 print(f"{m.meeting_date:%Y-%m-%d}  {m.name:<40} snapshot {m.snapshot_id:<6} "
                       f"{m.saved_by}, {m.saved_at:%Y-%m-%d %H:%M}")  # fmt: skip
     except loads.StoreError as exc:
@@ -177,11 +174,7 @@ def _password() -> str:
 
 
 def users_command(args: argparse.Namespace) -> int:
-    try:
-        con = loads.open_store(session.db_path(args.db))
-    except session.StoreLockedError as exc:
-        print(f"error: {exc} While the dashboard runs, use its page Konton.", file=sys.stderr)
-        return 1
+    con = loads.open_store(session.db_path(args.db))
     try:
         return _users_command(args, accounts.users(con))
     finally:

@@ -52,8 +52,15 @@ DEFAULT_THREADS = 2
 # Tables written row by row (follow-up, audit log, accounts) stay in the catalog until this
 # many rows are inserted at once; `store maintain` moves them into Parquet files.
 INLINING_ROWS = 200
-# How long a write waits for another write of this machine to finish before it gives up.
+# How long a write waits for another write of this machine to finish before it gives up
+# (DASHBOARD_WRITE_WAIT_SECONDS overrides it).
 WRITE_WAIT_SECONDS = 300.0
+
+
+def _write_wait() -> float:
+    return float(os.environ.get("DASHBOARD_WRITE_WAIT_SECONDS", WRITE_WAIT_SECONDS))
+
+
 EXTENSIONS = ("ducklake", "sqlite_scanner", "postgres_scanner")
 DUCKDB_MAGIC = b"DUCK"
 
@@ -336,8 +343,9 @@ def _writer_turn(lock: Path | None) -> Iterator[None]:
         return
     with _TURNS_GUARD:
         turn = _TURNS.setdefault(str(lock), threading.Lock())
-    deadline = time.monotonic() + WRITE_WAIT_SECONDS
-    if not turn.acquire(timeout=WRITE_WAIT_SECONDS):
+    wait = _write_wait()
+    deadline = time.monotonic() + wait
+    if not turn.acquire(timeout=wait):
         raise StoreLockedError(_busy_message())
     try:
         fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o600)
@@ -357,9 +365,17 @@ def _writer_turn(lock: Path | None) -> Iterator[None]:
         turn.release()
 
 
+@contextmanager
+def writer_turn(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The turn of a write that is not one transaction (maintenance): no other write of
+    this machine runs meanwhile."""
+    with _writer_turn(_lock_file(con)):
+        yield
+
+
 def _busy_message() -> str:
     return (
-        f"Another write to the store has been running for more than {WRITE_WAIT_SECONDS:.0f} "
+        f"Another write to the store has been running for more than {_write_wait():g} "
         "seconds. Nothing was changed; try again when it has finished."
     )
 

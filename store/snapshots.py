@@ -88,6 +88,11 @@ class Upkeep:
 def maintain(con: duckdb.DuckDBPyConnection, keep_days: int, now: datetime) -> Upkeep:
     """Compact the store and forget unnamed snapshots older than ``keep_days``."""
     _require_lake(con)
+    with db.writer_turn(con):
+        return _maintain(con, keep_days, now)
+
+
+def _maintain(con: duckdb.DuckDBPyConnection, keep_days: int, now: datetime) -> Upkeep:
     con.execute("CALL ducklake_flush_inlined_data('lake')")
     con.execute("CALL ducklake_merge_adjacent_files('lake')")
     named = {m.snapshot_id for m in meetings(con)}

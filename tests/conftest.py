@@ -119,11 +119,27 @@ def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+_READERS: dict[str, tuple[duckdb.DuckDBPyConnection, object]] = {}
+
+
+def reading(path: Path) -> duckdb.DuckDBPyConnection:
+    """A cursor on an in-memory copy of the store at ``path``, for tests that only read it (a
+    query on the lake itself pays its catalog each time, see store/replica.py); one copy per
+    store for the whole session. What a test writes here is not kept: copy the store."""
+    from store.replica import Replica
+
+    if str(path) not in _READERS:
+        con = open_store(path)
+        _READERS[str(path)] = (con, Replica(con, fixed=True))
+    return _READERS[str(path)][1].cursor()  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def demo_store(demo_db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = open_store(demo_db_path)
-    yield con
-    con.close()
+    """The demo store, read only (see ``reading``)."""
+    cursor = reading(demo_db_path)
+    yield cursor
+    cursor.close()
 
 
 @pytest.fixture(scope="session")

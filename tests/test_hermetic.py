@@ -16,5 +16,5 @@ def test_each_test_has_its_own_home_accounts_store_and_staging(tmp_path: Path) -
     assert users_path() == home / "users.json"
     assert not users_path().exists()  # no accounts file of an earlier version to move in
     assert not session.db_path().exists()  # a store (with its accounts) of the test's own
-    assert session.db_path() == home / "dashboard.duckdb"
+    assert session.db_path() == home / "dashboard.sqlite"
     assert uploads.staging_dir() == home / "staging"

@@ -1,6 +1,7 @@
 """Meetings on the pages: a link with ?mote=NAME shows the figures as they stood, with a
-banner and what has changed since; an unknown name says so; pages that write stop; and a
-meeting is saved from the sidebar."""
+banner and what has changed since; an unknown name says so; pages that write stop; a
+meeting is saved from the sidebar; and a store whose catalog does not answer gives a Swedish
+page, not a traceback."""
 
 from __future__ import annotations
 
@@ -118,3 +119,15 @@ def test_a_meeting_is_saved_from_the_sidebar(after_meeting: Path) -> None:
     again.sidebar.text_input[1].input("Anna Andersson")
     again.sidebar.button[0].click().run()
     assert any("Det finns redan ett möte som heter" in e.value for e in again.error)
+
+
+def test_a_catalog_that_cannot_be_reached_gives_a_swedish_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_CATALOG", f"postgresql://nobody@/none?host={tmp_path}&port=9")
+    monkeypatch.setenv("DASHBOARD_DATA_PATH", str(tmp_path / "data"))
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Databasen går inte att nå"
+    assert "svarar inte just nu" in at.error[0].value

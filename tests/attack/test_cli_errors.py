@@ -52,30 +52,54 @@ def db(tmp_path: Path, demo_db_path: Path) -> Path:
     return copy_store(demo_db_path, tmp_path / "dashboard.duckdb")
 
 
-def test_a_store_in_use_by_another_process_is_one_line_for_every_command(
-    db: Path, tmp_path: Path
+def test_a_store_whose_writes_are_held_is_one_line_for_every_writing_command(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Another process in the middle of a long write (it holds the lock file): a write gives
+    up after DASHBOARD_WRITE_WAIT_SECONDS with one line, and reads go on meanwhile."""
+    monkeypatch.setenv("DASHBOARD_WRITE_WAIT_SECONDS", "1")
+    lock = db.with_name(db.name + ".lock")
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(db)!r}); "
+        [sys.executable, "-c", "import fcntl,os,time; "
+         f"fd=os.open({str(lock)!r}, os.O_RDWR | os.O_CREAT); fcntl.flock(fd, fcntl.LOCK_EX); "
          "print('held', flush=True); time.sleep(120)"],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        for command in (
-            ("report", "year-end", "--year", "2023", "--out", str(tmp_path / "a.docx")),
-            ("indicators", "values", "otrygg_ute_kvall"),
-            ("loaders", "batches"),
-            ("loaders", "undo", "1"),
-            ("store", "init"),
-        ):
+        # Guarded writes, whose refusals are the dashboard's (Swedish) words.
+        for command in (("loaders", "undo", "1"), ("store", "snapshots", "create", "Möte")):
             text = _one_line(_run(*command, "--db", str(db)))
-            assert "is in use by another process" in text and "Nothing was changed" in text
-        text = _one_line(_run("store", "users", "list", "--db", str(db)))
-        assert "While the dashboard runs, use its page Konton." in text
+            assert text == (
+                "error: En annan ändring av databasen (t.ex. en inläsning) pågår fortfarande, så "
+                "inget sparades. Försök igen om en stund."
+            )
+        text = _one_line(_run("store", "maintain", "--db", str(db)))
+        assert text == (
+            "error: Another write to the store has been running for more than 1 seconds. "
+            "Nothing was changed; try again when it has finished."
+        )
+        read = _run("indicators", "values", "otrygg_ute_kvall", "--db", str(db))
+        assert read.returncode == 0 and read.stdout.count("\n") > 10
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_catalog_that_cannot_be_reached_is_one_line_for_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_CATALOG", f"postgresql://nobody@/none?host={tmp_path}&port=9")
+    monkeypatch.setenv("DASHBOARD_DATA_PATH", str(tmp_path / "data"))
+    for command in (
+        ("report", "year-end", "--year", "2023", "--out", str(tmp_path / "a.docx")),
+        ("indicators", "values", "otrygg_ute_kvall"),
+        ("loaders", "batches"),
+        ("store", "init"),
+        ("store", "users", "list"),
+    ):
+        text = _one_line(_run(*command))
+        assert text.startswith("error: Could not open the store's catalog (PostgreSQL "), text
 
 
 @pytest.mark.skipif(not FULL.exists(), reason="no /dev/full on this system")

@@ -12,6 +12,7 @@ import duckdb
 from catalogue.catalogue import load_catalogue
 from indicators.compute import Request, compute
 from loaders import polisen_handelser as polisen
+from tests.conftest import reading
 
 
 def _murders(times: list[str]) -> list[dict]:
@@ -87,10 +88,9 @@ def test_a_year_in_progress_is_compared_with_the_same_months_and_sparse_months_a
 def test_no_district_has_a_value_for_a_year_it_did_not_exist(demo_db_path: Path) -> None:
     """On the boundaries of the time, police indicators list districts only for the years
     they existed (a merger year belongs to both sides): no zero is filled in outside."""
-    from loaders.reference import open_store
     from store.regions import RegionLifetimes
 
-    con = open_store(demo_db_path)
+    con = reading(demo_db_path)
     try:
         lifetimes = RegionLifetimes.from_store(con)
         catalogue = load_catalogue()

@@ -16,9 +16,9 @@ import openpyxl
 import pytest
 
 from catalogue.catalogue import load_catalogue
-from loaders.reference import open_store
 from report import render_docx, render_xlsx
 from report.build import build
+from tests.conftest import reading
 
 SNAPSHOTS = Path(__file__).with_name("snapshots")
 CASES = {"stockholm_2023": ("0180", 2023), "jarva_2023": ("80132", 2023)}
@@ -68,7 +68,7 @@ def xlsx_text(data: bytes) -> str:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_year_end_documents_match_their_snapshots(demo_db_path: Path, case: str) -> None:
     region, year = CASES[case]
-    con = open_store(demo_db_path)
+    con = reading(demo_db_path)
     try:
         summary = build(con, load_catalogue(), year, region_code=region)
     finally:

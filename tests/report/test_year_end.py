@@ -14,6 +14,7 @@ from catalogue.catalogue import load_catalogue
 from indicators.compute import Request, compute
 from indicators.format import number, percent
 from report.__main__ import main
+from tests.conftest import reading
 
 AREAS = [
     "Unga i riskzon för destruktivt beteende",
@@ -27,9 +28,8 @@ AREAS = [
 @pytest.fixture(scope="module")
 def expected(demo_db_path: Path) -> dict[str, str]:
     """Each indicator's city value for 2023 as `indicators values` gives it, formatted."""
-    from loaders.reference import open_store
 
-    con = open_store(demo_db_path)
+    con = reading(demo_db_path)
     catalogue = load_catalogue()
     result = {}
     for _indicator, definition in catalogue.definitions.items():
@@ -115,9 +115,8 @@ def test_suppressed_values_are_absent(demo_db_path: Path, tmp_path: Path) -> Non
         == 0
     )
     document = docx.Document(out)
-    from loaders.reference import open_store
 
-    con = open_store(demo_db_path)
+    con = reading(demo_db_path)
     catalogue = load_catalogue()
     hidden = []
     for definition in catalogue.definitions.values():
@@ -164,10 +163,9 @@ def test_unknown_region(
 def test_every_row_that_claims_a_change_fills_the_change_column(demo_db_path: Path) -> None:
     """The column "Förändring från 2022" is filled for counts and rates too, and says why when
     there is no comparison."""
-    from loaders.reference import open_store
     from report.build import build
 
-    con = open_store(demo_db_path)
+    con = reading(demo_db_path)
     try:
         lines = [
             line
@@ -204,10 +202,9 @@ def test_every_row_that_claims_a_change_fills_the_change_column(demo_db_path: Pa
 def test_murders_of_2023_are_not_compared_with_the_partial_2022(demo_db_path: Path) -> None:
     """The police archive in the demo starts on 26 September 2022: 2022 is shown for the
     whole months it covers and 2023 is not called a significant change against it."""
-    from loaders.reference import open_store
     from report.build import build
 
-    con = open_store(demo_db_path)
+    con = reading(demo_db_path)
     try:
         summary = build(con, load_catalogue(), 2023)
     finally:
