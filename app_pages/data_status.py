@@ -7,8 +7,10 @@ from datetime import date
 import streamlit as st
 
 from app_pages import signin, state, views
+from service import loads, meetings
 from service import views as data
 from service.views import number
+from service.writes import PermissionDenied, RuleBroken
 
 st.title("Datastatus")
 st.caption("Vad som är inläst, varifrån, hur aktuellt det är och vad som saknas: inför varje möte.")
@@ -19,6 +21,16 @@ today = date.today()
 
 
 tables = data.status_tables(today)
+
+
+def _show(result: loads.PageLoad) -> None:
+    """A refusal at once; a load after a rerun, so that every table here shows it."""
+    if not result.ok:
+        st.error(result.message)
+        return
+    st.session_state["inlast"] = result.message
+    st.rerun()
+
 
 st.header("Källor")
 sources = tables["sources"]
@@ -74,6 +86,61 @@ elif not batches.empty:
             hide_index=True,
             key="batch_rows",
         )
+
+if data.may_open_batches(signin.principal()) and meetings.shown() is None:
+    st.header("Läs in källfiler")
+    st.caption(
+        "För administratörer: en fil från BRÅ, polisen, befolkningsstatistiken eller Kolada "
+        "läses in som en sats, med samma kontroller som kommandoraden. En fil med fel läses "
+        "inte in alls; samma fil två gånger läggs inte till igen. Alla sidor visar de nya "
+        "siffrorna vid nästa sidladdning, också i andra fönster."
+    )
+    done = st.session_state.pop("inlast", None)  # kept over the rerun that shows the new batch
+    if done:
+        st.success(done)
+    loader = signin.acting("Ditt namn (sparas med inläsningen)", key="laddare")
+    with st.form("las_in_kallfil", clear_on_submit=True):
+        source = st.selectbox(
+            "Källa", list(loads.PUBLIC_SOURCES), format_func=loads.PUBLIC_SOURCES.get
+        )
+        upload = st.file_uploader(
+            "Fil", type=["txt", "csv", "json", "jsonl"], key="kallfil",
+            help="Som utgivaren lämnar den: BRÅ:s export i latin-1 med semikolon, polisens "
+            "JSON, befolkningstabellen som CSV eller JSON, Koladas JSON eller CSV.",
+        )  # fmt: skip
+        year = st.number_input(
+            "År (bara för befolkningstabeller som inte anger år)",
+            min_value=1990, max_value=2100, value=None, step=1,
+        )  # fmt: skip
+        submitted = st.form_submit_button("Läs in filen")
+    if submitted:
+        if loader is None:
+            st.error("Skriv ditt namn först: det sparas med inläsningen.")
+        elif upload is None:
+            st.error("Välj en fil att läsa in.")
+        else:
+            try:
+                result = loads.load_from_page(
+                    loader, source, upload.name, upload.getvalue(), int(year) if year else None
+                )
+            except (PermissionDenied, RuleBroken) as exc:
+                st.error(str(exc))
+            else:
+                _show(result)
+    st.caption(
+        "Polisens händelser kan också hämtas direkt från polisens API (högst en gång per tio "
+        "sekunder). På servern sköter en schemalagd hämtning detta varje dag (README)."
+    )
+    if st.button("Hämta nu från polisen", key="hamta_nu"):
+        if loader is None:
+            st.error("Skriv ditt namn först: det sparas med inläsningen.")
+        else:
+            try:
+                fetched = loads.fetch_police_now(loader)
+            except (PermissionDenied, RuleBroken) as exc:
+                st.error(str(exc))
+            else:
+                _show(fetched)
 
 st.header("Täckning per prioriterat område och stadsdelsområde")
 st.caption(

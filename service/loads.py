@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import getpass
 import os
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from access.roles import Principal
 from catalogue.catalogue import Catalogue, load_catalogue
-from loaders import registry, survey, survey_template
+from loaders import registry, survey, survey_template, swedish
 from loaders.batch import LoadError, LoadReport
 from loaders.polisen_fetch import Fetcher
 from loaders.reference import ReferenceDataError, open_store
 from loaders.respondents import Mapping
 from loaders.survey import Prepared
 from loaders.upload_safety import UploadRefused
-from service.writes import guarded, retry_conflicts
+from service import session
+from service.writes import PermissionDenied, RuleBroken, guarded, may, retry_conflicts
 from store import queries
 from store.db import StoreError
 
@@ -63,10 +66,78 @@ def load_file(
     """Load one file of a public source as one batch (all rows or none)."""
 
     def attempt() -> LoadReport:
-        with guarded(con, principal, "upload"):
+        with guarded(con, principal, "load"):
             return registry.load_file(con, source, path, loaded_by=principal.name, **options)
 
     return retry_conflicts(attempt)
+
+
+# The public sources an administrator loads from Datastatus, as the command line does.
+PUBLIC_SOURCES = {
+    "bra": "BRÅ:s anmälda brott (exporten ”Databasfil”, .txt eller .csv)",
+    "polisen": "Polisens händelser (JSON: ett svar från API:t eller ett arkiv)",
+    "population": "Befolkning (Statistikomstockholm, Folkhälsokollen, CSV eller SCB:s PxWeb-JSON)",
+    "kolada": "Kolada (värden eller KPI-beskrivningar, JSON eller CSV)",
+}
+
+
+@dataclass(frozen=True)
+class PageLoad:
+    """What a load from the page did, in Swedish: ``ok`` and the summary, or the refusal."""
+
+    ok: bool
+    message: str
+
+
+def load_from_page(
+    principal: Principal, source: str, name: str, data: bytes, year: int | None = None
+) -> PageLoad:
+    """An administrator's load of one public source's file from Datastatus: the same loader,
+    validation and guarded write as ``python -m loaders load``; the file is kept in a private
+    folder under its own name (the batch records it) only while it loads."""
+    if source not in PUBLIC_SOURCES:
+        raise RuleBroken(f"Okänd källa: {source}.")
+    safe = Path(name).name or "fil"
+    with tempfile.TemporaryDirectory(prefix="samverkan-load-") as folder:
+        path = Path(folder) / safe
+        path.write_bytes(data)
+        con = session.write_cursor()
+        try:
+            options = {"year": year} if source == "population" and year else {}
+            report = load_file(con, principal, source, path, **options)
+        except LoadError as exc:
+            return PageLoad(False, swedish.refused(exc))
+        finally:
+            con.close()
+    return PageLoad(True, swedish.summary(report))
+
+
+def fetch_police_now(principal: Principal, fetcher: Fetcher | None = None) -> PageLoad:
+    """ "Hämta nu": one call to the police's events API (its terms kept, see loaders.polisen_
+    fetch), the response saved and loaded like ``python -m loaders fetch polisen``."""
+    authorise_load(principal)
+    try:
+        path = (fetcher or Fetcher()).fetch()
+    except OSError as exc:
+        return PageLoad(
+            False,
+            f"Polisens API svarade inte ({exc}), så inget hämtades och inget ändrades. "
+            "Försök igen senare.",
+        )
+    con = session.write_cursor()
+    try:
+        report = load_file(con, principal, "polisen", path)
+    except LoadError as exc:
+        return PageLoad(False, swedish.refused(exc))
+    finally:
+        con.close()
+    return PageLoad(True, swedish.summary(report))
+
+
+def authorise_load(principal: Principal) -> None:
+    """Loads of the public sources are the administratör's (checked before any call out)."""
+    if not may(principal, "load"):
+        raise PermissionDenied("Bara administratörer kan läsa in källfiler och hämta från polisen.")
 
 
 def prepare_survey(
