@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages import state, views
-from service import reports
+from service import meetings, reports
 
 st.title("Årssammanställning")
 st.caption(
@@ -31,15 +31,17 @@ with st.sidebar:
 
 
 docx_bytes, xlsx_bytes, overview = reports.documents(int(year), regions[scope], agreement)
-st.dataframe(
-    {
-        "Prioriterat område": [o[0] for o in overview],
-        "Indikatorerna visar": [o[1] for o in overview],
-        "Bedömning": [o[2] for o in overview],
-    },
-    hide_index=True,
-    key="summary",
-)
+table = {
+    "Prioriterat område": [o[0] for o in overview],
+    "Indikatorerna visar": [o[1] for o in overview],
+    "Bedömning": [o[2] for o in overview],
+}
+since = reports.changed_since_meeting(int(year), regions[scope], agreement)
+if meetings.shown() is not None:  # a saved meeting: what differs today
+    table["Sedan mötet"] = [
+        f"ändrat sedan mötet: {since[o[0]]}" if o[0] in since else "som i dag" for o in overview
+    ]
+st.dataframe(table, hide_index=True, key="summary")
 left, right = st.columns(2)
 left.download_button(
     "Ladda ner Word",

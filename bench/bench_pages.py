@@ -1,7 +1,9 @@
 """Benchmark: each page's script run (warm cache) on the demo data and on 100 times the demo
-data, and the browser time from navigation to the first chart drawn.
+data, and the browser time from navigation to the first chart drawn; on the embedded store
+or, with ``--server``, on a PostgreSQL catalog (a throwaway server, tests/postgres.py). An
+empty Streamlit page is timed the same way, for the ratio of each page to it.
 
-    python bench/bench_pages.py [--scale 100] [--repeat 5] [--no-browser]
+    python bench/bench_pages.py [--scale 100] [--repeat 5] [--no-browser] [--server]
 
 Script runs are timed with Streamlit's AppTest (the page's script in this process; the median
 of the warm runs after one cold run). The browser time uses the real server and Debian's
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -57,6 +58,22 @@ def time_pages(repeat: int) -> dict[str, tuple[float, float]]:
             raise SystemExit(f"{page}: {at.exception}")
         result[page] = (cold, statistics.median(runs))
     return result
+
+
+def empty_page(repeat: int, folder: Path) -> float:
+    """The median warm run of a page that only writes a title: Streamlit's own cost."""
+    from streamlit.testing.v1 import AppTest
+
+    script = folder / "empty_page.py"
+    script.write_text('import streamlit as st\n\nst.title("Tom sida")\n', encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=60)
+    at.run()
+    runs = []
+    for _ in range(max(repeat, 5)):
+        start = time.perf_counter()
+        at.run()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
 
 
 def browser_time(db: Path) -> float:
@@ -125,14 +142,30 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--server", action="store_true", help="a PostgreSQL catalog")
     args = parser.parse_args()
+    if args.server:
+        from tests.postgres import postgres_server
+
+        with tempfile.TemporaryDirectory(prefix="bench-pages-pg-") as folder:
+            os.chmod(folder, 0o755)
+            with postgres_server(Path(folder)) as server:
+                os.environ["DASHBOARD_CATALOG"] = server.new_database()
+                os.environ["DASHBOARD_DATA_PATH"] = str(Path(folder) / "data")
+                return run(args)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
     from bench_indicators import add_synthetic
 
     from loaders.demo import load_demo
     from loaders.reference import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "pages.duckdb"
+        mode = "server mode (PostgreSQL catalog)" if args.server else "embedded store"
+        print(f"{mode}; an empty Streamlit page: {empty_page(args.repeat, Path(tmp)):.3f} s warm")
+        db = Path(tmp) / "pages.sqlite"
         con = open_store(db)
         load_demo(con)
         con.close()
@@ -143,14 +176,13 @@ def main() -> int:
         for page, (cold, warm) in time_pages(args.repeat).items():
             print(f"  {page:<12} cold {cold:5.2f} s   warm {warm:5.3f} s")
         if not args.no_browser:
-            # This process holds the file (AppTest's connection): the server gets a copy.
-            copy = Path(tmp) / "server.duckdb"
-            shutil.copy(db, copy)
-            seconds = browser_time(copy)
+            seconds = browser_time(db)  # the server shares the store with this process
             print(f"browser, navigation to the first chart (indicator page, warm): {seconds:.2f} s")
 
         from service import readmodel, session
 
+        if args.scale <= 1:
+            return 0
         session.close_all()
         readmodel.clear_all()  # let go of the file before growing it
         con = open_store(db)

@@ -57,3 +57,33 @@ def documents(year: int, region_code: str, agreement: str) -> tuple[bytes, bytes
         summary = as_of_meeting(summary, shown)
     overview = [(s.title, s.calculated, s.judgement or "ej bedömt") for s in summary.sections]
     return render_docx.render(summary), render_xlsx.render(summary), overview
+
+
+@view("data", "followup", "catalogue", max_entries=16)
+def area_overview(year: int, region_code: str, agreement: str) -> list[tuple[str, str, str]]:
+    """Per priority area: its title, what the indicators show and the judgement (no
+    documents rendered)."""
+    con = session.cursor()
+    try:
+        summary = build(con, views.catalogue(), year, agreement=agreement, region_code=region_code)
+    finally:
+        con.close()
+    return [(s.title, s.calculated, s.judgement or "ej bedömt") for s in summary.sections]
+
+
+def changed_since_meeting(year: int, region_code: str, agreement: str) -> dict[str, str]:
+    """In a run that shows a saved meeting: per area whose calculated status or judgement is
+    different today, what it is today."""
+    if session.AS_OF.get() is None:
+        return {}
+    then = {t: (c, j) for t, c, j in area_overview(year, region_code, agreement)}
+    token = session.AS_OF.set(None)
+    try:
+        now = {t: (c, j) for t, c, j in area_overview(year, region_code, agreement)}
+    finally:
+        session.AS_OF.reset(token)
+    return {
+        title: f"nu: indikatorerna visar {now[title][0].lower()}, bedömning {now[title][1]}"
+        for title in then
+        if title in now and now[title] != then[title]
+    }

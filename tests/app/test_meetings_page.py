@@ -78,6 +78,15 @@ def test_a_meeting_link_shows_the_figures_then_with_a_banner(after_meeting: Path
     assert row["År"] == "2022" and "Sedan mötet" not in row.index
 
 
+def test_the_year_end_page_as_of_a_meeting_marks_what_changed(after_meeting: Path) -> None:
+    at = _open("year_end", {"mote": "Styrgrupp", "ar": "2023"})
+    table = next(d.value for d in at.dataframe if "Sedan mötet" in d.value.columns)
+    changed = [v for v in table["Sedan mötet"] if v.startswith("ändrat sedan mötet: nu: ")]
+    assert changed, list(table["Sedan mötet"])
+    word = next(b for b in at.get("download_button") if b.proto.label == "Ladda ner Word")
+    assert word is not None
+
+
 def test_an_unknown_meeting_says_so_and_shows_today(after_meeting: Path) -> None:
     at = _open("overview", {"mote": "Ledningsgrupp"})
     errors = " ".join(e.value for e in at.error)
