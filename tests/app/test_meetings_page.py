@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from loaders.reference import open_store
 from service.loads import login_name
 from store import queries, snapshots
+from tests.app.test_pages import _open
 from tests.conftest import ROOT, copy_store, release_store
 
 CRIME = "Anmälda brott mot person"
@@ -43,17 +44,6 @@ def after_meeting(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     return db
 
 
-def _open(page: str, params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
 def _crime_row(at: AppTest) -> pd.Series:
     for element in at.dataframe:
         table = element.value
@@ -79,7 +69,7 @@ def test_a_meeting_link_shows_the_figures_then_with_a_banner(after_meeting: Path
 
 
 def test_the_year_end_page_as_of_a_meeting_marks_what_changed(after_meeting: Path) -> None:
-    at = _open("year_end", {"mote": "Styrgrupp", "ar": "2023"})
+    at = _open("year_end", {"mote": "Styrgrupp", "ar": "2023", "sammanstallning_omrade": "Bromma"})
     table = next(d.value for d in at.dataframe if "Sedan mötet" in d.value.columns)
     changed = [v for v in table["Sedan mötet"] if v.startswith("ändrat sedan mötet: nu: ")]
     assert changed, list(table["Sedan mötet"])
@@ -102,7 +92,7 @@ def test_pages_that_write_stop_while_a_meeting_is_shown(after_meeting: Path) -> 
 
 
 def test_a_meeting_is_saved_from_the_sidebar(after_meeting: Path) -> None:
-    at = _open("overview", {})
+    at = _open("overview")
     at.sidebar.text_input[0].input("Beredningsgrupp december")
     at.sidebar.text_input[1].input("Anna Andersson")
     at.sidebar.button[0].click().run()
@@ -123,7 +113,7 @@ def test_a_meeting_is_saved_from_the_sidebar(after_meeting: Path) -> None:
     finally:
         con.close()
     # The same name again is refused in Swedish, nothing saved twice.
-    again = _open("overview", {})
+    again = _open("overview")
     again.sidebar.text_input[0].input("beredningsgrupp DECEMBER")
     again.sidebar.text_input[1].input("Anna Andersson")
     again.sidebar.button[0].click().run()
