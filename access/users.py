@@ -100,9 +100,12 @@ class UserStore:
     for each operation (DuckDB refuses one connection used from two threads at once); every
     change is one transaction on one row, retried when a parallel one changed the same row."""
 
-    def __init__(self, cursor: Cursor, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, cursor: Cursor, clock=time.time, reader: Cursor | None = None) -> None:  # type: ignore[no-untyped-def]
         self._cursor = cursor
         self._clock = clock
+        # Where the lookups of every page load read (exists, list, find): the in-memory copy
+        # of the store when the caller has one; changes always go to the store itself.
+        self._read = reader or cursor
 
     def _write(self, change: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         for attempt in range(RETRIES):
@@ -122,14 +125,14 @@ class UserStore:
 
     def exists(self) -> bool:
         """True when there is any account (sign-in is then required)."""
-        return accounts.count(self._cursor()) > 0
+        return accounts.count(self._read()) > 0
 
     def list(self) -> list[User]:
-        return [_user(r) for r in accounts.all_rows(self._cursor())]
+        return [_user(r) for r in accounts.all_rows(self._read())]
 
     def find(self, name: str) -> User | None:
         """The account with this name, matched without regard to case (e-mail addresses)."""
-        row = accounts.find(self._cursor(), name)
+        row = accounts.find(self._read(), name)
         return _user(row) if row else None
 
     def add(self, name: str, role: str, password: str, districts: list[str] | None = None) -> User:

@@ -260,7 +260,9 @@ def users(con: duckdb.DuckDBPyConnection | None = None) -> UserStore:
     time, an accounts file of an earlier version (``DASHBOARD_USERS``) is moved in when the
     store has no accounts (and logged)."""
     if con is None:
-        store = UserStore(lambda: db.cursor(session.connection()))
+        store = UserStore(
+            lambda: db.cursor(session.connection()), reader=lambda: session.current_cursor()
+        )
         key = str(session.db_path())
     else:
         held = con

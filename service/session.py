@@ -63,14 +63,12 @@ def connection(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
 
 
 def check_reachable(path: str | os.PathLike[str] | None = None) -> None:
-    """Raise StoreUnreachableError when the store's catalog does not answer now."""
-    con = db.cursor(connection(path))
+    """Raise StoreUnreachableError when the store's catalog does not answer now (asked when
+    the read copy looks for a newer snapshot, at most every half second)."""
     try:
-        db.snapshot_id(con)
+        current_cursor(path).close()
     except duckdb.Error as exc:
         raise StoreUnreachableError(f"the store's catalog does not answer: {exc}") from exc
-    finally:
-        con.close()
 
 
 def snapshot_connection(
@@ -191,9 +189,35 @@ def catalogue_version(root: Path = CATALOGUE_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
+# The tables the views of each kind read: a view keyed on "data" is computed again when any of
+# the first changed, one keyed on "followup" when any of the second did.
+DATA_TABLES = (
+    "load_batch", "observation", "population", "measure", "source", "source_gap",
+    "survey_round", "police_event", "police_event_type", "gazetteer", "reference_state",
+    "region", "region_succession", "region_alias", "region_leaf", "region_today",
+)  # fmt: skip
+FOLLOWUP_TABLES = (
+    "action", "action_history", "action_note", "assessment", "analysis_comment",
+    "upload_mapping",
+)  # fmt: skip
+
+
+def _replica_in_use(path: str | os.PathLike[str] | None = None) -> Replica | None:
+    snapshot = AS_OF.get()
+    key = str(db_path(path)) + (f"@{int(snapshot)}" if snapshot is not None else "")
+    with _LOCK:
+        return _REPLICAS.get(key)
+
+
 def version(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """What a cached view can depend on: ``data`` (loads and undo), ``followup`` (actions,
-    notes, assessments, comments, mappings) or ``catalogue`` (the YAML files)."""
+    notes, assessments, comments, mappings) or ``catalogue`` (the YAML files). Read from the
+    copy the pages read when there is one (no query: it knows which tables it copied when),
+    else counted in the store."""
+    if name in ("data", "followup"):
+        replica = _replica_in_use()
+        if replica is not None:
+            return replica.version(DATA_TABLES if name == "data" else FOLLOWUP_TABLES)
     if name == "data":
         return queries.data_version(con)
     if name == "followup":

@@ -38,6 +38,7 @@ class Replica:
         self._seen: int | None = None
         self._checked = 0.0
         self._generation = -1
+        self._copied: dict[str, int] = {}  # table → the snapshot it was last copied at
         con.execute("ATTACH IF NOT EXISTS ':memory:' AS reads")
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -83,6 +84,15 @@ class Replica:
             cur.execute("ROLLBACK")
             raise
         self._seen = current
+        for name in changed:
+            self._copied[name] = current
+
+    def version(self, tables: tuple[str, ...]) -> str:
+        """Changes exactly when one of ``tables`` was copied again (none of them changed
+        otherwise): what views that read only these tables are cached under."""
+        self.refresh()
+        with self._lock:
+            return "-".join(str(self._copied.get(name, 0)) for name in tables)
 
 
 def _latest(cur: duckdb.DuckDBPyConnection) -> int:
