@@ -39,6 +39,8 @@ left.button("← Föregående", on_click=go, args=(-1,), key="previous", use_con
 right.button("Nästa →", on_click=go, args=(1,), key="next", use_container_width=True)
 
 rows = views.overview_rows("2024")[regions[scope]][area_id]
+# Showing a saved meeting: what differs today, per indicator.
+since = views.changed_since_meeting("2024")
 counts = group_counts(rows)
 st.header(" · ".join(f"{counts[g]} {g}" for g in counts if counts[g]))
 for row in rows:
@@ -53,3 +55,6 @@ for row in rows:
             second.line_chart(row["trend"], height=120)
         if row["example"]:
             st.caption("Exempeldata")
+        changed = since.get((regions[scope], area_id, str(row["indicator"])))
+        if changed:
+            st.warning(f"Ändrat sedan mötet: {changed}.", icon=":material/update:")

@@ -56,7 +56,7 @@ def sidebar(user: Principal | None) -> meetings.Meeting | None:
             "Siffror, status och bedömningar visas som de var när mötet sparades "
             f"({meeting.saved_at:%Y-%m-%d %H:%M}, av {meeting.saved_by}); senare inläsningar "
             "och ändringar syns inte här. Välj ”Nuläget” i sidomenyn för dagens siffror.",
-            icon="🗓️",
+            icon=":material/event:",
         )
     if _may_save(user):
         _save_form(user)

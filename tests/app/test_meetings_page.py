@@ -77,6 +77,23 @@ def test_the_year_end_page_as_of_a_meeting_marks_what_changed(after_meeting: Pat
     assert word is not None
 
 
+def test_meeting_mode_as_of_a_meeting_marks_what_changed(after_meeting: Path) -> None:
+    at = _open(
+        "meeting",
+        {
+            "mote": "Styrgrupp",
+            "motesomrade": "Bromma",
+            "steg": "4. Särskilt utsatta och sårbara brottsoffer",
+        },
+    )
+    marks = [w.value for w in at.warning if w.value.startswith("Ändrat sedan mötet: nu 2022: ")]
+    assert marks, (
+        [w.value for w in at.warning],
+        [c.value for c in at.caption],
+        [s.value for s in at.subheader],
+    )
+
+
 def test_an_unknown_meeting_says_so_and_shows_today(after_meeting: Path) -> None:
     at = _open("overview", {"mote": "Ledningsgrupp"})
     errors = " ".join(e.value for e in at.error)
