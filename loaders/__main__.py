@@ -28,7 +28,7 @@ from service.loads import (
     open_store,
 )
 
-DB_HELP = "database file (default: $DASHBOARD_DB or data/dashboard.duckdb)"
+DB_HELP = "the store's catalog file (default: $DASHBOARD_DB or data/dashboard.sqlite)"
 
 
 def build_parser() -> argparse.ArgumentParser:

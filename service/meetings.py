@@ -54,8 +54,7 @@ def save(principal: Principal, name: str, meeting_date: date) -> Meeting:
             raise RuleBroken("Den här databasen ligger bara i minnet och kan inte spara möten.")
         if snapshots.find(con, clean) is not None:
             raise RuleBroken(f"Det finns redan ett möte som heter ”{clean}”. Välj ett annat namn.")
-        with guarded(con, principal, "meetings"):
-            return snapshots.create(con, clean, meeting_date, principal.name)
+        return save_in(con, principal, clean, meeting_date)
     except db.StoreError as exc:  # the same name saved in the same instant elsewhere
         raise RuleBroken(f"Mötet kunde inte sparas: {exc}") from exc
     finally:
