@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import signin, state
+from app_pages import signin
 from service import accounts
 from service.writes import PermissionDenied, require
 
@@ -20,7 +20,6 @@ try:
 except PermissionDenied as exc:
     st.error(str(exc))
     st.stop()
-state.cursor()  # the store the changes are logged in
 users = accounts.users()
 st.caption(
     "Konton för inloggning med lösenord, och roller för dem som loggar in via organisationens "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import signin, state, views
+from app_pages import signin, views
 from service import views as data
 from service.views import number
 from service.writes import PermissionDenied, require
@@ -23,7 +23,6 @@ st.caption(
     "Varje inläsning, ångring, åtgärd, bedömning, text, inloggning och utloggning, med vem "
     "och när. Loggen skrivs i samma transaktion som ändringen och ändras aldrig i efterhand."
 )
-state.cursor()  # opens (and on first start fills) the store
 left, middle, right = st.columns(3)
 who = left.text_input("Vem (del av namnet)", key="logg_vem").strip()
 what = middle.multiselect("Vad", data.audit_kinds(), key="logg_vad")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import state, views
+from app_pages import views
 from app_pages.crime_chart import crime_figure
 from service import views as data
 from service.views import MONTH_NAMES, number, year_list
@@ -16,7 +16,6 @@ KIND = {"count": "Antal", "rate": "Per 100 000 invånare (BRÅ)"}
 UNITS = {"count": "Antal anmälda brott", "rate": "Anmälda brott per 100 000 invånare"}
 
 st.title("Anmälda brott per stadsdelsområde")
-state.cursor()  # opens (and on first start fills) the store
 st.caption(
     "Anmälda brott är inte detsamma som faktisk brottslighet: många brott anmäls aldrig "
     "(mörkertal), och benägenheten att anmäla skiljer sig mellan brottstyper och områden."

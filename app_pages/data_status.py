@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import signin, state, views
+from app_pages import signin, views
 from service import loads, meetings
 from service import views as data
 from service.views import number
@@ -15,7 +15,6 @@ from service.writes import PermissionDenied, RuleBroken
 st.title("Datastatus")
 st.caption("Vad som är inläst, varifrån, hur aktuellt det är och vad som saknas: inför varje möte.")
 
-state.cursor()  # opens (and on first start fills) the store
 catalogue = data.catalogue()
 today = date.today()
 
@@ -147,12 +146,11 @@ st.caption(
     "Antal indikatorer med data (av områdets indikatorer) och vilka år, på dagens indelning. "
     "Indikatorer från enkäter och aktivitetsdata får data när förvaltningarna laddar upp dem."
 )
-cover = tables["cover"]
 st.dataframe(tables["matrix"], key="coverage")
 views.downloads(tables["matrix"].reset_index(names="Prioriterat område"), "tackning", "coverage")
 for area_id, title in catalogue.areas():
     with st.expander(f"{title}: antal områden med data per indikator och år"):
-        by_year = data.coverage_by_year(catalogue, cover, area_id)
+        by_year = tables["by_year"][area_id]  # type: ignore[index]
         if by_year.empty or by_year.columns.empty:
             st.caption("Ingen indikator i området har data ännu.")
         else:

@@ -27,6 +27,12 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return session.write_cursor(path)
 
 
+def reader() -> duckdb.DuckDBPyConnection:
+    """A cursor for a page's own reads: on this process's copy of the store (as of the
+    meeting shown, if one is), which a write of this process brings up to date at once."""
+    return session.cursor()
+
+
 def store_or_stop() -> None:
     """Open the store (on first start fill it) or, when it cannot be opened (a catalog that
     cannot be reached, a store of an older kind), say so in Swedish and stop the page: never a

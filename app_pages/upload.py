@@ -22,13 +22,13 @@ st.caption(
     "problem och vad som ändras innan något sparas, och varje uppladdning kan ångras."
 )
 
-con = state.cursor()
+reads = state.reader()  # the writes below take a cursor on the store itself
 catalogue = views.catalogue()
 
 districts = sorted(n for n in views.district_options() if n != "Hela staden")
 st.download_button(
     "Ladda ner mallen (Excel)",
-    data=uploads.template(catalogue, districts),
+    data=lambda: uploads.template(catalogue, districts),  # built when asked for
     file_name="mall_enkatresultat.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="template",
@@ -55,7 +55,7 @@ def _mapping_form(parsed: object, digest: str) -> Mapping | None:
     used, and saved under its name when one is given, on one click."""
     answers = columns_and_answers(parsed)  # type: ignore[arg-type]
     st.subheader("Fil med ett svar per rad: koppla kolumnerna")
-    saved = followup.mappings(con)
+    saved = followup.mappings(reads)
     choice = st.selectbox("Sparad koppling", ["(ny koppling)", *saved], key="saved_mapping")
     if choice != "(ny koppling)":
         return Mapping.from_dict(json.loads(saved[choice]))
@@ -96,7 +96,7 @@ def _mapping_form(parsed: object, digest: str) -> Mapping | None:
                 st.error("Skriv ditt namn ovan för att kunna spara kopplingen.")
             else:
                 try:
-                    followup.save_mapping(con, actor, mapping_name, mapping.to_json())
+                    followup.save_mapping(state.cursor(), actor, mapping_name, mapping.to_json())
                 except (PermissionDenied, RuleBroken) as exc:
                     st.error(f"Kopplingen sparades inte: {exc}")
                 else:
@@ -116,7 +116,7 @@ if staged is not None:
             mapping = _mapping_form(parsed, staged.digest)
             if mapping is None:
                 st.stop()
-        prepared = uploads.prepare(con, staged, catalogue, mapping, parsed)
+        prepared = uploads.prepare(reads, staged, catalogue, mapping, parsed)
     except UploadRefused as exc:
         st.error(f"{views.plain(staged.name)}: {views.plain(exc)}")
         staged.discard()
@@ -152,7 +152,7 @@ if staged is not None:
             st.info("Skriv ditt namn ovan för att kunna spara.")
         elif st.button("Spara i databasen", type="primary", key="confirm"):
             try:
-                report = uploads.commit(con, actor, prepared, catalogue, staged)
+                report = uploads.commit(state.cursor(), actor, prepared, catalogue, staged)
             except (PermissionDenied, UploadRefused) as exc:
                 st.error(f"Sparades inte: {exc}")
                 st.stop()
@@ -163,7 +163,7 @@ if staged is not None:
             )
 
 st.header("Uppladdningar")
-loaded = uploads.uploads(con)
+loaded = uploads.uploads(state.reader())
 if not loaded:
     st.caption("Inga uppladdningar ännu.")
 else:
@@ -195,7 +195,7 @@ else:
                 st.warning("Skriv ditt namn ovan för att kunna ångra.")
             else:
                 try:
-                    restored = uploads.undo(con, actor, int(target))
+                    restored = uploads.undo(state.cursor(), actor, int(target))
                 except (PermissionDenied, UploadRefused) as exc:
                     st.error(f"Ångrades inte: {exc}")
                     st.stop()

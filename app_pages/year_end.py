@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import state, views
+from app_pages import views
 from service import meetings, reports
 
 st.title("Årssammanställning")
@@ -14,7 +14,6 @@ st.caption(
     "Resultat per prioriterat område, genomförda åtgärder och plan för nästa år, som "
     "ett Word-dokument att arbeta vidare i och som Excel."
 )
-state.cursor()  # opens (and on first start fills) the store
 regions = views.district_options()
 names = ["Hela staden", *[n for n in regions if n != "Hela staden"]]
 with st.sidebar:

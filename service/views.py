@@ -6,6 +6,7 @@ import nothing below ``service``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -220,10 +221,12 @@ def plain(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def table_files(frame: pd.DataFrame) -> tuple[bytes, bytes]:
+def table_files(frame: pd.DataFrame) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
     """A table as CSV (Swedish Excel dialect: ';' and decimal comma) and as Excel, written
-    safely (report.exports: no cell runs as a formula)."""
-    return exports.csv_bytes(frame), exports.xlsx_bytes(frame)
+    safely (report.exports: no cell runs as a formula): each built when it is asked for, not
+    at every rerun of the page (the table is a copy, so later changes to it do not show)."""
+    kept = frame.copy()
+    return (lambda: exports.csv_bytes(kept)), (lambda: exports.xlsx_bytes(kept))
 
 
 # Anmälda brott
@@ -306,6 +309,9 @@ def status_tables(day: object) -> dict[str, object]:
             "cover": cover,
             "matrix": data_status.coverage_matrix(con, cat, cover),
             "placement": data_status.police_placement(con),
+            "by_year": {
+                area: data_status.coverage_by_year(cat, cover, area) for area, _ in cat.areas()
+            },
         }
     finally:
         con.close()
@@ -324,10 +330,6 @@ def batch_rows(batch_id: int) -> pd.DataFrame:
         return queries.batch_rows(con, batch_id)
     finally:
         con.close()
-
-
-def coverage_by_year(cat: Catalogue, cover: pd.DataFrame, area: str) -> pd.DataFrame:
-    return data_status.coverage_by_year(cat, cover, area)
 
 
 # Logg

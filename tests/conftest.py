@@ -24,6 +24,71 @@ from service import readmodel, session  # noqa: E402
 from store import db  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
+# The folders whose tests run a second time on PostgreSQL catalogs (``--store server``).
+SERVER_PASS = ("access", "app", "attack", "indicators", "loaders", "report", "service", "store")
+# In that pass, the PostgreSQL database each store file stands for (see ``server_stores``).
+_SERVER_DATABASES: dict[str, str] = {}
+_SERVER: list[object] = []
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store",
+        choices=("embedded", "server"),
+        default="embedded",
+        help="server: run the tests of the store, loaders, indicators, service, pages and "
+        "reports with every store they open by a file path in server mode, on a PostgreSQL "
+        "catalog of its own (tests that start other processes, check the embedded store's "
+        "files or already run in both modes are left out)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--store") != "server":
+        return
+    kept, left_out = [], []
+    for item in items:
+        folder = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
+        embedded = item.get_closest_marker("embedded_only") is not None
+        both = "store_mode" in getattr(item, "fixturenames", ())
+        (left_out if folder not in SERVER_PASS or embedded or both else kept).append(item)
+    config.hook.pytest_deselected(items=left_out)
+    items[:] = kept
+
+
+def _server_location(path: str | os.PathLike[str]) -> db.Location:
+    """The store ``path`` names, in server mode: a PostgreSQL database of its own for each
+    file path (created on first use), the data folder where the embedded store's would be."""
+    file = Path(path).resolve()
+    if str(file) not in _SERVER_DATABASES:
+        _SERVER_DATABASES[str(file)] = _SERVER[0].new_database()  # type: ignore[attr-defined]
+    address = _SERVER_DATABASES[str(file)]
+    return db.Location(f"postgres:{address}", str(file.with_name(file.name + ".files")) + "/",
+                       f"PostgreSQL {file.name}")  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def server_stores(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With ``--store server``: every store a test opens by a file path is in server mode
+    (``DASHBOARD_CATALOG``'s PostgreSQL catalog and a data folder), one database per path;
+    a removed store is a new empty database when it is opened again."""
+    if request.config.getoption("--store") != "server":
+        yield
+        return
+    _SERVER.append(request.getfixturevalue("postgres"))
+    remove = session.remove_store
+
+    def removing(target: Path) -> None:
+        _SERVER_DATABASES.pop(str(Path(target).resolve()), None)
+        remove(target)
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(db, "locate", _server_location)
+        monkeypatch.setattr(session, "remove_store", removing)
+        yield
+    _SERVER.clear()
+
+
 PROBLEMS = FIXTURES / "with-problems"
 DEMO_BRA = ROOT / "data" / "demo" / "bra"
 
@@ -34,9 +99,14 @@ def copy_store(source: Path, target: Path) -> Path:
     import shutil
     import sqlite3
 
-    with sqlite3.connect(source) as catalog, sqlite3.connect(target) as copy:
-        catalog.backup(copy)  # consistent even while a server writes
-    os.chmod(target, 0o600)
+    if _SERVER:  # server mode (--store server): a copy of the source's database
+        address = _server_location(source).catalog.removeprefix("postgres:")
+        copy = _SERVER[0].copy_database(address)  # type: ignore[attr-defined]
+        _SERVER_DATABASES[str(target.resolve())] = copy
+    else:
+        with sqlite3.connect(source) as catalog, sqlite3.connect(target) as copy:
+            catalog.backup(copy)  # consistent even while a server writes
+        os.chmod(target, 0o600)
     files = source.with_name(source.name + ".files")
     if files.exists():
         shutil.copytree(files, target.with_name(target.name + ".files"))

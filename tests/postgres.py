@@ -55,9 +55,25 @@ class Server:
     def new_database(self) -> str:
         """A new empty database; its address as DASHBOARD_CATALOG takes it."""
         name = "lake_" + uuid.uuid4().hex[:12]
-        self.run(str(self.bin / "createdb"), "-h", str(self.folder), "-p", str(self.port),
-                 "-U", "postgres", name)  # fmt: skip
+        self.run(str(self.bin / "createdb"), *self._client(), name)
+        return self.address(name)
+
+    def address(self, name: str) -> str:
         return f"postgresql://postgres@/{name}?host={self.folder}&port={self.port}"
+
+    def copy_database(self, address: str) -> str:
+        """A new database holding what the database at ``address`` holds (a dump read into
+        it: a template copy would need every connection to the source closed)."""
+        source = address.split("?")[0].rsplit("/", 1)[1]
+        copy = self.new_database()
+        target = copy.split("?")[0].rsplit("/", 1)[1]
+        client = " ".join(self._client())
+        self.run("sh", "-c", f"{self.bin}/pg_dump {client} {source} | "
+                 f"{self.bin}/psql -q -v ON_ERROR_STOP=1 {client} {target}")  # fmt: skip
+        return copy
+
+    def _client(self) -> list[str]:
+        return ["-h", str(self.folder), "-p", str(self.port), "-U", "postgres"]
 
 
 @contextmanager
