@@ -40,12 +40,18 @@ def test_every_loader_command_and_option_is_in_the_readme(command: str, options:
 def test_store_init_and_the_two_setup_commands_are_in_the_readme() -> None:
     assert "python -m store init [--demo] [--db PATH]" in README
     assert "pip install -r requirements.lock && streamlit run dashboard.py" in README
-    assert "pip install -r requirements-dev.lock && ruff check . && python -m pytest" in README
+    assert TEST_COMMAND in README
 
 
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install -r requirements-dev.lock && ruff check . && python -m pytest" in ci
+    assert TEST_COMMAND in ci
+
+
+TEST_COMMAND = (
+    "pip install -r requirements-dev.lock && ruff check . && python -m pytest"
+    " && python -m pytest --store server\n"
+)
 
 
 @pytest.mark.parametrize(("command", "options"), sorted(_options(indicators_parser()).items()))

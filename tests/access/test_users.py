@@ -101,6 +101,7 @@ def _users(tmp_path: Path, *args: str, password: str | None = None) -> subproces
     )
 
 
+@pytest.mark.embedded_only
 def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path: Path) -> None:
     added = _users(
         tmp_path, "add", "dana", "--role", "rapportör", "--district", "Skärholmen",
@@ -124,6 +125,7 @@ def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path
         store.close()
 
 
+@pytest.mark.embedded_only
 def test_identity_provider_accounts_have_no_password(tmp_path: Path) -> None:
     added = _users(
         tmp_path, "add", "Anna.Berg@stockholm.se", "--role", "rapportör", "--district", "Järva",
@@ -144,6 +146,7 @@ def test_identity_provider_accounts_have_no_password(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.embedded_only
 def test_account_changes_are_in_the_audit_log(tmp_path: Path) -> None:
     assert _users(tmp_path, "add", "erik", "--role", "rapportör", "--district", "Järva",
                   password=PASSWORD).returncode == 0  # fmt: skip
@@ -160,6 +163,7 @@ def test_account_changes_are_in_the_audit_log(tmp_path: Path) -> None:
     assert PASSWORD not in " ".join(log["detail"])
 
 
+@pytest.mark.embedded_only
 def test_an_old_accounts_file_is_moved_into_the_store_once(tmp_path: Path) -> None:
     """Earlier versions kept the accounts in a JSON file: the first start moves them in (with
     their hashes, lockouts and state), logs it, and never reads the file again."""

@@ -5,17 +5,17 @@ page, not a traceback."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders.__main__ import main as loaders_main
 from loaders.reference import open_store
 from service.loads import login_name
 from store import queries, snapshots
+from store.__main__ import main as store_main
 from tests.app.test_pages import _open
 from tests.conftest import ROOT, copy_store, release_store
 
@@ -23,9 +23,10 @@ CRIME = "Anmälda brott mot person"
 
 
 def _run(*args: str) -> None:
-    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    """A command line, run in this process (so that it runs in server mode too)."""
+    command = {"store": store_main, "loaders": loaders_main}[args[0]]
+    assert command(list(args[1:])) == 0
+    release_store()
 
 
 @pytest.fixture
@@ -137,6 +138,7 @@ def test_a_meeting_is_saved_from_the_sidebar(after_meeting: Path) -> None:
     assert any("Det finns redan ett möte som heter" in e.value for e in again.error)
 
 
+@pytest.mark.embedded_only  # sets server mode itself
 def test_a_catalog_that_cannot_be_reached_gives_a_swedish_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -52,6 +52,7 @@ def db(tmp_path: Path, demo_db_path: Path) -> Path:
     return copy_store(demo_db_path, tmp_path / "dashboard.duckdb")
 
 
+@pytest.mark.embedded_only
 def test_a_store_whose_writes_are_held_is_one_line_for_every_writing_command(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

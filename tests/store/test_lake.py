@@ -141,6 +141,7 @@ def test_a_write_that_loses_a_conflict_saves_nothing(
     two.close()
 
 
+@pytest.mark.embedded_only
 def test_a_store_file_from_before_ducklake_is_refused_with_the_way_out(tmp_path: Path) -> None:
     old = tmp_path / "dashboard.duckdb"
     duckdb.connect(str(old)).close()
@@ -151,6 +152,7 @@ def test_a_store_file_from_before_ducklake_is_refused_with_the_way_out(tmp_path:
     assert not old.with_name(old.name + ".files").exists()
 
 
+@pytest.mark.embedded_only
 def test_the_catalog_is_its_owners_only(tmp_path: Path) -> None:
     path = tmp_path / "private.sqlite"
     db.connect(path).close()

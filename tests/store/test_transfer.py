@@ -35,6 +35,7 @@ def _contents(db: Path) -> dict[str, list[tuple[object, ...]]]:
         con.close()
 
 
+@pytest.mark.embedded_only
 def test_export_then_import_gives_the_same_store(tmp_path: Path, demo_db_path: Path) -> None:
     source = copy_store(demo_db_path, tmp_path / "gammal.duckdb")
     exported = _run("store", "export", str(tmp_path / "export"), "--db", str(source))
@@ -68,6 +69,7 @@ def test_export_then_import_gives_the_same_store(tmp_path: Path, demo_db_path: P
         con.close()
 
 
+@pytest.mark.embedded_only
 def test_a_broken_export_imports_nothing(tmp_path: Path, demo_db_path: Path) -> None:
     source = copy_store(demo_db_path, tmp_path / "gammal.duckdb")
     assert _run("store", "export", str(tmp_path / "export"), "--db", str(source)).returncode == 0
