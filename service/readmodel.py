@@ -28,15 +28,8 @@ _LOCK = threading.Lock()
 
 
 def _versions(depends: tuple[str, ...], db: str) -> tuple[str, ...]:
-    """The versions of what a view depends on, read with one cursor (none for the catalogue
-    alone)."""
-    if set(depends) <= {"catalogue"}:
-        return tuple(session.catalogue_version() for _ in depends)
-    con = session.cursor(db)
-    try:
-        return tuple(session.version(con, d) for d in depends)
-    finally:
-        con.close()
+    """The versions of what a view depends on (no query once the process has its read copy)."""
+    return session.versions(depends, db)
 
 
 def view(*depends: str, max_entries: int = 64) -> Callable[[Callable[P, R]], Callable[P, R]]:

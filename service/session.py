@@ -65,10 +65,18 @@ def connection(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyCon
 def check_reachable(path: str | os.PathLike[str] | None = None) -> None:
     """Raise StoreUnreachableError when the store's catalog does not answer now (asked when
     the read copy looks for a newer snapshot, at most every half second)."""
+    token = AS_OF.set(None)
     try:
-        current_cursor(path).close()
+        con = connection(path)
+        replica = _replica(str(db_path(path)), con, fixed=False)
+        if replica is not None:
+            replica.refresh()  # no cursor of its own: the copy asks the catalog when due
+        else:
+            db.cursor(con).close()
     except duckdb.Error as exc:
         raise StoreUnreachableError(f"the store's catalog does not answer: {exc}") from exc
+    finally:
+        AS_OF.reset(token)
 
 
 def snapshot_connection(
@@ -209,7 +217,24 @@ def _replica_in_use(path: str | os.PathLike[str] | None = None) -> Replica | Non
         return _REPLICAS.get(key)
 
 
-def version(con: duckdb.DuckDBPyConnection, name: str) -> str:
+def versions(names: tuple[str, ...], path: str | os.PathLike[str] | None = None) -> tuple[str, ...]:
+    """The versions of ``names`` (see :func:`version`): from the copy the pages read, with no
+    cursor, once there is one; else counted in the store with one cursor."""
+    replica = _replica_in_use(path)
+    if replica is not None or set(names) <= {"catalogue"}:
+        tables = {"data": DATA_TABLES, "followup": FOLLOWUP_TABLES}
+        return tuple(
+            catalogue_version() if name == "catalogue" else replica.version(tables[name])  # type: ignore[union-attr]
+            for name in names
+        )
+    con = cursor(path)  # makes the copy, when the store has one
+    try:
+        return tuple(version(con, name) for name in names)
+    finally:
+        con.close()
+
+
+def version(con: duckdb.DuckDBPyConnection | None, name: str) -> str:
     """What a cached view can depend on: ``data`` (loads and undo), ``followup`` (actions,
     notes, assessments, comments, mappings) or ``catalogue`` (the YAML files). Read from the
     copy the pages read when there is one (no query: it knows which tables it copied when),
@@ -218,12 +243,14 @@ def version(con: duckdb.DuckDBPyConnection, name: str) -> str:
         replica = _replica_in_use()
         if replica is not None:
             return replica.version(DATA_TABLES if name == "data" else FOLLOWUP_TABLES)
+    if name == "catalogue":
+        return catalogue_version()
+    if con is None:
+        raise ValueError(f"the version of {name!r} needs a cursor when there is no copy")
     if name == "data":
         return queries.data_version(con)
     if name == "followup":
         return followup.version(con)
-    if name == "catalogue":
-        return catalogue_version()
     raise ValueError(f"unknown dependency {name!r}")
 
 
