@@ -32,6 +32,7 @@ st.download_button(
     file_name="mall_enkatresultat.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="template",
+    on_click="ignore",
 )
 
 signed_in = signin.principal()

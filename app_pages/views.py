@@ -69,13 +69,18 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV (Swedish Excel dialect: ';' and decimal comma) and Excel of a table."""
     csv, xlsx = service_views.table_files(frame)
     left, right = st.columns(2)
-    left.download_button("Ladda ner CSV", csv, f"{name}.csv", "text/csv", key=f"{key}_csv")
+    # Built when pressed, with no rerun after (a rerun would drop a second press made while it
+    # ran: the file a button stands for is registered anew at every run).
+    left.download_button(
+        "Ladda ner CSV", csv, f"{name}.csv", "text/csv", key=f"{key}_csv", on_click="ignore"
+    )
     right.download_button(
         "Ladda ner Excel",
         xlsx,
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
+        on_click="ignore",
     )
 
 

@@ -72,3 +72,32 @@ def test_every_page_runs_and_draws(
     assert sorted(p.name for p in folder.glob("*.png")) == sorted(
         f"{p or 'oversikt'}.png" for p in PAGES
     )
+
+
+def test_table_downloads_pressed_one_after_the_other_both_arrive(server: tuple[str, Path]) -> None:
+    """The files are built when a button is pressed; the second press, made at once, is not
+    lost to a rerun of the page."""
+    import io
+
+    import openpyxl
+
+    url, _ = server
+    assert sync_playwright is not None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+            page.goto(url)
+            page.wait_for_selector("[data-testid='stDownloadButton']", timeout=90_000)
+            files = {}
+            for label in ("Ladda ner CSV", "Ladda ner Excel"):
+                with page.expect_download(timeout=60_000) as download:
+                    page.get_by_role("button", name=label).first.click()
+                path = download.value.path()
+                files[download.value.suggested_filename.rsplit(".", 1)[1]] = Path(path).read_bytes()
+        finally:
+            browser.close()
+    header = files["csv"].decode("utf-8-sig").splitlines()[0].split(";")
+    assert header[0] == "Stadsdelsområde" and "Unga i riskzon för destruktivt beteende" in header
+    sheet = openpyxl.load_workbook(io.BytesIO(files["xlsx"])).worksheets[0]
+    assert [c.value for c in next(sheet.iter_rows())] == header
