@@ -164,7 +164,7 @@ if staged is not None:
             )
 
 st.header("Uppladdningar")
-loaded = uploads.uploads(state.reader())
+loaded = uploads.uploads(state.reader())  # a new cursor: it brings the copy up to date
 if not loaded:
     st.caption("Inga uppladdningar ännu.")
 else:

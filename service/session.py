@@ -220,27 +220,24 @@ def _replica_in_use(path: str | os.PathLike[str] | None = None) -> Replica | Non
 def versions(names: tuple[str, ...], path: str | os.PathLike[str] | None = None) -> tuple[str, ...]:
     """The versions of ``names`` (see :func:`version`): from the copy the pages read, with no
     cursor, once there is one; else counted in the store with one cursor."""
-    replica = _replica_in_use(path)
-    if replica is not None or set(names) <= {"catalogue"}:
-        tables = {"data": DATA_TABLES, "followup": FOLLOWUP_TABLES}
-        return tuple(
-            catalogue_version() if name == "catalogue" else replica.version(tables[name])  # type: ignore[union-attr]
-            for name in names
-        )
+    if _replica_in_use(path) is not None or set(names) <= {"catalogue"}:
+        return tuple(version(None, name, path) for name in names)
     con = cursor(path)  # makes the copy, when the store has one
     try:
-        return tuple(version(con, name) for name in names)
+        return tuple(version(con, name, path) for name in names)
     finally:
         con.close()
 
 
-def version(con: duckdb.DuckDBPyConnection | None, name: str) -> str:
+def version(
+    con: duckdb.DuckDBPyConnection | None, name: str, path: str | os.PathLike[str] | None = None
+) -> str:
     """What a cached view can depend on: ``data`` (loads and undo), ``followup`` (actions,
     notes, assessments, comments, mappings) or ``catalogue`` (the YAML files). Read from the
     copy the pages read when there is one (no query: it knows which tables it copied when),
-    else counted in the store."""
+    else counted in the store with ``con``."""
     if name in ("data", "followup"):
-        replica = _replica_in_use()
+        replica = _replica_in_use(path)
         if replica is not None:
             return replica.version(DATA_TABLES if name == "data" else FOLLOWUP_TABLES)
     if name == "catalogue":

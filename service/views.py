@@ -306,7 +306,6 @@ def status_tables(day: object) -> dict[str, object]:
             "sources": data_status.sources_table(con, day),  # type: ignore[arg-type]
             "records": queries.sources(con),
             "batches": data_status.batches_table(con),
-            "cover": cover,
             "matrix": data_status.coverage_matrix(con, cat, cover),
             "placement": data_status.police_placement(con),
             "by_year": {
