@@ -157,10 +157,7 @@ def commit_batch(
         queries.set_batch_row_count(con, batch_id, len(rows) + report.other_rows)
         if example:
             queries.set_example(con, batch_id)
-        superseded: list[int] = []
-        for affected in sorted({source, *rows["source"].dropna().unique()}):
-            superseded += queries.refresh_batch_states(con, str(affected))
-        report.superseded_batches = sorted(superseded)
+        report.superseded_batches = queries.refresh_in_force(con, [batch_id])
         audit.record(con, loaded_by, "inläsning", f"sats {batch_id}: {path.name} ({source})")
     report.batch_id = batch_id
     report.rows = len(rows) + report.other_rows

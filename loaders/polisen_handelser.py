@@ -3,8 +3,10 @@ of many (overlapping) responses.
 
 An event is identified by its ``id``: loading is an upsert, never a duplicate. The raw events
 are kept in ``police_event``; monthly counts per normalised type and region are derived from
-all de-duplicated events and stored as the batch's observations (so a newer load supersedes
-the counts of the older ones, and undoing a batch brings the older counts back).
+the de-duplicated events and stored as the batch's observations: only the months and places
+that the batch's new or changed events fall in (before and after a change) are counted again,
+so a newer load supersedes those counts of the older ones and nothing else, a fetch of events
+already stored adds no rows, and undoing the newest batch brings the older counts back.
 
 What the real data does, and what is done about it (SOURCE.md of the samples):
 - hours without a leading zero (``7:32:06``): parsed with ``%-H``;
@@ -183,11 +185,14 @@ def load(
         police.normalise(con, _municipality_map(con), police.gazetteer_pattern(con))
         police.place_by_date(con)
         new, updated = police.upsert(con, batch_id)
+        # Only the months and places these events change are counted again and stored: the
+        # counts of the rest stay in force from the batches that wrote them, so a fetch of
+        # events already stored writes nothing.
+        monthly = police.monthly_counts(con)
         police.drop_staging(con)
         counts.update(read=count, new=new, updated=updated)
-        # The counts are of every event in force: they cover from the first to the last.
+        # The counts in force are of every event in force: from the first to the last.
         queries.set_batch_coverage(con, batch_id, *police.span(con))
-        monthly = police.monthly_counts(con)
         observations = monthly.assign(
             source=SOURCE, sex="total", age_group="all", respondents=None, preliminary=False
         )

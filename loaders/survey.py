@@ -364,8 +364,7 @@ def undo(
         before = {b.id: b.state for b in queries.batches(con)}
         queries.undo_batch(con, batch_id, undone_by)
         audit.record(con, undone_by, "ångra", f"sats {batch_id}: {batch.file_name}")
-        for source in queries.batch_sources(con, batch_id) | {batch.source}:
-            queries.refresh_batch_states(con, source)
+        queries.refresh_in_force(con, [batch_id])
         after = {b.id: b.state for b in queries.batches(con)}
     return sorted(i for i, state in after.items() if state == "active" and before[i] != "active")
 

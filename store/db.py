@@ -41,7 +41,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.sqlite"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 DERIVED_FILE = Path(__file__).with_name("derived.sql")
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 # The commit that still runs on DuckDB 2.0 and can export a store made before DuckLake.
 LAST_SINGLE_FILE_COMMIT = "25bd6fe"
 
@@ -310,10 +310,35 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         return
     if 0 < current < 10 and is_lake(con):  # cannot happen: older versions were DuckDB files
         raise StoreError(f"The store has schema version {current}; import an export instead")
+    if current == 10:
+        _add_in_force(con)
+        return
     with transaction(con, turn=False):
         con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
         con.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION})
         con.execute("INSERT INTO write_turn (turn) VALUES (0)")
+
+
+def _add_in_force(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 10 → 11: the column that says which observation is in force, filled for every
+    stored row. Two transactions (the views over the column can only be made once it is
+    there, and not in a transaction that writes the lake); each is safe to run again, so a
+    second process, or a run after a crash between them, finds the work done or finishes it."""
+    from store import queries  # queries uses this module
+
+    with transaction(con):
+        columns = con.execute(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_name = 'observation' AND column_name = 'in_force'"
+        ).fetchone()
+        if not columns or columns[0] == 0:
+            con.execute("ALTER TABLE observation ADD COLUMN in_force BOOLEAN")
+    create_derived(con)
+    with transaction(con):
+        if schema_version(con) != 10:
+            return
+        queries.refresh_in_force(con, None)
+        con.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION})
 
 
 # Connections (cursors) inside a transaction of ours: a nested block joins the outer one,

@@ -2,25 +2,16 @@
 -- creates them in its own in-memory catalog (DuckLake keeps tables, not macros); they name
 -- the store's tables unqualified, found through the connection's search path.
 
--- The value in force for every key: rows of undone batches never are; where several active
--- or superseded batches carry the same key, final figures beat preliminary ones and a newer
--- batch beats an older one. Superseded batches stay in observation, untouched.
--- The macro takes the measures to read (NULL: all), so that the ranking runs only over the
--- rows asked for, however much else is stored.
+-- The value in force for every key: observation.in_force, kept by queries.refresh_in_force in
+-- the transaction of every load and undo (rows of undone batches never are in force; where
+-- several batches carry the same key, final figures beat preliminary ones and a newer batch
+-- beats an older one). Superseded rows stay in observation.
+-- The macro takes the measures to read (NULL: all).
 CREATE OR REPLACE MACRO memory.main.observation_in_force(measures) AS TABLE
-SELECT o.* EXCLUDE (rank_in_key)
-FROM (
-    SELECT o.*, coalesce(b.is_example, false) AS from_example,
-           row_number() OVER (
-               PARTITION BY o.source, o.measure, o.region_code, o.year, o.month, o.sex,
-                            o.age_group
-               ORDER BY o.preliminary ASC, b.loaded_at DESC, b.id DESC
-           ) AS rank_in_key
-    FROM observation AS o
-    JOIN load_batch AS b ON b.id = o.batch_id
-    WHERE b.state <> 'undone' AND (measures IS NULL OR list_contains(measures, o.measure))
-) AS o
-WHERE o.rank_in_key = 1;
+SELECT o.* EXCLUDE (in_force), coalesce(b.is_example, false) AS from_example
+FROM observation AS o
+JOIN load_batch AS b ON b.id = o.batch_id
+WHERE o.in_force AND (measures IS NULL OR list_contains(measures, o.measure));
 
 CREATE OR REPLACE VIEW memory.main.observation_current AS SELECT * FROM observation_in_force(NULL);
 

@@ -205,24 +205,40 @@ def place_by_date(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def upsert(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[int, int]:
-    """Insert new events and replace changed ones. Returns (new, updated)."""
+    """Insert new events and replace changed ones. Returns (new, updated). An event stored by
+    a batch that was undone counts as new again (its first batch becomes this one).
+
+    Leaves the temporary table ``touched_cell`` (measure, region_code, year, month): the
+    months and places whose counts the new, changed or brought-back events change, under
+    their old and their new version (see :func:`monthly_counts`)."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE stored_event AS
+        SELECT p.id, p.batch_id, p.name, p.summary, p.type_raw, p.occurred_at, p.measure,
+               p.region_code, p.district_code, b.state = 'undone' AS undone
+        FROM police_event AS p JOIN load_batch AS b ON b.id = p.batch_id
+        WHERE p.id IN (SELECT id FROM dated_event)
+        """
+    )
     counts = con.execute(
         """
-        SELECT count(*) FILTER (WHERE p.id IS NULL),
-               count(*) FILTER (WHERE p.id IS NOT NULL AND (
+        SELECT count(*) FILTER (WHERE p.id IS NULL OR p.undone),
+               count(*) FILTER (WHERE p.id IS NOT NULL AND NOT p.undone AND (
                    p.name IS DISTINCT FROM d.name OR p.summary IS DISTINCT FROM d.summary
                    OR p.type_raw IS DISTINCT FROM d.type_raw
                    OR p.occurred_at IS DISTINCT FROM d.occurred_at))
-        FROM dated_event AS d LEFT JOIN police_event AS p ON p.id = d.id
+        FROM dated_event AS d LEFT JOIN stored_event AS p ON p.id = d.id
         """
     ).fetchone()
     assert counts is not None
-    # Changed events are replaced (delete, then insert with the first batch kept).
+    # Changed events are replaced (delete, then insert with the first batch kept); events of
+    # an undone batch are replaced and belong to this batch from now on.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE replaced_event AS
-        SELECT p.id, p.batch_id FROM police_event AS p JOIN dated_event AS d ON d.id = p.id
-        WHERE p.name IS DISTINCT FROM d.name OR p.summary IS DISTINCT FROM d.summary
+        SELECT p.* FROM stored_event AS p JOIN dated_event AS d ON d.id = p.id
+        WHERE p.undone
+           OR p.name IS DISTINCT FROM d.name OR p.summary IS DISTINCT FROM d.summary
            OR p.type_raw IS DISTINCT FROM d.type_raw OR p.occurred_at IS DISTINCT FROM d.occurred_at
         """
     )
@@ -230,12 +246,33 @@ def upsert(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[int, int]:
     con.execute(
         """
         INSERT INTO police_event
-        SELECT d.id, coalesce(r.batch_id, $batch), $batch, d.occurred_at, d.utc_offset, d.name,
-               d.summary, d.url, d.type_raw, d.type, d.measure, d.location_name, d.gps,
-               d.region_code, d.district_code, d.places
+        SELECT d.id, CASE WHEN r.undone OR r.id IS NULL THEN $batch ELSE r.batch_id END, $batch,
+               d.occurred_at, d.utc_offset, d.name, d.summary, d.url, d.type_raw, d.type,
+               d.measure, d.location_name, d.gps, d.region_code, d.district_code, d.places
         FROM dated_event AS d
         LEFT JOIN replaced_event AS r ON r.id = d.id
-        WHERE d.id NOT IN (SELECT id FROM police_event)
+        WHERE d.id NOT IN (SELECT id FROM stored_event) OR r.id IS NOT NULL
+        """,
+        {"batch": batch_id},
+    )
+    # The cells whose counts change: where the batch's events are now, and where the versions
+    # they replaced were counted (not those of an undone batch: they counted nowhere).
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE touched_cell AS
+        WITH moved AS (
+            SELECT measure, region_code, district_code, occurred_at FROM police_event
+            WHERE updated_batch_id = $batch
+            UNION ALL
+            SELECT measure, region_code, district_code, occurred_at FROM replaced_event
+            WHERE NOT undone
+        )
+        SELECT DISTINCT measure, region_code, year(occurred_at) AS year,
+               month(occurred_at) AS month
+        FROM moved WHERE region_code IS NOT NULL
+        UNION
+        SELECT DISTINCT measure, district_code, year(occurred_at), month(occurred_at)
+        FROM moved WHERE district_code IS NOT NULL
         """,
         {"batch": batch_id},
     )
@@ -243,32 +280,50 @@ def upsert(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[int, int]:
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
-    for table in ("incoming_event", "normalised_event", "dated_event", "replaced_event"):
+    for table in (
+        "incoming_event", "normalised_event", "dated_event", "stored_event", "replaced_event",
+        "touched_cell",
+    ):  # fmt: skip
         con.execute(f"DROP TABLE IF EXISTS {table}")  # names are constants, not values
 
 
 def monthly_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Events per measure (normalised type), region and month, from every event whose first
-    batch is not undone: per municipality (or county), and per placed Stockholm district.
+    """Events per measure (normalised type), region and month in the cells of
+    ``touched_cell`` (left by :func:`upsert`), from every event whose first batch is not
+    undone: per municipality (or county), and per placed Stockholm district; a cell with no
+    event left counts 0. So a load writes the counts its events change and nothing else.
     Columns: measure, label, region_code, year, month, value."""
     return con.execute(
         """
-        WITH live AS (
-            SELECT e.* FROM police_event AS e JOIN load_batch AS b ON b.id = e.batch_id
+        WITH periods AS (SELECT DISTINCT measure, year, month FROM touched_cell),
+        live AS (
+            SELECT e.measure, e.region_code, e.district_code, year(e.occurred_at) AS year,
+                   month(e.occurred_at) AS month
+            FROM police_event AS e
+            JOIN load_batch AS b ON b.id = e.batch_id
+            JOIN periods AS p ON p.measure = e.measure AND p.year = year(e.occurred_at)
+                             AND p.month = month(e.occurred_at)
             WHERE b.state <> 'undone'
         ),
-        by_region AS (
-            SELECT measure, any_value(type) AS label, region_code,
-                   year(occurred_at) AS year, month(occurred_at) AS month, count(*) AS value
+        counted AS (
+            SELECT measure, region_code, year, month, count(*) AS value
             FROM live WHERE region_code IS NOT NULL GROUP BY ALL
-        ),
-        by_district AS (
-            SELECT measure, any_value(type) AS label, district_code AS region_code,
-                   year(occurred_at) AS year, month(occurred_at) AS month, count(*) AS value
+            UNION ALL
+            SELECT measure, district_code, year, month, count(*)
             FROM live WHERE district_code IS NOT NULL GROUP BY ALL
+        ),
+        labels AS (
+            SELECT measure, any_value(type) AS label FROM police_event
+            WHERE measure IN (SELECT measure FROM periods) GROUP BY measure
         )
-        SELECT * FROM by_region UNION ALL SELECT * FROM by_district
-        ORDER BY measure, region_code, year, month
+        SELECT c.measure, coalesce(l.label, c.measure) AS label, c.region_code, c.year,
+               c.month, coalesce(n.value, 0) AS value
+        FROM touched_cell AS c
+        LEFT JOIN counted AS n
+          ON n.measure = c.measure AND n.region_code = c.region_code AND n.year = c.year
+         AND n.month = c.month
+        LEFT JOIN labels AS l ON l.measure = c.measure
+        ORDER BY c.measure, c.region_code, c.year, c.month
         """
     ).df()
 

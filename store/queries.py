@@ -236,13 +236,6 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, undone_by: str) ->
     )
 
 
-def batch_sources(con: duckdb.DuckDBPyConnection, batch_id: int) -> set[str]:
-    rows = con.execute(
-        "SELECT DISTINCT source FROM observation WHERE batch_id = $id", {"id": batch_id}
-    ).fetchall()
-    return {str(r[0]) for r in rows}
-
-
 def stored_values(con: duckdb.DuckDBPyConnection, measures: list[str]) -> pd.DataFrame:
     """Yearly values in force of the measures: measure, region_code, year, sex, age_group,
     value, respondents."""
@@ -294,45 +287,84 @@ def batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> Batch | None:
     return Batch(*row) if row else None
 
 
-def refresh_batch_states(con: duckdb.DuckDBPyConnection, source: str) -> list[int]:
-    """Mark batches of ``source`` superseded when none of their stored rows (observations or
-    population) is in force any more, and active again when some are (after an undo). A batch
-    with no such rows (metadata only) is left as it is. Returns the newly superseded ids.
-    Run inside the load's (or undo's) transaction."""
+# The columns that make an observation's key: one value per key is in force.
+_KEY_MATCH = """
+    o.source = k.source AND o.measure = k.measure AND o.region_code = k.region_code
+    AND o.year = k.year AND coalesce(o.month, 0) = k.month AND o.sex = k.sex
+    AND o.age_group = k.age_group
+"""
+
+
+def refresh_in_force(con: duckdb.DuckDBPyConnection, batch_ids: list[int] | None) -> list[int]:
+    """Decide again which row is in force for every key the rows of ``batch_ids`` carry (None:
+    every key in the store), set ``observation.in_force`` where that changed, and mark the
+    batches with rows under those keys superseded when none of their rows is in force any
+    more, active again when some are (after an undo). Rows of undone batches never are in
+    force; among the others final figures beat preliminary ones and a newer batch beats an
+    older one. The work is the size of the batches' keys, not of the store. Population rows
+    (few) are ranked whole. Run inside the load's (or undo's) transaction; returns the newly
+    superseded batch ids."""
+    ids = None if batch_ids is None else [int(i) for i in batch_ids]
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE batch_rows AS
-        SELECT DISTINCT batch_id FROM observation UNION SELECT DISTINCT batch_id FROM population
+        CREATE OR REPLACE TEMP TABLE touched_key AS
+        SELECT DISTINCT source, measure, region_code, year, coalesce(month, 0) AS month, sex,
+               age_group
+        FROM observation WHERE $ids IS NULL OR list_contains($ids, batch_id)
+        """,
+        {"ids": ids},
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE key_row AS
+        SELECT o.batch_id, k.source, k.measure, k.region_code, k.year, k.month, k.sex,
+               k.age_group, coalesce(o.in_force, false) AS was, b.state,
+               b.state <> 'undone' AND row_number() OVER (
+                   PARTITION BY k.source, k.measure, k.region_code, k.year, k.month, k.sex,
+                                k.age_group
+                   ORDER BY b.state = 'undone', o.preliminary ASC, b.loaded_at DESC, b.id DESC
+               ) = 1 AS wins
+        FROM observation AS o
+        JOIN touched_key AS k ON {_KEY_MATCH}
+        JOIN load_batch AS b ON b.id = o.batch_id
+        """
+    )
+    con.execute(
+        f"""
+        UPDATE observation AS o SET in_force = k.wins
+        FROM key_row AS k
+        WHERE o.batch_id = k.batch_id AND {_KEY_MATCH} AND k.wins <> k.was
         """
     )
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE batch_in_force AS
-        SELECT DISTINCT batch_id FROM observation_current
-        UNION SELECT DISTINCT batch_id FROM population_current
+        CREATE OR REPLACE TEMP TABLE batch_force AS
+        SELECT o.batch_id, bool_or(coalesce(o.in_force, false)) AS in_force
+        FROM observation AS o
+        WHERE o.batch_id IN (SELECT batch_id FROM key_row WHERE state <> 'undone')
+        GROUP BY o.batch_id
+        UNION ALL
+        SELECT p.batch_id, bool_or(p.batch_id IN (SELECT batch_id FROM population_current))
+        FROM population AS p GROUP BY p.batch_id
         """
     )
     newly = con.execute(
         """
-        SELECT id FROM load_batch
-        WHERE source = $source AND state = 'active' AND id IN (SELECT batch_id FROM batch_rows)
-          AND id NOT IN (SELECT batch_id FROM batch_in_force)
-        ORDER BY id
-        """,
-        {"source": source},
+        SELECT b.id FROM load_batch AS b JOIN batch_force AS f ON f.batch_id = b.id
+        WHERE b.state = 'active' AND NOT f.in_force ORDER BY b.id
+        """
     ).fetchall()
     con.execute(
         """
-        UPDATE load_batch
-        SET state = CASE WHEN id IN (SELECT batch_id FROM batch_in_force) THEN 'active'
-                         ELSE 'superseded' END
-        WHERE source = $source AND state IN ('active', 'superseded')
-          AND id IN (SELECT batch_id FROM batch_rows)
-        """,
-        {"source": source},
+        UPDATE load_batch AS b
+        SET state = CASE WHEN f.in_force THEN 'active' ELSE 'superseded' END
+        FROM batch_force AS f
+        WHERE f.batch_id = b.id AND b.state IN ('active', 'superseded')
+          AND b.state <> CASE WHEN f.in_force THEN 'active' ELSE 'superseded' END
+        """
     )
-    con.execute("DROP TABLE batch_in_force")
-    con.execute("DROP TABLE batch_rows")
+    for table in ("touched_key", "key_row", "batch_force"):
+        con.execute(f"DROP TABLE {table}")  # names are constants, not values
     return [int(r[0]) for r in newly]
 
 
@@ -387,15 +419,16 @@ def describe_measures(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> No
 
 def insert_observations(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.DataFrame) -> int:
     """Insert tidy rows (source, measure, region_code, year, month, sex, age_group, value,
-    respondents, preliminary) into ``observation`` under ``batch_id``."""
+    respondents, preliminary) into ``observation`` under ``batch_id``, not yet in force (see
+    :func:`refresh_in_force`)."""
     with registered(con, "incoming_observation", rows):
         con.execute(
             """
             INSERT INTO observation (batch_id, source, measure, region_code, year, month, sex,
-                                     age_group, value, respondents, preliminary)
+                                     age_group, value, respondents, preliminary, in_force)
             SELECT $batch_id, source, measure, region_code, CAST(year AS INTEGER),
                    CAST(month AS INTEGER), sex, age_group, CAST(value AS DOUBLE),
-                   CAST(respondents AS INTEGER), preliminary
+                   CAST(respondents AS INTEGER), preliminary, false
             FROM incoming_observation
             """,
             {"batch_id": batch_id},

@@ -86,7 +86,9 @@ CREATE TABLE IF NOT EXISTS observation (
     age_group   VARCHAR NOT NULL DEFAULT 'all',
     value       DOUBLE NOT NULL,
     respondents INTEGER,
-    preliminary BOOLEAN NOT NULL DEFAULT false
+    preliminary BOOLEAN NOT NULL DEFAULT false,
+    -- Version 11: whether this row is the value in force for its key (queries.refresh_in_force)
+    in_force    BOOLEAN DEFAULT false
 );
 
 

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from store.db import SCHEMA_VERSION, StoreError, schema_version, transaction
+from store.queries import refresh_in_force
 
 MANIFEST = "manifest.json"
 FORMAT = "samverkan-store-export"
@@ -125,6 +126,8 @@ def import_store(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]
                 raise StoreError(
                     f"{name}: {counts[name]} rows read, the manifest says {rows}; nothing imported"
                 )
+        # Exports of version 10 and older do not say which rows are in force: decide it anew.
+        refresh_in_force(con, None)
     return counts
 
 

@@ -36,7 +36,7 @@ def add_batch(
             con, source=source, file_name=name, sha256=name, loaded_by="test", row_count=len(rows)
         )
         queries.insert_observations(con, batch_id, frame)
-        queries.refresh_batch_states(con, source)
+        queries.refresh_in_force(con, [batch_id])
     return batch_id
 
 

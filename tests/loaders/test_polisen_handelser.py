@@ -197,3 +197,95 @@ def test_json_lines(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in snapshot[:50]), "utf-8")
     polisen.load(store, path, loaded_by="t")
     assert police.event_count(store) == 50
+
+
+def _full_recount(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, int, int], int]:
+    """Every non-zero monthly count, counted afresh from the events in force."""
+    rows = con.execute(
+        """
+        WITH live AS (
+            SELECT e.* FROM police_event AS e JOIN load_batch AS b ON b.id = e.batch_id
+            WHERE b.state <> 'undone'
+        )
+        SELECT measure, region_code, year(occurred_at), month(occurred_at), count(*)
+        FROM live WHERE region_code IS NOT NULL GROUP BY ALL
+        UNION ALL
+        SELECT measure, district_code, year(occurred_at), month(occurred_at), count(*)
+        FROM live WHERE district_code IS NOT NULL GROUP BY ALL
+        """
+    ).fetchall()
+    return {(m, r, int(y), int(mo)): int(n) for m, r, y, mo, n in rows}
+
+
+def _in_force(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, int, int], int]:
+    rows = con.execute(
+        "SELECT measure, region_code, year, month, value FROM observation_current "
+        "WHERE source = 'polisen_handelser' AND value > 0"
+    ).fetchall()
+    return {(m, r, int(y), int(mo)): int(v) for m, r, y, mo, v in rows}
+
+
+def test_repeated_fetches_of_the_same_events_add_no_rows(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    polisen.load(store, SNAPSHOT, loaded_by="t")
+    rows = queries.count_observations(store)
+    events = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    for i in range(3):  # each fetch is a new file (other order): not "already loaded"
+        path = tmp_path / f"fetch_{i}.json"
+        path.write_text(json.dumps(events[i:] + events[:i], ensure_ascii=False), "utf-8")
+        report = polisen.load(store, path, loaded_by="t")
+        assert not report.already_loaded
+        assert "500 events read: 0 new, 0 changed, 500 already stored" in report.summary()
+        assert report.rows == 0
+    assert queries.count_observations(store) == rows
+
+
+def test_a_load_writes_only_the_counts_its_events_change(
+    loaded: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    archive = json.loads(ARCHIVE.read_text(encoding="utf-8"))
+    shot = next(e for e in archive if _municipality(e) == "Stockholm" and e["type"] != "Rån")
+    moved = {**shot, "type": "Rån", "summary": (shot["summary"] or "") + " Ändrad."}
+    new = {**archive[0], "id": 99_000_001, "datetime": "2026-03-04 12:00:00 +01:00"}
+    path = tmp_path / "update.json"
+    path.write_text(json.dumps([moved, new], ensure_ascii=False), "utf-8")
+    measure = loaded.execute(
+        "SELECT measure FROM police_event WHERE id = $id", {"id": shot["id"]}
+    ).fetchone()
+    assert measure is not None
+    before_rows = queries.count_observations(loaded)
+    before = _in_force(loaded)
+    report = polisen.load(loaded, path, loaded_by="t")
+    assert "2 events read: 1 new, 1 changed" in report.summary()
+    # Only the cells of the changed event (old and new type) and of the new event were
+    # written: a handful of rows, not the whole history again.
+    assert 0 < report.rows <= 12
+    assert queries.count_observations(loaded) == before_rows + report.rows
+    assert _in_force(loaded) == _full_recount(loaded)
+    year, month = int(shot["datetime"][:4]), int(shot["datetime"][5:7])
+    old_key = (str(measure[0]), "0180", year, month)
+    new_key = ("polisen.ran", "0180", year, month)
+    assert _in_force(loaded).get(old_key, 0) == before[old_key] - 1
+    assert _in_force(loaded)[new_key] == before.get(new_key, 0) + 1
+    # Undoing it (the newest) brings the earlier counts back.
+    from loaders.survey import undo
+
+    undo(loaded, report.batch_id or 0, undone_by="t")
+    assert _in_force(loaded) == before
+
+
+def test_events_of_an_undone_batch_count_again_when_loaded_again(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    from loaders.survey import undo
+
+    first = polisen.load(store, SNAPSHOT, loaded_by="t")
+    expected = _in_force(store)
+    undo(store, first.batch_id or 0, undone_by="t")
+    assert _in_force(store) == {}
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps(json.loads(SNAPSHOT.read_text("utf-8"))[::-1]), "utf-8")
+    report = polisen.load(store, again, loaded_by="t")
+    assert "500 events read: 500 new" in report.summary()
+    assert _in_force(store) == expected == _full_recount(store)
