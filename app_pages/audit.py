@@ -3,7 +3,6 @@ administrators; in demo mode everyone is one)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import signin, views
@@ -29,25 +28,28 @@ what = middle.multiselect("Vad", data.audit_kinds(), key="logg_vad")
 period = right.date_input("Period", value=(), key="logg_period")
 dates = list(period) if isinstance(period, list | tuple) else [period]
 since, until = (dates[0], dates[-1]) if dates else (None, None)
-chosen = data.audit_entries(who or None, what, since, until)
-SHOWN = 1000
-
-
-def _table(frame: pd.DataFrame) -> pd.DataFrame:
-    table = frame.rename(
-        columns={"logged_at": "När", "who": "Vem", "what": "Vad", "detail": "Detaljer"}
+SHOWN = 1000  # entries per page
+filters = (who or None, what, since, until)
+total = data.audit_count(*filters)
+pages = max(1, -(-total // SHOWN))
+page = 1
+if pages > 1:
+    if int(st.session_state.get("logg_sida", 1)) > pages:  # a narrower filter: fewer pages
+        st.session_state["logg_sida"] = pages
+    page = int(
+        st.number_input(
+            f"Sida (av {number(pages)}, nyast först)", 1, pages, 1, step=1, key="logg_sida"
+        )
     )
-    table["När"] = table["När"].astype(str).str[:19]
-    return table
-
-
+shown = data.audit_page(*filters, page=page, size=SHOWN)
+first = (page - 1) * SHOWN + 1
 st.caption(
-    f"{number(len(chosen))} händelser"
+    f"{number(total)} händelser"
     + (
-        f"; de {number(SHOWN)} senaste visas, nedladdningen har alla."
-        if len(chosen) > SHOWN
+        f"; här visas {number(first)}–{number(first + len(shown) - 1)}, nedladdningen har alla."
+        if pages > 1
         else "."
     )
 )
-st.dataframe(_table(chosen.head(SHOWN)), hide_index=True, key="audit")
-views.downloads(_table(chosen), "logg", "audit")
+st.dataframe(shown, hide_index=True, key="audit")
+views.download_files(data.audit_files(*filters), "logg", "audit")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import views
 from app_pages.crime_chart import crime_figure
 from service import views as data
-from service.views import MONTH_NAMES, number, year_list
+from service.views import year_list
 
 BOUNDARIES = {"today": "Dagens stadsdelsområden", "time": "Dåtidens stadsdelsområden"}
 GRANULARITY = {"year": "År", "month": "Månad"}
@@ -127,26 +126,7 @@ for note in notes:
     st.caption(note)
 
 
-def _period_text(row: pd.Series) -> str:
-    if granularity == "month":
-        return f"{MONTH_NAMES[int(row['month']) - 1]} {int(row['year'])}"
-    return str(int(row["year"]))
-
-
-def _value_text(row: pd.Series) -> str:
-    if row["suppressed"]:
-        return "skyddat"
-    return number(row["value"])
-
-
-table = pd.DataFrame(
-    {
-        "Område": frame["region_name"],
-        "Period": frame.apply(_period_text, axis=1),
-        UNITS[kind]: frame.apply(_value_text, axis=1),
-        "Preliminärt": frame["preliminary"].map({True: "ja", False: ""}),
-    }
-)
+table = data.crime_table(frame, UNITS[kind], granularity)
 with st.expander("Tabell med siffrorna"):
     st.dataframe(table, hide_index=True)
 views.downloads(table, f"anmalda_brott_{category.count_measure}", "crime")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from service import session, uploads
+from service import results, session, uploads
 
 
 @st.cache_resource(show_spinner="Öppnar databasen …")
@@ -15,6 +15,9 @@ def _started(path: str) -> bool:
     staged uploads left over from a process that ended."""
     session.connection(path)
     uploads.sweep()
+    # Results the data, catalogue or program changed since they were stored, in the
+    # background (pages compute what is not stored yet on the request, as before).
+    results.refresh_later(path)
     return True
 
 

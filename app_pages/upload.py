@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import signin, state, views
 from app_pages.meetings import no_writes_in_meeting
-from service import followup, uploads
+from service import followup, results, uploads
 from service.uploads import Mapping, Question, UploadRefused, columns_and_answers
 from service.views import number
 from service.writes import PermissionDenied, Principal, RuleBroken, may
@@ -157,6 +157,7 @@ if staged is not None:
             except (PermissionDenied, UploadRefused) as exc:
                 st.error(f"Sparades inte: {exc}")
                 st.stop()
+            results.refresh_later()  # the indicators this upload changed, in the background
             st.session_state.pop("mapping_in_use", None)
             st.success(
                 f"Sparat som sats {report.batch_id}: {number(report.rows)} värden "
@@ -200,6 +201,7 @@ else:
                 except (PermissionDenied, UploadRefused) as exc:
                     st.error(f"Ångrades inte: {exc}")
                     st.stop()
+                results.refresh_later()
                 back = f" Sats {', '.join(map(str, restored))} gäller igen." if restored else ""
                 st.success(f"Sats {target} är ångrad; värdena den ersatte gäller igen.{back}")
                 st.rerun()

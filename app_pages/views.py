@@ -4,6 +4,7 @@ depend on); the names below pass them through for the pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -67,7 +68,14 @@ def badge_text(code: str, label: str) -> str:
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV (Swedish Excel dialect: ';' and decimal comma) and Excel of a table."""
-    csv, xlsx = service_views.table_files(frame)
+    download_files(service_views.table_files(frame), name, key)
+
+
+def download_files(
+    files: tuple[Callable[[], bytes], Callable[[], bytes]], name: str, key: str
+) -> None:
+    """The buttons for a CSV and an Excel file, each built when pressed."""
+    csv, xlsx = files
     left, right = st.columns(2)
     # Built when pressed, with no rerun after (a rerun would drop a second press made while it
     # ran: the file a button stands for is registered anew at every run).

@@ -10,8 +10,9 @@ import duckdb
 import pandas as pd
 
 from catalogue.catalogue import Catalogue
-from indicators.compute import CITY, Request, compute_all
+from indicators.compute import CITY, Request
 from indicators.format import MONTH_NAMES, number, percent
+from indicators.results import values_all
 from store import police, queries
 
 STATE_NAMES = {"active": "aktiv", "superseded": "ersatt", "undone": "ångrad"}
@@ -85,7 +86,7 @@ def coverage(
     and year. Columns: area, indicator, region_code, region_name, year. ``frames``: values
     already computed on today's boundaries (else they are computed here)."""
     if frames is None:
-        frames = compute_all(con, catalogue, Request(boundaries="today"))
+        frames = values_all(con, catalogue, Request(boundaries="today"))
     parts = []
     for indicator, frame in frames.items():
         if frame.empty:

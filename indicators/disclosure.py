@@ -442,7 +442,55 @@ def _protect_year(
     constraints: list[Constraint],
 ) -> int:
     """Hide complements among ``figures`` (one year) until no hidden one follows; modifies
-    ``hidden``. Returns the number of hidden figures that could not be protected."""
+    ``hidden``. Returns the number of hidden figures that could not be protected.
+
+    The figures fall apart into groups that share no atom, directly or through a known sum
+    (each municipality's months and year; Stockholm's districts and the city): no figure of
+    one group can be derived from another's, so each group is protected on its own, which
+    gives the same result as one system of all of them at a fraction of the cost (the null
+    space is taken of each group's small matrix, not of one matrix of every municipality)."""
+    if not hidden[figures].any():
+        return 0
+    parent: dict[int, int] = {}
+
+    def root(atom: int) -> int:
+        while parent.setdefault(atom, atom) != atom:
+            parent[atom] = parent[parent[atom]]
+            atom = parent[atom]
+        return atom
+
+    def join(atoms: list[int]) -> None:
+        first = root(atoms[0])
+        for atom in atoms[1:]:
+            parent[root(atom)] = first
+
+    for figure in figures:
+        join([int(a) for a in members_of[figure]])
+    columns = set(parent)
+    usable = [c for c in constraints if all(int(a) in columns for a in c[0])]
+    for members, _ in usable:
+        join([int(a) for a in members])
+    groups: dict[int, list[int]] = {}
+    for figure in figures:
+        groups.setdefault(root(int(members_of[figure][0])), []).append(figure)
+    sums: dict[int, list[Constraint]] = {}
+    for constraint in usable:
+        sums.setdefault(root(int(constraint[0][0])), []).append(constraint)
+    return sum(
+        _protect_group(group, members_of, totals, costs, hidden, sums.get(key, []))
+        for key, group in groups.items()
+    )
+
+
+def _protect_group(
+    figures: list[int],
+    members_of: list[tuple[int, ...]],
+    totals: np.ndarray,
+    costs: np.ndarray,
+    hidden: np.ndarray,
+    constraints: list[Constraint],
+) -> int:
+    """:func:`_protect_year` for one group of figures that share atoms."""
     if not hidden[figures].any():
         return 0
     columns = sorted({a for f in figures for a in members_of[f]})

@@ -12,16 +12,18 @@ All at the 95 % level unless told otherwise. Formulas:
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 CONFIDENCE = 0.95
 ALPHA = 1 - CONFIDENCE
 
 
+@functools.cache
 def _z(confidence: float) -> float:
     return float(stats.norm.ppf(1 - (1 - confidence) / 2))
 
@@ -74,7 +76,7 @@ def two_proportions(p1: float, n1: float, p2: float, n2: float, alpha: float = A
         p_value = 1.0 if p1 == p2 else 0.0
     else:
         z = (p2 - p1) / math.sqrt(variance)
-        p_value = float(2 * stats.norm.sf(abs(z)))
+        p_value = float(2 * special.ndtr(-abs(z)))  # = 2 · norm.sf(|z|), without its overhead
     return Change(p1, p2, p_value, p_value < alpha)
 
 
@@ -96,8 +98,10 @@ def two_poisson(
         # Two-sided p by doubling the smaller tail (the exact conditional test).
         k = round(k1)
         share = exposure1 / (exposure1 + exposure2)
-        lower_tail = float(stats.binom.cdf(k, total, share))
-        upper_tail = float(stats.binom.sf(k - 1, total, share))
+        # binom.cdf(k) and binom.sf(k - 1) as scipy's ufuncs: the same values, called
+        # once per compared row, without the distribution objects' overhead (~50x).
+        lower_tail = float(special.bdtr(k, total, share))
+        upper_tail = float(special.bdtrc(k - 1, total, share)) if k > 0 else 1.0
         p_value = min(1.0, 2 * min(lower_tail, upper_tail))
     return Change(k1 / exposure1, k2 / exposure2, p_value, p_value < alpha)
 

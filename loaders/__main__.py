@@ -17,7 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from service import loads
+import duckdb
+
+from service import loads, results
 from service.loads import (
     Fetcher,
     LoadError,
@@ -72,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refresh_results(con: duckdb.DuckDBPyConnection) -> None:
+    """Store the indicator results the write changed (see service.results)."""
+    done = results.refresh_connection(con)
+    if done is not None:
+        print(results.report(done))
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"error: {args.file}: no such file", file=sys.stderr)
@@ -86,12 +95,13 @@ def cmd_load(args: argparse.Namespace) -> int:
         if args.mapping or args.dry_run or args.example:
             raise SystemExit("error: --mapping, --dry-run and --example apply to survey files")
         report = loads.load_file(con, loads.operator(args.user), args.source, args.file, **options)
+        print(report.summary())
+        _refresh_results(con)
     except LoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
         con.close()
-    print(report.summary())
     return 0
 
 
@@ -112,6 +122,7 @@ def cmd_fetch(args: argparse.Namespace, fetcher: Fetcher | None = None) -> int:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1
             print(report.summary())
+        _refresh_results(con)
     finally:
         con.close()
     return 0
@@ -151,9 +162,10 @@ def cmd_survey(args: argparse.Namespace) -> int:
         report = loads.commit_survey(
             con, loads.operator(args.user), prepared, catalogue, example=args.example
         )
+        print(report.summary())
+        _refresh_results(con)
     finally:
         con.close()
-    print(report.summary())
     return 0
 
 
@@ -167,13 +179,14 @@ def cmd_undo(args: argparse.Namespace) -> int:
     con = open_store(args.db)
     try:
         restored = loads.undo(con, loads.operator(args.user), args.batch_id)
+        back = f"; batch(es) {', '.join(map(str, restored))} are in force again" if restored else ""
+        print(f"Undid batch {args.batch_id}{back}.")
+        _refresh_results(con)
     except UploadRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
         con.close()
-    back = f"; batch(es) {', '.join(map(str, restored))} are in force again" if restored else ""
-    print(f"Undid batch {args.batch_id}{back}.")
     return 0
 
 

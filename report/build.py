@@ -16,9 +16,9 @@ from indicators.compute import (
     CITY,
     MISSING_REASONS,
     Request,
-    compute_all,
 )
 from indicators.format import indicator_value
+from indicators.results import values_all
 from indicators.status import STATUS_LABELS, applicable_target
 from store import followup, queries
 
@@ -166,7 +166,7 @@ def build(
     agreement: str = "2024",
     region_code: str = CITY,
 ) -> YearEnd:
-    frames = compute_all(con, catalogue, Request(boundaries="today", with_missing=True))
+    frames = values_all(con, catalogue, Request(boundaries="today", with_missing=True))
     names = queries.region_names(con)
     register = queries.regions(con, ("district",))
     district_codes = dict(zip(register["name"], register["code"], strict=True))

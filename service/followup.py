@@ -12,7 +12,8 @@ import pandas as pd
 
 from access.roles import Principal
 from indicators import assessment
-from indicators.compute import Regions, Request, compute
+from indicators.compute import Request
+from indicators.results import values_all
 from service import views
 from service.writes import RuleBroken, guarded
 from store import audit, followup, queries
@@ -194,12 +195,11 @@ def statuses(
     catalogue = views.catalogue()
     chosen = [indicator] if indicator else catalogue.indicators_for(area)
     found = []
-    regions = Regions.from_store(con)  # the register read once for every indicator
+    frames = values_all(con, catalogue, Request(boundaries="today"))  # stored where current
     for ind in chosen:
         if ind not in catalogue.definitions:
             continue
-        definition = catalogue.definitions[ind]
-        frame = compute(con, definition, catalogue, Request(boundaries="today"), regions)
+        frame = frames[ind]
         if frame.empty:
             continue
         row = views.latest_row(frame[frame["year"] == year], region_code)

@@ -22,7 +22,7 @@ from loaders.reference import ReferenceDataError, open_store
 from loaders.respondents import Mapping
 from loaders.survey import Prepared
 from loaders.upload_safety import UploadRefused
-from service import session
+from service import results, session
 from service.writes import PermissionDenied, RuleBroken, guarded, may, retry_conflicts
 from store import queries
 from store.db import StoreError
@@ -109,6 +109,7 @@ def load_from_page(
             return PageLoad(False, swedish.refused(exc))
         finally:
             con.close()
+    results.refresh_later()  # the indicators the load changed, in the background
     return PageLoad(True, swedish.summary(report))
 
 
@@ -131,6 +132,7 @@ def fetch_police_now(principal: Principal, fetcher: Fetcher | None = None) -> Pa
         return PageLoad(False, swedish.refused(exc))
     finally:
         con.close()
+    results.refresh_later()
     return PageLoad(True, swedish.summary(report))
 
 

@@ -17,8 +17,6 @@ from indicators import assessment, data_status, reported_crime
 from indicators.compute import (
     CITY,
     Request,
-    compute_all,
-    compute_safely,
     crime_decision,
     crime_family,
     unavailable,
@@ -32,6 +30,8 @@ from indicators.format import (
     percent,
     year_list,
 )
+from indicators.results import values as stored_values
+from indicators.results import values_all
 from indicators.status import STATUS_LABELS
 from indicators.summaries import (
     GROUP_ORDER,
@@ -84,7 +84,7 @@ def all_values(boundaries: str = "today") -> dict[str, pd.DataFrame]:
     """Every indicator on the chosen boundaries."""
     con = session.cursor()
     try:
-        return compute_all(con, catalogue(), Request(boundaries=boundaries))  # type: ignore[arg-type]
+        return values_all(con, catalogue(), Request(boundaries=boundaries))  # type: ignore[arg-type]
     finally:
         con.close()
 
@@ -95,7 +95,7 @@ def values(indicator: str, boundaries: str = "today", by_sex: bool = False) -> p
     request = Request(boundaries=boundaries, by_sex=by_sex)  # type: ignore[arg-type]
     con = session.cursor()
     try:
-        return compute_safely(con, definition, catalogue(), request)
+        return stored_values(con, definition, catalogue(), request)
     finally:
         con.close()
 
@@ -278,6 +278,29 @@ def crime_series(
         con.close()
 
 
+def crime_table(frame: pd.DataFrame, unit: str, granularity: str) -> pd.DataFrame:
+    """The crime page's table: area, period in words, the value as shown ("skyddat" where
+    suppressed), preliminary. Column-wise, so a long series costs little at every rerun."""
+    years = frame["year"].astype(int).astype(str)
+    if granularity == "month":
+        months = frame["month"].astype(int).map(lambda m: MONTH_NAMES[m - 1])
+        period = months + " " + years
+    else:
+        period = years
+    shown = [
+        "skyddat" if hidden else number(value)
+        for hidden, value in zip(frame["suppressed"], frame["value"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Område": frame["region_name"].to_numpy(),
+            "Period": period.to_numpy(),
+            unit: shown,
+            "Preliminärt": frame["preliminary"].map({True: "ja", False: ""}).to_numpy(),
+        }
+    )
+
+
 @view("catalogue", max_entries=64)
 def crime_threshold(measure: str) -> int:
     """The smallest count the crime page shows for a category."""
@@ -340,12 +363,49 @@ def audit_kinds() -> list[str]:
         con.close()
 
 
-def audit_entries(who: str | None, what: list[str], since: object, until: object) -> pd.DataFrame:
+AUDIT_COLUMNS = {"logged_at": "När", "who": "Vem", "what": "Vad", "detail": "Detaljer"}
+
+
+def _audit_table(frame: pd.DataFrame) -> pd.DataFrame:
+    table = frame.rename(columns=AUDIT_COLUMNS)
+    table["När"] = table["När"].astype(str).str[:19]
+    return table
+
+
+def audit_count(who: str | None, what: list[str], since: object, until: object) -> int:
     con = session.cursor()
     try:
-        return audit.entries(con, None, who, what, since, until)
+        return audit.count(con, who, what, since, until)  # type: ignore[arg-type]
     finally:
         con.close()
+
+
+def audit_page(
+    who: str | None, what: list[str], since: object, until: object, page: int, size: int
+) -> pd.DataFrame:
+    """One page of the log (newest first) as the page shows it: filtered and cut in SQL, so
+    a long log costs one page."""
+    con = session.cursor()
+    try:
+        frame = audit.entries(con, size, who, what, since, until, offset=(page - 1) * size)  # type: ignore[arg-type]
+    finally:
+        con.close()
+    return _audit_table(frame)
+
+
+def audit_files(
+    who: str | None, what: list[str], since: object, until: object
+) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """CSV and Excel of every entry the filter matches, read and built when pressed."""
+
+    def table() -> pd.DataFrame:
+        con = session.cursor()
+        try:
+            return _audit_table(audit.entries(con, None, who, what, since, until))  # type: ignore[arg-type]
+        finally:
+            con.close()
+
+    return (lambda: exports.csv_bytes(table())), (lambda: exports.xlsx_bytes(table()))
 
 
 @view(max_entries=1)

@@ -25,6 +25,26 @@ def record(con: duckdb.DuckDBPyConnection, who: str, what: str, detail: str = ""
     )
 
 
+_FILTER = """
+    WHERE ($who IS NULL OR who ILIKE '%' || $who || '%')
+      AND ($any_what OR list_contains($what, what))
+      AND ($since IS NULL OR logged_at >= CAST($since AS DATE))
+      AND ($until IS NULL OR logged_at < CAST($until AS DATE) + INTERVAL 1 DAY)
+"""
+
+
+def _filter(
+    who: str | None, what: list[str] | None, since: date | None, until: date | None
+) -> dict[str, object]:
+    return {
+        "who": who or None,
+        "any_what": not what,
+        "what": list(what or []),
+        "since": since,
+        "until": until,
+    }
+
+
 def entries(
     con: duckdb.DuckDBPyConnection,
     limit: int | None = 5000,
@@ -32,27 +52,37 @@ def entries(
     what: list[str] | None = None,
     since: date | None = None,
     until: date | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """Newest first; ``who`` matches part of the name (any case); ``until`` is inclusive."""
+    """Newest first; ``who`` matches part of the name (any case); ``until`` is inclusive;
+    ``limit`` entries from the ``offset``-th (a page of the log)."""
     return con.execute(
-        """
+        f"""
         SELECT logged_at, who, what, detail FROM audit_log
-        WHERE ($who IS NULL OR who ILIKE '%' || $who || '%')
-          AND ($any_what OR list_contains($what, what))
-          AND ($since IS NULL OR logged_at >= CAST($since AS DATE))
-          AND ($until IS NULL OR logged_at < CAST($until AS DATE) + INTERVAL 1 DAY)
+        {_FILTER}
         ORDER BY logged_at DESC, rowid DESC
-        LIMIT $n
+        LIMIT $n OFFSET $offset
         """,
         {
-            "who": who or None,
-            "any_what": not what,
-            "what": list(what or []),
-            "since": since,
-            "until": until,
+            **_filter(who, what, since, until),
             "n": limit if limit is not None else 2**62,
+            "offset": max(0, int(offset)),
         },
     ).df()
+
+
+def count(
+    con: duckdb.DuckDBPyConnection,
+    who: str | None = None,
+    what: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> int:
+    """How many entries the filter of :func:`entries` matches."""
+    row = con.execute(
+        f"SELECT count(*) FROM audit_log {_FILTER}", _filter(who, what, since, until)
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def kinds(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -41,7 +41,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.sqlite"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 DERIVED_FILE = Path(__file__).with_name("derived.sql")
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 # The commit that still runs on DuckDB 2.0 and can export a store made before DuckLake.
 LAST_SINGLE_FILE_COMMIT = "25bd6fe"
 
@@ -312,6 +312,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         raise StoreError(f"The store has schema version {current}; import an export instead")
     if current == 10:
         _add_in_force(con)
+        current = 11
+    if current == 11:  # version 12 only adds a table
+        with transaction(con):
+            if schema_version(con) == 11:
+                con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+                con.execute("INSERT INTO schema_version (version) VALUES (12)")
         return
     with transaction(con, turn=False):
         con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
@@ -338,7 +344,7 @@ def _add_in_force(con: duckdb.DuckDBPyConnection) -> None:
         if schema_version(con) != 10:
             return
         queries.refresh_in_force(con, None)
-        con.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION})
+        con.execute("INSERT INTO schema_version (version) VALUES (11)")
 
 
 # Connections (cursors) inside a transaction of ours: a nested block joins the outer one,

@@ -297,3 +297,16 @@ CREATE TABLE IF NOT EXISTS meeting (
     saved_by    VARCHAR NOT NULL,
     saved_at    TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- Version 12: indicator results computed when the data change (indicators.results), read by
+-- the pages, the command line and the report instead of computing on a request. One row per
+-- indicator and kind of request; ``inputs`` is a digest of everything the result depends on
+-- (the batches of its sources, the register, the catalogue, the code), so a result whose
+-- inputs changed is simply not used, and is replaced by the next refresh.
+CREATE TABLE IF NOT EXISTS indicator_result (
+    indicator   VARCHAR NOT NULL,
+    request     VARCHAR NOT NULL,
+    inputs      VARCHAR NOT NULL,
+    frame       BLOB NOT NULL,      -- the computed frame as Parquet
+    computed_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);

@@ -127,6 +127,10 @@ def _pin(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     monkeypatch.setenv("DASHBOARD_DB", str(home / "dashboard.sqlite"))
     monkeypatch.setenv("DASHBOARD_STAGING", str(home / "staging"))
     monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(home / "secrets.toml"))
+    # Stored indicator results are refreshed only by the tests of them (tests/indicators/
+    # test_results.py, tests/service/test_results.py): elsewhere a refresh after every load
+    # would compute every indicator in the background of each test.
+    monkeypatch.setenv("DASHBOARD_RESULTS", "off")
 
 
 @pytest.fixture(scope="session", autouse=True)

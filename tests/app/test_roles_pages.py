@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.reference import open_store
 from service.views import plain
-from store import audit, queries
+from store import audit, db, queries
 from tests.app.plotly_data import table_with
 from tests.conftest import FIXTURES, ROOT, accounts_in, release_store
 
@@ -225,3 +225,33 @@ def test_raw_batch_rows_are_for_administrators_only(db_path: Path) -> None:
         assert ("batch" in [s.key for s in at.selectbox]) is opens, name
         refused = any("visas bara för administratörer" in c.value for c in at.caption)
         assert refused is not opens, name
+
+
+def test_a_long_log_is_shown_a_page_at_a_time(db_path: Path) -> None:
+    con = open_store(db_path)
+    with db.transaction(con):
+        con.execute(
+            "INSERT INTO audit_log (logged_at, who, what, detail) "
+            "SELECT TIMESTAMP '2026-01-01' + INTERVAL (i) MINUTE, 'bo', 'bedömning', "
+            "'post ' || i FROM range(2500) AS t(i)"
+        )
+    con.close()
+    release_store()
+    admin = _signed_in("adam")
+    admin.switch_page("app_pages/audit.py").run()
+    admin.multiselect(key="logg_vad").set_value(["bedömning"]).run()
+    assert any(
+        c.value.startswith("2\xa0500 händelser; här visas 1–1\xa0000") for c in admin.caption
+    )
+    shown = table_with(admin, "Vem")
+    assert len(shown) == 1000 and shown["Detaljer"].iloc[0] == "post 2499"
+    admin.number_input(key="logg_sida").set_value(3).run()
+    assert any(
+        c.value.startswith("2\xa0500 händelser; här visas 2\xa0001–2\xa0500") for c in admin.caption
+    )
+    shown = table_with(admin, "Vem")
+    assert len(shown) == 500 and shown["Detaljer"].iloc[-1] == "post 0"
+    # A narrower filter has one page: no page field, the entries it matches.
+    admin.text_input(key="logg_vem").set_value("adam").run()
+    assert not any(n.key == "logg_sida" for n in admin.number_input)
+    assert set(table_with(admin, "Vem")["Vem"]) <= {"adam"}

@@ -1,0 +1,276 @@
+"""Indicator results computed when the data change, not when a page asks (issue 16).
+
+After a load, an undo or an edit of the catalogue, :func:`refresh` computes every indicator
+whose inputs changed, for each kind of request the pages, the command line and the report
+make (:data:`REQUESTS`), and stores the frames in ``indicator_result`` with a digest of their
+inputs. :func:`values` and :func:`values_all` return the stored frame when its digest is the
+current one and compute (as before) only when it is not, so a result is never stale: at
+worst it is computed on the request, as it was before results were stored.
+
+The digest of an indicator (:meth:`Inputs.key`) covers everything its result depends on: the
+batches (and their states) of the sources of its measures, the population's batches for a
+rate, the region register, the catalogue's YAML files and the code that computes. So a
+police load changes the digest of the police indicators only; the others' stored results
+stay as they were and are used as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from catalogue.catalogue import CATALOGUE_DIR, Catalogue
+from catalogue.model import Definition
+from indicators.compute import (
+    OUTPUT_COLUMNS,
+    Regions,
+    Request,
+    compute_safely,
+)
+from store import db, queries
+from store import results as stored_results
+
+LOG = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+POPULATION_SOURCE = "befolkning"  # loaders.population.SOURCE
+UPLOAD_SOURCE = "uppladdning"  # loaders.survey.UPLOAD_SOURCE: one file, several sources
+
+# The requests made without a choice of regions: the pages (today's boundaries or those of
+# the time, with women and men or not), Datastatus and the follow-up (today), the year-end
+# report (today, with a row for every missing figure).
+REQUESTS: tuple[Request, ...] = (
+    Request(boundaries="today"),
+    Request(boundaries="time"),
+    Request(boundaries="today", by_sex=True),
+    Request(boundaries="time", by_sex=True),
+    Request(boundaries="today", with_missing=True),
+)
+# The code whose change changes results: a new version of it computes every result again.
+CODE = [
+    *sorted((ROOT / "indicators").glob("*.py")),
+    *sorted((ROOT / "catalogue").glob("*.py")),
+    ROOT / "store" / "series.py",
+    ROOT / "store" / "queries.py",
+    ROOT / "store" / "regions.py",
+    ROOT / "store" / "derived.sql",
+]
+
+
+def request_key(definition: Definition, request: Request) -> str | None:
+    """The stored kind of a request (None: not stored, e.g. a chosen list of regions). A
+    breakdown the indicator does not have asks for the same frame as none."""
+    if request.region_codes is not None or request.by_age:
+        return None
+    by_sex = request.by_sex and "sex" in definition.breakdowns
+    return f"{request.boundaries};sex={int(by_sex)};missing={int(request.with_missing)}"
+
+
+@functools.cache
+def code_digest() -> str:
+    digest = hashlib.sha256()
+    for path in CODE:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_CATALOGUE_DIGESTS: dict[tuple[object, ...], str] = {}
+
+
+def catalogue_digest(root: Path = CATALOGUE_DIR) -> str:
+    """The YAML files' contents (read again only when a file's time or size changed)."""
+    paths = sorted(root.rglob("*.yaml"))
+    signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    if signature not in _CATALOGUE_DIGESTS:
+        digest = hashlib.sha256()
+        for path in paths:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        _CATALOGUE_DIGESTS.clear()
+        _CATALOGUE_DIGESTS[signature] = digest.hexdigest()[:16]
+    return _CATALOGUE_DIGESTS[signature]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the results depend on, read from the store once for many indicators."""
+
+    batches: dict[str, str]  # source → its batches and their states
+    sources: dict[str, str]  # measure → source
+    register: str
+    catalogue: str
+
+    @classmethod
+    def from_store(cls, con: duckdb.DuckDBPyConnection, root: Path = CATALOGUE_DIR) -> Inputs:
+        return cls(
+            batches=stored_results.batches_by_source(con),
+            sources=stored_results.measure_sources(con),
+            register=stored_results.register_checksum(con),
+            catalogue=catalogue_digest(root),
+        )
+
+    def key(self, definition: Definition, catalogue: Catalogue) -> str:
+        """The digest of one indicator's inputs. Its sources: those its measures were stored
+        under and those the catalogue names (a type with no event yet still depends on the
+        coverage of the event list), staff uploads when a measure can be uploaded (a file
+        with several sources is one batch of its own), the population for a rate."""
+        sources: set[str] = set()
+        for m in definition.measures:
+            sources.add(self.sources.get(m, ""))
+            known = catalogue.measures.get(m)
+            if known is not None:
+                sources.add(known.source)
+                if known.upload:
+                    sources.add(UPLOAD_SOURCE)
+        if definition.type == "rate":
+            sources.add(POPULATION_SOURCE)
+        parts = [code_digest(), self.catalogue, self.register, definition.id]
+        parts += [f"{s}={self.batches.get(s, '')}" for s in sorted(sources)]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+def encode(frame: pd.DataFrame) -> bytes:
+    """The frame as Parquet, with the columns it holds as Python objects named (read back,
+    Parquet's strings become pandas' string type otherwise)."""
+    frame = frame.reset_index(drop=True)
+    frame.attrs = {"object_columns": [str(c) for c in frame.columns if frame[c].dtype == object]}
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def decode(data: bytes) -> pd.DataFrame:
+    frame = pd.read_parquet(io.BytesIO(data))
+    objects = list(frame.attrs.pop("object_columns", []))
+    if objects:
+        frame[objects] = frame[objects].astype(object)
+        for column in objects:  # missing values as compute leaves them
+            frame[column] = frame[column].where(frame[column].notna(), None)
+    frame.attrs = {}
+    return frame
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
+
+
+def _computed(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    catalogue: Catalogue,
+    request: Request,
+    regions: Regions,
+    present: set[str],
+) -> pd.DataFrame:
+    # An event list with no event of a type still says 0 for the period it covers.
+    if present & set(definition.measures) or definition.absent_is_zero:
+        return compute_safely(con, definition, catalogue, request, regions)
+    return _empty()
+
+
+class _Reader:
+    """Stored results of one store state, and what computing the others needs (read once)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+        self.con, self.catalogue = con, catalogue
+        self.inputs = Inputs.from_store(con)
+        self._regions: Regions | None = None
+        self._present: set[str] | None = None
+
+    def value(self, definition: Definition, request: Request) -> pd.DataFrame:
+        kind = request_key(definition, request)
+        if kind is not None:
+            data = stored_results.stored(
+                self.con, definition.id, kind, self.inputs.key(definition, self.catalogue)
+            )
+            if data is not None:
+                return decode(data)
+        if self._regions is None:
+            self._regions = Regions.from_store(self.con)
+            self._present = queries.measures_with_data(self.con)
+        assert self._present is not None
+        return _computed(
+            self.con, definition, self.catalogue, request, self._regions, self._present
+        )
+
+
+def values(
+    con: duckdb.DuckDBPyConnection, definition: Definition, catalogue: Catalogue, request: Request
+) -> pd.DataFrame:
+    """One indicator: the stored result when it is current, else computed."""
+    return _Reader(con, catalogue).value(definition, request)
+
+
+def values_all(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, request: Request
+) -> dict[str, pd.DataFrame]:
+    """Every indicator of the catalogue (like compute.compute_all), stored where current."""
+    reader = _Reader(con, catalogue)
+    return {i: reader.value(d, request) for i, d in catalogue.definitions.items()}
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    computed: int  # results computed and stored
+    kept: int  # results still current, left as they were
+    seconds: float
+
+
+def pending(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> int:
+    """How many results :func:`refresh` would compute (two small queries)."""
+    inputs = Inputs.from_store(con)
+    have = stored_results.stored_keys(con)
+    wanted = {
+        (d.id, kind, inputs.key(d, catalogue))
+        for d in catalogue.definitions.values()
+        for kind in (request_key(d, r) for r in REQUESTS)
+        if kind is not None
+    }
+    return len(wanted - have)
+
+
+def refresh(
+    reader: duckdb.DuckDBPyConnection,
+    writer: duckdb.DuckDBPyConnection,
+    catalogue: Catalogue,
+) -> Refreshed:
+    """Compute every result whose inputs changed (read through ``reader``, the process's
+    copy of the store where it has one) and store them through ``writer`` in one
+    transaction. Results that are current are left alone; a result whose computation fails
+    is not stored (it is computed, and fails, on the request as before)."""
+    started = time.perf_counter()
+    inputs = Inputs.from_store(reader)
+    have = stored_results.stored_keys(reader)
+    regions: Regions | None = None
+    present: set[str] = set()
+    rows: list[tuple[str, str, str, bytes]] = []
+    kept = 0
+    for definition in catalogue.definitions.values():
+        key = inputs.key(definition, catalogue)
+        kinds: set[str] = set()
+        for request in REQUESTS:
+            kind = request_key(definition, request)
+            if kind is None or kind in kinds:
+                continue
+            kinds.add(kind)
+            if (definition.id, kind, key) in have:
+                kept += 1
+                continue
+            if regions is None:
+                regions = Regions.from_store(reader)
+                present = queries.measures_with_data(reader)
+            frame = _computed(reader, definition, catalogue, request, regions, present)
+            if frame.attrs.get("error"):
+                continue
+            rows.append((definition.id, kind, key, encode(frame)))
+    if rows:
+        with db.transaction(writer):
+            stored_results.replace(writer, rows)
+            stored_results.remove_others(writer, list(catalogue.definitions))
+    return Refreshed(len(rows), kept, time.perf_counter() - started)

@@ -1,0 +1,103 @@
+"""Keeping the stored indicator results current (indicators.results), in the process that
+changed the data: the dashboard refreshes them in a background thread after each load, undo
+and upload it makes, and once at start (a new catalogue or program computes what it changed);
+the command lines refresh them before they return. Pages never wait for it: until a result is
+stored it is computed on the request, as before.
+
+``DASHBOARD_RESULTS=off`` turns the refresh off (tests that do not test it: it would compute
+every indicator after each of their loads)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+import duckdb
+
+from catalogue.catalogue import load_catalogue
+from indicators import results
+from service import session
+from store import db
+from store.replica import Replica
+
+LOG = logging.getLogger(__name__)
+_THREADS: dict[str, threading.Thread] = {}
+_AGAIN: set[str] = set()
+_LOCK = threading.Lock()
+
+
+def enabled() -> bool:
+    return os.environ.get("DASHBOARD_RESULTS", "on").strip().lower() not in ("off", "0", "no")
+
+
+def refresh_session(path: str | os.PathLike[str] | None = None) -> results.Refreshed:
+    """Refresh the results of the store the process's session holds (read from its copy)."""
+    reader = session.current_cursor(path)
+    writer = session.write_cursor(path)
+    try:
+        return results.refresh(reader, writer, load_catalogue())
+    finally:
+        reader.close()
+        writer.close()
+
+
+def refresh_connection(con: duckdb.DuckDBPyConnection) -> results.Refreshed | None:
+    """Refresh the results of the store ``con`` (a command line's own connection) was opened
+    on, reading from an in-memory copy of it; None when turned off."""
+    if not enabled():
+        return None
+    catalogue = load_catalogue()
+    if not results.pending(con, catalogue):
+        return results.Refreshed(0, 0, 0.0)
+    reader = Replica(con).cursor() if db.is_lake(con) else db.cursor(con)
+    try:
+        return results.refresh(reader, con, catalogue)
+    finally:
+        reader.close()
+
+
+def report(done: results.Refreshed) -> str:
+    """One line for a command line's output."""
+    if not done.computed:
+        return "Indicator results: all current."
+    return f"Indicator results: {done.computed} computed and stored in {done.seconds:.1f} s."
+
+
+def refresh_later(path: str | os.PathLike[str] | None = None) -> None:
+    """Refresh in a background thread (one per store; a request while one runs makes it run
+    once more when done)."""
+    if not enabled():
+        return
+    key = str(session.db_path(path))
+    with _LOCK:
+        running = _THREADS.get(key)
+        if running is not None and running.is_alive():
+            _AGAIN.add(key)
+            return
+        thread = threading.Thread(target=_run, args=(key,), name=f"results {key}", daemon=True)
+        _THREADS[key] = thread
+        thread.start()
+
+
+def _run(key: str) -> None:
+    while True:
+        try:
+            done = refresh_session(key)
+            LOG.info("indicator results: %d computed, %d current, %.1f s", done.computed,
+                     done.kept, done.seconds)  # fmt: skip
+        except Exception:  # a failed refresh leaves results to be computed on request
+            LOG.exception("indicator results could not be refreshed")
+        with _LOCK:
+            if key not in _AGAIN:
+                _THREADS.pop(key, None)
+                return
+            _AGAIN.discard(key)
+
+
+def wait(timeout: float | None = None) -> None:
+    """Wait for the background refreshes of this process (tests, and a server stopping)."""
+    with _LOCK:
+        threads = list(_THREADS.values())
+    for thread in threads:
+        thread.join(timeout)

@@ -1,0 +1,83 @@
+"""SQL for stored indicator results (table ``indicator_result``, see indicators.results):
+what they depend on, reading one, and replacing them in one transaction."""
+
+from __future__ import annotations
+
+import duckdb
+
+from store.frames import registered
+
+
+def batches_by_source(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Per source, its batches and their states ("3:active,7:undone"): a result over a
+    source's measures stays valid exactly as long as this text does."""
+    rows = con.execute(
+        """
+        SELECT source, string_agg(CAST(id AS VARCHAR) || ':' || state, ',' ORDER BY id)
+        FROM load_batch GROUP BY source
+        """
+    ).fetchall()
+    return {str(source): str(text) for source, text in rows}
+
+
+def measure_sources(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return {str(m): str(s) for m, s in con.execute("SELECT id, source FROM measure").fetchall()}
+
+
+def register_checksum(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute(
+        "SELECT coalesce(string_agg(name || ':' || checksum, ',' ORDER BY name), '') "
+        "FROM reference_state"
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
+def stored(
+    con: duckdb.DuckDBPyConnection, indicator: str, request: str, inputs: str
+) -> bytes | None:
+    row = con.execute(
+        """
+        SELECT frame FROM indicator_result
+        WHERE indicator = $indicator AND request = $request AND inputs = $inputs
+        LIMIT 1
+        """,
+        {"indicator": indicator, "request": request, "inputs": inputs},
+    ).fetchone()
+    return bytes(row[0]) if row else None
+
+
+def stored_keys(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]]:
+    """(indicator, request, inputs) of every stored result."""
+    rows = con.execute("SELECT indicator, request, inputs FROM indicator_result").fetchall()
+    return {(str(i), str(r), str(k)) for i, r, k in rows}
+
+
+def replace(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str, bytes]]) -> None:
+    """Store results (indicator, request, inputs, frame), each replacing the one stored for
+    its indicator and request. Run inside the caller's transaction."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=["indicator", "request", "inputs", "frame"])
+    with registered(con, "incoming_result", frame):
+        con.execute(
+            """
+            DELETE FROM indicator_result AS r
+            WHERE EXISTS (SELECT 1 FROM incoming_result AS i
+                          WHERE i.indicator = r.indicator AND i.request = r.request)
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO indicator_result (indicator, request, inputs, frame, computed_at)
+            SELECT indicator, request, inputs, CAST(frame AS BLOB), current_timestamp
+            FROM incoming_result
+            """
+        )
+
+
+def remove_others(con: duckdb.DuckDBPyConnection, indicators: list[str]) -> None:
+    """Forget the results of indicators the catalogue no longer has."""
+    con.execute(
+        "DELETE FROM indicator_result WHERE NOT list_contains($ids, indicator)",
+        {"ids": indicators},
+    )
