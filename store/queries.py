@@ -542,27 +542,13 @@ def source_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def batch_rows(con: duckdb.DuckDBPyConnection, batch_id: int, limit: int = 500) -> pd.DataFrame:
     """The rows a batch stored (observations, or population), with region names, and whether
-    each is the value in force."""
-    measures = [
-        str(r[0])
-        for r in con.execute(
-            "SELECT DISTINCT measure FROM observation WHERE batch_id = $id", {"id": batch_id}
-        ).fetchall()
-    ]
+    each is the value in force (``observation.in_force``)."""
     return con.execute(
         """
-        WITH in_force AS (
-            SELECT measure, region_code, year, month, sex, age_group
-            FROM observation_in_force($measures) WHERE batch_id = $id
-        ),
-        rows AS (
+        WITH rows AS (
             SELECT o.measure, o.region_code, o.year, o.month, o.sex, o.age_group, o.value,
-                   o.respondents, o.preliminary, f.measure IS NOT NULL AS in_force
+                   o.respondents, o.preliminary, coalesce(o.in_force, false) AS in_force
             FROM observation AS o
-            LEFT JOIN in_force AS f
-              ON f.measure = o.measure AND f.region_code = o.region_code AND f.year = o.year
-             AND f.month IS NOT DISTINCT FROM o.month AND f.sex = o.sex
-             AND f.age_group = o.age_group
             WHERE o.batch_id = $id
             UNION ALL
             SELECT 'befolkning', p.region_code, p.year, NULL, p.sex, p.age_group, p.count, NULL,
@@ -574,7 +560,7 @@ def batch_rows(con: duckdb.DuckDBPyConnection, batch_id: int, limit: int = 500) 
         ORDER BY rows.measure, r.name, rows.year, rows.month
         LIMIT $limit
         """,
-        {"id": batch_id, "limit": limit, "measures": measures or ["-"]},
+        {"id": batch_id, "limit": limit},
     ).df()
 
 
