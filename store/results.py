@@ -4,6 +4,7 @@ what they depend on, reading one, and replacing them in one transaction."""
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
 from store.frames import registered
 
@@ -55,8 +56,6 @@ def stored_keys(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]]:
 def replace(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str, bytes]]) -> None:
     """Store results (indicator, request, inputs, frame), each replacing the one stored for
     its indicator and request. Run inside the caller's transaction."""
-    import pandas as pd
-
     frame = pd.DataFrame(rows, columns=["indicator", "request", "inputs", "frame"])
     with registered(con, "incoming_result", frame):
         con.execute(
