@@ -29,7 +29,9 @@ with st.sidebar:
     )
 
 
-docx_bytes, xlsx_bytes, overview = reports.documents(int(year), regions[scope], agreement)
+summary = reports.summary(int(year), regions[scope], agreement)
+overview = reports.area_overview(int(year), regions[scope], agreement)
+word, excel = reports.downloads(summary)
 table = {
     "Prioriterat område": [o[0] for o in overview],
     "Indikatorerna visar": [o[1] for o in overview],
@@ -44,16 +46,18 @@ st.dataframe(table, hide_index=True, key="summary")
 left, right = st.columns(2)
 left.download_button(
     "Ladda ner Word",
-    docx_bytes,
+    word,
     f"arssammanstallning_{year}.docx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     key="docx",
+    on_click="ignore",
 )
 right.download_button(
     "Ladda ner Excel",
-    xlsx_bytes,
+    excel,
     f"arssammanstallning_{year}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="xlsx",
+    on_click="ignore",
 )
 views.link_to_view("arssammanstallning")

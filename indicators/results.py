@@ -182,13 +182,29 @@ class _Reader:
         self.inputs = Inputs.from_store(con)
         self._regions: Regions | None = None
         self._present: set[str] | None = None
+        self._fetched: dict[tuple[str, str], bytes] = {}
+
+    def prefetch(self, definitions: list[Definition], request: Request) -> None:
+        """Read the stored frames of many indicators for one request in one query."""
+        by_kind: dict[str, dict[str, str]] = {}
+        for definition in definitions:
+            kind = request_key(definition, request)
+            if kind is not None:
+                by_kind.setdefault(kind, {})[definition.id] = self.inputs.key(
+                    definition, self.catalogue
+                )
+        for kind, wanted in by_kind.items():
+            for indicator, data in stored_results.stored_many(self.con, kind, wanted).items():
+                self._fetched[(indicator, kind)] = data
 
     def value(self, definition: Definition, request: Request) -> pd.DataFrame:
         kind = request_key(definition, request)
         if kind is not None:
-            data = stored_results.stored(
-                self.con, definition.id, kind, self.inputs.key(definition, self.catalogue)
-            )
+            data = self._fetched.pop((definition.id, kind), None)
+            if data is None:
+                data = stored_results.stored(
+                    self.con, definition.id, kind, self.inputs.key(definition, self.catalogue)
+                )
             if data is not None:
                 return decode(data)
         if self._regions is None:
@@ -212,6 +228,7 @@ def values_all(
 ) -> dict[str, pd.DataFrame]:
     """Every indicator of the catalogue (like compute.compute_all), stored where current."""
     reader = _Reader(con, catalogue)
+    reader.prefetch(list(catalogue.definitions.values()), request)
     return {i: reader.value(d, request) for i, d in catalogue.definitions.items()}
 
 

@@ -33,37 +33,68 @@ def latest_row(frame: pd.DataFrame, region: str, sex: str = "total") -> pd.Serie
     return None if rows.empty else rows.sort_values("year").iloc[-1]
 
 
-def trend(frame: pd.DataFrame, region: str) -> list[float]:
-    rows = frame[(frame["region_code"] == region) & (frame["sex"] == "total")
-                 & (frame["age_group"] == "all") & frame["value"].notna()]  # fmt: skip
-    return [float(v) for v in rows.sort_values("year")["value"]]
+ROW_FIELDS = ["region_code", "year", "value", "suppressed", "status", "status_text"]
+
+
+def by_region(frame: pd.DataFrame, regions: list[str] | None = None) -> dict[str, list[dict]]:
+    """An indicator's whole-population rows (both sexes, all ages) as plain records, per
+    region in year order: what `area_rows` reads, split once instead of filtered per region."""
+    if frame.empty:
+        return {}
+    rows = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
+    if regions is not None:
+        rows = rows[rows["region_code"].isin(regions)]
+    rows = rows.sort_values(["region_code", "year"], kind="stable")
+    fields = ROW_FIELDS + (["example"] if "example" in rows.columns else [])
+    out: dict[str, list[dict]] = {}
+    for record in rows[fields].astype(object).to_dict("records"):
+        out.setdefault(str(record["region_code"]), []).append(record)
+    return out
 
 
 def area_rows(
-    catalogue: Catalogue, frames: dict[str, pd.DataFrame], area: str, agreement: str, region: str
+    catalogue: Catalogue,
+    frames: dict[str, pd.DataFrame],
+    area: str,
+    agreement: str,
+    region: str,
+    split: dict[str, dict[str, list[dict]]] | None = None,
 ) -> list[dict[str, object]]:
-    """One row per indicator of an area: title, latest year/value/status, trend."""
+    """One row per indicator of an area: title, latest year/value/status, trend. `split`
+    holds each indicator's `by_region` when the caller asks for many regions."""
     rows = []
     for indicator in catalogue.indicators_for(area, agreement):
         definition = catalogue.definitions[indicator]
         frame = frames.get(indicator, pd.DataFrame())
-        last = latest_row(frame, region)
+        own = (split[indicator] if split is not None and indicator in split
+               else by_region(frame, [region])).get(region, [])  # fmt: skip
+        known = [r for r in own if not _missing(r["value"])]
+        shown = [r for r in own if not _missing(r["value"]) or _true(r["suppressed"])]
+        last = shown[-1] if shown else None
         code = "insufficient_data" if last is None else str(last["status"])
         failed = unavailable(frame)
         rows.append({
             "indicator": indicator, "title": definition.title, "definition": definition,
             "year": None if last is None else int(last["year"]),
             "value": None if last is None else last["value"],
-            "suppressed": bool(last is not None and last["suppressed"]),
+            "suppressed": bool(last is not None and _true(last["suppressed"])),
             "status": code, "label": STATUS_LABELS[code],
             "text": (
                 failed if failed
                 else NO_DATA if last is None else str(last["status_text"])
             ),
-            "trend": trend(frame, region) if not frame.empty else [],
-            "example": bool(last is not None and last.get("example", False)),
+            "trend": [float(r["value"]) for r in known],
+            "example": bool(last is not None and _true(last.get("example", False))),
         })  # fmt: skip
     return rows
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _true(value: object) -> bool:
+    return not _missing(value) and bool(value)
 
 
 def group_counts(rows: list[dict[str, object]]) -> dict[str, int]:

@@ -5,11 +5,12 @@ saved assessment, action or comment is in the next download without a reload."""
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections.abc import Callable
 
 import duckdb
 
 from indicators.format import date_text
-from report import render_docx, render_xlsx
 from report.build import YearEnd, build
 from service import meetings, session, views
 from service.readmodel import view
@@ -41,34 +42,56 @@ def year_end(
 
 
 def render(summary: YearEnd, suffix: str) -> bytes:
+    # Imported here: the Word renderer brings matplotlib, which a page view does not need.
+    from report import render_docx, render_xlsx
+
     return (render_docx if suffix == ".docx" else render_xlsx).render(summary)
 
 
 @view("data", "followup", "catalogue", max_entries=16)
-def documents(year: int, region_code: str, agreement: str) -> tuple[bytes, bytes, list]:
-    """Word, Excel and the per-area overview of the page."""
+def summary(year: int, region_code: str, agreement: str) -> YearEnd:
+    """The summary the page shows (as of the meeting shown, if one is)."""
     con = session.cursor()
     try:
-        summary = build(con, views.catalogue(), year, agreement=agreement, region_code=region_code)
+        built = build(con, views.catalogue(), year, agreement=agreement, region_code=region_code)
     finally:
         con.close()
     shown = meetings.shown()
-    if shown is not None:
-        summary = as_of_meeting(summary, shown)
-    overview = [(s.title, s.calculated, s.judgement or "ej bedömt") for s in summary.sections]
-    return render_docx.render(summary), render_xlsx.render(summary), overview
+    return built if shown is None else as_of_meeting(built, shown)
 
 
-@view("data", "followup", "catalogue", max_entries=16)
 def area_overview(year: int, region_code: str, agreement: str) -> list[tuple[str, str, str]]:
-    """Per priority area: its title, what the indicators show and the judgement (no
-    documents rendered)."""
-    con = session.cursor()
-    try:
-        summary = build(con, views.catalogue(), year, agreement=agreement, region_code=region_code)
-    finally:
-        con.close()
-    return [(s.title, s.calculated, s.judgement or "ej bedömt") for s in summary.sections]
+    """Per priority area: its title, what the indicators show and the judgement."""
+    return [
+        (s.title, s.calculated, s.judgement or "ej bedömt")
+        for s in summary(year, region_code, agreement).sections
+    ]
+
+
+_RENDERED: dict[tuple[int, str], tuple[YearEnd, bytes]] = {}
+_RENDERED_LOCK = threading.Lock()
+
+
+def rendered(built: YearEnd, suffix: str) -> bytes:
+    """The summary as Word (".docx") or Excel (".xlsx"), rendered once per summary: the page
+    hands this to its download buttons as a callable, so a document is built only when its
+    button is pressed (in Streamlit's thread, outside the script run)."""
+    key = (id(built), suffix)
+    with _RENDERED_LOCK:
+        hit = _RENDERED.get(key)
+    if hit is not None and hit[0] is built:
+        return hit[1]
+    data = render(built, suffix)
+    with _RENDERED_LOCK:
+        if len(_RENDERED) >= 8:
+            _RENDERED.pop(next(iter(_RENDERED)))
+        _RENDERED[key] = (built, data)
+    return data
+
+
+def downloads(built: YearEnd) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """Word and Excel of a summary, each built when its button is pressed."""
+    return (lambda: rendered(built, ".docx")), (lambda: rendered(built, ".xlsx"))
 
 
 def changed_since_meeting(year: int, region_code: str, agreement: str) -> dict[str, str]:

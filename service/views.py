@@ -36,6 +36,7 @@ from indicators.status import STATUS_LABELS
 from indicators.summaries import (
     GROUP_ORDER,
     area_rows,
+    by_region,
     difference,
     group_counts,
     latest_row,
@@ -126,11 +127,14 @@ def overview_rows(agreement: str) -> dict[str, dict[str, list]]:
     """Per region (today's districts and the city) and area: the rows of the overview."""
     frames = all_values("today")
     cat = catalogue()
+    codes = list(district_options().values())
+    split = {indicator: by_region(frame, codes) for indicator, frame in frames.items()}
     return {
         code: {
-            area: area_rows(cat, frames, area, agreement, code) for area, _ in cat.areas(agreement)
+            area: area_rows(cat, frames, area, agreement, code, split)
+            for area, _ in cat.areas(agreement)
         }
-        for code in district_options().values()
+        for code in codes
     }
 
 

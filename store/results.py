@@ -47,6 +47,25 @@ def stored(
     return bytes(row[0]) if row else None
 
 
+def stored_many(
+    con: duckdb.DuckDBPyConnection, request: str, inputs: dict[str, str]
+) -> dict[str, bytes]:
+    """The stored frames of one kind of request for many indicators, each under its own
+    inputs digest (indicator → digest); those not stored are left out."""
+    wanted = pd.DataFrame({"indicator": list(inputs), "inputs": list(inputs.values())})
+    with registered(con, "wanted_result", wanted):
+        rows = con.execute(
+            """
+            SELECT r.indicator, any_value(r.frame) FROM indicator_result r
+            JOIN wanted_result w ON w.indicator = r.indicator AND w.inputs = r.inputs
+            WHERE r.request = $request
+            GROUP BY r.indicator
+            """,
+            {"request": request},
+        ).fetchall()
+    return {str(i): bytes(f) for i, f in rows}
+
+
 def stored_keys(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]]:
     """(indicator, request, inputs) of every stored result."""
     rows = con.execute("SELECT indicator, request, inputs FROM indicator_result").fetchall()

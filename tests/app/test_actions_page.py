@@ -246,27 +246,36 @@ def test_a_saved_assessment_is_in_the_year_end_documents_of_the_same_session(
     demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import io
+    import types
 
     import docx
     import openpyxl
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.elements.widgets import button as button_module
 
     from tests.conftest import copy_store
 
-    saved: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    # AppTest has no runtime to hold a download built on click: keep each button's callable,
+    # as the server's media file manager does, and run it as a click would.
+    deferred: dict[str, object] = {}
 
-    def recording(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        saved[file_id] = self.get_file(file_id).content
-        return file_id
+    def add_deferred(data, mimetype, coordinates, **kwargs):  # type: ignore[no-untyped-def]
+        deferred[coordinates] = data
+        return coordinates
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    fake = types.SimpleNamespace(
+        exists=lambda: True,
+        get_instance=lambda: types.SimpleNamespace(
+            media_file_mgr=types.SimpleNamespace(
+                add_deferred=add_deferred, remove_deferred=lambda *a, **k: None
+            )
+        ),
+    )
+    monkeypatch.setattr(button_module, "runtime", fake)
     monkeypatch.setenv("DASHBOARD_DB", str(copy_store(demo_db_path, tmp_path / "demo.duckdb")))
 
     def downloaded(at: AppTest, label: str) -> bytes:
         button = next(b for b in at.get("download_button") if b.proto.label == label)
-        return saved[button.proto.url.rsplit("/", 1)[1].split(".")[0]]
+        return deferred[button.proto.deferred_file_id]()  # type: ignore[operator]
 
     at = _page("year_end")  # the documents are built (and cached) before the assessment
     assert b"Ungdomsmottagningen" not in downloaded(at, "Ladda ner Word")
