@@ -46,7 +46,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, required=True, help="tools/build_large_store.py")
     parser.add_argument("--log-entries", type=int, default=1_000_000)
+    parser.add_argument("--json", type=Path, help="also write the figures here (bench/run.py)")
     args = parser.parse_args()
+    from bench.record import Record
+
+    record = Record(args.json)
     catalogue = load_catalogue()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "copy.sqlite"
@@ -74,6 +78,8 @@ def main() -> int:
         for request in (Request(boundaries="today"), Request(boundaries="time")):
             seconds = _median_seconds(lambda r=request: results.values_all(reader, catalogue, r))
             print(f"every indicator from stored results ({request.boundaries}): {seconds:.3f} s")
+            record.add(f"every indicator from stored results ({request.boundaries})", seconds,
+                       "s", 0.5)  # fmt: skip
         with db.transaction(con):
             con.execute(
                 "INSERT INTO audit_log (logged_at, who, what, detail) "
@@ -90,8 +96,14 @@ def main() -> int:
             audit.entries(reader, 1000, who, what, offset=0)
 
         print(f"log: {total} entries")
-        print(f"log page, no filter: {_median_seconds(log_page):.3f} s")
-        print(f"log page, filtered: {_median_seconds(lambda: log_page('user 7', ['ångra'])):.3f} s")
+        plain = _median_seconds(log_page)
+        filtered = _median_seconds(lambda: log_page("user 7", ["ångra"]))
+        print(f"log page, no filter: {plain:.3f} s")
+        print(f"log page, filtered: {filtered:.3f} s")
+        record.add(f"Logg at {total} entries, no filter", plain, "s", 0.3)
+        record.add(f"Logg at {total} entries, filtered", filtered, "s", 0.3)
+        record.add("refresh after a 10-row load", after.seconds, "s")
+        record.write()
         con.close()
     return 0
 

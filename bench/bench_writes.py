@@ -99,7 +99,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, required=True, help="tools/build_large_store.py")
     parser.add_argument("--fetches", type=int, default=30)
+    parser.add_argument("--json", type=Path, help="also write the figures here (bench/run.py)")
     args = parser.parse_args()
+    from bench.record import Record
+
+    record = Record(args.json)
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "copy.sqlite"
         copy_store(args.store, store)
@@ -119,14 +123,20 @@ def main() -> int:
             fetches.append(run("police", store, str(again)))
         print(f"store: {load['rows']} observations before the first step")
         print(f"{'step':<32}{'seconds':>9}{'peak MB':>9}{'rows added':>12}")
+        targets = {"10-row BRÅ load": 1.5, "undo of it": 1.5, "500 new police events": 2.0}
         for name, r in results:
             print(f"{name:<32}{r['seconds']:>9.2f}{r['peak_mb']:>9.0f}{r['rows_added']:>12}")
+            record.add(name, float(r["seconds"]), "s", targets[name])  # type: ignore[arg-type]
+            record.add(f"{name}: peak memory", float(r["peak_mb"]), "MB",  # type: ignore[arg-type]
+                       300 if name != "500 new police events" else None)  # fmt: skip
         if fetches:
             seconds = statistics.median(float(f["seconds"]) for f in fetches)  # type: ignore[arg-type]
             peak = max(float(f["peak_mb"]) for f in fetches)  # type: ignore[arg-type]
             added = sum(int(f["rows_added"]) for f in fetches)  # type: ignore[call-overload]
             name = f"same 500 events x {len(fetches)}"
             print(f"{name:<32}{seconds:>9.2f}{peak:>9.0f}{added:>12}   (median s, max MB, sum)")
+            record.add(f"{name}: observation rows added", added, "rows", 0)
+        record.write()
     return 0
 
 

@@ -603,9 +603,16 @@ def coverage(con: duckdb.DuckDBPyConnection, source: str) -> tuple[object, objec
 
 def store_identity(con: duckdb.DuckDBPyConnection) -> str | None:
     """The file a connection's store lives in (None for an in-memory store), so that what
-    is cached for one store is never served for another."""
+    is cached for one store is never served for another. A cursor on the in-memory copy of a
+    lake (store.replica, database ``reads``) has the lake's: the copy holds its data at one
+    snapshot, which the data version tells apart."""
     row = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        """
+        SELECT coalesce(
+            (SELECT path FROM duckdb_databases() WHERE database_name = current_database()),
+            CASE WHEN current_database() = 'reads' THEN
+                (SELECT path FROM duckdb_databases() WHERE database_name = 'lake') END)
+        """
     ).fetchone()
     path = row[0] if row else None
     return str(path) if path else None
