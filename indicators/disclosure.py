@@ -158,7 +158,7 @@ def cells_of(
     )
     cells: list[tuple[CellKey, np.ndarray]] = []
     for boundaries, column in (("time", "region_code"), ("today", "today")):
-        groups = frame.groupby([column, "year", "sex", "age_group"], sort=False).indices
+        groups = _group_indices(frame, [column, "year", "sex", "age_group"])
         for (region, year, sex, age), rows in groups.items():
             if boundaries == "today" and (region, year, sex, age) in broken_years:
                 continue
@@ -167,12 +167,13 @@ def cells_of(
         if family.monthly_output:
             totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
             totals = totals[totals["month"] > 0]
-            for (region, year, month), rows in totals.groupby(
-                [column, "year", "month"], sort=False
-            ).indices.items():
+            positions = totals.index.to_numpy()
+            for (region, year, month), rows in _group_indices(
+                totals, [column, "year", "month"]
+            ).items():
                 if boundaries == "today" and (region, year, month) in broken_months:
                     continue
-                index = totals.index.to_numpy()[rows]
+                index = positions[rows]
                 key = (boundaries, "month", str(region), int(year), int(month), "total", "all")
                 cells.append((key, index))
     return cells
@@ -216,23 +217,23 @@ def _ytd_cells(
                 zip(earlier[column], earlier["sex"], earlier["age_group"], strict=True)
             ):
                 wanted.append((region, year, sex, age, last_month))
-    else:
-        groups = monthly.groupby([column, "year", "sex", "age_group"], sort=False)
-        for (region, year, sex, age), months in (
-            groups["month"].agg(lambda m: sorted(set(int(v) for v in m))).items()
-        ):
+    groups = _group_indices(monthly, [column, "year", "sex", "age_group"])
+    month_of = monthly["month"].to_numpy()
+    if family.months is None:
+        for (region, year, sex, age), rows in groups.items():
+            months = sorted({int(v) for v in month_of[rows]})
             if len(months) < 12 and months[0] == 1:
                 wanted.append((region, int(year), sex, age, months[-1]))
+    positions = monthly.index.to_numpy()
     for region, year, sex, age, last_month in wanted:
-        before = monthly[
-            (monthly[column] == region) & (monthly["year"] == year - 1)
-            & (monthly["sex"] == sex) & (monthly["age_group"] == age)
-            & (monthly["month"] <= last_month)
-        ]  # fmt: skip
-        if before.empty or (boundaries == "today" and (region, year - 1, sex, age) in broken):
+        rows = groups.get((region, year - 1, sex, age))
+        if rows is None:
+            continue
+        rows = rows[month_of[rows] <= last_month]
+        if not len(rows) or (boundaries == "today" and (region, year - 1, sex, age) in broken):
             continue
         key = (boundaries, "ytd", str(region), year, int(last_month), sex, age)
-        cells.append((key, before.index.to_numpy()))
+        cells.append((key, positions[rows]))
     return cells
 
 
@@ -245,6 +246,12 @@ def relations_of(
     keeps only those the data satisfy."""
     groups: dict[tuple[object, ...], list[CellKey]] = {}
     wholes: dict[tuple[object, ...], CellKey] = {}
+    # The years whose months some same-months-a-year-later figure sums (few: a partial year).
+    ytd_lasts: dict[tuple[object, ...], list[int]] = {}
+    for key in keys:
+        boundaries, kind, region, year, month, _, _ = key
+        if kind == "ytd":
+            ytd_lasts.setdefault((boundaries, region, year - 1), []).append(month)
     for key in keys:
         boundaries, kind, region, year, month, sex, age = key
         if kind == "ytd":
@@ -255,8 +262,9 @@ def relations_of(
             wholes[("months", boundaries, region, year)] = (
                 boundaries, "year", region, year, 0, "total", "all",
             )  # fmt: skip
-            for last in range(month, 13):
-                groups.setdefault(("ytd", boundaries, region, year, last), []).append(key)
+            for last in ytd_lasts.get((boundaries, region, year), ()):
+                if last >= month:
+                    groups.setdefault(("ytd", boundaries, region, year, last), []).append(key)
         if kinds.get(region) == "district":
             group = ("city", boundaries, kind, year, month, sex, age)
             groups.setdefault(group, []).append(key)
@@ -280,6 +288,42 @@ def relations_of(
 Constraint = tuple[np.ndarray, np.ndarray]  # atoms (row numbers) and their coefficients
 
 
+def _group_indices(frame: pd.DataFrame, columns: list[str]) -> dict[tuple, np.ndarray]:
+    """Like ``frame.groupby(columns, sort=False).indices`` (group key → ascending row
+    positions), computed from integer codes: pandas' own is slow on Arrow string columns."""
+    if frame.empty:
+        return {}
+    codes, uniques = [], []
+    for column in columns:
+        code, unique = pd.factorize(frame[column], use_na_sentinel=False)
+        codes.append(code.astype(np.int64))
+        uniques.append(list(unique))
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for code, unique in zip(codes, uniques, strict=True):
+        combined = combined * max(len(unique), 1) + code
+    order = np.argsort(combined, kind="stable")
+    ordered = combined[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    appearance = np.argsort(order[starts], kind="stable")  # groups in order of first row
+    firsts = order[starts[appearance]]
+    plain = [[_plain(v) for v in unique] for unique in uniques]
+    keys = zip(
+        *(
+            [values[c] for c in code[firsts].tolist()]
+            for code, values in zip(codes, plain, strict=True)
+        ),
+        strict=True,
+    )
+    bounds = zip(starts[appearance].tolist(), ends[appearance].tolist(), strict=True)
+    return {key: order[a:b] for key, (a, b) in zip(keys, bounds, strict=True)}
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value pandas' groupby keys would be."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _constraints(atoms: pd.DataFrame, kinds: Mapping[str, str]) -> list[Constraint]:
     """Sums the data really satisfy: the city is the sum of its districts, the total the sum
     of the sexes, all ages the sum of the age groups. An attacker may know them; they are
@@ -298,14 +342,17 @@ def _constraints(atoms: pd.DataFrame, kinds: Mapping[str, str]) -> list[Constrai
         members = np.concatenate([whole, parts])
         result.append((members, np.concatenate([np.ones(1), -np.ones(len(parts))])))
 
-    groups = atoms.groupby(["year", "month", "sex", "age_group"], sort=False).indices
-    for where in groups.values():
-        regions = atoms["region_code"].to_numpy()[where]
-        add(where[regions == CITY], where[kind[where] == "district"])
+    regions = atoms["region_code"].to_numpy(dtype=object)
+    for where in _group_indices(atoms, ["year", "month", "sex", "age_group"]).values():
+        add(where[regions[where] == CITY], where[kind[where] == "district"])
     for column, total, other in (("sex", "total", "age_group"), ("age_group", "all", "sex")):
-        values = atoms[column].to_numpy()
-        groups = atoms.groupby(["region_code", "year", "month", other], sort=False).indices
-        for where in groups.values():
+        values = atoms[column].to_numpy(dtype=object)
+        keys = ["region_code", "year", "month", other]
+        several = atoms.groupby(keys, sort=False)[column].transform("size").to_numpy() > 1
+        if not several.any():  # no breakdown by this column: no sum to add
+            continue
+        for where in _group_indices(atoms[several], keys).values():
+            where = np.flatnonzero(several)[where]
             mask = values[where] == total
             add(where[mask], where[~mask])
     return result
@@ -336,22 +383,25 @@ def solve(
     hidden keys and how many hidden figures could not be protected."""
     size = atoms["size"].to_numpy(dtype=float)
     year_of = atoms["year"].to_numpy()
+    cells = [(key, np.sort(rows)) for key, rows in cells if len(rows)]
+    if family.size == "respondents":  # a figure with no respondents is not a count anyone sees
+        known = ~np.isnan(size)
+        counts = _sums(known.astype(float), [rows for _, rows in cells])
+        cells = [cell for cell, n in zip(cells, counts, strict=True) if n > 0]
     # One figure per distinct set of atoms: the same sum under two names is one figure.
     figures: dict[tuple[int, ...], int] = {}
     keys_of: list[list[CellKey]] = []
+    firsts: list[np.ndarray] = []
     for key, rows in cells:
-        members = tuple(sorted(int(r) for r in rows))
-        if not members:
-            continue
-        sizes = size[list(members)]
-        if family.size == "respondents" and np.isnan(sizes).all():
-            continue  # a figure with no respondents is not a count anyone can see
-        if members not in figures:
-            figures[members] = len(keys_of)
+        members = tuple(rows.tolist())
+        figure = figures.get(members)
+        if figure is None:
+            figure = figures[members] = len(keys_of)
             keys_of.append([])
-        keys_of[figures[members]].append(key)
+            firsts.append(rows)
+        keys_of[figure].append(key)
     members_of = list(figures)
-    totals = np.array([np.nansum(size[list(m)]) for m in members_of])
+    totals = _sums(np.nan_to_num(size), firsts)
     # Which figure to give up first: months before the same months a year earlier, before
     # districts of the time, before today's districts, before the city; then the smallest.
     costs = np.array([max(_priority(k) for k in keys) for keys in keys_of])
@@ -374,6 +424,15 @@ def solve(
         )
     result = {key for figure, keys in enumerate(keys_of) if hidden[figure] for key in keys}
     return result, disclosed
+
+
+def _sums(values: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
+    """The sum of ``values`` over each group of row positions (none empty), at once."""
+    if not groups:
+        return np.zeros(0)
+    flat = np.concatenate(groups)
+    starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
+    return np.add.reduceat(values[flat], starts)
 
 
 def _complement_relations(
