@@ -6,6 +6,7 @@
     python -m loaders template survey OUT.xlsx
     python -m loaders undo BATCH_ID [--db PATH] [--user NAME]
     python -m loaders batches [--db PATH]
+    python -m loaders compact [--db PATH] [--user NAME]
 
 Exits 0 on success (also when the file was already loaded), 1 when the file cannot be
 loaded (nothing is stored), 2 on wrong usage.
@@ -71,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = sub.add_parser("batches", help="list the loaded batches")
     listing.add_argument("--db", help=DB_HELP)
+
+    compact = sub.add_parser(
+        "compact", help="delete the police counts that no undo can bring back any more"
+    )
+    compact.add_argument("--db", help=DB_HELP)
+    compact.add_argument("--user", default=None, help="who does it (default: the login name)")
     return parser
 
 
@@ -190,6 +197,16 @@ def cmd_undo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compact(args: argparse.Namespace) -> int:
+    con = open_store(args.db)
+    try:
+        deleted = loads.compact(con, loads.operator(args.user))
+    finally:
+        con.close()
+    print(f"Removed {deleted} replaced counts of the police's events (the results are unchanged).")
+    return 0
+
+
 def cmd_batches(args: argparse.Namespace) -> int:
     con = open_store(args.db)
     try:
@@ -223,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_template(args)
         if args.command == "undo":
             return cmd_undo(args)
+        if args.command == "compact":
+            return cmd_compact(args)
         return cmd_batches(args)
     except (StoreError, ReferenceDataError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -116,6 +116,7 @@ def commit_batch(
     example: bool = False,
     gaps: pd.DataFrame | None = None,
     rounds: pd.DataFrame | None = None,
+    after: Callable[[int], None] | None = None,
 ) -> LoadReport:
     """Store observations as a new batch in one transaction, or say it is already there.
     ``gaps``: the cells the file marks as not available (measure, region_code, year, month);
@@ -125,7 +126,8 @@ def commit_batch(
     id that does the source's own writes (raw tables) and returns (observations, measures);
     it runs inside the same transaction, so any error leaves nothing behind. The check for
     an earlier identical file happens inside the transaction too, so two loads of one file
-    cannot both get in.
+    cannot both get in. ``after`` runs last in the transaction, once the values in force are
+    decided (the events' compaction of counts no undo can bring back).
     """
     with db.transaction(con):
         existing = queries.find_loaded_batch(con, source, sha256)
@@ -158,6 +160,8 @@ def commit_batch(
         if example:
             queries.set_example(con, batch_id)
         report.superseded_batches = queries.refresh_in_force(con, [batch_id])
+        if after is not None:
+            after(batch_id)
         audit.record(con, loaded_by, "inläsning", f"sats {batch_id}: {path.name} ({source})")
     report.batch_id = batch_id
     report.rows = len(rows) + report.other_rows

@@ -216,6 +216,7 @@ def load(
         loaded_by=loaded_by,
         build=build,
         report=report,
+        after=lambda _: counts.update(compacted=police.compact_counts(con)),
     )
     if report.already_loaded:
         return report
@@ -224,6 +225,11 @@ def load(
         f"{counts['read'] - counts['new'] - counts['updated']} already stored; "
         f"{police.event_count(con)} events in all."
     )
+    if counts.get("compacted"):
+        report.notes.append(
+            f"{counts['compacted']} replaced counts removed: only the {police.UNDO_DEPTH} newest "
+            "loads of events can be undone."
+        )
     placed = police.placement_summary(con)
     if not placed.empty:
         total, not_placed = int(placed["events"].sum()), int(placed["not_placed"].sum())

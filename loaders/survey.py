@@ -342,7 +342,7 @@ def undo(
     """Undo a batch: its rows stop counting and the values it replaced come back. Returns the
     batches that are in force again. Police batches can be undone only newest first (the
     counts of a later batch include the events of the earlier ones)."""
-    from store import db
+    from store import db, police
 
     batch = queries.batch(con, batch_id)
     if batch is None:
@@ -350,6 +350,12 @@ def undo(
     if batch.state == "undone":
         raise UploadRefused(f"Sats {batch_id} är redan ångrad.")
     if batch.source == "polisen_handelser":
+        if not police.undoable(con, batch_id):
+            raise UploadRefused(
+                f"Sats {batch_id} kan inte ångras: bara de {police.UNDO_DEPTH} senaste "
+                "inläsningarna av Polisens händelser kan ångras (de antal som äldre "
+                "inläsningar ersatte sparas inte)."
+            )
         newer = [
             b
             for b in queries.batches(con)

@@ -166,6 +166,21 @@ def undo(con: duckdb.DuckDBPyConnection, principal: Principal, batch_id: int) ->
     return uploads.undo(con, principal, batch_id)
 
 
+def compact(con: duckdb.DuckDBPyConnection, principal: Principal) -> int:
+    """Delete every count of the police's events that no undo can bring back (each load of
+    events does this for the load that leaves the undoable ones; this catches up a store
+    loaded before that). Returns the rows deleted."""
+    from store import audit, police
+
+    def attempt() -> int:
+        with guarded(con, principal, "load"):
+            deleted = police.compact_counts(con, every=True)
+            audit.record(con, principal.name, "rensning", f"{deleted} ersatta antal borttagna")
+            return deleted
+
+    return retry_conflicts(attempt)
+
+
 def template(out: Path) -> None:
     """Write the survey upload template (districts from the register, newest first)."""
     con = open_store(":memory:")

@@ -367,3 +367,70 @@ def events(con: duckdb.DuckDBPyConnection, measure: str | None = None) -> pd.Dat
         """,
         {"measure": measure},
     ).df()
+
+
+# --- compaction of superseded counts -------------------------------------------------------
+
+# The newest loads of the events that can be undone (newest first). The counts an older load
+# replaced can never be in force again, so they are deleted: the store then grows with the
+# cells new events touch, not with every load.
+UNDO_DEPTH = 10
+SOURCE = "polisen_handelser"
+
+
+def undoable(con: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
+    """Whether a batch of events is among the :data:`UNDO_DEPTH` newest (undone ones count)."""
+    row = con.execute(
+        """
+        SELECT count(*) FROM load_batch
+        WHERE source = $source AND id > $id
+        """,
+        {"source": SOURCE, "id": batch_id},
+    ).fetchone()
+    return row is not None and int(row[0]) < UNDO_DEPTH
+
+
+def compact_counts(con: duckdb.DuckDBPyConnection, every: bool = False) -> int:
+    """Delete the counts that no undo can bring back: under each key a batch that has just
+    left the :data:`UNDO_DEPTH` newest (or, with ``every``, any batch older than them) holds
+    a row of, the rows of older batches that are not in force. Returns the rows deleted. Run
+    inside the load's transaction, after the values in force are decided."""
+    older = con.execute(
+        """
+        WITH edge AS (
+            SELECT id FROM load_batch WHERE source = $source
+            ORDER BY id DESC LIMIT 1 OFFSET $depth
+        )
+        SELECT id FROM load_batch
+        WHERE source = $source AND state <> 'undone'
+          AND (id = (SELECT id FROM edge) OR ($every AND id < (SELECT id FROM edge)))
+        """,
+        {"source": SOURCE, "depth": UNDO_DEPTH, "every": every},
+    ).fetchall()
+    ids = [int(r[0]) for r in older]
+    if not ids:
+        return 0
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE leaving_key AS
+        SELECT measure, region_code, year, coalesce(month, 0) AS month, sex, age_group,
+               max(batch_id) AS leaving
+        FROM observation WHERE source = $source AND list_contains($ids, batch_id)
+        GROUP BY ALL
+        """,
+        {"source": SOURCE, "ids": ids},
+    )
+    row = con.execute(
+        """
+        DELETE FROM observation AS o
+        USING leaving_key AS k
+        WHERE o.source = $source AND o.measure = k.measure AND o.region_code = k.region_code
+          AND o.year = k.year AND coalesce(o.month, 0) = k.month AND o.sex = k.sex
+          AND o.age_group = k.age_group AND o.batch_id < k.leaving
+          AND NOT coalesce(o.in_force, false)
+          AND o.batch_id NOT IN (SELECT id FROM load_batch WHERE state = 'undone')
+        """,
+        {"source": SOURCE},
+    ).fetchone()
+    con.execute("DROP TABLE leaving_key")
+    return int(row[0]) if row else 0

@@ -289,3 +289,61 @@ def test_events_of_an_undone_batch_count_again_when_loaded_again(
     report = polisen.load(store, again, loaded_by="t")
     assert "500 events read: 500 new" in report.summary()
     assert _in_force(store) == expected == _full_recount(store)
+
+
+def test_counts_no_undo_can_bring_back_are_removed(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two undoable loads: each load of a changed event writes its cell again; when a
+    load leaves the two newest, the counts it replaced are deleted, the counts in force stay
+    those of every event, the two newest can still be undone (newest first), an older not."""
+    from loaders.survey import UploadRefused, undo
+
+    monkeypatch.setattr(police, "UNDO_DEPTH", 2)
+    event = json.loads(SNAPSHOT.read_text(encoding="utf-8"))[0]
+    key_count = "SELECT count(*) FROM observation WHERE source = 'polisen_handelser'"
+    batches, states = [], []
+    for n in range(5):  # the same event, its summary edited each time: its cells again
+        path = tmp_path / f"load_{n}.json"
+        changed = {**event, "summary": f"{event['summary']} Uppdatering {n}."}
+        path.write_text(json.dumps([changed], ensure_ascii=False), "utf-8")
+        report = polisen.load(store, path, loaded_by="t")
+        batches.append(report.batch_id)
+        states.append((_in_force(store), int(store.execute(key_count).fetchone()[0])))
+        assert _in_force(store) == _full_recount(store)
+        if n >= 3:  # a load left the two newest with a load before it: what it replaced goes
+            assert "replaced counts removed: only the 2 newest loads" in report.summary()
+    cells = states[0][1]  # rows of one load: the event's cells
+    # Without compaction 5 loads would keep 5 copies of the cells; now at most 3 (in force,
+    # and the two that undoing the two newest brings back).
+    assert states[-1][1] == 3 * cells
+    with pytest.raises(UploadRefused, match="bara de 2 senaste inläsningarna"):
+        undo(store, batches[2] or 0, undone_by="t")
+    undo(store, batches[4] or 0, undone_by="t")
+    assert _in_force(store) == states[3][0] == _full_recount(store)
+    undo(store, batches[3] or 0, undone_by="t")
+    assert _in_force(store) == states[2][0] == _full_recount(store)
+    with pytest.raises(UploadRefused, match="bara de 2 senaste"):
+        undo(store, batches[2] or 0, undone_by="t")
+
+
+def test_compact_catches_up_a_store_loaded_before(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service import loads
+
+    event = json.loads(SNAPSHOT.read_text(encoding="utf-8"))[0]
+    for n in range(4):
+        path = tmp_path / f"load_{n}.json"
+        changed = {**event, "summary": f"{event['summary']} Uppdatering {n}."}
+        path.write_text(json.dumps([changed], ensure_ascii=False), "utf-8")
+        polisen.load(store, path, loaded_by="t")
+    rows = queries.count_observations(store)
+    in_force = _in_force(store)
+    monkeypatch.setattr(police, "UNDO_DEPTH", 1)  # as if fewer could be undone from now on
+    deleted = loads.compact(store, loads.operator("t"))
+    assert deleted > 0 and queries.count_observations(store) == rows - deleted
+    assert _in_force(store) == in_force == _full_recount(store)
+    log = store.execute("SELECT who, what, detail FROM audit_log ORDER BY logged_at").fetchall()
+    assert log[-1] == ("t", "rensning", f"{deleted} ersatta antal borttagna")
+    assert loads.compact(store, loads.operator("t")) == 0
