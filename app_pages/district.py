@@ -145,10 +145,12 @@ for area_title in table["Område"].unique():
 def trend_chart() -> None:
     guard_fragment()
     st.header("Utveckling över tid")
+    # The same list, in the same order, as the Indikator page's: one widget, so the choice
+    # goes with the reader from one page to the other and stays put there.
     options = {
-        catalogue.definitions[i].title: i
-        for i in catalogue.definitions
-        if "district" in catalogue.definitions[i].levels
+        d.title: i
+        for i, d in sorted(catalogue.definitions.items(), key=lambda x: x[1].title)
+        if "district" in d.levels
     }
     title = st.selectbox("Indikator", list(options), key="indikator", bind="query-params")
     indicator = options[title]

@@ -85,6 +85,25 @@ def test_district_page_from_a_link(demo: Path) -> None:
     assert row["Placering bland områdena"].count(" av ") == 1
 
 
+def test_the_indicator_chosen_on_a_district_stays_chosen_on_the_indicator_page(
+    demo: Path,
+) -> None:
+    """One widget on both pages: the choice goes along, and the next rerun (any click) keeps
+    it instead of falling back to the first indicator."""
+    at = _open("district", {"stadsdelsomrade": "Järva"})
+    shown = at.selectbox(key="indikator").value  # the district page's first indicator
+    at.query_params.clear()  # as the sidebar's link to the page opens it
+    at.switch_page("app_pages/indicator.py").run()
+    assert at.sidebar.selectbox(key="indikator").value == shown
+    at.run()
+    assert at.sidebar.selectbox(key="indikator").value == shown
+    at.sidebar.selectbox(key="indikator").set_value("Anmäld misshandel").run()
+    at.switch_page("app_pages/district.py").run()
+    assert at.selectbox(key="indikator").value == "Anmäld misshandel"
+    at.run()
+    assert at.selectbox(key="indikator").value == "Anmäld misshandel"
+
+
 def test_indicator_page_from_a_link_shows_rinkeby_kista(demo: Path) -> None:
     at = _open(
         "indicator", {"indikator": "Anmälda brott mot person", "indelning": "Dåtidens indelning"}
