@@ -359,7 +359,10 @@ def undo(
         newer = [
             b
             for b in queries.batches(con)
-            if b.source == batch.source and b.id > batch.id and b.state != "undone"
+            if b.source == batch.source
+            and b.id > batch.id
+            and b.state != "undone"
+            and b.row_count > 0  # a fetch that wrote no count changed nothing to undo first
         ]
         if newer:
             raise UploadRefused(

@@ -371,34 +371,38 @@ def events(con: duckdb.DuckDBPyConnection, measure: str | None = None) -> pd.Dat
 
 # --- compaction of superseded counts -------------------------------------------------------
 
-# The newest loads of the events that can be undone (newest first). The counts an older load
-# replaced can never be in force again, so they are deleted: the store then grows with the
-# cells new events touch, not with every load.
+# The newest loads of the events that wrote counts and can be undone (newest first). The counts
+# an older load replaced can never be in force again, so they are deleted: the store then grows
+# with the cells new events touch, not with every load.
 UNDO_DEPTH = 10
 SOURCE = "polisen_handelser"
 
 
 def undoable(con: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
-    """Whether a batch of events is among the :data:`UNDO_DEPTH` newest (undone ones count)."""
+    """Whether a batch of events is among the :data:`UNDO_DEPTH` newest that wrote counts
+    (undone ones included). A load that wrote none (a fetch of events already stored) has
+    nothing to bring back and can always be undone; it does not count."""
     row = con.execute(
         """
-        SELECT count(*) FROM load_batch
-        WHERE source = $source AND id > $id
+        SELECT (SELECT row_count FROM load_batch WHERE id = $id) = 0
+            OR count(*) < $depth
+        FROM load_batch
+        WHERE source = $source AND id > $id AND row_count > 0
         """,
-        {"source": SOURCE, "id": batch_id},
+        {"source": SOURCE, "id": batch_id, "depth": UNDO_DEPTH},
     ).fetchone()
-    return row is not None and int(row[0]) < UNDO_DEPTH
+    return bool(row and row[0])
 
 
 def compact_counts(con: duckdb.DuckDBPyConnection, every: bool = False) -> int:
     """Delete the counts that no undo can bring back: under each key a batch that has just
-    left the :data:`UNDO_DEPTH` newest (or, with ``every``, any batch older than them) holds
-    a row of, the rows of older batches that are not in force. Returns the rows deleted. Run
-    inside the load's transaction, after the values in force are decided."""
+    left the :data:`UNDO_DEPTH` newest that wrote counts (or, with ``every``, any batch older
+    than them) holds a row of, the rows of older batches that are not in force. Returns the
+    rows deleted. Run inside the load's transaction, after the values in force are decided."""
     older = con.execute(
         """
         WITH edge AS (
-            SELECT id FROM load_batch WHERE source = $source
+            SELECT id FROM load_batch WHERE source = $source AND row_count > 0
             ORDER BY id DESC LIMIT 1 OFFSET $depth
         )
         SELECT id FROM load_batch

@@ -317,6 +317,12 @@ def test_counts_no_undo_can_bring_back_are_removed(
     # Without compaction 5 loads would keep 5 copies of the cells; now at most 3 (in force,
     # and the two that undoing the two newest brings back).
     assert states[-1][1] == 3 * cells
+    for n in range(3):  # fetches of nothing new write no count and push nothing out
+        again = tmp_path / f"again_{n}.json"
+        last = json.loads((tmp_path / "load_4.json").read_text("utf-8"))
+        again.write_text(json.dumps(last, ensure_ascii=False, indent=n + 1), "utf-8")
+        assert polisen.load(store, again, loaded_by="t").rows == 0
+    assert int(store.execute(key_count).fetchone()[0]) == 3 * cells
     with pytest.raises(UploadRefused, match="bara de 2 senaste inläsningarna"):
         undo(store, batches[2] or 0, undone_by="t")
     undo(store, batches[4] or 0, undone_by="t")
