@@ -22,6 +22,15 @@ import duckdb
 from store import db
 
 CHECK_SECONDS = 0.5
+# Large tables brought up to date by applying the rows the newer snapshots changed (DuckLake's
+# table_changes), found again in the copy by a key unique among a table's rows; the others
+# are copied whole. More changes than MAX_CHANGES: copied whole too.
+KEYS = {
+    "observation": ("batch_id", "source", "measure", "region_code", "year", "month", "sex",
+                    "age_group"),
+    "police_event": ("id",),
+}  # fmt: skip
+MAX_CHANGES = 200_000
 # The keys of DuckLake's snapshot changes that name tables (by id) whose rows changed.
 ROW_CHANGES = {"tables_inserted_into", "tables_deleted_from", "inlined_insert", "inlined_delete"}
 # Changes that leave every table's rows as they were.
@@ -74,7 +83,10 @@ class Replica:
             current = _current(cur)
             names = _tables(cur)
             changed = names if self._seen is None else _changed(cur, self._seen, current, names)
+            in_place = self._seen is not None and _only_row_changes(cur, self._seen, current)
             for name in changed:
+                if in_place and name in KEYS and _apply_changes(cur, name, self._seen, current):
+                    continue
                 table = f'"{name}"'  # a name from the lake's own catalogue, checked in _tables
                 cur.execute(
                     f"CREATE OR REPLACE TABLE reads.main.{table} AS SELECT * FROM lake.main.{table}"
@@ -93,6 +105,71 @@ class Replica:
         self.refresh()
         with self._lock:
             return "-".join(str(self._copied.get(name, 0)) for name in tables)
+
+
+def _only_row_changes(cur: duckdb.DuckDBPyConnection, seen: int, current: int) -> bool:
+    """Whether the snapshot the copy was made at is still kept and every later one up to
+    ``current`` only inserted, deleted or updated rows (no compaction, no new columns)."""
+    rows = cur.execute(
+        "SELECT snapshot_id, changes FROM lake.snapshots() WHERE snapshot_id >= $seen "
+        "AND snapshot_id <= $now",
+        {"seen": seen, "now": current},
+    ).fetchall()
+    if not any(int(r[0]) == seen for r in rows):
+        return False
+    return all(
+        set(dict(changes or {})) <= ROW_CHANGES
+        for snapshot, changes in rows
+        if int(snapshot) > seen
+    )
+
+
+def _apply_changes(cur: duckdb.DuckDBPyConnection, name: str, seen: int, current: int) -> bool:
+    """Bring the copy of table ``name`` from snapshot ``seen`` to ``current`` by the rows those
+    snapshots inserted, deleted and updated: for each row (by the lake's row id) the state
+    before the first change is removed from the copy (found by the table's key) and the state
+    after the last is added. False (nothing done) when there are too many changes."""
+    table = f'"{name}"'  # a name from the lake's own catalogue, checked in _tables
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE replica_change AS "
+        "SELECT * FROM ducklake_table_changes('lake', 'main', $name, $first, $last)",
+        {"name": name, "first": seen + 1, "last": current},
+    )
+    count = cur.execute("SELECT count(*) FROM replica_change").fetchone()
+    if count is None or int(count[0]) > MAX_CHANGES:
+        cur.execute("DROP TABLE replica_change")
+        return False
+    before = "change_type IN ('update_preimage', 'delete')"
+    after = "change_type IN ('update_postimage', 'insert')"
+    cur.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE replica_net AS
+        SELECT *,
+               row_number() OVER (PARTITION BY rowid ORDER BY snapshot_id,
+                                  CASE WHEN {before} THEN 0 ELSE 1 END) AS first_change,
+               row_number() OVER (PARTITION BY rowid ORDER BY snapshot_id DESC,
+                                  CASE WHEN {after} THEN 0 ELSE 1 END) AS last_change
+        FROM replica_change
+        """
+    )
+    match = " AND ".join(f"o.{c} IS NOT DISTINCT FROM g.{c}" for c in KEYS[name])
+    cur.execute(
+        f"""
+        DELETE FROM reads.main.{table} AS o
+        USING (SELECT * FROM replica_net WHERE first_change = 1 AND {before}) AS g
+        WHERE {match}
+        """
+    )
+    cur.execute(
+        f"""
+        INSERT INTO reads.main.{table} BY NAME
+        SELECT * EXCLUDE (snapshot_id, rowid, change_type, first_change, last_change)
+        FROM replica_net WHERE last_change = 1 AND {after}
+        """
+    )
+    cur.execute("DROP TABLE replica_change")
+    cur.execute("DROP TABLE replica_net")
+    return True
 
 
 def _latest(cur: duckdb.DuckDBPyConnection) -> int:
