@@ -2,6 +2,7 @@
 
     python tools/build_large_store.py --db /tmp/large/store.sqlite    # once, ~10 min
     python bench/bench_writes.py --store /tmp/large/store.sqlite [--fetches 30]
+    python bench/bench_writes.py            # the same on a store with the demo data
 
 Works on a copy of the store (the original is left as it is). Each step runs in a child
 process that opens the store, times the write alone and reports its own peak memory (max
@@ -97,7 +98,7 @@ def copy_store(source: Path, target: Path) -> None:
 def main() -> int:
     sys.path.insert(0, str(ROOT))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", type=Path, required=True, help="tools/build_large_store.py")
+    parser.add_argument("--store", type=Path, help="a store to copy (default: the demo data)")
     parser.add_argument("--fetches", type=int, default=30)
     parser.add_argument("--json", type=Path, help="also write the figures here (bench/run.py)")
     args = parser.parse_args()
@@ -106,7 +107,15 @@ def main() -> int:
     record = Record(args.json)
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "copy.sqlite"
-        copy_store(args.store, store)
+        if args.store:
+            copy_store(args.store, store)
+        else:
+            from loaders.demo import load_demo
+            from loaders.reference import open_store
+
+            con = open_store(store)
+            load_demo(con)
+            con.close()
         bra = Path(tmp) / "Databasfil2026_kiruna.txt"
         bra.write_bytes(("\r\n".join(BRA_LINES) + "\r\n").encode("latin-1"))
         results: list[tuple[str, dict[str, object]]] = []
