@@ -15,10 +15,17 @@ import numpy as np
 import pandas as pd
 
 from catalogue.catalogue import Catalogue
-from catalogue.model import Definition
+from catalogue.model import Definition, Target
 from indicators import disclosure, stats
 from indicators.format import MONTH_NAMES
-from indicators.status import Point, Status, applicable_target, assess, without_comparison
+from indicators.status import (
+    Point,
+    Status,
+    applicable_target,
+    assess,
+    test_changes,
+    without_comparison,
+)
 from indicators.suppression import min_count
 from store import queries
 from store.regions import RegionLifetimes
@@ -648,6 +655,7 @@ def _statuses(
     codes, texts, previous = [""] * len(records), [""] * len(records), [""] * len(records)
     previous_texts = [""] * len(records)
     series: dict[tuple[object, ...], list[int]] = {}
+    compared: list[tuple[int, Point, Point | None, Point | None, Target | None]] = []
     for i, row in enumerate(records):
         series.setdefault((row["region_code"], row["sex"], row["age_group"]), []).append(i)
     for indices in series.values():
@@ -678,14 +686,20 @@ def _statuses(
                     definition, current.year, str(row["region_code"]), CITY,
                     regions.district_codes,
                 )  # fmt: skip
-                status = assess(definition, current, reference, target)
-                codes[i], texts[i] = status.code, status.text
-                against_prior = assess(definition, current, prior, None)
-                previous[i], previous_texts[i] = against_prior.code, against_prior.text
+                compared.append((i, current, reference, prior, target))
             if _partial_start(row):
                 partial.add(current.year)
             elif current.value is not None:
                 last_with_value = i
+    # The tests of every compared row at once (arrays), then each row's status and sentence.
+    pairs = [(reference, current) for _, current, reference, _, _ in compared]
+    pairs += [(prior, current) for _, current, _, prior, _ in compared]
+    changes = test_changes(definition, pairs)
+    for n, (i, current, reference, prior, target) in enumerate(compared):
+        status = assess(definition, current, reference, target, change=changes[n])
+        codes[i], texts[i] = status.code, status.text
+        against_prior = assess(definition, current, prior, None, change=changes[len(compared) + n])
+        previous[i], previous_texts[i] = against_prior.code, against_prior.text
     frame["status"] = codes
     frame["status_text"] = texts
     frame["status_previous"] = previous

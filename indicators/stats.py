@@ -106,6 +106,52 @@ def two_poisson(
     return Change(k1 / exposure1, k2 / exposure2, p_value, p_value < alpha)
 
 
+def two_poisson_many(
+    k1: np.ndarray,
+    k2: np.ndarray,
+    exposure1: np.ndarray,
+    exposure2: np.ndarray,
+    alpha: float = ALPHA,
+) -> list[Change]:
+    """:func:`two_poisson` for many pairs at once (the same values, as arrays)."""
+    k1, k2 = np.asarray(k1, dtype=float), np.asarray(k2, dtype=float)
+    e1, e2 = np.asarray(exposure1, dtype=float), np.asarray(exposure2, dtype=float)
+    if ((e1 <= 0) | (e2 <= 0)).any():
+        raise ValueError("exposures must be positive")
+    total = np.round(k1 + k2).astype(np.int64)  # whole numbers, as round() gives the scalar test
+    k = np.round(k1).astype(np.int64)
+    share = e1 / (e1 + e2)
+    with np.errstate(invalid="ignore"):
+        lower_tail = special.bdtr(k, total, share)
+        upper_tail = np.where(k > 0, special.bdtrc(k - 1, total, share), 1.0)
+    p_values = np.where(total == 0, 1.0, np.minimum(1.0, 2 * np.minimum(lower_tail, upper_tail)))
+    return [
+        Change(float(a / x), float(b / y), float(p), bool(p < alpha))
+        for a, b, x, y, p in zip(k1, k2, e1, e2, p_values, strict=True)
+    ]
+
+
+def two_proportions_many(
+    p1: np.ndarray, n1: np.ndarray, p2: np.ndarray, n2: np.ndarray, alpha: float = ALPHA
+) -> list[Change]:
+    """:func:`two_proportions` for many pairs at once (the same values, as arrays)."""
+    p1, p2 = np.asarray(p1, dtype=float), np.asarray(p2, dtype=float)
+    n1, n2 = np.asarray(n1, dtype=float), np.asarray(n2, dtype=float)
+    if ((n1 <= 0) | (n2 <= 0)).any():
+        raise ValueError("both periods need respondents")
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (p2 - p1) / np.sqrt(variance)
+        p_values = np.where(
+            variance == 0, np.where(p1 == p2, 1.0, 0.0), 2 * special.ndtr(-np.abs(z))
+        )
+    return [
+        Change(float(a), float(b), float(p), bool(p < alpha))
+        for a, b, p in zip(p1, p2, p_values, strict=True)
+    ]
+
+
 def poisson_intervals(
     counts: np.ndarray, confidence: float = CONFIDENCE
 ) -> tuple[np.ndarray, np.ndarray]:

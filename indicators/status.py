@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from catalogue.model import Definition, Target
 from indicators import stats
 from indicators.format import number, percent
@@ -112,6 +114,63 @@ def test_change(definition: Definition, before: Point, after: Point) -> stats.Ch
     return None
 
 
+def test_changes(
+    definition: Definition, pairs: list[tuple[Point | None, Point]]
+) -> list[stats.Change | None]:
+    """:func:`test_change` for many (before, after) pairs, the tests run as arrays (``...``
+    for a pair the arrays cannot take, which :func:`assess` then tests itself)."""
+    result: list[stats.Change | None] = [None] * len(pairs)
+    wanted = [
+        i for i, (before, after) in enumerate(pairs)
+        if before is not None and before.value is not None and after.value is not None
+    ]  # fmt: skip
+    if definition.type in ("count", "rate"):
+        rate = definition.type == "rate"
+        usable = [
+            i for i in wanted
+            if pairs[i][0].count is not None and pairs[i][1].count is not None  # type: ignore[union-attr]
+            and (not rate or (pairs[i][0].exposure is not None  # type: ignore[union-attr]
+                              and pairs[i][1].exposure is not None))
+        ]  # fmt: skip
+        # A population of 0 or less: left to assess, which fails on it as before.
+        invalid = {
+            i for i in usable
+            if rate and min(pairs[i][0].exposure, pairs[i][1].exposure) <= 0  # type: ignore[union-attr, type-var]
+        }  # fmt: skip
+        for i in invalid:
+            result[i] = ...  # type: ignore[call-overload]
+        usable = [i for i in usable if i not in invalid]
+        if usable:
+            before = [pairs[i][0] for i in usable]
+            after = [pairs[i][1] for i in usable]
+            changes = stats.two_poisson_many(
+                np.array([b.count for b in before], dtype=float),  # type: ignore[union-attr]
+                np.array([a.count for a in after], dtype=float),
+                np.array([b.exposure if rate else 1.0 for b in before], dtype=float),  # type: ignore[union-attr]
+                np.array([a.exposure if rate else 1.0 for a in after], dtype=float),
+            )
+            for i, change in zip(usable, changes, strict=True):
+                result[i] = change
+    elif definition.type == "share":
+        usable = [i for i in wanted if pairs[i][0].respondents and pairs[i][1].respondents]  # type: ignore[union-attr]
+        invalid = {i for i in usable if min(pairs[i][0].respondents, pairs[i][1].respondents) <= 0}  # type: ignore[union-attr, type-var]
+        for i in invalid:
+            result[i] = ...  # type: ignore[call-overload]
+        usable = [i for i in usable if i not in invalid]
+        if usable:
+            before = [pairs[i][0] for i in usable]
+            after = [pairs[i][1] for i in usable]
+            changes = stats.two_proportions_many(
+                np.array([b.value / 100 for b in before], dtype=float),  # type: ignore[union-attr, operator]
+                np.array([b.respondents for b in before], dtype=float),  # type: ignore[union-attr]
+                np.array([a.value / 100 for a in after], dtype=float),  # type: ignore[operator]
+                np.array([a.respondents for a in after], dtype=float),
+            )
+            for i, change in zip(usable, changes, strict=True):
+                result[i] = change
+    return result
+
+
 def _improves(definition: Definition, direction: int) -> bool:
     return direction < 0 if definition.direction == "lower_is_better" else direction > 0
 
@@ -138,9 +197,11 @@ def assess(
     reference: Point | None,
     target: Target | None,
     reference_year_for_pace: int | None = None,
+    change: stats.Change | object | None = ...,
 ) -> Status:
     """The status of ``current``, compared with ``reference`` (the baseline or the previous
-    period) and the target in force."""
+    period) and the target in force. ``change``: the test of the two, when the caller ran it
+    already (:func:`test_changes`); run here otherwise."""
     if current.value is None:
         return Status("insufficient_data", "Värdet saknas eller visas inte (för litet underlag).")
     target_text = ""
@@ -159,7 +220,9 @@ def assess(
             f"{_NOUN[definition.type]} är {_fmt(definition, current.value)}; inget tidigare "
             f"värde att jämföra med.{target_text}",
         )
-    change = test_change(definition, reference, current)
+    if change is ...:
+        change = test_change(definition, reference, current)
+    assert change is None or isinstance(change, stats.Change)
     moved = (current.value > reference.value) - (current.value < reference.value)
     verb = {1: "ökat", -1: "minskat", 0: "varit oförändrat"}[moved]
     sentence = (

@@ -67,3 +67,25 @@ def test_two_poisson_rates_use_exposure() -> None:
     change = stats.two_poisson(100, 200, 10_000, 20_000)
     assert change.before == change.after == 0.01
     assert not change.significant
+
+
+def test_the_tests_as_arrays_give_the_scalar_tests_values() -> None:
+    """The status tests run as arrays over every compared row: each Change equals the one
+    the scalar test gives (p-value and verdict), zeros, halves and equal shares included."""
+    rng = np.random.default_rng(7)
+    k1 = np.r_[0, 0, 2.5, 3.5, rng.integers(0, 80, 500)].astype(float)
+    k2 = np.r_[0, 4, 2.5, 0, rng.integers(0, 80, 500)].astype(float)
+    e1 = np.r_[1, 1, 1, 1, rng.uniform(1_000, 90_000, 500)]
+    e2 = np.r_[1, 1, 1, 1, rng.uniform(1_000, 90_000, 500)]
+    assert stats.two_poisson_many(k1, k2, e1, e2) == [
+        stats.two_poisson(a, b, x, y) for a, b, x, y in zip(k1, k2, e1, e2, strict=True)
+    ]
+    p1 = np.r_[0.0, 1.0, 0.2, rng.uniform(0, 1, 500)]
+    p2 = np.r_[0.0, 1.0, 0.2, rng.uniform(0, 1, 500)]
+    n1 = np.r_[10, 10, 50, rng.integers(5, 900, 500)].astype(float)
+    n2 = np.r_[12, 10, 50, rng.integers(5, 900, 500)].astype(float)
+    assert stats.two_proportions_many(p1, n1, p2, n2) == [
+        stats.two_proportions(a, b, c, d) for a, b, c, d in zip(p1, n1, p2, n2, strict=True)
+    ]
+    with pytest.raises(ValueError, match="exposures must be positive"):
+        stats.two_poisson_many(k1[:2], k2[:2], np.array([1.0, 0.0]), e2[:2])
