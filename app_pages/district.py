@@ -12,7 +12,14 @@ from app_pages import views
 from app_pages.signin import guard_fragment
 from service import views as data
 from service.readmodel import view
-from service.views import PLOTLY_SEPARATORS, STATUS_LABELS, latest_row, ranking
+from service.views import (
+    PLOTLY_SEPARATORS,
+    STATUS_LABELS,
+    by_region,
+    latest_record,
+    latest_row,
+    ranking,
+)
 
 st.title("Stadsdelsområdets lägesbild")
 catalogue = views.catalogue()
@@ -32,6 +39,7 @@ st.caption(
 @view("data", "catalogue", max_entries=64)
 def situation(code: str, name: str) -> pd.DataFrame:
     """The district's table, built once per district and data version."""
+    sexes = views.cached_all("today", by_sex=True)  # women and men, read in one go
     rows = []
     for area_id, area_title in catalogue.areas():
         for indicator in catalogue.indicators_for(area_id):
@@ -39,9 +47,10 @@ def situation(code: str, name: str) -> pd.DataFrame:
             if "district" not in definition.levels:
                 continue
             frame = frames.get(indicator, pd.DataFrame())
-            own = latest_row(frame, code)
+            split = by_region(frame, [code, views.CITY])  # the two regions' rows, once
+            own = latest_record(split.get(code, []))
             city = (
-                latest_row(frame[frame["year"] == own["year"]], views.CITY)
+                latest_record(split.get(views.CITY, []), int(own["year"]))
                 if own is not None
                 else None
             )
@@ -59,7 +68,7 @@ def situation(code: str, name: str) -> pd.DataFrame:
                     rank_text = f"{r['rank']} av {len(ranked)} ({span})"
             women = men = ""
             if "sex" in definition.breakdowns and own is not None:
-                by_sex = views.cached_values(indicator, "today", by_sex=True)
+                by_sex = sexes.get(indicator, pd.DataFrame())
                 w = latest_row(by_sex[by_sex["year"] == own["year"]], code, "female")
                 m = latest_row(by_sex[by_sex["year"] == own["year"]], code, "male")
                 women = (

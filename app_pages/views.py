@@ -30,8 +30,8 @@ changed_since_meeting = service_views.changed_since_meeting
 region_names = service_views.region_names
 
 
-def cached_all(boundaries: str = "today") -> dict[str, pd.DataFrame]:
-    return service_views.all_values(boundaries)
+def cached_all(boundaries: str = "today", by_sex: bool = False) -> dict[str, pd.DataFrame]:
+    return service_views.all_values(boundaries, by_sex)
 
 
 def cached_values(indicator: str, boundaries: str = "today", by_sex: bool = False) -> pd.DataFrame:

@@ -20,7 +20,9 @@ import functools
 import hashlib
 import io
 import logging
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,15 +176,47 @@ def _computed(
     return _empty()
 
 
+# Frames already decoded in this process, by store, indicator, kind of request and inputs
+# digest: a stored result never changes under its digest, so after a load only the results
+# the load changed are read and decoded again.
+_DECODED: OrderedDict[tuple[str, str, str, str], pd.DataFrame] = OrderedDict()
+_DECODED_SIZE = 512
+_DECODED_LOCK = threading.Lock()
+
+
+def clear_decoded() -> None:
+    with _DECODED_LOCK:
+        _DECODED.clear()
+
+
 class _Reader:
     """Stored results of one store state, and what computing the others needs (read once)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
         self.con, self.catalogue = con, catalogue
         self.inputs = Inputs.from_store(con)
+        self.identity = queries.store_identity(con)  # None: an in-memory store, not kept
         self._regions: Regions | None = None
         self._present: set[str] | None = None
         self._fetched: dict[tuple[str, str], bytes] = {}
+
+    def _decoded(self, indicator: str, kind: str, key: str) -> pd.DataFrame | None:
+        if self.identity is None:
+            return None
+        with _DECODED_LOCK:
+            frame = _DECODED.get((self.identity, indicator, kind, key))
+            if frame is not None:
+                _DECODED.move_to_end((self.identity, indicator, kind, key))
+        # A copy: the caller may add columns; the data are shared until then.
+        return None if frame is None else frame.copy(deep=False)
+
+    def _keep(self, indicator: str, kind: str, key: str, frame: pd.DataFrame) -> None:
+        if self.identity is None:
+            return
+        with _DECODED_LOCK:
+            _DECODED[(self.identity, indicator, kind, key)] = frame.copy(deep=False)
+            while len(_DECODED) > _DECODED_SIZE:
+                _DECODED.popitem(last=False)
 
     def prefetch(self, definitions: list[Definition], request: Request) -> None:
         """Read the stored frames of many indicators for one request in one query."""
@@ -190,9 +224,9 @@ class _Reader:
         for definition in definitions:
             kind = request_key(definition, request)
             if kind is not None:
-                by_kind.setdefault(kind, {})[definition.id] = self.inputs.key(
-                    definition, self.catalogue
-                )
+                key = self.inputs.key(definition, self.catalogue)
+                if self._decoded(definition.id, kind, key) is None:
+                    by_kind.setdefault(kind, {})[definition.id] = key
         for kind, wanted in by_kind.items():
             for indicator, data in stored_results.stored_many(self.con, kind, wanted).items():
                 self._fetched[(indicator, kind)] = data
@@ -200,13 +234,17 @@ class _Reader:
     def value(self, definition: Definition, request: Request) -> pd.DataFrame:
         kind = request_key(definition, request)
         if kind is not None:
+            key = self.inputs.key(definition, self.catalogue)
+            known = self._decoded(definition.id, kind, key)
+            if known is not None:
+                return known
             data = self._fetched.pop((definition.id, kind), None)
             if data is None:
-                data = stored_results.stored(
-                    self.con, definition.id, kind, self.inputs.key(definition, self.catalogue)
-                )
+                data = stored_results.stored(self.con, definition.id, kind, key)
             if data is not None:
-                return decode(data)
+                frame = decode(data)
+                self._keep(definition.id, kind, key, frame)
+                return frame
         if self._regions is None:
             self._regions = Regions.from_store(self.con)
             self._present = queries.measures_with_data(self.con)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from catalogue.catalogue import Catalogue
@@ -33,7 +34,8 @@ def latest_row(frame: pd.DataFrame, region: str, sex: str = "total") -> pd.Serie
     return None if rows.empty else rows.sort_values("year").iloc[-1]
 
 
-ROW_FIELDS = ["region_code", "year", "value", "suppressed", "status", "status_text"]
+ROW_FIELDS = ["region_code", "year", "value", "lower", "upper", "suppressed", "status",
+              "status_text"]  # fmt: skip
 
 
 def by_region(frame: pd.DataFrame, regions: list[str] | None = None) -> dict[str, list[dict]]:
@@ -89,6 +91,15 @@ def area_rows(
     return rows
 
 
+def latest_record(records: list[dict], year: int | None = None) -> dict | None:
+    """Of one region's records from :func:`by_region` (year order), the latest shown (a
+    value, or hidden to protect small numbers), or that of ``year``."""
+    shown = [r for r in records if not _missing(r["value"]) or _true(r["suppressed"])]
+    if year is not None:
+        shown = [r for r in shown if int(r["year"]) == year]
+    return shown[-1] if shown else None
+
+
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
@@ -114,19 +125,18 @@ def ranking(definition: Definition, frame: pd.DataFrame, year: int) -> pd.DataFr
         return rows
     better_low = definition.direction == "lower_is_better"
     rows = rows.sort_values("value", ascending=better_low).reset_index(drop=True)
-    lower = rows["lower"].fillna(rows["value"])
-    upper = rows["upper"].fillna(rows["value"])
-    best, worst = [], []
-    for i in range(len(rows)):
-        others = rows.index != i
-        if better_low:
-            surely_better = ((upper < lower[i]) & others).sum()
-            maybe_better = ((lower < upper[i]) & others).sum()
-        else:
-            surely_better = ((lower > upper[i]) & others).sum()
-            maybe_better = ((upper > lower[i]) & others).sum()
-        best.append(min(int(surely_better) + 1, i + 1))
-        worst.append(max(int(maybe_better) + 1, i + 1))
+    lower = rows["lower"].fillna(rows["value"]).to_numpy(dtype=float)
+    upper = rows["upper"].fillna(rows["value"]).to_numpy(dtype=float)
+    others = ~np.eye(len(rows), dtype=bool)  # [i, j]: district j beside district i
+    if better_low:
+        surely_better = ((upper[None, :] < lower[:, None]) & others).sum(axis=1)
+        maybe_better = ((lower[None, :] < upper[:, None]) & others).sum(axis=1)
+    else:
+        surely_better = ((lower[None, :] > upper[:, None]) & others).sum(axis=1)
+        maybe_better = ((upper[None, :] > lower[:, None]) & others).sum(axis=1)
+    position = np.arange(1, len(rows) + 1)
+    best = np.minimum(surely_better + 1, position).tolist()
+    worst = np.maximum(maybe_better + 1, position).tolist()
     rows["rank"] = range(1, len(rows) + 1)
     rows["rank_best"] = best
     rows["rank_worst"] = worst

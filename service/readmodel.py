@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from indicators import disclosure
+from indicators import disclosure, results
 from service import session
 
 DEPENDENCIES = ("data", "followup", "catalogue")
@@ -74,9 +74,10 @@ def view(*depends: str, max_entries: int = 64) -> Callable[[Callable[P, R]], Cal
 
 
 def clear_all() -> None:
-    """Forget every cached view, and the disclosure decisions (tests that rebuild a store
-    under the same path)."""
+    """Forget every cached view, the disclosure decisions and the decoded stored results
+    (tests that rebuild a store under the same path)."""
     with _LOCK:
         for entries in _CACHES.values():
             entries.clear()
     disclosure.clear_cache()
+    results.clear_decoded()

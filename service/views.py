@@ -39,6 +39,7 @@ from indicators.summaries import (
     by_region,
     difference,
     group_counts,
+    latest_record,
     latest_row,
     ranking,
 )
@@ -57,10 +58,12 @@ __all__ = [
     "Definition",
     "assessment",
     "audit",
+    "by_region",
     "data_status",
     "date_text",
     "difference",
     "group_counts",
+    "latest_record",
     "latest_row",
     "min_count",
     "number",
@@ -81,11 +84,12 @@ def catalogue() -> Catalogue:
 
 
 @view("data", "catalogue", max_entries=8)
-def all_values(boundaries: str = "today") -> dict[str, pd.DataFrame]:
-    """Every indicator on the chosen boundaries."""
+def all_values(boundaries: str = "today", by_sex: bool = False) -> dict[str, pd.DataFrame]:
+    """Every indicator on the chosen boundaries (with women and men where it has them)."""
     con = session.cursor()
     try:
-        return values_all(con, catalogue(), Request(boundaries=boundaries))  # type: ignore[arg-type]
+        request = Request(boundaries=boundaries, by_sex=by_sex)  # type: ignore[arg-type]
+        return values_all(con, catalogue(), request)
     finally:
         con.close()
 

@@ -10,11 +10,13 @@ from store.frames import registered
 
 
 def batches_by_source(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Per source, its batches and their states ("3:active,7:undone"): a result over a
-    source's measures stays valid exactly as long as this text does."""
+    """Per source, its batches, their states and files' checksums ("3:active:9f2c…,7:undone:
+    …"): a result over a source's measures stays valid exactly as long as this text does (the
+    checksum tells apart two stores whose batches happen to share numbers and states)."""
     rows = con.execute(
         """
-        SELECT source, string_agg(CAST(id AS VARCHAR) || ':' || state, ',' ORDER BY id)
+        SELECT source, string_agg(
+            CAST(id AS VARCHAR) || ':' || state || ':' || coalesce(sha256, ''), ',' ORDER BY id)
         FROM load_batch GROUP BY source
         """
     ).fetchall()

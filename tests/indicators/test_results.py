@@ -87,6 +87,28 @@ def test_stored_results_equal_a_full_recomputation(
     assert shootings.loc[shootings["region_code"] == "0180", "numerator"].notna().any()
 
 
+def test_a_stored_result_is_decoded_once_per_process_and_handed_out_as_a_copy(
+    refreshed: tuple[duckdb.DuckDBPyConnection, results.Refreshed],
+    catalogue: Catalogue,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    con, _ = refreshed
+    request = compute.Request(boundaries="today")
+    results.clear_decoded()
+    decoded: list[int] = []
+    decode = results.decode
+    monkeypatch.setattr(results, "decode", lambda data: decoded.append(1) or decode(data))
+    first = results.values_all(con, catalogue, request)
+    count = len(decoded)
+    assert count >= 20  # every stored indicator, read and decoded
+    first["skjutningar"]["value"] = -1.0  # a reader that changes its frame changes only its own
+    again = results.values_all(con, catalogue, request)
+    assert len(decoded) == count  # nothing read or decoded again
+    assert (again["skjutningar"]["value"] != -1.0).any()
+    fresh = compute.compute_all(_reader(), catalogue, request)
+    pd.testing.assert_frame_equal(again["skjutningar"], fresh["skjutningar"].reset_index(drop=True))
+
+
 def test_a_police_load_recomputes_the_police_indicators_only(
     refreshed: tuple[duckdb.DuckDBPyConnection, results.Refreshed],
     catalogue: Catalogue,
