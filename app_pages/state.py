@@ -15,9 +15,6 @@ def _started(path: str) -> bool:
     staged uploads left over from a process that ended."""
     session.connection(path)
     uploads.sweep()
-    # Results the data, catalogue or program changed since they were stored, in the
-    # background (pages compute what is not stored yet on the request, as before).
-    results.refresh_later(path)
     return True
 
 
@@ -43,6 +40,10 @@ def store_or_stop() -> None:
     try:
         _started(str(session.db_path()))
         session.check_reachable()
+        # Results the data, catalogue or program changed since they were stored, in the
+        # background: once at start, and again when a catalogue file is edited (pages
+        # compute what is not stored yet on the request, as before).
+        results.refresh_when_catalogue_changes()
     except session.StoreUnreachableError as exc:
         st.title("Databasen går inte att nå")
         st.error(

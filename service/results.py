@@ -1,7 +1,8 @@
 """Keeping the stored indicator results current (indicators.results), in the process that
 changed the data: the dashboard refreshes them in a background thread after each load, undo
-and upload it makes, and once at start (a new catalogue or program computes what it changed);
-the command lines refresh them before they return. Pages never wait for it: until a result is
+and upload it makes, once at start (a new program computes what it changed) and when a file of
+the catalogue is edited (a definition or target); the command lines refresh them before they
+return. Pages never wait for it: until a result is
 stored it is computed on the request, as before.
 
 ``DASHBOARD_RESULTS=off`` turns the refresh off (tests that do not test it: it would compute
@@ -78,6 +79,23 @@ def refresh_later(path: str | os.PathLike[str] | None = None) -> None:
         thread = threading.Thread(target=_run, args=(key,), name=f"results {key}", daemon=True)
         _THREADS[key] = thread
         thread.start()
+
+
+_CATALOGUE_SEEN: dict[str, str] = {}
+
+
+def refresh_when_catalogue_changes(path: str | os.PathLike[str] | None = None) -> None:
+    """At a page run: the first time in this process, and whenever a YAML file of the
+    catalogue changed since (a definition or target edited), refresh in the background: the
+    results it changed are computed before a reader asks for them. Costs a look at the files'
+    times and sizes."""
+    version = session.catalogue_version()
+    key = str(session.db_path(path))
+    with _LOCK:
+        if _CATALOGUE_SEEN.get(key) == version:
+            return
+        _CATALOGUE_SEEN[key] = version
+    refresh_later(path)
 
 
 def _run(key: str) -> None:
