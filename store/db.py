@@ -23,10 +23,13 @@ DuckLake and the second is refused whole (see :class:`StoreConflictError`).
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import importlib.util
 import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -166,10 +169,26 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+_SPILL: list[str] = []
+
+
+def _spill_folder() -> str:
+    """A folder of this process's own for what DuckDB spills to disk. Its default, ``.tmp``
+    in the working directory, is shared by every process started there (the dashboard and a
+    command-line load), and two of them writing the same spill file corrupt each other's
+    reads ("Could not read enough bytes from file .tmp/duckdb_temp_storage…")."""
+    if not _SPILL or not Path(_SPILL[0]).is_dir():
+        folder = tempfile.mkdtemp(prefix=f"samverkan-duckdb-{os.getpid()}-")
+        atexit.register(shutil.rmtree, folder, True)
+        _SPILL[:] = [folder]
+    return _SPILL[0]
+
+
 def _new_connection() -> duckdb.DuckDBPyConnection:
     config = {
         "memory_limit": os.environ.get("DASHBOARD_DB_MEMORY", DEFAULT_MEMORY_LIMIT),
         "threads": int(os.environ.get("DASHBOARD_DB_THREADS", DEFAULT_THREADS)),
+        "temp_directory": _spill_folder(),
         "autoinstall_known_extensions": False,  # never download anything
     }
     con = duckdb.connect(":memory:", config=config)
