@@ -120,54 +120,43 @@ def test_changes(
     """:func:`test_change` for many (before, after) pairs, the tests run as arrays (``...``
     for a pair the arrays cannot take, which :func:`assess` then tests itself)."""
     result: list[stats.Change | None] = [None] * len(pairs)
-    wanted = [
-        i for i, (before, after) in enumerate(pairs)
-        if before is not None and before.value is not None and after.value is not None
-    ]  # fmt: skip
-    if definition.type in ("count", "rate"):
-        rate = definition.type == "rate"
-        usable = [
-            i for i in wanted
-            if pairs[i][0].count is not None and pairs[i][1].count is not None  # type: ignore[union-attr]
-            and (not rate or (pairs[i][0].exposure is not None  # type: ignore[union-attr]
-                              and pairs[i][1].exposure is not None))
-        ]  # fmt: skip
-        # A population of 0 or less: left to assess, which fails on it as before.
-        invalid = {
-            i for i in usable
-            if rate and min(pairs[i][0].exposure, pairs[i][1].exposure) <= 0  # type: ignore[union-attr, type-var]
-        }  # fmt: skip
-        for i in invalid:
+    share = definition.type == "share"
+    if definition.type not in ("count", "rate", "share"):
+        return result
+    rows: list[tuple[int, Point, Point, float, float]] = []  # with exposures or respondents
+    for i, (before, after) in enumerate(pairs):
+        if before is None or before.value is None or after.value is None:
+            continue
+        if share:
+            if not (before.respondents and after.respondents):
+                continue
+            sizes = (before.respondents, after.respondents)
+        elif before.count is None or after.count is None:
+            continue
+        elif definition.type == "rate":
+            if before.exposure is None or after.exposure is None:
+                continue
+            sizes = (before.exposure, after.exposure)
+        else:
+            sizes = (1.0, 1.0)
+        if min(sizes) <= 0:  # left to assess, which fails on it as before
             result[i] = ...  # type: ignore[call-overload]
-        usable = [i for i in usable if i not in invalid]
-        if usable:
-            before = [pairs[i][0] for i in usable]
-            after = [pairs[i][1] for i in usable]
-            changes = stats.two_poisson_many(
-                np.array([b.count for b in before], dtype=float),  # type: ignore[union-attr]
-                np.array([a.count for a in after], dtype=float),
-                np.array([b.exposure if rate else 1.0 for b in before], dtype=float),  # type: ignore[union-attr]
-                np.array([a.exposure if rate else 1.0 for a in after], dtype=float),
-            )
-            for i, change in zip(usable, changes, strict=True):
-                result[i] = change
-    elif definition.type == "share":
-        usable = [i for i in wanted if pairs[i][0].respondents and pairs[i][1].respondents]  # type: ignore[union-attr]
-        invalid = {i for i in usable if min(pairs[i][0].respondents, pairs[i][1].respondents) <= 0}  # type: ignore[union-attr, type-var]
-        for i in invalid:
-            result[i] = ...  # type: ignore[call-overload]
-        usable = [i for i in usable if i not in invalid]
-        if usable:
-            before = [pairs[i][0] for i in usable]
-            after = [pairs[i][1] for i in usable]
-            changes = stats.two_proportions_many(
-                np.array([b.value / 100 for b in before], dtype=float),  # type: ignore[union-attr, operator]
-                np.array([b.respondents for b in before], dtype=float),  # type: ignore[union-attr]
-                np.array([a.value / 100 for a in after], dtype=float),  # type: ignore[operator]
-                np.array([a.respondents for a in after], dtype=float),
-            )
-            for i, change in zip(usable, changes, strict=True):
-                result[i] = change
+            continue
+        rows.append((i, before, after, *sizes))
+    if not rows:
+        return result
+    first = np.array([r[3] for r in rows], dtype=float)
+    second = np.array([r[4] for r in rows], dtype=float)
+    if share:
+        values = [np.array([p.value / 100 for p in side], dtype=float)  # type: ignore[operator]
+                  for side in ([r[1] for r in rows], [r[2] for r in rows])]  # fmt: skip
+        changes = stats.two_proportions_many(values[0], first, values[1], second)
+    else:
+        counts = [np.array([p.count for p in side], dtype=float)
+                  for side in ([r[1] for r in rows], [r[2] for r in rows])]  # fmt: skip
+        changes = stats.two_poisson_many(counts[0], counts[1], first, second)
+    for row, change in zip(rows, changes, strict=True):
+        result[row[0]] = change
     return result
 
 
