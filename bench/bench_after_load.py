@@ -50,22 +50,14 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here (bench/run.py)")
     args = parser.parse_args()
     from bench_pages import empty_page
-    from bench_writes import copy_store
+    from bench_writes import prepare_store
     from record import Record
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         empty = empty_page(5, folder)
         db = folder / "store.sqlite"
-        if args.store:
-            copy_store(args.store, db)
-        else:
-            from loaders.demo import load_demo
-            from loaders.reference import open_store
-
-            con = open_store(db)
-            load_demo(con)
-            con.close()
+        prepare_store(args.store, db)
         os.environ["DASHBOARD_DB"] = str(db)
         os.environ["DASHBOARD_USERS"] = str(folder / "no-accounts.json")
         os.environ["DASHBOARD_RESULTS"] = "off"  # refreshed here, in the open, not in a thread

@@ -134,20 +134,12 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bench_writes import copy_store
+    from bench_writes import prepare_store
     from record import Record
-
-    from loaders.demo import load_demo
-    from loaders.reference import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "pages.sqlite"
-        if args.store and not args.server:
-            copy_store(args.store, db)
-        else:
-            con = open_store(db)
-            load_demo(con)
-            con.close()
+        prepare_store(args.store if not args.server else None, db)
         label = args.store or "the demo data"
         mode = "server mode (PostgreSQL catalog)" if args.server else "embedded store"
         print(f"{label}, {mode}: browser, navigation to the first chart (s)")

@@ -95,6 +95,19 @@ def copy_store(source: Path, target: Path) -> None:
         shutil.copytree(files, target.with_name(target.name + ".files"))
 
 
+def prepare_store(source: Path | None, target: Path) -> None:
+    """A copy of ``source`` at ``target``, or (no source) a store with the demo data there."""
+    if source is not None:
+        copy_store(source, target)
+        return
+    from loaders.demo import load_demo
+    from loaders.reference import open_store
+
+    con = open_store(target)
+    load_demo(con)
+    con.close()
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -107,15 +120,7 @@ def main() -> int:
     record = Record(args.json)
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "copy.sqlite"
-        if args.store:
-            copy_store(args.store, store)
-        else:
-            from loaders.demo import load_demo
-            from loaders.reference import open_store
-
-            con = open_store(store)
-            load_demo(con)
-            con.close()
+        prepare_store(args.store, store)
         bra = Path(tmp) / "Databasfil2026_kiruna.txt"
         bra.write_bytes(("\r\n".join(BRA_LINES) + "\r\n").encode("latin-1"))
         results: list[tuple[str, dict[str, object]]] = []

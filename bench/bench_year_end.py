@@ -20,11 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_writes import copy_store  # noqa: E402
+from bench.bench_writes import prepare_store  # noqa: E402
 from bench.record import Record  # noqa: E402
 from catalogue.catalogue import load_catalogue  # noqa: E402
 from indicators import results  # noqa: E402
-from loaders.demo import load_demo  # noqa: E402
 from loaders.reference import open_store  # noqa: E402
 from report import render_docx, render_xlsx  # noqa: E402
 from report.build import build  # noqa: E402
@@ -38,12 +37,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite"
-        if args.store:
-            copy_store(args.store, path)
-            con = open_store(path)
-        else:
-            con = open_store(path)
-            load_demo(con)
+        prepare_store(args.store, path)
+        con = open_store(path)
         catalogue = load_catalogue()
         refreshed = results.refresh(con, con, catalogue)
         start = time.perf_counter()
