@@ -81,6 +81,47 @@ if not older.empty:
     )
 
 
+def panel_lines(panel: int, boundaries: str) -> list[dict]:
+    """The baseline, target and break lines of one small multiple, as layout shapes: one
+    `update_layout` for all panels instead of `add_vline` per line, which re-validates the whole
+    layout each time (0.3 s for 11 panels)."""
+    axis = "" if panel == 1 else str(panel)
+    x, y = f"x{axis}", f"y{axis}"
+
+    def vline(at: float, line: dict) -> dict:
+        return {
+            "type": "line",
+            "x0": at,
+            "x1": at,
+            "xref": x,
+            "y0": 0,
+            "y1": 1,
+            "yref": f"{y} domain",
+            "line": line,
+        }
+
+    lines = []
+    if definition.baseline_year:
+        lines.append(vline(definition.baseline_year, {"color": "#999999", "dash": "dot"}))
+    for target in definition.targets:
+        lines.append(
+            {
+                "type": "line",
+                "x0": 0,
+                "x1": 1,
+                "xref": f"{x} domain",
+                "y0": target.value,
+                "y1": target.value,
+                "yref": y,
+                "line": {"color": "#009E73", "dash": "dashdot"},
+            }
+        )
+    lines.append(vline(2023.5, {"color": "#CC79A7", "width": 1}))
+    if boundaries == "time":
+        lines.append(vline(2020.5, {"color": "#555555", "width": 1, "dash": "dash"}))
+    return lines
+
+
 @view("data", "catalogue", max_entries=64)
 def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
     """Built once per indicator, boundaries and data version (drawing 11 panels is slow)."""
@@ -95,6 +136,7 @@ def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
     show_city = definition.type not in ("count",) and not city.empty
     shown = totals if show_city else districts
     top = float(shown["upper"].max() if shown["upper"].notna().any() else shown["value"].max())
+    shapes: list[dict] = []
     for k, name in enumerate(names):
         r, c = k // cols + 1, k % cols + 1
         part = districts[districts["region_name"] == name].sort_values("year")
@@ -144,19 +186,7 @@ def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
                 row=r,
                 col=c,
             )
-        if definition.baseline_year:
-            figure.add_vline(
-                x=definition.baseline_year, line={"color": "#999999", "dash": "dot"}, row=r, col=c
-            )
-        for target in definition.targets:
-            figure.add_hline(
-                y=target.value, line={"color": "#009E73", "dash": "dashdot"}, row=r, col=c
-            )
-        figure.add_vline(x=2023.5, line={"color": "#CC79A7", "width": 1}, row=r, col=c)
-        if boundaries == "time":
-            figure.add_vline(
-                x=2020.5, line={"color": "#555555", "width": 1, "dash": "dash"}, row=r, col=c
-            )
+        shapes.extend(panel_lines(k + 1, boundaries))
     tick = ",.0f" if definition.decimals == 0 else f",.{definition.decimals}f"
     figure.update_yaxes(range=[0, top * 1.05], tickformat=tick)
     figure.update_xaxes(dtick=1)
@@ -168,6 +198,7 @@ def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
     if boundaries == "time":
         breaks += " Streckad grå linje: sammanslagning 1 juli 2020 (och 2023 vid den lila)."
     figure.update_layout(
+        shapes=shapes,
         title=f"{definition.title}: per stadsdelsområde ({definition.unit})",
         separators=PLOTLY_SEPARATORS,
         height=260 * rows + 120,

@@ -51,8 +51,12 @@ for row in rows:
         first.metric(f"Senaste ({row['year'] or '–'})", value)
         code = str(row["status"])
         second.markdown(f"## {views.badge(code, STATUS_LABELS[code])}")
-        if row["trend"]:
-            second.line_chart(row["trend"], height=120)
+        if row["series"]:
+            second.plotly_chart(
+                views.sparkline(row["definition"], row["series"], bool(row["example"])),  # type: ignore[arg-type]
+                key=f"trend-{row['indicator']}",
+                config={"displayModeBar": False},
+            )
         if row["example"]:
             st.caption("Exempeldata")
         changed = since.get((regions[scope], area_id, str(row["indicator"])))

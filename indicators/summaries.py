@@ -62,7 +62,8 @@ def area_rows(
     region: str,
     split: dict[str, dict[str, list[dict]]] | None = None,
 ) -> list[dict[str, object]]:
-    """One row per indicator of an area: title, latest year/value/status, trend. `split`
+    """One row per indicator of an area: title, latest year/value/status, trend (the values;
+    `series` the same with their years and intervals). `split`
     holds each indicator's `by_region` when the caller asks for many regions."""
     rows = []
     for indicator in catalogue.indicators_for(area, agreement):
@@ -86,6 +87,12 @@ def area_rows(
                 else NO_DATA if last is None else str(last["status_text"])
             ),
             "trend": [float(r["value"]) for r in known],
+            "series": [
+                (int(r["year"]), float(r["value"]),
+                 None if _missing(r["lower"]) else float(r["lower"]),
+                 None if _missing(r["upper"]) else float(r["upper"]))
+                for r in known
+            ],
             "example": bool(last is not None and _true(last.get("example", False))),
         })  # fmt: skip
     return rows

@@ -175,6 +175,7 @@ def changed_since_meeting(agreement: str) -> dict[tuple[str, str, str], str]:
 
 
 @view("data", "catalogue", max_entries=64)
+@view("data", max_entries=64)
 def source_line(source: str) -> str:
     con = session.cursor()
     try:

@@ -114,6 +114,13 @@ def test_indicator_page_from_a_link_shows_rinkeby_kista(demo: Path) -> None:
     series = dict(zip(_values(trace["x"]), _values(trace["y"]), strict=True))
     assert series[2021] == 2049 and series[2022] == 1869
     assert spec["layout"]["title"]["text"].startswith("Anmälda brott mot person: per")
+    # Every panel has its own agreement line (2024) and, in the boundaries of the time, its
+    # merger line (1 July 2020), on the panel's own axes.
+    panels = {t["xaxis"] for t in spec["data"] if t.get("meta")}
+    for at_x in (2023.5, 2020.5):
+        lines = [s for s in spec["layout"]["shapes"] if s["x0"] == at_x]
+        assert {s["xref"] for s in lines} == panels and len(lines) == len(panels)
+        assert {s["yref"] for s in lines} == {f"{p.replace('x', 'y')} domain" for p in panels}
     numbers = table_with(at, "Osäkerhet (95 %)")
     rk = numbers[(numbers["Område"] == "Rinkeby-Kista") & (numbers["År"] == 2021)].iloc[0]
     assert rk["antal anmälda brott"] == "2\u00a0049"
@@ -173,3 +180,22 @@ def test_streamlit_table_export_is_off(demo_db_path: Path, monkeypatch: pytest.M
     at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
     at.run()
     assert st.get_option("client.disableDataExport") is True
+
+
+def test_meeting_mode_trends_have_years_and_intervals(demo: Path) -> None:
+    """The trends are Plotly charts with the years on the axis (they were a list plotted
+    against 0, 1, 2), the unit and period in the title, the source or Exempeldata below."""
+    at = _open("meeting", {"steg": "4"})
+    charts = [json.loads(e.proto.spec) for e in at.get("plotly_chart") if "trend-" in e.proto.id]
+    assert charts
+    for spec in charts:
+        line = spec["data"][-1]
+        years = _values(line["x"])
+        assert years == sorted(years) and all(2000 <= y <= 2030 for y in years)
+        assert spec["layout"]["title"]["text"].endswith(f"{years[0]}–{years[-1]}")
+    # The school survey's invented values for the city: every second year, marked as such.
+    first = charts[0]
+    assert first["layout"]["title"]["text"] == "procent av eleverna, 2022–2024"
+    assert _values(first["data"][-1]["x"]) == [2022, 2024]
+    assert _values(first["data"][-1]["y"]) == [5.0, 5.7]
+    assert first["layout"]["annotations"][0]["text"] == "Exempeldata (påhittade värden)"
