@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from app_pages import views
+from app_pages import charts, views
 from app_pages.signin import guard_fragment
 from service import views as data
 from service.readmodel import view
@@ -250,36 +250,7 @@ def map_and_ranking(indicator: str, boundaries: str) -> tuple[go.Figure | None, 
     map_figure = None
     if boundaries == "today":
         current = districts[districts["year"] == latest_year]
-        map_figure = go.Figure(
-            go.Choropleth(
-                geojson=data.district_geojson(),
-                featureidkey="properties.omr_kod",
-                locations=[int(c) for c in current["region_code"]],
-                z=current["value"],
-                text=current["region_name"],
-                colorscale="Cividis",
-                marker_line_color="white",
-                colorbar={"title": definition.unit},
-                hovertemplate="%{text}: %{z}<extra></extra>",
-            )
-        )
-        map_figure.update_geos(fitbounds="locations", visible=False)
-        map_figure.update_layout(
-            title=f"{definition.title} {latest_year}",
-            separators=PLOTLY_SEPARATORS,
-            height=520,
-            margin={"l": 0, "r": 0, "t": 50, "b": 40},
-            annotations=[
-                {
-                    "text": views.source_line(definition),
-                    "xref": "paper",
-                    "yref": "paper",
-                    "x": 0,
-                    "y": -0.05,
-                    "showarrow": False,
-                }
-            ],
-        )
+        map_figure = charts.district_map(definition, current, latest_year)
     ranked = ranking(definition, frame, latest_year)
     rank_figure = None
     if not ranked.empty:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import views
+from app_pages import charts, views
 from service.views import STATUS_LABELS, group_counts
 
 catalogue = views.catalogue()
@@ -53,7 +53,7 @@ for row in rows:
         second.markdown(f"## {views.badge(code, STATUS_LABELS[code])}")
         if row["series"]:
             second.plotly_chart(
-                views.sparkline(row["definition"], row["series"], bool(row["example"])),  # type: ignore[arg-type]
+                charts.sparkline(row["definition"], row["series"], bool(row["example"])),  # type: ignore[arg-type]
                 key=f"trend-{row['indicator']}",
                 config={"displayModeBar": False},
             )

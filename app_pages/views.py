@@ -8,7 +8,6 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from service import uploads
@@ -41,62 +40,6 @@ def cached_values(indicator: str, boundaries: str = "today", by_sex: bool = Fals
 
 def source_line(definition: service_views.Definition) -> str:
     return service_views.source_line(definition.source)
-
-
-def sparkline(
-    definition: service_views.Definition,
-    series: list[tuple[int, float, float | None, float | None]],
-    example: bool = False,
-) -> go.Figure:
-    """A small trend of one indicator for a card: years on the axis, the 95 % interval as a
-    band, the unit in the title and the source underneath (Exempeldata where it is)."""
-    years = [s[0] for s in series]
-    figure = go.Figure()
-    band = [s for s in series if s[2] is not None and s[3] is not None]
-    if band:
-        figure.add_trace(
-            go.Scatter(
-                x=[s[0] for s in band] + [s[0] for s in band][::-1],
-                y=[s[3] for s in band] + [s[2] for s in band][::-1],
-                fill="toself",
-                mode="lines",
-                fillcolor="rgba(0,114,178,0.18)",
-                line={"width": 0},
-                hoverinfo="skip",
-                name="95 % osäkerhet",
-            )
-        )
-    figure.add_trace(
-        go.Scatter(
-            x=years,
-            y=[s[1] for s in series],
-            mode="lines+markers",
-            line={"color": "#0072B2", "width": 2.5},
-            name=definition.unit,
-        )
-    )
-    source = "Exempeldata (påhittade värden)" if example else source_line(definition)
-    figure.update_layout(
-        title={"text": f"{definition.unit}, {years[0]}–{years[-1]}", "font": {"size": 13}},
-        separators=service_views.PLOTLY_SEPARATORS,
-        height=190,
-        showlegend=False,
-        margin={"l": 40, "r": 10, "t": 30, "b": 40},
-        xaxis={"dtick": 1 if len(years) <= 8 else 2, "tickformat": "d"},
-        annotations=[
-            {
-                "text": source,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.32,
-                "showarrow": False,
-                "xanchor": "left",
-                "font": {"size": 10},
-            }
-        ],
-    )
-    return figure
 
 
 # Status → (symbol, Streamlit colour). The word is always shown: never colour alone.

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import views
+from app_pages import signin, views
 from service import meetings, reports
 
 st.title("Årssammanställning")
@@ -31,7 +31,8 @@ with st.sidebar:
 
 summary = reports.summary(int(year), regions[scope], agreement)
 overview = reports.area_overview(int(year), regions[scope], agreement)
-word, excel = reports.downloads(summary)
+signed_in = signin.principal()
+word, excel = reports.downloads(summary, signed_in.name if signed_in else None)
 table = {
     "Prioriterat område": [o[0] for o in overview],
     "Indikatorerna visar": [o[1] for o in overview],

@@ -34,12 +34,25 @@ class IndicatorLine:
     target: str
     status: str
     explanation: str
-    series: list[tuple[int, float]]
+    # (year, value, lower, upper) up to the report year: the chart stops where the report does
+    series: list[tuple[int, float, float | None, float | None]]
     number_value: float | None
     example: bool
     preliminary: bool
     comment: str = ""
     judgement: str = ""  # the indicator's own assessment, with its justification
+    # The same figures as numbers, for the spreadsheet (None where the text says why not).
+    kind: str = "count"
+    decimals: int = 0
+    previous_value: float | None = None
+    target_value: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    source: str = ""
+    # Women and men in the report year, where the indicator has the split ("" where not).
+    sexes: str = ""
+    women_value: float | None = None
+    men_value: float | None = None
 
     def cells(self) -> list[str]:
         """The row of the indicator table, as both documents show it (see ``line_header``)."""
@@ -96,6 +109,26 @@ class YearEnd:
 
 def _fmt(definition: Definition, value: object) -> str:
     return indicator_value(definition.type, value, definition.decimals)
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def _sex_values(
+    frame: pd.DataFrame | None, region_code: str, year: int
+) -> tuple[float | None, float | None]:
+    """Women's and men's values of a region and year (None where missing or protected)."""
+    if frame is None or frame.empty:
+        return None, None
+    rows = frame[
+        (frame["region_code"] == region_code)
+        & (frame["year"] == year)
+        & (frame["age_group"] == "all")
+        & ~frame["suppressed"].fillna(False).astype(bool)
+    ]
+    found = {str(r.sex): _number(r.value) for r in rows.itertuples()}
+    return found.get("female"), found.get("male")
 
 
 def _comment_for(comments: pd.DataFrame, area: str, indicator: str) -> str:
@@ -167,6 +200,12 @@ def build(
     region_code: str = CITY,
 ) -> YearEnd:
     frames = values_all(con, catalogue, Request(boundaries="today", with_missing=True))
+    split = [i for i, d in catalogue.definitions.items() if "sex" in d.breakdowns]
+    by_sex = values_all(con, catalogue, Request(boundaries="today", by_sex=True)) if split else {}
+    sources = {
+        d.source: (queries.source(con, d.source) or {}).get("citation") or d.source
+        for d in catalogue.definitions.values()
+    }
     names = queries.region_names(con)
     register = queries.regions(con, ("district",))
     district_codes = dict(zip(register["name"], register["code"], strict=True))
@@ -203,17 +242,37 @@ def build(
             statuses.append(status)
             suppressed = bool(now is not None and now["suppressed"])
             suppressed_seen |= suppressed
-            example = bool(now is not None and now.get("example", False))
+            # Invented values anywhere the summary shows them (this year, last year, the chart)
+            example = bool(
+                not rows.empty
+                and "example" in rows
+                and rows.loc[rows["year"] <= year, "example"].fillna(False).astype(bool).any()
+            )
             any_example |= example
             any_prel |= bool(now is not None and now["preliminary"])
+            # The chart: whole years up to the report year (a part of a year is not drawn
+            # beside whole ones; the table says what it covers).
+            months = rows["n_months"] if "n_months" in rows else pd.Series(12, index=rows.index)
             series = (
                 [
-                    (int(y), float(v))
-                    for y, v in zip(rows["year"], rows["value"], strict=True)
-                    if not pd.isna(v)
+                    (int(y), float(v), _number(lo), _number(hi))
+                    for y, v, lo, hi, n in zip(
+                        rows["year"],
+                        rows["value"],
+                        rows["lower"],
+                        rows["upper"],
+                        months,
+                        strict=True,
+                    )
+                    if not pd.isna(v) and int(y) <= year and (pd.isna(n) or int(n) >= 12)
                 ]
                 if not rows.empty
                 else []
+            )
+            women, men = (
+                _sex_values(by_sex.get(indicator), region_code, year)
+                if "sex" in definition.breakdowns
+                else (None, None)
             )
             section.lines.append(
                 IndicatorLine(
@@ -249,6 +308,20 @@ def build(
                     preliminary=bool(now is not None and now["preliminary"]),
                     comment=_comment_for(comments, area, indicator),
                     judgement=_judgement_for(assessed, area, indicator, region_code),
+                    kind=definition.type,
+                    decimals=definition.decimals,
+                    previous_value=None
+                    if before is None or before["suppressed"]
+                    else _number(before["value"]),
+                    target_value=None if target is None else float(target.value),
+                    lower=None if now is None or suppressed else _number(now["lower"]),
+                    upper=None if now is None or suppressed else _number(now["upper"]),
+                    source=f"Källa: {sources[definition.source]}.",
+                    sexes=""
+                    if women is None and men is None
+                    else f"kvinnor {_fmt(definition, women)}, män {_fmt(definition, men)}",
+                    women_value=women,
+                    men_value=men,
                 )
             )
         section.calculated = assessment.calculated(statuses)

@@ -1,5 +1,6 @@
 """Charts for the Word report, drawn with matplotlib (installed from the package registry; no
-browser needed). Okabe–Ito blue, a title, the unit and the source line on every chart."""
+browser needed). Okabe–Ito blue, the 95 % interval as a band, a title, the unit and the source
+line on every chart; the years on the axis stop at the report year and never run together."""
 
 from __future__ import annotations
 
@@ -9,24 +10,46 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from indicators.format import number
 
 
-def line_png(title: str, unit: str, series: list[tuple[int, float]], source: str) -> bytes:
-    figure, axis = plt.subplots(figsize=(6.0, 2.6), dpi=120)
-    years = [y for y, _ in series]
-    values = [v for _, v in series]
-    axis.plot(years, values, marker="o", color="#0072B2", linewidth=2)
-    axis.set_title(title, fontsize=10, loc="left")
-    axis.set_ylabel(unit, fontsize=8)
+def line_png(
+    title: str,
+    unit: str,
+    series: list[tuple[int, float, float | None, float | None]],
+    source: str,
+    last_year: int | None = None,
+) -> bytes:
+    """A trend as PNG, 8 cm wide in the document. ``series`` holds (year, value, lower,
+    upper); years after ``last_year`` are left out."""
+    if last_year is not None:
+        series = [s for s in series if s[0] <= last_year]
+    figure, axis = plt.subplots(figsize=(4.2, 2.5), dpi=150)
+    years = [s[0] for s in series]
+    band = [s for s in series if s[2] is not None and s[3] is not None]
+    if band:
+        axis.fill_between(
+            [s[0] for s in band],
+            [s[2] for s in band],  # type: ignore[misc]
+            [s[3] for s in band],  # type: ignore[misc]
+            color="#0072B2",
+            alpha=0.18,
+            linewidth=0,
+            label="95 % osäkerhet",
+        )
+    axis.plot(years, [s[1] for s in series], marker="o", markersize=3, color="#0072B2", lw=1.8)
+    axis.set_title(title, fontsize=8, loc="left", wrap=True)
+    axis.set_ylabel(unit, fontsize=7)
     axis.set_ylim(bottom=0)
-    axis.set_xticks(years)
+    axis.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(int(v))))
     axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 0 if v >= 10 else 1)))
+    axis.tick_params(labelsize=7)
     axis.grid(axis="y", color="#dddddd")
     axis.spines[["top", "right"]].set_visible(False)
-    figure.text(0.01, 0.01, source, fontsize=7, color="#555555")
+    figure.text(0.01, 0.01, source, fontsize=6, color="#444444")
     figure.tight_layout(rect=(0, 0.06, 1, 1))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -1,31 +1,133 @@
-"""The year-end summary as a Word document with real headings and tables the group can edit."""
+"""The year-end summary as a Word document to send on: A4, Swedish styles, numbered headings,
+a table of contents, page numbers and a footer with date and source; tables sized to their
+content; charts that stop at the report year, marked where the values are Exempeldata; the
+author set to who made it. Real headings and tables, so the group can edit it further."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pandas as pd
 from docx import Document
-from docx.shared import Cm
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
 
+from indicators.format import date_text
 from report import exports
 from report.build import YearEnd
 from report.charts import line_png
 
 _text = exports.quoted_text  # a table cell copied into a spreadsheet must not run
+ORGANISATION = "Stockholms stad och Polisregion Stockholm"
+WIDTH_CM = 16.6  # A4 (21 cm) less two margins of 2.2 cm
+BLUE = RGBColor(0x1F, 0x3A, 0x5F)
 
 
-def _table(document: Document, header: list[str], rows: list[list[object]]) -> None:
+def _styles(document: Document) -> None:
+    """A plain Swedish house style: Arial 10 pt, headings in dark blue, language sv-SE."""
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10)
+    properties = normal.element.get_or_add_rPr()
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "sv-SE")
+    properties.append(language)
+    for name, size in (("Title", 22), ("Heading 1", 15), ("Heading 2", 12)):
+        style = document.styles[name]
+        style.font.name = "Arial"
+        style.font.size = Pt(size)
+        style.font.color.rgb = BLUE
+        style.font.bold = True
+
+
+def _a4(document: Document) -> None:
+    for section in document.sections:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.2)
+        section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+
+
+def _field(paragraph: object, code: str, shown: str = "") -> None:
+    """A Word field (PAGE, NUMPAGES, TOC) in a paragraph, with the text shown until Word
+    updates it."""
+    run = paragraph.add_run()  # type: ignore[attr-defined]
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = f" {code} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run._r.append(begin)
+    run._r.append(instruction)
+    run._r.append(separate)
+    paragraph.add_run(shown)  # type: ignore[attr-defined]
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)  # type: ignore[attr-defined]
+
+
+def _footer(document: Document, summary: YearEnd, today: date) -> None:
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.text = (
+        f"Årssammanställning {summary.year}, {summary.region_name} · "
+        f"{date_text(today)} · Källor: se bilagan · Sida "
+    )
+    _field(footer, "PAGE", "1")
+    footer.add_run(" av ")
+    _field(footer, "NUMPAGES", "1")
+    for run in footer.runs:
+        run.font.size = Pt(8)
+
+
+def _contents(document: Document, headings: list[str]) -> None:
+    """A table of contents field; until Word updates it (page numbers), it lists the
+    headings themselves."""
+    document.add_paragraph("Innehåll", style="Heading 2")
+    paragraph = document.add_paragraph()
+    _field(paragraph, 'TOC \\o "1-1" \\h \\z \\u', "\n".join(headings))
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _table(
+    document: Document, header: list[str], rows: list[list[object]], widths: list[float]
+) -> None:
+    """A table with the given column widths (cm, summing to the text width), 8.5 pt, the
+    header repeated on every page."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    scale = WIDTH_CM / sum(widths)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width * scale)
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
             run.bold = True
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = _text(value)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width * scale)
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.space_after = Pt(0)
+                for run in paragraph.runs:
+                    run.font.size = Pt(8.5)
 
 
 def _actions(document: Document, frame: pd.DataFrame, empty: str) -> None:
@@ -46,20 +148,78 @@ def _actions(document: Document, frame: pd.DataFrame, empty: str) -> None:
             ]
             for r in frame.itertuples()
         ],
+        [3.4, 2.0, 2.8, 2.2, 3.2, 3.0],
     )
 
 
-def render(summary: YearEnd) -> bytes:
+def _charts(document: Document, summary: YearEnd, lines: list) -> None:  # type: ignore[type-arg]
+    """The indicators' trends two to a row (a borderless table), each 8 cm wide."""
+    drawn = [ln for ln in lines if len(ln.series) >= 2]
+    if not drawn:
+        return
+    grid = document.add_table(rows=(len(drawn) + 1) // 2, cols=2)
+    grid.autofit = False
+    for k, line in enumerate(drawn):
+        png = line_png(
+            line.title + (" – Exempeldata" if line.example else ""),
+            line.unit,
+            line.series,
+            "Källa: Exempeldata (påhittade värden)." if line.example else line.source,
+            last_year=summary.year,
+        )
+        cell = grid.cell(k // 2, k % 2)
+        cell.width = Cm(WIDTH_CM / 2)
+        run = cell.paragraphs[0].add_run()
+        picture = run.add_picture(io.BytesIO(png), width=Cm(8.0))
+        shown = [p[0] for p in line.series if p[0] <= summary.year]
+        # The alternative text a screen reader reads (and a test checks the years by).
+        picture._inline.docPr.set(
+            "descr",
+            f"Diagram: {line.title}, {line.unit}, {shown[0]}–{shown[-1]}"
+            + (", Exempeldata" if line.example else ""),
+        )
+
+
+def render(summary: YearEnd, author: str | None = None, today: date | None = None) -> bytes:
+    """The document; ``author`` (the signed-in user) defaults to the organisation and
+    ``today``, the date it says it was made, to today."""
+    today = today or date.today()
     document = Document()
-    document.add_heading(f"Årssammanställning {summary.year}: {summary.region_name}", level=0)
+    _a4(document)
+    _styles(document)
+    properties = document.core_properties
+    properties.author = author or ORGANISATION
+    properties.last_modified_by = author or ORGANISATION
+    properties.title = f"Årssammanställning {summary.year}: {summary.region_name}"
+    properties.subject = (
+        "Samverkansöverenskommelsen mellan Stockholms stad och Polisregion Stockholm"
+    )
+    properties.language = "sv-SE"
+    properties.comments = ""
+    _footer(document, summary, today)
+
+    title = document.add_paragraph(properties.title, style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.LEFT
     document.add_paragraph(
         f"Samverkansöverenskommelsen mellan Stockholms stad och Polisregion Stockholm "
         f"({summary.agreement}). Resultat per prioriterat område, genomförda åtgärder och plan "
-        f"för {summary.year + 1}."
+        f"för {summary.year + 1}. Upprättad {date_text(today)} av "
+        f"{author or ORGANISATION}."
     )
     if summary.as_of:
         document.add_paragraph().add_run(summary.as_of).bold = True
-    document.add_heading("Översikt", level=1)
+    if any(line.example for s in summary.sections for line in s.lines):
+        warning = document.add_paragraph().add_run(
+            "Exempeldata: en del av värdena är påhittade för demonstration (markerade "
+            "\u201dExempeldata\u201d i diagrammen) och är inte verkliga resultat."
+        )
+        warning.bold = True
+    headings = ["1 Översikt"]
+    headings += [f"{n} {s.title}" for n, s in enumerate(summary.sections, start=2)]
+    headings.append(f"{len(summary.sections) + 2} Bilaga: källor, metod och förbehåll")
+    _contents(document, headings)
+
+    document.add_heading(headings[0], level=1)
     _table(
         document,
         ["Prioriterat område", "Indikatorerna visar", "Bedömning", "Statusar"],
@@ -72,40 +232,53 @@ def render(summary: YearEnd) -> bytes:
             ]
             for s in summary.sections
         ],
+        [5.0, 3.6, 2.6, 5.4],
     )
-    for section in summary.sections:
-        document.add_heading(section.title, level=1)
+    for number, section in enumerate(summary.sections, start=2):
+        document.add_heading(f"{number} {section.title}", level=1)
         if not section.lines:
             document.add_paragraph("Inga indikatorer (området följs i ordinarie linjearbete).")
         else:
-            _table(document, summary.line_header(), [ln.cells() for ln in section.lines])
+            _table(
+                document,
+                summary.line_header(),
+                [ln.cells() for ln in section.lines],
+                [3.3, 1.6, 1.6, 2.8, 1.2, 2.2, 3.9],
+            )
             for line in section.lines:
+                if line.sexes:
+                    document.add_paragraph(f"{line.title}, {summary.year}: {line.sexes}.")
                 if line.judgement:
                     document.add_paragraph(f"{line.title}: bedömning {line.judgement}")
                 if line.comment:
                     document.add_paragraph(f"{line.title}: {line.comment}")
-                if len(line.series) >= 2:
-                    png = line_png(
-                        line.title,
-                        line.unit,
-                        line.series,
-                        "Källa: se bilagan" + (" · Exempeldata" if line.example else ""),
-                    )
-                    document.add_picture(io.BytesIO(png), width=Cm(15))
-        document.add_heading("Bedömning", level=2)
+            _charts(document, summary, section.lines)
+        document.add_heading(f"{number}.1 Bedömning", level=2)
         document.add_paragraph(
             f"{section.judgement or 'Ej bedömt'}. {section.justification}".strip()
         )
+        sub = 2
         if section.comment:
-            document.add_heading("Lägesbild och orsaksanalys", level=2)
+            document.add_heading(f"{number}.{sub} Lägesbild och orsaksanalys", level=2)
             document.add_paragraph(section.comment)
-        document.add_heading(f"Genomförda åtgärder {summary.year}", level=2)
+            sub += 1
+        document.add_heading(f"{number}.{sub} Genomförda åtgärder {summary.year}", level=2)
         _actions(document, section.done, "Inga genomförda åtgärder registrerade.")
-        document.add_heading(f"Plan för {summary.year + 1}", level=2)
+        document.add_heading(f"{number}.{sub + 1} Plan för {summary.year + 1}", level=2)
         _actions(document, section.planned, "Inga planerade åtgärder registrerade.")
-    document.add_heading("Bilaga: källor, metod och förbehåll", level=1)
+    document.add_heading(headings[-1], level=1)
     for note in summary.notes:
         document.add_paragraph(note, style="List Bullet")
+    sources = sorted(
+        {
+            line.source
+            for s in summary.sections
+            for line in s.lines
+            if line.source and not line.example
+        }
+    )
+    for source in sources:
+        document.add_paragraph(source, style="List Bullet")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -1,5 +1,6 @@
 """The year-end summary as an Excel workbook: an overview sheet and a sheet per priority
-area, formatted, with Excel's own line charts (no renderer needed)."""
+area, frozen headers and filters, every figure a number with its number format (percent,
+thousands), and Excel's own line charts (no renderer needed)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,71 @@ import re
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from report import exports
-from report.build import YearEnd
+from report.build import IndicatorLine, YearEnd
 
 HEADER = PatternFill("solid", fgColor="DDE7F0")
+
+
+def number_format(kind: str, decimals: int) -> str:
+    """Excel's format for an indicator's values: shares as percent (the cell holds the
+    fraction), everything else with a thousands separator."""
+    places = "." + "0" * decimals if decimals else ""
+    return f"0{places}%" if kind == "share" else f"#,##0{places}"
+
+
+def _as_cell(line: IndicatorLine, value: float | None) -> float | None:
+    """A value as the cell holds it: a share as a fraction (71.3 % → 0.713)."""
+    if value is None:
+        return None
+    return round(value / 100, 10) if line.kind == "share" else value
+
+
+def _indicator_table(sheet, summary: YearEnd, lines: list[IndicatorLine]) -> int:  # type: ignore[no-untyped-def]
+    """The indicator table from row 3, numbers as numbers; returns the row after it."""
+    year, before = summary.year, summary.year - 1
+    header = [
+        "Indikator", "Enhet", f"Värde {year}", "Nedre gräns (95 %)", "Övre gräns (95 %)",
+        f"Värde {before}", f"Förändring från {before}", "Prövning av förändringen", "Mål",
+        "Status", "Förklaring", f"Kvinnor {year}", f"Män {year}", "Exempeldata", "Källa",
+    ]  # fmt: skip
+    _write(sheet, 3, header, bold=True)
+    for row, line in enumerate(lines, start=4):
+        # The change in the indicator's unit; for a share in percentage points (not a fraction).
+        change = (
+            None
+            if line.number_value is None or line.previous_value is None
+            else round(line.number_value - line.previous_value, 10)
+        )
+        values: list[object] = [
+            line.title, line.unit,
+            _as_cell(line, line.number_value) if line.number_value is not None else line.value,
+            _as_cell(line, line.lower), _as_cell(line, line.upper),
+            _as_cell(line, line.previous_value)
+            if line.previous_value is not None else line.previous,
+            change, line.change,
+            _as_cell(line, line.target_value), line.status, line.explanation,
+            _as_cell(line, line.women_value), _as_cell(line, line.men_value),
+            "ja" if line.example else "nej",
+            "Exempeldata (påhittade värden)" if line.example else line.source,
+        ]  # fmt: skip
+        _write(sheet, row, values)
+        shown = number_format(line.kind, line.decimals)
+        for column in (3, 4, 5, 6, 9, 12, 13):
+            sheet.cell(row=row, column=column).number_format = shown
+        places = "." + "0" * line.decimals if line.decimals else ""
+        unit = '" p.e."' if line.kind == "share" else ""
+        plain = ("0" if line.kind == "share" else "#,##0") + places + unit
+        sheet.cell(row=row, column=7).number_format = f"+{plain};-{plain};{plain}"
+    end = 3 + len(lines)
+    sheet.freeze_panes = "B4"
+    sheet.auto_filter.ref = f"A3:{get_column_letter(len(header))}{max(end, 4)}"
+    widths = (42, 16, 11, 11, 11, 11, 13, 22, 10, 22, 60, 10, 10, 11, 40)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    return end + 1
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -46,7 +107,7 @@ def render(summary: YearEnd) -> bytes:
     _write(
         overview,
         3,
-        ["Prioriterat område", "Indikatorerna visar", "Bedömning", "Motivering"],
+        ["Prioriterat område", "Indikatorerna visar", "Bedömning", "Motivering", "Indikatorer"],
         bold=True,
     )
     for i, section in enumerate(summary.sections, start=4):
@@ -58,23 +119,26 @@ def render(summary: YearEnd) -> bytes:
                 section.calculated,
                 section.judgement or "ej bedömt",
                 section.justification,
+                len(section.lines),
             ],
         )
+    overview.freeze_panes = "A4"
+    overview.auto_filter.ref = f"A3:E{3 + len(summary.sections)}"
     row = len(summary.sections) + 6
     overview.cell(row=row, column=1, value="Källor, metod och förbehåll").font = Font(bold=True)
     for j, note in enumerate(summary.notes, start=row + 1):
         exports.set_cell(overview.cell(row=j, column=1), note)
-    for column, width in zip("ABCD", (45, 22, 16, 60), strict=True):
+    for column, width in zip("ABCDE", (45, 22, 16, 60, 12), strict=True):
         overview.column_dimensions[column].width = width
     used = {"Översikt"}
     for section in summary.sections:
         sheet = book.create_sheet(_sheet_name(section.title, used))
         sheet["A1"] = section.title
         sheet["A1"].font = Font(bold=True, size=13)
-        _write(sheet, 3, summary.line_header(), bold=True)
-        for i, line in enumerate(section.lines, start=4):
-            _write(sheet, i, line.cells())
-        row = len(section.lines) + 6
+        if any(line.example for line in section.lines):
+            sheet["A2"] = "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
+            sheet["A2"].font = Font(bold=True, color="9C2A00")
+        row = _indicator_table(sheet, summary, section.lines) + 1
         _write(
             sheet,
             row,
@@ -115,17 +179,19 @@ def render(summary: YearEnd) -> bytes:
                 )
             row += len(frame) + 3
         # Series for the charts, to the right, and Excel's own line charts.
-        data_column, anchor_row = 10, 3
+        data_column, anchor_row = 18, 3
         for line in section.lines:
             if len(line.series) < 2:
                 continue
             sheet.cell(row=anchor_row, column=data_column, value="År")
             sheet.cell(row=anchor_row, column=data_column + 1, value=line.title[:40])
-            for k, (year, value) in enumerate(line.series, start=anchor_row + 1):
-                sheet.cell(row=k, column=data_column, value=year)
-                sheet.cell(row=k, column=data_column + 1, value=value)
+            shown = number_format(line.kind, line.decimals)
+            for k, point in enumerate(line.series, start=anchor_row + 1):
+                sheet.cell(row=k, column=data_column, value=point[0])
+                cell = sheet.cell(row=k, column=data_column + 1, value=_as_cell(line, point[1]))
+                cell.number_format = shown
             chart = LineChart()
-            chart.title = line.title
+            chart.title = line.title + (" – Exempeldata" if line.example else "")
             chart.y_axis.title = line.unit
             chart.x_axis.title = "År"
             chart.height, chart.width = 6, 14
@@ -137,10 +203,8 @@ def render(summary: YearEnd) -> bytes:
             chart.set_categories(
                 Reference(sheet, min_col=data_column, min_row=anchor_row + 1, max_row=end)
             )
-            sheet.add_chart(chart, f"M{anchor_row}")
+            sheet.add_chart(chart, f"{get_column_letter(data_column + 3)}{anchor_row}")
             anchor_row = end + 12
-        for column, width in zip("ABCDEFG", (42, 12, 12, 22, 14, 24, 70), strict=True):
-            sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

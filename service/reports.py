@@ -41,11 +41,14 @@ def year_end(
     return build(con, views.catalogue(), year, agreement=agreement, region_code=code)
 
 
-def render(summary: YearEnd, suffix: str) -> bytes:
+def render(summary: YearEnd, suffix: str, author: str | None = None) -> bytes:
+    """Word (".docx", its author ``author`` or the organisation) or Excel (".xlsx")."""
     # Imported here: the Word renderer brings matplotlib, which a page view does not need.
     from report import render_docx, render_xlsx
 
-    return (render_docx if suffix == ".docx" else render_xlsx).render(summary)
+    if suffix == ".docx":
+        return render_docx.render(summary, author)
+    return render_xlsx.render(summary)
 
 
 @view("data", "followup", "catalogue", max_entries=16)
@@ -68,20 +71,20 @@ def area_overview(year: int, region_code: str, agreement: str) -> list[tuple[str
     ]
 
 
-_RENDERED: dict[tuple[int, str], tuple[YearEnd, bytes]] = {}
+_RENDERED: dict[tuple[int, str, str | None], tuple[YearEnd, bytes]] = {}
 _RENDERED_LOCK = threading.Lock()
 
 
-def rendered(built: YearEnd, suffix: str) -> bytes:
+def rendered(built: YearEnd, suffix: str, author: str | None = None) -> bytes:
     """The summary as Word (".docx") or Excel (".xlsx"), rendered once per summary: the page
     hands this to its download buttons as a callable, so a document is built only when its
     button is pressed (in Streamlit's thread, outside the script run)."""
-    key = (id(built), suffix)
+    key = (id(built), suffix, author)
     with _RENDERED_LOCK:
         hit = _RENDERED.get(key)
     if hit is not None and hit[0] is built:
         return hit[1]
-    data = render(built, suffix)
+    data = render(built, suffix, author)
     with _RENDERED_LOCK:
         if len(_RENDERED) >= 8:
             _RENDERED.pop(next(iter(_RENDERED)))
@@ -89,9 +92,12 @@ def rendered(built: YearEnd, suffix: str) -> bytes:
     return data
 
 
-def downloads(built: YearEnd) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
-    """Word and Excel of a summary, each built when its button is pressed."""
-    return (lambda: rendered(built, ".docx")), (lambda: rendered(built, ".xlsx"))
+def downloads(
+    built: YearEnd, author: str | None = None
+) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """Word (by ``author``, the signed-in user) and Excel of a summary, each built when its
+    button is pressed."""
+    return (lambda: rendered(built, ".docx", author)), (lambda: rendered(built, ".xlsx"))
 
 
 def changed_since_meeting(year: int, region_code: str, agreement: str) -> dict[str, str]:

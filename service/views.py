@@ -5,6 +5,7 @@ import nothing below ``service``."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -16,6 +17,7 @@ from catalogue.model import Definition
 from indicators import assessment, data_status, reported_crime
 from indicators.compute import (
     CITY,
+    MISSING_REASONS,
     Request,
     crime_decision,
     crime_family,
@@ -51,6 +53,7 @@ from store import audit, followup, police, queries
 
 __all__ = [
     "GROUP_ORDER",
+    "MISSING_REASONS",
     "MONTH_NAMES",
     "PLOTLY_SEPARATORS",
     "STATUS_LABELS",
@@ -429,3 +432,45 @@ def district_geojson() -> dict:
         / "stadsdelsomraden_11_2024_folkhalsokollen.geojson"
     )
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@view(max_entries=1)
+def district_outlines() -> dict[str, tuple[list, list, tuple[float, float]]]:
+    """Each of today's districts as a drawable outline: x (longitude) and y (latitude) with
+    ``None`` between the parts, and a point to put its label at (the centre of its largest
+    part). Drawn as filled lines on plain axes: no map tiles, no base layer from another
+    host (Plotly's geo maps fetch one from cdn.plot.ly)."""
+    outlines: dict[str, tuple[list, list, tuple[float, float]]] = {}
+    for feature in district_geojson()["features"]:
+        geometry = feature["geometry"]
+        parts = (
+            geometry["coordinates"]
+            if geometry["type"] == "MultiPolygon"
+            else [geometry["coordinates"]]
+        )
+        xs: list = []
+        ys: list = []
+        biggest = (0.0, (0.0, 0.0))
+        for polygon in parts:
+            ring = polygon[0]  # the outer ring (the bundled districts have no holes)
+            xs += [p[0] for p in ring] + [None]
+            ys += [p[1] for p in ring] + [None]
+            area, centre = _ring_centre(ring)
+            if area > biggest[0]:
+                biggest = (area, centre)
+        code = str(feature["properties"]["omr_kod"])
+        outlines[code] = (xs[:-1], ys[:-1], biggest[1])
+    return outlines
+
+
+def _ring_centre(ring: list) -> tuple[float, tuple[float, float]]:
+    """The area and centroid of a closed ring (shoelace formula)."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if area == 0:
+        return 0.0, (ring[0][0], ring[0][1])
+    return abs(area) / 2, (cx / (3 * area), cy / (3 * area))

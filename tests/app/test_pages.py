@@ -129,8 +129,22 @@ def test_indicator_page_from_a_link_shows_rinkeby_kista(demo: Path) -> None:
 
 def test_indicator_page_map_and_ranking(demo: Path) -> None:
     at = _open("indicator", {"indikator": "Anmälda brott mot person"})
-    choropleth = _chart(at, "map")["data"][0]
-    assert choropleth["type"] == "choropleth" and len(_values(choropleth["locations"])) >= 9
+    spec = _chart(at, "map")
+    # Drawn on plain axes from the bundled outlines: no geo trace (whose base layer Plotly
+    # fetches from cdn.plot.ly), one filled outline per district of today, labelled.
+    assert {t["type"] for t in spec["data"]} == {"scatter"}
+    outlines = [t for t in spec["data"] if t.get("fill") == "toself"]
+    assert len(outlines) == 11
+    labels = next(t for t in spec["data"] if t.get("mode") == "text")
+    text = dict(t.split("<br>") for t in _values(labels["text"]))
+    assert text["Järva"] == "3\u00a0438" and text["Bromma"] == "1\u00a0789"
+    # The demo's district crime file has no Södermalm: said, with the reason in the hover.
+    assert text["Södermalm"] == "inga uppgifter"
+    assert any("Södermalm: inga uppgifter (" in h for h in _values(labels["hovertext"]))
+    assert [t["name"] for t in outlines if t.get("showlegend")] == ["Inga uppgifter"]
+    assert spec["layout"]["title"]["text"] == (
+        "Anmälda brott mot person 2023, per stadsdelsområde (antal anmälda brott)"
+    )
     ranking = _chart(at, "ranking")
     assert ranking["layout"]["title"]["text"].endswith(": bäst överst")
 
@@ -198,4 +212,6 @@ def test_meeting_mode_trends_have_years_and_intervals(demo: Path) -> None:
     assert first["layout"]["title"]["text"] == "procent av eleverna, 2022–2024"
     assert _values(first["data"][-1]["x"]) == [2022, 2024]
     assert _values(first["data"][-1]["y"]) == [5.0, 5.7]
-    assert first["layout"]["annotations"][0]["text"] == "Exempeldata (påhittade värden)"
+    assert first["layout"]["annotations"][0]["text"] == (
+        "Källa: Exempeldata (påhittade värden, inte verkliga resultat)."
+    )

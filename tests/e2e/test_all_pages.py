@@ -1,12 +1,14 @@
-"""Every page of the running app in a real browser: the script finishes, no error box, the
-page's main chart or table is drawn; a screenshot per page goes to a folder printed at the end
-(``DASHBOARD_SCREENSHOTS``, default a temporary folder)."""
+"""Every page of the running app in a real browser, with every host but the app's own
+blocked: the script finishes, no error box, the page's main chart or table is drawn (the map
+too), and no page asked another host for anything; a screenshot per page goes to a folder
+printed at the end (``DASHBOARD_SCREENSHOTS``, default a temporary folder)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -44,10 +46,23 @@ def test_every_page_runs_and_draws(
     folder = _shots()
     assert sync_playwright is not None
     problems = []
+    own = urlsplit(url).netloc
+    blocked: list[str] = []
+
+    def only_the_app(route: object) -> None:
+        address = route.request.url  # type: ignore[attr-defined]
+        if urlsplit(address).scheme in ("data", "blob") or urlsplit(address).netloc == own:
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            blocked.append(address)
+            route.abort()  # type: ignore[attr-defined]
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.route("**/*", only_the_app)
+            page = context.new_page()
             for path, selector in PAGES.items():
                 page.goto(f"{url}/{path}")
                 page.wait_for_selector(
@@ -62,6 +77,12 @@ def test_every_page_runs_and_draws(
                     problems.append(f"{path}: {errors.first.inner_text()[:300]}")
                 if page.get_by_text("Page not found").count():
                     problems.append(f"{path}: page not found")
+                if path == "indikator":
+                    # The map: one filled outline per district of today, drawn offline.
+                    page.wait_for_selector(".st-key-map .js-plotly-plot .main-svg", timeout=60_000)
+                    filled = page.locator(".st-key-map .js-plotly-plot path.js-fill").count()
+                    if filled < 11:
+                        problems.append(f"indikator: the map has {filled} districts drawn")
                 name = path or "oversikt"
                 page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
         finally:
@@ -69,6 +90,7 @@ def test_every_page_runs_and_draws(
     with capsys.disabled():
         print(f"\nskärmbilder: {folder}")
     assert problems == []
+    assert blocked == [], f"requests to other hosts: {blocked}"
     assert sorted(p.name for p in folder.glob("*.png")) == sorted(
         f"{p or 'oversikt'}.png" for p in PAGES
     )

@@ -4,6 +4,7 @@ against the indicator values, the actions of the year and suppression."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import docx
@@ -57,7 +58,20 @@ def test_word(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> N
     assert main(["year-end", "--year", "2023", "--out", str(out), "--db", str(demo_db_path)]) == 0
     document = docx.Document(out)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Översikt", *AREAS, "Bilaga: källor, metod och förbehåll"]
+    assert headings == [
+        f"{n} {h}"
+        for n, h in enumerate(["Översikt", *AREAS, "Bilaga: källor, metod och förbehåll"], 1)
+    ]
+    # A4 portrait, made by the organisation (the command line has no signed-in user), a table
+    # of contents and page numbers.
+    page = document.sections[0]
+    assert (round(page.page_width.cm, 1), round(page.page_height.cm, 1)) == (21.0, 29.7)
+    assert document.core_properties.author == "Stockholms stad och Polisregion Stockholm"
+    assert document.core_properties.language == "sv-SE"
+    codes = [t.text for t in document.element.body.iter() if t.tag.endswith("}instrText")]
+    assert any(c.strip().startswith("TOC") for c in codes)
+    footer = document.sections[0].footer._element
+    assert any(t.text.strip() == "PAGE" for t in footer.iter() if t.tag.endswith("}instrText"))
     values = {}
     for table in document.tables:
         header = [c.text for c in table.rows[0].cells]
@@ -73,6 +87,20 @@ def test_word(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> N
     body = "\n".join(p.text for p in document.paragraphs)
     assert "Exempeldata" in body and "mörkertal" in body
     assert len(document.inline_shapes) >= 5  # charts rendered without a browser
+    # Every chart stops at the report year; those of invented values say so.
+    described = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    assert all(d.startswith("Diagram: ") for d in described)
+    periods = [re.findall(r"(\d{4})–(\d{4})", d)[-1] for d in described]
+    assert {last for _, last in periods} == {"2023"}
+    assert (
+        "Diagram: Otrygga ute sent en kväll i det egna området, procent av de svarande, "
+        "2017–2023, Exempeldata" in described
+    )
+    # Women and men where the indicator has the split (the demo survey's invented values).
+    assert (
+        "Otrygga ute sent en kväll i det egna området, 2023: kvinnor 12,7\u00a0%, "
+        "män 8,9\u00a0%." in body
+    )
 
 
 def test_excel(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> None:
@@ -80,20 +108,39 @@ def test_excel(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> 
     assert main(["year-end", "--year", "2023", "--out", str(out), "--db", str(demo_db_path)]) == 0
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[0] == "Översikt" and len(book.sheetnames) == 6
+    kinds = {d.title: d for d in load_catalogue().definitions.values()}
     seen = 0
     for name in book.sheetnames[1:]:
         sheet = book[name]
         assert sheet["A1"].value in AREAS
-        for row in sheet.iter_rows(min_row=4, values_only=True):
-            if row[0] in expected:
-                assert row[1] == expected[row[0]], row[0]
-                seen += 1
+        assert sheet.freeze_panes == "B4" and sheet.auto_filter.ref.startswith("A3:")
+        assert sheet["C3"].value == "Värde 2023"
+        for row in sheet.iter_rows(min_row=4):
+            title = row[0].value
+            if title not in expected:
+                continue
+            seen += 1
+            cell, definition = row[2], kinds[title]
+            if not isinstance(cell.value, (int, float)):
+                assert cell.value == expected[title], title  # "skyddat" or "–"
+                continue
+            # A real number, shown as the dashboard shows it: shares as percent (the cell
+            # holds the fraction), counts with a thousands separator.
+            if definition.type == "share":
+                assert percent(cell.value * 100, definition.decimals) == expected[title]
+                assert cell.number_format.endswith("%")
+            else:
+                assert number(cell.value, definition.decimals) == expected[title]
+                assert cell.number_format.startswith("#,##0")
     assert seen == len(load_catalogue().definitions)
     assert sum(len(book[n]._charts) for n in book.sheetnames) >= 5
+    text_numbers = re.compile(r"[+-]?[\d\s\u00a0]+([,.]\d+)?\s*%?")
     for sheet in book:
         for row in sheet.iter_rows(values_only=True):
             for value in row:
                 assert not (isinstance(value, str) and value.startswith("=")), value
+                # No number stored as text ("71,3 %", "2,50", "8 920").
+                assert not (isinstance(value, str) and text_numbers.fullmatch(value)), value
 
 
 def test_suppressed_values_are_absent(demo_db_path: Path, tmp_path: Path) -> None:

@@ -1,0 +1,208 @@
+"""Charts the pages share: the small trend of a card and the map of today's districts.
+Built from what ``service.views`` gives; every chart has a title with its unit and a source
+line (Exempeldata where the values are invented)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from app_pages.views import source_line
+from service import views as service_views
+from service.views import Definition
+
+BAND = "rgba(0,114,178,0.18)"
+LINE = "#0072B2"
+EXAMPLE_SOURCE = "Källa: Exempeldata (påhittade värden, inte verkliga resultat)."
+
+
+def source_text(definition: Definition, example: bool) -> str:
+    """The source line of a chart: the source's citation, or Exempeldata for invented values."""
+    return EXAMPLE_SOURCE if example else source_line(definition)
+
+
+def sparkline(
+    definition: Definition,
+    series: list[tuple[int, float, float | None, float | None]],
+    example: bool = False,
+) -> go.Figure:
+    """A small trend of one indicator for a card: years on the axis, the 95 % interval as a
+    band, the unit in the title and the source underneath (Exempeldata where it is)."""
+    years = [s[0] for s in series]
+    figure = go.Figure()
+    band = [s for s in series if s[2] is not None and s[3] is not None]
+    if band:
+        figure.add_trace(
+            go.Scatter(
+                x=[s[0] for s in band] + [s[0] for s in band][::-1],
+                y=[s[3] for s in band] + [s[2] for s in band][::-1],
+                fill="toself",
+                mode="lines",
+                fillcolor=BAND,
+                line={"width": 0},
+                hoverinfo="skip",
+                name="95 % osäkerhet",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=years,
+            y=[s[1] for s in series],
+            mode="lines+markers",
+            line={"color": LINE, "width": 2.5},
+            name=definition.unit,
+        )
+    )
+    source = source_text(definition, example)
+    figure.update_layout(
+        title={"text": f"{definition.unit}, {years[0]}–{years[-1]}", "font": {"size": 13}},
+        separators=service_views.PLOTLY_SEPARATORS,
+        height=190,
+        showlegend=False,
+        margin={"l": 40, "r": 10, "t": 30, "b": 40},
+        xaxis={"dtick": 1 if len(years) <= 8 else 2, "tickformat": "d"},
+        annotations=[
+            {
+                "text": source,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.32,
+                "showarrow": False,
+                "xanchor": "left",
+                "font": {"size": 10},
+            }
+        ],
+    )
+    return figure
+
+
+def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go.Figure:
+    """Today's districts coloured by the indicator in ``year`` (columns region_code,
+    region_name, value, suppressed and optionally example), each labelled with its name and
+    value; districts whose value is protected are hatched grey, those without one white, both
+    in the legend. Drawn offline from the bundled outlines."""
+    outlines = service_views.district_outlines()
+    rows = {str(r["region_code"]): r for r in current.to_dict("records")}
+    shown = [
+        float(r["value"])
+        for r in rows.values()
+        if not r.get("suppressed") and _known(r.get("value"))
+    ]
+    low, high = (min(shown), max(shown)) if shown else (0.0, 1.0)
+    span = (high - low) or 1.0
+    figure = go.Figure()
+    legend_done: set[str] = set()
+    label_x, label_y, labels, hover = [], [], [], []
+    for code, (xs, ys, centre) in outlines.items():
+        row = rows.get(code)
+        name = str(row["region_name"]) if row else service_views.region_names().get(code, code)
+        if row is not None and bool(row.get("suppressed")):
+            kind, text = "skyddat", "skyddat (små tal)"
+            style = {"fillcolor": "#D9D9D9", "fillpattern": {"shape": "/", "fgcolor": "#7F7F7F"}}
+        elif row is None or not _known(row.get("value")):
+            kind, text = "saknas", "inga uppgifter"
+            reason = service_views.MISSING_REASONS.get(
+                str((row or {}).get("missing_reason")), f"ingen uppgift för {year}"
+            )
+            style = {"fillcolor": "#FFFFFF"}
+        else:
+            value = float(row["value"])
+            kind, text = "värde", service_views.fmt_value(definition, value)
+            colour = sample_colorscale("Cividis", [(value - low) / span])[0]
+            style = {"fillcolor": colour}
+        legend = {
+            "skyddat": "Skyddat: små tal visas inte",
+            "saknas": "Inga uppgifter",
+        }.get(kind)
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                mode="lines",
+                line={"color": "#FFFFFF" if kind == "värde" else "#7F7F7F", "width": 1.2},
+                name=legend or name,
+                legendgroup=kind,
+                showlegend=legend is not None and kind not in legend_done,
+                hoverinfo="skip",
+                **style,
+            )
+        )
+        if legend:
+            legend_done.add(kind)
+        label_x.append(centre[0])
+        label_y.append(centre[1])
+        labels.append(f"{name}<br>{text}")
+        hover.append(f"{name}: {text}" + (f" ({reason})" if kind == "saknas" and reason else ""))
+    # The labels, and the colour bar (drawn by an invisible marker trace on the same scale).
+    figure.add_trace(
+        go.Scatter(
+            x=label_x,
+            y=label_y,
+            mode="text",
+            text=labels,
+            hovertext=hover,
+            hoverinfo="text",
+            textfont={"size": 10, "color": "#000000"},
+            showlegend=False,
+        )
+    )
+    tick = ",.0f" if definition.decimals == 0 else f",.{definition.decimals}f"
+    figure.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            marker={
+                "color": [low, high],
+                "colorscale": "Cividis",
+                "cmin": low,
+                "cmax": high,
+                "showscale": bool(shown),
+                "colorbar": {"title": {"text": definition.unit}, "tickformat": tick},
+            },
+        )
+    )
+    example = "example" in current and current["example"].fillna(False).astype(bool).any()
+    title = f"{definition.title} {year}, per stadsdelsområde ({definition.unit})"
+    if example:
+        title += " – Exempeldata"
+    middle = 59.33  # Stockholm's latitude: a degree of longitude is cos(59.33°) of one of latitude
+    figure.update_layout(
+        title=title,
+        separators=service_views.PLOTLY_SEPARATORS,
+        height=560,
+        plot_bgcolor="#FFFFFF",
+        margin={"l": 10, "r": 10, "t": 50, "b": 50},
+        xaxis={"visible": False},
+        yaxis={
+            "visible": False,
+            "scaleanchor": "x",
+            "scaleratio": 1 / math.cos(math.radians(middle)),
+        },
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
+        annotations=[
+            {
+                "text": source_text(definition, bool(example)) + " Gränser: Region Stockholm, "
+                "Folkhälsokollen (stadsdelsområden 2024).",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.08,
+                "showarrow": False,
+                "xanchor": "left",
+                "font": {"size": 11},
+            }
+        ],
+    )
+    return figure
+
+
+def _known(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
