@@ -147,7 +147,13 @@ def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go
             text=labels,
             hovertext=hover,
             hoverinfo="text",
-            textfont={"size": 10, "color": "#000000"},
+            # Black with a white halo: readable on the dark end of the scale and off the map.
+            textfont={
+                "size": 10,
+                "color": "#000000",
+                "shadow": "1px 1px 2px #FFFFFF, "
+                "-1px -1px 2px #FFFFFF, 1px -1px 2px #FFFFFF, -1px 1px 2px #FFFFFF",
+            },
             showlegend=False,
         )
     )
