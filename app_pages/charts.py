@@ -28,6 +28,7 @@ def sparkline(
     definition: Definition,
     series: list[tuple[int, float, float | None, float | None]],
     example: bool = False,
+    height: int = 190,
 ) -> go.Figure:
     """A small trend of one indicator for a card: years on the axis, the 95 % interval as a
     band, the unit in the title and the source underneath (Exempeldata where it is)."""
@@ -58,11 +59,15 @@ def sparkline(
     )
     source = source_text(definition, example)
     figure.update_layout(
-        title={"text": f"{definition.unit}, {years[0]}–{years[-1]}", "font": {"size": 13}},
+        title={
+            "text": f"{definition.unit}, {years[0]}–{years[-1]}"
+            + (" – Exempeldata" if example else ""),
+            "font": {"size": 13},
+        },
         separators=service_views.PLOTLY_SEPARATORS,
-        height=190,
+        height=height,
         showlegend=False,
-        margin={"l": 40, "r": 10, "t": 30, "b": 40},
+        margin={"l": 40, "r": 10, "t": 30, "b": 42},
         xaxis={"dtick": 1 if len(years) <= 8 else 2, "tickformat": "d"},
         annotations=[
             {
@@ -70,7 +75,9 @@ def sparkline(
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
-                "y": -0.32,
+                "y": 0,
+                "yshift": -24,  # below the years, whatever the chart's height
+                "yanchor": "top",
                 "showarrow": False,
                 "xanchor": "left",
                 "font": {"size": 10},

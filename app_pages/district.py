@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import views
+from app_pages import charts, views
 from app_pages.signin import guard_fragment
 from service import views as data
 from service.readmodel import view
@@ -142,12 +142,19 @@ for area_title in table["Område"].unique():
         st.text(str(latest_comment["text"]))
     views.indicator_followup(catalogue, area_id, said, judged)
     part = table[table["Område"] == area_title].drop(columns=["Område"])
+    # Status beside the indicator, visible without scrolling sideways at 1440 px; what the
+    # development means under the table, whole.
+    shown = part.drop(columns=["Utveckling"])
+    shown = shown[
+        ["Indikator", "Status", *[c for c in shown.columns if c not in ("Indikator", "Status")]]
+    ]
     st.dataframe(
-        part,
+        shown,
         hide_index=True,
         key=f"area_{area_title}",
-        column_config={"Utveckling": st.column_config.TextColumn(width="large")},
+        column_config={"Indikator": st.column_config.TextColumn(width="medium")},
     )
+    views.explanations(list(zip(part["Indikator"], part["Utveckling"], strict=True)))
 
 
 @st.fragment
@@ -198,14 +205,17 @@ def trend_chart() -> None:
                 line={"color": colour, "width": 3},
             )
         )
+    example = not frame.empty and (
+        views.example_note(frame[frame["region_code"].isin([code, views.CITY])]) is not None
+    )
     figure.update_layout(
-        title=definition.title,
+        title=f"{definition.title} ({definition.unit})" + (" – Exempeldata" if example else ""),
         separators=PLOTLY_SEPARATORS,
         yaxis={"title": definition.unit, "rangemode": "tozero", "separatethousands": True},
         xaxis={"title": "År", "dtick": 1},
         annotations=[
             {
-                "text": views.source_line(definition),
+                "text": charts.source_text(definition, example),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

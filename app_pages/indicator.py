@@ -197,16 +197,18 @@ def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
         )
     if boundaries == "time":
         breaks += " Streckad grå linje: sammanslagning 1 juli 2020 (och 2023 vid den lila)."
+    example = views.example_note(totals) is not None
     figure.update_layout(
         shapes=shapes,
-        title=f"{definition.title}: per stadsdelsområde ({definition.unit})",
+        title=f"{definition.title}: per stadsdelsområde ({definition.unit})"
+        + (" – Exempeldata" if example else ""),
         separators=PLOTLY_SEPARATORS,
         height=260 * rows + 120,
         margin={"b": 90},
         annotations=[
             *list(figure.layout.annotations),
             {
-                "text": f"{views.source_line(definition)} {breaks} Prickad: basår "
+                "text": f"{charts.source_text(definition, example)} {breaks} Prickad: basår "
                 f"{definition.baseline_year}.",
                 "xref": "paper",
                 "yref": "paper",
@@ -268,15 +270,21 @@ def map_and_ranking(indicator: str, boundaries: str) -> tuple[go.Figure | None, 
                 marker={"color": "#0072B2", "size": 10},
             )
         )
+        example = (
+            bool(ranked["example"].fillna(False).astype(bool).any())
+            if "example" in ranked
+            else False
+        )
         rank_figure.update_layout(
-            title=f"{definition.title} {latest_year}: bäst överst",
+            title=f"{definition.title} {latest_year}: bäst överst"
+            + (" – Exempeldata" if example else ""),
             separators=PLOTLY_SEPARATORS,
             xaxis={"title": definition.unit, "separatethousands": True},
             yaxis={"autorange": "reversed"},
             height=40 * len(ranked) + 160,
             annotations=[
                 {
-                    "text": views.source_line(definition) + " Överlappande intervall: "
+                    "text": charts.source_text(definition, example) + " Överlappande intervall: "
                     "skillnaden är inte säkerställd.",
                     "xref": "paper",
                     "yref": "paper",

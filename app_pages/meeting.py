@@ -1,64 +1,142 @@
-"""Mötesläge: one priority area at a time, large and uncluttered, for a room: the status and
-the trend first, few words, next and previous."""
+"""Mötesläge: one priority area per screen for a projector, the whole area on one 1920×1080
+screen with the sidebar closed: what the indicators show together and the group's latest
+assessment, then per indicator the value now and at the previous measurement (with their
+periods), the change and whether it is distinguishable, a trend with years and interval, and
+Exempeldata where the values are invented. Next and previous by button, arrow keys or a
+presentation clicker (Page Up/Page Down); short links (``?omrade=jarva&steg=2``)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app_pages import charts, views
-from service.views import STATUS_LABELS, group_counts
+from service import views as data
+from service.views import STATUS_LABELS
 
+# Opened from a link, the page starts with the sidebar closed: the whole screen for the area.
+st.set_page_config(initial_sidebar_state="collapsed")
 catalogue = views.catalogue()
 areas = catalogue.areas()
 regions = views.district_options()
+slugs = data.region_slugs()
+steps = [str(n) for n in range(1, len(areas) + 1)]
+
+# The link is kept short (``?omrade=jarva&steg=2``) by the page itself: Streamlit's binding
+# would put the shown labels in it. A link that names a step or an area that does not exist
+# says so (instead of silently showing another), then shows the first.
+city = data.slug("Hela staden")
+problems = []
+typed = st.query_params.get("steg")
+if typed is not None and typed not in steps:
+    problems.append(f"Steg {typed!r} finns inte: det finns steg 1–{len(areas)}. Visar steg 1.")
+elif typed is not None and "steg" not in st.session_state:
+    st.session_state["steg"] = typed
+typed = st.query_params.get("omrade")
+if typed is not None and typed not in slugs:
+    problems.append(
+        f"Området {typed!r} finns inte. Visar hela staden. Möjliga: "
+        + ", ".join(sorted(slugs))
+        + "."
+    )
+elif typed is not None and "omrade" not in st.session_state:
+    st.session_state["omrade"] = typed
+
 with st.sidebar:
-    scope = st.selectbox(
+    scope_slug = st.selectbox(
         "Område",
-        ["Hela staden", *[n for n in regions if n != "Hela staden"]],
-        key="motesomrade",
-        bind="query-params",
+        [city, *sorted(s for s in slugs if s != city)],
+        format_func=slugs.get,
+        key="omrade",
     )
-    number = st.radio(
+    step = st.radio(
         "Prioriterat område",
-        list(range(1, len(areas) + 1)),
-        format_func=lambda n: f"{n}. {areas[n - 1][1]}",
+        steps,
+        format_func=lambda n: f"{n}. {areas[int(n) - 1][1]}",
         key="steg",
-        bind="query-params",
     )
+    st.caption(
+        "Bläddra med ← och → (eller Page Up och Page Down på en presentationsklickare). "
+        "Stäng sidopanelen för hela skärmen."
+    )
+st.query_params["omrade"] = scope_slug
+st.query_params["steg"] = step
 
 
-def go(step: int) -> None:
-    st.session_state["steg"] = (number - 1 + step) % len(areas) + 1
+def go(move: int) -> None:
+    st.session_state["steg"] = str((int(step) - 1 + move) % len(areas) + 1)
 
 
-area_id, title = areas[number - 1]
-st.title(title)
-st.caption(f"{scope} · område {number} av {len(areas)}")
-left, right = st.columns(2)
-left.button("← Föregående", on_click=go, args=(-1,), key="previous", use_container_width=True)
-right.button("Nästa →", on_click=go, args=(1,), key="next", use_container_width=True)
+scope = slugs[scope_slug]
+area_id, title = areas[int(step) - 1]
+for problem in problems:
+    st.warning(problem)
 
-rows = views.overview_rows("2024")[regions[scope]][area_id]
-# Showing a saved meeting: what differs today, per indicator.
+head, previous, following = st.columns([8, 1, 1], vertical_alignment="bottom")
+head.title(title)
+head.caption(f"{scope} · prioriterat område {step} av {len(areas)}")
+previous.button("← Föregående", on_click=go, args=(-1,), key="previous", shortcut="Left")
+following.button("Nästa →", on_click=go, args=(1,), key="next", shortcut="Right")
+# A presentation clicker sends Page Up/Page Down: the same moves, from buttons kept out of
+# sight (Streamlit allows one shortcut per button).
+# Less empty space above the title: the whole area fits a 1920×1080 screen.
+st.html(
+    "<style>.st-key-clicker_back, .st-key-clicker_on {display: none;}"
+    "[data-testid='stMainBlockContainer'] {padding-top: 2.5rem;}</style>"
+)
+st.button("Föregående", on_click=go, args=(-1,), key="clicker_back", shortcut="PageUp")
+st.button("Nästa", on_click=go, args=(1,), key="clicker_on", shortcut="PageDown")
+
+shown = data.slide(area_id, regions[scope], "2024")
 since = views.changed_since_meeting("2024")
-counts = group_counts(rows)
-st.header(" · ".join(f"{counts[g]} {g}" for g in counts if counts[g]))
-for row in rows:
-    with st.container(border=True):
-        value = "skyddat" if row["suppressed"] else views.fmt_value(row["definition"], row["value"])  # type: ignore[arg-type]
-        st.subheader(str(row["title"]))
-        first, second = st.columns([1, 2])
-        first.metric(f"Senaste ({row['year'] or '–'})", value)
+counts = " · ".join(f"{shown.counts[g]} {g}" for g in shown.counts if shown.counts[g])
+judgement = shown.judgement or "området är inte bedömt ännu."
+st.container(border=True).markdown(
+    f"**Indikatorerna visar: {shown.calculated}**"
+    + (f" ({counts})" if counts else "")
+    + f"  \n**Gruppens bedömning:** {judgement}"
+)
+
+if not shown.cards:
+    st.info("Området har inga indikatorer: det följs i ordinarie linjearbete.")
+width = 4 if len(shown.cards) > 6 else 3
+for start in range(0, len(shown.cards), width):
+    for column, row in zip(st.columns(width), shown.cards[start : start + width], strict=False):
+        card = column.container(border=True)
+        definition = row["definition"]
         code = str(row["status"])
-        second.markdown(f"## {views.badge(code, STATUS_LABELS[code])}")
-        if row["series"]:
-            second.plotly_chart(
-                charts.sparkline(row["definition"], row["series"], bool(row["example"])),  # type: ignore[arg-type]
+        badges = views.badge(code, STATUS_LABELS[code])
+        if row["example"]:
+            badges += " :orange-badge[Exempeldata]"
+        card.markdown(f"**{row['title']}**  \n{badges}")
+        if row["year"] is None:
+            card.caption(str(row["text"]))
+            continue
+        value = "skyddat" if row["suppressed"] else views.fmt_value(definition, row["value"])  # type: ignore[arg-type]
+        before = row["previous"]
+        # Streamlit points the arrow by a leading ASCII minus.
+        change = str(row["change_value"]).replace("\u2212", "-")
+        card.metric(
+            f"{definition.unit}, {row['period']}",
+            value,
+            delta=f"{change} sedan {before['period']}" if change else None,  # type: ignore[index]
+            delta_color="off",
+            delta_arrow="off" if change.startswith("±") else "auto",
+        )
+        if before:
+            earlier = (
+                "skyddat"
+                if before["suppressed"]  # type: ignore[index]
+                else views.fmt_value(definition, before["value"])  # type: ignore[arg-type,index]
+            )
+            card.caption(f"Före: {earlier} ({before['period']}) · {row['change']}")  # type: ignore[index]
+        else:
+            card.caption("Ingen tidigare mätning att jämföra med.")
+        if len(row["series"]) >= 2:  # type: ignore[arg-type]
+            card.plotly_chart(
+                charts.sparkline(definition, row["series"], bool(row["example"]), height=130),  # type: ignore[arg-type]
                 key=f"trend-{row['indicator']}",
                 config={"displayModeBar": False},
             )
-        if row["example"]:
-            st.caption("Exempeldata")
         changed = since.get((regions[scope], area_id, str(row["indicator"])))
         if changed:
-            st.warning(f"Ändrat sedan mötet: {changed}.", icon=":material/update:")
+            card.warning(f"Ändrat sedan mötet: {changed}.", icon=":material/update:")

@@ -66,12 +66,11 @@ def cards() -> None:
                         for r in rows
                     ],
                     "Status": [views.badge_text(str(r["status"]), str(r["label"])) for r in rows],
-                    "Förklaring": [r["text"] for r in rows],
                 }
             )
             if since:
                 table.insert(
-                    5,
+                    len(table.columns),
                     "Sedan mötet",
                     [
                         f"ändrat sedan mötet: {since[key]}" if key in since else "som i dag"
@@ -83,10 +82,14 @@ def cards() -> None:
                 hide_index=True,
                 key=f"card_{area_id}",
                 column_config={
+                    "Indikator": st.column_config.TextColumn(width="large"),
                     "Trend": st.column_config.LineChartColumn("Trend", width="small"),
-                    "Förklaring": st.column_config.TextColumn(width="large"),
+                    "År": st.column_config.TextColumn(width="small"),
+                    "Status": st.column_config.TextColumn(width="medium"),
                 },
             )
+            # The explanations under the table, whole (a table cell would cut them).
+            views.explanations([(str(r["title"]), str(r["text"])) for r in rows])
             examples.update(r["title"] for r in rows if r["example"])
 
 
@@ -104,22 +107,28 @@ matrix = []
 for name, code in regions.items():
     row: dict[str, object] = {"Stadsdelsområde": name}
     for area_id, title in catalogue.areas(agreement):
-        counts = group_counts(summaries[code][area_id])
-        row[title] = (
-            f"↗{counts['förbättring']} →{counts['oförändrat']} "
-            f"↘{counts['försämring']} ✔{counts['mål nått']}"
-        )
+        row[title] = views.matrix_cell(summaries[code][area_id])
     row["Lägesbild"] = f"stadsdelsomrade?stadsdelsomrade={name.replace(' ', '+')}"
     matrix.append(row)
+area_columns = {
+    title: st.column_config.TextColumn(f"{n}. {title}", width=140, help=title)
+    for n, (_, title) in enumerate(catalogue.areas(agreement), start=1)
+}
 st.dataframe(
     pd.DataFrame(matrix),
     hide_index=True,
     key="matrix",
-    column_config={"Lägesbild": st.column_config.LinkColumn("Lägesbild", display_text="Öppna")},
+    height=36 * (len(matrix) + 1) + 3,  # every district without scrolling
+    column_config={
+        "Stadsdelsområde": st.column_config.TextColumn(width=170),
+        **area_columns,
+        "Lägesbild": st.column_config.LinkColumn("Lägesbild", display_text="Öppna", width=80),
+    },
 )
 last_year = max((int(f["year"].max()) for f in frames.values() if not f.empty), default=None)
 st.caption(
-    "↗ förbättring · → oförändrat · ↘ försämring · ✔ mål nått. Dagens indelning"
+    "↗ förbättring · → oförändrat · ↘ försämring · ✔ mål nått (antal indikatorer); "
+    "inga uppgifter: ingen av områdets indikatorer har ett värde. Dagens indelning"
     + (f"; uppgifter till och med {last_year}." if last_year else ".")
 )
 views.downloads(

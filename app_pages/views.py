@@ -28,6 +28,7 @@ district_options = service_views.district_options
 overview_rows = service_views.overview_rows
 changed_since_meeting = service_views.changed_since_meeting
 region_names = service_views.region_names
+matrix_cell = service_views.matrix_cell
 
 
 def cached_all(boundaries: str = "today", by_sex: bool = False) -> dict[str, pd.DataFrame]:
@@ -40,6 +41,14 @@ def cached_values(indicator: str, boundaries: str = "today", by_sex: bool = Fals
 
 def source_line(definition: service_views.Definition) -> str:
     return service_views.source_line(definition.source)
+
+
+def explanations(items: list[tuple[str, str]]) -> None:
+    """What each indicator's status means, under its table, whole and wrapped."""
+    st.markdown(
+        "\n".join(f"- **{title}:** {text}" for title, text in items if text),
+        help=None,
+    )
 
 
 # Status → (symbol, Streamlit colour). The word is always shown: never colour alone.

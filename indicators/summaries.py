@@ -13,6 +13,7 @@ from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
 from indicators import stats
 from indicators.compute import unavailable
+from indicators.format import number
 from indicators.status import STATUS_LABELS
 
 GROUP_OF = {
@@ -36,6 +37,15 @@ def latest_row(frame: pd.DataFrame, region: str, sex: str = "total") -> pd.Serie
 
 ROW_FIELDS = ["region_code", "year", "value", "lower", "upper", "suppressed", "status",
               "status_text"]  # fmt: skip
+# Carried along where the frame has them: invented values, the period a row covers and the
+# test against the period before.
+EXTRA_FIELDS = ["example", "period", "n_months", "status_previous", "previous_text"]
+# What the test against the period before says, in a few words for a card or a table.
+CHANGE_WORDS = {
+    "improvement": "säkerställd förbättring",
+    "deterioration": "säkerställd försämring",
+    "no_significant_change": "inom felmarginalen",
+}
 
 
 def by_region(frame: pd.DataFrame, regions: list[str] | None = None) -> dict[str, list[dict]]:
@@ -47,7 +57,7 @@ def by_region(frame: pd.DataFrame, regions: list[str] | None = None) -> dict[str
     if regions is not None:
         rows = rows[rows["region_code"].isin(regions)]
     rows = rows.sort_values(["region_code", "year"], kind="stable")
-    fields = ROW_FIELDS + (["example"] if "example" in rows.columns else [])
+    fields = ROW_FIELDS + [c for c in EXTRA_FIELDS if c in rows.columns]
     out: dict[str, list[dict]] = {}
     for record in rows[fields].astype(object).to_dict("records"):
         out.setdefault(str(record["region_code"]), []).append(record)
@@ -74,6 +84,7 @@ def area_rows(
         known = [r for r in own if not _missing(r["value"])]
         shown = [r for r in own if not _missing(r["value"]) or _true(r["suppressed"])]
         last = shown[-1] if shown else None
+        before = shown[-2] if len(shown) >= 2 else None
         code = "insufficient_data" if last is None else str(last["status"])
         failed = unavailable(frame)
         rows.append({
@@ -92,10 +103,61 @@ def area_rows(
                  None if _missing(r["lower"]) else float(r["lower"]),
                  None if _missing(r["upper"]) else float(r["upper"]))
                 for r in known
+                # whole years only: a part of a year is not drawn beside whole ones
+                if _missing(r.get("n_months")) or int(r["n_months"]) >= 12
             ],
             "example": bool(last is not None and _true(last.get("example", False))),
+            "period": _period_of(last),
+            "previous": None if before is None else {
+                "year": int(before["year"]), "value": before["value"],
+                "suppressed": _true(before["suppressed"]), "period": _period_of(before),
+            },
+            "change": _change_words(last),
         })  # fmt: skip
+        rows[-1]["change_value"] = _change_value(rows[-1])
     return rows
+
+
+def _change_value(row: dict) -> str:
+    """The change from the previous measurement as shown ("+1,5 procentenheter", "−21"), or
+    "" where one of the two is missing or protected."""
+    before = row.get("previous")
+    if not before or row["suppressed"] or before["suppressed"]:
+        return ""
+    now, then = row["value"], before["value"]
+    if now is None or then is None or pd.isna(now) or pd.isna(then):
+        return ""
+    definition = row["definition"]
+    change = float(now) - float(then)
+    text = number(abs(change), definition.decimals)
+    sign = "+" if change > 0 else "\u2212" if change < 0 else "±"
+    unit = " procentenheter" if definition.type == "share" else ""
+    return f"{sign}{text}{unit}"
+
+
+def _period_of(record: dict | None) -> str:
+    """The period a record covers as a reader names it: the year, or the months and year of a
+    part of one ("jan–sep 2026")."""
+    if record is None:
+        return ""
+    months = record.get("n_months")
+    if months is not None and not _missing(months) and int(months) < 12 and record.get("period"):
+        return str(record["period"])
+    return str(int(record["year"]))
+
+
+def _change_words(record: dict | None) -> str:
+    """Whether the change against the period before is distinguishable, in a few words; where
+    it cannot be tested, why."""
+    if record is None or _missing(record["value"]):
+        return ""
+    code = str(record.get("status_previous") or "")
+    if code in CHANGE_WORDS:
+        return CHANGE_WORDS[code]
+    text = str(record.get("previous_text") or "")
+    if "jämförelse saknas: " in text:
+        return "ingen jämförelse: " + text.split("jämförelse saknas: ", 1)[1].rstrip(".")
+    return "kan inte prövas"
 
 
 def latest_record(records: list[dict], year: int | None = None) -> dict | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -143,6 +144,67 @@ def overview_rows(agreement: str) -> dict[str, dict[str, list]]:
         }
         for code in codes
     }
+
+
+MATRIX_SYMBOLS = {"förbättring": "↗", "oförändrat": "→", "försämring": "↘", "mål nått": "✔"}
+
+
+def matrix_cell(rows: list[dict[str, object]]) -> str:
+    """A cell of the area × district matrix: how many indicators show each verdict ("↗1 →2"),
+    "inga uppgifter" when none of the area's indicators has a value there, "–" when the area
+    has no indicators."""
+    if not rows:
+        return "–"
+    counts = group_counts(rows)
+    shown = " ".join(f"{MATRIX_SYMBOLS[g]}{counts[g]}" for g in MATRIX_SYMBOLS if counts[g])
+    return shown or "inga uppgifter"
+
+
+def slug(name: str) -> str:
+    """A short, typeable name for a link: "Hägersten-Älvsjö" → "hagersten-alvsjo"."""
+    plain_name = name.lower().translate(str.maketrans("åäöé", "aaoe"))
+    return re.sub(r"[^a-z0-9]+", "-", plain_name).strip("-")
+
+
+def region_slugs() -> dict[str, str]:
+    """Short link names of the city and today's districts → their names (``?omrade=jarva``)."""
+    return {slug(name): name for name in district_options()}
+
+
+@dataclass
+class Slide:
+    """One priority area for meeting mode: what the indicators show together, the group's
+    latest assessment, and a card per indicator."""
+
+    calculated: str
+    counts: dict[str, int]
+    judgement: str  # "delvis (2023): ..." or "" when the group has not assessed the area
+    cards: list[dict[str, object]]
+
+
+def slide(area: str, region_code: str, agreement: str) -> Slide:
+    """Meeting mode's view of one area and region (the city or a district)."""
+    rows = overview_rows(agreement)[region_code][area]
+    judged = assessments()
+    judgement = ""
+    if not judged.empty:
+        own = judged[
+            (judged["area"] == area)
+            & judged["indicator"].isna()
+            & (judged["region_code"] == region_code)
+        ]
+        if not own.empty:
+            latest = own.sort_values("year").iloc[-1]
+            why = str(latest["justification"] or "").strip()
+            judgement = f"{latest['judgement']} ({int(latest['year'])})" + (
+                f": {why}" if why else ""
+            )
+    return Slide(
+        calculated=assessment.calculated(str(r["status"]) for r in rows),
+        counts=group_counts(rows),
+        judgement=judgement,
+        cards=rows,
+    )
 
 
 def _shown(row: dict) -> tuple[object, ...]:

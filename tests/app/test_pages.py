@@ -45,8 +45,10 @@ def test_overview_cards_and_matrix(demo: Path) -> None:
         "Systemhotande brottslighet", "Särskilt utsatta och sårbara brottsoffer",
         "Kriminella miljöer och livsstilar",
     ]  # fmt: skip
-    card = table_with(at, "Förklaring")
-    assert list(card.columns) == ["Indikator", "Trend", "År", "Senaste", "Status", "Förklaring"]
+    card = table_with(at, "Trend")
+    assert list(card.columns) == ["Indikator", "Trend", "År", "Senaste", "Status"]
+    # Each explanation whole under its table (a cell cut it at 1440 px).
+    assert any("- **Anmäld misshandel:** " in m.value for m in at.markdown)
     crime = None
     for element in at.dataframe:
         table = element.value
@@ -60,6 +62,11 @@ def test_overview_cards_and_matrix(demo: Path) -> None:
     assert crime.loc["Anmäld misshandel", "Status"].startswith("… Underlag saknas")
     matrix = table_with(at, "Lägesbild")
     assert len(matrix) == 12 and matrix.iloc[-1]["Stadsdelsområde"] == "Hela staden"
+    # Where no indicator of the area has a value, the cell says so instead of "↗0 →0 ↘0 ✔0".
+    by_name = matrix.set_index("Stadsdelsområde")
+    assert by_name.loc["Bromma", "Unga i riskzon för destruktivt beteende"] == "→2 ↘1"
+    assert by_name.loc["Hela staden", "Systemhotande brottslighet"] == "↗1 →1"
+    assert "↗0" not in " ".join(matrix.drop(columns=["Lägesbild"]).to_numpy().ravel().astype(str))
     assert matrix.iloc[0]["Lägesbild"] == "stadsdelsomrade?stadsdelsomrade=Bromma"
 
 
@@ -196,6 +203,15 @@ def test_streamlit_table_export_is_off(demo_db_path: Path, monkeypatch: pytest.M
     assert st.get_option("client.disableDataExport") is True
 
 
+def test_meeting_mode_from_a_short_link(demo: Path) -> None:
+    at = _open("meeting", {"omrade": "jarva", "steg": "2"})
+    assert at.title[0].value == "Otrygga och brottsutsatta platser"
+    assert at.caption[0].value == "Järva · prioriterat område 2 av 5"
+    at = _open("meeting", {"omrade": "jarva", "steg": "9"})
+    assert at.title[0].value == "Unga i riskzon för destruktivt beteende"
+    assert at.warning[0].value == "Steg '9' finns inte: det finns steg 1–5. Visar steg 1."
+
+
 def test_meeting_mode_trends_have_years_and_intervals(demo: Path) -> None:
     """The trends are Plotly charts with the years on the axis (they were a list plotted
     against 0, 1, 2), the unit and period in the title, the source or Exempeldata below."""
@@ -206,12 +222,25 @@ def test_meeting_mode_trends_have_years_and_intervals(demo: Path) -> None:
         line = spec["data"][-1]
         years = _values(line["x"])
         assert years == sorted(years) and all(2000 <= y <= 2030 for y in years)
-        assert spec["layout"]["title"]["text"].endswith(f"{years[0]}–{years[-1]}")
+        assert f"{years[0]}–{years[-1]}" in spec["layout"]["title"]["text"]
+    assert at.title[0].value == "Särskilt utsatta och sårbara brottsoffer"  # ?steg=4 is 4
+    # The verdict, the group's assessment, and per indicator now, before, change and test.
+    text = [m.value for m in at.markdown]
+    assert "**Indikatorerna visar: oförändrat** (3 oförändrat · 4 underlag saknas)" in text
+    assert (
+        "**Gruppens bedömning:** ej uppfyllt (2023): Anmälda brott mot person ökade i "
+        "flera stadsdelsområden." in text
+    )
+    metric = at.get("metric")[0]
+    assert (metric.label, metric.value) == ("procent av eleverna, 2024", "6,8\u00a0%")
+    assert metric.proto.delta == "-0,4 procentenheter sedan 2022"
+    assert metric.proto.direction == metric.proto.MetricDirection.DOWN
+    assert "Före: 7,2\u00a0% (2022) · inom felmarginalen" in [c.value for c in at.caption]
     # The school survey's invented values for the city: every second year, marked as such.
     first = charts[0]
-    assert first["layout"]["title"]["text"] == "procent av eleverna, 2022–2024"
+    assert first["layout"]["title"]["text"] == "procent av eleverna, 2022–2024 – Exempeldata"
     assert _values(first["data"][-1]["x"]) == [2022, 2024]
-    assert _values(first["data"][-1]["y"]) == [5.0, 5.7]
+    assert _values(first["data"][-1]["y"]) == [7.2, 6.8]
     assert first["layout"]["annotations"][0]["text"] == (
         "Källa: Exempeldata (påhittade värden, inte verkliga resultat)."
     )

@@ -123,3 +123,50 @@ def test_table_downloads_pressed_one_after_the_other_both_arrive(server: tuple[s
     assert header[0] == "Stadsdelsområde" and "Unga i riskzon för destruktivt beteende" in header
     sheet = openpyxl.load_workbook(io.BytesIO(files["xlsx"])).worksheets[0]
     assert [c.value for c in next(sheet.iter_rows())] == header
+
+
+def test_meeting_mode_fits_a_projector_and_follows_the_keys(server: tuple[str, Path]) -> None:
+    """At 1920×1080 with the sidebar closed (as a link opens it), one priority area's every
+    indicator is on the screen, every trend has years on its axis, and the arrow keys and a
+    clicker's Page Down move between areas, the short link following."""
+    import re
+
+    url, _ = server
+    assert sync_playwright is not None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(f"{url}/moteslage?omrade=jarva&steg=4")
+            page.wait_for_selector(
+                "[data-test-script-state='notRunning']", timeout=90_000, state="attached"
+            )
+            page.wait_for_selector("[class*='st-key-trend-'] .main-svg", timeout=60_000)
+            page.wait_for_timeout(1000)
+            assert page.locator("h1").first.inner_text() == (
+                "Särskilt utsatta och sårbara brottsoffer"
+            )
+            cards = page.locator("[data-testid='stMetric']")
+            assert cards.count() >= 5
+            bottoms = [
+                box["y"] + box["height"]
+                for box in (
+                    page.locator("[class*='st-key-trend-']").nth(i).bounding_box()
+                    for i in range(page.locator("[class*='st-key-trend-']").count())
+                )
+                if box is not None
+            ]
+            assert bottoms and max(bottoms) <= 1080, bottoms  # no scrolling in the meeting
+            for i in range(page.locator("[class*='st-key-trend-']").count()):
+                ticks = page.locator("[class*='st-key-trend-']").nth(i).locator(".xtick text")
+                labels = [ticks.nth(k).text_content() for k in range(ticks.count())]
+                assert labels and all(re.fullmatch(r"20\d\d", t or "") for t in labels), labels
+            page.keyboard.press("ArrowRight")
+            page.wait_for_selector("h1:has-text('Kriminella')", timeout=30_000)
+            assert page.url.endswith("omrade=jarva&steg=5")
+            page.keyboard.press("PageDown")  # from the last area round to the first
+            page.wait_for_selector("h1:has-text('Unga')", timeout=30_000)
+            page.keyboard.press("ArrowLeft")
+            page.wait_for_selector("h1:has-text('Kriminella')", timeout=30_000)
+        finally:
+            browser.close()

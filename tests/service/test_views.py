@@ -1,0 +1,25 @@
+"""View-model rules the pages show as they are: the cells of the area × district matrix and
+the short link names of meeting mode."""
+
+from __future__ import annotations
+
+from service.views import matrix_cell, slug
+
+
+def _row(status: str) -> dict[str, object]:
+    return {"status": status}
+
+
+def test_matrix_cell_counts_each_verdict_and_says_when_there_is_nothing() -> None:
+    rows = [_row(s) for s in ("improvement", "no_significant_change", "no_significant_change")]
+    assert matrix_cell([*rows, _row("target_met")]) == "↗1 →2 ✔1"
+    # Only "underlag saknas": the cell says so instead of "↗0 →0 ↘0 ✔0".
+    assert matrix_cell([_row("insufficient_data"), _row("insufficient_data")]) == ("inga uppgifter")
+    assert matrix_cell([]) == "–"  # the area has no indicators (linjearbete)
+
+
+def test_short_link_names() -> None:
+    assert slug("Järva") == "jarva"
+    assert slug("Hägersten-Älvsjö") == "hagersten-alvsjo"
+    assert slug("Enskede-Årsta-Vantör") == "enskede-arsta-vantor"
+    assert slug("Hela staden") == "hela-staden"
