@@ -209,6 +209,7 @@ def action_fields(prefix: str, current: dict | None, choices: list[str]) -> dict
             default=chosen,
             format_func=indicator_title,
             key=f"{prefix}_ind",
+            placeholder="Välj en eller flera",
         ),
     }
 
@@ -300,6 +301,7 @@ def area_and_indicator(prefix: str) -> tuple[str, str, int, str | None]:
         [WHOLE_AREA, *catalogue.indicators_for(area)],
         format_func=lambda i: i if i == WHOLE_AREA else indicator_title(i),
         key=f"{prefix}_ind",
+        placeholder="Välj en eller flera",
     )
     return area, regions[region], int(year), None if indicator == WHOLE_AREA else indicator
 
@@ -337,10 +339,10 @@ if not saved.empty:
                 ),
                 "Stadsdelsområde": saved["region_code"].map(region_name),
                 "År": saved["year"],
-                "Bedömning": saved["judgement"],
+                "Bedömning": saved["judgement"].fillna(""),
                 "Indikatorerna visade": saved["calculated_status"].fillna(""),
-                "Motivering": saved["justification"],
-                "Av": saved["assessed_by"],
+                "Motivering": saved["justification"].fillna(""),
+                "Av": saved["assessed_by"].fillna(""),
             }
         ),
         hide_index=True,

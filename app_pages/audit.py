@@ -24,8 +24,10 @@ st.caption(
 )
 left, middle, right = st.columns(3)
 who = left.text_input("Vem (del av namnet)", key="logg_vem").strip()
-what = middle.multiselect("Vad", data.audit_kinds(), key="logg_vad")
-period = right.date_input("Period", value=(), key="logg_period")
+what = middle.multiselect(
+    "Vad", data.audit_kinds(), key="logg_vad", placeholder="Välj en eller flera"
+)
+period = right.date_input("Period", value=(), key="logg_period", format="YYYY-MM-DD")
 dates = list(period) if isinstance(period, list | tuple) else [period]
 since, until = (dates[0], dates[-1]) if dates else (None, None)
 SHOWN = 1000  # entries per page

@@ -59,6 +59,7 @@ chosen = st.multiselect(
     default=list(districts["code"]),
     format_func=names.get,
     key=f"omraden_{boundaries}",
+    placeholder="Välj en eller flera",
     bind="query-params",
 )
 if kind == "rate" and category.rate_measure is None:

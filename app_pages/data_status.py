@@ -63,25 +63,14 @@ elif not batches.empty:
         format_func=lambda b: f"{b}: {batches.set_index('Sats').loc[b, 'Fil']}",
         key="batch",
     )
-    rows = data.batch_rows(int(chosen)).copy()
+    total, rows = data.batch_rows(int(chosen))
     if rows.empty:
         st.caption("Satsen har inga rader i observationstabellen (till exempel metadata).")
     else:
-        total = int(rows["total"].iloc[0])
         shown = "alla" if total <= len(rows) else f"de första {number(len(rows))}"
         st.caption(f"Satsen har {number(total)} rader; här visas {shown}.")
-        rows["value"] = [number(v, 0 if float(v).is_integer() else 2) for v in rows["value"]]
         st.dataframe(
-            rows.drop(columns=["total"]).rename(
-                columns={
-                    "measure": "Mått",
-                    "region_name": "Område",
-                    "year": "År",
-                    "month": "Månad",
-                    "value": "Värde",
-                    "in_force": "Gäller",
-                }
-            ),
+            rows,
             hide_index=True,
             key="batch_rows",
         )

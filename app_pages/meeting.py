@@ -140,3 +140,7 @@ for start in range(0, len(shown.cards), width):
         changed = since.get((regions[scope], area_id, str(row["indicator"])))
         if changed:
             card.warning(f"Ändrat sedan mötet: {changed}.", icon=":material/update:")
+
+with st.sidebar:
+    st.caption("Hela mötet, alla områden, att projicera eller skicka:")
+    views.pack_buttons("Mötesläge", regions[scope], "2024", "moteslage")

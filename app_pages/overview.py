@@ -134,4 +134,5 @@ st.caption(
 views.downloads(
     pd.DataFrame(matrix).drop(columns=["Lägesbild"]), f"oversikt_{agreement}", "overview"
 )
+views.pack_buttons("Översikt", region, agreement, "oversikt")
 views.link_to_view("")

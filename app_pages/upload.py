@@ -17,6 +17,9 @@ from service.writes import PermissionDenied, Principal, RuleBroken, may
 
 st.title("Ladda upp enkätresultat och aktivitetsuppgifter")
 no_writes_in_meeting("ladda upp eller ångra")
+done = st.session_state.pop("upload_message", None)  # said before the rerun that shows it
+if done:
+    st.success(done)
 st.caption(
     "Ladda upp en fil i mallens format (eller en fil med ett svar per rad). Du ser alla "
     "problem och vad som ändras innan något sparas, och varje uppladdning kan ångras."
@@ -70,14 +73,22 @@ def _mapping_form(parsed: object, digest: str) -> Mapping | None:
     year = st.number_input("År", min_value=2000, max_value=2100, value=2024, key="map_year")
     shares = {m.title: m.id for m in catalogue.measures.values() if m.upload and m.kind == "share"}
     questions = []
-    for column in st.multiselect("Frågor", list(answers), key="map_questions"):
+    for column in st.multiselect(
+        "Frågor", list(answers), key="map_questions", placeholder="Välj en eller flera"
+    ):
         st.text(f"Fråga: {column}")
         title = st.selectbox("Mått", list(shares), key=f"map_measure_{column}")
         numerator = st.multiselect(
-            "Svar som räknas (täljare)", answers[column], key=f"map_num_{column}"
+            "Svar som räknas (täljare)",
+            answers[column],
+            key=f"map_num_{column}",
+            placeholder="Välj svar",
         )
         exclude = st.multiselect(
-            "Svar som inte räknas alls (t.ex. Vet inte)", answers[column], key=f"map_excl_{column}"
+            "Svar som inte räknas alls (t.ex. Vet inte)",
+            answers[column],
+            key=f"map_excl_{column}",
+            placeholder="Välj svar",
         )
         questions.append(Question(column, shares[title], numerator, exclude))
     mapping_name = st.text_input("Spara kopplingen som", key="map_name")
@@ -165,7 +176,12 @@ if staged is not None:
             )
 
 st.header("Uppladdningar")
-loaded = uploads.uploads(state.reader())  # a new cursor: it brings the copy up to date
+# A rapportör sees and undoes their own uploads; an administratör (and demo mode) all.
+loaded = [
+    b
+    for b in uploads.uploads(state.reader())  # a new cursor: it brings the copy up to date
+    if signed_in is None or may(signed_in, "undo", owner=b.loaded_by)
+]
 if not loaded:
     st.caption("Inga uppladdningar ännu.")
 else:
@@ -178,24 +194,46 @@ else:
                 "När": str(b.loaded_at)[:16],
                 "Rader": number(b.row_count),
                 "Status": {"active": "aktiv", "superseded": "ersatt", "undone": "ångrad"}[b.state],
+                "Exempeldata": "ja" if b.is_example else "",
                 "Anteckning": b.note or "",
             }
             for b in loaded
         ]
     )
     st.dataframe(table, hide_index=True, key="uploads")
-    # A rapportör may undo their own uploads only; the server checks again.
-    undoable = [
-        b.id
-        for b in loaded
-        if b.state != "undone" and (signed_in is None or may(signed_in, "undo", owner=b.loaded_by))
-    ]
+    undoable = {b.id: b for b in loaded if b.state != "undone"}
+
+    def described(batch_id: int) -> str:
+        b = undoable[batch_id]
+        return (
+            f"{b.file_name} – {b.loaded_by}, {str(b.loaded_at)[:16]}, {number(b.row_count)} "
+            f"rader (sats {b.id}{', Exempeldata' if b.is_example else ''})"
+        )
+
     if undoable:
-        target = st.selectbox("Sats att ångra", undoable, key="undo_batch")
-        if st.button("Ångra satsen", key="undo"):
-            if actor is None:
-                st.warning("Skriv ditt namn ovan för att kunna ångra.")
-            else:
+        # Nothing is chosen until the user chooses (never an example batch by default), and
+        # undoing asks once more.
+        target = st.selectbox(
+            "Uppladdning att ångra",
+            sorted(undoable, reverse=True),
+            index=None,
+            format_func=described,
+            placeholder="Välj en uppladdning",
+            key="undo_batch",
+        )
+        if st.button("Ångra uppladdningen…", key="undo", disabled=target is None):
+            st.session_state["undo_asked"] = target
+        if target is not None and st.session_state.get("undo_asked") == target:
+            st.warning(f"Ångra {described(target)}? Värdena den ersatte gäller igen.")
+            yes, no = st.columns(2)
+            if no.button("Avbryt", key="undo_no"):
+                st.session_state.pop("undo_asked", None)
+                st.rerun()
+            if yes.button("Ja, ångra", type="primary", key="undo_yes"):
+                st.session_state.pop("undo_asked", None)
+                if actor is None:
+                    st.warning("Skriv ditt namn ovan för att kunna ångra.")
+                    st.stop()
                 try:
                     restored = uploads.undo(state.cursor(), actor, int(target))
                 except (PermissionDenied, UploadRefused) as exc:
@@ -203,5 +241,9 @@ else:
                     st.stop()
                 results.refresh_later()
                 back = f" Sats {', '.join(map(str, restored))} gäller igen." if restored else ""
-                st.success(f"Sats {target} är ångrad; värdena den ersatte gäller igen.{back}")
+                # Kept over the rerun that shows the undone batch in the table above.
+                st.session_state["upload_message"] = (
+                    f"{described(target)} är ångrad; värdena den ersatte gäller igen.{back}"
+                )
+                st.session_state.pop("undo_batch", None)
                 st.rerun()

@@ -5,7 +5,7 @@ depend on); the names below pass them through for the pages."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -101,17 +101,60 @@ def download_files(
     )
 
 
+def pack_buttons(
+    page: str, region_code: str, agreement: str, key: str, summary: object = None
+) -> None:
+    """Download the page as a meeting pack, PDF and PowerPoint: every priority area for the
+    region (or the year-end ``summary``), a title page naming agreement, area, period,
+    boundaries and data version. Built when pressed (matplotlib and python-pptx, no browser)."""
+    from service import packs
+
+    pdf, pptx = (
+        packs.year_end_downloads(summary)  # type: ignore[arg-type]
+        if summary is not None
+        else packs.downloads(page, region_code, agreement)
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "Mötespaket (PDF)",
+        pdf,
+        f"motespaket_{key}.pdf",
+        "application/pdf",
+        key=f"{key}_pack_pdf",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Mötespaket (PowerPoint)",
+        pptx,
+        f"motespaket_{key}.pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key=f"{key}_pack_pptx",
+        on_click="ignore",
+    )
+
+
+def view_address(url: str, page: str, query: str) -> str:
+    """The address of a view: the app's own address (behind a proxy, with its path), the
+    page's path and the query. ``url`` is the address the browser shows now: on the start
+    page that may be the bare host ("http://host:8501"), which has no page to drop."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if page and path.rsplit("/", 1)[-1] == page:
+        path = path.rsplit("/", 1)[0]
+    base = f"{parts.scheme}://{parts.netloc}{path}" if parts.netloc else path
+    address = f"{base}/{page}" if page else f"{base}/"
+    return f"{address}?{query}" if query else address
+
+
 def link_to_view(page: str) -> None:
     """The address of exactly this view, ready to copy (the code box has a copy button)."""
     query = urlencode({k: v for k, v in st.query_params.to_dict().items()})
-    base = ""
     try:
-        base = str(st.context.url).split("?")[0].rsplit("/", 1)[0]  # type: ignore[attr-defined]
+        url = str(st.context.url)  # type: ignore[attr-defined]
     except Exception:
-        base = ""
+        url = ""
     st.caption("Länk till den här vyn (kopiera med knappen i rutan):")
-    address = f"{base}/{page}".rstrip("/") if page else (base or "/")
-    st.code(f"{address}?{query}" if query else address, language=None)
+    st.code(view_address(url, page, query), language=None)
 
 
 # Okabe–Ito tints for status cells (the symbol and the word carry the meaning too).

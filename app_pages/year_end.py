@@ -61,4 +61,7 @@ right.download_button(
     key="xlsx",
     on_click="ignore",
 )
+views.pack_buttons(
+    "Årssammanställning", regions[scope], agreement, "arssammanstallning", summary=summary
+)
 views.link_to_view("arssammanstallning")

@@ -141,8 +141,10 @@ def main() -> int:
         for name, r in results:
             print(f"{name:<32}{r['seconds']:>9.2f}{r['peak_mb']:>9.0f}{r['rows_added']:>12}")
             record.add(name, float(r["seconds"]), "s", targets[name])  # type: ignore[arg-type]
-            record.add(f"{name}: peak memory", float(r["peak_mb"]), "MB",  # type: ignore[arg-type]
-                       300 if name != "500 new police events" else None)  # fmt: skip
+            # The memory target is the large store's (issue 16: "at 100x"); the demo store's
+            # peak is its layout (its rows inlined in the catalog, read whole), shown as is.
+            limit = 300 if args.store is not None and name != "500 new police events" else None
+            record.add(f"{name}: peak memory", float(r["peak_mb"]), "MB", limit)  # type: ignore[arg-type]
         if fetches:
             seconds = statistics.median(float(f["seconds"]) for f in fetches)  # type: ignore[arg-type]
             peak = max(float(f["peak_mb"]) for f in fetches)  # type: ignore[arg-type]

@@ -213,7 +213,9 @@ def assess(
         change = test_change(definition, reference, current)
     assert change is None or isinstance(change, stats.Change)
     moved = (current.value > reference.value) - (current.value < reference.value)
-    verb = {1: "ökat", -1: "minskat", 0: "varit oförändrat"}[moved]
+    # "Andelen har varit oförändrad", "Antalet har varit oförändrat": the adjective agrees.
+    same = "varit oförändrad" if definition.type == "share" else "varit oförändrat"
+    verb = {1: "ökat", -1: "minskat", 0: same}[moved]
     sentence = (
         f"{_NOUN[definition.type]} har {verb} från {_fmt(definition, reference.value)} "
         f"({reference.label or reference.year}) till {_fmt(definition, current.value)} "

@@ -39,7 +39,8 @@ ROW_FIELDS = ["region_code", "year", "value", "lower", "upper", "suppressed", "s
               "status_text"]  # fmt: skip
 # Carried along where the frame has them: invented values, the period a row covers and the
 # test against the period before.
-EXTRA_FIELDS = ["example", "period", "n_months", "status_previous", "previous_text"]
+EXTRA_FIELDS = ["example", "period", "n_months", "status_previous", "previous_text",
+                "ytd_previous", "ytd_hidden"]  # fmt: skip
 # What the test against the period before says, in a few words for a card or a table.
 CHANGE_WORDS = {
     "improvement": "säkerställd förbättring",
@@ -108,10 +109,7 @@ def area_rows(
             ],
             "example": bool(last is not None and _true(last.get("example", False))),
             "period": _period_of(last),
-            "previous": None if before is None else {
-                "year": int(before["year"]), "value": before["value"],
-                "suppressed": _true(before["suppressed"]), "period": _period_of(before),
-            },
+            "previous": _previous(last, before),
             "change": _change_words(last),
         })  # fmt: skip
         rows[-1]["change_value"] = _change_value(rows[-1])
@@ -133,6 +131,27 @@ def _change_value(row: dict) -> str:
     sign = "+" if change > 0 else "\u2212" if change < 0 else "±"
     unit = " procentenheter" if definition.type == "share" else ""
     return f"{sign}{text}{unit}"
+
+
+def _previous(last: dict | None, before: dict | None) -> dict | None:
+    """What the latest value is compared with: the measurement before it, or, for a part of
+    a year, the same months a year earlier (never a whole year against a part of one)."""
+    if last is None:
+        return None
+    if _period_of(last) != str(int(last["year"])):  # a part of a year ("jan–jul 2026")
+        label = str(last["period"]).rsplit(" ", 1)[0] + f" {int(last['year']) - 1}"
+        same = last.get("ytd_previous")
+        if not _missing(same):
+            return {"year": int(last["year"]) - 1, "value": same, "suppressed": False,
+                    "period": label}  # fmt: skip
+        if _true(last.get("ytd_hidden")):
+            return {"year": int(last["year"]) - 1, "value": None, "suppressed": True,
+                    "period": label}  # fmt: skip
+        return None
+    if before is None:
+        return None
+    return {"year": int(before["year"]), "value": before["value"],
+            "suppressed": _true(before["suppressed"]), "period": _period_of(before)}  # fmt: skip
 
 
 def _period_of(record: dict | None) -> str:

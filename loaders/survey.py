@@ -140,8 +140,8 @@ def read_sheet(path: Path, original_name: str, limits: Limits | None = None) -> 
 def _history_warnings(
     con: duckdb.DuckDBPyConnection, table: SurveyTable, catalogue: Catalogue
 ) -> None:
-    """Values far outside the district's own history, and districts missing that were there
-    last year. Warnings only."""
+    """Values far outside the district's own history, and, in a file covering most districts,
+    districts missing that were there last year. Warnings only."""
     if not table.rows:
         return
     measures = sorted({r.measure for r in table.rows})
@@ -181,7 +181,13 @@ def _history_warnings(
             & (stored["sex"] == "total")
             & (stored["age_group"] == "all")
         ]
-        for code in sorted(set(last["region_code"])):
+        before = set(last["region_code"])
+        covered = {c for m, y, c in present if (m, y) == (measure, year)}
+        # A file about one district (or a few) is not about the others: a district missing
+        # is worth a warning only in a file that covers most of those there last year.
+        if 2 * len(covered) < len(before):
+            continue
+        for code in sorted(before):
             if (measure, year, code) not in present:
                 title = catalogue.measures[measure].title
                 table.findings.append(

@@ -419,13 +419,41 @@ def may_open_batches(principal: Principal | None) -> bool:
     return principal is None or principal.role == "administratör"
 
 
+SEX_WORDS = {"total": "alla", "female": "kvinnor", "male": "män"}
+
+
 @view("data", max_entries=32)
-def batch_rows(batch_id: int) -> pd.DataFrame:
+def batch_rows(batch_id: int) -> tuple[int, pd.DataFrame]:
+    """A batch's stored rows as Datastatus shows them, in Swedish (columns and values), and
+    how many rows the batch has in all (the table holds the first 500)."""
     con = session.cursor()
     try:
-        return queries.batch_rows(con, batch_id)
+        rows = queries.batch_rows(con, batch_id)
     finally:
         con.close()
+    if rows.empty:
+        return 0, rows
+    total = int(rows["total"].iloc[0])
+
+    def yes(flag: object) -> str:
+        return "ja" if flag is True or (not pd.isna(flag) and bool(flag)) else "nej"  # type: ignore[arg-type]
+
+    shown = pd.DataFrame(
+        {
+            "Mått": rows["measure"],
+            "Område": rows["region_name"],
+            "Områdeskod": rows["region_code"],
+            "År": rows["year"].astype("Int64"),
+            "Månad": ["" if pd.isna(m) else MONTH_NAMES[int(m) - 1] for m in rows["month"]],
+            "Kön": [SEX_WORDS.get(str(v), str(v)) for v in rows["sex"]],
+            "Ålder": ["alla" if str(v) == "all" else str(v) for v in rows["age_group"]],
+            "Värde": [number(v, 0 if float(v).is_integer() else 2) for v in rows["value"]],
+            "Svarande": ["" if pd.isna(v) else number(float(v), 0) for v in rows["respondents"]],
+            "Preliminär": [yes(v) for v in rows["preliminary"]],
+            "Gäller": [yes(v) for v in rows["in_force"]],
+        }
+    )
+    return total, shown
 
 
 # Logg
@@ -440,9 +468,42 @@ def audit_kinds() -> list[str]:
 AUDIT_COLUMNS = {"logged_at": "När", "who": "Vem", "what": "Vad", "detail": "Detaljer"}
 
 
+CODED_ENTRIES = {"bedömning", "lägesbild"}  # their details are "area region year: …"
+
+
+@view("data", "catalogue", max_entries=1)
+def _audit_names() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """The codes a log entry's details name (priority areas, the city and its districts, of
+    today and of the time) with their names, and one pattern that finds them as whole words."""
+    cat = catalogue()
+    names = {a: t for agreement in cat.agreements for a, t in cat.areas(agreement)}
+    con = session.cursor()
+    try:
+        register = queries.regions(con, ("city", "district"))
+    finally:
+        con.close()
+    names.update(zip(register["code"].astype(str), register["name"].astype(str), strict=True))
+    if not names:
+        return None, names
+    words = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({words})(?![\w-])"), names
+
+
 def _audit_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The log as the page shows it: Swedish columns, the time to the second, and the areas
+    and districts named in the details instead of their codes ("unga 0180 2023" → "Unga i
+    riskzon … Stockholms stad 2023"); the stored entries are never changed."""
     table = frame.rename(columns=AUDIT_COLUMNS)
     table["När"] = table["När"].astype(str).str[:19]
+    pattern, names = _audit_names()
+    if pattern is not None and not table.empty:
+        # Only the entries that store codes: an action's title is the user's own words.
+        table["Detaljer"] = [
+            pattern.sub(lambda m: names[m.group(1)], d)
+            if what in CODED_ENTRIES and isinstance(d, str)
+            else d
+            for what, d in zip(table["Vad"], table["Detaljer"], strict=True)
+        ]
     return table
 
 

@@ -156,9 +156,13 @@ class Batch:
     row_count: int
     state: str
     note: str | None
+    is_example: bool = False
 
 
-_BATCH_COLUMNS = "id, source, file_name, sha256, loaded_by, loaded_at, row_count, state, note"
+_BATCH_COLUMNS = (
+    "id, source, file_name, sha256, loaded_by, loaded_at, row_count, state, note, "
+    "coalesce(is_example, false)"
+)
 
 
 def find_loaded_batch(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> Batch | None:

@@ -132,6 +132,13 @@ def test_create_edit_and_assess(db_path: Path) -> None:
         "uppfyllt helt",
         "Bo Berg",
     ]
+    # The log names the area and the district (it stores their codes: "brottsoffer 80106").
+    at.switch_page("app_pages/audit.py").run()
+    log = next(d.value for d in at.dataframe if "Detaljer" in d.value.columns)
+    judged = log[log["Vad"] == "bedömning"].iloc[0]
+    assert judged["Detaljer"] == (
+        "Särskilt utsatta och sårbara brottsoffer Bromma 2023: uppfyllt helt"
+    )
 
 
 def test_year_end_page_downloads(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

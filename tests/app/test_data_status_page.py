@@ -64,6 +64,12 @@ def test_a_batch_can_be_opened(page: AppTest) -> None:
     bromma = rows[rows["Område"] == "Bromma"].iloc[0]
     assert (bromma["År"], bromma["Värde"]) == (2020, "81\u00a0185")
     assert any(c.value == "Satsen har 13 rader; här visas alla." for c in page.caption)
+    # Swedish throughout: the columns and the values (no region_code, sex, total, all).
+    assert list(rows.columns) == [
+        "Mått", "Område", "Områdeskod", "År", "Månad", "Kön", "Ålder", "Värde", "Svarande",
+        "Preliminär", "Gäller",
+    ]  # fmt: skip
+    assert (bromma["Kön"], bromma["Ålder"], bromma["Gäller"]) == ("alla", "alla", "ja")
 
 
 def test_coverage_matrix(page: AppTest) -> None:

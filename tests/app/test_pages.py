@@ -207,6 +207,11 @@ def test_meeting_mode_from_a_short_link(demo: Path) -> None:
     at = _open("meeting", {"omrade": "jarva", "steg": "2"})
     assert at.title[0].value == "Otrygga och brottsutsatta platser"
     assert at.caption[0].value == "Järva · prioriterat område 2 av 5"
+    # A part of a year is compared with the same months a year earlier, never a whole year.
+    at = _open("meeting", {"omrade": "jarva", "steg": "5"})
+    murders = next(m for m in at.get("metric") if m.label.endswith("jan–jul 2026"))
+    assert murders.value == "3" and murders.proto.delta == "±0 sedan jan–jul 2025"
+    assert "Före: 3 (jan–jul 2025) · inom felmarginalen" in [c.value for c in at.caption]
     at = _open("meeting", {"omrade": "jarva", "steg": "9"})
     assert at.title[0].value == "Unga i riskzon för destruktivt beteende"
     assert at.warning[0].value == "Steg '9' finns inte: det finns steg 1–5. Visar steg 1."
@@ -226,11 +231,11 @@ def test_meeting_mode_trends_have_years_and_intervals(demo: Path) -> None:
     assert at.title[0].value == "Särskilt utsatta och sårbara brottsoffer"  # ?steg=4 is 4
     # The verdict, the group's assessment, and per indicator now, before, change and test.
     text = [m.value for m in at.markdown]
-    assert "**Indikatorerna visar: oförändrat** (3 oförändrat · 4 underlag saknas)" in text
     assert (
+        "**Indikatorerna visar: oförändrat** (3 oförändrat · 4 underlag saknas)  \n"
         "**Gruppens bedömning:** ej uppfyllt (2023): Anmälda brott mot person ökade i "
-        "flera stadsdelsområden." in text
-    )
+        "flera stadsdelsområden."
+    ) in text
     metric = at.get("metric")[0]
     assert (metric.label, metric.value) == ("procent av eleverna, 2024", "6,8\u00a0%")
     assert metric.proto.delta == "-0,4 procentenheter sedan 2022"

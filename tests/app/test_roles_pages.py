@@ -108,8 +108,9 @@ def test_city_rapportor_uploads_and_undoes_only_their_own(db_path: Path) -> None
     other.switch_page("app_pages/upload.py").run()
     assert not any(s.key == "undo_batch" for s in other.selectbox)
     # The uploader may undo it.
-    at.selectbox(key="undo_batch").set_value(2)
+    at.selectbox(key="undo_batch").set_value(2).run()
     at.button(key="undo").click().run()
+    at.button(key="undo_yes").click().run()
     assert not at.exception, at.exception
     batches, log = _read(db_path)
     assert batches == [(2, "cecilia", "undone")]
@@ -120,8 +121,9 @@ def test_administrator_undoes_anyones_upload_and_reads_the_log(db_path: Path) ->
     _upload(_signed_in("cecilia"))
     admin = _signed_in("adam")
     admin.switch_page("app_pages/upload.py").run()
-    admin.selectbox(key="undo_batch").set_value(2)
+    admin.selectbox(key="undo_batch").set_value(2).run()
     admin.button(key="undo").click().run()
+    admin.button(key="undo_yes").click().run()
     assert not admin.exception, admin.exception
     admin.switch_page("app_pages/audit.py").run()
     assert admin.title[0].value == "Logg över ändringar"

@@ -78,10 +78,19 @@ def test_upload_preview_confirm_undo(db_path: Path) -> None:
 
     at = _page()
     at.text_input(key="uploader").set_value("Anna Andersson").run()
-    at.selectbox(key="undo_batch").set_value(2)
+    # Nothing is chosen to undo until the user chooses; undoing asks once more.
+    assert at.selectbox(key="undo_batch").value is None
+    at.selectbox(key="undo_batch").set_value(2).run()
     at.button(key="undo").click().run()
+    assert _stored(db_path) == 6.2  # asked, not yet undone
+    assert any(w.value.startswith("Ångra enkat.xlsx – Anna Andersson, ") for w in at.warning)
+    at.button(key="undo_yes").click().run()
     assert not at.exception, at.exception
     assert _stored(db_path) is None
+    # The message is still there after the rerun that shows the batch as undone.
+    assert any("enkat.xlsx – Anna Andersson" in s.value and "är ångrad" in s.value
+               for s in at.success)  # fmt: skip
+    assert list(table_with(at, "Status")["Status"]) == ["ångrad"]
     con = open_store(db_path)
     assert queries.batch(con, 2).state == "undone"
     con.close()

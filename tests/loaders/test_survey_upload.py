@@ -319,3 +319,36 @@ def test_a_broken_field_period_is_named_by_cell(
         ),
     ]
     assert queries.count_observations(store) == 0
+
+
+def test_a_district_missing_is_a_warning_only_in_a_file_about_most_districts(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """A file about one district (a five-row Järva file gave 33) warns about no other; a file
+    covering most districts that leaves one out still says so."""
+    from openpyxl import Workbook
+
+    everyone = ["Bromma", "Farsta", "Hässelby-Vällingby", "Skarpnäck", "Södermalm"]
+
+    def write(name: str, year: int, districts: list[str]) -> Path:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Data"
+        sheet.append(["Stadsdelsområde", "År", "Mått", "Kön", "Åldersgrupp", "Andel (%)",
+                      "Antal svarande"])  # fmt: skip
+        for district in districts:
+            sheet.append([district, year, OTRYGG, "Alla", "Alla", 10.0, 1000])
+        path = tmp_path / f"{name}.xlsx"
+        book.save(path)
+        return path
+
+    survey.commit(store, survey.prepare(store, write("all", 2022, everyone), catalogue),
+                  catalogue, loaded_by="Anna")  # fmt: skip
+
+    def missing(path: Path) -> list[str]:
+        warnings = survey.prepare(store, path, catalogue).table.warnings
+        return [str(w) for w in warnings if "saknas för" in str(w)]
+
+    assert missing(write("bromma", 2023, ["Bromma"])) == []
+    found = missing(write("most", 2023, [d for d in everyone if d != "Farsta"]))
+    assert len(found) == 1 and "Farsta" in found[0] and "fanns med 2022" in found[0]
