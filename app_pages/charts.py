@@ -19,6 +19,13 @@ LINE = "#0072B2"
 EXAMPLE_SOURCE = "Källa: Exempeldata (påhittade värden, inte verkliga resultat)."
 
 
+def source_note(text: str, y: float = -0.08, size: int = 11) -> dict:
+    """The source line under a chart, left-aligned, part of the chart (it travels with a
+    saved image)."""
+    return {"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": y, "showarrow": False,
+            "xanchor": "left", "font": {"size": size}}  # fmt: skip
+
+
 def source_text(definition: Definition, example: bool) -> str:
     """The source line of a chart: the source's citation, or Exempeldata for invented values."""
     return EXAMPLE_SOURCE if example else source_line(definition)
@@ -201,17 +208,10 @@ def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go
         },
         legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
         annotations=[
-            {
-                "text": source_text(definition, bool(example)) + " Gränser: Region Stockholm, "
-                "Folkhälsokollen (stadsdelsområden 2024).",
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.08,
-                "showarrow": False,
-                "xanchor": "left",
-                "font": {"size": 11},
-            }
+            source_note(
+                source_text(definition, bool(example))
+                + " Gränser: Region Stockholm, Folkhälsokollen (stadsdelsområden 2024)."
+            )
         ],
     )
     return figure

@@ -207,17 +207,10 @@ def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
         margin={"b": 90},
         annotations=[
             *list(figure.layout.annotations),
-            {
-                "text": f"{charts.source_text(definition, example)} {breaks} Prickad: basår "
-                f"{definition.baseline_year}.",
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.08,
-                "showarrow": False,
-                "xanchor": "left",
-                "font": {"size": 11},
-            },
+            charts.source_note(
+                f"{charts.source_text(definition, example)} {breaks} Prickad: basår "
+                f"{definition.baseline_year}."
+            ),
         ],
     )
     return figure

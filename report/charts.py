@@ -15,6 +15,23 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from indicators.format import number
 
 
+def draw_trend(axis: plt.Axes, series: list[tuple[int, float, float | None, float | None]]) -> None:
+    """The line of (year, value, lower, upper) with its 95 % interval as a band."""
+    band = [s for s in series if s[2] is not None and s[3] is not None]
+    if band:
+        axis.fill_between(
+            [s[0] for s in band],
+            [s[2] for s in band],  # type: ignore[misc]
+            [s[3] for s in band],  # type: ignore[misc]
+            color="#0072B2",
+            alpha=0.18,
+            linewidth=0,
+            label="95 % osäkerhet",
+        )
+    axis.plot([s[0] for s in series], [s[1] for s in series], marker="o", markersize=3,
+              color="#0072B2", lw=1.8)  # fmt: skip
+
+
 def line_png(
     title: str,
     unit: str,
@@ -27,19 +44,7 @@ def line_png(
     if last_year is not None:
         series = [s for s in series if s[0] <= last_year]
     figure, axis = plt.subplots(figsize=(4.2, 2.5), dpi=150)
-    years = [s[0] for s in series]
-    band = [s for s in series if s[2] is not None and s[3] is not None]
-    if band:
-        axis.fill_between(
-            [s[0] for s in band],
-            [s[2] for s in band],  # type: ignore[misc]
-            [s[3] for s in band],  # type: ignore[misc]
-            color="#0072B2",
-            alpha=0.18,
-            linewidth=0,
-            label="95 % osäkerhet",
-        )
-    axis.plot(years, [s[1] for s in series], marker="o", markersize=3, color="#0072B2", lw=1.8)
+    draw_trend(axis, series)
     axis.set_title(title, fontsize=8, loc="left", wrap=True)
     axis.set_ylabel(unit, fontsize=7)
     axis.set_ylim(bottom=0)

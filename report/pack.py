@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 
-from report.charts import line_png
+from report.charts import draw_trend, line_png
 
 EXAMPLE = "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
 HEADER = ["Indikator", "Nu", "Före", "Förändring", "Prövning", "Status"]
@@ -126,18 +126,7 @@ def _pdf_page(page: PackPage) -> plt.Figure:
     drawn = [r for r in page.rows if len(r.series) >= 2][:4]
     for k, row in enumerate(drawn):
         axis = figure.add_axes((0.05 + k * 0.235, 0.12, 0.2, 0.2))
-        years = [s[0] for s in row.series]
-        band = [s for s in row.series if s[2] is not None and s[3] is not None]
-        if band:
-            axis.fill_between(
-                [s[0] for s in band],
-                [s[2] for s in band],  # type: ignore[misc]
-                [s[3] for s in band],  # type: ignore[misc]
-                color="#0072B2",
-                alpha=0.18,
-                linewidth=0,
-            )
-        axis.plot(years, [s[1] for s in row.series], marker="o", ms=3, color="#0072B2")
+        draw_trend(axis, row.series)
         axis.set_title(
             _wrap(row.title + (" – Exempeldata" if row.example else ""), 38), fontsize=8, loc="left"
         )
