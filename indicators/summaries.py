@@ -98,7 +98,9 @@ def area_rows(
                 failed if failed
                 else NO_DATA if last is None else str(last["status_text"])
             ),
-            "trend": [float(r["value"]) for r in known],
+            # whole years only, like the series below: a part of a year is not drawn beside them
+            "trend": [float(r["value"]) for r in known
+                      if _missing(r.get("n_months")) or int(r["n_months"]) >= 12],
             "series": [
                 (int(r["year"]), float(r["value"]),
                  None if _missing(r["lower"]) else float(r["lower"]),

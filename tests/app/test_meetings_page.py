@@ -81,11 +81,7 @@ def test_the_year_end_page_as_of_a_meeting_marks_what_changed(after_meeting: Pat
 def test_meeting_mode_as_of_a_meeting_marks_what_changed(after_meeting: Path) -> None:
     at = _open(
         "meeting",
-        {
-            "mote": "Styrgrupp",
-            "motesomrade": "Bromma",
-            "steg": "4. Särskilt utsatta och sårbara brottsoffer",
-        },
+        {"mote": "Styrgrupp", "omrade": "bromma", "steg": "4"},
     )
     marks = [w.value for w in at.warning if w.value.startswith("Ändrat sedan mötet: nu 2022: ")]
     assert marks, (
