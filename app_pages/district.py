@@ -112,6 +112,9 @@ def situation(code: str, name: str) -> pd.DataFrame:
                     "Status": ""
                     if own is None
                     else views.badge_text(str(own["status"]), str(own["status"])),
+                    "Exempeldata": "ja"
+                    if own is not None and not pd.isna(own.get("example")) and own.get("example")
+                    else "",
                 }
             )
     return pd.DataFrame(rows)

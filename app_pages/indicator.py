@@ -315,6 +315,12 @@ table = pd.DataFrame(
         "Antal svarande": ["" if pd.isna(n) else number(n) for n in totals["respondents"]],
         "Preliminärt": ["ja" if p else "" for p in totals["preliminary"]],
         "Status": [str(t) for t in totals["status_text"]],
+        # Invented values say so in the table and in its downloads.
+        "Exempeldata": (
+            totals["example"].fillna(False).astype(bool).map({True: "ja", False: ""})
+            if "example" in totals
+            else ""
+        ),
     }
 )
 st.dataframe(table, hide_index=True, key="numbers")

@@ -90,6 +90,13 @@ def test_district_page_from_a_link(demo: Path) -> None:
     row = victims.loc["Anmälda brott mot person"]
     assert (row["År"], row["Järva"]) == ("2023", "3\u00a0438")  # 2 300 + 1 138 (prel.)
     assert row["Placering bland områdena"].count(" av ") == 1
+    assert row["Exempeldata"] == ""
+    weapons = next(
+        d.value.set_index("Indikator")
+        for d in at.dataframe
+        if "Indikator" in d.value.columns and "Elever som burit vapen" in set(d.value["Indikator"])
+    )
+    assert weapons.loc["Elever som burit vapen", "Exempeldata"] == "ja"  # the invented survey
 
 
 def test_the_indicator_chosen_on_a_district_stays_chosen_on_the_indicator_page(
@@ -132,6 +139,7 @@ def test_indicator_page_from_a_link_shows_rinkeby_kista(demo: Path) -> None:
     rk = numbers[(numbers["Område"] == "Rinkeby-Kista") & (numbers["År"] == 2021)].iloc[0]
     assert rk["antal anmälda brott"] == "2\u00a0049"
     assert rk["Osäkerhet (95 %)"] == "1\u00a0961–2\u00a0140"
+    assert rk["Exempeldata"] == ""  # BRÅ's figures are real
 
 
 def test_indicator_page_map_and_ranking(demo: Path) -> None:
