@@ -67,7 +67,7 @@ def test_two_instances_share_one_store(postgres: object, tmp_path: Path) -> None
         page_a.get_by_text("Ny åtgärd").click()
         page_a.get_by_label("Åtgärd", exact=True).fill(TITLE)
         page_a.get_by_role("button", name="Spara åtgärden").click()
-        page_a.get_by_text("sparad.").first.wait_for(timeout=60_000)
+        page_a.get_by_text("sparad.").first.wait_for(timeout=120_000)  # as _wait: CI load
         # … is in the second instance's register at its next page load.
         page_b.goto(f"{second}/atgarder")
         _wait(page_b)
