@@ -3,6 +3,8 @@ Served by dashboard.py, which puts the front gate of web/ in front of it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import meetings as meeting_view
@@ -23,6 +25,10 @@ st.set_page_config(
 # Also when started from another folder (where .streamlit/config.toml is not read): tables are
 # downloaded only through the app's own, formula-safe buttons.
 st.set_option("client.disableDataExport", True)
+
+# Printing a page: A4 landscape, its content only, scaled to the paper (app_pages/print.css).
+PRINT_CSS = Path(__file__).with_name("app_pages") / "print.css"
+st.html(f"<style>{PRINT_CSS.read_text(encoding='utf-8')}</style>")
 
 # The store opened (and on first start filled), or a Swedish page saying why it cannot be.
 state.store_or_stop()

@@ -44,6 +44,10 @@ elif mode == "city":
     labels = (first, "Hela staden")
 else:
     labels = (f"Kvinnor i {first}", f"Män i {first}")
+views.print_header(
+    "jamfor",
+    [("Jämförelse", f"{labels[0]} mot {labels[1]}"), ("Prioriterat område", areas[area])],
+)
 st.caption(
     f"{labels[0]} mot {labels[1]}: {areas[area]}. Skillnader räknas som säkerställda "
     "bara när de är statistiskt skilda (95 %)."

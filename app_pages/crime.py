@@ -69,6 +69,16 @@ if not chosen:
     st.info("Välj minst ett område.")
     st.stop()
 
+views.print_header(
+    "anmalda-brott",
+    [
+        ("Brottskategori", category.label),
+        ("Mått", KIND[kind]),
+        ("Tidsupplösning", GRANULARITY[granularity]),
+        ("Indelning", BOUNDARIES[boundaries]),
+        ("Områden", ", ".join(names[c] for c in chosen)),
+    ],
+)
 threshold = data.crime_threshold(category.count_measure)
 frame = data.crime_series(category.count_measure, tuple(chosen), kind, boundaries, granularity)
 if frame.empty:

@@ -28,6 +28,7 @@ districts = [n for n in regions if n != "Hela staden"]
 with st.sidebar:
     name = st.selectbox("Stadsdelsområde", districts, key="stadsdelsomrade", bind="query-params")
 code = regions[name]
+views.print_header("stadsdelsomrade", [("Stadsdelsområde", name)])
 frames = views.cached_all("today")
 st.caption(
     f"Alla indikatorer för {name} på dagens indelning, jämfört med hela staden och med "

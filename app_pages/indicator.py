@@ -45,6 +45,9 @@ with st.sidebar:
     )
 indicator = options[title]
 definition = catalogue.definitions[indicator]
+views.print_header(
+    "indikator", [("Indikator", definition.title), ("Indelning", BOUNDARIES[boundaries])]
+)
 frame = views.cached_values(indicator, boundaries)
 
 st.header(definition.title)

@@ -30,6 +30,7 @@ with st.sidebar:
         bind="query-params",
     )
 
+views.print_header("", [("Överenskommelse", f"Överenskommelsen {agreement}"), ("Område", scope)])
 st.caption(
     f"Status för varje indikator i {scope.lower() if scope == 'Hela staden' else scope}, "
     "senaste året med uppgifter. Förändringar räknas bara när de är statistiskt säkerställda."

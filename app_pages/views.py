@@ -4,7 +4,8 @@ depend on); the names below pass them through for the pages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
@@ -146,15 +147,28 @@ def view_address(url: str, page: str, query: str) -> str:
     return f"{address}?{query}" if query else address
 
 
-def link_to_view(page: str) -> None:
-    """The address of exactly this view, ready to copy (the code box has a copy button)."""
+def _address(page: str) -> str:
     query = urlencode({k: v for k, v in st.query_params.to_dict().items()})
     try:
         url = str(st.context.url)  # type: ignore[attr-defined]
     except Exception:
         url = ""
-    st.caption("Länk till den här vyn (kopiera med knappen i rutan):")
-    st.code(view_address(url, page, query), language=None)
+    return view_address(url, page, query)
+
+
+def print_header(page: str, choices: Sequence[tuple[str, object]] = ()) -> None:
+    """The header a printout of the page starts with, shown only on paper (print.css): the
+    view's ``choices`` (label, value), when it was printed and the view's address. Call it
+    where the choices are made (a page's first lines)."""
+    st.html(service_views.print_header(choices, _address(page), datetime.now()))
+
+
+def link_to_view(page: str) -> None:
+    """The address of exactly this view, ready to copy (the code box has a copy button); not
+    printed."""
+    with st.container(key="view_link"):
+        st.caption("Länk till den här vyn (kopiera med knappen i rutan):")
+        st.code(_address(page), language=None)
 
 
 # Okabe–Ito tints for status cells (the symbol and the word carry the meaning too).

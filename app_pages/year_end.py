@@ -28,6 +28,10 @@ with st.sidebar:
         bind="query-params",
     )
 
+views.print_header(
+    "arssammanstallning",
+    [("År", year), ("Område", scope), ("Överenskommelse", f"Överenskommelsen {agreement}")],
+)
 
 summary = reports.summary(int(year), regions[scope], agreement)
 overview = reports.area_overview(int(year), regions[scope], agreement)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from html import escape
 
 import pandas as pd
 
@@ -283,6 +285,19 @@ def example_note(frame: pd.DataFrame) -> str | None:
     if "example" in frame and frame["example"].fillna(False).astype(bool).any():
         return "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
     return None
+
+
+def print_header(choices: Sequence[tuple[str, object]], address: str, now: datetime) -> str:
+    """The HTML of the header a printed page starts with (hidden on screen): the view's
+    choices, when it was printed and its address, so a printout says what it shows."""
+    chosen = " · ".join(f"{escape(label)}: {escape(str(value))}" for label, value in choices)
+    when = f"{date_text(now.date())} kl. {now:%H.%M}"
+    return (
+        '<div class="print-only" style="font-size: 0.9rem; border-bottom: 1px solid #999; '
+        'padding-bottom: 0.3rem">'
+        + (f"<div><b>Urval:</b> {chosen}</div>" if chosen else "")
+        + f"<div>Utskriven {escape(when)} från {escape(address)}</div></div>"
+    )
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")

@@ -170,3 +170,79 @@ def test_meeting_mode_fits_a_projector_and_follows_the_keys(server: tuple[str, P
             page.wait_for_selector("h1:has-text('Kriminella')", timeout=30_000)
         finally:
             browser.close()
+
+
+# A4 landscape less 10 mm margins, in CSS pixels (96 per inch).
+PRINTABLE_WIDTH = (297 - 2 * 10) / 25.4 * 96
+
+
+def _print_zoom() -> float:
+    import re
+
+    css = (Path(__file__).parents[2] / "app_pages" / "print.css").read_text(encoding="utf-8")
+    found = re.search(r"\[data-testid=\"stMain\"\]\s*\{\s*zoom:\s*([0-9.]+)", css)
+    assert found, "print.css scales the page's content"
+    return float(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("path", "viewport", "choices"),
+    [
+        ("indikator", (1920, 1080), "Urval: Indikator: Anmäld misshandel · Indelning: Dagens"),
+        ("stadsdelsomrade", (1440, 1000), "Urval: Stadsdelsområde: Bromma"),
+        ("", (1440, 1000), "Urval: Överenskommelse: Överenskommelsen 2024 · Område: Hela staden"),
+    ],
+)
+def test_a_printed_page_holds_what_the_screen_shows(
+    server: tuple[str, Path], path: str, viewport: tuple[int, int], choices: str
+) -> None:
+    """Printing a page (the browser's own print, as "Spara som PDF"): A4 landscape, a header
+    with the view's choices, no sidebar, buttons or copy box, the charts' text there, every
+    table drawn (not a blank canvas), and every chart or table, at the print scale, within
+    the paper's width."""
+    import io
+
+    from pypdf import PdfReader
+
+    url, _ = server
+    assert sync_playwright is not None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            width, height = viewport
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(f"{url}/{path}")
+            page.wait_for_selector(
+                "[data-test-script-state='notRunning']", timeout=90_000, state="attached"
+            )
+            page.wait_for_selector("[data-testid='stDataFrame'] canvas", timeout=60_000)
+            page.wait_for_timeout(1500)
+            widest = page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll("
+                "'[data-testid=stMain] .main-svg, [data-testid=stMain] canvas')]"
+                ".map(e => e.getBoundingClientRect().width))"
+            )
+            tables = page.locator("[data-testid='stDataFrame']").count()
+            charts = page.locator("[data-testid='stPlotlyChart']").count()
+            pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        finally:
+            browser.close()
+    reader = PdfReader(io.BytesIO(pdf))
+    first = reader.pages[0]
+    assert (round(float(first.mediabox.width)), round(float(first.mediabox.height))) == (842, 595)
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert choices in " ".join(text.split())
+    assert "Utskriven " in text
+    for screen_only in ("Ladda ner CSV", "Länk till den här vyn", "Mötespaket", "Datastatus"):
+        assert screen_only not in text, screen_only
+    if charts:
+        assert "Källa:" in text  # the charts' source lines are printed with them
+    # Every table is a canvas: printed as an image that is not blank.
+    drawn = [
+        image
+        for p in reader.pages
+        for image in p.images
+        if (lambda lo, hi: hi - lo > 40)(*image.image.convert("L").getextrema())
+    ]
+    assert len(drawn) >= tables
+    assert widest * _print_zoom() <= PRINTABLE_WIDTH

@@ -23,3 +23,19 @@ def test_short_link_names() -> None:
     assert slug("Hägersten-Älvsjö") == "hagersten-alvsjo"
     assert slug("Enskede-Årsta-Vantör") == "enskede-arsta-vantor"
     assert slug("Hela staden") == "hela-staden"
+
+
+def test_the_print_header_names_the_choices_and_escapes_them() -> None:
+    from datetime import datetime
+
+    from service.views import print_header
+
+    html = print_header(
+        [("Indikator", "Anmäld misshandel"), ("Område", "<b>Järva</b>")],
+        "http://127.0.0.1:8501/indikator?indikator=Anm%C3%A4ld",
+        datetime(2026, 12, 3, 7, 5),
+    )
+    assert 'class="print-only"' in html
+    assert "<b>Urval:</b> Indikator: Anmäld misshandel · Område: &lt;b&gt;Järva&lt;/b&gt;" in html
+    assert "Utskriven 3 december 2026 kl. 07.05 från http://127.0.0.1:8501/indikator?" in html
+    assert "Urval" not in print_header([], "x", datetime(2026, 12, 3))
