@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import views
+from service import packs
 from service.views import difference, latest_row
 
 MODES = {
@@ -93,6 +94,9 @@ for indicator in catalogue.indicators_for(area):
             else ("skyddat" if b["suppressed"] else views.fmt_value(definition, b["value"])),
             "Skillnad": verdict,
             f"Utveckling {labels[0]}": "" if a is None else str(a["status_text"]),
+            "Exempeldata": "ja"
+            if any(r is not None and views.is_example(r) for r in (a, b))
+            else "",
         }
     )
 table = pd.DataFrame(rows)
@@ -100,5 +104,25 @@ if table.empty:
     st.info("Området har inga indikatorer med den här jämförelsen.")
 else:
     st.dataframe(table, hide_index=True, key="comparison")
+    if (table["Exempeldata"] == "ja").any():
+        st.caption(views.EXAMPLE_NOTE)
     views.downloads(table, f"jamforelse_{area}", "compare")
+    years = sorted({int(y) for y in table["År"] if y})
+    views.pack_buttons(
+        "jamfor",
+        lambda: packs.table(
+            f"Jämför: {labels[0]} mot {labels[1]}",
+            table,
+            [0.24, 0.06, 0.1, 0.1, 0.15, 0.27, 0.08],
+            packs.facts(
+                "2024",
+                areas[area],
+                f"{labels[0]} och {labels[1]}",
+                f"senaste året med värden för båda, {years[0]}–{years[-1]}"
+                if years
+                else "inga värden",
+            ),
+            ["Skillnaden prövas med 95 % säkerhet; 'inom felmarginalen': den kan vara slumpen."],
+        ),
+    )
 views.link_to_view("jamfor")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import views
-from app_pages.crime_chart import crime_figure
+from app_pages.crime_chart import crime_figure, source_line
+from service import packs
 from service import views as data
 from service.views import year_list
 
@@ -141,4 +142,24 @@ table = data.crime_table(frame, UNITS[kind], granularity)
 with st.expander("Tabell med siffrorna"):
     st.dataframe(table, hide_index=True)
 views.downloads(table, f"anmalda_brott_{category.count_measure}", "crime")
+views.pack_buttons(
+    "anmalda_brott",
+    lambda: packs.crime(
+        frame,
+        table,
+        title,
+        UNITS[kind],
+        granularity,
+        packs.facts(
+            "2024",
+            f"ingen särskild; brottskategori: {category.label}",
+            ", ".join(names[c] for c in chosen),
+            f"{int(frame['year'].min())}–{int(frame['year'].max())}",
+            BOUNDARIES[boundaries].lower(),
+            [("Mått", KIND[kind]), ("Tidsupplösning", GRANULARITY[granularity])],
+        ),
+        notes,
+        source_line(frame, boundaries, str(source["citation"])),
+    ),
+)
 views.link_to_view("anmalda-brott")

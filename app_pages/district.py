@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_pages import charts, views
 from app_pages.signin import guard_fragment
+from service import packs
 from service import views as data
 from service.readmodel import view
 from service.views import (
@@ -242,4 +243,5 @@ def trend_chart() -> None:
 
 trend_chart()
 views.downloads(table, f"lagesbild_{name}", "district")
+views.pack_buttons("stadsdelsomrade", lambda: packs.build("Stadsdelsområde", code))
 views.link_to_view("stadsdelsomrade")

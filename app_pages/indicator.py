@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 
 from app_pages import charts, views
 from app_pages.signin import guard_fragment
+from service import packs
 from service import views as data
 from service.readmodel import view
 from service.views import PLOTLY_SEPARATORS, number, ranking
@@ -328,4 +329,5 @@ table = pd.DataFrame(
 )
 st.dataframe(table, hide_index=True, key="numbers")
 views.downloads(table, indicator, "indicator")
+views.pack_buttons("indikator", lambda: packs.indicator(indicator, boundaries))
 views.link_to_view("indikator")

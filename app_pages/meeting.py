@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import charts, views
+from service import packs
 from service import views as data
 from service.views import STATUS_LABELS
 
@@ -143,4 +144,4 @@ for start in range(0, len(shown.cards), width):
 
 with st.sidebar:
     st.caption("Hela mötet, alla områden, att projicera eller skicka:")
-    views.pack_buttons("Mötesläge", regions[scope], "2024", "moteslage")
+    views.pack_buttons("moteslage", lambda: packs.build("Mötesläge", regions[scope], "2024"))

@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import views
 from app_pages.signin import guard_fragment
+from service import packs
 from service.views import GROUP_ORDER, group_counts
 
 st.title("Översikt")
@@ -135,5 +136,5 @@ st.caption(
 views.downloads(
     pd.DataFrame(matrix).drop(columns=["Lägesbild"]), f"oversikt_{agreement}", "overview"
 )
-views.pack_buttons("Översikt", region, agreement, "oversikt")
+views.pack_buttons("oversikt", lambda: packs.build("Översikt", region, agreement))
 views.link_to_view("")

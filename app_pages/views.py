@@ -15,14 +15,25 @@ from service import uploads
 from service import views as service_views
 from service.views import (
     CITY,
+    EXAMPLE_NOTE,
     example_note,
     fmt_interval,
     fmt_value,
+    is_example,
     plain,
     unavailable,
 )
 
-__all__ = ["CITY", "example_note", "fmt_interval", "fmt_value", "plain", "unavailable"]
+__all__ = [
+    "CITY",
+    "EXAMPLE_NOTE",
+    "example_note",
+    "fmt_interval",
+    "fmt_value",
+    "is_example",
+    "plain",
+    "unavailable",
+]
 
 catalogue = service_views.catalogue
 district_options = service_views.district_options
@@ -102,19 +113,14 @@ def download_files(
     )
 
 
-def pack_buttons(
-    page: str, region_code: str, agreement: str, key: str, summary: object = None
-) -> None:
-    """Download the page as a meeting pack, PDF and PowerPoint: every priority area for the
-    region (or the year-end ``summary``), a title page naming agreement, area, period,
-    boundaries and data version. Built when pressed (matplotlib and python-pptx, no browser)."""
+def pack_buttons(key: str, make: Callable[[], object]) -> None:
+    """Download what the page shows as a meeting pack, PDF and PowerPoint: a title page
+    naming agreement, area, period, boundaries and data version, then the page's content.
+    ``make`` builds the pack (service.packs) when a button is pressed (matplotlib and
+    python-pptx, no browser)."""
     from service import packs
 
-    pdf, pptx = (
-        packs.year_end_downloads(summary)  # type: ignore[arg-type]
-        if summary is not None
-        else packs.downloads(page, region_code, agreement)
-    )
+    pdf, pptx = packs.files(make)  # type: ignore[arg-type]
     left, right = st.columns(2)
     left.download_button(
         "Mötespaket (PDF)",

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages import signin, views
-from service import meetings, reports
+from service import meetings, packs, reports
 
 st.title("Årssammanställning")
 st.caption(
@@ -65,7 +65,5 @@ right.download_button(
     key="xlsx",
     on_click="ignore",
 )
-views.pack_buttons(
-    "Årssammanställning", regions[scope], agreement, "arssammanstallning", summary=summary
-)
+views.pack_buttons("arssammanstallning", lambda: packs.from_year_end(summary))
 views.link_to_view("arssammanstallning")

@@ -106,6 +106,7 @@ def _series(
     grouped = rows.groupby(keys, as_index=False).agg(
         value=("total", "sum"),
         preliminary=("preliminary", "any"),
+        example=("example", "any"),
         complete=("complete", "all"),
         n_parts=("n_parts", "max"),
         n_months=("month", "nunique"),

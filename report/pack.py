@@ -8,6 +8,8 @@ Example values are marked on every page they are on."""
 from __future__ import annotations
 
 import io
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import matplotlib
@@ -41,12 +43,40 @@ class PackRow:
         return [title, self.now, self.before, self.change, self.test, self.status]
 
 
+Point = tuple[float, float | None, float | None, float | None]  # (x, value, lower, upper)
+
+
+@dataclass
+class PackChart:
+    """A chart of one or more lines (x in years: a month is year + (month − 1) / 12); a single
+    line has its 95 % interval as a band."""
+
+    title: str
+    unit: str
+    lines: list[tuple[str, list[Point]]]  # (name, points)
+    source: str
+    example: bool = False
+
+
 @dataclass
 class PackPage:
-    title: str  # the priority area
-    verdict: str  # "Indikatorerna visar: blandat (2 förbättring · 4 oförändrat)"
-    judgement: str  # "Gruppens bedömning: …"
-    rows: list[PackRow]
+    """A priority area's page (``rows``: the indicator table and trends), or a page of its
+    own table (``header``/``table``, column ``widths`` as shares) and ``charts``."""
+
+    title: str  # the priority area, or what the page shows
+    verdict: str = ""  # "Indikatorerna visar: blandat (2 förbättring · 4 oförändrat)"
+    judgement: str = ""  # "Gruppens bedömning: …"
+    rows: list[PackRow] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    table: list[list[str]] = field(default_factory=list)
+    widths: list[float] = field(default_factory=list)
+    charts: list[PackChart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    example: bool = False  # the table holds invented values
+
+    @property
+    def own(self) -> bool:
+        return not self.rows and bool(self.header or self.charts)
 
 
 @dataclass
@@ -57,12 +87,91 @@ class Pack:
 
     @property
     def example(self) -> bool:
-        return any(r.example for p in self.pages for r in p.rows)
+        return any(
+            p.example or any(r.example for r in p.rows) or any(c.example for c in p.charts)
+            for p in self.pages
+        )
+
+
+def table_pages(
+    title: str,
+    header: list[str],
+    table: list[list[str]],
+    widths: list[float],
+    *,
+    per_page: int = 16,
+    example: bool = False,
+    notes: list[str] | None = None,
+) -> list[PackPage]:
+    """A long table over as many pages as it needs, its header on each ("(forts.)" after
+    the first)."""
+    chunks = [table[k : k + per_page] for k in range(0, len(table), per_page)] or [[]]
+    return [
+        PackPage(
+            title=title if k == 0 else f"{title} (forts.)",
+            header=header,
+            table=chunk,
+            widths=widths,
+            example=example,
+            notes=(notes or []) if k == len(chunks) - 1 else [],
+        )
+        for k, chunk in enumerate(chunks)
+    ]
+
+
+# Okabe–Ito, then the same hues dashed: up to 16 lines a colour-blind reader can tell apart.
+COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#999999"]
+
+
+def draw_chart(axis: plt.Axes, chart: PackChart, size: float = 8) -> None:
+    """A chart on ``axis``: its lines (one with its band), title, unit, years, and a legend
+    when there are several lines."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    from indicators.format import number
+
+    title = chart.title + (" – Exempeldata" if chart.example else "")
+    if len(chart.lines) == 1:
+        draw_trend(axis, [p for p in chart.lines[0][1] if p[1] is not None])  # type: ignore[misc]
+    else:
+        for k, (name, points) in enumerate(chart.lines):
+            shown = [p for p in points if p[1] is not None]
+            axis.plot([p[0] for p in shown], [p[1] for p in shown], label=name, lw=1.6,
+                      color=COLOURS[k % len(COLOURS)], ls="-" if k < len(COLOURS) else "--",
+                      marker="o" if len(shown) < 30 else None, markersize=2.5)  # fmt: skip
+        axis.legend(fontsize=size - 2, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    axis.set_title(_wrap(title, 60 if size > 8 else 38), fontsize=size, loc="left")
+    axis.set_ylabel(chart.unit, fontsize=size - 1)
+    axis.set_ylim(bottom=0)
+    axis.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(int(v))))
+    axis.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: number(v, 0 if float(v).is_integer() else 1))
+    )
+    axis.tick_params(labelsize=size - 1)
+    axis.grid(axis="y", color="#dddddd")
+    axis.spines[["top", "right"]].set_visible(False)
+
+
+def chart_png(chart: PackChart, width: float, height: float) -> bytes:
+    """A chart as PNG of ``width`` × ``height`` inches, its source line underneath."""
+    figure, axis = plt.subplots(figsize=(width, height), dpi=150)
+    draw_chart(axis, chart, 9 if width > 6 else 8)
+    figure.text(0.01, 0.01, _wrap(chart.source, int(width * 22)), fontsize=6, color="#444444")
+    figure.tight_layout(rect=(0, 0.08, 1, 1))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _grid(count: int) -> tuple[int, int]:
+    """Columns and rows for ``count`` charts on a page."""
+    columns = 1 if count == 1 else 2 if count <= 4 else 3 if count <= 9 else 4
+    return columns, -(-count // columns)
 
 
 def _wrap(text: str, width: int) -> str:
-    import textwrap
-
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
@@ -84,9 +193,12 @@ def render_pdf(pack: Pack) -> bytes:
             "Samverkansöverenskommelsen mellan Stockholms stad och Polisregion Stockholm",
             fontsize=13,
         )
-        for k, (label, value) in enumerate(pack.facts):
-            figure.text(0.07, 0.66 - 0.045 * k, f"{label}:", fontsize=12, weight="bold")
-            figure.text(0.27, 0.66 - 0.045 * k, value, fontsize=12)
+        y = 0.66
+        for label, value in pack.facts:
+            figure.text(0.07, y, f"{label}:", fontsize=12, weight="bold", va="top")
+            wrapped = _wrap(value, 95)
+            figure.text(0.27, y, wrapped, fontsize=12, va="top")
+            y -= 0.045 + 0.025 * wrapped.count("\n")
         if pack.example:
             figure.text(0.07, 0.12, EXAMPLE, fontsize=12, color="#9C2A00", weight="bold")
         pdf.savefig(figure)
@@ -97,11 +209,83 @@ def render_pdf(pack: Pack) -> bytes:
     return buffer.getvalue()
 
 
+def _pdf_table(
+    figure: plt.Figure, box: tuple[float, float, float, float], header: list[str],
+    cells: list[list[str]], widths: list[float], size: float, scale: float,
+) -> None:  # fmt: skip
+    axis = figure.add_axes(box)
+    axis.axis("off")
+    characters = [max(8, int(w * 160)) for w in widths]
+    wrapped = [[_wrap(c, n) for c, n in zip(r, characters, strict=True)] for r in cells]
+    table = axis.table(
+        cellText=wrapped or [[""] * len(header)],
+        colLabels=[_wrap(h, n) for h, n in zip(header, characters, strict=True)],
+        colWidths=widths,
+        loc="upper left",
+        cellLoc="left",
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(size)
+    table.scale(1, scale)
+    lines: dict[int, int] = {}
+    for (row, _), cell in table.get_celld().items():
+        lines[row] = max(lines.get(row, 1), cell.get_text().get_text().count("\n") + 1)
+    for (row, _), cell in table.get_celld().items():
+        cell.set_height(cell.get_height() * (1 + 0.6 * (lines[row] - 1)))
+        if row == 0:
+            cell.set_text_props(weight="bold")
+            cell.set_facecolor("#DDE7F0")
+
+
+def _lines(table: list[list[str]], widths: list[float]) -> int:
+    """How many text lines the rows of a table take (a wrapped cell makes its row taller)."""
+    characters = [max(8, int(w * 160)) for w in widths]
+    return sum(
+        max(1, *(len(textwrap.wrap(c, n)) or 1 for c, n in zip(r, characters, strict=True)))
+        for r in table
+    )
+
+
+def _pdf_own_page(figure: plt.Figure, page: PackPage, top: float) -> plt.Figure:
+    """A page of its own table and charts: the table above, the charts under it (or filling
+    the page when there is no table)."""
+    bottom = 0.1
+    if page.table:
+        height = min(top - 0.1, 0.03 * (_lines(page.table, page.widths) + 2))
+        if page.charts:
+            height = min(height, top - 0.42)
+        _pdf_table(figure, (0.05, top - height, 0.9, height), page.header, page.table,
+                   page.widths, 8.5, 1.6)  # fmt: skip
+        top -= height + 0.07
+    if page.notes:
+        figure.text(0.05, 0.02, _wrap(" ".join(page.notes), 190), fontsize=7.5, va="bottom")
+        bottom = 0.04 + 0.018 * _wrap(" ".join(page.notes), 190).count("\n")
+    if page.charts:
+        columns, rows = _grid(len(page.charts))
+        legend = any(len(c.lines) > 1 for c in page.charts)
+        right = 0.78 if legend else 0.95
+        width = (right - 0.05) / columns
+        height = (top - bottom) / rows
+        for k, chart in enumerate(page.charts):
+            column, row = k % columns, k // columns
+            left = 0.05 + column * width + 0.035
+            low = top - (row + 1) * height + 0.075
+            axis = figure.add_axes((left, low, width - 0.05, height - 0.115))
+            draw_chart(axis, chart, 9 if columns == 1 else 7.5)
+            figure.text(left, low - 0.045, _wrap(chart.source, int(width * 190)), fontsize=6,
+                        va="top", color="#444444")  # fmt: skip
+    return figure
+
+
 def _pdf_page(page: PackPage) -> plt.Figure:
     figure = plt.figure(figsize=(11.69, 8.27))
-    figure.text(0.05, 0.93, page.title, fontsize=20, color=NAVY, weight="bold")
+    size = 20 if len(page.title) <= 60 else 16 if len(page.title) <= 80 else 13
+    figure.text(0.05, 0.93, page.title, fontsize=size, color=NAVY, weight="bold")
     figure.text(0.05, 0.885, page.verdict, fontsize=11, weight="bold")
     figure.text(0.05, 0.855, _wrap(page.judgement, 150), fontsize=10, va="top")
+    if page.own:
+        top = 0.86 if not (page.verdict or page.judgement) else 0.8
+        return _pdf_own_page(figure, page, top)
     if not page.rows:
         figure.text(0.05, 0.7, "Området har inga indikatorer.", fontsize=12)
         return figure
@@ -139,6 +323,12 @@ def _pdf_page(page: PackPage) -> plt.Figure:
     return figure
 
 
+def _title_size(title: str, size: int, fits: int) -> int:
+    """A title's font size on a slide: ``size`` when it has at most ``fits`` characters (one
+    line), smaller as it grows, so that it stays on one line above what follows."""
+    return size if len(title) <= fits else max(14, int(size * fits / len(title)))
+
+
 def render_pptx(pack: Pack) -> bytes:
     """16:9 slides: the title slide, then one per area with the table and up to four
     trends."""
@@ -167,7 +357,7 @@ def render_pptx(pack: Pack) -> bytes:
         return box
 
     title = deck.slides.add_slide(blank)
-    text(title, 2, 2, 30, 2.5, pack.title, 36, True, NAVY[1:])
+    text(title, 2, 2, 30, 2.5, pack.title, _title_size(pack.title, 36, 34), True, NAVY[1:])
     agreement = "Samverkansöverenskommelsen mellan Stockholms stad och Polisregion Stockholm"
     text(title, 2, 4.6, 30, 1.2, agreement, 16)
     text(title, 2, 6.5, 30, 8, "\n".join(f"{k}: {v}" for k, v in pack.facts), 16)
@@ -175,9 +365,12 @@ def render_pptx(pack: Pack) -> bytes:
         text(title, 2, 16, 30, 1.2, EXAMPLE, 16, True, "9C2A00")
     for page in pack.pages:
         slide = deck.slides.add_slide(blank)
-        text(slide, 1.2, 0.6, 31, 1.6, page.title, 28, True, NAVY[1:])
+        text(slide, 1.2, 0.6, 31, 1.6, page.title, _title_size(page.title, 28, 46), True, NAVY[1:])
         text(slide, 1.2, 2.2, 31, 0.9, page.verdict, 14, True)
         text(slide, 1.2, 3.0, 31, 0.9, page.judgement, 12)
+        if page.own:
+            _pptx_own_slide(slide, page, text)
+            continue
         if not page.rows:
             text(slide, 1.2, 5, 31, 1, "Området har inga indikatorer.", 14)
             continue
@@ -210,3 +403,42 @@ def render_pptx(pack: Pack) -> bytes:
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+def _pptx_own_slide(slide: object, page: PackPage, text: Callable[..., object]) -> None:
+    """A slide of its own table and charts (16:9, 33.9 × 19.1 cm)."""
+    from pptx.util import Cm, Pt
+
+    top = 2.4 if not (page.verdict or page.judgement) else 4.2
+    if page.table:
+        rows = len(page.table) + 1
+        height = (0.75 if rows <= 12 else 0.6) * rows
+        shape = slide.shapes.add_table(rows, len(page.header), Cm(1.2), Cm(top), Cm(31.4),  # type: ignore[attr-defined]
+                                       Cm(height))  # fmt: skip
+        table = shape.table
+        for column, share in enumerate(page.widths):
+            table.columns[column].width = Cm(31.4 * share / sum(page.widths))
+        for row_index, values in enumerate([page.header, *page.table]):
+            for column, value in enumerate(values):
+                cell = table.cell(row_index, column)
+                cell.text = value
+                cell.margin_top = cell.margin_bottom = Cm(0.05)
+                for paragraph in cell.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(10 if rows <= 12 else 8)
+                        run.font.bold = row_index == 0
+            table.rows[row_index].height = Cm(height / rows)
+        top += height + 0.5
+    bottom = 18.2
+    if page.notes:
+        text(slide, 1.2, 17.2, 31.4, 1.6, " ".join(page.notes), 9)
+        bottom = 17.0
+    if page.charts and bottom - top > 3:
+        columns, rows = _grid(len(page.charts))
+        width, height = 31.4 / columns, (bottom - top) / rows
+        for k, chart in enumerate(page.charts):
+            png = chart_png(chart, (width - 0.3) / 2.54, (height - 0.2) / 2.54)
+            slide.shapes.add_picture(  # type: ignore[attr-defined]
+                io.BytesIO(png), Cm(1.2 + (k % columns) * width), Cm(top + (k // columns) * height),
+                width=Cm(width - 0.3),
+            )  # fmt: skip

@@ -1,21 +1,47 @@
-"""Meeting packs of what a page shows (Översikt, Mötesläge, Årssammanställning): the same
-figures as meeting mode's view model, for the city or a district, every priority area, as PDF
-or PowerPoint (report/pack.py). Built when a download button is pressed."""
+"""Meeting packs of what a page shows, as PDF or PowerPoint (report/pack.py), built when a
+download button is pressed: Översikt, Stadsdelsområde and Mötesläge (every priority area for
+the city or a district, the figures of meeting mode's view model), Årssammanställning (the
+report year), Indikator (the latest year per district and the trends), Jämför (the table
+shown) and Anmälda brott (the chart and the yearly table shown). Each starts with a title page
+naming agreement, area, district, period, boundaries and data version."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
+import pandas as pd
+
 from indicators.format import date_text
 from report.build import YearEnd
-from report.pack import Pack, PackPage, PackRow
+from report.pack import EXAMPLE, Pack, PackChart, PackPage, PackRow, table_pages
 from service import session
 from service import views as data
+from service.views import ranking
 from store import queries
 
 AGREEMENTS = {"2024": "Överenskommelsen 2024 (fem prioriterade områden)",
               "2019": "Överenskommelsen 2019 (tio prioriterade områden)"}  # fmt: skip
+TODAY = "dagens stadsdelsområden (äldre uppgifter omräknade)"
+EXAMPLE_SOURCE = "Källa: Exempeldata (påhittade värden)."
+
+
+def facts(
+    agreement: str, areas: str, region: str, period: str, boundaries: str = TODAY,
+    extra: list[tuple[str, str]] | None = None,
+) -> list[tuple[str, str]]:  # fmt: skip
+    """The title page's facts, in the same order in every pack."""
+    now = datetime.now()
+    return [
+        ("Överenskommelse", AGREEMENTS.get(agreement, agreement)),
+        ("Prioriterade områden", areas),
+        ("Område", region),
+        ("Period", period),
+        ("Indelning", boundaries),
+        *(extra or []),
+        ("Dataversion", _data_version()),
+        ("Skapad", f"{date_text(now.date())} {now:%H:%M}"),
+    ]
 
 
 def _data_version() -> str:
@@ -73,9 +99,7 @@ def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
                     test=str(card.get("change") or ""),
                     status=str(card["label"]),
                     example=example,
-                    source="Källa: Exempeldata (påhittade värden)."
-                    if example
-                    else data.source_line(definition.source),  # type: ignore[attr-defined]
+                    source=EXAMPLE_SOURCE if example else data.source_line(definition.source),  # type: ignore[attr-defined]
                     series=list(card["series"]),  # type: ignore[call-overload]
                 )
             )
@@ -91,16 +115,8 @@ def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
             )
         )
     period = f"senaste värdet per indikator, {min(years)}–{max(years)}" if years else "inga värden"
-    facts = [
-        ("Överenskommelse", AGREEMENTS.get(agreement, agreement)),
-        ("Prioriterade områden", f"alla {len(pages)}, ett per sida"),
-        ("Område", region),
-        ("Period", period),
-        ("Indelning", "dagens stadsdelsområden (äldre uppgifter omräknade)"),
-        ("Dataversion", _data_version()),
-        ("Skapad", f"{date_text(datetime.now().date())} {datetime.now():%H:%M}"),
-    ]
-    return Pack(title=f"{page}: {region}", facts=facts, pages=pages)
+    title_facts = facts(agreement, f"alla {len(pages)}, ett per sida", region, period)
+    return Pack(title=f"{page}: {region}", facts=title_facts, pages=pages)
 
 
 def from_year_end(summary: YearEnd) -> Pack:
@@ -117,7 +133,7 @@ def from_year_end(summary: YearEnd) -> Pack:
                 test=line.change,
                 status=line.status,
                 example=line.example,
-                source="Källa: Exempeldata (påhittade värden)." if line.example else line.source,
+                source=EXAMPLE_SOURCE if line.example else line.source,
                 series=line.series,
             )
             for line in section.lines
@@ -135,37 +151,170 @@ def from_year_end(summary: YearEnd) -> Pack:
                 rows=rows,
             )
         )
-    facts = [
-        ("Överenskommelse", AGREEMENTS.get(summary.agreement, summary.agreement)),
-        ("Prioriterade områden", f"alla {len(pages)}, ett per sida"),
-        ("Område", summary.region_name),
-        ("Period", f"{summary.year}, jämfört med {summary.year - 1}"),
-        ("Indelning", "dagens stadsdelsområden (äldre uppgifter omräknade)"),
-        ("Dataversion", _data_version()),
-        ("Skapad", f"{date_text(datetime.now().date())} {datetime.now():%H:%M}"),
-    ]
+    title_facts = facts(
+        summary.agreement,
+        f"alla {len(pages)}, ett per sida",
+        summary.region_name,
+        f"{summary.year}, jämfört med {summary.year - 1}",
+    )
     if summary.as_of:
-        facts.append(("Visar", summary.as_of))
+        title_facts.append(("Visar", summary.as_of))
     return Pack(title=f"Årssammanställning {summary.year}: {summary.region_name}",
-                facts=facts, pages=pages)  # fmt: skip
+                facts=title_facts, pages=pages)  # fmt: skip
 
 
-def year_end_downloads(summary: YearEnd) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+def _points(rows: pd.DataFrame) -> list[tuple[float, float | None, float | None, float | None]]:
+    def value(v: object) -> float | None:
+        return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+
+    return [
+        (float(y), value(v), value(lo), value(hi))
+        for y, v, lo, hi in zip(rows["year"], rows["value"], rows["lower"], rows["upper"],
+                                strict=True)
+    ]  # fmt: skip
+
+
+def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
+    """The Indikator page's pack: the latest year per district (value, interval, rank range,
+    status) and the trend of every district and the city, each with its 95 % interval."""
+    catalogue = data.catalogue()
+    definition = catalogue.definitions[indicator_id]
+    frame = data.values(indicator_id, boundaries)
+    totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
+    districts = totals[totals["region_kind"] == "district"]
+    example = (
+        bool(totals["example"].fillna(False).astype(bool).any()) if "example" in totals else False
+    )
+    source = EXAMPLE_SOURCE if example else data.source_line(definition.source)
+    pages: list[PackPage] = []
+    years = sorted(int(y) for y in totals["year"].unique())
+    if not districts.empty:
+        year = int(districts["year"].max())
+        ranked = ranking(definition, frame, year)
+        ranks = {
+            str(r.region_code): f"{r.rank} av {len(ranked)} ({r.rank_best}–{r.rank_worst})"
+            for r in ranked.itertuples()
+        }
+        latest = totals[totals["year"] == year]
+        order = [*ranked["region_code"].astype(str)]
+        order += sorted(
+            (c for c in latest["region_code"].astype(str) if c not in order and c != data.CITY),
+            key=lambda c: str(latest.loc[latest["region_code"] == c, "region_name"].iloc[0]),
+        )
+        order += [data.CITY] if (latest["region_code"] == data.CITY).any() else []
+        table = []
+        for code in order:
+            row = latest[latest["region_code"] == code].iloc[0]
+            table.append([
+                str(row["region_name"]),
+                "skyddat" if row["suppressed"] else data.fmt_value(definition, row["value"]),
+                ""
+                if row["suppressed"]
+                else data.fmt_interval(definition, row["lower"], row["upper"]),
+                ranks.get(code, ""),
+                str(row["status_text"]),
+            ])  # fmt: skip
+        notes = ["Placering: bäst först; inom parentes de placeringar som intervallen tillåter."]
+        if example:
+            notes.append(EXAMPLE)
+        pages += table_pages(
+            f"{definition.title} {year}, per stadsdelsområde",
+            ["Område", definition.unit, "Osäkerhet (95 %)", "Placering", "Utveckling"],
+            table,
+            [0.17, 0.1, 0.13, 0.12, 0.48],
+            per_page=13,
+            example=example,
+            notes=notes,
+        )
+        charts = [
+            PackChart(
+                title=str(name),
+                unit=definition.unit,
+                lines=[(str(name), _points(part.sort_values("year")))],
+                source=source,
+                example=example,
+            )
+            for name, part in districts.groupby("region_name", sort=True)
+        ]
+        city = totals[totals["region_code"] == data.CITY]
+        if not city.empty and definition.type != "count":
+            charts.append(PackChart("Hela staden", definition.unit,
+                                    [("Hela staden", _points(city.sort_values("year")))], source,
+                                    example))  # fmt: skip
+        pages.append(
+            PackPage(
+                title=f"{definition.title}: utvecklingen per stadsdelsområde",
+                charts=charts,
+                notes=[
+                    "Linjen är värdet per år, bandet dess 95 % osäkerhetsintervall; ett år "
+                    "som saknas är skyddat eller har inget värde."
+                ],
+            )
+        )
+    areas = ", ".join(catalogue.area_title(a) for a in definition.areas)
+    period = f"{years[0]}–{years[-1]}" if years else "inga värden"
+    title_facts = facts(
+        "2024", areas, "alla stadsdelsområden och hela staden", period,
+        TODAY if boundaries == "today" else "stadsdelsområdena som de var varje år",
+        [("Indikator", f"{definition.title} ({definition.unit})"), ("Källa", source)],
+    )  # fmt: skip
+    return Pack(title=f"Indikator: {definition.title}", facts=title_facts, pages=pages)
+
+
+def table(
+    title: str,
+    frame: pd.DataFrame,
+    widths: list[float],
+    facts: list[tuple[str, str]],
+    notes: list[str] | None = None,
+) -> Pack:
+    """A page's table as shown (Jämför): its columns and cells as text, over as many pages as
+    it needs; rows marked Exempeldata make the pack say so."""
+    example = "Exempeldata" in frame and bool((frame["Exempeldata"] == "ja").any())
+    cells = [[("" if pd.isna(v) else str(v)) for v in row] for row in frame.itertuples(index=False)]
+    pages = table_pages(title, [str(c) for c in frame.columns], cells, widths, example=example,
+                        notes=notes)  # fmt: skip
+    return Pack(title=title, facts=facts, pages=pages)
+
+
+def crime(
+    series: pd.DataFrame,
+    shown: pd.DataFrame,
+    title: str,
+    unit: str,
+    granularity: str,
+    facts: list[tuple[str, str]],
+    notes: list[str],
+    source: str,
+) -> Pack:
+    """Anmälda brott's pack: the chart of the chosen areas and, per year, the table shown
+    (a monthly table is too long for a meeting: it is in the Excel download)."""
+    lines = []
+    for name, part in series.groupby("region_name", sort=True):
+        part = part.sort_values(["year", "month"] if granularity == "month" else ["year"])
+        x = part["year"].astype(float)
+        if granularity == "month":
+            x = x + (part["month"].astype(float) - 1) / 12
+        lines.append((str(name), [
+            (float(a), None if pd.isna(v) else float(v), None, None)
+            for a, v in zip(x, part["value"], strict=True)
+        ]))  # fmt: skip
+    pages = [PackPage(title=title, charts=[PackChart(title, unit, lines, source)], notes=notes)]
+    if granularity == "year":
+        pages += table_pages(
+            f"{title}: siffrorna",
+            [str(c) for c in shown.columns],
+            [[("" if pd.isna(v) else str(v)) for v in r] for r in shown.itertuples(index=False)],
+            [1 / len(shown.columns)] * len(shown.columns),
+            per_page=22,
+        )
+    else:
+        pages[0].notes = [*notes, "Tabellen per månad finns i Excel-nedladdningen på sidan."]
+    return Pack(title=title, facts=facts, pages=pages)
+
+
+def files(make: Callable[[], Pack]) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """PDF and PowerPoint of the pack ``make`` builds, each built when its button is pressed."""
     from report import pack
 
-    return (
-        lambda: pack.render_pdf(from_year_end(summary)),
-        lambda: pack.render_pptx(from_year_end(summary)),
-    )
-
-
-def downloads(
-    page: str, region_code: str, agreement: str = "2024"
-) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
-    """PDF and PowerPoint of a page's pack, each built when its button is pressed."""
-    from report import pack
-
-    return (
-        lambda: pack.render_pdf(build(page, region_code, agreement)),
-        lambda: pack.render_pptx(build(page, region_code, agreement)),
-    )
+    return lambda: pack.render_pdf(make()), lambda: pack.render_pptx(make())

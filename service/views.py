@@ -281,10 +281,19 @@ def fmt_interval(definition: Definition, low: object, high: object) -> str:
     return f"{fmt_value(definition, low)}–{fmt_value(definition, high)}"
 
 
+EXAMPLE_NOTE = "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
+
+
 def example_note(frame: pd.DataFrame) -> str | None:
     if "example" in frame and frame["example"].fillna(False).astype(bool).any():
-        return "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
+        return EXAMPLE_NOTE
     return None
+
+
+def is_example(row: pd.Series | dict) -> bool:
+    """Whether a row of values holds an invented value."""
+    value = row.get("example", False)
+    return bool(value) and not pd.isna(value)
 
 
 def print_header(choices: Sequence[tuple[str, object]], address: str, now: datetime) -> str:
@@ -369,7 +378,8 @@ def crime_series(
 
 def crime_table(frame: pd.DataFrame, unit: str, granularity: str) -> pd.DataFrame:
     """The crime page's table: area, period in words, the value as shown ("skyddat" where
-    suppressed), preliminary. Column-wise, so a long series costs little at every rerun."""
+    suppressed), preliminary (and Exempeldata where a value is invented). Column-wise, so a
+    long series costs little at every rerun."""
     years = frame["year"].astype(int).astype(str)
     if granularity == "month":
         months = frame["month"].astype(int).map(lambda m: MONTH_NAMES[m - 1])
@@ -380,7 +390,7 @@ def crime_table(frame: pd.DataFrame, unit: str, granularity: str) -> pd.DataFram
         "skyddat" if hidden else number(value)
         for hidden, value in zip(frame["suppressed"], frame["value"], strict=True)
     ]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Område": frame["region_name"].to_numpy(),
             "Period": period.to_numpy(),
@@ -388,6 +398,13 @@ def crime_table(frame: pd.DataFrame, unit: str, granularity: str) -> pd.DataFram
             "Preliminärt": frame["preliminary"].map({True: "ja", False: ""}).to_numpy(),
         }
     )
+    # BRÅ's figures are real; should a batch of invented values be loaded, its rows say so
+    # here and in the downloads.
+    if "example" in frame and frame["example"].fillna(False).astype(bool).any():
+        table["Exempeldata"] = (
+            frame["example"].fillna(False).astype(bool).map({True: "ja", False: ""}).to_numpy()
+        )
+    return table
 
 
 @view("catalogue", max_entries=64)

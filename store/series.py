@@ -147,14 +147,14 @@ def observation_rows(
 
     Columns: region_code, region_name, region_kind, year, month (0 for a yearly figure),
     sex, age_group, total (sum of values), weighted (sum of value × respondents),
-    respondents, preliminary, complete, n_parts.
+    respondents, preliminary, example (from a batch of invented values), complete, n_parts.
     """
     sql = (
         _monthly_ctes(boundaries)
         + """
         SELECT m.region_code, r.name AS region_name, r.kind AS region_kind, m.year, m.month,
                m.sex, m.age_group, m.total, m.weighted, m.respondents, m.preliminary,
-               m.complete, m.n_parts
+               m.example, m.complete, m.n_parts
         FROM monthly AS m JOIN region AS r ON r.code = m.region_code
         ORDER BY r.name, m.year, m.month, m.sex, m.age_group
     """

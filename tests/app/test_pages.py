@@ -182,6 +182,18 @@ def test_compare_two_districts(demo: Path) -> None:
     row = table.loc["Anmälda brott mot person"]
     assert row["Järva"] == "3\u00a0438"
     assert row["Skillnad"] == "skillnaden är statistiskt säkerställd"
+    # BRÅ's counts are real; the survey's demo values are invented, and the table says so.
+    assert row["Exempeldata"] == ""
+    assert table.loc["Utsatta för brott mot person (enkät)", "Exempeldata"] == "ja"
+
+
+@pytest.mark.parametrize(
+    "page", ["overview", "district", "indicator", "compare", "meeting", "crime", "year_end"]
+)
+def test_every_analysis_page_offers_its_meeting_pack(demo: Path, page: str) -> None:
+    at = _open(page)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Mötespaket (PDF)" in labels and "Mötespaket (PowerPoint)" in labels
 
 
 def test_meeting_mode_next_and_previous(demo: Path) -> None:

@@ -65,3 +65,89 @@ def test_the_year_end_pack_is_the_report_year(demo: Path) -> None:
     reader = PdfReader(io.BytesIO(pack.render_pdf(built)))
     assert len(reader.pages) == 6
     assert all(year <= 2023 for p in built.pages for r in p.rows for year, *_ in r.series)
+
+
+def _pdf_text(data: bytes) -> list[str]:
+    return [
+        " ".join(p.extract_text().replace("\u00a0", " ").split())
+        for p in PdfReader(io.BytesIO(data)).pages
+    ]
+
+
+def test_the_indicator_pack_is_the_latest_year_per_district_and_every_trend(demo: Path) -> None:
+    built = packs.indicator("misshandel")
+    assert built.title == "Indikator: Anmäld misshandel"
+    facts = dict(built.facts)
+    assert facts["Period"] == "2020–2023"
+    assert facts["Indikator"] == "Anmäld misshandel (antal anmälda brott)"
+    assert facts["Prioriterade områden"] == "Särskilt utsatta och sårbara brottsoffer"
+    table, trends = built.pages
+    assert table.title == "Anmäld misshandel 2023, per stadsdelsområde"
+    assert table.header == ["Område", "antal anmälda brott", "Osäkerhet (95 %)", "Placering",
+                            "Utveckling"]  # fmt: skip
+    rows = {r[0]: r for r in table.table}
+    # As the Indikator page's table shows it (BRÅ 2023, preliminary).
+    assert rows["Bromma"][1:3] == ["496", "453–542"]
+    assert rows["Bromma"][3].startswith("2 av 11 (")
+    assert table.table[0][0] == "Skarpnäck"  # fewest reported assaults first
+    assert table.table[-1][0] == "Stockholms stad"
+    # A count: no city panel on the districts' scale; every district's trend to 2023.
+    assert [c.title for c in trends.charts][:2] == ["Bromma", "Enskede-Årsta-Vantör"]
+    assert len(trends.charts) == 11
+    assert all(max(x for x, *_ in c.lines[0][1]) == 2023 for c in trends.charts)
+
+    pages = _pdf_text(pack.render_pdf(built))
+    assert len(pages) == 3
+    assert "Bromma 496 453–542 2 av 11" in pages[1]
+    deck = Presentation(io.BytesIO(pack.render_pptx(built)))
+    slides = list(deck.slides)
+    assert len(slides) == 3
+    cells = [c.text for s in slides[1].shapes if s.has_table for r in s.table.rows for c in r.cells]
+    assert cells[:5] == table.header
+    assert sum(1 for s in slides[2].shapes if s.shape_type == 13) == 11  # the trends, as pictures
+
+
+def test_a_long_table_runs_over_pages_with_its_header_and_example_rows_are_said(
+    demo: Path,
+) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "Indikator": [f"Indikator {k}" for k in range(20)],
+            "Värde": [f"{k},0 %" for k in range(20)],
+            "Exempeldata": ["ja" if k == 19 else "" for k in range(20)],
+        }
+    )
+    facts = packs.facts("2024", "Unga i riskzon", "Bromma och Järva", "2024")
+    built = packs.table("Jämför: Bromma mot Järva", frame, [0.5, 0.3, 0.2], facts)
+    assert [p.title for p in built.pages] == ["Jämför: Bromma mot Järva",
+                                             "Jämför: Bromma mot Järva (forts.)"]  # fmt: skip
+    assert [len(p.table) for p in built.pages] == [16, 4]
+    assert built.example
+    pages = _pdf_text(pack.render_pdf(built))
+    assert "Exempeldata: påhittade värden" in pages[0]
+    assert "Indikator Värde Exempeldata" in pages[2] and "Indikator 19 19,0 % ja" in pages[2]
+
+
+def test_the_crime_pack_has_the_chart_and_the_yearly_table_shown(demo: Path) -> None:
+    from service import views
+
+    category = next(c for c in views.crime_categories() if c.label.startswith("3-7 kap."))
+    regions, _ = views.crime_regions(category, "today")
+    codes = tuple(regions.loc[regions["kind"] == "district", "code"])
+    frame = views.crime_series(category.count_measure, codes, "count", "today", "year")
+    shown = views.crime_table(frame, "Antal anmälda brott", "year")
+    facts = packs.facts("2024", "ingen särskild", "alla stadsdelsområden", "2020–2023")
+    built = packs.crime(frame, shown, "Anmälda brott: 3-7 kap.", "Antal anmälda brott", "year",
+                        facts, ["En anteckning."], "Källa: BRÅ.")  # fmt: skip
+    chart = built.pages[0].charts[0]
+    assert len(chart.lines) == len(codes)
+    jarva = dict((x, v) for x, v, *_ in dict(chart.lines)["Järva"])
+    assert jarva[2023.0] == 3438  # as Översikt's pack and the page say
+    assert sum(len(p.table) for p in built.pages[1:]) == len(shown)
+    pages = _pdf_text(pack.render_pdf(built))
+    assert "En anteckning." in pages[1] and "Källa: BRÅ." in pages[1]
+    assert any("Järva 2023 3 438 ja" in p for p in pages[2:])
+    monthly = packs.crime(frame, shown, "x", "y", "month", facts, [], "Källa: BRÅ.")
+    assert len(monthly.pages) == 1 and "Excel-nedladdningen" in monthly.pages[0].notes[-1]

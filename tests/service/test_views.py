@@ -39,3 +39,27 @@ def test_the_print_header_names_the_choices_and_escapes_them() -> None:
     assert "<b>Urval:</b> Indikator: Anmäld misshandel · Område: &lt;b&gt;Järva&lt;/b&gt;" in html
     assert "Utskriven 3 december 2026 kl. 07.05 från http://127.0.0.1:8501/indikator?" in html
     assert "Urval" not in print_header([], "x", datetime(2026, 12, 3))
+
+
+def test_the_crime_table_marks_invented_values_only_when_there_are_some() -> None:
+    import pandas as pd
+
+    from service.views import crime_table
+
+    frame = pd.DataFrame(
+        {
+            "region_name": ["Järva", "Bromma"],
+            "year": [2023, 2023],
+            "month": [None, None],
+            "value": [3438.0, None],
+            "suppressed": [False, True],
+            "preliminary": [True, True],
+            "example": [False, False],
+        }
+    )
+    real = crime_table(frame, "Antal anmälda brott", "year")
+    assert list(real.columns) == ["Område", "Period", "Antal anmälda brott", "Preliminärt"]
+    assert real.iloc[0].tolist() == ["Järva", "2023", "3\u00a0438", "ja"]
+    assert real.iloc[1, 2] == "skyddat"
+    invented = crime_table(frame.assign(example=[True, False]), "Antal anmälda brott", "year")
+    assert invented["Exempeldata"].tolist() == ["ja", ""]
