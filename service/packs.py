@@ -256,7 +256,8 @@ def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
     title_facts = facts(
         "2024", areas, "alla stadsdelsområden och hela staden", period,
         TODAY if boundaries == "today" else "stadsdelsområdena som de var varje år",
-        [("Indikator", f"{definition.title} ({definition.unit})"), ("Källa", source.removeprefix("Källa: "))],
+        [("Indikator", f"{definition.title} ({definition.unit})"),
+         ("Källa", source.removeprefix("Källa: "))],
     )  # fmt: skip
     return Pack(title=f"Indikator: {definition.title}", facts=title_facts, pages=pages)
 
