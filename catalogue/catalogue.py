@@ -139,6 +139,18 @@ def _load_measures(file: YamlFile, catalogue: Catalogue) -> list[Problem]:
         if measure.id in catalogue.measures:
             problems.append(file.problem(("measures", i), f"measure {measure.id} twice"))
         catalogue.measures[measure.id] = measure
+    for i, item in enumerate(items):
+        measure = catalogue.measures.get(str(item.get("id"))) if isinstance(item, dict) else None
+        if measure is None or measure.part_of is None:
+            continue
+        parent = catalogue.measures.get(measure.part_of)
+        if parent is None or parent.source != measure.source or parent.kind != measure.kind:
+            problems.append(
+                file.problem(
+                    ("measures", i, "part_of"),
+                    f"part_of {measure.part_of!r}: expected a measure of the same source and kind",
+                )
+            )
     return problems
 
 

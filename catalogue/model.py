@@ -84,6 +84,9 @@ class Measure(BaseModel):
     upload: bool = False
     about_individuals: bool = False
     max: float | None = Field(default=None, gt=0)  # a stricter bound than the kind's
+    # Contained in another measure of the same source ("därav"): BRÅ's chapters are parts of
+    # 3–7 kap., misshandel a part of 3 kap. Used to split a change without counting twice.
+    part_of: str | None = None
 
 
 class Bounds(BaseModel):

@@ -4,11 +4,17 @@
     python -m indicators list [--format text|csv]
     python -m indicators values ID [--region NAME_OR_CODE] [--boundaries current|historical]
                                    [--by sex] [--snapshot MEETING] [--db PATH]
+    python -m indicators drivers ID --from YEAR --to YEAR [--region NAME]
+                                    [--by region|measure|sex|age_group] [--db PATH]
 
 ``check`` exits 1 and lists every problem (file:line) when any definition is broken.
 ``values`` prints CSV: indicator, region_code, region_name, year, sex, age_group, value,
 lower, upper, respondents, suppressed, preliminary, status. Boundaries: ``historical``
 (default) as the source reported the districts, ``current`` rolled up to today's 11.
+``drivers`` prints CSV: part, part_name, from_value, to_value, change, lower, upper,
+suppressed, one row per part and the total last (``part=total``): what drove the change from
+one year to another (the city's over its districts by default; a district's over its crime
+categories or event types; or over women and men or age groups); notes go to stderr.
 
 Like ``python -m store``, this entry point uses loaders/ to open the store with its
 register; the library modules of indicators/ do not.
@@ -21,6 +27,7 @@ import csv
 import sys
 from pathlib import Path
 
+from indicators.drivers import BY, COLUMNS, DriversError
 from service import analysis, meetings
 from service.analysis import OUTPUT_COLUMNS, StoreError, UnknownRegionError, load_catalogue
 
@@ -49,6 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="the figures as they stood at a saved meeting (python -m store snapshots list)",
     )  # fmt: skip
     values.add_argument("--db", help=DB_HELP)
+    drivers = sub.add_parser("drivers", help="split an indicator's change into its parts (CSV)")
+    drivers.add_argument("id", help="indicator id, e.g. brott_mot_person")
+    drivers.add_argument("--from", dest="start", type=int, required=True, metavar="YEAR")
+    drivers.add_argument("--to", dest="end", type=int, required=True, metavar="YEAR")
+    drivers.add_argument("--region", help="a district (default: the whole city)")
+    drivers.add_argument(
+        "--by", choices=list(BY),
+        help="region (the city's districts; the default for the city), measure (crime "
+        "categories or event types; the default for a district), sex or age_group",
+    )  # fmt: skip
+    drivers.add_argument("--db", help=DB_HELP)
     return parser
 
 
@@ -143,6 +161,37 @@ def cmd_values(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_drivers(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue()
+    definition = catalogue.definitions.get(args.id)
+    if definition is None:
+        known = ", ".join(sorted(catalogue.definitions))
+        print(f"error: unknown or disabled indicator {args.id!r}; known: {known}", file=sys.stderr)
+        return 1
+    try:
+        with meetings.open_at(None, args.db) as (con, _meeting):
+            split = analysis.drivers(
+                con, definition, catalogue, start=args.start, end=args.end, region=args.region,
+                by=args.by,
+            )  # fmt: skip
+    except (StoreError, UnknownRegionError, DriversError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in split.frame()[COLUMNS].itertuples(index=False):
+        writer.writerow([_fmt(v) for v in row])
+    print(f"note: {split.region_name}, {split.from_label} to {split.to_label}, by {split.by}",
+          file=sys.stderr)  # fmt: skip
+    if not split.additive:
+        print("note: the parts are each group's own change and do not add up", file=sys.stderr)
+    if split.within_margins():
+        print("note: every part's change is within its margin (95 %)", file=sys.stderr)
+    for note in split.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -150,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args.root)
         if args.command == "list":
             return cmd_list(args.format)
+        if args.command == "drivers":
+            return cmd_drivers(args)
         return cmd_values(args)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)

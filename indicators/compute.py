@@ -576,7 +576,7 @@ def _number(row: dict[str, object], key: str) -> float | None:
     return float(value)  # type: ignore[arg-type]
 
 
-def _period_label(row: dict[str, object], year_offset: int = 0) -> str:
+def period_label(row: dict[str, object], year_offset: int = 0) -> str:
     year = int(row["year"]) + year_offset  # type: ignore[call-overload]
     prel = " prel." if row["preliminary"] and not year_offset else ""
     if int(row["n_months"]) >= 12:  # type: ignore[call-overload]
@@ -595,7 +595,7 @@ def point_from_row(row: dict[str, object]) -> Point:
         count=_number(row, "total" if "total" in row else "numerator"),
         exposure=_number(row, "population"),
         respondents=_number(row, "respondents"),
-        label=_period_label(row),
+        label=period_label(row),
     )
 
 
@@ -608,7 +608,7 @@ def _ytd_previous_point(row: dict[str, object]) -> Point | None:
         year=int(row["year"]) - 1,  # type: ignore[call-overload]
         value=previous,
         count=previous,
-        label=_period_label(row, year_offset=-1),
+        label=period_label(row, year_offset=-1),
     )
 
 
@@ -763,7 +763,7 @@ def compute(
     if request.with_missing:
         frame = _with_absent_rows(definition, frame, codes, regions, request, covered, gaps.listed)
     frame["indicator"] = definition.id
-    frame["period"] = [_period_label(r) for r in frame.to_dict("records")]
+    frame["period"] = [period_label(r) for r in frame.to_dict("records")]
     if definition.type in SURVEY_TYPES:
         frame["period"] = _with_field_periods(con, definition, frame)
     return frame.rename(columns={"total": "numerator"})
