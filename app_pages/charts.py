@@ -219,3 +219,74 @@ def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go
 
 def _known(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+INCREASE = "#D55E00"  # Okabe–Ito vermillion
+DECREASE = "#0072B2"  # Okabe–Ito blue
+TOTAL = "#444444"
+
+
+def drivers_chart(definition: Definition, split: service_views.Drivers, example: bool) -> go.Figure:
+    """What drove a change, as bars: each part's change with its 95 % interval, the total
+    last; the sign in words on each bar (+579, −58), so colour is not needed to read it. A
+    "därav" line is left out (it is inside the bar above it); a hidden part has no bar."""
+    rows = split.frame()
+    changes = rows["change"].astype(float)
+    words = [
+        "skyddat" if hidden else "–" if pd.isna(c)
+        else ("+" if c > 0 else "") + service_views.number(c, definition.decimals).replace("-", "−")
+        for c, hidden in zip(changes, rows["suppressed"], strict=True)
+    ]  # fmt: skip
+    # The change in words beside each part's name: a label on the bar would sit on its
+    # interval line.
+    names = [("<b>Totalt</b>: " if p == "total" else "") + f"{n}  <b>{w}</b>"
+             for p, n, w in zip(rows["part"], rows["part_name"], words, strict=True)]  # fmt: skip
+    colours = [
+        TOTAL if p == "total" else INCREASE if c > 0 else DECREASE
+        for p, c in zip(rows["part"], changes.fillna(0), strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=changes.fillna(0),
+            y=names,
+            orientation="h",
+            marker={"color": colours},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (rows["upper"] - rows["change"]).fillna(0),
+                "arrayminus": (rows["change"] - rows["lower"]).fillna(0),
+                "color": "#222222",
+            },
+            customdata=words,
+            hovertemplate="%{y}<extra></extra>",
+        )
+    )
+    title = (
+        f"Vad drev förändringen? {definition.title}, {split.region_name}: "
+        f"{split.from_label} till {split.to_label} ({definition.unit})"
+        + (" – Exempeldata" if example else "")
+    )
+    plot_height = 36 * len(rows) + 20
+    figure.update_layout(
+        title={"text": title, "font": {"size": 15}},
+        separators=service_views.PLOTLY_SEPARATORS,
+        height=plot_height + 80 + 120,
+        showlegend=False,
+        xaxis={
+            "title": {"text": f"förändring, {definition.unit}"},
+            "zeroline": True,
+            "zerolinecolor": "#222222",
+            "separatethousands": True,
+        },
+        yaxis={"autorange": "reversed", "automargin": True},
+        margin={"t": 80, "b": 120},
+        annotations=[
+            source_note(
+                source_text(definition, example)
+                + " Strecken: 95 % osäkerhet. Orange: ökning, blå: minskning. Dagens indelning.",
+                y=-85 / plot_height,
+            )
+        ],
+    )
+    return figure

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import charts, views
+from app_pages import charts, drivers_section, views
 from app_pages.signin import guard_fragment
 from service import packs
 from service import views as data
@@ -239,6 +239,7 @@ def trend_chart() -> None:
     )
     if note:
         st.caption(note)
+    drivers_section.show(indicator, code, "stadsdelsomrade")
 
 
 trend_chart()

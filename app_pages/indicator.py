@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from app_pages import charts, views
+from app_pages import charts, drivers_section, views
 from app_pages.signin import guard_fragment
 from service import packs
 from service import views as data
@@ -294,6 +294,8 @@ def map_and_ranking(indicator: str, boundaries: str) -> tuple[go.Figure | None, 
         )
     return map_figure, rank_figure
 
+
+drivers_section.show(indicator, views.CITY, "indikator")
 
 map_figure, rank_figure = map_and_ranking(indicator, boundaries)
 if map_figure is not None:

@@ -100,9 +100,10 @@ def drivers(
     compute_values = values_of or (lambda d, r: compute(con, d, catalogue, r))
     code = CITY
     if region:
-        found = RegionResolver.from_store(con).resolve(region).region
+        resolver = RegionResolver.from_store(con)
+        found = resolver.by_code(region) or resolver.resolve(region).region.code
         mapping = dict(queries.today_region_map(con).itertuples(index=False, name=None))
-        code = mapping.get(found.code, found.code)
+        code = mapping.get(found, found)
     by = by or ("region" if code == CITY else "measure")
     if by == "region":
         if code != CITY:

@@ -269,3 +269,36 @@ def test_meeting_mode_trends_have_years_and_intervals(demo: Path) -> None:
     assert first["layout"]["annotations"][0]["text"] == (
         "Källa: Exempeldata (påhittade värden, inte verkliga resultat)."
     )
+
+
+def test_what_drove_the_citys_change_on_the_indicator_page(demo: Path) -> None:
+    at = _open("indicator", {"indikator": "Anmälda brott mot person"})
+    spec = _chart(at, "indikator_drivers_chart")
+    bars = spec["data"][0]
+    changes = dict(zip(bars["y"], _values(bars["x"]), strict=True))
+    assert changes["Järva  <b>+579</b>"] == 579
+    assert changes["Enskede-Årsta-Vantör  <b>−58</b>"] == -58
+    total = "<b>Totalt</b>: Stockholms stad: summan av 9 av 11 stadsdelsområden  <b>+1 873</b>"
+    assert changes[total.replace(" 873", "\u00a0873")] == 1873
+    assert spec["layout"]["title"]["text"].startswith(
+        "Vad drev förändringen? Anmälda brott mot person, Stockholms stad: 2022 till 2023 prel."
+    )
+    table = table_with(at, "Förändring").set_index("Del")
+    assert table.loc["Järva", ["2022", "2023 prel.", "Förändring"]].tolist() == [
+        "2\u00a0859",
+        "3\u00a0438",
+        "+579",
+    ]
+    assert table.loc["Järva", "Säkerställd"] == "ja"
+    assert any("Norra innerstaden och Södermalm saknar uppgifter" in c.value for c in at.caption)
+
+
+def test_what_drove_a_districts_change_lists_a_darav_line_under_its_chapter(demo: Path) -> None:
+    at = _open("district", {"stadsdelsomrade": "Järva", "indikator": "Anmälda brott mot person"})
+    table = table_with(at, "Förändring")
+    parts = table["Del"].tolist()
+    chapter = parts.index("Anmälda brott mot liv och hälsa (3 kap. BrB)")
+    assert parts[chapter + 1] == "   därav Anmäld misshandel inkl. grov"
+    assert table.iloc[-1]["Del"] == "Totalt: Anmälda brott mot person"
+    assert table.iloc[-1]["Förändring"] == "+579"
+    assert any("räknas inte två gånger" in c.value for c in at.caption)
