@@ -130,6 +130,14 @@ for start in range(0, len(shown.cards), width):
                 else views.fmt_value(definition, before["value"])  # type: ignore[arg-type,index]
             )
             card.caption(f"Före: {earlier} ({before['period']}) · {row['change']}")  # type: ignore[index]
+            driven = data.driver_headline(
+                str(row["indicator"]),
+                regions[scope],
+                int(before["year"]),
+                int(row["year"]),  # type: ignore[index,call-overload]
+            )
+            if driven:
+                card.caption(driven)
         else:
             card.caption("Ingen tidigare mätning att jämföra med.")
         if len(row["series"]) >= 2:  # type: ignore[arg-type]

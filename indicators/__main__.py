@@ -27,9 +27,16 @@ import csv
 import sys
 from pathlib import Path
 
-from indicators.drivers import BY, COLUMNS, DriversError
 from service import analysis, meetings
-from service.analysis import OUTPUT_COLUMNS, StoreError, UnknownRegionError, load_catalogue
+from service.analysis import (
+    BY,
+    COLUMNS,
+    OUTPUT_COLUMNS,
+    DriversError,
+    StoreError,
+    UnknownRegionError,
+    load_catalogue,
+)
 
 DB_HELP = "the store's catalog file (default: $DASHBOARD_DB or data/dashboard.sqlite)"
 BOUNDARIES = {"current": "today", "historical": "time"}

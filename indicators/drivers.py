@@ -21,12 +21,16 @@ smallest is hidden with it, so that no part can be had by subtraction.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
+import duckdb
 import pandas as pd
 
+from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
-from indicators.compute import period_label
+from indicators.compute import Request, compute, period_label
+from indicators.format import number
 from indicators.stats import poisson_interval, wilson_interval
 
 COLUMNS = ["part", "part_name", "from_value", "to_value", "change", "lower", "upper",
@@ -128,6 +132,25 @@ class Drivers:
                 "contained": part.contained,
             })  # fmt: skip
         return pd.DataFrame(rows, columns=[*COLUMNS, "contained"])
+
+    def headline(self, decimals: int, parts: int = 3) -> str:
+        """The largest changes in a sentence, for a card or a report line: "Störst
+        förändring: Järva +579 (säkerställd), Bromma +325 (säkerställd), Enskede-Årsta-Vantör
+        −58." — or that no part's change is beyond its margin."""
+        rows = self.frame()
+        rows = rows[(rows["part"] != "total") & rows["change"].notna()]
+        if rows.empty:
+            return ""
+        if self.within_margins():
+            return "Ingen enskild del har förändrats mer än felmarginalen."
+        rows = rows.reindex(rows["change"].abs().sort_values(ascending=False).index)
+        words = []
+        for row in rows.head(parts).itertuples():
+            change = float(row.change)  # type: ignore[arg-type]
+            text = ("+" if change > 0 else "") + number(change, decimals).replace("-", "\u2212")
+            sure = not pd.isna(row.lower) and (row.lower > 0 or row.upper < 0)  # type: ignore[operator]
+            words.append(f"{row.part_name} {text}" + (" (säkerställd)" if sure else ""))
+        return "Störst förändring: " + ", ".join(words) + "."
 
     def within_margins(self) -> bool:
         """Whether every shown part's change is within its margin (its interval holds 0)."""
@@ -447,3 +470,115 @@ def by_measure(
     name = str(totals.loc[totals["region_code"] == region, "region_name"].iloc[0])
     return Drivers(definition.id, "measure", name, when.from_label, when.to_label, True, parts,
                    total)  # fmt: skip
+
+
+def split(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    catalogue: Catalogue,
+    *,
+    start: int,
+    end: int,
+    region_code: str,
+    by: str | None = None,
+    values_of: Callable[[Definition, Request], pd.DataFrame] | None = None,
+    city: str = "0180",
+) -> Drivers:
+    """What drove the change of ``definition`` from ``start`` to ``end`` in ``region_code``
+    (a region of today): the city split over its districts (the default for the city), a
+    district over its crime categories or event types (the default for a district), or over
+    women and men or age groups. ``values_of`` gives an indicator's values for a request
+    (stored results on a page; computed by default)."""
+    compute_values = values_of or (lambda d, r: compute(con, d, catalogue, r))
+    code = region_code
+    by = by or ("region" if code == city else "measure")
+    if by == "region":
+        if code != city:
+            raise DriversError(
+                "--by region splits the city's change: leave out --region",
+                "Uppdelningen på stadsdelsområden gäller hela staden.",
+            )
+        frame = compute_values(definition, Request(boundaries="today", with_missing=True))
+        return by_region(definition, frame, start, end, city)
+    request = Request(boundaries="today", region_codes=(code,), with_missing=True)
+    if by in ("sex", "age_group"):
+        frame = compute_values(
+            definition, replace(request, by_sex=by == "sex", by_age=by == "age_group")
+        )
+        return by_group(definition, frame, start, end, by, code)
+    parts = measure_parts(definition, catalogue)
+    if not parts:
+        raise DriversError(
+            f"{definition.id} has one measure with no parts: nothing to split by measure",
+            f"{definition.title} har ingen uppdelning på brottstyper eller händelsetyper.",
+        )
+    frames = [
+        (measure, title, parent, compute_values(one_measure(definition, measure), request))
+        for measure, title, parent in parts
+    ]
+    rest = len(definition.measures) == 1
+    return by_measure(definition, compute_values(definition, request), frames, start, end, code,
+                      rest)  # fmt: skip
+
+
+def measure_parts(
+    definition: Definition, catalogue: Catalogue
+) -> list[tuple[str, str, str | None]]:
+    """The measures a change splits into: (measure, title, parent or None), a "därav" line
+    after its parent. Several measures: each; one: the measures that are part of it."""
+    measures = catalogue.measures
+    if len(definition.measures) > 1:
+        return [(m, measures[m].title, None) for m in definition.measures]
+    whole = definition.measures[0]
+    parts: list[tuple[str, str, str | None]] = []
+    for child in sorted(
+        (m for m in measures.values() if m.part_of == whole), key=lambda m: m.title
+    ):
+        parts.append((child.id, child.title, None))
+        parts += [(m.id, m.title, child.id) for m in measures.values() if m.part_of == child.id]
+    return parts
+
+
+def one_measure(definition: Definition, measure: str) -> Definition:
+    """The definition counting one of its parts alone (same type, unit and small-number
+    rule)."""
+    return definition.model_copy(
+        update={"id": f"{definition.id}.{measure}", "measures": [measure], "targets": []}
+    )
+
+
+def choices(definition: Definition, catalogue: Catalogue, city: bool) -> list[str]:
+    """The splits an indicator's change can have: the city's over its districts (counts and
+    rates), over measures (counts made of parts), over women and men or age groups (where the
+    source gives them); the default first."""
+    found = []
+    if city and definition.type in ("count", "rate"):
+        found.append("region")
+    if definition.type == "count" and measure_parts(definition, catalogue):
+        found.append("measure")
+    found += [by for by in ("sex", "age_group") if by in definition.breakdowns]
+    return found
+
+
+def headline_of(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    catalogue: Catalogue,
+    start: int,
+    end: int,
+    region_code: str,
+    values_of: Callable[[Definition, Request], pd.DataFrame] | None = None,
+    city: str = "0180",
+) -> str:
+    """What drove the change in a sentence, split the default way (the city over its
+    districts, a district over its crime categories or event types); "" where it cannot be."""
+    found = [b for b in choices(definition, catalogue, region_code == city)
+             if b in ("region", "measure")]  # fmt: skip
+    if not found:
+        return ""
+    try:
+        parts = split(con, definition, catalogue, start=start, end=end, region_code=region_code,
+                      by=found[0], values_of=values_of, city=city)  # fmt: skip
+    except DriversError:
+        return ""
+    return parts.headline(definition.decimals)

@@ -17,8 +17,9 @@ from indicators.compute import (
     MISSING_REASONS,
     Request,
 )
+from indicators.drivers import headline_of
 from indicators.format import indicator_value
-from indicators.results import values_all
+from indicators.results import values, values_all
 from indicators.status import STATUS_LABELS, applicable_target
 from store import followup, queries
 
@@ -53,6 +54,8 @@ class IndicatorLine:
     sexes: str = ""
     women_value: float | None = None
     men_value: float | None = None
+    # What drove the change from the year before, in a sentence ("" where it cannot be split).
+    drivers: str = ""
 
     def cells(self) -> list[str]:
         """The row of the indicator table, as both documents show it (see ``line_header``)."""
@@ -269,6 +272,20 @@ def build(
                 if not rows.empty
                 else []
             )
+            driven = (
+                headline_of(
+                    con,
+                    definition,
+                    catalogue,
+                    year - 1,
+                    year,
+                    region_code,
+                    lambda d, r: values(con, d, catalogue, r),
+                    CITY,
+                )
+                if now is not None and before is not None and not suppressed
+                else ""
+            )
             women, men = (
                 _sex_values(by_sex.get(indicator), region_code, year)
                 if "sex" in definition.breakdowns
@@ -322,6 +339,7 @@ def build(
                     else f"kvinnor {_fmt(definition, women)}, män {_fmt(definition, men)}",
                     women_value=women,
                     men_value=men,
+                    drivers=driven,
                 )
             )
         section.calculated = assessment.calculated(statuses)

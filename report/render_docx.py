@@ -248,6 +248,10 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
             for line in section.lines:
                 if line.sexes:
                     document.add_paragraph(f"{line.title}, {summary.year}: {line.sexes}.")
+                if line.drivers:
+                    document.add_paragraph(
+                        f"{line.title}, {summary.year - 1}–{summary.year}: {line.drivers}"
+                    )
                 if line.judgement:
                     document.add_paragraph(f"{line.title}: bedömning {line.judgement}")
                 if line.comment:

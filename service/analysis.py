@@ -4,7 +4,6 @@ and an indicator's values for a region on either boundaries."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -13,16 +12,18 @@ import pandas as pd
 from catalogue.catalogue import CATALOGUE_DIR, Catalogue, load_catalogue
 from catalogue.model import Definition
 from indicators.compute import OUTPUT_COLUMNS, Request, compute
-from indicators.drivers import Drivers, DriversError, by_group, by_measure
-from indicators.drivers import by_region as split_by_region
+from indicators.drivers import BY, COLUMNS, Drivers, DriversError, split
 from loaders.reference import open_store
 from store import queries
 from store.db import StoreError
 from store.regions import RegionResolver, UnknownRegionError
 
 __all__ = [
+    "BY",
     "CATALOGUE_DIR",
+    "COLUMNS",
     "OUTPUT_COLUMNS",
+    "DriversError",
     "StoreError",
     "UnknownRegionError",
     "load_catalogue",
@@ -93,68 +94,13 @@ def drivers(
     by: str | None = None,
     values_of: Callable[[Definition, Request], pd.DataFrame] | None = None,
 ) -> Drivers:
-    """What drove the change of ``definition`` from ``start`` to ``end`` (indicators.drivers):
-    for the city split over its districts (the default), for a district over its crime
-    categories or event types (the default with ``region``), or over women and men or age
-    groups. ``values_of`` computes an indicator's values (the stored results on a page)."""
-    compute_values = values_of or (lambda d, r: compute(con, d, catalogue, r))
+    """What drove the change of ``definition`` from ``start`` to ``end``
+    (indicators.drivers.split); ``region`` by name or code, as a district of today."""
     code = CITY
     if region:
         resolver = RegionResolver.from_store(con)
         found = resolver.by_code(region) or resolver.resolve(region).region.code
         mapping = dict(queries.today_region_map(con).itertuples(index=False, name=None))
         code = mapping.get(found, found)
-    by = by or ("region" if code == CITY else "measure")
-    if by == "region":
-        if code != CITY:
-            raise DriversError(
-                "--by region splits the city's change: leave out --region",
-                "Uppdelningen på stadsdelsområden gäller hela staden.",
-            )
-        frame = compute_values(definition, Request(boundaries="today", with_missing=True))
-        return split_by_region(definition, frame, start, end, CITY)
-    request = Request(boundaries="today", region_codes=(code,), with_missing=True)
-    if by in ("sex", "age_group"):
-        frame = compute_values(
-            definition, replace(request, by_sex=by == "sex", by_age=by == "age_group")
-        )
-        return by_group(definition, frame, start, end, by, code)
-    parts = measure_parts(definition, catalogue)
-    if not parts:
-        raise DriversError(
-            f"{definition.id} has one measure with no parts: nothing to split by measure",
-            f"{definition.title} har ingen uppdelning på brottstyper eller händelsetyper.",
-        )
-    frames = [
-        (measure, title, parent, compute_values(_one_measure(definition, measure), request))
-        for measure, title, parent in parts
-    ]
-    rest = len(definition.measures) == 1
-    return by_measure(definition, compute_values(definition, request), frames, start, end, code,
-                      rest)  # fmt: skip
-
-
-def measure_parts(
-    definition: Definition, catalogue: Catalogue
-) -> list[tuple[str, str, str | None]]:
-    """The measures a change splits into: (measure, title, parent or None), a "därav" line
-    after its parent. Several measures: each; one: the measures that are part of it."""
-    measures = catalogue.measures
-    if len(definition.measures) > 1:
-        return [(m, measures[m].title, None) for m in definition.measures]
-    whole = definition.measures[0]
-    parts: list[tuple[str, str, str | None]] = []
-    for child in sorted(
-        (m for m in measures.values() if m.part_of == whole), key=lambda m: m.title
-    ):
-        parts.append((child.id, child.title, None))
-        parts += [(m.id, m.title, child.id) for m in measures.values() if m.part_of == child.id]
-    return parts
-
-
-def _one_measure(definition: Definition, measure: str) -> Definition:
-    """The definition counting one of its parts alone (same type, unit and small-number
-    rule)."""
-    return definition.model_copy(
-        update={"id": f"{definition.id}.{measure}", "measures": [measure], "targets": []}
-    )
+    return split(con, definition, catalogue, start=start, end=end, region_code=code, by=by,
+                 values_of=values_of)  # fmt: skip

@@ -27,6 +27,7 @@ from indicators.compute import (
     unavailable,
 )
 from indicators.drivers import Drivers, DriversError
+from indicators.drivers import choices as split_choices
 from indicators.format import (
     MONTH_NAMES,
     PLOTLY_SEPARATORS,
@@ -242,7 +243,6 @@ def changed_since_meeting(agreement: str) -> dict[tuple[str, str, str], str]:
     return changed
 
 
-@view("data", "catalogue", max_entries=64)
 @view("data", max_entries=64)
 def source_line(source: str) -> str:
     con = session.cursor()
@@ -641,21 +641,11 @@ BY_WORDS = {
 
 
 def driver_choices(indicator: str, city: bool) -> dict[str, str]:
-    """The splits an indicator's change can have (by: words): the city's over its districts
-    (counts and rates), a region's over its measures (counts made of parts), over women and
-    men or age groups (where the source gives them)."""
-    from service.analysis import measure_parts
-
-    definition = catalogue().definitions[indicator]
-    choices = {}
-    if city and definition.type in ("count", "rate"):
-        choices["region"] = BY_WORDS["region"]
-    if definition.type == "count" and measure_parts(definition, catalogue()):
-        choices["measure"] = BY_WORDS["measure"]
-    for by in ("sex", "age_group"):
-        if by in definition.breakdowns:
-            choices[by] = BY_WORDS[by]
-    return choices
+    """The splits an indicator's change can have (by: words), the default first."""
+    return {
+        by: BY_WORDS[by]
+        for by in split_choices(catalogue().definitions[indicator], catalogue(), city)
+    }
 
 
 @view("data", "catalogue", max_entries=64)
@@ -668,6 +658,7 @@ def drivers(indicator: str, start: int, end: int, region: str, by: str) -> Drive
         return analysis.drivers(
             con, catalogue().definitions[indicator], catalogue(), start=start, end=end,
             region=None if region == CITY else region, by=by,
+            values_of=lambda d, r: stored_values(con, d, catalogue(), r),
         )  # fmt: skip
     except DriversError as refused:
         return refused.swedish
@@ -752,3 +743,17 @@ def driver_notes(split: Drivers) -> list[str]:
             "ur de andra delarna)."
         )
     return notes
+
+
+def driver_headline(indicator: str, region_code: str, start: int, end: int) -> str:
+    """What drove the change from ``start`` to ``end`` in a sentence (meeting mode), or ""
+    where the change cannot be split."""
+    choices = [
+        b for b in driver_choices(indicator, region_code == CITY) if b in ("region", "measure")
+    ]
+    if not choices:
+        return ""
+    split = drivers(indicator, start, end, region_code, choices[0])
+    if isinstance(split, str):
+        return ""
+    return split.headline(catalogue().definitions[indicator].decimals)

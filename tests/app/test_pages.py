@@ -135,7 +135,7 @@ def test_indicator_page_from_a_link_shows_rinkeby_kista(demo: Path) -> None:
         lines = [s for s in spec["layout"]["shapes"] if s["x0"] == at_x]
         assert {s["xref"] for s in lines} == panels and len(lines) == len(panels)
         assert {s["yref"] for s in lines} == {f"{p.replace('x', 'y')} domain" for p in panels}
-    numbers = table_with(at, "Osäkerhet (95 %)")
+    numbers = table_with(at, "Preliminärt")
     rk = numbers[(numbers["Område"] == "Rinkeby-Kista") & (numbers["År"] == 2021)].iloc[0]
     assert rk["antal anmälda brott"] == "2\u00a0049"
     assert rk["Osäkerhet (95 %)"] == "1\u00a0961–2\u00a0140"
