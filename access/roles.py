@@ -9,9 +9,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 CITY = "0180"
-# "meetings": saving the figures as they stand under a meeting's name. Loads of the public
+# "meetings": saving the figures as they stand under a meeting's name; "events": dated
+# events on the charts' time axis. Loads of the public
 # sources ("load") and accounts are the administratör's alone.
-WRITE = ("upload", "actions", "assessments", "comments", "meetings")
+WRITE = ("upload", "actions", "assessments", "comments", "meetings", "events")
 
 
 class PermissionDenied(PermissionError):

@@ -36,6 +36,7 @@ def sparkline(
     series: list[tuple[int, float, float | None, float | None]],
     example: bool = False,
     height: int = 190,
+    markers: list | None = None,
 ) -> go.Figure:
     """A small trend of one indicator for a card: years on the axis, the 95 % interval as a
     band, the unit in the title and the source underneath (Exempeldata where it is)."""
@@ -64,6 +65,11 @@ def sparkline(
             name=definition.unit,
         )
     )
+    # Events within the years drawn, at the foot of the line.
+    shown_markers = [m for m in markers or [] if years[0] <= m.x < years[-1] + 1]
+    if shown_markers:
+        bottom = min(s[2] if s[2] is not None else s[1] for s in series)
+        figure.add_trace(event_trace(shown_markers, False, bottom))
     source = source_text(definition, example)
     figure.update_layout(
         title={
@@ -76,6 +82,9 @@ def sparkline(
         showlegend=False,
         margin={"l": 40, "r": 10, "t": 30, "b": 42},
         xaxis={"dtick": 1 if len(years) <= 8 else 2, "tickformat": "d"},
+        shapes=charts_events
+        if (charts_events := event_lines(shown_markers, "x", "paper"))
+        else None,
         annotations=[
             {
                 "text": source,
@@ -290,3 +299,48 @@ def drivers_chart(definition: Definition, split: service_views.Drivers, example:
         ],
     )
     return figure
+
+
+EVENT_COLOUR = "#000000"
+EVENT_SYMBOLS = {"stad": "triangle-up", "polis": "diamond", "gemensamt": "square",
+                 "serieavbrott": "x"}  # fmt: skip
+
+
+def event_trace(markers: list, legend: bool, at: float = 0) -> go.Scatter:
+    """The events of one chart: a mark at the foot of the axis on each event's date (the
+    symbol says who: the city ▲, the police ◆, both ■, a series break ✕), its text on hover."""
+    return go.Scatter(
+        x=[m.x for m in markers],
+        y=[at] * len(markers),
+        mode="markers",
+        marker={
+            "symbol": [EVENT_SYMBOLS.get(m.kind, "circle") for m in markers],
+            "size": 11,
+            "color": EVENT_COLOUR,
+        },
+        hovertext=[m.text for m in markers],
+        hoverinfo="text",
+        name="Händelse",
+        showlegend=legend,
+        cliponaxis=False,
+    )
+
+
+def event_lines(markers: list, xref: str, yref: str) -> list[dict]:
+    """A thin dotted line up the chart at each event's date, as layout shapes."""
+    return [
+        {"type": "line", "x0": m.x, "x1": m.x, "xref": xref, "y0": 0, "y1": 1, "yref": yref,
+         "line": {"color": EVENT_COLOUR, "width": 1, "dash": "dot"}}
+        for m in markers
+    ]  # fmt: skip
+
+
+def event_list(markers: list) -> None:
+    """The events under a chart, one line each (what the marks on the chart are)."""
+    import streamlit as st
+
+    if markers:
+        st.caption(
+            "Händelser (▲ staden, ◆ polisen, ■ gemensamt, ✕ serieavbrott):  \n"
+            + "  \n".join(service_views.plain(m.text) for m in markers)
+        )

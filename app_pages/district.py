@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import charts, drivers_section, views
 from app_pages.signin import guard_fragment
-from service import packs
+from service import events, packs
 from service import views as data
 from service.readmodel import view
 from service.views import (
@@ -213,6 +213,10 @@ def trend_chart() -> None:
     example = not frame.empty and (
         views.example_note(frame[frame["region_code"].isin([code, views.CITY])]) is not None
     )
+    marked = events.markers(indicator, code)
+    if marked:
+        figure.add_trace(charts.event_trace(marked, True))
+        figure.update_layout(shapes=charts.event_lines(marked, "x", "y domain"))
     figure.update_layout(
         title=f"{definition.title} ({definition.unit})" + (" – Exempeldata" if example else ""),
         separators=PLOTLY_SEPARATORS,
@@ -239,6 +243,7 @@ def trend_chart() -> None:
     )
     if note:
         st.caption(note)
+    charts.event_list(marked)
     drivers_section.show(indicator, code, "stadsdelsomrade")
 
 

@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from app_pages import charts, drivers_section, views
 from app_pages.signin import guard_fragment
-from service import packs
+from service import events, packs
 from service import views as data
 from service.readmodel import view
 from service.views import PLOTLY_SEPARATORS, number, ranking
@@ -126,7 +126,7 @@ def panel_lines(panel: int, boundaries: str) -> list[dict]:
     return lines
 
 
-@view("data", "catalogue", max_entries=64)
+@view("data", "catalogue", "followup", max_entries=64)
 def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
     """Built once per indicator, boundaries and data version (drawing 11 panels is slow)."""
     names = sorted(districts["region_name"].unique())
@@ -141,6 +141,7 @@ def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
     shown = totals if show_city else districts
     top = float(shown["upper"].max() if shown["upper"].notna().any() else shown["value"].max())
     shapes: list[dict] = []
+    shown_event = False
     for k, name in enumerate(names):
         r, c = k // cols + 1, k % cols + 1
         part = districts[districts["region_name"] == name].sort_values("year")
@@ -191,6 +192,13 @@ def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
                 col=c,
             )
         shapes.extend(panel_lines(k + 1, boundaries))
+        code = str(part["region_code"].iloc[0]) if not part.empty else ""
+        marked = events.markers(indicator, code)
+        if marked:
+            figure.add_trace(charts.event_trace(marked, k == 0 and not shown_event), row=r, col=c)
+            shown_event = True
+            axis = "" if k == 0 else str(k + 1)
+            shapes.extend(charts.event_lines(marked, f"x{axis}", f"y{axis} domain"))
     tick = ",.0f" if definition.decimals == 0 else f",.{definition.decimals}f"
     figure.update_yaxes(range=[0, top * 1.05], tickformat=tick)
     figure.update_xaxes(dtick=1)
@@ -233,6 +241,7 @@ def small_multiples() -> None:
 small_multiples()
 for note in notes:
     st.caption(note)
+charts.event_list(events.listed(indicator))
 said = data.comments()
 judged = data.assessments()
 for area in definition.areas:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import charts, views
-from service import packs
+from service import events, packs
 from service import views as data
 from service.views import STATUS_LABELS
 
@@ -142,7 +142,13 @@ for start in range(0, len(shown.cards), width):
             card.caption("Ingen tidigare mätning att jämföra med.")
         if len(row["series"]) >= 2:  # type: ignore[arg-type]
             card.plotly_chart(
-                charts.sparkline(definition, row["series"], bool(row["example"]), height=130),  # type: ignore[arg-type]
+                charts.sparkline(
+                    definition,
+                    row["series"],
+                    bool(row["example"]),
+                    height=130,  # type: ignore[arg-type]
+                    markers=events.markers(str(row["indicator"]), regions[scope]),
+                ),
                 key=f"trend-{row['indicator']}",
                 config={"displayModeBar": False},
             )

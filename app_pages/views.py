@@ -41,6 +41,8 @@ overview_rows = service_views.overview_rows
 changed_since_meeting = service_views.changed_since_meeting
 region_names = service_views.region_names
 matrix_cell = service_views.matrix_cell
+date_text = service_views.date_text
+timeline_events = service_views.timeline_events
 
 
 def cached_all(boundaries: str = "today", by_sex: bool = False) -> dict[str, pd.DataFrame]:

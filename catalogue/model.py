@@ -33,6 +33,17 @@ class Target(BaseModel):
     decided_by: str | None = None
 
 
+class SeriesBreak(BaseModel):
+    """A break in an indicator's series (a changed question, method or source), drawn on its
+    charts like an event on the time axis: from ``on``, values are not quite comparable with
+    those before."""
+
+    model_config = _STRICT
+    on: date
+    title: str = Field(min_length=3, max_length=200)
+    description: str = ""
+
+
 class Filters(BaseModel):
     """Fixed selections of a measure's rows, e.g. only the age band 16–24."""
 
@@ -72,6 +83,7 @@ class Definition(BaseModel):
     absent_is_zero: bool = False
     comparison: list[str] = []  # municipality codes shown beside the city (level municipality)
     targets: list[Target] = []
+    breaks: list[SeriesBreak] = []
     suppression: Suppression = Suppression()
 
 

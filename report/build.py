@@ -11,7 +11,7 @@ import pandas as pd
 
 from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
-from indicators import assessment
+from indicators import assessment, timeline
 from indicators.compute import (
     CITY,
     MISSING_REASONS,
@@ -21,6 +21,7 @@ from indicators.drivers import headline_of
 from indicators.format import indicator_value
 from indicators.results import values, values_all
 from indicators.status import STATUS_LABELS, applicable_target
+from store import events as store_events
 from store import followup, queries
 
 
@@ -56,6 +57,8 @@ class IndicatorLine:
     men_value: float | None = None
     # What drove the change from the year before, in a sentence ("" where it cannot be split).
     drivers: str = ""
+    # Events on the chart's time axis (dates as fractional years), up to the report year.
+    events: list[float] = field(default_factory=list)
 
     def cells(self) -> list[str]:
         """The row of the indicator table, as both documents show it (see ``line_header``)."""
@@ -80,6 +83,8 @@ class AreaSection:
     judgement: str = ""
     justification: str = ""
     comment: str = ""
+    # The events of the report year that concern the area's indicators ("3 mars 2023: …").
+    events: list[str] = field(default_factory=list)
     done: pd.DataFrame = field(default_factory=pd.DataFrame)
     planned: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -215,6 +220,7 @@ def build(
     actions = followup.actions(con)
     assessed = followup.assessments(con, year)
     comments = followup.comments(con, region_code, year)
+    happened = store_events.events(con)
     sections, any_example, any_prel, suppressed_seen = [], False, False, False
     for area, title in catalogue.areas(agreement):
         section = AreaSection(area=area, title=title)
@@ -340,8 +346,15 @@ def build(
                     women_value=women,
                     men_value=men,
                     drivers=driven,
+                    events=[
+                        m.x
+                        for m in timeline.markers(happened, definition, region_code, names, year)
+                    ],
                 )
             )
+            for marker in timeline.markers(happened, definition, region_code, names, year):
+                if marker.on.year == year and marker.text not in section.events:
+                    section.events.append(marker.text)
         section.calculated = assessment.calculated(statuses)
         section.counts = {
             label: sum(STATUS_LABELS[s] == label for s in statuses)

@@ -38,13 +38,20 @@ def line_png(
     series: list[tuple[int, float, float | None, float | None]],
     source: str,
     last_year: int | None = None,
+    events: list[float] | None = None,
 ) -> bytes:
     """A trend as PNG, 8 cm wide in the document. ``series`` holds (year, value, lower,
-    upper); years after ``last_year`` are left out."""
+    upper); years after ``last_year`` are left out. ``events``: dates on the year axis (2024.5
+    is 1 July 2024) of events the chart concerns, drawn as dotted lines with a ▲ at the foot
+    and listed in the text beside it."""
     if last_year is not None:
         series = [s for s in series if s[0] <= last_year]
     figure, axis = plt.subplots(figsize=(4.2, 2.5), dpi=150)
     draw_trend(axis, series)
+    if series:
+        for at in [e for e in events or [] if series[0][0] <= e < series[-1][0] + 1]:
+            axis.axvline(at, color="#000000", lw=0.8, ls=":")
+            axis.plot([at], [0], marker="^", color="#000000", markersize=5, clip_on=False)
     axis.set_title(title, fontsize=8, loc="left", wrap=True)
     axis.set_ylabel(unit, fontsize=7)
     axis.set_ylim(bottom=0)

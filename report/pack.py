@@ -320,6 +320,8 @@ def _pdf_page(page: PackPage) -> plt.Figure:
         axis.tick_params(labelsize=7)
         axis.spines[["top", "right"]].set_visible(False)
         axis.text(0, -0.2, _wrap(row.source, 48), fontsize=6, transform=axis.transAxes, va="top")
+    if page.notes:
+        figure.text(0.05, 0.015, _wrap(" ".join(page.notes), 200), fontsize=7, va="bottom")
     return figure
 
 
@@ -400,6 +402,8 @@ def render_pptx(pack: Pack) -> bytes:
                 row.source,
             )  # fmt: skip
             slide.shapes.add_picture(io.BytesIO(png), Cm(1.2 + k * 8.0), Cm(12.2), width=Cm(7.6))
+        if page.notes:
+            text(slide, 1.2, 17.6, 31.4, 1.3, " ".join(page.notes), 9)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()

@@ -166,6 +166,7 @@ def _charts(document: Document, summary: YearEnd, lines: list) -> None:  # type:
             line.series,
             "Källa: Exempeldata (påhittade värden)." if line.example else line.source,
             last_year=summary.year,
+            events=line.events,
         )
         cell = grid.cell(k // 2, k % 2)
         cell.width = Cm(WIDTH_CM / 2)
@@ -257,6 +258,12 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
                 if line.comment:
                     document.add_paragraph(f"{line.title}: {line.comment}")
             _charts(document, summary, section.lines)
+            if section.events:
+                document.add_paragraph(
+                    f"Händelser {summary.year} (▲ i diagrammen; även serieavbrott):"
+                )
+                for text in section.events:
+                    document.add_paragraph(text, style="List Bullet")
         document.add_heading(f"{number}.1 Bedömning", level=2)
         document.add_paragraph(
             f"{section.judgement or 'Ej bedömt'}. {section.justification}".strip()

@@ -112,6 +112,7 @@ def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
                 judgement="Gruppens bedömning: "
                 + (slide.judgement or "området är inte bedömt ännu."),
                 rows=rows,
+                notes=_events_of([str(c["indicator"]) for c in slide.cards], region_code),
             )
         )
     period = f"senaste värdet per indikator, {min(years)}–{max(years)}" if years else "inga värden"
@@ -149,6 +150,9 @@ def from_year_end(summary: YearEnd) -> Pack:
                     else "ej bedömt."
                 ),
                 rows=rows,
+                notes=[f"Händelser {summary.year}: " + "; ".join(section.events)]
+                if section.events
+                else [],
             )
         )
     title_facts = facts(
@@ -161,6 +165,19 @@ def from_year_end(summary: YearEnd) -> Pack:
         title_facts.append(("Visar", summary.as_of))
     return Pack(title=f"Årssammanställning {summary.year}: {summary.region_name}",
                 facts=title_facts, pages=pages)  # fmt: skip
+
+
+def _events_of(indicators: list[str], region_code: str) -> list[str]:
+    """The events and series breaks that concern these indicators in the region, once each,
+    as one note ("Händelser: …")."""
+    from service import events
+
+    texts: list[str] = []
+    for indicator in indicators:
+        for marker in events.markers(indicator, region_code):
+            if marker.text not in texts:
+                texts.append(marker.text)
+    return ["Händelser: " + "; ".join(texts)] if texts else []
 
 
 def _points(rows: pd.DataFrame) -> list[tuple[float, float | None, float | None, float | None]]:
@@ -247,7 +264,8 @@ def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
                 charts=charts,
                 notes=[
                     "Linjen är värdet per år, bandet dess 95 % osäkerhetsintervall; ett år "
-                    "som saknas är skyddat eller har inget värde."
+                    "som saknas är skyddat eller har inget värde.",
+                    *_events_of([indicator_id], data.CITY),
                 ],
             )
         )

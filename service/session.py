@@ -206,7 +206,7 @@ DATA_TABLES = (
 )  # fmt: skip
 FOLLOWUP_TABLES = (
     "action", "action_history", "action_note", "assessment", "analysis_comment",
-    "upload_mapping",
+    "upload_mapping", "timeline_event", "timeline_event_removal",
 )  # fmt: skip
 
 

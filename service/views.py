@@ -757,3 +757,15 @@ def driver_headline(indicator: str, region_code: str, start: int, end: int) -> s
     if isinstance(split, str):
         return ""
     return split.headline(catalogue().definitions[indicator].decimals)
+
+
+@view("followup", max_entries=4)
+def timeline_events() -> pd.DataFrame:
+    """Every event on the time axis that is not removed (store.events)."""
+    from store import events
+
+    con = session.cursor()
+    try:
+        return events.events(con)
+    finally:
+        con.close()

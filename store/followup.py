@@ -245,13 +245,16 @@ def has_followup(con: duckdb.DuckDBPyConnection) -> bool:
 
 def version(con: duckdb.DuckDBPyConnection) -> str:
     """Changes with every follow-up write (actions and their history, notes, assessments,
-    comments, saved mappings): the key under which follow-up views are cached. Every table
-    here only grows, except mappings, which are replaced under their name (hence saved_at)."""
+    comments, saved mappings, events on the time axis): the key under which follow-up views
+    are cached. Every table here only grows, except mappings, which are replaced under their
+    name (hence saved_at)."""
     row = con.execute(
         """
         SELECT (SELECT count(*) FROM action), (SELECT count(*) FROM action_history),
                (SELECT count(*) FROM action_note), (SELECT count(*) FROM assessment),
                (SELECT count(*) FROM analysis_comment), (SELECT count(*) FROM upload_mapping),
+               (SELECT count(*) FROM timeline_event),
+               (SELECT count(*) FROM timeline_event_removal),
                (SELECT coalesce(strftime(max(saved_at), '%Y%m%d%H%M%S%f'), '')
                 FROM upload_mapping)
         """

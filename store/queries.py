@@ -205,9 +205,9 @@ def insert_batch(
 
 
 def next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    """The next id of ``table`` (load_batch or action): max + 1, read in the writing
+    """The next id of ``table`` (load_batch, action or timeline_event): max + 1, read in the writing
     transaction, which no other write overlaps (see store.db.transaction)."""
-    if table not in ("load_batch", "action"):
+    if table not in ("load_batch", "action", "timeline_event"):
         raise ValueError(table)
     row = con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()
     return int(row[0]) if row else 1

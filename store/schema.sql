@@ -310,3 +310,29 @@ CREATE TABLE IF NOT EXISTS indicator_result (
     frame       BLOB NOT NULL,      -- the computed frame as Parquet
     computed_at TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- Version 13: dated events drawn on the time axis of the charts they concern ("Ny
+-- lokalpolisstation i Rinkeby", "Skolenkäten bytte frågeformulering"). ``regions``,
+-- ``indicators`` and ``areas`` are comma-separated codes and ids; empty regions: the whole
+-- city; empty indicators and areas: every indicator. An event is never changed: it is
+-- removed (a row in timeline_event_removal, with who and when) and added anew.
+CREATE TABLE IF NOT EXISTS timeline_event (
+    id          BIGINT NOT NULL,
+    title       VARCHAR NOT NULL,
+    description VARCHAR NOT NULL DEFAULT '',
+    starts_on   DATE NOT NULL,
+    ends_on     DATE,               -- NULL: one day
+    party       VARCHAR NOT NULL,   -- stad, polis, gemensamt
+    regions     VARCHAR NOT NULL DEFAULT '',
+    indicators  VARCHAR NOT NULL DEFAULT '',
+    areas       VARCHAR NOT NULL DEFAULT '',
+    is_example  BOOLEAN NOT NULL DEFAULT false,
+    created_by  VARCHAR NOT NULL,
+    created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE IF NOT EXISTS timeline_event_removal (
+    event_id    BIGINT NOT NULL,
+    removed_by  VARCHAR NOT NULL,
+    removed_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);

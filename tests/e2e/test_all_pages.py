@@ -24,6 +24,7 @@ PAGES = {
     "moteslage": "[data-testid='stMetric']",
     "anmalda-brott": ".js-plotly-plot .main-svg",
     "atgarder": "[data-testid='stDataFrame']",
+    "handelser": "[data-testid='stForm']",
     "arssammanstallning": "[data-testid='stDownloadButton']",
     "ladda-upp": "[data-testid='stFileUploader']",
     "datastatus": "[data-testid='stDataFrame']",
