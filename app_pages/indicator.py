@@ -195,7 +195,7 @@ def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
         code = str(part["region_code"].iloc[0]) if not part.empty else ""
         marked = events.markers(indicator, code)
         if marked:
-            figure.add_trace(charts.event_trace(marked, k == 0 and not shown_event), row=r, col=c)
+            figure.add_trace(charts.event_trace(marked, not shown_event), row=r, col=c)
             shown_event = True
             axis = "" if k == 0 else str(k + 1)
             shapes.extend(charts.event_lines(marked, f"x{axis}", f"y{axis} domain"))

@@ -24,7 +24,7 @@ PAGES = {
     "moteslage": "[data-testid='stMetric']",
     "anmalda-brott": ".js-plotly-plot .main-svg",
     "atgarder": "[data-testid='stDataFrame']",
-    "handelser": "[data-testid='stForm']",
+    "handelser": "h2:has-text('Lägg till en händelse')",
     "arssammanstallning": "[data-testid='stDownloadButton']",
     "ladda-upp": "[data-testid='stFileUploader']",
     "datastatus": "[data-testid='stDataFrame']",
