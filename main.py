@@ -84,6 +84,7 @@ PAGES = [
     ("app_pages/crime.py", "Anmälda brott", "anmalda-brott"),
     ("app_pages/actions.py", "Åtgärder", "atgarder"),
     ("app_pages/events.py", "Händelser", "handelser"),
+    ("app_pages/targets.py", "Mål", "mal"),
     ("app_pages/year_end.py", "Årssammanställning", "arssammanstallning"),
     ("app_pages/upload.py", "Ladda upp", "ladda-upp"),
     ("app_pages/data_status.py", "Datastatus", "datastatus"),

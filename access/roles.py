@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 CITY = "0180"
 # "meetings": saving the figures as they stand under a meeting's name; "events": dated
-# events on the charts' time axis. Loads of the public
+# events on the charts' time axis; "targets": targets set in the app. Loads of the public
 # sources ("load") and accounts are the administratör's alone.
-WRITE = ("upload", "actions", "assessments", "comments", "meetings", "events")
+WRITE = ("upload", "actions", "assessments", "comments", "meetings", "events", "targets")
 
 
 class PermissionDenied(PermissionError):

@@ -28,6 +28,7 @@ from indicators.status import (
 )
 from indicators.suppression import min_count
 from store import queries
+from store import targets as store_targets
 from store.regions import RegionLifetimes
 from store.series import Boundaries, observation_rows, population_rows, yearly_rows
 
@@ -706,6 +707,25 @@ def _statuses(
     frame["previous_text"] = previous_texts
 
 
+def with_app_targets(con: duckdb.DuckDBPyConnection, definition: Definition) -> Definition:
+    """The definition with the targets set in the app (store.targets) beside its YAML
+    defaults: a target for a district or the city, in force from its ``applies_from``."""
+    stored = store_targets.targets(con, definition.id)
+    if stored.empty:
+        return definition
+    added = [
+        Target(
+            value=float(row.value),
+            year=int(row.target_year),
+            scope=str(row.scope),
+            applies_from=pd.Timestamp(row.applies_from).date(),
+            decided_by=str(row.source),
+        )
+        for row in stored.itertuples()
+    ]
+    return definition.model_copy(update={"targets": [*definition.targets, *added]})
+
+
 def compute(
     con: duckdb.DuckDBPyConnection,
     definition: Definition,
@@ -720,6 +740,7 @@ def compute(
     Pass ``regions`` (Regions.from_store) when computing many indicators.
     """
     regions = regions or Regions.from_store(con)
+    definition = with_app_targets(con, definition)
     codes = list(request.region_codes or regions.default(definition, request.boundaries))
     covered = coverage_of(con, definition)
     frame = yearly_rows(

@@ -23,7 +23,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -39,6 +39,7 @@ from indicators.compute import (
 )
 from store import db, queries
 from store import results as stored_results
+from store import targets as store_targets
 
 LOG = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,7 @@ class Inputs:
     sources: dict[str, str]  # measure → source
     register: str
     catalogue: str
+    targets: dict[str, str] = field(default_factory=dict)  # indicator → its app targets
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection, root: Path = CATALOGUE_DIR) -> Inputs:
@@ -115,6 +117,7 @@ class Inputs:
             sources=stored_results.measure_sources(con),
             register=stored_results.register_checksum(con),
             catalogue=catalogue_digest(root),
+            targets=store_targets.digests(con),
         )
 
     def key(self, definition: Definition, catalogue: Catalogue) -> str:
@@ -132,7 +135,8 @@ class Inputs:
                     sources.add(UPLOAD_SOURCE)
         if definition.type == "rate":
             sources.add(POPULATION_SOURCE)
-        parts = [code_digest(), self.catalogue, self.register, definition.id]
+        parts = [code_digest(), self.catalogue, self.register, definition.id,
+                 f"targets={self.targets.get(definition.id, '')}"]  # fmt: skip
         parts += [f"{s}={self.batches.get(s, '')}" for s in sorted(sources)]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 

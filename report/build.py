@@ -16,6 +16,7 @@ from indicators.compute import (
     CITY,
     MISSING_REASONS,
     Request,
+    with_app_targets,
 )
 from indicators.drivers import headline_of
 from indicators.format import indicator_value
@@ -246,7 +247,9 @@ def build(
                 before_reason = str(before.get("missing_reason") or "")
                 before = None  # a year without a value (and why): nothing to compare with
             change_text = _change_text(now, before, year, before_reason)
-            target = applicable_target(definition, year, region_code, CITY, district_codes)
+            target = applicable_target(
+                with_app_targets(con, definition), year, region_code, CITY, district_codes
+            )
             status = "insufficient_data" if now is None else str(now["status"])
             statuses.append(status)
             suppressed = bool(now is not None and now["suppressed"])

@@ -203,6 +203,7 @@ DATA_TABLES = (
     "load_batch", "observation", "population", "measure", "source", "source_gap",
     "survey_round", "police_event", "police_event_type", "gazetteer", "reference_state",
     "region", "region_succession", "region_alias", "region_leaf", "region_today",
+    "indicator_target",
 )  # fmt: skip
 FOLLOWUP_TABLES = (
     "action", "action_history", "action_note", "assessment", "analysis_comment",

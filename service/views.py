@@ -769,3 +769,46 @@ def timeline_events() -> pd.DataFrame:
         return events.events(con)
     finally:
         con.close()
+
+
+@view("data", max_entries=4)
+def app_targets() -> pd.DataFrame:
+    """Every target set in the app (store.targets), oldest first."""
+    from store import targets
+
+    con = session.cursor()
+    try:
+        return targets.targets(con)
+    finally:
+        con.close()
+
+
+@view("data", "catalogue", max_entries=64)
+def effective_definition(indicator: str) -> Definition:
+    """The indicator's definition with the targets set in the app beside its YAML ones."""
+    from indicators.compute import with_app_targets
+
+    con = session.cursor()
+    try:
+        return with_app_targets(con, catalogue().definitions[indicator])
+    finally:
+        con.close()
+
+
+def panel_targets(indicator: str, region_code: str) -> list:
+    """The targets a chart of ``region_code`` draws: those for that district (by code or
+    name) and those for every district; for the city, the city's."""
+    names = region_names()
+
+    def drawn(scope: str) -> bool:
+        if scope == "all":
+            return True
+        if scope == "city":
+            return region_code == CITY
+        return region_code in (scope, _code_of(scope, names))
+
+    return [t for t in effective_definition(indicator).targets if drawn(t.scope)]
+
+
+def _code_of(name: str, names: dict[str, str]) -> str:
+    return next((c for c, n in names.items() if n == name), name)

@@ -207,7 +207,7 @@ def insert_batch(
 def next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """The next id of ``table`` (load_batch, action or timeline_event): max + 1, read in the writing
     transaction, which no other write overlaps (see store.db.transaction)."""
-    if table not in ("load_batch", "action", "timeline_event"):
+    if table not in ("load_batch", "action", "timeline_event", "indicator_target"):
         raise ValueError(table)
     row = con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()
     return int(row[0]) if row else 1
@@ -569,14 +569,16 @@ def batch_rows(con: duckdb.DuckDBPyConnection, batch_id: int, limit: int = 500) 
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever a batch is loaded, superseded or undone, or the register is copied:
+    """Changes whenever a batch is loaded, superseded or undone, the register is copied or a
+    target is set in the app (it changes statuses):
     the key under which pages cache what they computed."""
     row = con.execute(
         """
         SELECT count(*), coalesce(max(id), 0),
                count(*) FILTER (WHERE state = 'undone'),
                count(*) FILTER (WHERE state = 'superseded'),
-               (SELECT coalesce(max(checksum), '') FROM reference_state)
+               (SELECT coalesce(max(checksum), '') FROM reference_state),
+               (SELECT count(*) FROM indicator_target)
         FROM load_batch
         """
     ).fetchone()

@@ -336,3 +336,19 @@ CREATE TABLE IF NOT EXISTS timeline_event_removal (
     removed_by  VARCHAR NOT NULL,
     removed_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- Targets set in the app (version 13 too): beside the defaults in the indicators' YAML. A
+-- target is never changed or removed: a new one with a later ``applies_from`` takes over from
+-- that date, so a year is always judged by the target that was in force then.
+CREATE TABLE IF NOT EXISTS indicator_target (
+    id           BIGINT NOT NULL,
+    indicator    VARCHAR NOT NULL,
+    scope        VARCHAR NOT NULL,   -- 'city' or a district's code
+    target_year  INTEGER NOT NULL,
+    value        DOUBLE NOT NULL,
+    direction    VARCHAR NOT NULL,   -- the indicator's: lower_is_better or higher_is_better
+    source       VARCHAR NOT NULL,   -- e.g. the local agreement that decided it
+    applies_from DATE NOT NULL,
+    created_by   VARCHAR NOT NULL,
+    created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
