@@ -99,13 +99,26 @@ def _csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     ]
 
 
-def _tidy(raw: list[dict], resolver: RegionResolver, problems: list[Problem]) -> pd.DataFrame:
+def _tidy(
+    raw: list[dict], resolver: RegionResolver, problems: list[Problem], gaps: list[dict]
+) -> pd.DataFrame:
+    """The values; a value Kolada marks ``Missing`` (or gives none) is not stored but kept in
+    ``gaps`` (for the whole population only), so that the page says Kolada has no figure
+    rather than that nothing was loaded."""
     rows = []
     unknown: set[str] = set()
     for item in raw:
         status = str(item["status"]).strip()
         value = item["value"]
         if status.casefold() == "missing" or value in (None, ""):
+            code = resolver.by_code(str(item["municipality"]))
+            if code is not None and str(item["gender"]).upper() == "T":
+                try:
+                    year = int(str(item["year"])[:4])
+                except ValueError:
+                    continue
+                gaps.append({"measure": measure_id(item["kpi"]), "region_code": code,
+                             "year": year, "month": None})  # fmt: skip
             continue
         code = resolver.by_code(str(item["municipality"]))
         if code is None:
@@ -190,7 +203,8 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str) -> LoadR
                     )
                 ],
             )
-    frame = _tidy(raw, RegionResolver.from_store(con), problems)
+    missing: list[dict] = []
+    frame = _tidy(raw, RegionResolver.from_store(con), problems, missing)
     if problems:
         raise LoadError(str(path), problems)
     if frame.empty and metadata is None:
@@ -224,4 +238,5 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, *, loaded_by: str) -> LoadR
         loaded_by=loaded_by,
         build=build,
         report=report,
+        gaps=pd.DataFrame(missing, columns=["measure", "region_code", "year", "month"]),
     )

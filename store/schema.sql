@@ -337,7 +337,7 @@ CREATE TABLE IF NOT EXISTS timeline_event_removal (
     removed_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
 
--- Targets set in the app (version 13 too): beside the defaults in the indicators' YAML. A
+-- Version 14: targets set in the app, beside the defaults in the indicators' YAML. A
 -- target is never changed or removed: a new one with a later ``applies_from`` takes over from
 -- that date, so a year is always judged by the target that was in force then.
 CREATE TABLE IF NOT EXISTS indicator_target (

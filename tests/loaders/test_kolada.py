@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import pytest
 
 from loaders import kolada
@@ -57,3 +58,29 @@ def test_unknown_municipality_loads_nothing(store: duckdb.DuckDBPyConnection) ->
         kolada.load(store, PROBLEMS / "kolada_unknown_municipality.json", loaded_by="t")
     assert "page 1, value 3: municipality '9999' is not in the register" in str(caught.value)
     assert queries.batches(store) == []
+
+
+def test_a_value_kolada_marks_missing_says_so(store: duckdb.DuckDBPyConnection) -> None:
+    """Kolada's own code for a missing value: not a number (never 0), and the indicator says
+    the source has none for that municipality and year."""
+    from catalogue.catalogue import load_catalogue
+    from indicators.compute import Request, compute
+
+    kolada.load(store, DEMO / "kolada_values_U07417_U07452_all_kommuner_2010_2023.csv",
+                loaded_by="t")  # fmt: skip
+    gaps = store.execute(
+        "SELECT count(*) FROM source_gap WHERE measure = 'kolada.u07452'"
+    ).fetchone()
+    assert gaps is not None and gaps[0] > 0
+    missing = store.execute(
+        "SELECT region_code, year FROM source_gap WHERE measure = 'kolada.u07452' LIMIT 1"
+    ).fetchone()
+    assert missing is not None
+    code, year = str(missing[0]), int(missing[1])
+    catalogue = load_catalogue()
+    definition = catalogue.definitions["skadegorelse_kommunjamforelse"].model_copy(
+        update={"comparison": [code]}
+    )
+    frame = compute(store, definition, catalogue, Request(region_codes=(code,), with_missing=True))
+    row = frame[(frame["region_code"] == code) & (frame["year"] == year)].iloc[0]
+    assert pd.isna(row["value"]) and row["missing_reason"] == "not_in_source"
