@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from app_pages import charts, drivers_section, views
+from app_pages import charts, drivers_section, municipalities, views
 from app_pages.signin import guard_fragment
 from service import events, packs
 from service import views as data
@@ -30,10 +30,12 @@ BOUNDARIES = {"today": "Dagens indelning", "time": "Dåtidens indelning"}
 
 st.title("Indikator")
 catalogue = views.catalogue()
+# Every indicator followed per district, and those that compare Stockholm with other
+# municipalities (Kolada).
 options = {
     d.title: i
     for i, d in sorted(catalogue.definitions.items(), key=lambda x: x[1].title)
-    if "district" in d.levels
+    if "district" in d.levels or "municipality" in d.levels
 }
 with st.sidebar:
     title = st.selectbox("Indikator", list(options), key="indikator", bind="query-params")
@@ -69,6 +71,9 @@ with st.expander("Källa, beräkning och förbehåll", expanded=False):
         st.markdown(f"- {caveat}")
 if frame.empty:
     st.info("Inga uppgifter för indikatorn ännu.")
+    st.stop()
+if "district" not in definition.levels:
+    municipalities.show(definition, frame)
     st.stop()
 totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
 districts = totals[totals["region_kind"] == "district"]

@@ -20,6 +20,7 @@ from indicators.compute import (
 )
 from indicators.drivers import headline_of
 from indicators.format import indicator_value
+from indicators.municipalities import municipality_sentence
 from indicators.results import values, values_all
 from indicators.status import STATUS_LABELS, applicable_target
 from store import events as store_events
@@ -58,6 +59,8 @@ class IndicatorLine:
     men_value: float | None = None
     # What drove the change from the year before, in a sentence ("" where it cannot be split).
     drivers: str = ""
+    # Stockholm beside other municipalities (Kolada) in the report year, in a sentence.
+    comparison: str = ""
     # Events on the chart's time axis (dates as fractional years), up to the report year.
     events: list[float] = field(default_factory=list)
 
@@ -349,6 +352,9 @@ def build(
                     women_value=women,
                     men_value=men,
                     drivers=driven,
+                    comparison=municipality_sentence(definition, frame, year)
+                    if "municipality" in definition.levels and region_code == CITY
+                    else "",
                     events=[
                         m.x
                         for m in timeline.markers(happened, definition, region_code, names, year)

@@ -249,6 +249,8 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
             for line in section.lines:
                 if line.sexes:
                     document.add_paragraph(f"{line.title}, {summary.year}: {line.sexes}.")
+                if line.comparison:
+                    document.add_paragraph(f"{line.title}: {line.comparison}")
                 if line.drivers:
                     document.add_paragraph(
                         f"{line.title}, {summary.year - 1}–{summary.year}: {line.drivers}"

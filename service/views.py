@@ -17,7 +17,7 @@ import pandas as pd
 from access.roles import Principal
 from catalogue.catalogue import Catalogue, load_catalogue
 from catalogue.model import Definition
-from indicators import assessment, data_status, reported_crime
+from indicators import assessment, data_status, municipalities, reported_crime
 from indicators.compute import (
     CITY,
     MISSING_REASONS,
@@ -812,3 +812,7 @@ def panel_targets(indicator: str, region_code: str) -> list:
 
 def _code_of(name: str, names: dict[str, str]) -> str:
     return next((c for c, n in names.items() if n == name), name)
+
+
+municipality_table = municipalities.municipality_table
+municipality_sentence = municipalities.municipality_sentence

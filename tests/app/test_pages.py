@@ -302,3 +302,18 @@ def test_what_drove_a_districts_change_lists_a_darav_line_under_its_chapter(demo
     assert table.iloc[-1]["Del"] == "Totalt: Anmälda brott mot person"
     assert table.iloc[-1]["Förändring"] == "+579"
     assert any("räknas inte två gånger" in c.value for c in at.caption)
+
+
+def test_the_indicator_page_shows_koladas_comparison_of_municipalities(demo: Path) -> None:
+    at = _open(
+        "indicator", {"indikator": "Anmälda stöld- och tillgreppsbrott, jämfört med andra kommuner"}
+    )
+    spec = _chart(at, "municipalities")
+    lines = {t["name"]: t for t in spec["data"]}
+    assert {"Stockholms stad", "Göteborg", "Malmö", "Solna (grannkommun)"} <= set(lines)
+    stockholm = dict(zip(_values(lines["Stockholms stad"]["x"]),
+                         _values(lines["Stockholms stad"]["y"]), strict=True))  # fmt: skip
+    assert round(stockholm[2023]) == 4454  # Kolada U07417, Stockholm 2023
+    table = table_with(at, "Plats").set_index("Kommun")
+    assert table.loc["Stockholms stad", "Plats"] == "8 av 10"
+    assert table.loc["Malmö", "Grupp"] == "storstad (SKR A1)"
