@@ -99,6 +99,8 @@ navigation = st.navigation(
         st.Page(path, title=title, url_path=url, default=path.endswith("overview.py"))
         for path, title, url in PAGES
         if visible(path)
-    ]
+    ],
+    # Every page listed: collapsed, Streamlit would show "View 3 more" (in English).
+    expanded=True,
 )
 navigation.run()

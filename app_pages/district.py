@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import charts, drivers_section, views
+from app_pages import beside, charts, drivers_section, views
 from app_pages.signin import guard_fragment
 from service import events, packs
 from service import views as data
@@ -160,6 +160,9 @@ for area_title in table["Område"].unique():
         column_config={"Indikator": st.column_config.TextColumn(width="medium")},
     )
     views.explanations(list(zip(part["Indikator"], part["Utveckling"], strict=True)))
+
+
+beside.show(code, name)
 
 
 @st.fragment

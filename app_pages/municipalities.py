@@ -40,16 +40,16 @@ def show(definition: data.Definition, frame: object) -> None:
         title=f"{definition.title} ({definition.unit})",
         separators=data.PLOTLY_SEPARATORS,
         height=480,
-        yaxis={"title": definition.unit, "rangemode": "tozero", "separatethousands": True},
+        yaxis={"title": definition.unit, "rangemode": "tozero", "tickformat": ",.0f"},
         xaxis={"title": "År", "dtick": 1},
         legend={"title": {"text": "Kommun"}},
-        margin={"b": 100},
+        margin={"b": 120},
         annotations=[
             charts.source_note(
                 charts.source_text(definition, False)
                 + " Kolada anger inget osäkerhetsmått. Storstäder i färg (SKR:s kommungrupp "
                 "A1), grannkommuner streckade; ett år utan värde är ett avbrott i linjen.",
-                y=-0.2,
+                y=-0.27,
             )
         ],
     )

@@ -292,6 +292,17 @@ def load_catalogue(
         seen[definition.id] = file.name
         catalogue.definitions[definition.id] = definition
         catalogue.files[definition.id] = file.name
+    for indicator, definition in list(catalogue.definitions.items()):
+        if definition.beside is not None and definition.beside not in catalogue.definitions:
+            catalogue.problems.append(
+                Problem(
+                    catalogue.files[indicator],
+                    None,
+                    f"beside: {definition.beside!r} is not an indicator (not shown beside)",
+                    level="warning",
+                )
+            )
+            catalogue.definitions[indicator] = definition.model_copy(update={"beside": None})
     for area_id, _ in catalogue.areas():
         count = len(catalogue.indicators_for(area_id))
         if count < 3:

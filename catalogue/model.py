@@ -84,6 +84,9 @@ class Definition(BaseModel):
     comparison: list[str] = []  # municipality codes shown beside the city (level municipality)
     targets: list[Target] = []
     breaks: list[SeriesBreak] = []
+    # An indicator shown beside this one on one time axis: reported crime beside the survey's
+    # share exposed, so that a rise in reports is not read without the survey.
+    beside: str | None = None
     suppression: Suppression = Suppression()
 
 

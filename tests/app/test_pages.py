@@ -317,3 +317,17 @@ def test_the_indicator_page_shows_koladas_comparison_of_municipalities(demo: Pat
     table = table_with(at, "Plats").set_index("Kommun")
     assert table.loc["Stockholms stad", "Plats"] == "8 av 10"
     assert table.loc["Malmö", "Grupp"] == "storstad (SKR A1)"
+
+
+def test_reported_crime_beside_the_surveys_share_exposed_on_one_time_axis(demo: Path) -> None:
+    at = _open("district", {"stadsdelsomrade": "Järva"})
+    spec = _chart(at, "beside_brott_mot_person")
+    lines = [t for t in spec["data"] if t.get("mode") == "lines+markers"]
+    reported = dict(zip(_values(lines[0]["x"]), _values(lines[0]["y"]), strict=True))
+    assert reported[2022] == 2859 and reported[2023] == 3438
+    assert lines[1]["xaxis"] == "x2" and lines[1]["name"] == "procent av de svarande"
+    # One time axis: both panels over the same years.
+    assert spec["layout"]["xaxis"]["range"] == spec["layout"]["xaxis2"]["range"] == [2016.5, 2023.5]
+    assert any(t.get("fill") == "toself" for t in spec["data"])  # the intervals
+    assert any("En ökning av anmälningarna kan därför bero på att fler anmäler" in c.value
+               for c in at.caption)  # fmt: skip

@@ -1,0 +1,83 @@
+"""Reported crime beside the survey's share exposed, for one district on one time axis (the
+victims area): the reported count with its interval above, the share who say they were
+exposed with theirs below, and in words why a rise in reports is not a rise in crime until
+the survey says so."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from app_pages import charts, views
+from service import views as data
+
+
+def _rows(indicator: str, code: str) -> pd.DataFrame:
+    frame = views.cached_values(indicator, "today")
+    if frame.empty:
+        return frame
+    rows = frame[(frame["region_code"] == code) & (frame["sex"] == "total")
+                 & (frame["age_group"] == "all") & frame["value"].notna()]  # fmt: skip
+    # Whole years only: a part of a year is not drawn beside whole ones.
+    if "n_months" in rows:
+        rows = rows[rows["n_months"].fillna(12) >= 12]
+    return rows.sort_values("year")
+
+
+def show(code: str, name: str) -> None:
+    """Every pair the catalogue declares (``beside:``) for the district ``code``."""
+    catalogue = views.catalogue()
+    for indicator, definition in catalogue.definitions.items():
+        if definition.beside is None:
+            continue
+        other = catalogue.definitions[definition.beside]
+        reported, survey = _rows(indicator, code), _rows(definition.beside, code)
+        st.subheader(f"Anmält och upplevt i {name}")
+        if reported.empty or survey.empty:
+            st.caption(
+                f"{definition.title} och {other.title.lower()} finns inte båda för {name} ännu."
+            )
+            continue
+        example = views.example_note(survey) is not None
+        titles = (
+            f"{definition.title} ({definition.unit})",
+            f"{other.title} ({other.unit})" + (" – Exempeldata" if example else ""),
+        )
+        figure = make_subplots(
+            rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14, subplot_titles=titles
+        )
+        for row, (rows, colour) in enumerate(((reported, "#0072B2"), (survey, "#D55E00")), 1):
+            figure.add_trace(
+                go.Scatter(
+                    x=list(rows["year"]) + list(rows["year"])[::-1],
+                    y=list(rows["upper"]) + list(rows["lower"])[::-1],
+                    fill="toself", mode="lines", line={"width": 0}, fillcolor=colour,
+                    opacity=0.18, hoverinfo="skip", showlegend=row == 1, name="95 % osäkerhet",
+                ),
+                row=row, col=1,
+            )  # fmt: skip
+            figure.add_trace(
+                go.Scatter(x=rows["year"], y=rows["value"], mode="lines+markers",
+                           line={"color": colour, "width": 2.5}, showlegend=False,
+                           name=(definition if row == 1 else other).unit),
+                row=row, col=1,
+            )  # fmt: skip
+        years = sorted(set(reported["year"].astype(int)) | set(survey["year"].astype(int)))
+        figure.update_xaxes(range=[years[0] - 0.5, years[-1] + 0.5], dtick=1, tickformat="d")
+        figure.update_yaxes(rangemode="tozero", separatethousands=True)
+        source = f"{views.source_line(definition)} {charts.source_text(other, example)}"
+        figure.update_layout(
+            title=f"{definition.title} och {other.title.lower()}, {name}",
+            separators=data.PLOTLY_SEPARATORS, height=560, margin={"b": 90},
+            annotations=[*figure.layout.annotations, charts.source_note(source, y=-0.14)],
+        )  # fmt: skip
+        st.plotly_chart(figure, key=f"beside_{indicator}")
+        st.caption(
+            "Anmälda brott är inte detsamma som brottslighet: många brott anmäls aldrig, och "
+            "hur många som anmäler ändras över tid och skiljer sig mellan områden. En ökning av "
+            "anmälningarna kan därför bero på att fler anmäler. Läs den tillsammans med "
+            "enkätens andel som säger sig ha utsatts: ökar inte den, är det inte säkert att "
+            "brotten har ökat. Enkäten görs inte varje år."
+        )
