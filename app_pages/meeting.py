@@ -100,6 +100,7 @@ st.container(border=True).markdown(
 if not shown.cards:
     st.info("Området har inga indikatorer: det följs i ordinarie linjearbete.")
 width = 4 if len(shown.cards) > 6 else 3
+drivers_said: list[str] = []
 for start in range(0, len(shown.cards), width):
     for column, row in zip(st.columns(width), shown.cards[start : start + width], strict=False):
         card = column.container(border=True)
@@ -129,15 +130,18 @@ for start in range(0, len(shown.cards), width):
                 if before["suppressed"]  # type: ignore[index]
                 else views.fmt_value(definition, before["value"])  # type: ignore[arg-type,index]
             )
-            card.caption(f"Före: {earlier} ({before['period']}) · {row['change']}")  # type: ignore[index]
+            # What drove the change (the two largest parts), listed under the cards: in a
+            # card it would push the trends of a whole area off a 1920×1080 screen.
             driven = data.driver_headline(
                 str(row["indicator"]),
                 regions[scope],
-                int(before["year"]),
-                int(row["year"]),  # type: ignore[index,call-overload]
+                int(before["year"]),  # type: ignore[index]
+                int(row["year"]),  # type: ignore[call-overload]
+                parts=2,
             )
+            card.caption(f"Före: {earlier} ({before['period']}) · {row['change']}")  # type: ignore[index]
             if driven:
-                card.caption(driven)
+                drivers_said.append(f"**{row['title']}:** {driven}")
         else:
             card.caption("Ingen tidigare mätning att jämföra med.")
         if len(row["series"]) >= 2:  # type: ignore[arg-type]
@@ -155,6 +159,8 @@ for start in range(0, len(shown.cards), width):
         changed = since.get((regions[scope], area_id, str(row["indicator"])))
         if changed:
             card.warning(f"Ändrat sedan mötet: {changed}.", icon=":material/update:")
+if drivers_said:
+    st.caption("**Vad drev förändringen?**  \n" + "  \n".join(drivers_said))
 
 with st.sidebar:
     st.caption("Hela mötet, alla områden, att projicera eller skicka:")

@@ -745,7 +745,7 @@ def driver_notes(split: Drivers) -> list[str]:
     return notes
 
 
-def driver_headline(indicator: str, region_code: str, start: int, end: int) -> str:
+def driver_headline(indicator: str, region_code: str, start: int, end: int, parts: int = 3) -> str:
     """What drove the change from ``start`` to ``end`` in a sentence (meeting mode), or ""
     where the change cannot be split."""
     choices = [
@@ -756,7 +756,7 @@ def driver_headline(indicator: str, region_code: str, start: int, end: int) -> s
     split = drivers(indicator, start, end, region_code, choices[0])
     if isinstance(split, str):
         return ""
-    return split.headline(catalogue().definitions[indicator].decimals)
+    return split.headline(catalogue().definitions[indicator].decimals, parts)
 
 
 @view("followup", max_entries=4)

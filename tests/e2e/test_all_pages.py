@@ -25,6 +25,7 @@ PAGES = {
     "anmalda-brott": ".js-plotly-plot .main-svg",
     "atgarder": "[data-testid='stDataFrame']",
     "handelser": "h2:has-text('Lägg till en händelse')",
+    "mal": "h2:has-text('Sätt ett mål')",
     "arssammanstallning": "[data-testid='stDownloadButton']",
     "ladda-upp": "[data-testid='stFileUploader']",
     "datastatus": "[data-testid='stDataFrame']",
