@@ -119,26 +119,23 @@ with st.form("new_event", clear_on_submit=True):
     actor = signin.acting(key="event_who")
     submitted = st.form_submit_button("Spara händelsen")
 if submitted:
-    if actor is None:
-        st.error("Skriv ditt namn först: det sparas med varje ändring.")
-    else:
-        try:
-            new_id = events.add(
-                state.cursor(), actor, title=title, description=description,
-                starts_on=starts_on, ends_on=ends_on, party=str(party),
-                regions=[regions[n] for n in chosen_regions], indicators=chosen_indicators,
-                areas=chosen_areas,
-            )  # fmt: skip
-        except (PermissionDenied, RuleBroken) as exc:
-            message = str(exc)
-            st.error(
-                message if message.startswith("Sparades inte") else f"Sparades inte: {message}"
-            )
-        else:
-            st.session_state["handelser_klart"] = (
-                f"Händelsen sparades ({title.strip()}, nr {new_id})."
-            )
-            st.rerun()
+    views.submit(
+        actor,
+        lambda who: events.add(
+            state.cursor(),
+            who,
+            title=title,
+            description=description,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            party=str(party),
+            regions=[regions[n] for n in chosen_regions],
+            indicators=chosen_indicators,
+            areas=chosen_areas,
+        ),
+        "handelser_klart",
+        lambda new_id: f"Händelsen sparades ({title.strip()}, nr {new_id}).",
+    )
 
 if not table.empty:
     st.header("Ta bort en händelse")

@@ -13,7 +13,7 @@ import streamlit as st
 from app_pages import signin, state, views
 from app_pages.meetings import no_writes_in_meeting
 from service import targets
-from service.writes import PermissionDenied, Principal, RuleBroken, may
+from service.writes import Principal, may
 
 st.title("Mål")
 st.caption(
@@ -100,24 +100,21 @@ with st.form("new_target", clear_on_submit=True):
     actor = signin.acting(key="target_who")
     submitted = st.form_submit_button("Spara målet")
 if submitted:
-    if actor is None:
-        st.error("Skriv ditt namn först: det sparas med varje ändring.")
-    elif indicator is None or value is None:
+    if indicator is None or value is None:
         st.error("Sparades inte: välj indikator och ange ett målvärde.")
     else:
-        try:
-            targets.add(
-                state.cursor(), actor, indicator=indicator, scope=str(scope),
-                target_year=int(year), value=float(value), source=source,
+        views.submit(
+            actor,
+            lambda who: targets.add(
+                state.cursor(),
+                who,
+                indicator=indicator,
+                scope=str(scope),
+                target_year=int(year),
+                value=float(value),
+                source=source,
                 applies_from=applies_from,
-            )  # fmt: skip
-        except (PermissionDenied, RuleBroken) as exc:
-            message = str(exc)
-            st.error(
-                message if message.startswith("Sparades inte") else f"Sparades inte: {message}"
-            )
-        else:
-            st.session_state["mal_klart"] = (
-                f"Målet sparades: {titles[indicator]}, {scopes[str(scope)]}, år {int(year)}."
-            )
-            st.rerun()
+            ),
+            "mal_klart",
+            lambda _: f"Målet sparades: {titles[indicator]}, {scopes[str(scope)]}, år {int(year)}.",
+        )

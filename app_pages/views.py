@@ -247,3 +247,27 @@ def staged_upload(upload: object, key: str) -> uploads.Staged | None:
     staged = uploads.stage(data, upload.name)  # type: ignore[attr-defined]
     st.session_state[key] = staged
     return staged
+
+
+def submit(
+    actor: object,
+    write: Callable[[object], object],
+    done_key: str,
+    success: Callable[[object], str],
+) -> None:
+    """Run a form's write of the service as ``actor``: what it refuses is said in Swedish on
+    the page; what it saved is said after a fresh run (``done_key`` in the session), so the
+    lists on the page show the saved state."""
+    from service.writes import PermissionDenied, RuleBroken
+
+    if actor is None:
+        st.error("Skriv ditt namn först: det sparas med varje ändring.")
+        return
+    try:
+        result = write(actor)
+    except (PermissionDenied, RuleBroken) as exc:
+        message = str(exc)
+        st.error(message if message.startswith("Sparades inte") else f"Sparades inte: {message}")
+        return
+    st.session_state[done_key] = success(result)
+    st.rerun()

@@ -32,6 +32,8 @@ from service.analysis import (
     BY,
     COLUMNS,
     OUTPUT_COLUMNS,
+    Catalogue,
+    Definition,
     DriversError,
     StoreError,
     UnknownRegionError,
@@ -125,12 +127,20 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-def cmd_values(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue()
-    definition = catalogue.definitions.get(args.id)
+def _definition(catalogue: Catalogue, indicator: str) -> Definition | None:
+    """The indicator's definition, or None after saying on stderr that there is none."""
+    definition = catalogue.definitions.get(indicator)
     if definition is None:
         known = ", ".join(sorted(catalogue.definitions))
-        print(f"error: unknown or disabled indicator {args.id!r}; known: {known}", file=sys.stderr)
+        print(f"error: unknown or disabled indicator {indicator!r}; known: {known}",
+              file=sys.stderr)  # fmt: skip
+    return definition
+
+
+def cmd_values(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue()
+    definition = _definition(catalogue, args.id)
+    if definition is None:
         return 1
     try:
         with meetings.open_at(args.snapshot, args.db) as (con, _meeting):
@@ -170,10 +180,8 @@ def cmd_values(args: argparse.Namespace) -> int:
 
 def cmd_drivers(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
-    definition = catalogue.definitions.get(args.id)
+    definition = _definition(catalogue, args.id)
     if definition is None:
-        known = ", ".join(sorted(catalogue.definitions))
-        print(f"error: unknown or disabled indicator {args.id!r}; known: {known}", file=sys.stderr)
         return 1
     try:
         with meetings.open_at(None, args.db) as (con, _meeting):

@@ -23,6 +23,8 @@ __all__ = [
     "CATALOGUE_DIR",
     "COLUMNS",
     "OUTPUT_COLUMNS",
+    "Catalogue",
+    "Definition",
     "DriversError",
     "StoreError",
     "UnknownRegionError",
