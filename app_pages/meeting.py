@@ -100,7 +100,7 @@ st.container(border=True).markdown(
 if not shown.cards:
     st.info("Området har inga indikatorer: det följs i ordinarie linjearbete.")
 width = 4 if len(shown.cards) > 6 else 3
-drivers_said: list[str] = []
+drivers_said: list[tuple[dict, int, str]] = []
 for start in range(0, len(shown.cards), width):
     for column, row in zip(st.columns(width), shown.cards[start : start + width], strict=False):
         card = column.container(border=True)
@@ -141,7 +141,7 @@ for start in range(0, len(shown.cards), width):
             )
             card.caption(f"Före: {earlier} ({before['period']}) · {row['change']}")  # type: ignore[index]
             if driven:
-                drivers_said.append(f"**{row['title']}:** {driven}")
+                drivers_said.append((row, int(before["year"]), driven))  # type: ignore[index]
         else:
             card.caption("Ingen tidigare mätning att jämföra med.")
         if len(row["series"]) >= 2:  # type: ignore[arg-type]
@@ -160,7 +160,22 @@ for start in range(0, len(shown.cards), width):
         if changed:
             card.warning(f"Ändrat sedan mötet: {changed}.", icon=":material/update:")
 if drivers_said:
-    st.caption("**Vad drev förändringen?**  \n" + "  \n".join(drivers_said))
+    st.subheader("Vad drev förändringen?")
+    for row, start, driven in drivers_said:
+        definition = row["definition"]
+        with st.expander(f"{row['title']}: {driven}"):
+            split = data.drivers(
+                str(row["indicator"]), start, int(row["year"]), regions[scope],
+                str(data.default_split(str(row["indicator"]), regions[scope])),
+            )  # fmt: skip
+            if isinstance(split, str):
+                st.info(split)
+                continue
+            st.plotly_chart(
+                charts.drivers_chart(definition, split, bool(row["example"])),
+                key=f"drivers-{row['indicator']}",
+            )
+            st.dataframe(data.driver_table(definition, split), hide_index=True)
 
 with st.sidebar:
     st.caption("Hela mötet, alla områden, att projicera eller skicka:")

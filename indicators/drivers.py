@@ -560,7 +560,7 @@ def choices(definition: Definition, catalogue: Catalogue, city: bool) -> list[st
     return found
 
 
-def headline_of(
+def default_split(
     con: duckdb.DuckDBPyConnection,
     definition: Definition,
     catalogue: Catalogue,
@@ -569,16 +569,46 @@ def headline_of(
     region_code: str,
     values_of: Callable[[Definition, Request], pd.DataFrame] | None = None,
     city: str = "0180",
-) -> str:
-    """What drove the change in a sentence, split the default way (the city over its
-    districts, a district over its crime categories or event types); "" where it cannot be."""
+) -> Drivers | None:
+    """The change split the default way (the city over its districts, a district over its
+    crime categories or event types); None where it cannot be split."""
     found = [b for b in choices(definition, catalogue, region_code == city)
              if b in ("region", "measure")]  # fmt: skip
     if not found:
-        return ""
+        return None
     try:
-        parts = split(con, definition, catalogue, start=start, end=end, region_code=region_code,
-                      by=found[0], values_of=values_of, city=city)  # fmt: skip
+        return split(con, definition, catalogue, start=start, end=end, region_code=region_code,
+                     by=found[0], values_of=values_of, city=city)  # fmt: skip
     except DriversError:
-        return ""
-    return parts.headline(definition.decimals)
+        return None
+
+
+def table_rows(split: Drivers, decimals: int) -> list[list[str]]:
+    """The split as a document's table: part ("därav" lines indented), the two periods'
+    values, the change and its interval, as Swedes write numbers; "skyddat" where hidden."""
+
+    def shown(value: object) -> str:
+        if value is None or pd.isna(value):  # type: ignore[arg-type]
+            return "–"
+        return number(float(value), decimals).replace("-", "\u2212")  # type: ignore[arg-type]
+
+    rows = []
+    for row in split.frame(contained=True).itertuples():
+        name = ("Totalt: " if row.part == "total" else "") + str(row.part_name)
+        if row.contained:
+            name = "  " + name
+        if row.suppressed:
+            rows.append([name, "skyddat", "skyddat", "skyddat", ""])
+            continue
+        # In words, not with a leading "+": a cell copied into a spreadsheet must not start
+        # like a formula (report.exports.quoted_text would show a quote mark).
+        change = "–"
+        if row.change is not None and not pd.isna(row.change):
+            size = number(abs(float(row.change)), decimals)
+            change = (
+                f"ökning {size}" if row.change > 0 else f"minskning {size}" if row.change < 0
+                else "oförändrat"
+            )  # fmt: skip
+        interval = "" if pd.isna(row.lower) else f"{shown(row.lower)} till {shown(row.upper)}"
+        rows.append([name, shown(row.from_value), shown(row.to_value), change, interval])
+    return rows

@@ -18,7 +18,7 @@ from indicators.compute import (
     Request,
     with_app_targets,
 )
-from indicators.drivers import headline_of
+from indicators.drivers import default_split, table_rows
 from indicators.format import indicator_value
 from indicators.municipalities import municipality_sentence
 from indicators.results import values, values_all
@@ -59,6 +59,8 @@ class IndicatorLine:
     men_value: float | None = None
     # What drove the change from the year before, in a sentence ("" where it cannot be split).
     drivers: str = ""
+    # The same split as a table (part, year before, the year, change, interval).
+    driver_rows: list[list[str]] = field(default_factory=list)
     # Stockholm beside other municipalities (Kolada) in the report year, in a sentence.
     comparison: str = ""
     # Events on the chart's time axis (dates as fractional years), up to the report year.
@@ -284,8 +286,8 @@ def build(
                 if not rows.empty
                 else []
             )
-            driven = (
-                headline_of(
+            parts = (
+                default_split(
                     con,
                     definition,
                     catalogue,
@@ -296,8 +298,9 @@ def build(
                     CITY,
                 )
                 if now is not None and before is not None and not suppressed
-                else ""
+                else None
             )
+            driven = "" if parts is None else parts.headline(definition.decimals)
             women, men = (
                 _sex_values(by_sex.get(indicator), region_code, year)
                 if "sex" in definition.breakdowns
@@ -352,6 +355,7 @@ def build(
                     women_value=women,
                     men_value=men,
                     drivers=driven,
+                    driver_rows=[] if parts is None else table_rows(parts, definition.decimals),
                     comparison=municipality_sentence(definition, frame, year)
                     if "municipality" in definition.levels and region_code == CITY
                     else "",

@@ -255,6 +255,14 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
                     document.add_paragraph(
                         f"{line.title}, {summary.year - 1}–{summary.year}: {line.drivers}"
                     )
+                if line.driver_rows:
+                    _table(
+                        document,
+                        ["Vad drev förändringen?", str(summary.year - 1), str(summary.year),
+                         "Förändring", "Osäkerhet (95 %)"],
+                        line.driver_rows,
+                        [6.4, 2.2, 2.2, 2.4, 3.4],
+                    )  # fmt: skip
                 if line.judgement:
                     document.add_paragraph(f"{line.title}: bedömning {line.judgement}")
                 if line.comment:

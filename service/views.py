@@ -745,15 +745,22 @@ def driver_notes(split: Drivers) -> list[str]:
     return notes
 
 
+def default_split(indicator: str, region_code: str) -> str | None:
+    """What a change is split by where no one chose: the city over its districts, a district
+    over its crime categories or event types; None where neither applies."""
+    found = [
+        b for b in driver_choices(indicator, region_code == CITY) if b in ("region", "measure")
+    ]
+    return found[0] if found else None
+
+
 def driver_headline(indicator: str, region_code: str, start: int, end: int, parts: int = 3) -> str:
     """What drove the change from ``start`` to ``end`` in a sentence (meeting mode), or ""
     where the change cannot be split."""
-    choices = [
-        b for b in driver_choices(indicator, region_code == CITY) if b in ("region", "measure")
-    ]
-    if not choices:
+    by = default_split(indicator, region_code)
+    if by is None:
         return ""
-    split = drivers(indicator, start, end, region_code, choices[0])
+    split = drivers(indicator, start, end, region_code, by)
     if isinstance(split, str):
         return ""
     return split.headline(catalogue().definitions[indicator].decimals, parts)

@@ -331,3 +331,16 @@ def test_reported_crime_beside_the_surveys_share_exposed_on_one_time_axis(demo: 
     assert any(t.get("fill") == "toself" for t in spec["data"])  # the intervals
     assert any("En ökning av anmälningarna kan därför bero på att fler anmäler" in c.value
                for c in at.caption)  # fmt: skip
+
+
+def test_meeting_mode_says_what_drove_each_change_under_the_cards(demo: Path) -> None:
+    at = _open("meeting", {"omrade": "jarva", "steg": "4"})
+    labels = [e.label for e in at.expander]
+    person = next(x for x in labels if x.startswith("Anmälda brott mot person: "))
+    assert person == (
+        "Anmälda brott mot person: Störst förändring: Anmälda brott mot frihet och frid "
+        "(4 kap. BrB) +407 (säkerställd), Anmälda brott mot liv och hälsa (3 kap. BrB) +151 "
+        "(säkerställd)."
+    )
+    bars = _chart(at, "drivers-brott_mot_person")["data"][0]
+    assert 579 in _values(bars["x"])  # the total, inside the expander
