@@ -11,8 +11,19 @@ from dataclasses import dataclass
 CITY = "0180"
 # "meetings": saving the figures as they stand under a meeting's name; "events": dated
 # events on the charts' time axis; "targets": targets set in the app. Loads of the public
-# sources ("load") and accounts are the administratör's alone.
-WRITE = ("upload", "actions", "assessments", "comments", "meetings", "events", "targets")
+# sources ("load") and accounts are the administratör's alone. "agreements": a district's
+# local agreement; "calendar": marking an item of the årshjul done.
+WRITE = (
+    "upload",
+    "actions",
+    "assessments",
+    "comments",
+    "meetings",
+    "events",
+    "targets",
+    "agreements",
+    "calendar",
+)
 
 
 class PermissionDenied(PermissionError):

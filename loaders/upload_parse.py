@@ -143,9 +143,18 @@ class TooManyRows(Exception):
 
 
 ROWS_EXIT = 3  # the child's exit code for a sheet with too many rows
+SHEET_EXIT = 4  # and for a sheet asked for by name that is not there
 
 
-def parse(path: Path, kind: str, max_rows: int | None = None) -> ParsedSheet:
+class NoSuchSheet(Exception):
+    """The workbook has no visible sheet of the name asked for."""
+
+
+def parse(
+    path: Path, kind: str, max_rows: int | None = None, wanted: str | None = None
+) -> ParsedSheet:
+    """The visible sheet named ``wanted`` (any case), else the one named Data, else the first
+    visible one."""
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))
@@ -153,7 +162,13 @@ def parse(path: Path, kind: str, max_rows: int | None = None) -> ParsedSheet:
     # Only sheets the user can see: a hidden "Data" is not read while the visible sheet is
     # ignored.
     visible = [i for i, m in enumerate(workbook.sheets_metadata) if _is_visible(m)] or [0]
-    index = next((i for i in visible if names[i].strip().casefold() == "data"), visible[0])
+    if wanted is not None:
+        found = [i for i in visible if names[i].strip().casefold() == wanted.casefold()]
+        if not found:
+            raise NoSuchSheet(wanted)
+        index = found[0]
+    else:
+        index = next((i for i in visible if names[i].strip().casefold() == "data"), visible[0])
     sheet = workbook.get_sheet_by_index(index)
     if max_rows is not None and sheet.height > max_rows + 1:  # + the header row
         raise TooManyRows(sheet.height)
@@ -178,12 +193,16 @@ def _limit() -> None:  # runs in the child before it starts
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
 
 
-def read_safely(path: Path, kind: str, max_rows: int = 250_000) -> ParsedSheet:
+def read_safely(
+    path: Path, kind: str, max_rows: int = 250_000, sheet: str | None = None
+) -> ParsedSheet:
     """Parse in a child process with a memory, time and row limit; UploadRefused if it
     fails (the server process never holds more than ``max_rows`` rows of a file)."""
+    named = [sheet] if sheet is not None else []
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "loaders.upload_parse", str(path), kind, str(max_rows)],
+            [sys.executable, "-m", "loaders.upload_parse", str(path), kind, str(max_rows),
+             *named],
             capture_output=True, timeout=TIME_LIMIT_SECONDS, preexec_fn=_limit, check=False,
             cwd=Path(__file__).resolve().parent.parent,
         )  # fmt: skip
@@ -197,6 +216,8 @@ def read_safely(path: Path, kind: str, max_rows: int = 250_000) -> ParsedSheet:
             f"Arket har {found[0] if found else 'för många'} rader; högst {max_rows} rader "
             "tas emot. Dela upp filen."
         )
+    if result.returncode == SHEET_EXIT:
+        raise UploadRefused(f"Filen har inget blad som heter {sheet}.")
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
         last = detail[-1] if detail else f"slutkod {result.returncode}"
@@ -216,10 +237,12 @@ def read_safely(path: Path, kind: str, max_rows: int = 250_000) -> ParsedSheet:
 def main() -> int:
     max_rows = int(sys.argv[3]) if len(sys.argv) > 3 else None
     try:
-        parsed = parse(Path(sys.argv[1]), sys.argv[2], max_rows)
+        parsed = parse(Path(sys.argv[1]), sys.argv[2], max_rows, (sys.argv[4:] or [None])[0])
     except TooManyRows as exc:
         print(exc.args[0], file=sys.stderr)
         return ROWS_EXIT
+    except NoSuchSheet:
+        return SHEET_EXIT
     json.dump(
         {
             "sheet": parsed.sheet,

@@ -207,7 +207,8 @@ DATA_TABLES = (
 )  # fmt: skip
 FOLLOWUP_TABLES = (
     "action", "action_history", "action_note", "assessment", "analysis_comment",
-    "upload_mapping", "timeline_event", "timeline_event_removal",
+    "upload_mapping", "timeline_event", "timeline_event_removal", "local_agreement",
+    "calendar_done", "reminder_sent",
 )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ import duckdb
 
 from access.roles import PermissionDenied, Principal, allowed, require
 from loaders.upload_safety import UploadRefused
-from store import db, queries
+from store import audit, db, queries
 
 __all__ = [
     "PermissionDenied",
@@ -116,8 +116,25 @@ def authorise(
     if not isinstance(principal, Principal):
         raise TypeError("every write needs a principal (demo mode: demo_principal(name))")
     codes = list(regions)
-    if not allowed(principal, action, codes, owner):
+    if allowed(principal, action, codes, owner):
+        return
+    try:
         require(principal, action, codes, owner, names=queries.region_names(con))
+    except PermissionDenied as exc:
+        _log_refusal(con, principal, action, str(exc))
+        raise
+
+
+def _log_refusal(
+    con: duckdb.DuckDBPyConnection, principal: Principal, action: str, why: str
+) -> None:
+    """A refused write is kept in the log (who tried what), in a transaction of its own; when
+    the store cannot take even that, the refusal stands all the same."""
+    try:
+        with _WRITE_LOCK, db.transaction(con):
+            audit.record(con, principal.name, "nekad", f"{action}: {why}")
+    except (duckdb.Error, OSError, db.StoreError):
+        pass
 
 
 @contextmanager

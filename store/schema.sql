@@ -352,3 +352,70 @@ CREATE TABLE IF NOT EXISTS indicator_target (
     created_by   VARCHAR NOT NULL,
     created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- Version 15: each district's local agreement with its lokalpolisområden, kept as versions:
+-- saving writes a new version (the agreement, its local priority areas, its steering group
+-- and meeting dates) and the highest version of a district is the one in force, so every
+-- earlier text stays readable. A local area's ``key`` stays the same across versions: the
+-- actions that serve it refer to it.
+CREATE TABLE IF NOT EXISTS local_agreement (
+    id            BIGINT NOT NULL,
+    district      VARCHAR NOT NULL,
+    version       INTEGER NOT NULL,
+    title         VARCHAR NOT NULL,
+    police_areas  VARCHAR NOT NULL,   -- codes of data/reference/lokalpolisomraden.csv, comma separated
+    valid_from    DATE NOT NULL,
+    valid_to      DATE,
+    revision_date DATE NOT NULL,      -- when the agreement is to be revised (every fourth year)
+    is_example    BOOLEAN NOT NULL DEFAULT false,
+    saved_by      VARCHAR NOT NULL,
+    saved_at      TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE IF NOT EXISTS local_priority_area (
+    agreement_id BIGINT NOT NULL,
+    key          VARCHAR NOT NULL,
+    position     INTEGER NOT NULL,
+    title        VARCHAR NOT NULL,
+    description  VARCHAR NOT NULL DEFAULT '',
+    city_areas   VARCHAR NOT NULL DEFAULT '',   -- ids of the 2024 areas; '' = endast lokalt
+    indicators   VARCHAR NOT NULL DEFAULT ''
+);
+
+CREATE TABLE IF NOT EXISTS steering_member (
+    agreement_id BIGINT NOT NULL,
+    position     INTEGER NOT NULL,
+    role         VARCHAR NOT NULL,
+    name         VARCHAR NOT NULL,
+    party        VARCHAR NOT NULL,              -- stad, polis or annan
+    email        VARCHAR NOT NULL DEFAULT '',
+    reports      BOOLEAN NOT NULL DEFAULT false -- answers for the reports to the beredningsgrupp
+);
+
+CREATE TABLE IF NOT EXISTS steering_meeting (
+    agreement_id BIGINT NOT NULL,
+    meeting_date DATE NOT NULL,
+    note         VARCHAR NOT NULL DEFAULT ''
+);
+
+-- Items of the årshjul marked as done (a report handed in), and the reminders sent, so that
+-- `python -m service remind` never sends one twice.
+CREATE TABLE IF NOT EXISTS calendar_done (
+    item     VARCHAR NOT NULL,
+    done_on  DATE NOT NULL,
+    done_by  VARCHAR NOT NULL,
+    done_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE IF NOT EXISTS reminder_sent (
+    recipient VARCHAR NOT NULL,
+    item      VARCHAR NOT NULL,
+    kind      VARCHAR NOT NULL,   -- fore (before the deadline) or forsenad (overdue)
+    sent_on   DATE NOT NULL,
+    sent_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- The local area an action serves and the e-mail of the person who answers for it (the
+-- reminders go there).
+ALTER TABLE action ADD COLUMN IF NOT EXISTS local_area VARCHAR;
+ALTER TABLE action ADD COLUMN IF NOT EXISTS contact VARCHAR;

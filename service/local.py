@@ -1,0 +1,688 @@
+"""Local agreements: each district's own samverkansöverenskommelse with its
+lokalpolisområden (validity, revision date), its local priority areas (each serving one or
+more of the five city-wide areas, or "endast lokalt", with the indicators followed), its
+steering group and meeting dates. Checked here with every problem named where it is (a form
+field, or an Excel sheet and cell), saved as a new version through the one guarded path (an
+administratör, or a rapportör for their own district; audited). Saving what is already stored
+changes nothing. Also the register of lokalpolisområden and the coverage matrix."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from access.roles import Principal
+from loaders import agreement_excel
+from service import views
+from service.writes import RuleBroken, guarded
+from store import local as store_local
+from store import queries
+
+REGISTER = Path(__file__).resolve().parent.parent / "data" / "reference" / "lokalpolisomraden.csv"
+PARTIES = {"stad": "Staden", "polis": "Polisen", "annan": "Annan"}
+LOCAL_ONLY = "endast lokalt"
+REVISION_YEARS = 4
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+KEY = re.compile(r"^L[0-9]{1,4}$")
+
+# Where a problem is: (part, row number from 1 or None, field) → words naming the place.
+Locate = Callable[[str, int | None, str], str]
+PART_WORDS = {
+    "agreement": "Överenskommelsen",
+    "areas": "Lokala områden",
+    "members": "Styrgruppen",
+    "meetings": "Möten",
+}
+FIELD_WORDS = {
+    "district": "stadsdelsområde",
+    "title": "rubrik",
+    "police_areas": "lokalpolisområden",
+    "valid_from": "gäller från",
+    "valid_to": "gäller till",
+    "revision_date": "revideras senast",
+    "key": "nyckel",
+    "description": "beskrivning",
+    "city_areas": "stadsövergripande områden",
+    "indicators": "indikatorer",
+    "role": "roll",
+    "name": "namn",
+    "party": "part",
+    "email": "e-post",
+    "reports": "rapporterar",
+    "meeting_date": "datum",
+    "note": "anteckning",
+}
+
+
+def form_place(part: str, row: int | None, name: str) -> str:
+    where = PART_WORDS[part] + (f", rad {row}" if row is not None else "")
+    return f"{where}, {FIELD_WORDS.get(name, name)}"
+
+
+@dataclass(frozen=True)
+class LocalArea:
+    key: str
+    title: str
+    description: str = ""
+    city_areas: tuple[str, ...] = ()  # empty: endast lokalt
+    indicators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Member:
+    role: str
+    name: str
+    party: str
+    email: str = ""
+    reports: bool = False
+
+
+@dataclass(frozen=True)
+class Meeting:
+    meeting_date: date
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Agreement:
+    district: str
+    title: str
+    police_areas: tuple[str, ...]
+    valid_from: date | None
+    valid_to: date | None
+    revision_date: date | None
+    areas: tuple[LocalArea, ...] = ()
+    members: tuple[Member, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    version: int | None = field(default=None, compare=False)
+    saved_by: str = field(default="", compare=False)
+    is_example: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True)
+class PoliceArea:
+    code: str
+    name: str
+    police_district: str
+    districts: tuple[str, ...]
+    verified: bool
+    source: str
+
+
+@cache
+def _register(path: Path = REGISTER) -> tuple[PoliceArea, ...]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    register = []
+    for line, row in enumerate(rows, start=2):
+        code = (row.get("code") or "").strip()
+        if not code or code in {p.code for p in register}:
+            raise ValueError(f"{path.name}, line {line}: a code is missing or used twice")
+        register.append(
+            PoliceArea(
+                code=code,
+                name=(row.get("name") or "").strip(),
+                police_district=(row.get("polisomrade") or "").strip(),
+                districts=tuple((row.get("districts") or "").split()),
+                verified=(row.get("verified") or "").strip().lower() == "ja",
+                source=(row.get("source") or "").strip(),
+            )
+        )
+    return tuple(register)
+
+
+def police_areas() -> dict[str, PoliceArea]:
+    """The register of lokalpolisområden (data/reference/lokalpolisomraden.csv)."""
+    return {p.code: p for p in _register()}
+
+
+def police_areas_of(district: str) -> list[PoliceArea]:
+    """The lokalpolisområden the register links to a district."""
+    return [p for p in _register() if district in p.districts]
+
+
+def police_area_name(code: str) -> str:
+    area = police_areas().get(code)
+    if area is None:
+        return code
+    return area.name + ("" if area.verified else " (ej kontrollerat i registret)")
+
+
+def city_areas() -> dict[str, str]:
+    """The five city-wide areas of the current agreement: id → title."""
+    return dict(views.catalogue().areas())
+
+
+def _text(value: object) -> str:
+    return " ".join(str(value or "").split()) if value is not None else ""
+
+
+def check(
+    con: duckdb.DuckDBPyConnection,
+    draft: Agreement,
+    place: Locate = form_place,
+    previous: Agreement | None = None,
+) -> Agreement:
+    """The agreement with its texts cleaned and new local areas given keys; refuses with
+    every problem named where it is."""
+    problems: list[str] = []
+
+    def problem(part: str, row: int | None, name: str, what: str) -> None:
+        problems.append(f"{place(part, row, name)}: {what}")
+
+    register_ = queries.regions(con, ("district",))
+    districts = set(register_[register_["valid_to"].isna()]["code"].astype(str))
+    if draft.district not in districts:
+        problem("agreement", None, "district", "ett av dagens stadsdelsområden")
+    title = _text(draft.title)
+    if not 3 <= len(title) <= 200:
+        problem("agreement", None, "title", "3–200 tecken")
+    register = police_areas()
+    police = tuple(dict.fromkeys(_text(p) for p in draft.police_areas if _text(p)))
+    if not police:
+        problem("agreement", None, "police_areas", "minst ett lokalpolisområde")
+    for code in police:
+        if code not in register:
+            problem(
+                "agreement",
+                None,
+                "police_areas",
+                f"{code} finns inte i registret över lokalpolisområden (ett av "
+                f"{'; '.join(p.name for p in register.values())})",
+            )
+    if draft.valid_from is None:
+        problem("agreement", None, "valid_from", "ett datum (ÅÅÅÅ-MM-DD)")
+    if draft.revision_date is None:
+        problem("agreement", None, "revision_date", "ett datum (ÅÅÅÅ-MM-DD)")
+    if draft.valid_from and draft.valid_to and draft.valid_to < draft.valid_from:
+        problem("agreement", None, "valid_to", "ett datum efter gäller från")
+    if draft.valid_from and draft.revision_date:
+        latest = draft.valid_from.replace(year=draft.valid_from.year + REVISION_YEARS)
+        if not draft.valid_from <= draft.revision_date <= latest:
+            problem(
+                "agreement",
+                None,
+                "revision_date",
+                f"ett datum mellan {draft.valid_from} och {latest} (överenskommelsen revideras "
+                f"vart {REVISION_YEARS}:e år)",
+            )
+    wide = city_areas()
+    by_title = {t.casefold(): i for i, t in wide.items()}
+    definitions = views.catalogue().definitions
+    if not draft.areas:
+        problem("areas", None, "title", "minst ett lokalt prioriterat område")
+    used_keys = {a.key for a in (previous.areas if previous else ())}
+    numbers = [int(k[1:]) for k in used_keys | {a.key for a in draft.areas} if KEY.match(k)]
+    next_key = max(numbers, default=0) + 1
+    areas: list[LocalArea] = []
+    seen_titles: set[str] = set()
+    seen_keys: set[str] = set()
+    for row, area in enumerate(draft.areas, start=1):
+        key = _text(area.key)
+        if key and not KEY.match(key):
+            problem("areas", row, "key", "tom för ett nytt område, annars L och ett nummer")
+        if not key:  # a new row, or one whose key was left out: the same title keeps its key
+            before = {a.title.casefold(): a.key for a in (previous.areas if previous else ())}
+            key = before.get(_text(area.title).casefold(), "")
+            if not key or key in seen_keys:
+                key = f"L{next_key}"
+                next_key += 1
+        if key in seen_keys:
+            problem("areas", row, "key", f"{key} används redan av ett annat område")
+        seen_keys.add(key)
+        area_title = _text(area.title)
+        if not 3 <= len(area_title) <= 200:
+            problem("areas", row, "title", "3–200 tecken")
+        if area_title.casefold() in seen_titles:
+            problem("areas", row, "title", "två områden har samma rubrik")
+        seen_titles.add(area_title.casefold())
+        if len(area.description or "") > 4000:
+            problem("areas", row, "description", "högst 4 000 tecken")
+        served: list[str] = []
+        for item in area.city_areas:
+            name = _text(item)
+            if not name or name.casefold() == LOCAL_ONLY:
+                continue
+            code = name if name in wide else by_title.get(name.casefold())
+            if code is None:
+                problem(
+                    "areas",
+                    row,
+                    "city_areas",
+                    f"okänt område {name!r}; ett av {'; '.join(wide.values())}, eller "
+                    f"{LOCAL_ONLY!r}",
+                )
+            elif code not in served:
+                served.append(code)
+        unknown = [i for i in area.indicators if _text(i) and _text(i) not in definitions]
+        if unknown:
+            problem("areas", row, "indicators", f"okänd indikator {', '.join(unknown)}")
+        areas.append(
+            LocalArea(
+                key=key,
+                title=area_title,
+                description=(area.description or "").strip(),
+                city_areas=tuple(served),
+                indicators=tuple(dict.fromkeys(_text(i) for i in area.indicators if _text(i))),
+            )
+        )
+    members: list[Member] = []
+    for row, member in enumerate(draft.members, start=1):
+        role, name, email = _text(member.role), _text(member.name), _text(member.email)
+        if not 2 <= len(role) <= 100:
+            problem("members", row, "role", "2–100 tecken (t.ex. ordförande)")
+        if not 2 <= len(name) <= 100:
+            problem("members", row, "name", "2–100 tecken")
+        if member.party not in PARTIES:
+            problem("members", row, "party", "stad, polis eller annan")
+        if email and not EMAIL.match(email):
+            problem("members", row, "email", f"{email!r} är ingen e-postadress")
+        if member.reports and not email:
+            problem("members", row, "email", "den som rapporterar behöver en e-postadress")
+        members.append(replace(member, role=role, name=name, email=email.lower()))
+    meetings: list[Meeting] = []
+    dates: set[date] = set()
+    for row, meeting in enumerate(draft.meetings, start=1):
+        if meeting.meeting_date is None:
+            problem("meetings", row, "meeting_date", "ett datum (ÅÅÅÅ-MM-DD)")
+            continue
+        if meeting.meeting_date in dates:
+            problem("meetings", row, "meeting_date", "samma datum står två gånger")
+        dates.add(meeting.meeting_date)
+        meetings.append(Meeting(meeting.meeting_date, _text(meeting.note)[:300]))
+    if problems:
+        raise RuleBroken("Sparades inte:\n- " + "\n- ".join(problems))
+    return replace(
+        draft,
+        title=title,
+        police_areas=police,
+        areas=tuple(areas),
+        members=tuple(members),
+        meetings=tuple(sorted(meetings, key=lambda m: m.meeting_date)),
+    )
+
+
+def _changes(old: Agreement | None, new: Agreement) -> str:
+    if old is None:
+        return f"ny: {new.title}"
+    parts = []
+    if (old.title, old.police_areas, old.valid_from, old.valid_to, old.revision_date) != (
+        new.title,
+        new.police_areas,
+        new.valid_from,
+        new.valid_to,
+        new.revision_date,
+    ):
+        parts.append("överenskommelsen")
+    for name, words in (
+        ("areas", "lokala områden"),
+        ("members", "styrgrupp"),
+        ("meetings", "möten"),
+    ):
+        if getattr(old, name) != getattr(new, name):
+            parts.append(words)
+    return "ändrat: " + ", ".join(parts)
+
+
+def save(
+    con: duckdb.DuckDBPyConnection,
+    principal: Principal,
+    draft: Agreement,
+    place: Locate = form_place,
+    is_example: bool = False,
+) -> int | None:
+    """Save the agreement as the district's new version; its number, or None when it is the
+    same as the one in force (nothing is written)."""
+    with guarded(con, principal, "agreements", [draft.district]):
+        previous = current(con, draft.district)
+        clean = check(con, draft, place, previous)
+        if previous is not None and previous == clean:
+            return None
+        _id, version = store_local.save_agreement(
+            con,
+            {
+                "district": clean.district,
+                "title": clean.title,
+                "police_areas": ",".join(clean.police_areas),
+                "valid_from": clean.valid_from,
+                "valid_to": clean.valid_to,
+                "revision_date": clean.revision_date,
+            },
+            [
+                {
+                    "key": a.key,
+                    "title": a.title,
+                    "description": a.description,
+                    "city_areas": ",".join(a.city_areas),
+                    "indicators": ",".join(a.indicators),
+                }
+                for a in clean.areas
+            ],
+            [
+                {
+                    "role": m.role,
+                    "name": m.name,
+                    "party": m.party,
+                    "email": m.email,
+                    "reports": bool(m.reports),
+                }
+                for m in clean.members
+            ],
+            [{"meeting_date": m.meeting_date, "note": m.note} for m in clean.meetings],
+            principal.name,
+            _changes(previous, clean),
+            is_example,
+        )
+    return version
+
+
+def _split(text: object) -> tuple[str, ...]:
+    return tuple(t for t in str(text or "").split(",") if t)
+
+
+def _day(value: object) -> date | None:
+    stamp = pd.Timestamp(value) if value is not None else pd.NaT  # type: ignore[arg-type]
+    return None if pd.isna(stamp) else stamp.date()
+
+
+def every(con: duckdb.DuckDBPyConnection) -> dict[str, Agreement]:
+    """The agreement in force of every district that has one."""
+    heads = store_local.agreements(con)
+    areas = store_local.areas(con)
+    members = store_local.members(con)
+    meetings = store_local.meetings(con)
+    result: dict[str, Agreement] = {}
+    for head in heads.itertuples():
+        district = str(head.district)
+        result[district] = Agreement(
+            district=district,
+            title=str(head.title),
+            police_areas=_split(head.police_areas),
+            valid_from=_day(head.valid_from),
+            valid_to=_day(head.valid_to),
+            revision_date=_day(head.revision_date),
+            areas=tuple(
+                LocalArea(
+                    key=str(a.key),
+                    title=str(a.title),
+                    description=str(a.description),
+                    city_areas=_split(a.city_areas),
+                    indicators=_split(a.indicators),
+                )
+                for a in areas[areas["district"] == district].itertuples()
+            ),
+            members=tuple(
+                Member(
+                    role=str(m.role),
+                    name=str(m.name),
+                    party=str(m.party),
+                    email=str(m.email),
+                    reports=bool(m.reports),
+                )
+                for m in members[members["district"] == district].itertuples()
+            ),
+            meetings=tuple(
+                Meeting(_day(m.meeting_date), str(m.note))  # type: ignore[arg-type]
+                for m in meetings[meetings["district"] == district].itertuples()
+            ),
+            version=int(head.version),
+            saved_by=str(head.saved_by),
+            is_example=bool(head.is_example),
+        )
+    return result
+
+
+def current(con: duckdb.DuckDBPyConnection, district: str) -> Agreement | None:
+    return every(con).get(district)
+
+
+def actions_by_local_area(actions: pd.DataFrame, district: str) -> dict[str, pd.DataFrame]:
+    """The actions of a district per local area key."""
+    if actions.empty or "local_area" not in actions:
+        return {}
+    own = actions[(actions["region_code"].astype(str) == district) & actions["local_area"].notna()]
+    return {str(k): g for k, g in own.groupby("local_area")}
+
+
+ACTIVE = ("planerad", "pågående")
+
+
+@dataclass(frozen=True)
+class Cell:
+    local_areas: tuple[str, ...]
+    actions: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.local_areas and not self.actions
+
+
+def coverage(
+    agreements: dict[str, Agreement], actions: pd.DataFrame, districts: dict[str, str]
+) -> dict[str, dict[str, Cell]]:
+    """District × city-wide area: the local areas and the active actions (of the current
+    agreement) that serve it. ``districts`` is name → code of today's districts."""
+    wide = city_areas()
+    active = (
+        actions[(actions["agreement"].astype(str) == "2024") & actions["status"].isin(ACTIVE)]
+        if not actions.empty
+        else actions
+    )
+    matrix: dict[str, dict[str, Cell]] = {}
+    for _name, code in districts.items():
+        agreement = agreements.get(code)
+        row: dict[str, Cell] = {}
+        for area_id in wide:
+            local = tuple(
+                a.title for a in (agreement.areas if agreement else ()) if area_id in a.city_areas
+            )
+            own = (
+                active[(active["region_code"].astype(str) == code) & (active["area"] == area_id)]
+                if not active.empty
+                else active
+            )
+            row[area_id] = Cell(local, tuple(str(t) for t in own.get("title", [])))
+        matrix[code] = row
+    return matrix
+
+
+def coverage_text(cell: Cell) -> str:
+    """A cell as the matrix shows it."""
+    if cell.empty:
+        return "⚠ saknas"
+    parts = []
+    if cell.local_areas:
+        parts.append(
+            f"{len(cell.local_areas)} lokalt område" + ("n" if len(cell.local_areas) > 1 else "")
+        )
+    if cell.actions:
+        parts.append(f"{len(cell.actions)} åtgärd" + ("er" if len(cell.actions) > 1 else ""))
+    return " · ".join(parts)
+
+
+def coverage_rows(
+    agreements: dict[str, Agreement], actions: pd.DataFrame, districts: dict[str, str]
+) -> pd.DataFrame:
+    """The matrix as a table: a row per district, a column per city-wide area, and a column
+    naming what is missing."""
+    wide = city_areas()
+    matrix = coverage(agreements, actions, districts)
+    rows = []
+    for name, code in districts.items():
+        cells = matrix[code]
+        row: dict[str, object] = {"Stadsdelsområde": name}
+        agreement = agreements.get(code)
+        row["Lokal överenskommelse"] = (
+            f"version {agreement.version}, revideras {agreement.revision_date}"
+            if agreement
+            else "saknas"
+        )
+        for area_id, title in wide.items():
+            row[title] = coverage_text(cells[area_id])
+        missing = [wide[a] for a, c in cells.items() if c.empty]
+        row["Saknar lokalt område och åtgärd"] = "; ".join(missing) if missing else "–"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def revisions_due(
+    agreements: dict[str, Agreement], by: date, districts: dict[str, str]
+) -> list[tuple[str, date | None]]:
+    """Districts whose agreement is to be revised by ``by`` (or who have none): (name, date)."""
+    due = []
+    for name, code in districts.items():
+        agreement = agreements.get(code)
+        if agreement is None:
+            due.append((name, None))
+        elif agreement.revision_date and agreement.revision_date <= by:
+            due.append((name, agreement.revision_date))
+    return due
+
+
+def to_excel(agreement: Agreement, names: dict[str, str]) -> bytes:
+    """The agreement as the workbook ``from_excel`` reads back (names, not codes)."""
+    wide = city_areas()
+    register = police_areas()
+    sheets: dict[str, list[list[object]]] = {
+        agreement_excel.HEAD: [
+            ["Fält", "Värde"],
+            ["Stadsdelsområde", names.get(agreement.district, agreement.district)],
+            ["Rubrik", agreement.title],
+            [
+                "Lokalpolisområden",
+                "; ".join(register[c].name if c in register else c for c in agreement.police_areas),
+            ],
+            ["Gäller från", agreement.valid_from],
+            ["Gäller till", agreement.valid_to],
+            ["Revideras senast", agreement.revision_date],
+        ],
+        agreement_excel.SHEETS["areas"]: [
+            list(agreement_excel.COLUMNS["areas"].values()),
+            *[
+                [
+                    a.key,
+                    a.title,
+                    a.description,
+                    "; ".join(wide.get(c, c) for c in a.city_areas) or LOCAL_ONLY,
+                    "; ".join(a.indicators),
+                ]
+                for a in agreement.areas
+            ],
+        ],
+        agreement_excel.SHEETS["members"]: [
+            list(agreement_excel.COLUMNS["members"].values()),
+            *[
+                [m.role, m.name, m.party, m.email, "ja" if m.reports else "nej"]
+                for m in agreement.members
+            ],
+        ],
+        agreement_excel.SHEETS["meetings"]: [
+            list(agreement_excel.COLUMNS["meetings"].values()),
+            *[[m.meeting_date, m.note] for m in agreement.meetings],
+        ],
+    }
+    return agreement_excel.write(sheets)
+
+
+def _list(value: object) -> tuple[str, ...]:
+    return tuple(t.strip() for t in str(value or "").replace(",", ";").split(";") if t.strip())
+
+
+def from_excel(
+    con: duckdb.DuckDBPyConnection, path: Path, original_name: str
+) -> tuple[Agreement, Locate]:
+    """The agreement a workbook holds, and where each value was (for ``check``'s messages);
+    refuses with every problem that is not a rule of the agreement (a sheet, a column, a
+    date, a name) named with its sheet and cell."""
+    read = agreement_excel.parse(agreement_excel.read_sheets(path, original_name), original_name)
+    problems = list(read.problems)
+
+    def place(part: str, row: int | None, name: str) -> str:
+        where = read.cells.get((part, row, name)) or read.cells.get((part, None, name))
+        return f"{where or original_name}, {FIELD_WORDS.get(name, name)}"
+
+    def day(part: str, row: int | None, name: str, value: object) -> date | None:
+        parsed = agreement_excel.cell_date(value)
+        if parsed == "fel":
+            problems.append(f"{place(part, row, name)}: ett datum (ÅÅÅÅ-MM-DD), inte {value!r}")
+            return None
+        return parsed  # type: ignore[return-value]
+
+    register_ = queries.regions(con, ("district",))
+    today_names = {
+        str(n).casefold(): str(c)
+        for n, c in zip(register_["name"], register_["code"], strict=True)
+        if c in set(register_[register_["valid_to"].isna()]["code"])
+    }
+    district_text = _text(read.head.get("district"))
+    district = today_names.get(district_text.casefold(), district_text)
+    police_by_name = {p.name.casefold(): p.code for p in police_areas().values()}
+    police = tuple(
+        police_by_name.get(n.casefold(), n) for n in _list(read.head.get("police_areas"))
+    )
+    head = {
+        k: day("agreement", None, k, read.head.get(k))
+        for k in ("valid_from", "valid_to", "revision_date")
+    }
+    areas = []
+    for row, values in enumerate(read.rows["areas"], start=1):
+        served = _list(values.get("city_areas"))
+        areas.append(
+            LocalArea(
+                key=_text(values.get("key")),
+                title=_text(values.get("title")),
+                description=str(values.get("description") or "").strip(),
+                city_areas=tuple(s for s in served if s.casefold() != LOCAL_ONLY),
+                indicators=_list(values.get("indicators")),
+            )
+        )
+        if not served:
+            problems.append(
+                f"{place('areas', row, 'city_areas')}: ett eller flera av de fem områdena, "
+                f"eller {LOCAL_ONLY!r}"
+            )
+    members = []
+    for row, values in enumerate(read.rows["members"], start=1):
+        answer = _text(values.get("reports")).casefold()
+        if answer not in ("", "ja", "nej"):
+            problems.append(f"{place('members', row, 'reports')}: ja eller nej, inte {answer!r}")
+        members.append(
+            Member(
+                role=_text(values.get("role")),
+                name=_text(values.get("name")),
+                party=_text(values.get("party")).casefold(),
+                email=_text(values.get("email")),
+                reports=answer == "ja",
+            )
+        )
+    meetings = []
+    for row, values in enumerate(read.rows["meetings"], start=1):
+        when = day("meetings", row, "meeting_date", values.get("meeting_date"))
+        if when is None and "meeting_date" in values and not _text(values.get("meeting_date")):
+            problems.append(f"{place('meetings', row, 'meeting_date')}: ett datum saknas")
+        if when is not None:
+            meetings.append(Meeting(when, _text(values.get("note"))))
+    if problems:
+        raise RuleBroken("Lästes inte in:\n- " + "\n- ".join(problems))
+    return (
+        Agreement(
+            district=district,
+            title=_text(read.head.get("title")),
+            police_areas=police,
+            valid_from=head["valid_from"],
+            valid_to=head["valid_to"],
+            revision_date=head["revision_date"],
+            areas=tuple(areas),
+            members=tuple(members),
+            meetings=tuple(meetings),
+        ),
+        place,
+    )
