@@ -72,7 +72,21 @@ st.header("Åtgärdsregister")
 owner = st.radio(
     "Visa", ["alla", *followup.OWNERS], horizontal=True, key="agare", bind="query-params"
 )
+local_options = views.local_area_options()
+local_filter = st.selectbox(
+    "Lokalt område",
+    ["", *local_options],
+    format_func=lambda k: "alla" if not k else local_options[k],
+    key="lokalt_omrade",
+    bind="query-params",
+    help="Åtgärderna som tjänar ett lokalt prioriterat område i en lokal överenskommelse.",
+)
 register = followup.actions(con, None if owner == "alla" else owner)
+if local_filter:
+    district, _, key = local_filter.partition(":")
+    register = register[
+        (register["region_code"].astype(str) == district) & (register["local_area"] == key)
+    ]
 if register.empty:
     st.caption("Inga åtgärder registrerade.")
 else:
@@ -82,6 +96,11 @@ else:
             "Åtgärd": register["title"],
             "Område": register["area"].map(lambda a: areas.get(a, a)),
             "Stadsdelsområde": register["region_name"],
+            "Lokalt område": [
+                local_options.get(f"{c}:{k}", "").partition(" – ")[2] if k else ""
+                for c, k in zip(register["region_code"], register["local_area"], strict=True)
+            ],
+            "Kontakt": register["contact"].fillna(""),
             "Ägare": register["owner"],
             "Ansvarig": register["responsible_unit"],
             "Status": register["status"],
@@ -155,6 +174,12 @@ def action_fields(prefix: str, current: dict | None, choices: list[str]) -> dict
     chosen = [
         i for i in str(current.get("indicators") or "").split(",") if i in catalogue.definitions
     ]
+    local_key = current.get("local_area")
+    here_local = (
+        f"{current.get('region_code')}:{local_key}"
+        if local_key is not None and not pd.isna(local_key)
+        else ""
+    )
     return {
         "title": st.text_input(
             "Åtgärd", value=str(current.get("title") or ""), key=f"{prefix}_titel"
@@ -202,6 +227,18 @@ def action_fields(prefix: str, current: dict | None, choices: list[str]) -> dict
             "Förväntad effekt",
             value=str(current.get("expected_effect") or ""),
             key=f"{prefix}_effekt",
+        ),
+        "local_area": st.selectbox(
+            "Lokalt område (ur stadsdelsområdets lokala överenskommelse)",
+            ["", *local_options],
+            index=pick(["", *local_options], here_local),
+            format_func=lambda k: "inget" if not k else local_options[k],
+            key=f"{prefix}_lokalt",
+        ),
+        "contact": st.text_input(
+            "Kontaktperson (e-post; får påminnelser före slutdatum och när det passerats)",
+            value="" if pd.isna(current.get("contact")) else str(current.get("contact") or ""),
+            key=f"{prefix}_kontakt",
         ),
         "indicators": st.multiselect(
             "Indikatorer den ska påverka",

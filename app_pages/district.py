@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import beside, charts, drivers_section, views
+from app_pages import beside, charts, drivers_section, local_section, views
 from app_pages.signin import guard_fragment
 from service import events, packs
 from service import views as data
@@ -31,6 +31,8 @@ with st.sidebar:
 code = regions[name]
 views.print_header("stadsdelsomrade", [("Stadsdelsområde", name)])
 frames = views.cached_all("today")
+local_section.show(code, name, views.local_agreements().get(code))  # type: ignore[arg-type]
+st.header("Indikatorer")
 st.caption(
     f"Alla indikatorer för {name} på dagens indelning, jämfört med hela staden och med "
     "områdets egen historik. Placeringen visas som ett intervall: så långt säkerheten "

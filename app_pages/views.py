@@ -43,6 +43,10 @@ region_names = service_views.region_names
 matrix_cell = service_views.matrix_cell
 date_text = service_views.date_text
 timeline_events = service_views.timeline_events
+local_agreements = service_views.local_agreements
+action_register = service_views.action_register
+local_area_options = service_views.local_area_options
+app_targets = service_views.app_targets
 
 
 def cached_all(boundaries: str = "today", by_sex: bool = False) -> dict[str, pd.DataFrame]:

@@ -4,6 +4,7 @@ saved upload mappings. Each write is checked and applied through ``service.write
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -17,6 +18,7 @@ from indicators.results import values_all
 from service import views
 from service.writes import RuleBroken, guarded
 from store import audit, followup, queries
+from store import local as store_local
 
 OWNERS = ["stad", "polis", "gemensamt"]
 STATUSES = ["planerad", "pågående", "genomförd", "avbruten"]
@@ -35,8 +37,17 @@ FIELD_LABELS = {
     "end_date": "slut",
     "expected_effect": "förväntad effekt",
     "indicators": "indikatorer",
+    "local_area": "lokalt område",
+    "contact": "kontaktperson",
 }
-TEXT_LIMITS = {"title": 200, "responsible_unit": 200, "description": 4000, "expected_effect": 4000}
+TEXT_LIMITS = {
+    "title": 200,
+    "responsible_unit": 200,
+    "description": 4000,
+    "expected_effect": 4000,
+    "contact": 200,
+}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Reads (no role needed): the pages render these.
 actions = followup.actions
@@ -88,6 +99,28 @@ def _checked_action(
         if unknown:
             problems.append(f"okända indikatorer: {', '.join(unknown)}")
         clean["indicators"] = ",".join(ids)
+    if clean.get("contact"):
+        clean["contact"] = str(clean["contact"]).lower()
+        if not EMAIL.match(str(clean["contact"])):
+            problems.append(
+                f"kontaktpersonen ska anges med e-postadress, inte {clean['contact']!r}"
+            )
+    elif "contact" in clean:
+        clean["contact"] = None
+    region = str(clean.get("region_code", (current or {}).get("region_code")))
+    if clean.get("local_area"):
+        district, _, key = str(clean["local_area"]).rpartition(":")
+        if district and district != region:
+            problems.append("det lokala området hör till ett annat stadsdelsområde än åtgärden")
+        local = store_local.areas(con)
+        keys = set(local[local["district"].astype(str) == region]["key"].astype(str))
+        if key not in keys:
+            problems.append(
+                f"{key} är inget lokalt område i stadsdelsområdets lokala överenskommelse"
+            )
+        clean["local_area"] = key
+    elif "local_area" in clean:
+        clean["local_area"] = None
     if problems:
         raise RuleBroken("Sparades inte: " + "; ".join(problems) + ".")
     return clean

@@ -823,3 +823,37 @@ def _code_of(name: str, names: dict[str, str]) -> str:
 
 municipality_table = municipalities.municipality_table
 municipality_sentence = municipalities.municipality_sentence
+
+
+@view("followup", max_entries=4)
+def local_agreements() -> dict[str, object]:
+    """The local agreement in force of every district that has one (service.local)."""
+    from service import local
+
+    con = session.cursor()
+    try:
+        return dict(local.every(con))
+    finally:
+        con.close()
+
+
+@view("followup", "data", max_entries=4)
+def action_register() -> pd.DataFrame:
+    """Every action with its district's name and its follow-up notes."""
+    con = session.cursor()
+    try:
+        return followup.actions(con)
+    finally:
+        con.close()
+
+
+def local_area_options() -> dict[str, str]:
+    """Every local area of the agreements in force as "district:key" → "District – title"."""
+    names = region_names()
+    options = {}
+    for code, agreement in sorted(
+        local_agreements().items(), key=lambda item: names.get(item[0], item[0])
+    ):
+        for area in agreement.areas:  # type: ignore[attr-defined]
+            options[f"{code}:{area.key}"] = f"{names.get(code, code)} – {area.title}"
+    return options

@@ -23,6 +23,8 @@ ACTION_FIELDS = [
     "end_date",
     "expected_effect",
     "indicators",
+    "local_area",
+    "contact",
 ]
 
 
@@ -53,10 +55,11 @@ def add_action(
         """
         INSERT INTO action (id, agreement, area, region_code, title, description, owner,
                             responsible_unit, status, start_date, end_date, expected_effect,
-                            indicators, copied_from, is_example, created_by)
+                            indicators, local_area, contact, copied_from, is_example,
+                            created_by)
         VALUES ($id, $agreement, $area, $region_code, $title, $description, $owner,
                 $responsible_unit, $status, $start_date, $end_date, $expected_effect,
-                $indicators, $copied, $example, $by)
+                $indicators, $local_area, $contact, $copied, $example, $by)
         """,
         params,
     )

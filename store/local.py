@@ -174,3 +174,18 @@ def reminders(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         "SELECT recipient, item, kind, sent_on, sent_at FROM reminder_sent ORDER BY sent_at"
     ).df()
+
+
+def survey_years(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int]]:
+    """(source, year) of every year a source has figures in force for."""
+    rows = con.execute("SELECT DISTINCT source, year FROM observation_current").fetchall()
+    return {(str(s), int(y)) for s, y in rows}
+
+
+def actions_ending(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """The actions whose end date lies in ``year``."""
+    return con.execute(
+        "SELECT id, title, region_code, status, end_date, contact FROM action "
+        "WHERE year(end_date) = $year ORDER BY end_date, id",
+        {"year": year},
+    ).df()

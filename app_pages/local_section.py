@@ -1,0 +1,117 @@
+"""A district's local agreement as the district page and the Lokala överenskommelser page
+show it: the parties, validity and revision date, then each local priority area with the
+city-wide areas it serves (or "endast lokalt"), its indicators with their latest value and
+status, the targets set for them and the actions that serve it; then the steering group."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import views
+from service import local
+
+
+def indicator_rows(code: str) -> dict[str, dict]:
+    """The overview's row of every indicator for the district (latest year, status)."""
+    rows: dict[str, dict] = {}
+    for area_rows in views.overview_rows("2024").get(code, {}).values():
+        for row in area_rows:
+            rows.setdefault(str(row["indicator"]), row)
+    return rows
+
+
+def show(code: str, name: str, agreement: local.Agreement | None, heading: bool = True) -> None:
+    if heading:
+        st.header("Lokal samverkansöverenskommelse")
+    if agreement is None:
+        st.info(
+            f"{name} har ingen lokal överenskommelse registrerad. En administratör eller "
+            "områdets rapportör lägger in den på sidan Lokala överenskommelser."
+        )
+        return
+    wide = local.city_areas()
+    catalogue = views.catalogue()
+    police = ", ".join(local.police_area_name(c) for c in agreement.police_areas)
+    valid = f"gäller från {views.date_text(agreement.valid_from)}" + (
+        f" till {views.date_text(agreement.valid_to)}" if agreement.valid_to else ""
+    )
+    st.markdown(
+        f"**{views.plain(agreement.title)}** · {views.plain(name)}s stadsdelsförvaltning och "
+        f"{views.plain(police)} · {valid} · revideras senast "
+        f"{views.date_text(agreement.revision_date)} · version {agreement.version}"
+        + (" · exempeldata" if agreement.is_example else "")
+    )
+    figures = indicator_rows(code)
+    register = views.action_register()
+    by_area = local.actions_by_local_area(register, code)
+    targets = views.app_targets()
+    for number, area in enumerate(agreement.areas, start=1):
+        with st.container(border=True, key=f"lokalt_{code}_{area.key}"):
+            serves = (
+                "Tjänar: " + "; ".join(wide.get(a, a) for a in area.city_areas)
+                if area.city_areas
+                else "Endast lokalt (inget av de fem stadsövergripande områdena)"
+            )
+            st.markdown(f"**{number}. {views.plain(area.title)}**  \n{serves}")
+            if area.description:
+                st.caption(views.plain(area.description))
+            if area.indicators:
+                table = []
+                for indicator in area.indicators:
+                    definition = catalogue.definitions.get(indicator)
+                    row = figures.get(indicator)
+                    own = targets[
+                        (targets["indicator"] == indicator) & (targets["scope"] == code)
+                    ] if not targets.empty else targets  # fmt: skip
+                    table.append(
+                        {
+                            "Indikator": definition.title if definition else indicator,
+                            "År": str(row["year"] or "–") if row else "–",
+                            "Senaste": (
+                                "skyddat"
+                                if row and row["suppressed"]
+                                else views.fmt_value(definition, row["value"])
+                                if row and definition and row["value"] is not None
+                                else "–"
+                            ),
+                            "Status": str(row["label"]) if row else "följs inte per område",
+                            "Lokalt mål": "; ".join(
+                                f"{views.fmt_value(definition, v)} år {int(y)}"
+                                for v, y in zip(own["value"], own["target_year"], strict=True)
+                            )
+                            if definition is not None and not own.empty
+                            else "–",
+                        }
+                    )
+                st.dataframe(
+                    pd.DataFrame(table), hide_index=True, key=f"lokalt_ind_{code}_{area.key}"
+                )
+            else:
+                st.caption("Inga indikatorer valda för området.")
+            actions = by_area.get(area.key)
+            if actions is None or actions.empty:
+                st.caption("Inga åtgärder kopplade till området.")
+            else:
+                st.markdown(
+                    "Åtgärder: "
+                    + "; ".join(
+                        f"{views.plain(t)} ({s})"
+                        for t, s in zip(actions["title"], actions["status"], strict=True)
+                    )
+                )
+    if agreement.members:
+        st.markdown(
+            "**Lokal styrgrupp:** "
+            + "; ".join(
+                f"{views.plain(m.name)} ({views.plain(m.role)}, {local.PARTIES[m.party].lower()}"
+                + (", rapporterar till beredningsgruppen" if m.reports else "")
+                + ")"
+                for m in agreement.members
+            )
+        )
+    if agreement.meetings:
+        st.caption(
+            "Styrgruppens möten: "
+            + ", ".join(views.date_text(m.meeting_date) for m in agreement.meetings)
+        )

@@ -1,0 +1,387 @@
+"""The årshjul: the year's reporting calendar built from the data. Local steering-group
+meetings and revision dates (from the local agreements), the reports to the beredningsgrupp
+per district and the year-end summary (catalogue/arshjul.yaml, per year), the survey rounds
+expected (each source's rhythm) and the actions that end in the year. Each item is done,
+coming, due soon or overdue; a report is marked done here (the guarded path), a survey round
+is done when its results are loaded, an action when it is finished.
+
+Also which reminders are due (``python -m service remind`` sends them): before a deadline
+and when it has passed, to the people who answer for the item, once per item before and at
+most once a week after, never twice the same day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from access.roles import Principal
+from service import local, views
+from service.writes import RuleBroken, guarded
+from store import local as store_local
+from store import queries
+
+CONFIG = Path(__file__).resolve().parent.parent / "catalogue" / "arshjul.yaml"
+KINDS = {
+    "rapport": "Rapport till beredningsgruppen",
+    "årssammanställning": "Årssammanställning",
+    "möte": "Lokalt styrgruppsmöte",
+    "enkät": "Enkätomgång",
+    "revision": "Revision av lokal överenskommelse",
+    "åtgärd": "Åtgärd avslutas",
+}
+STATUS_WORDS = {
+    "klar": "klar",
+    "kommande": "kommande",
+    "snart": "inom kort",
+    "försenad": "försenad",
+}
+MARKABLE = ("rapport", "årssammanställning")  # done when someone says so
+REMINDED = ("rapport", "åtgärd", "revision")  # kinds with owners who get e-mail
+
+
+class Report(BaseModel):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    title: str = Field(min_length=3)
+    due: str
+
+    @field_validator("due")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        date.fromisoformat(f"2024-{value}")  # a leap year: 02-29 is a date
+        return value
+
+
+class YearPlan(BaseModel):
+    reports: list[Report]
+    year_end: str
+
+    @field_validator("year_end")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        date.fromisoformat(f"2024-{value}")
+        return value
+
+
+class Survey(BaseModel):
+    source: str
+    every: int = Field(ge=1, le=10)
+    since: int = Field(ge=1990, le=2100)
+    month: int = Field(ge=1, le=12)
+    results_within_days: int = Field(ge=0, le=1000)
+
+
+class Reminders(BaseModel):
+    days_before: int = Field(ge=0, le=90)
+    overdue_every_days: int = Field(ge=1, le=90)
+
+
+class Calendar(BaseModel):
+    reminders: Reminders
+    default: YearPlan
+    years: dict[int, YearPlan] = {}
+    surveys: list[Survey] = []
+
+    def plan(self, year: int) -> YearPlan:
+        return self.years.get(year, self.default)
+
+
+def config(path: Path = CONFIG) -> Calendar:
+    """The calendar's settings; a mistake in the file is named with its place."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return Calendar.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleBroken(
+            f"Årshjulets inställningar ({path.name}) går inte att läsa: {exc}"
+        ) from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RuleBroken(
+            f"Årshjulets inställningar ({path.name}): {where}: {first['msg']}"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    kind: str
+    title: str
+    due: date
+    district: str | None  # None: the whole city
+    responsible: tuple[tuple[str, str], ...]  # (name, e-mail)
+    status: str
+    done_on: date | None = None
+    note: str = ""
+
+
+def _day(year: int, month_day: str) -> date:
+    month, day = (int(p) for p in month_day.split("-"))
+    if (month, day) == (2, 29):
+        try:
+            return date(year, 2, 29)
+        except ValueError:
+            return date(year, 2, 28)
+    return date(year, month, day)
+
+
+def _status(due: date, today: date, done_on: date | None, soon: int) -> str:
+    if done_on is not None:
+        return "klar"
+    if due < today:
+        return "försenad"
+    if (due - today).days <= soon:
+        return "snart"
+    return "kommande"
+
+
+def _reporters(agreement: local.Agreement | None) -> tuple[tuple[str, str], ...]:
+    if agreement is None:
+        return ()
+    return tuple((m.name, m.email) for m in agreement.members if m.reports and m.email)
+
+
+def items(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    today: date,
+    districts: dict[str, str] | None = None,
+    settings: Calendar | None = None,
+) -> list[Item]:
+    """Every item of the year, in date order. ``districts`` is code → name of today's
+    districts (read from the store when not given)."""
+    settings = settings or config()
+    soon = settings.reminders.days_before
+    if districts is None:
+        register = queries.regions(con, ("district",))
+        current = register[register["valid_to"].isna()]
+        districts = dict(zip(current["code"].astype(str), current["name"], strict=True))
+    agreements = local.every(con)
+    done = {str(r.item): r for r in store_local.done(con).itertuples()}
+    found: list[Item] = []
+
+    def add(
+        key: str,
+        kind: str,
+        title: str,
+        due: date,
+        district: str | None,
+        responsible: tuple[tuple[str, str], ...],
+        done_on: date | None = None,
+        note: str = "",
+    ) -> None:
+        if key in done and done_on is None:
+            done_on = pd.Timestamp(done[key].done_on).date()
+            note = note or f"markerad klar av {done[key].done_by}"
+        found.append(
+            Item(
+                key,
+                kind,
+                title,
+                due,
+                district,
+                responsible,
+                _status(due, today, done_on, soon),
+                done_on,
+                note,
+            )
+        )
+
+    plan = settings.plan(year)
+    for code, name in sorted(districts.items(), key=lambda item: item[1]):
+        agreement = agreements.get(code)
+        reporters = _reporters(agreement)
+        for report in plan.reports:
+            add(
+                f"rapport:{year}:{report.key}:{code}",
+                "rapport",
+                f"{report.title}: {name}",
+                _day(year, report.due),
+                code,
+                reporters,
+                note="" if reporters else "ingen i styrgruppen är angiven som rapportör",
+            )
+        if agreement is None:
+            continue
+        for meeting in agreement.meetings:
+            if meeting.meeting_date.year == year:
+                held = meeting.meeting_date if meeting.meeting_date < today else None
+                add(
+                    f"möte:{code}:{meeting.meeting_date}",
+                    "möte",
+                    f"Styrgruppsmöte {name}" + (f": {meeting.note}" if meeting.note else ""),
+                    meeting.meeting_date,
+                    code,
+                    reporters,
+                    held,
+                )
+        revision = agreement.revision_date
+        if revision is not None and (
+            revision.year == year or (revision < today and year == today.year)
+        ):
+            add(
+                f"revision:{code}:{revision}",
+                "revision",
+                f"Revidera {name}s lokala överenskommelse",
+                revision,
+                code,
+                reporters,
+            )
+    add(
+        f"årssammanställning:{year}",
+        "årssammanställning",
+        f"Årssammanställning {year} (beredningsgruppen)",
+        _day(year, plan.year_end),
+        None,
+        (),
+    )
+    loaded = store_local.survey_years(con)
+    registered = queries.sources(con)
+    sources = dict(zip(registered["id"], registered["title"], strict=True))
+    for survey in settings.surveys:
+        if year < survey.since or (year - survey.since) % survey.every:
+            continue
+        held_on = date(year, survey.month, 1)
+        title = sources.get(survey.source, survey.source)
+        in_store = (survey.source, year) in loaded
+        due = held_on + timedelta(days=survey.results_within_days)
+        add(
+            f"enkät:{survey.source}:{year}",
+            "enkät",
+            f"{title} {year}: resultaten inlästa",
+            due,
+            None,
+            (),
+            held_on if in_store else None,
+            "inläst" if in_store else f"omgången hålls {views.date_text(held_on)}",
+        )
+    actions = store_local.actions_ending(con, year)
+    for row in actions.itertuples():
+        finished = row.status in ("genomförd", "avbruten")
+        contact = str(row.contact) if isinstance(row.contact, str) and row.contact else ""
+        add(
+            f"åtgärd:{int(row.id)}:{pd.Timestamp(row.end_date).date()}",
+            "åtgärd",
+            f"Åtgärd {int(row.id)}: {row.title}",
+            pd.Timestamp(row.end_date).date(),
+            str(row.region_code) if str(row.region_code) != views.CITY else None,
+            ((contact, contact),) if contact else (),
+            today if finished else None,
+            f"status {row.status}" if finished else ("" if contact else "ingen kontaktperson"),
+        )
+    return sorted(found, key=lambda i: (i.due, i.kind, i.title))
+
+
+def overdue(found: Iterable[Item], districts: Iterable[str] | None = None) -> list[Item]:
+    """The overdue items (of the given districts and the city)."""
+    wanted = None if districts is None else set(districts)
+    return [
+        i
+        for i in found
+        if i.status == "försenad" and (wanted is None or i.district is None or i.district in wanted)
+    ]
+
+
+def mark_done(
+    con: duckdb.DuckDBPyConnection, principal: Principal, item: Item, today: date | None = None
+) -> None:
+    """A report handed in, or the year-end summary done: an administratör, or a rapportör
+    for the item's district."""
+    if item.kind not in MARKABLE:
+        raise RuleBroken(
+            "Sparades inte: bara rapporter och årssammanställningen markeras som klara; en "
+            "enkät är klar när resultaten är inlästa och en åtgärd när den är genomförd."
+        )
+    if item.status == "klar":
+        raise RuleBroken("Sparades inte: punkten är redan markerad som klar.")
+    with guarded(con, principal, "calendar", [item.district or views.CITY]):
+        store_local.mark_done(con, item.key, today or date.today(), principal.name)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    recipient: str
+    name: str
+    items: tuple[tuple[Item, str], ...]  # (item, "fore" or "forsenad")
+
+
+def reminders(
+    con: duckdb.DuckDBPyConnection, today: date, settings: Calendar | None = None
+) -> list[Reminder]:
+    """The e-mails due today: one per person, listing every item of theirs that is due soon
+    (once per item) or overdue (at most every ``overdue_every_days``); nobody twice a day."""
+    settings = settings or config()
+    found = items(con, today.year, today, settings=settings)
+    if today.month == 1:  # last year's overdue items are still overdue in January
+        found += [
+            i
+            for i in items(con, today.year - 1, today, settings=settings)
+            if i.status == "försenad"
+        ]
+    sent = store_local.reminders(con)
+    last: dict[tuple[str, str, str], date] = {}
+    today_sent: set[str] = set()
+    for row in sent.itertuples():
+        on = pd.Timestamp(row.sent_on).date()
+        key = (str(row.recipient), str(row.item), str(row.kind))
+        last[key] = max(on, last.get(key, on))
+        if on == today:
+            today_sent.add(str(row.recipient))
+    per: dict[str, tuple[str, list[tuple[Item, str]]]] = {}
+    for item in found:
+        if item.kind not in REMINDED or item.status not in ("snart", "försenad"):
+            continue
+        kind = "fore" if item.status == "snart" else "forsenad"
+        for name, email in item.responsible:
+            if not email or email in today_sent:
+                continue
+            before = last.get((email, item.key, kind))
+            if kind == "fore" and before is not None:
+                continue
+            if (
+                kind == "forsenad"
+                and before is not None
+                and ((today - before).days < settings.reminders.overdue_every_days)
+            ):
+                continue
+            per.setdefault(email, (name, []))[1].append((item, kind))
+    return [Reminder(email, name, tuple(rows)) for email, (name, rows) in sorted(per.items())]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def message_text(reminder: Reminder, today: date) -> tuple[str, str]:
+    """The subject and body (Swedish) of a reminder."""
+    late = [i for i, k in reminder.items if k == "forsenad"]
+    coming = [i for i, k in reminder.items if k == "fore"]
+    if late:
+        subject = f"Påminnelse: {_count(len(late), 'försenad punkt', 'försenade punkter')}"
+        subject += " i årshjulet"
+    else:
+        subject = f"Påminnelse: {_count(len(coming), 'punkt', 'punkter')} i årshjulet inom kort"
+    greeting = reminder.name if reminder.name != reminder.recipient else ""
+    lines = [f"Hej {greeting},".replace(" ,", ","), ""]
+    if late:
+        lines.append("Det här har passerat sitt datum och är inte klart:")
+        lines += [f"- {i.title} (skulle vara klart {views.date_text(i.due)})" for i in late]
+        lines.append("")
+    if coming:
+        lines.append("Det här ska vara klart inom kort:")
+        lines += [f"- {i.title} (senast {views.date_text(i.due)})" for i in coming]
+        lines.append("")
+    lines += [
+        "Markera en rapport som klar på sidan Årshjul i uppföljningen av "
+        "samverkansöverenskommelsen; en åtgärd avslutas på sidan Åtgärder.",
+        "",
+        f"Det här är ett automatiskt meddelande ({views.date_text(today)}).",
+    ]
+    return subject, "\n".join(lines)
