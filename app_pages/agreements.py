@@ -94,8 +94,17 @@ start = agreement or local.Agreement(
     valid_to=None,
     revision_date=date(date.today().year + local.REVISION_YEARS - 1, 12, 31),
 )
-area_titles = [*wide.values(), local.LOCAL_ONLY]
+area_ids = [*wide, local.LOCAL_ONLY]
 indicator_ids = sorted(catalogue.definitions, key=lambda i: catalogue.definitions[i].title)
+# How many rows the form offers (outside the form: changing it redraws the form, and the
+# values already typed stay, since every field is keyed by district, version and row).
+left, middle = st.columns(2)
+area_count = left.number_input(
+    "Antal lokala prioriterade områden", 1, 12, max(len(start.areas), 1), key=f"{prefix}_n_omr"
+)
+member_count = middle.number_input(
+    "Antal personer i styrgruppen", 0, 20, max(len(start.members), 2), key=f"{prefix}_n_styr"
+)
 with st.form(prefix):
     title = st.text_input("Rubrik", value=start.title, max_chars=200, key=f"{prefix}_titel")
     police = st.multiselect(
@@ -117,151 +126,142 @@ with st.form(prefix):
     )
     st.subheader("Lokala prioriterade områden")
     st.caption(
-        "En rad per område. Välj vilka av de fem stadsövergripande områdena det tjänar, eller "
-        f"”{local.LOCAL_ONLY}”. Nyckeln sätts när området sparas och följer området när det "
-        "byter rubrik."
+        "Ur den lokala lägesbilden. Välj för varje område vilka av de fem stadsövergripande "
+        f"områdena det tjänar, eller ”{local.LOCAL_ONLY}”. Töm rubriken för att ta bort ett "
+        "område; nyckeln följer området när rubriken ändras."
     )
-    areas = st.data_editor(
-        pd.DataFrame(
-            {
-                "Nyckel": [a.key for a in start.areas],
-                "Rubrik": [a.title for a in start.areas],
-                "Beskrivning (ur lägesbilden)": [a.description for a in start.areas],
-                "Stadsövergripande områden": [
-                    [wide[c] for c in a.city_areas if c in wide] or [local.LOCAL_ONLY]
-                    for a in start.areas
-                ],
-                "Indikatorer": [list(a.indicators) for a in start.areas],
-            },
-            columns=[
-                "Nyckel",
-                "Rubrik",
-                "Beskrivning (ur lägesbilden)",
-                "Stadsövergripande områden",
-                "Indikatorer",
-            ],
-        ),
-        num_rows="dynamic",
-        hide_index=True,
-        disabled=["Nyckel"],
-        key=f"{prefix}_omr",
-        column_config={
-            "Rubrik": st.column_config.TextColumn(width="medium", required=True),
-            "Beskrivning (ur lägesbilden)": st.column_config.TextColumn(width="large"),
-            "Stadsövergripande områden": st.column_config.MultiselectColumn(
-                options=area_titles, width="large"
-            ),
-            "Indikatorer": st.column_config.MultiselectColumn(
-                options=indicator_ids,
+    drafts = []
+    for n in range(int(area_count)):
+        old = start.areas[n] if n < len(start.areas) else None
+        row = f"{prefix}_omr{n}"
+        with st.container(border=True, key=row):
+            st.markdown(f"**Område {n + 1}**" + (f" · nyckel {old.key}" if old else " · nytt"))
+            area_title = st.text_input(
+                "Rubrik", value=old.title if old else "", max_chars=200, key=f"{row}_titel"
+            )
+            description = st.text_area(
+                "Beskrivning (ur lägesbilden)", value=old.description if old else "",
+                max_chars=4000, key=f"{row}_beskr", height=80,
+            )  # fmt: skip
+            serves = st.multiselect(
+                "Stadsövergripande områden det tjänar",
+                area_ids,
+                default=(list(old.city_areas) or [local.LOCAL_ONLY]) if old else [],
+                format_func=lambda a: wide.get(a, a),
+                key=f"{row}_tjanar",
+                placeholder="Välj ett eller flera, eller endast lokalt",
+            )
+            followed = st.multiselect(
+                "Indikatorer som följs",
+                indicator_ids,
+                default=[i for i in (old.indicators if old else ()) if i in catalogue.definitions],
                 format_func=lambda i: catalogue.definitions[i].title,
-                width="large",
-            ),
-        },
-    )
+                key=f"{row}_ind",
+                placeholder="Välj indikatorer ur katalogen",
+            )
+            drafts.append((old.key if old else "", area_title, description, serves, followed))
     st.subheader("Lokal styrgrupp")
-    members = st.data_editor(
-        pd.DataFrame(
-            {
-                "Roll": [m.role for m in start.members],
-                "Namn": [m.name for m in start.members],
-                "Part": [m.party for m in start.members],
-                "E-post": [m.email for m in start.members],
-                "Rapporterar": [bool(m.reports) for m in start.members],
-            },
-            columns=["Roll", "Namn", "Part", "E-post", "Rapporterar"],
-        ).astype({"Rapporterar": bool}),
-        num_rows="dynamic",
-        hide_index=True,
-        key=f"{prefix}_styr",
-        column_config={
-            "Part": st.column_config.SelectboxColumn(options=list(local.PARTIES)),
-            "Rapporterar": st.column_config.CheckboxColumn(
-                help="Ansvarar för rapporterna till beredningsgruppen och får påminnelserna.",
-                default=False,
-            ),
-        },
+    st.caption(
+        "Den som rapporterar till beredningsgruppen får årshjulets påminnelser och behöver "
+        "en e-postadress. Töm namnet för att ta bort en person."
     )
+    people = []
+    for n in range(int(member_count)):
+        old_member = start.members[n] if n < len(start.members) else None
+        row = f"{prefix}_styr{n}"
+        role_col, name_col, party_col, mail_col, report_col = st.columns([3, 3, 2, 4, 2])
+        people.append(
+            (
+                role_col.text_input(
+                    "Roll", value=old_member.role if old_member else "", key=f"{row}_roll"
+                ),
+                name_col.text_input(
+                    "Namn", value=old_member.name if old_member else "", key=f"{row}_namn"
+                ),
+                party_col.selectbox(
+                    "Part",
+                    list(local.PARTIES),
+                    format_func=local.PARTIES.get,
+                    index=list(local.PARTIES).index(old_member.party) if old_member else 0,
+                    key=f"{row}_part",
+                ),
+                mail_col.text_input(
+                    "E-post", value=old_member.email if old_member else "", key=f"{row}_epost"
+                ),
+                report_col.checkbox(
+                    "Rapporterar",
+                    value=bool(old_member.reports) if old_member else False,
+                    key=f"{row}_rapp",
+                ),
+            )
+        )
     st.subheader("Styrgruppens möten")
-    meetings = st.data_editor(
-        pd.DataFrame(
-            {
-                "Datum": [m.meeting_date for m in start.meetings],
-                "Anteckning": [m.note for m in start.meetings],
-            },
-            columns=["Datum", "Anteckning"],
-        ).astype({"Datum": "datetime64[ns]"}),
-        num_rows="dynamic",
-        hide_index=True,
+    meeting_text = st.text_area(
+        "Ett möte per rad: datum (ÅÅÅÅ-MM-DD) och gärna vad mötet gäller",
+        value="\n".join(f"{m.meeting_date.isoformat()} {m.note}".strip() for m in start.meetings),
         key=f"{prefix}_moten",
-        column_config={"Datum": st.column_config.DateColumn(format="YYYY-MM-DD")},
+        placeholder="2027-03-10 Lägesbild och orsaksanalys",
     )
     actor = signin.acting(key=f"{prefix}_vem")
     submitted = st.form_submit_button("Spara överenskommelsen")
 
 
-def _text(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def _day(value: object) -> date | None:
-    stamp = pd.Timestamp(value) if value is not None else pd.NaT  # type: ignore[arg-type]
-    return None if pd.isna(stamp) else stamp.date()
-
-
-def _titles(value: object) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list | tuple) else []
+def _meetings(text: str) -> tuple[list[local.Meeting], list[str]]:
+    """The meeting lines, and what is wrong with any (named by line)."""
+    found, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        first, _, rest = line.partition(" ")
+        try:
+            found.append(local.Meeting(date.fromisoformat(first), rest.strip()))
+        except ValueError:
+            problems.append(
+                f"Möten, rad {number}: börja raden med ett datum (ÅÅÅÅ-MM-DD), inte {first!r}"
+            )
+    return found, problems
 
 
 if submitted:
-    draft = local.Agreement(
-        district=code,
-        title=title,
-        police_areas=tuple(police),
-        valid_from=valid_from if isinstance(valid_from, date) else None,
-        valid_to=valid_to if isinstance(valid_to, date) else None,
-        revision_date=revision if isinstance(revision, date) else None,
-        areas=tuple(
-            local.LocalArea(
-                key=_text(row["Nyckel"]),
-                title=_text(row["Rubrik"]),
-                description=_text(row["Beskrivning (ur lägesbilden)"]),
-                city_areas=tuple(
-                    t for t in _titles(row["Stadsövergripande områden"]) if t != local.LOCAL_ONLY
-                ),
-                indicators=tuple(_titles(row["Indikatorer"])),
-            )
-            for row in areas.to_dict("records")
-            if any(_text(row[c]) for c in ("Rubrik", "Beskrivning (ur lägesbilden)"))
-        ),
-        members=tuple(
-            local.Member(
-                role=_text(row["Roll"]),
-                name=_text(row["Namn"]),
-                party=_text(row["Part"]),
-                email=_text(row["E-post"]),
-                reports=bool(row["Rapporterar"]),
-            )
-            for row in members.to_dict("records")
-            if any(_text(row[c]) for c in ("Roll", "Namn", "E-post"))
-        ),
-        meetings=tuple(
-            local.Meeting(_day(row["Datum"]), _text(row["Anteckning"]))  # type: ignore[arg-type]
-            for row in meetings.to_dict("records")
-            if _day(row["Datum"]) is not None or _text(row["Anteckning"])
-        ),
-    )
-    missing_area = [
-        row for row in areas.to_dict("records") if _text(row["Rubrik"])
-        and not _titles(row["Stadsövergripande områden"])
+    meeting_list, meeting_problems = _meetings(meeting_text)
+    missing = [
+        f"Område {n + 1} ({t}): välj vilka stadsövergripande områden det tjänar, eller "
+        f"”{local.LOCAL_ONLY}”"
+        for n, (_k, t, _d, s, _i) in enumerate(drafts) if t.strip() and not s
     ]  # fmt: skip
-    if missing_area:
-        st.error(
-            "Sparades inte: välj för varje lokalt område vilka stadsövergripande områden det "
-            f"tjänar, eller ”{local.LOCAL_ONLY}” (saknas för "
-            + ", ".join(_text(r["Rubrik"]) for r in missing_area)
-            + ")."
-        )
+    mixed = [
+        f"Område {n + 1} ({t}): ”{local.LOCAL_ONLY}” går inte ihop med ett stadsövergripande område"
+        for n, (_k, t, _d, s, _i) in enumerate(drafts) if local.LOCAL_ONLY in s and len(s) > 1
+    ]  # fmt: skip
+    if meeting_problems or missing or mixed:
+        st.error("Sparades inte:\n- " + "\n- ".join([*missing, *mixed, *meeting_problems]))
     else:
+        draft = local.Agreement(
+            district=code,
+            title=title,
+            police_areas=tuple(police),
+            valid_from=valid_from if isinstance(valid_from, date) else None,
+            valid_to=valid_to if isinstance(valid_to, date) else None,
+            revision_date=revision if isinstance(revision, date) else None,
+            areas=tuple(
+                local.LocalArea(
+                    key=k,
+                    title=t,
+                    description=d,
+                    city_areas=tuple(a for a in s if a != local.LOCAL_ONLY),
+                    indicators=tuple(i),
+                )
+                for k, t, d, s, i in drafts
+                if t.strip()
+            ),
+            members=tuple(
+                local.Member(role=r, name=nm, party=pt, email=em, reports=bool(rp))
+                for r, nm, pt, em, rp in people
+                if nm.strip() or r.strip()
+            ),
+            meetings=tuple(meeting_list),
+        )
         views.submit(
             actor,
             lambda who: local.save(state.cursor(), who, draft),

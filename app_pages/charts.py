@@ -5,6 +5,7 @@ line (Exempeldata where the values are invented)."""
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -344,3 +345,59 @@ def event_list(markers: list) -> None:
             "Händelser (▲ staden, ◆ polisen, ■ gemensamt, ✕ serieavbrott):  \n"
             + "  \n".join(service_views.plain(m.text) for m in markers)
         )
+
+
+# The årshjul: status by colour (Okabe–Ito) and by symbol, so it reads without colour too.
+CALENDAR_STYLE = {
+    "försenad": ("#D55E00", "x", "försenad"),
+    "snart": ("#E69F00", "diamond", "inom kort"),
+    "kommande": ("#0072B2", "circle-open", "kommande"),
+    "klar": ("#009E73", "circle", "klar"),
+}
+
+
+def calendar_chart(items: list, kinds: dict[str, str], year: int, today: date) -> go.Figure:
+    """The year as a timeline: a row per kind of item, a mark per item at its date."""
+    figure = go.Figure()
+    lanes = [label for kind, label in kinds.items() if any(i.kind == kind for i in items)]
+    for status, (colour, symbol, words) in CALENDAR_STYLE.items():
+        chosen = [i for i in items if i.status == status]
+        if not chosen:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=[i.due for i in chosen],
+                y=[kinds[i.kind] for i in chosen],
+                mode="markers",
+                name=words,
+                marker={"color": colour, "symbol": symbol, "size": 13,
+                        "line": {"width": 2, "color": colour}},
+                text=[i.title for i in chosen],
+                hovertemplate="%{text}<br>%{x|%Y-%m-%d}<extra>" + words + "</extra>",
+            )
+        )  # fmt: skip
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    shapes = []
+    if start <= today <= end:
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": today, "x1": today,
+                       "y0": 0, "y1": 1, "line": {"color": "#222222", "dash": "dot"}})  # fmt: skip
+    height = 90 + 48 * max(len(lanes), 1) + 110
+    figure.update_layout(
+        title={"text": f"Årshjul {year}: rapporter, möten, enkäter och revisioner (datum)"},
+        height=height,
+        separators=service_views.PLOTLY_SEPARATORS,
+        xaxis={"range": [start - timedelta(days=5), end + timedelta(days=5)],
+               "tickvals": [date(year, m, 1) for m in range(1, 13)],
+               "ticktext": [service_views.MONTH_NAMES[m - 1][:3] for m in range(1, 13)],
+               "title": {"text": "datum (månadens första dag vid strecket)"}},
+        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "automargin": True},
+        legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+        margin={"t": 90, "b": 100},
+        shapes=shapes,
+        annotations=[source_note(
+            "Källa: de lokala överenskommelserna, åtgärdsregistret, inlästa enkäter och "
+            "årshjulets inställningar (catalogue/arshjul.yaml). Prickad linje: i dag.",
+            y=-70 / (height - 190),
+        )],
+    )  # fmt: skip
+    return figure

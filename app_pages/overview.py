@@ -3,12 +3,14 @@ status and trend per indicator, and a matrix of areas × districts."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
-from app_pages import views
+from app_pages import signin, views
 from app_pages.signin import guard_fragment
-from service import packs
+from service import calendar, local, packs
 from service.views import GROUP_ORDER, group_counts
 
 st.title("Översikt")
@@ -36,6 +38,24 @@ st.caption(
     f"Status för varje indikator i {scope.lower() if scope == 'Hela staden' else scope}, "
     "senaste året med uppgifter. Förändringar räknas bara när de är statistiskt säkerställda."
 )
+# Overdue items of the årshjul, for those who answer for them: a district's rapportör sees
+# their districts' (and the city's), everyone else all of them (or the chosen district's).
+viewer = signin.principal()
+today = date.today()
+late = calendar.overdue(
+    views.calendar_items(today.year, today.isoformat()),  # type: ignore[arg-type]
+    viewer.districts if viewer is not None and viewer.districts else None,
+)
+if regions[scope] != views.CITY:
+    late = [i for i in late if i.district in (None, regions[scope])]
+if late:
+    shown = late[:8]
+    st.warning(
+        f"**Försenat i årshjulet ({len(late)})**  \n"
+        + "  \n".join(f"{i.due.isoformat()}: {views.plain(i.title)}" for i in shown)
+        + ("  \n…" if len(late) > len(shown) else "")
+    )
+    st.page_link("app_pages/arshjul.py", label="Öppna årshjulet", icon=":material/event:")
 frames = views.cached_all("today")
 summaries = views.overview_rows(agreement)
 # Showing a saved meeting: what differs today, per indicator.
@@ -136,5 +156,33 @@ st.caption(
 views.downloads(
     pd.DataFrame(matrix).drop(columns=["Lägesbild"]), f"oversikt_{agreement}", "overview"
 )
+st.header("Täckning: lokala områden och åtgärder")
+districts_only = {n: c for n, c in regions.items() if c != views.CITY}
+coverage = local.coverage_rows(
+    views.local_agreements(),  # type: ignore[arg-type]
+    views.action_register(),
+    districts_only,
+)
+st.caption(
+    "För beredningsgruppen: per stadsdelsområde och stadsövergripande område (överenskommelsen "
+    "2024) de lokala prioriterade områden i den lokala överenskommelsen och de planerade eller "
+    "pågående åtgärder som tjänar området. ⚠ saknas: varken lokalt område eller åtgärd."
+)
+st.dataframe(
+    coverage,
+    hide_index=True,
+    key="coverage",
+    height=36 * (len(coverage) + 1) + 3,
+    column_config={
+        "Stadsdelsområde": st.column_config.TextColumn(width=170),
+        "Lokal överenskommelse": st.column_config.TextColumn(width=200),
+        **{
+            title: st.column_config.TextColumn(f"{n}. {title}", width=140, help=title)
+            for n, (_, title) in enumerate(catalogue.areas(), start=1)
+        },
+        "Saknar lokalt område och åtgärd": st.column_config.TextColumn(width="large"),
+    },
+)
+views.downloads(coverage, "tackning", "coverage")
 views.pack_buttons("oversikt", lambda: packs.build("Översikt", region, agreement))
 views.link_to_view("")

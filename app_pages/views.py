@@ -47,6 +47,7 @@ local_agreements = service_views.local_agreements
 action_register = service_views.action_register
 local_area_options = service_views.local_area_options
 app_targets = service_views.app_targets
+calendar_items = service_views.calendar_items
 
 
 def cached_all(boundaries: str = "today", by_sex: bool = False) -> dict[str, pd.DataFrame]:

@@ -96,6 +96,30 @@ class AreaSection:
 
 
 @dataclass
+class LocalAreaPart:
+    """One local priority area of a district's agreement, as the summary says it."""
+
+    title: str
+    serves: str
+    description: str
+    rows: list[list[str]]  # indicator, year, value, status, local target
+    actions: list[str]
+
+
+@dataclass
+class LocalPart:
+    """The local level: a district's agreement and its local areas, or (for the city) the
+    coverage matrix and the agreements due for revision. Prepared by ``service.reports``."""
+
+    heading: str
+    facts: list[str] = field(default_factory=list)
+    areas: list[LocalAreaPart] = field(default_factory=list)
+    coverage_header: list[str] = field(default_factory=list)
+    coverage_rows: list[list[str]] = field(default_factory=list)
+    revisions: list[str] = field(default_factory=list)
+
+
+@dataclass
 class YearEnd:
     year: int
     agreement: str
@@ -105,6 +129,7 @@ class YearEnd:
     notes: list[str]
     # Said at the top when the summary shows a saved meeting's figures, not today's.
     as_of: str | None = None
+    local: LocalPart | None = None
 
     def line_header(self) -> list[str]:
         """The header of the indicator table, matching ``IndicatorLine.cells``."""

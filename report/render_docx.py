@@ -152,6 +152,49 @@ def _actions(document: Document, frame: pd.DataFrame, empty: str) -> None:
     )
 
 
+def _local(document: Document, summary: YearEnd, heading: str) -> None:
+    """The local level: the district's local areas (a heading each), or the city's
+    coverage matrix and the agreements due for revision."""
+    part = summary.local
+    assert part is not None
+    document.add_heading(heading, level=1)
+    number = heading.split(" ", 1)[0]
+    for fact in part.facts:
+        document.add_paragraph(fact)
+    for n, area in enumerate(part.areas, start=1):
+        document.add_heading(f"{number}.{n} {area.title}", level=2)
+        document.add_paragraph(area.serves)
+        if area.description:
+            document.add_paragraph(area.description)
+        if area.rows:
+            _table(
+                document,
+                ["Indikator", "År", "Värde", "Status", "Lokalt mål"],
+                area.rows,
+                [5.4, 1.2, 2.2, 4.0, 3.4],
+            )
+        else:
+            document.add_paragraph("Inga indikatorer valda för området.")
+        if area.actions:
+            document.add_paragraph("Åtgärder som tjänar området:")
+            for action in area.actions:
+                document.add_paragraph(action, style="List Bullet")
+        else:
+            document.add_paragraph("Inga åtgärder kopplade till området.")
+    if part.coverage_rows:
+        document.add_paragraph(
+            "Täckning: lokala prioriterade områden och planerade eller pågående åtgärder per "
+            "stadsdelsområde och stadsövergripande område. ”⚠ saknas”: varken lokalt område "
+            "eller åtgärd."
+        )
+        widths = [2.6, 2.6] + [1.9] * (len(part.coverage_header) - 3) + [3.0]
+        _table(document, part.coverage_header, part.coverage_rows, widths)
+    if part.revisions:
+        document.add_paragraph("Lokala överenskommelser som ska revideras:")
+        for text in part.revisions:
+            document.add_paragraph(text, style="List Bullet")
+
+
 def _charts(document: Document, summary: YearEnd, lines: list) -> None:  # type: ignore[type-arg]
     """The indicators' trends two to a row (a borderless table), each 8 cm wide."""
     drawn = [ln for ln in lines if len(ln.series) >= 2]
@@ -217,7 +260,9 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
         warning.bold = True
     headings = ["1 Översikt"]
     headings += [f"{n} {s.title}" for n, s in enumerate(summary.sections, start=2)]
-    headings.append(f"{len(summary.sections) + 2} Bilaga: källor, metod och förbehåll")
+    if summary.local is not None:
+        headings.append(f"{len(summary.sections) + 2} {summary.local.heading}")
+    headings.append(f"{len(headings) + 1} Bilaga: källor, metod och förbehåll")
     _contents(document, headings)
 
     document.add_heading(headings[0], level=1)
@@ -287,6 +332,8 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
         _actions(document, section.done, "Inga genomförda åtgärder registrerade.")
         document.add_heading(f"{number}.{sub + 1} Plan för {summary.year + 1}", level=2)
         _actions(document, section.planned, "Inga planerade åtgärder registrerade.")
+    if summary.local is not None:
+        _local(document, summary, headings[-2])
     document.add_heading(headings[-1], level=1)
     for note in summary.notes:
         document.add_paragraph(note, style="List Bullet")

@@ -632,9 +632,10 @@ def from_excel(
         k: day("agreement", None, k, read.head.get(k))
         for k in ("valid_from", "valid_to", "revision_date")
     }
+    wide = {title.casefold(): code for code, title in city_areas().items()}
     areas = []
     for row, values in enumerate(read.rows["areas"], start=1):
-        served = _list(values.get("city_areas"))
+        served = tuple(wide.get(s.casefold(), s) for s in _list(values.get("city_areas")))
         areas.append(
             LocalArea(
                 key=_text(values.get("key")),

@@ -7,13 +7,16 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
+from datetime import date
 
 import duckdb
 
 from indicators.format import date_text
-from report.build import YearEnd, build
-from service import meetings, session, views
+from report.build import LocalAreaPart, LocalPart, YearEnd, build
+from service import local, meetings, session, views
 from service.readmodel import view
+from store import followup, queries
+from store import targets as store_targets
 from store.regions import RegionResolver, UnknownRegionError
 from store.snapshots import Meeting
 
@@ -38,7 +41,126 @@ def year_end(
 ) -> YearEnd:
     """The summary for a region given by name or code (UnknownRegionError otherwise)."""
     code = RegionResolver.from_store(con).resolve(region).region.code
-    return build(con, views.catalogue(), year, agreement=agreement, region_code=code)
+    built = build(con, views.catalogue(), year, agreement=agreement, region_code=code)
+    return with_local(con, built)
+
+
+def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
+    """The summary with its local level: a district's local agreement (a part per local
+    area: the city-wide areas it serves, its indicators with the year's value, status and
+    local target, the actions that serve it), or for the city the coverage matrix and the
+    agreements due for revision by the end of next year."""
+    agreements = local.every(con)
+    actions = followup.actions(con)
+    if built.region_code == views.CITY:
+        register = queries.regions(con, ("district",))
+        current = register[register["valid_to"].isna()].sort_values("name")
+        districts = dict(zip(current["name"], current["code"].astype(str), strict=True))
+        frame = local.coverage_rows(agreements, actions, districts)
+        due_by = date(built.year + 1, 12, 31)
+        revisions = [
+            f"{name}: "
+            + (
+                "ingen lokal överenskommelse registrerad"
+                if when is None
+                else f"revideras senast {date_text(when)}"
+            )
+            for name, when in local.revisions_due(agreements, due_by, districts)
+        ]
+        part = LocalPart(
+            heading="Lokala överenskommelser: täckning och revision",
+            facts=[
+                f"{len([c for c in districts.values() if c in agreements])} av {len(districts)} "
+                "stadsdelsområden har en lokal överenskommelse registrerad."
+            ],
+            coverage_header=list(frame.columns),
+            coverage_rows=frame.astype(str).values.tolist(),
+            revisions=revisions or [f"Ingen ska revideras före utgången av {built.year + 1}."],
+        )
+        return dataclasses.replace(built, local=part)
+    agreement = agreements.get(built.region_code)
+    if agreement is None:
+        part = LocalPart(
+            heading="Lokal samverkansöverenskommelse",
+            facts=[f"{built.region_name} har ingen lokal överenskommelse registrerad."],
+        )
+        return dataclasses.replace(built, local=part)
+    wide = local.city_areas()
+    catalogue = views.catalogue()
+    lines = {ln.indicator: ln for s in built.sections for ln in s.lines}
+    targets = store_targets.targets(con)
+    by_area = local.actions_by_local_area(actions, built.region_code)
+    parts = []
+    for area in agreement.areas:
+        rows = []
+        for indicator in area.indicators:
+            line = lines.get(indicator)
+            definition = catalogue.definitions.get(indicator)
+            own = (
+                targets[
+                    (targets["indicator"] == indicator) & (targets["scope"] == built.region_code)
+                ]
+                if not targets.empty
+                else targets
+            )
+            rows.append(
+                [
+                    definition.title if definition else indicator,
+                    str(built.year),
+                    line.value if line else "–",
+                    line.status if line else "ingår inte i årets indikatorer",
+                    "; ".join(
+                        f"{views.fmt_value(definition, v)} år {int(y)}"
+                        for v, y in zip(own["value"], own["target_year"], strict=True)
+                    )
+                    if definition is not None and not own.empty
+                    else "–",
+                ]
+            )
+        serving = by_area.get(area.key)
+        parts.append(
+            LocalAreaPart(
+                title=area.title,
+                serves=(
+                    "Tjänar de stadsövergripande områdena: "
+                    + "; ".join(wide.get(a, a) for a in area.city_areas)
+                    + "."
+                    if area.city_areas
+                    else "Endast lokalt: tjänar inget av de fem stadsövergripande områdena."
+                ),
+                description=area.description,
+                rows=rows,
+                actions=[
+                    f"{t} ({s})" for t, s in zip(serving["title"], serving["status"], strict=True)
+                ]
+                if serving is not None
+                else [],
+            )
+        )
+    police = ", ".join(
+        local.police_areas()[c].name if c in local.police_areas() else c
+        for c in agreement.police_areas
+    )
+    facts = [
+        f"{agreement.title}: {built.region_name}s stadsdelsförvaltning och {police}. Gäller "
+        f"från {date_text(agreement.valid_from)}"
+        + (f" till {date_text(agreement.valid_to)}" if agreement.valid_to else "")
+        + f"; revideras senast {date_text(agreement.revision_date)} (version "
+        f"{agreement.version})."
+    ]
+    if agreement.members:
+        facts.append(
+            "Lokal styrgrupp: " + "; ".join(f"{m.name} ({m.role})" for m in agreement.members) + "."
+        )
+    meetings_held = [m for m in agreement.meetings if m.meeting_date.year == built.year]
+    if meetings_held:
+        facts.append(
+            f"Styrgruppens möten {built.year}: "
+            + ", ".join(date_text(m.meeting_date) for m in meetings_held)
+            + "."
+        )
+    part = LocalPart(heading="Lokala prioriterade områden", facts=facts, areas=parts)
+    return dataclasses.replace(built, local=part)
 
 
 def render(summary: YearEnd, suffix: str, author: str | None = None) -> bytes:
@@ -57,6 +179,7 @@ def summary(year: int, region_code: str, agreement: str) -> YearEnd:
     con = session.cursor()
     try:
         built = build(con, views.catalogue(), year, agreement=agreement, region_code=region_code)
+        built = with_local(con, built)
     finally:
         con.close()
     shown = meetings.shown()

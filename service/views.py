@@ -857,3 +857,17 @@ def local_area_options() -> dict[str, str]:
         for area in agreement.areas:  # type: ignore[attr-defined]
             options[f"{code}:{area.key}"] = f"{names.get(code, code)} – {area.title}"
     return options
+
+
+@view("followup", "data", "catalogue", max_entries=8)
+def calendar_items(year: int, today: str) -> list[object]:
+    """The årshjul's items of ``year`` as of ``today`` (ISO date), service.calendar."""
+    from datetime import date
+
+    from service import calendar
+
+    con = session.cursor()
+    try:
+        return list(calendar.items(con, year, date.fromisoformat(today)))
+    finally:
+        con.close()
