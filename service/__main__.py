@@ -25,14 +25,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from access.roles import Principal
 from service import calendar, cli, session
-from service.writes import guarded
-from store import db
-from store import local as store_local
 
 SECRETS = Path(".streamlit") / "secrets.toml"
-SENDER = Principal("påminnelser", "administratör")  # the timer's writes (the sent log)
 
 
 @dataclass(frozen=True)
@@ -50,12 +45,12 @@ def smtp_settings(path: Path) -> Smtp:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise db.StoreError(f"no SMTP settings: {path} does not exist (see README)") from exc
+        raise calendar.RuleBroken(f"no SMTP settings: {path} does not exist (see README)") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise db.StoreError(f"{path} is not valid TOML: {exc}") from exc
+        raise calendar.RuleBroken(f"{path} is not valid TOML: {exc}") from exc
     table = data.get("smtp")
     if not isinstance(table, dict) or not table.get("host") or not table.get("sender"):
-        raise db.StoreError(f"{path} has no [smtp] table with host and sender (see README)")
+        raise calendar.RuleBroken(f"{path} has no [smtp] table with host and sender (see README)")
     return Smtp(
         host=str(table["host"]),
         port=int(table.get("port", 587 if table.get("starttls", True) else 25)),
@@ -108,13 +103,7 @@ def remind(args: argparse.Namespace) -> int:
                 message["Message-ID"] = make_msgid(domain=smtp.sender.rpartition("@")[2] or None)
                 message.set_content(body, charset="utf-8")
                 server.send_message(message)
-                with guarded(con, SENDER, "calendar", [calendar.views.CITY]):
-                    store_local.record_reminders(
-                        con,
-                        reminder.recipient,
-                        [(item.key, kind) for item, kind in reminder.items],
-                        today,
-                    )
+                calendar.record_sent(con, reminder, today)
                 sent += 1
                 print(f"{reminder.recipient}\t{subject}")
         finally:
@@ -126,7 +115,7 @@ def remind(args: argparse.Namespace) -> int:
         con.close()
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m service", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     command = commands.add_parser("remind", help="send the årshjul's reminders by e-mail")
@@ -134,7 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     command.add_argument("--secrets", default=str(SECRETS), help="the TOML file with [smtp]")
     command.add_argument("--today", help="the date to remind as of (default: today)")
     command.add_argument("--dry-run", action="store_true", help="list, send nothing")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     return cli.run(lambda: remind(args))
 
 

@@ -359,6 +359,17 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+SENDER = Principal("påminnelser", "administratör")  # the timer's writes (the sent log)
+
+
+def record_sent(con: duckdb.DuckDBPyConnection, reminder: Reminder, today: date) -> None:
+    """Keep that ``reminder`` went (audited), so it is not sent again."""
+    with guarded(con, SENDER, "calendar", [views.CITY]):
+        store_local.record_reminders(
+            con, reminder.recipient, [(item.key, kind) for item, kind in reminder.items], today
+        )
+
+
 def message_text(reminder: Reminder, today: date) -> tuple[str, str]:
     """The subject and body (Swedish) of a reminder."""
     late = [i for i, k in reminder.items if k == "forsenad"]

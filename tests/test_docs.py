@@ -77,6 +77,7 @@ CODE_DIRS = ["web", "access", "catalogue", "indicators", "loaders", "report", "s
 
 def _parsers() -> dict[str, argparse.ArgumentParser]:
     from report.__main__ import build_parser as report_parser
+    from service.__main__ import build_parser as service_parser
     from store.__main__ import build_parser as store_parser
 
     return {
@@ -84,6 +85,7 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
         "indicators": indicators_parser(),
         "store": store_parser(),
         "report": report_parser(),
+        "service": service_parser(),
     }
 
 
