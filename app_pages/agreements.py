@@ -40,7 +40,7 @@ with st.sidebar:
     name = st.selectbox("Stadsdelsområde", list(regions), key="lok_sdo", bind="query-params")
 code = regions[name]
 agreements = views.local_agreements()
-agreement: local.Agreement | None = agreements.get(code)  # type: ignore[assignment]
+agreement = agreements.get(code)
 views.print_header("lokala-overenskommelser", [("Stadsdelsområde", name)])
 local_section.show(code, name, agreement, heading=False)
 

@@ -31,7 +31,7 @@ with st.sidebar:
 code = regions[name]
 views.print_header("stadsdelsomrade", [("Stadsdelsområde", name)])
 frames = views.cached_all("today")
-local_section.show(code, name, views.local_agreements().get(code))  # type: ignore[arg-type]
+local_section.show(code, name, views.local_agreements().get(code))
 st.header("Indikatorer")
 st.caption(
     f"Alla indikatorer för {name} på dagens indelning, jämfört med hela staden och med "

@@ -159,7 +159,7 @@ views.downloads(
 st.header("Täckning: lokala områden och åtgärder")
 districts_only = {n: c for n, c in regions.items() if c != views.CITY}
 coverage = local.coverage_rows(
-    views.local_agreements(),  # type: ignore[arg-type]
+    views.local_agreements(),
     views.action_register(),
     districts_only,
 )

@@ -1,4 +1,5 @@
-"""Loading the demo's example follow-up (actions, assessments, comments), marked as examples."""
+"""Loading the demo's example follow-up (actions, assessments, comments, local agreements),
+marked as examples."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import duckdb
 import yaml
 
 from store import db, followup
+from store import local as store_local
 from store.regions import RegionResolver
 
 EXAMPLES = db.PROJECT_ROOT / "data" / "demo" / "followup_examples.yaml"
@@ -36,4 +38,21 @@ def load(con: duckdb.DuckDBPyConnection, path: Path = EXAMPLES) -> int:
         for item in data.get("comments", []):
             values = {**item, "region_code": resolver.code(item["region"])}
             followup.add_comment(con, values, DEMO_USER, is_example=True)
+        for item in data.get("local_agreements", []):
+            head = {k: item.get(k) for k in ("title", "valid_from", "valid_to", "revision_date")}
+            head["district"] = resolver.code(item["region"])
+            head["police_areas"] = ",".join(item["police_areas"])
+            areas = [
+                {"key": a["key"], "title": a["title"], "description": a.get("description", ""),
+                 "city_areas": ",".join(a["city_areas"]), "indicators": ",".join(a["indicators"])}
+                for a in item["areas"]
+            ]  # fmt: skip
+            members = [
+                {k: m[k] for k in ("role", "name", "party", "email", "reports")}
+                for m in item["members"]
+            ]
+            meetings = [{"meeting_date": m["date"], "note": m["note"]} for m in item["meetings"]]
+            store_local.save_agreement(
+                con, head, areas, members, meetings, DEMO_USER, "exempel", is_example=True
+            )
     return added

@@ -205,6 +205,43 @@ def render(summary: YearEnd) -> bytes:
             )
             sheet.add_chart(chart, f"{get_column_letter(data_column + 3)}{anchor_row}")
             anchor_row = end + 12
+    if summary.local is not None:
+        _local_sheet(book.create_sheet(_sheet_name("Lokalt", used)), summary)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _local_sheet(sheet, summary: YearEnd) -> None:  # type: ignore[no-untyped-def]
+    """The local level: the district's local areas (a row per indicator), or the city's
+    coverage matrix and the revisions due."""
+    part = summary.local
+    assert part is not None
+    sheet["A1"] = f"{part.heading}: {summary.region_name}"
+    sheet["A1"].font = Font(bold=True, size=14)
+    row = 2
+    for fact in part.facts:
+        exports.set_cell(sheet.cell(row=row, column=1), fact)
+        row += 1
+    row += 1
+    if part.areas:
+        header = ["Lokalt område", "Tjänar", "Indikator", "År", "Värde", "Status", "Lokalt mål",
+                  "Åtgärder"]  # fmt: skip
+        _write(sheet, row, header, bold=True)
+        for area in part.areas:
+            for indicator in area.rows or [["–", "", "", "", ""]]:
+                row += 1
+                _write(sheet, row, [area.title, area.serves, *indicator, "; ".join(area.actions)])
+        widths = (40, 40, 34, 8, 12, 24, 18, 50)
+    else:
+        _write(sheet, row, part.coverage_header, bold=True)
+        for cells in part.coverage_rows:
+            row += 1
+            _write(sheet, row, list(cells))
+        row += 1  # a blank row before the revisions due
+        for text in part.revisions:
+            row += 1
+            exports.set_cell(sheet.cell(row=row, column=1), text)
+        widths = (22, 30, *([20] * (len(part.coverage_header) - 3)), 50)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width

@@ -8,14 +8,14 @@ naming agreement, area, district, period, boundaries and data version."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 
 from indicators.format import date_text
 from report.build import YearEnd
 from report.pack import EXAMPLE, Pack, PackChart, PackPage, PackRow, table_pages
-from service import session
+from service import local, session
 from service import views as data
 from service.views import ranking
 from store import queries
@@ -117,7 +117,70 @@ def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
         )
     period = f"senaste värdet per indikator, {min(years)}–{max(years)}" if years else "inga värden"
     title_facts = facts(agreement, f"alla {len(pages)}, ett per sida", region, period)
+    pages += _local_pages(region_code, region)
     return Pack(title=f"{page}: {region}", facts=title_facts, pages=pages)
+
+
+def _local_pages(region_code: str, region: str) -> list[PackPage]:
+    """The local level: the city's coverage matrix and the revisions due, or the district's
+    local agreement (a row per local area)."""
+    agreements = data.local_agreements()
+    actions = data.action_register()
+    if region_code == data.CITY:
+        districts = {n: c for n, c in data.district_options().items() if c != data.CITY}
+        frame = local.coverage_rows(agreements, actions, districts)
+        due = local.revisions_due(
+            agreements,
+            date(date.today().year + 1, 12, 31),
+            districts,
+        )
+        notes = [
+            "Ska revideras: "
+            + "; ".join(
+                f"{n} ({'ingen överenskommelse' if d is None else date_text(d)})" for n, d in due
+            )
+        ] if due else []  # fmt: skip
+        return table_pages(
+            "Täckning: lokala områden och åtgärder per stadsövergripande område",
+            [str(c) for c in frame.columns],
+            frame.astype(str).values.tolist(),
+            [1.3, 1.5] + [1.0] * (len(frame.columns) - 3) + [2.0],
+            per_page=11,
+            example=any(a.is_example for a in agreements.values()),
+            notes=notes,
+        )
+    agreement = agreements.get(region_code)
+    if agreement is None:
+        return []
+    wide = local.city_areas()
+    by_area = local.actions_by_local_area(actions, region_code)
+    titles = {i: d.title for i, d in data.catalogue().definitions.items()}
+    rows = [
+        [
+            area.title,
+            "; ".join(wide.get(a, a) for a in area.city_areas) or "endast lokalt",
+            "; ".join(titles.get(i, i) for i in area.indicators) or "–",
+            "; ".join(
+                f"{t} ({s})"
+                for t, s in zip(
+                    by_area[area.key]["title"],
+                    by_area[area.key]["status"],
+                    strict=True,
+                )
+            )
+            if area.key in by_area
+            else "–",
+        ]
+        for area in agreement.areas
+    ]
+    return table_pages(
+        f"Lokal överenskommelse: {region}",
+        ["Lokalt prioriterat område", "Tjänar", "Indikatorer", "Åtgärder"],
+        rows,
+        [1.6, 1.4, 1.6, 1.8],
+        example=bool(agreement.is_example),
+        notes=[f"{agreement.title}; revideras senast {date_text(agreement.revision_date)}."],
+    )
 
 
 def from_year_end(summary: YearEnd) -> Pack:
@@ -163,6 +226,27 @@ def from_year_end(summary: YearEnd) -> Pack:
     )
     if summary.as_of:
         title_facts.append(("Visar", summary.as_of))
+    if summary.local is not None and summary.local.coverage_rows:
+        pages += table_pages(
+            summary.local.heading,
+            summary.local.coverage_header,
+            summary.local.coverage_rows,
+            [1.3, 1.5] + [1.0] * (len(summary.local.coverage_header) - 3) + [2.0],
+            per_page=11,
+            notes=summary.local.revisions,
+        )
+    elif summary.local is not None and summary.local.areas:
+        pages += table_pages(
+            f"{summary.local.heading}: {summary.region_name}",
+            ["Lokalt prioriterat område", "Tjänar", "Indikatorer", "Åtgärder"],
+            [
+                [a.title, a.serves, "; ".join(r[0] for r in a.rows) or "–",
+                 "; ".join(a.actions) or "–"]
+                for a in summary.local.areas
+            ],
+            [1.6, 1.6, 1.6, 1.6],
+            notes=summary.local.facts[:1],
+        )  # fmt: skip
     return Pack(title=f"Årssammanställning {summary.year}: {summary.region_name}",
                 facts=title_facts, pages=pages)  # fmt: skip
 

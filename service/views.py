@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -55,6 +56,9 @@ from report import exports
 from service import session
 from service.readmodel import view
 from store import audit, followup, police, queries
+
+if TYPE_CHECKING:
+    from service.local import Agreement
 
 __all__ = [
     "GROUP_ORDER",
@@ -826,7 +830,7 @@ municipality_sentence = municipalities.municipality_sentence
 
 
 @view("followup", max_entries=4)
-def local_agreements() -> dict[str, object]:
+def local_agreements() -> dict[str, Agreement]:
     """The local agreement in force of every district that has one (service.local)."""
     from service import local
 
@@ -854,7 +858,7 @@ def local_area_options() -> dict[str, str]:
     for code, agreement in sorted(
         local_agreements().items(), key=lambda item: names.get(item[0], item[0])
     ):
-        for area in agreement.areas:  # type: ignore[attr-defined]
+        for area in agreement.areas:
             options[f"{code}:{area.key}"] = f"{names.get(code, code)} – {area.title}"
     return options
 

@@ -202,6 +202,13 @@ def test_every_field_of_an_action_is_edited_on_the_page(examples_db: Path) -> No
     at.text_input(key="vem").set_value("Bo Berg")
     at.selectbox(key="andra_nr").set_value(3).run()
     edit = "andra_3"
+    # It serves a local area of Skärholmen's agreement: moved to Farsta it cannot keep it.
+    assert at.selectbox(key=f"{edit}_lokalt").value == "80124:L1"
+    at.selectbox(key=f"{edit}_sdo").set_value("Farsta")
+    _submit(at, edit)
+    assert [e.value for e in at.error] == [
+        "Sparades inte: det lokala området hör till ett annat stadsdelsområde än åtgärden."
+    ]
     at.text_input(key=f"{edit}_titel").set_value("Sociala insatsgrupper, fas 2")
     at.text_area(key=f"{edit}_beskr").set_value("Fortsättning med skolan")
     at.selectbox(key=f"{edit}_omr").set_value("kriminella_miljoer")
@@ -213,10 +220,13 @@ def test_every_field_of_an_action_is_edited_on_the_page(examples_db: Path) -> No
     at.date_input(key=f"{edit}_slut").set_value(date(2025, 6, 30))
     at.text_area(key=f"{edit}_effekt").set_value("Färre unga i kriminella nätverk")
     at.multiselect(key=f"{edit}_ind").set_value(["avhoppare_stod", "unga_hot_vald"])
+    at.selectbox(key=f"{edit}_lokalt").set_value("")
+    at.text_input(key=f"{edit}_kontakt").set_value("Anna.Berg@example.org")
     _submit(at, edit)
     assert [s.value for s in at.success] == [
         "Åtgärd 3 sparad. Ändrat: prioriterat område, stadsdelsområde, rubrik, beskrivning, "
-        "ägare, ansvarig enhet, status, start, slut, förväntad effekt, indikatorer."
+        "ägare, ansvarig enhet, status, start, slut, förväntad effekt, indikatorer, lokalt "
+        "område, kontaktperson."
     ]
     after = _action(examples_db, 3)
     assert {

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from access.roles import Principal
 from loaders.reference import open_store
-from service import calendar, followup, local, reports
+from service import calendar, followup, local, packs, reports
 from service.__main__ import main as service_main
 from service.writes import PermissionDenied, RuleBroken
 from store import audit
@@ -139,6 +139,19 @@ def test_a_jarva_agreement_entered_on_the_page_is_shown_everywhere(demo_copy: Pa
     matrix = next(t for t in city_doc.tables if t.rows[0].cells[0].text == "Stadsdelsområde")
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in matrix.rows[1:]}
     assert rows["Järva"][2].startswith("1 lokalt område")
+    # The Excel of the summary and the meeting packs carry it too.
+    sheet = load_workbook(io.BytesIO(reports.render(summary, ".xlsx")))["Lokalt"]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert [FIRST, f"Tjänar de stadsövergripande områdena: {UNGA}.", "Anmälda brott mot person",
+            "2024"] == cells[5][:4]  # fmt: skip
+    assert cells[6][:3] == [SECOND, "Endast lokalt: tjänar inget av de fem stadsövergripande "
+                            "områdena.", "–"]  # fmt: skip
+    pack = packs.build("Stadsdelsområde", JARVA)
+    page = next(p for p in pack.pages if p.title == "Lokal överenskommelse: Järva")
+    assert [r[:2] for r in page.table] == [[FIRST, UNGA], [SECOND, "endast lokalt"]]
+    pack = packs.build("Översikt", "0180")
+    page = next(p for p in pack.pages if p.title.startswith("Täckning"))
+    assert any(r[0] == "Järva" and r[2].startswith("1 lokalt område") for r in page.table)
 
 
 def _saved_jarva(con) -> local.Agreement:  # type: ignore[no-untyped-def]
