@@ -50,10 +50,7 @@ def save(write, success: str) -> object:  # type: ignore[no-untyped-def]
     return result
 
 
-done = st.session_state.pop("atgarder_klart", None)
-if done:
-    st.toast(done, icon=":material/check_circle:")  # seen wherever the page is scrolled to
-    st.success(done)
+views.saved_message("atgarder_klart")
 
 
 # The districts this user may write for; the server checks again when saving.

@@ -31,10 +31,7 @@ viewer = signin.principal() or Principal("demo", "administratör")
 wide = local.city_areas()
 register = local.police_areas()
 
-done = st.session_state.pop("lok_klart", None)
-if done:
-    st.toast(done, icon=":material/check_circle:")
-    st.success(done)
+views.saved_message("lok_klart")
 
 with st.sidebar:
     name = st.selectbox("Stadsdelsområde", list(regions), key="lok_sdo", bind="query-params")

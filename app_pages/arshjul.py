@@ -29,10 +29,7 @@ regions = {n: c for n, c in views.district_options().items() if c != views.CITY}
 names = {c: n for n, c in regions.items()}
 viewer = signin.principal() or Principal("demo", "administratör")
 
-done = st.session_state.pop("arshjul_klart", None)
-if done:
-    st.toast(done, icon=":material/check_circle:")
-    st.success(done)
+views.saved_message("arshjul_klart")
 
 with st.sidebar:
     year = st.selectbox(

@@ -357,26 +357,40 @@ CALENDAR_STYLE = {
 
 
 def calendar_chart(items: list, kinds: dict[str, str], year: int, today: date) -> go.Figure:
-    """The year as a timeline: a row per kind of item, a mark per item at its date."""
+    """The year as a timeline: a row per kind of item, a mark per date and status (the number
+    of items on it beside the mark when there are several, e.g. every district's report)."""
     figure = go.Figure()
     lanes = [label for kind, label in kinds.items() if any(i.kind == kind for i in items)]
     for status, (colour, symbol, words) in CALENDAR_STYLE.items():
-        chosen = [i for i in items if i.status == status]
-        if not chosen:
+        groups: dict[tuple[str, date], list] = {}
+        for item in items:
+            if item.status == status:
+                groups.setdefault((item.kind, item.due), []).append(item)
+        if not groups:
             continue
+        keys = sorted(groups, key=lambda k: (k[1], k[0]))
         figure.add_trace(
             go.Scatter(
-                x=[i.due for i in chosen],
-                y=[kinds[i.kind] for i in chosen],
-                mode="markers",
+                x=[due for _, due in keys],
+                y=[kinds[kind] for kind, _ in keys],
+                mode="markers+text",
                 name=words,
                 marker={"color": colour, "symbol": symbol, "size": 13,
                         "line": {"width": 2, "color": colour}},
-                text=[i.title for i in chosen],
-                hovertemplate="%{text}<br>%{x|%Y-%m-%d}<extra>" + words + "</extra>",
+                text=[str(len(groups[k])) if len(groups[k]) > 1 else "" for k in keys],
+                textposition="top center",
+                customdata=[
+                    "<br>".join(i.title for i in groups[k][:6])
+                    + (f"<br>… och {len(groups[k]) - 6} till" if len(groups[k]) > 6 else "")
+                    for k in keys
+                ],
+                hovertemplate="%{customdata}<br>%{x|%Y-%m-%d}<extra>" + words + "</extra>",
             )
         )  # fmt: skip
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    start = min([date(year, 1, 1), *(i.due for i in items)])
+    end = max([date(year, 12, 31), *(i.due for i in items)])
+    months = [date(y, m, 1) for y in range(start.year, end.year + 1) for m in range(1, 13)
+              if start <= date(y, m, 1) <= end]  # fmt: skip
     shapes = []
     if start <= today <= end:
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": today, "x1": today,
@@ -387,8 +401,9 @@ def calendar_chart(items: list, kinds: dict[str, str], year: int, today: date) -
         height=height,
         separators=service_views.PLOTLY_SEPARATORS,
         xaxis={"range": [start - timedelta(days=5), end + timedelta(days=5)],
-               "tickvals": [date(year, m, 1) for m in range(1, 13)],
-               "ticktext": [service_views.MONTH_NAMES[m - 1][:3] for m in range(1, 13)],
+               "tickvals": months,
+               "ticktext": [service_views.MONTH_NAMES[m.month - 1][:3]
+                            + (f" {m.year}" if m.year != year else "") for m in months],
                "title": {"text": "datum (månadens första dag vid strecket)"}},
         yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "automargin": True},
         legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},

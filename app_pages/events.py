@@ -30,10 +30,7 @@ indicator_titles = {
 area_titles = dict(catalogue.areas())
 viewer = signin.principal() or Principal("demo", "administratör")
 
-done = st.session_state.pop("handelser_klart", None)
-if done:
-    st.toast(done, icon=":material/check_circle:")
-    st.success(done)
+views.saved_message("handelser_klart")
 
 table = views.timeline_events()
 st.header("Alla händelser")

@@ -87,6 +87,8 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
                 st.dataframe(
                     pd.DataFrame(table), hide_index=True, key=f"lokalt_ind_{code}_{area.key}"
                 )
+                if any(figures[i]["example"] for i in area.indicators if i in figures):
+                    st.caption(views.EXAMPLE_NOTE)
             else:
                 st.caption("Inga indikatorer valda för området.")
             actions = by_area.get(area.key)

@@ -49,13 +49,20 @@ late = calendar.overdue(
 if regions[scope] != views.CITY:
     late = [i for i in late if i.district in (None, regions[scope])]
 if late:
-    shown = late[:8]
-    st.warning(
-        f"**Försenat i årshjulet ({len(late)})**  \n"
-        + "  \n".join(f"{i.due.isoformat()}: {views.plain(i.title)}" for i in shown)
-        + ("  \n…" if len(late) > len(shown) else "")
-    )
-    st.page_link("app_pages/arshjul.py", label="Öppna årshjulet", icon=":material/event:")
+    with st.container(key="late"):
+        if len(late) <= 4:  # a district's few: each one
+            st.warning(
+                f"**Försenat i årshjulet ({len(late)})**  \n"
+                + "  \n".join(f"{i.due.isoformat()}: {views.plain(i.title)}" for i in late)
+            )
+        else:  # the whole city's: how many of each kind
+            kinds = {k: sum(i.kind == k for i in late) for k in calendar.KINDS}
+            st.warning(
+                f"**Försenat i årshjulet: {len(late)} punkter** ("
+                + ", ".join(f"{calendar.KINDS[k].lower()}: {n}" for k, n in kinds.items() if n)
+                + "). Välj ett stadsdelsområde för dess punkter."
+            )
+        st.page_link("app_pages/arshjul.py", label="Öppna årshjulet", icon=":material/event:")
 frames = views.cached_all("today")
 summaries = views.overview_rows(agreement)
 # Showing a saved meeting: what differs today, per indicator.

@@ -26,10 +26,7 @@ titles = {i: d.title for i, d in sorted(catalogue.definitions.items(), key=lambd
 districts = {n: c for n, c in views.district_options().items() if c != views.CITY}
 viewer = signin.principal() or Principal("demo", "administratör")
 
-done = st.session_state.pop("mal_klart", None)
-if done:
-    st.toast(done, icon=":material/check_circle:")
-    st.success(done)
+views.saved_message("mal_klart")
 
 with st.sidebar:
     chosen = st.selectbox(

@@ -254,6 +254,15 @@ def staged_upload(upload: object, key: str) -> uploads.Staged | None:
     return staged
 
 
+def saved_message(done_key: str) -> None:
+    """What the last write of the page saved (``submit`` keeps it over the rerun): a toast,
+    seen wherever the page is scrolled to, and a success box at the top."""
+    done = st.session_state.pop(done_key, None)
+    if done:
+        st.toast(done, icon=":material/check_circle:")
+        st.success(done)
+
+
 def submit(
     actor: object,
     write: Callable[[object], object],

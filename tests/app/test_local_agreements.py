@@ -111,8 +111,10 @@ def test_a_jarva_agreement_entered_on_the_page_is_shown_everywhere(demo_copy: Pa
     assert coverage.loc["Järva", "Lokal överenskommelse"] == "version 1, revideras 2025-12-31"
     assert coverage.loc["Järva", UNGA].startswith("1 lokalt område")
     assert coverage.loc["Bromma", "Lokal överenskommelse"] == "saknas"
-    # The overdue revision is on Översikt for those who answer for it.
-    assert any("Revidera Järvas lokala överenskommelse" in w.value for w in at.warning)
+    # The overdue revision is on Översikt: counted for the city, named for Järva.
+    assert any("revision av lokal överenskommelse: " in w.value for w in at.warning)
+    at = _page("overview", {"omfattning": "Järva"})
+    assert any("2025-12-31: Revidera Järvas lokala överenskommelse" in w.value for w in at.warning)
     release_store()
 
     con = open_store(demo_copy)
