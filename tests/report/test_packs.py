@@ -63,7 +63,8 @@ def test_the_year_end_pack_is_the_report_year(demo: Path) -> None:
     assert built.title == "Årssammanställning 2023: Stockholms stad"
     assert dict(built.facts)["Period"] == "2023, jämfört med 2022"
     reader = PdfReader(io.BytesIO(pack.render_pdf(built)))
-    assert len(reader.pages) == 6
+    assert len(reader.pages) == 7  # the title, the five areas, the local agreements' coverage
+    assert built.pages[-1].title == "Lokala överenskommelser: täckning och revision"
     assert all(year <= 2023 for p in built.pages for r in p.rows for year, *_ in r.series)
 
 

@@ -60,7 +60,15 @@ def test_word(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> N
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
         f"{n} {h}"
-        for n, h in enumerate(["Översikt", *AREAS, "Bilaga: källor, metod och förbehåll"], 1)
+        for n, h in enumerate(
+            [
+                "Översikt",
+                *AREAS,
+                "Lokala överenskommelser: täckning och revision",
+                "Bilaga: källor, metod och förbehåll",
+            ],
+            1,
+        )
     ]
     # A4 portrait, made by the organisation (the command line has no signed-in user), a table
     # of contents and page numbers.
@@ -107,10 +115,11 @@ def test_excel(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> 
     out = tmp_path / "summary.xlsx"
     assert main(["year-end", "--year", "2023", "--out", str(out), "--db", str(demo_db_path)]) == 0
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames[0] == "Översikt" and len(book.sheetnames) == 6
+    assert book.sheetnames[0] == "Översikt" and len(book.sheetnames) == 7
+    assert book.sheetnames[-1] == "Lokalt"  # the coverage matrix and the revisions due
     kinds = {d.title: d for d in load_catalogue().definitions.values()}
     seen = 0
-    for name in book.sheetnames[1:]:
+    for name in book.sheetnames[1:-1]:
         sheet = book[name]
         assert sheet["A1"].value in AREAS
         assert sheet.freeze_panes == "B4" and sheet.auto_filter.ref.startswith("A3:")
