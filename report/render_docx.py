@@ -152,6 +152,11 @@ def _actions(document: Document, frame: pd.DataFrame, empty: str) -> None:
     )
 
 
+def _after_table(document: Document, text: str) -> None:
+    """A paragraph right after a table, set off from it."""
+    document.add_paragraph(text).paragraph_format.space_before = Pt(6)
+
+
 def _local(document: Document, summary: YearEnd, heading: str) -> None:
     """The local level: the district's local areas (a heading each), or the city's
     coverage matrix and the agreements due for revision."""
@@ -176,21 +181,21 @@ def _local(document: Document, summary: YearEnd, heading: str) -> None:
         else:
             document.add_paragraph("Inga indikatorer valda för området.")
         if area.actions:
-            document.add_paragraph("Åtgärder som tjänar området:")
+            _after_table(document, "Åtgärder som tjänar området:")
             for action in area.actions:
                 document.add_paragraph(action, style="List Bullet")
         else:
-            document.add_paragraph("Inga åtgärder kopplade till området.")
+            _after_table(document, "Inga åtgärder kopplade till området.")
     if part.coverage_rows:
         document.add_paragraph(
             "Täckning: lokala prioriterade områden och planerade eller pågående åtgärder per "
             "stadsdelsområde och stadsövergripande område. ”⚠ saknas”: varken lokalt område "
             "eller åtgärd."
         )
-        widths = [2.6, 2.6] + [1.9] * (len(part.coverage_header) - 3) + [3.0]
+        widths = [3.2, 3.6] + [2.0] * (len(part.coverage_header) - 2)
         _table(document, part.coverage_header, part.coverage_rows, widths)
     if part.revisions:
-        document.add_paragraph("Lokala överenskommelser som ska revideras:")
+        _after_table(document, "Lokala överenskommelser som ska revideras:")
         for text in part.revisions:
             document.add_paragraph(text, style="List Bullet")
 

@@ -242,6 +242,6 @@ def _local_sheet(sheet, summary: YearEnd) -> None:  # type: ignore[no-untyped-de
         for text in part.revisions:
             row += 1
             exports.set_cell(sheet.cell(row=row, column=1), text)
-        widths = (22, 30, *([20] * (len(part.coverage_header) - 3)), 50)
+        widths = (22, 30, *([20] * (len(part.coverage_header) - 2)))
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width

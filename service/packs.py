@@ -231,9 +231,9 @@ def from_year_end(summary: YearEnd) -> Pack:
             summary.local.heading,
             summary.local.coverage_header,
             summary.local.coverage_rows,
-            [1.3, 1.5] + [1.0] * (len(summary.local.coverage_header) - 3) + [2.0],
+            [1.3, 1.5] + [1.0] * (len(summary.local.coverage_header) - 2),
             per_page=11,
-            notes=summary.local.revisions,
+            notes=[*summary.local.facts[1:], *summary.local.revisions],
         )
     elif summary.local is not None and summary.local.areas:
         pages += table_pages(

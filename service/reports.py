@@ -57,6 +57,8 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
         current = register[register["valid_to"].isna()].sort_values("name")
         districts = dict(zip(current["name"], current["code"].astype(str), strict=True))
         frame = local.coverage_rows(agreements, actions, districts)
+        wide = local.city_areas()
+        examples = {c for c, a in agreements.items() if a.is_example}
         due_by = date(built.year + 1, 12, 31)
         revisions = [
             f"{name}: "
@@ -71,10 +73,29 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
             heading="Lokala överenskommelser: täckning och revision",
             facts=[
                 f"{len([c for c in districts.values() if c in agreements])} av {len(districts)} "
-                "stadsdelsområden har en lokal överenskommelse registrerad."
+                "stadsdelsområden har en lokal överenskommelse registrerad.",
+                "De stadsövergripande områdena i tabellen: "
+                + "; ".join(f"{n}. {title}" for n, title in enumerate(wide.values(), start=1))
+                + ".",
+                *(
+                    [
+                        "Exempeldata (påhittade överenskommelser för demonstration): "
+                        + ", ".join(n for n, c in districts.items() if c in examples)
+                        + "."
+                    ]
+                    if examples
+                    else []
+                ),
             ],
-            coverage_header=list(frame.columns),
-            coverage_rows=frame.astype(str).values.tolist(),
+            # The areas by number (their names in the line above): the table fits A4.
+            coverage_header=[
+                "Stadsdelsområde",
+                "Lokal överenskommelse",
+                *(f"{n}." for n in range(1, len(wide) + 1)),
+            ],
+            coverage_rows=frame[["Stadsdelsområde", "Lokal överenskommelse", *wide.values()]]
+            .astype(str)
+            .values.tolist(),
             revisions=revisions or [f"Ingen ska revideras före utgången av {built.year + 1}."],
         )
         return dataclasses.replace(built, local=part)
