@@ -671,19 +671,26 @@ def from_excel(
             problems.append(f"{place('meetings', row, 'meeting_date')}: ett datum saknas")
         if when is not None:
             meetings.append(Meeting(when, _text(values.get("note"))))
+    agreement = Agreement(
+        district=district,
+        title=_text(read.head.get("title")),
+        police_areas=police,
+        valid_from=head["valid_from"],
+        valid_to=head["valid_to"],
+        revision_date=head["revision_date"],
+        areas=tuple(areas),
+        members=tuple(members),
+        meetings=tuple(meetings),
+    )
+    # The agreement's own rules too, so the file's every problem is listed at once (a place
+    # already named for what it holds is not named again).
+    try:
+        check(con, agreement, place, current(con, district))
+    except RuleBroken as exc:
+        named = {p.split(": ", 1)[0] for p in problems}
+        problems += [
+            line for line in str(exc).split("\n- ")[1:] if line.split(": ", 1)[0] not in named
+        ]
     if problems:
         raise RuleBroken("Lästes inte in:\n- " + "\n- ".join(problems))
-    return (
-        Agreement(
-            district=district,
-            title=_text(read.head.get("title")),
-            police_areas=police,
-            valid_from=head["valid_from"],
-            valid_to=head["valid_to"],
-            revision_date=head["revision_date"],
-            areas=tuple(areas),
-            members=tuple(members),
-            meetings=tuple(meetings),
-        ),
-        place,
-    )
+    return agreement, place
