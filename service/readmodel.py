@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, ParamSpec, TypeVar
 
 from indicators import disclosure, results
@@ -73,11 +73,15 @@ def view(*depends: str, max_entries: int = 64) -> Callable[[Callable[P, R]], Cal
     return wrap
 
 
-def clear_all() -> None:
+def clear_all(keep: Collection[str] = ()) -> None:
     """Forget every cached view, the disclosure decisions and the decoded stored results
-    (tests that rebuild a store under the same path)."""
+    (tests that rebuild a store under the same path); with ``keep``, only the views of
+    other stores than those paths (the decisions and decoded results are keyed by a store's
+    identity and data version, so they stay right)."""
     with _LOCK:
         for entries in _CACHES.values():
-            entries.clear()
-    disclosure.clear_cache()
-    results.clear_decoded()
+            for key in [k for k in entries if k[0] not in keep]:
+                del entries[key]
+    if not keep:
+        disclosure.clear_cache()
+        results.clear_decoded()

@@ -8,6 +8,7 @@ import hashlib
 import os
 import shutil
 import threading
+from collections.abc import Collection
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -253,11 +254,16 @@ def version(
     raise ValueError(f"unknown dependency {name!r}")
 
 
-def close_all() -> None:
+def close_all(keep: Collection[str] = ()) -> None:
     """Close every connection this process holds (tests that read a store file a page
-    wrote, and a server shutting down)."""
+    wrote, and a server shutting down), but those to the stores whose paths ``keep`` names
+    (with their read copies, also as of a meeting)."""
+
+    def kept(key: str) -> bool:
+        return key.split("@")[0] in keep
+
     with _LOCK:
-        for con in _CONNECTIONS.values():
-            con.close()
-        _CONNECTIONS.clear()
-        _REPLICAS.clear()
+        for key in [k for k in _CONNECTIONS if not kept(k)]:
+            _CONNECTIONS.pop(key).close()
+        for key in [k for k in _REPLICAS if not kept(k)]:
+            del _REPLICAS[key]

@@ -31,7 +31,24 @@ _SERVER_DATABASES: dict[str, str] = {}
 _SERVER: list[object] = []
 
 
+# The tiers (markers in pyproject.toml). ``python -m pytest`` runs the fast tier: every test
+# that is none of these; ``--all`` runs them all and ``--skip TIER`` leaves one out on purpose.
+TIERS = ("slow", "browser", "postgres")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--all",
+        action="store_true",
+        help="run every tier (slow, browser, postgres), not only the fast one",
+    )
+    parser.addoption(
+        "--skip",
+        action="append",
+        default=[],
+        choices=TIERS,
+        help="leave a tier out on purpose (repeatable); the summary says what was left out",
+    )
     parser.addoption(
         "--store",
         choices=("embedded", "server"),
@@ -43,17 +60,80 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _tiers_left_out(config: pytest.Config) -> tuple[set[str], str]:
+    """The tiers this run leaves out, and why: the fast tier by default (no ``--all``, no
+    ``-m`` and no single test file named), and whatever ``--skip`` names."""
+    skip = set(config.getoption("--skip"))
+    named_files = any(Path(a.split("::")[0]).suffix == ".py" for a in config.args)
+    if config.getoption("--all") or config.getoption("-m") or named_files:
+        return skip, "--skip"
+    return set(TIERS), "the fast tier (python -m pytest --all runs every tier)"
+
+
+def _mark_tiers(item: pytest.Item, server_pass: bool) -> None:
+    """Tier markers that follow from where a test is and what it uses: tests/e2e drive a
+    browser; a test on a PostgreSQL catalog (the server variant of ``store_mode``, the
+    ``postgres`` fixture, or any test of the server-mode pass) needs the server."""
+    parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
+    if parts[0] == "e2e":
+        item.add_marker(pytest.mark.browser)
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if server_pass or params.get("store_mode") == "server" or "postgres" in item.fixturenames:
+        item.add_marker(pytest.mark.postgres)
+
+
+_LEFT_OUT: dict[str, int] = {}  # tier → tests left out
+_WHY: list[str] = []
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--store") != "server":
-        return
+    server_pass = config.getoption("--store") == "server"
+    for item in items:
+        _mark_tiers(item, server_pass)
+    tiers, why = _tiers_left_out(config)
     kept, left_out = [], []
     for item in items:
         folder = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
-        embedded = item.get_closest_marker("embedded_only") is not None
-        both = "store_mode" in getattr(item, "fixturenames", ())
-        (left_out if folder not in SERVER_PASS or embedded or both else kept).append(item)
+        out = [t for t in TIERS if t in tiers and item.get_closest_marker(t) is not None]
+        if server_pass:
+            out = [t for t in out if t != "postgres"]  # the pass is for them
+        if out:
+            _LEFT_OUT[out[0]] = _LEFT_OUT.get(out[0], 0) + 1
+            left_out.append(item)
+            continue
+        if server_pass:
+            embedded = item.get_closest_marker("embedded_only") is not None
+            both = "store_mode" in getattr(item, "fixturenames", ())
+            if folder not in SERVER_PASS or embedded or both:
+                left_out.append(item)
+                continue
+        kept.append(item)
+    _WHY[:] = [why]
     config.hook.pytest_deselected(items=left_out)
     items[:] = kept
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop at once, with the command that installs it, when a selected test needs a tool
+    this machine lacks: a run never turns green with browser or server tests skipped."""
+    from tests import system
+
+    needed = [t for t in system.TIERS if any(i.get_closest_marker(t) for i in session.items)]
+    lacking = system.missing(needed)
+    if "browser" in needed and "chromium" not in lacking:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            pytest.exit("Missing Playwright: pip install -r requirements-dev.lock", returncode=2)
+    if lacking:
+        pytest.exit(system.message(lacking, needed), returncode=2)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which tiers were left out, how many tests each, and why."""
+    if _LEFT_OUT:
+        listed = ", ".join(f"{_LEFT_OUT[t]} {t}" for t in TIERS if t in _LEFT_OUT)
+        terminalreporter.write_line(f"Left out: {listed} tests — {_WHY[0]}")
 
 
 def _server_location(path: str | os.PathLike[str]) -> db.Location:
@@ -165,15 +245,18 @@ def accounts_in(path: Path | str) -> Iterator[UserStore]:
         con.close()
 
 
-def release_store() -> None:
+def release_store(keep: set[str] | frozenset[str] | None = None) -> None:
     """Let go of every store file the pages opened (to read what they wrote, or to remove
-    it) and forget every cached view."""
+    it) and forget its cached views; the stores in ``keep`` (by default the shared ones no
+    test writes) stay open with their read copies and views, as a running dashboard keeps
+    them. ``keep=frozenset()`` lets go of everything (a test of a cold start)."""
     import streamlit as st
 
+    keep = SHARED if keep is None else keep
     st.cache_resource.clear()
     st.cache_data.clear()
-    session.close_all()
-    readmodel.clear_all()
+    session.close_all(keep=keep)
+    readmodel.clear_all(keep=keep)
 
 
 @pytest.fixture
@@ -183,13 +266,46 @@ def store() -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
+# Stores that tests only read: their connections, read copies and cached views are kept
+# from one test to the next, as a running dashboard keeps them (see ``hermetic``).
+SHARED: set[str] = set()
+
+
+def build_demo(path: Path) -> Path:
+    """A store at ``path`` with the demo data loaded through the CLI's code path and its
+    indicator results computed and stored, as the dashboard has them after its first start."""
+    from catalogue.catalogue import load_catalogue
+    from indicators import results
+
+    con = open_store(path)
+    try:
+        load_demo(con)
+        results.refresh(db.cursor(con), con, load_catalogue())
+    finally:
+        con.close()
+    return path
+
+
 @pytest.fixture(scope="session")
 def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store file with the demo data loaded through the CLI's code path."""
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    con = open_store(path)
-    load_demo(con)
-    con.close()
+    """The demo store with its results stored, built once per test session and only read
+    (a test that writes copies it: ``copy_store``). Parallel workers (pytest-xdist) share one:
+    the first builds it under a lock in their common temporary folder."""
+    import fcntl
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None or _SERVER:
+        path = build_demo(tmp_path_factory.mktemp("demo") / "demo.duckdb")
+    else:
+        folder = tmp_path_factory.getbasetemp().parent / "shared-demo"
+        folder.mkdir(exist_ok=True)
+        path = folder / "demo.duckdb"
+        with (folder / "lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (folder / "built").exists():
+                build_demo(path)
+                (folder / "built").touch()
+    SHARED.update({str(path), str(path.resolve())})
     return path
 
 

@@ -2,14 +2,14 @@
 answers on /_stcore/health, fills the empty store with the demo data, and a real browser
 shows real BRÅ numbers with no further step.
 
-Needs Chromium (/usr/bin/chromium, Debian's package) and Playwright's Python package; CI
-installs both (.ci/run). Outside CI the test is skipped when they are missing.
+Needs Chromium (/usr/bin/chromium, Debian's package) and Playwright's Python package: the
+browser tier (``python -m tests`` installs both; pytest stops with the install command when
+they are missing, see tests/system.py).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,9 +23,10 @@ import pytest
 
 from loaders.reference import open_store
 from store import queries
+from tests import system
 from tests.conftest import ROOT, copy_store
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = str(system.find("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,9 +41,6 @@ try:
     from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None  # type: ignore[assignment]
-
-if (sync_playwright is None or not Path(CHROMIUM).exists()) and not os.environ.get("CI"):
-    pytest.skip("Chromium or Playwright is not installed", allow_module_level=True)
 
 
 def _free_port() -> int:

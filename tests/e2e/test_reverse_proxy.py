@@ -3,12 +3,11 @@ marked "test:") in front of ``streamlit run dashboard.py``, in Chromium: with lo
 a deep link leads through the sign-in page back to the page asked for, a reload and a new tab
 stay signed in, the live connection works through the proxy, the security headers arrive
 once each and the metrics are closed; without sign-in (demo mode) the proxy gets the Swedish
-refusal. Needs nginx (Debian's nginx-light; CI installs it)."""
+refusal. Needs nginx (Debian's nginx-light): the browser tier."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -20,12 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from tests import system
 from tests.conftest import ROOT, accounts_in, copy_store
 from tests.e2e.test_first_start import CHROMIUM, CHROMIUM_ARGS, running_dashboard, sync_playwright
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-if not Path(NGINX).exists() and not os.environ.get("CI"):
-    pytest.skip("nginx is not installed", allow_module_level=True)
+NGINX = str(system.find("nginx") or "/usr/sbin/nginx")
 
 PASSWORD = "ett-långt-lösenord"
 

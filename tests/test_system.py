@@ -1,0 +1,94 @@
+"""The README's test command on a machine without Chromium, nginx or PostgreSQL: it installs
+them from Debian's packages when it may, and otherwise stops at once with the one line that
+says how; pytest itself stops the same way when a selected test needs a missing tool. A run
+never turns green with the browser or server tests skipped."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import __main__ as runner
+from tests import system
+from tests.conftest import ROOT
+
+SUDO = "" if os.geteuid() == 0 else "sudo "
+EVERYTHING = (
+    "Missing chromium, nginx, initdb (needed by the browser, postgres tests): install with "
+    f"`{SUDO}apt-get install -y --no-install-recommends chromium fonts-dejavu-core nginx-light "
+    "postgresql`, or leave those tests out on purpose with `--skip browser --skip postgres`."
+)
+
+
+@pytest.fixture
+def bare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A machine where none of the tools is anywhere (an empty folder is all there is)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    monkeypatch.setenv("TESTS_TOOL_PATH", str(folder))
+    return folder
+
+
+def test_without_the_tools_the_command_stops_at_once_with_the_install_line(
+    bare: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(system, "may_install", lambda: False)
+    ran: list[object] = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: ran.append(a))
+    assert runner.main([]) == 2
+    assert capsys.readouterr().out.strip().splitlines() == [EVERYTHING]
+    assert ran == []  # nothing installed, nothing tested
+
+
+def test_a_tier_left_out_on_purpose_needs_nothing_of_it(
+    bare: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (bare / "initdb").write_text("#!/bin/sh\n")
+    (bare / "initdb").chmod(0o755)
+    assert system.missing(["postgres"]) == []
+    assert runner.provision(["postgres"], install=False) is None
+    assert runner.provision(["browser", "postgres"], install=False) == (
+        "Missing chromium, nginx (needed by the browser tests): install with "
+        f"`{SUDO}apt-get install -y --no-install-recommends chromium fonts-dejavu-core "
+        "nginx-light`, or leave those tests out on purpose with `--skip browser`."
+    )
+    with pytest.raises(SystemExit, match="unknown tier"):
+        runner.skipped_tiers(["browsers"])
+
+
+def test_where_it_may_it_installs_them_from_debian(
+    bare: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """apt-get is called as an administrator would (a stand-in here that records its
+    arguments and puts the tools where they are looked for)."""
+    log = tmp_path / "apt.log"
+    (bare / "apt-get").write_text(
+        f'#!/bin/sh\necho "$@" >> {log}\n'
+        f'if [ "$1" = install ]; then for t in chromium nginx initdb; do '
+        f'printf "#!/bin/sh\\n" > {bare}/$t; chmod +x {bare}/$t; done; fi\n'
+    )
+    (bare / "apt-get").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bare}:{os.environ['PATH']}")
+    monkeypatch.setattr(system, "may_install", lambda: True)
+    assert runner.provision(["browser", "postgres"], install=True) is None
+    assert log.read_text().splitlines() == [
+        "update -qq",
+        "install -y -qq --no-install-recommends chromium fonts-dejavu-core nginx-light postgresql",
+    ]
+
+
+def test_pytest_itself_stops_when_a_selected_test_needs_a_missing_tool(bare: Path) -> None:
+    """``python -m pytest --all`` on such a machine: one line, exit status 2, no test run."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--all", "-q",
+         "tests/e2e/test_first_start.py", "tests/test_system.py"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "TESTS_TOOL_PATH": str(bare)},
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Missing chromium, nginx (needed by the browser tests): install with" in done.stdout
+    assert " passed" not in done.stdout and " skipped" not in done.stdout
