@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -42,8 +43,12 @@ def run(package: str, *args: str, input: str | None = None) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
-def process(package: str, *args: str, input: str | None = None) -> Result:
-    """``python -m package args…`` as a process of its own, for the smoke tests."""
+def process(
+    package: str, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> Result:
+    """``python -m package args…`` as a process of its own (with ``env`` added to this
+    process's environment), for the smoke tests."""
     done = subprocess.run([sys.executable, "-m", package, *args], cwd=ROOT, input=input,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})  # fmt: skip
     return Result(done.returncode, done.stdout, done.stderr)

@@ -18,7 +18,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from access.users import UserStore  # noqa: E402
-from loaders.demo import load_demo  # noqa: E402
 from loaders.reference import open_store  # noqa: E402
 from service import readmodel, session  # noqa: E402
 from store import db  # noqa: E402
@@ -272,14 +271,26 @@ SHARED: set[str] = set()
 
 
 def build_demo(path: Path) -> Path:
-    """A store at ``path`` with the demo data loaded through the CLI's code path and its
-    indicator results computed and stored, as the dashboard has them after its first start."""
+    """A store at ``path`` made by the command line as an administrator makes one (``python -m
+    store init``, then ``init --demo``; what they printed is kept in ``init.out`` beside it for
+    tests/loaders/test_cli.py), with its indicator results computed and stored, as the
+    dashboard has them after its first start."""
+    import contextlib
+    import io
+
     from catalogue.catalogue import load_catalogue
     from indicators import results
+    from loaders.__main__ import main as loaders_main
+    from store.__main__ import main as store_main
 
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert store_main(["init", "--db", str(path)]) == 0
+        assert loaders_main(["batches", "--db", str(path)]) == 0
+        assert store_main(["init", "--demo", "--db", str(path)]) == 0
+    path.with_name("init.out").write_text(out.getvalue(), encoding="utf-8")
     con = open_store(path)
     try:
-        load_demo(con)
         results.refresh(db.cursor(con), con, load_catalogue())
     finally:
         con.close()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import stat
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ from access.users import LOCK_SECONDS, MAX_FAILURES, AccountError, UserStore, _h
 from loaders.reference import open_store
 from store import accounts as account_rows
 from store import audit, db
-from tests.conftest import ROOT
+from tests import cli
 
 PASSWORD = "ett-långt-lösenord"
 
@@ -82,33 +80,27 @@ def test_rules_for_accounts(con: duckdb.DuckDBPyConnection) -> None:
     assert users.list()[0].disabled
 
 
-def _users(tmp_path: Path, *args: str, password: str | None = None) -> subprocess.CompletedProcess:
-    """``python -m store users ARGS`` on a store in tmp_path; ``password`` on standard input
-    (not a terminal), else nothing there."""
-    return subprocess.run(
-        [sys.executable, "-m", "store", "users", *args],
-        input=None if password is None else password + "\n",
-        stdin=subprocess.DEVNULL if password is None else None,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={
-            "DASHBOARD_USERS": str(tmp_path / "users.json"),
-            "DASHBOARD_DB": str(tmp_path / "store.duckdb"),
-            "PATH": "/usr/bin:/bin",
-        },
-        check=False,
-    )
+def _users(
+    tmp_path: Path, *args: str, password: str | None = None, process: bool = False
+) -> cli.Result:
+    """``python -m store users ARGS`` on a store in tmp_path (in this process, or as a process
+    of its own with ``process``); ``password`` on standard input (not a terminal), else
+    nothing there."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
+        env.setenv("DASHBOARD_DB", str(tmp_path / "store.duckdb"))
+        call = cli.process if process else cli.run
+        return call("store", "users", *args, input=None if password is None else password + "\n")
 
 
 @pytest.mark.embedded_only
 def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path: Path) -> None:
     added = _users(
         tmp_path, "add", "dana", "--role", "rapportör", "--district", "Skärholmen",
-        password=PASSWORD,
+        password=PASSWORD, process=True,
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
-    listed = _users(tmp_path, "list")
+    listed = _users(tmp_path, "list", process=True)
     assert listed.stdout.split() == ["dana", "rapportör", "aktivt", "lösenord", "Skärholmen"]
     for output in (added.stdout + added.stderr, listed.stdout + listed.stderr):
         assert PASSWORD not in output and "argon2" not in output

@@ -4,7 +4,6 @@ that is not there; and the store is unchanged."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,19 +14,19 @@ import pytest
 from loaders.reference import open_store
 from service import cli
 from store import audit, queries
-from tests.conftest import ROOT, copy_store
+from tests import cli as tests_cli
+from tests.conftest import copy_store
 
 FULL = Path("/dev/full")
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ}, timeout=180,
-    )  # fmt: skip
+def _run(package: str, *args: str) -> tests_cli.Result:
+    """The command in this process, as ``python -m`` runs it (tests/test_cli_processes.py
+    runs each command once as a process of its own)."""
+    return tests_cli.run(package, *args)
 
 
-def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+def _one_line(result: tests_cli.Result) -> str:
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()

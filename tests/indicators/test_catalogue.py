@@ -3,13 +3,11 @@ file and line, and only they are disabled."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from catalogue.catalogue import load_catalogue
-from tests.conftest import PROBLEMS, ROOT
+from tests import cli
+from tests.conftest import PROBLEMS
 
 BROKEN = PROBLEMS / "indicators"
 
@@ -89,10 +87,7 @@ EXPECTED_PROBLEMS = [
 
 
 def test_check_fails_on_each_broken_definition_naming_file_and_line() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "indicators", "check", "--root", str(BROKEN)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    result = cli.run("indicators", "check", "--root", str(BROKEN))
     assert result.returncode == 1
     for expected in EXPECTED_PROBLEMS:
         assert f"error: {expected}" in result.stderr, expected
@@ -106,9 +101,6 @@ def test_a_broken_file_disables_only_itself() -> None:
 
 
 def test_check_passes_on_the_shipped_catalogue() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "indicators", "check"], cwd=ROOT, capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
+    result = cli.process("indicators", "check")  # the command's smoke test as a process
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: 23 indicators")

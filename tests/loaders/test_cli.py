@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from loaders.__main__ import main as loaders_main
-from store.__main__ import main as store_main
 from tests.conftest import DEMO_BRA, PROBLEMS, ROOT
 
 
@@ -47,14 +46,13 @@ def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 1 and "no such file" in capsys.readouterr().err
 
 
-def test_store_init_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "i.duckdb")
-    assert store_main(["init", "--db", db]) == 0
-    assert "337 regions in the register" in capsys.readouterr().out
-    assert loaders_main(["batches", "--db", db]) == 0
-    assert "No batches loaded." in capsys.readouterr().out  # init alone loads nothing
-    assert store_main(["init", "--demo", "--db", db]) == 0
-    assert "Loaded Databasfil2023_regionlist_2024.txt as batch 5" in capsys.readouterr().out
+def test_store_init_demo(demo_db_path: Path) -> None:
+    """The session's demo store is made by ``store init`` then ``store init --demo`` (see
+    tests/conftest.py ``build_demo``): what they printed, in order."""
+    out = demo_db_path.with_name("init.out").read_text(encoding="utf-8")
+    assert "337 regions in the register" in out.split("No batches loaded.")[0]
+    init_demo = out.split("No batches loaded.", 1)[1]  # init alone loads nothing
+    assert "Loaded Databasfil2023_regionlist_2024.txt as batch 5" in init_demo
 
 
 def test_module_entry_point_runs() -> None:

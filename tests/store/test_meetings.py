@@ -3,18 +3,16 @@ later load and maintenance; ``--snapshot`` reads them; an unknown name is refuse
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import DEMO_BRA, ROOT
+from tests import cli
+from tests.conftest import DEMO_BRA
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec")
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
+def _run(package: str, *args: str) -> cli.Result:
+    return cli.run(package, *args)
 
 
 def _bromma_year(file: Path) -> int:

@@ -5,8 +5,6 @@ export imports nothing and leaves no file behind."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,12 +12,12 @@ import pytest
 from loaders.reference import open_store
 from store import queries, transfer
 from store.db import SCHEMA_VERSION
-from tests.conftest import ROOT, copy_store
+from tests import cli
+from tests.conftest import copy_store
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
+def _run(package: str, *args: str) -> cli.Result:
+    return cli.run(package, *args)
 
 
 def _contents(db: Path) -> dict[str, list[tuple[object, ...]]]:
