@@ -11,7 +11,8 @@
 
 ``--skip TIER`` leaves a tier out on purpose (slow, browser, postgres; postgres also leaves out
 the server-mode pass), and the closing lines say what was left out. ``--no-install`` installs
-nothing and only checks. Standard library only: it runs before the test tools are installed.
+nothing and only checks; ``--coverage`` measures line coverage of both passes. Standard library
+only: it runs before the test tools are installed.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def parser() -> argparse.ArgumentParser:
                    help=f"leave a tier out on purpose: {tiers} (repeatable)")  # fmt: skip
     p.add_argument("--no-install", action="store_true",
                    help="install nothing (no apt-get, no pip): only check and run")  # fmt: skip
+    p.add_argument("--coverage", action="store_true",
+                   help="measure line coverage of both passes and report it")  # fmt: skip
     return p
 
 
@@ -98,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         ("ruff format", [sys.executable, "-m", "ruff", "format", "--check", "."]),
     ]
     options = [f"--skip={t}" for t in skip]
+    if args.coverage:  # settings in pyproject.toml; the passes add to one data file
+        (ROOT / ".coverage").unlink(missing_ok=True)
+        options += ["--cov", "--cov-append", "--cov-report="]
     reports = Path(tempfile.mkdtemp(prefix="dashboard-tests-"))
     passes = [("embedded", [])] + (
         [] if "postgres" in skip else [("server", ["--store", "server"])]
@@ -122,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         tally(reports / f"{name}.xml") for name, _ in passes if (reports / f"{name}.xml").exists()
     ]
     passed, failed, skipped_tests = (sum(t[i] for t in totals) for i in range(3))
+    if args.coverage:
+        total = subprocess.run([sys.executable, "-m", "coverage", "report", "--format=total"],
+                               cwd=ROOT, check=False, capture_output=True, text=True)  # fmt: skip
+        timings.append(f"line coverage {total.stdout.strip()} %")
     print("\n" + "; ".join(timings))
     if skip:
         print("Left out on purpose: " + ", ".join(f"the {t} tier" for t in skip)

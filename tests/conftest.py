@@ -23,8 +23,38 @@ from service import readmodel, session  # noqa: E402
 from store import db  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
-# The folders whose tests run a second time on PostgreSQL catalogs (``--store server``).
-SERVER_PASS = ("access", "app", "attack", "indicators", "loaders", "report", "service", "store")
+# The tests that run a second time on PostgreSQL catalogs (``--store server``): those whose
+# behaviour can differ there (docs/store.md says why each): the store itself, writes and
+# their transactions, export and import, the read copy, loads, meetings, concurrency and
+# accounts. Pages, indicators and documents read through the same in-memory copy in both modes.
+SERVER_PASS = (
+    "store/",  # the catalog, snapshots, audit, transfer, meetings, the read copy's changes
+    "access/",  # accounts, sessions and the installation's key are kept in the store
+    "service/test_guarded_writes.py",  # role, rule, one transaction, audit
+    "service/test_followup.py",  # actions, notes and assessments written
+    "service/test_readmodel.py",  # versions read from the catalog
+    "service/test_results_refresh.py",  # results written after a load
+    "service/test_staging.py",  # uploads staged and loaded
+    "indicators/test_results.py",  # stored results: written, read, stale after a write
+    "loaders/test_cli.py",  # loads, undo, batches
+    "loaders/test_polisen_fetch.py",  # the fetch's incremental writes
+    "loaders/test_survey_upload.py",  # uploads loaded and undone
+    "attack/test_accounts.py",  # accounts under attack
+    "attack/test_double_confirm.py",  # two writes at once
+    "attack/test_isolation.py",  # one district's writes
+    "attack/test_storage_errors.py",  # a store that fails mid-write
+    "attack/test_cli_errors.py",  # every command's failures
+    "app/test_meetings_page.py",  # meetings saved and opened from the pages
+    "app/test_data_status_loads.py",  # loads and undo from the page
+    "app/test_signin.py",  # sign-in against accounts in the store
+)
+
+
+def in_server_pass(item: pytest.Item) -> bool:
+    where = Path(str(item.fspath)).relative_to(ROOT / "tests").as_posix()
+    return any(where == p or (p.endswith("/") and where.startswith(p)) for p in SERVER_PASS)
+
+
 # In that pass, the PostgreSQL database each store file stands for (see ``server_stores``).
 _SERVER_DATABASES: dict[str, str] = {}
 _SERVER: list[object] = []
@@ -92,7 +122,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     tiers, why = _tiers_left_out(config)
     kept, left_out = [], []
     for item in items:
-        folder = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
         out = [t for t in TIERS if t in tiers and item.get_closest_marker(t) is not None]
         if server_pass:
             out = [t for t in out if t != "postgres"]  # the pass is for them
@@ -103,7 +132,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if server_pass:
             embedded = item.get_closest_marker("embedded_only") is not None
             both = "store_mode" in getattr(item, "fixturenames", ())
-            if folder not in SERVER_PASS or embedded or both:
+            if not in_server_pass(item) or embedded or both:
+                _LEFT_OUT["embedded-only"] = _LEFT_OUT.get("embedded-only", 0) + 1
                 left_out.append(item)
                 continue
         kept.append(item)
@@ -112,27 +142,72 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = kept
 
 
+_MISSING: dict[str, str] = {}  # tier → the line that says what to install
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Stop at once, with the command that installs it, when a selected test needs a tool
-    this machine lacks: a run never turns green with browser or server tests skipped."""
+    this machine lacks: a run never turns green with browser or server tests skipped. (In a
+    worker of pytest-xdist, which cannot stop the run, each such test fails with that line.)"""
     from tests import system
 
     needed = [t for t in system.TIERS if any(i.get_closest_marker(t) for i in session.items)]
     lacking = system.missing(needed)
+    message = system.message(lacking, needed) if lacking else None
     if "browser" in needed and "chromium" not in lacking:
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError:
-            pytest.exit("Missing Playwright: pip install -r requirements-dev.lock", returncode=2)
-    if lacking:
-        pytest.exit(system.message(lacking, needed), returncode=2)
+            message = "Missing Playwright: pip install -r requirements-dev.lock"
+            lacking.append("chromium")
+    if message is None:
+        return
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        pytest.exit(message, returncode=2)
+    for tier in needed:
+        if set(system.TIERS[tier]) & set(lacking):
+            _MISSING[tier] = message
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for tier, message in _MISSING.items():
+        if item.get_closest_marker(tier) is not None:
+            pytest.fail(message, pytrace=False)
+
+
+class _Workers:
+    """With pytest-xdist: the controller's summary of what the workers left out."""
+
+    @staticmethod
+    def pytest_testnodedown(node: object, error: object) -> None:
+        output = getattr(node, "workeroutput", {})
+        if "left_out" in output:
+            counts, why = output["left_out"]
+            _LEFT_OUT.update(counts)  # every worker collects every test: one is enough
+            _WHY[:] = [why]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_Workers(), "dashboard-workers")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:  # a pytest-xdist worker: tell the controller
+        output["left_out"] = (dict(_LEFT_OUT), _WHY[0] if _WHY else "")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say which tiers were left out, how many tests each, and why."""
-    if _LEFT_OUT:
-        listed = ", ".join(f"{_LEFT_OUT[t]} {t}" for t in TIERS if t in _LEFT_OUT)
+    listed = ", ".join(f"{_LEFT_OUT[t]} {t}" for t in TIERS if t in _LEFT_OUT)
+    if listed and _WHY:
         terminalreporter.write_line(f"Left out: {listed} tests — {_WHY[0]}")
+    if "embedded-only" in _LEFT_OUT:
+        terminalreporter.write_line(
+            f"Server-mode pass: {_LEFT_OUT['embedded-only']} tests left to the embedded pass "
+            "(their behaviour cannot differ on a PostgreSQL catalog; docs/store.md)"
+        )
 
 
 def _server_location(path: str | os.PathLike[str]) -> db.Location:

@@ -94,6 +94,7 @@ def _users(
 
 
 @pytest.mark.embedded_only
+@pytest.mark.slow
 def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path: Path) -> None:
     added = _users(
         tmp_path, "add", "dana", "--role", "rapportör", "--district", "Skärholmen",

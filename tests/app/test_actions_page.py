@@ -51,6 +51,7 @@ def _read(path: Path):  # type: ignore[no-untyped-def]
         con.close()
 
 
+@pytest.mark.slow
 def test_create_edit_and_assess(db_path: Path) -> None:
     at = _page("actions")
     at.text_input(key="vem").set_value("Anna Andersson")
@@ -174,6 +175,7 @@ def _action(path: Path, action_id: int) -> dict:
     }
 
 
+@pytest.mark.slow
 def test_switching_actions_before_saving_never_mixes_them(examples_db: Path) -> None:
     before_a, before_b = _action(examples_db, 1), _action(examples_db, 5)
     at = _page("actions")
@@ -195,6 +197,7 @@ def test_switching_actions_before_saving_never_mixes_them(examples_db: Path) -> 
     }
 
 
+@pytest.mark.slow
 def test_every_field_of_an_action_is_edited_on_the_page(examples_db: Path) -> None:
     from datetime import date
 
@@ -259,6 +262,7 @@ def test_every_field_of_an_action_is_edited_on_the_page(examples_db: Path) -> No
     )
 
 
+@pytest.mark.slow
 def test_a_saved_assessment_is_in_the_year_end_documents_of_the_same_session(
     demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -37,6 +37,7 @@ def _page(name: str, params: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_an_event_saved_on_the_page_is_on_the_chart_and_in_the_year_end(demo_copy: Path) -> None:
     at = _page("events")
     at.text_input(key="event_title").set_value("Ny lokalpolisstation i Rinkeby")

@@ -82,6 +82,7 @@ def _submit(at: AppTest, form: str) -> None:
     assert not at.exception, at.exception
 
 
+@pytest.mark.slow
 def test_a_jarva_agreement_entered_on_the_page_is_shown_everywhere(demo_copy: Path) -> None:
     at = _page("agreements", {"lok_sdo": "Järva"})
     assert any("Järva har ingen lokal överenskommelse" in i.value for i in at.info)
@@ -267,6 +268,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_the_arshjul_shows_what_is_overdue_and_remind_mails_each_person_once(
     demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -53,6 +53,7 @@ def _crime_row(at: AppTest) -> pd.Series:
     raise AssertionError("no card with crimes against the person")
 
 
+@pytest.mark.slow
 def test_a_meeting_link_shows_the_figures_then_with_a_banner(after_meeting: Path) -> None:
     then = _open("overview", {"mote": "Styrgrupp", "omfattning": "Bromma"})
     banners = " ".join(w.value for w in then.warning)
@@ -69,6 +70,7 @@ def test_a_meeting_link_shows_the_figures_then_with_a_banner(after_meeting: Path
     assert row["År"] == "2022" and "Sedan mötet" not in row.index
 
 
+@pytest.mark.slow
 def test_the_year_end_page_as_of_a_meeting_marks_what_changed(after_meeting: Path) -> None:
     at = _open("year_end", {"mote": "Styrgrupp", "ar": "2023", "sammanstallning_omrade": "Bromma"})
     table = next(d.value for d in at.dataframe if "Sedan mötet" in d.value.columns)
@@ -78,6 +80,7 @@ def test_the_year_end_page_as_of_a_meeting_marks_what_changed(after_meeting: Pat
     assert word is not None
 
 
+@pytest.mark.slow
 def test_meeting_mode_as_of_a_meeting_marks_what_changed(after_meeting: Path) -> None:
     at = _open(
         "meeting",
@@ -105,6 +108,7 @@ def test_pages_that_write_stop_while_a_meeting_is_shown(after_meeting: Path) -> 
     assert not at.get("file_uploader")
 
 
+@pytest.mark.slow
 def test_a_meeting_is_saved_from_the_sidebar(after_meeting: Path) -> None:
     at = _open("overview")
     at.sidebar.text_input[0].input("Beredningsgrupp december")

@@ -80,6 +80,7 @@ def test_session_ends_after_inactivity(accounts: Path) -> None:
     assert any("utan aktivitet" in w.value for w in at.warning)
 
 
+@pytest.mark.slow
 def test_a_district_rapportor_is_offered_and_allowed_only_their_district(
     accounts: Path, tmp_path: Path
 ) -> None:

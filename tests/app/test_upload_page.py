@@ -52,6 +52,7 @@ def _stored(path: Path) -> float | None:
         con.close()
 
 
+@pytest.mark.slow
 def test_upload_preview_confirm_undo(db_path: Path) -> None:
     at = _page()
     assert at.title[0].value == "Ladda upp enkätresultat och aktivitetsuppgifter"

@@ -52,6 +52,7 @@ def db(tmp_path: Path, demo_db_path: Path) -> Path:
 
 
 @pytest.mark.embedded_only
+@pytest.mark.slow
 def test_a_store_whose_writes_are_held_is_one_line_for_every_writing_command(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

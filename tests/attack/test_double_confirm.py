@@ -17,6 +17,8 @@ from store import queries
 from tests.conftest import release_store
 from tests.loaders.sheets import data_book
 
+pytestmark = pytest.mark.slow  # whole-store work: the slow tier
+
 
 def test_two_confirmations_at_once_store_the_file_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -7,14 +7,26 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.test_first_start import CHROMIUM, CHROMIUM_ARGS, server, sync_playwright
+from tests.conftest import copy_store
+from tests.e2e.test_first_start import CHROMIUM, CHROMIUM_ARGS, running_dashboard, sync_playwright
 
-__all__ = ["server"]  # the running app (first start on a fresh store), shared with that test
+
+@pytest.fixture(scope="module")
+def server(
+    demo_db_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    """The dashboard as it runs after its first start: on (a copy of) the demo store with its
+    indicator results stored (the first start itself is tests/e2e/test_first_start.py)."""
+    db_path = copy_store(demo_db_path, tmp_path_factory.mktemp("pages") / "dashboard.duckdb")
+    with running_dashboard(db_path) as url:
+        yield url, db_path
+
 
 PAGES = {
     "": "[data-testid='stDataFrame']",  # Översikt, the default page

@@ -32,6 +32,8 @@ REQUESTS = [
     for s, a in ((False, False), (True, False), (False, True))
 ]
 
+pytestmark = pytest.mark.slow  # whole-store work: the slow tier
+
 
 @dataclass(frozen=True)
 class Figure:

@@ -55,6 +55,7 @@ def test_a_pack_for_a_district_as_pdf_and_powerpoint(demo: Path, page: str) -> N
     assert cells[row + 4] == "säkerställd försämring"
 
 
+@pytest.mark.slow
 def test_the_year_end_pack_is_the_report_year(demo: Path) -> None:
     from service import reports
 

@@ -152,6 +152,7 @@ def test_excel(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> 
                 assert not (isinstance(value, str) and text_numbers.fullmatch(value)), value
 
 
+@pytest.mark.slow
 def test_suppressed_values_are_absent(demo_db_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "farsta.docx"
     assert (
@@ -216,6 +217,7 @@ def test_unknown_region(
     assert "Unknown region name 'Vasastan'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_every_row_that_claims_a_change_fills_the_change_column(demo_db_path: Path) -> None:
     """The column "Förändring från 2022" is filled for counts and rates too, and says why when
     there is no comparison."""

@@ -39,6 +39,7 @@ def _figure(con: duckdb.DuckDBPyConnection, year: int) -> float | None:
     return float(row[0]) if row else None
 
 
+@pytest.mark.slow
 def test_two_loads_at_once_while_another_process_holds_the_store(
     tmp_path: Path, store_mode: str
 ) -> None:
@@ -60,6 +61,7 @@ def test_two_loads_at_once_while_another_process_holds_the_store(
     holder.close()
 
 
+@pytest.mark.slow
 def test_a_load_killed_mid_way_leaves_the_previous_state(tmp_path: Path, store_mode: str) -> None:
     path = tmp_path / "killed.sqlite"
     con = db.connect(path)

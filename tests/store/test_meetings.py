@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests import cli
 from tests.conftest import DEMO_BRA
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec")
+
+pytestmark = pytest.mark.slow  # whole-store work: the slow tier
 
 
 def _run(package: str, *args: str) -> cli.Result:

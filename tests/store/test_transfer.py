@@ -34,6 +34,7 @@ def _contents(db: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 @pytest.mark.embedded_only
+@pytest.mark.slow
 def test_export_then_import_gives_the_same_store(tmp_path: Path, demo_db_path: Path) -> None:
     source = copy_store(demo_db_path, tmp_path / "gammal.duckdb")
     exported = _run("store", "export", str(tmp_path / "export"), "--db", str(source))
@@ -69,6 +70,7 @@ def test_export_then_import_gives_the_same_store(tmp_path: Path, demo_db_path: P
 
 
 @pytest.mark.embedded_only
+@pytest.mark.slow
 def test_a_broken_export_imports_nothing(tmp_path: Path, demo_db_path: Path) -> None:
     source = copy_store(demo_db_path, tmp_path / "gammal.duckdb")
     assert _run("store", "export", str(tmp_path / "export"), "--db", str(source)).returncode == 0
