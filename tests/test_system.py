@@ -84,7 +84,7 @@ def test_where_it_may_it_installs_them_from_debian(
 def test_pytest_itself_stops_when_a_selected_test_needs_a_missing_tool(bare: Path) -> None:
     """``python -m pytest --all`` on such a machine: one line, exit status 2, no test run."""
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--all", "-q",
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "--all", "-q",
          "tests/e2e/test_first_start.py", "tests/test_system.py"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
         env={**os.environ, "TESTS_TOOL_PATH": str(bare)},
@@ -92,3 +92,13 @@ def test_pytest_itself_stops_when_a_selected_test_needs_a_missing_tool(bare: Pat
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Missing chromium, nginx (needed by the browser tests): install with" in done.stdout
     assert " passed" not in done.stdout and " skipped" not in done.stdout
+    # With parallel workers (which cannot stop the run) each such test fails with that line.
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "1", "--all", "-q",
+         "tests/e2e/test_first_start.py"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "TESTS_TOOL_PATH": str(bare)},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Missing chromium, nginx (needed by the browser tests): install with" in done.stdout
+    assert "1 error" in done.stdout and " passed" not in done.stdout

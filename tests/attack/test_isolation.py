@@ -12,7 +12,10 @@ from catalogue.catalogue import load_catalogue
 from indicators import compute as compute_module
 from indicators.compute import Request, compute_all
 from indicators.summaries import area_rows
-from tests.conftest import ROOT
+from loaders.reference import open_store
+from store import db
+from store import results as stored_results
+from tests.conftest import ROOT, copy_store
 
 BROKEN = "mord_drap"
 
@@ -41,9 +44,18 @@ def test_one_failing_indicator_leaves_the_others(demo_store, broken: None) -> No
 
 
 def test_every_page_renders_and_the_indicator_says_why(
-    demo_db_path: Path, monkeypatch: pytest.MonkeyPatch, broken: None
+    demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: None
 ) -> None:
-    monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
+    """The pages compute the broken indicator on the request (its stored result is gone, as
+    after a new definition), and every page still renders."""
+    path = copy_store(demo_db_path, tmp_path / "demo.duckdb")
+    con = open_store(path)
+    try:
+        with db.transaction(con):
+            stored_results.remove_others(con, sorted(set(load_catalogue().definitions) - {BROKEN}))
+    finally:
+        con.close()
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
     at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
