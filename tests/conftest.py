@@ -162,7 +162,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             lacking.append("chromium")
     if message is None:
         return
-    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+    if not hasattr(session.config, "workerinput"):  # not a pytest-xdist worker
         pytest.exit(message, returncode=2)
     for tier in needed:
         if set(system.TIERS[tier]) & set(lacking):
@@ -373,14 +373,13 @@ def build_demo(path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_db_path(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """The demo store with its results stored, built once per test session and only read
     (a test that writes copies it: ``copy_store``). Parallel workers (pytest-xdist) share one:
     the first builds it under a lock in their common temporary folder."""
     import fcntl
 
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker is None or _SERVER:
+    if not hasattr(request.config, "workerinput") or _SERVER:
         path = build_demo(tmp_path_factory.mktemp("demo") / "demo.duckdb")
     else:
         folder = tmp_path_factory.getbasetemp().parent / "shared-demo"

@@ -16,6 +16,7 @@ from catalogue.catalogue import Catalogue, load_catalogue
 from indicators import compute, results
 from loaders import polisen_handelser
 from store import db
+from store import results as stored_results
 from store.replica import Replica
 from tests.conftest import ROOT, copy_store
 
@@ -31,10 +32,13 @@ def catalogue() -> Catalogue:
 def refreshed(
     demo_db_path: Path, tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue
 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, results.Refreshed]]:
-    """A copy of the demo store with every result stored, and a cursor on the process's
+    """A copy of the demo store whose stored results are first removed and then computed
+    again on purpose (the recomputation these tests check), and a cursor on the process's
     in-memory copy of it (what the pages read; much faster to compute on than the lake)."""
     path = copy_store(demo_db_path, tmp_path_factory.mktemp("results") / "store.sqlite")
     con = db.connect(path)
+    with db.transaction(con):
+        stored_results.remove_others(con, [])
     _REPLICA[:] = [Replica(con)]
     done = results.refresh(_reader(), con, catalogue)
     yield con, done
