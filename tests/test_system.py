@@ -88,6 +88,7 @@ def _env(bare: Path) -> dict[str, str]:
     return {**env, "TESTS_TOOL_PATH": str(bare)}
 
 
+@pytest.mark.slow
 def test_pytest_itself_stops_when_a_selected_test_needs_a_missing_tool(bare: Path) -> None:
     """``python -m pytest --all`` on such a machine: one line, exit status 2, no test run."""
     done = subprocess.run(

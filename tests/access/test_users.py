@@ -41,6 +41,7 @@ def _accounts(con: duckdb.DuckDBPyConnection, clock=time.time) -> UserStore:  # 
     return UserStore(lambda: db.cursor(con), clock=clock)
 
 
+@pytest.mark.slow
 def test_passwords_are_hashed_with_argon2(con: duckdb.DuckDBPyConnection) -> None:
     users = _accounts(con)
     users.add("anna", "rapportör", PASSWORD, ["80132"])
@@ -53,6 +54,7 @@ def test_passwords_are_hashed_with_argon2(con: duckdb.DuckDBPyConnection) -> Non
     assert "password_hash" not in repr(users.list()[0])
 
 
+@pytest.mark.slow
 def test_lockout_after_repeated_failures(con: duckdb.DuckDBPyConnection) -> None:
     clock = Clock()
     users = _accounts(con, clock=clock)
@@ -119,6 +121,7 @@ def test_command_line_reads_the_password_from_stdin_and_never_prints_it(tmp_path
 
 
 @pytest.mark.embedded_only
+@pytest.mark.slow
 def test_identity_provider_accounts_have_no_password(tmp_path: Path) -> None:
     added = _users(
         tmp_path, "add", "Anna.Berg@stockholm.se", "--role", "rapportör", "--district", "Järva",
@@ -140,6 +143,7 @@ def test_identity_provider_accounts_have_no_password(tmp_path: Path) -> None:
 
 
 @pytest.mark.embedded_only
+@pytest.mark.slow
 def test_account_changes_are_in_the_audit_log(tmp_path: Path) -> None:
     assert _users(tmp_path, "add", "erik", "--role", "rapportör", "--district", "Järva",
                   password=PASSWORD).returncode == 0  # fmt: skip
@@ -157,6 +161,7 @@ def test_account_changes_are_in_the_audit_log(tmp_path: Path) -> None:
 
 
 @pytest.mark.embedded_only
+@pytest.mark.slow
 def test_an_old_accounts_file_is_moved_into_the_store_once(tmp_path: Path) -> None:
     """Earlier versions kept the accounts in a JSON file: the first start moves them in (with
     their hashes, lockouts and state), logs it, and never reads the file again."""

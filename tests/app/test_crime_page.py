@@ -23,6 +23,7 @@ def page(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_default_view_shows_todays_districts_per_year(page: AppTest) -> None:
     assert page.title[0].value == "Anmälda brott per stadsdelsområde"
     shown = traces(page)
@@ -55,6 +56,7 @@ def test_title_units_and_source_line(page: AppTest) -> None:
     assert layout["separators"] == ",\u00a0"
 
 
+@pytest.mark.slow
 def test_boundaries_of_the_time_and_preliminary_points(page: AppTest) -> None:
     page.sidebar.radio(key="boundaries").set_value("time").run()
     rinkeby = traces(page)["Rinkeby-Kista"]
@@ -65,6 +67,7 @@ def test_boundaries_of_the_time_and_preliminary_points(page: AppTest) -> None:
     assert "Järva" not in traces(page)
 
 
+@pytest.mark.slow
 def test_monthly_rate(page: AppTest) -> None:
     page.sidebar.selectbox(key="category").select_index(5)  # 6 kap. Sexualbrott
     page.sidebar.radio(key="kind").set_value("rate")
@@ -79,6 +82,7 @@ def test_monthly_rate(page: AppTest) -> None:
     assert any("kan inte läggas ihop" in c.value for c in page.caption)
 
 
+@pytest.mark.slow
 def test_small_counts_are_suppressed_in_chart_and_table(page: AppTest) -> None:
     page.sidebar.selectbox(key="category").select_index(6)  # 7 kap. Brott mot familj
     page.sidebar.radio(key="granularity").set_value("month").run()

@@ -53,6 +53,7 @@ def _batches(path: Path) -> list[tuple[str, str, str]]:
         con.close()
 
 
+@pytest.mark.slow
 def test_an_administrator_loads_a_bra_file_from_the_page(db_path: Path) -> None:
     at = _load(_page(), "bra", DEMO_BRA / "Databasfil2021.txt")
     assert not at.exception, at.exception
@@ -71,6 +72,7 @@ def test_an_administrator_loads_a_bra_file_from_the_page(db_path: Path) -> None:
     assert len(_batches(db_path)) == 1
 
 
+@pytest.mark.slow
 def test_a_broken_file_is_refused_line_by_line_in_swedish(db_path: Path) -> None:
     at = _load(_page(), "bra", FIXTURES / "with-problems" / "bra_malformed_lines.txt")
     errors = " ".join(e.value for e in at.error)
@@ -79,6 +81,7 @@ def test_a_broken_file_is_refused_line_by_line_in_swedish(db_path: Path) -> None
     assert _batches(db_path) == []
 
 
+@pytest.mark.slow
 def test_hamta_nu_loads_a_response_of_the_police_api(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

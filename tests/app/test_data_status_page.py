@@ -22,6 +22,7 @@ def page(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_batches_are_listed_with_file_user_rows_and_state(page: AppTest) -> None:
     assert page.title[0].value == "Datastatus"
     batches = table_with(page, "Fil")

@@ -185,6 +185,7 @@ def _saved_jarva(con) -> local.Agreement:  # type: ignore[no-untyped-def]
     return saved
 
 
+@pytest.mark.slow
 def test_an_excel_round_trip_changes_nothing_and_a_wrong_file_names_its_cells(
     demo_copy: Path, tmp_path: Path
 ) -> None:
@@ -227,6 +228,7 @@ def test_an_excel_round_trip_changes_nothing_and_a_wrong_file_names_its_cells(
         con.close()
 
 
+@pytest.mark.slow
 def test_a_bromma_reporter_cannot_change_jarvas_agreement(demo_copy: Path) -> None:
     con = open_store(demo_copy)
     try:

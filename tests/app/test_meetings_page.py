@@ -94,6 +94,7 @@ def test_meeting_mode_as_of_a_meeting_marks_what_changed(after_meeting: Path) ->
     )
 
 
+@pytest.mark.slow
 def test_an_unknown_meeting_says_so_and_shows_today(after_meeting: Path) -> None:
     at = _open("overview", {"mote": "Ledningsgrupp"})
     errors = " ".join(e.value for e in at.error)
@@ -102,6 +103,7 @@ def test_an_unknown_meeting_says_so_and_shows_today(after_meeting: Path) -> None
     assert not any("Läget vid mötet" in w.value for w in at.warning)
 
 
+@pytest.mark.slow
 def test_pages_that_write_stop_while_a_meeting_is_shown(after_meeting: Path) -> None:
     at = _open("upload", {"mote": "Styrgrupp"})
     assert any("sparat möte" in i.value for i in at.info)

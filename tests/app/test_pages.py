@@ -37,6 +37,7 @@ def _chart(at: AppTest, key: str) -> dict:
     raise AssertionError(f"no chart {key}")
 
 
+@pytest.mark.slow
 def test_overview_cards_and_matrix(demo: Path) -> None:
     at = _open("overview")
     assert at.title[0].value == "Översikt"
@@ -77,6 +78,7 @@ def test_overview_2019_agreement_from_the_link(demo: Path) -> None:
     assert any("linjearbete" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_district_page_from_a_link(demo: Path) -> None:
     at = _open("district", {"stadsdelsomrade": "Järva"})
     assert at.sidebar.selectbox(key="stadsdelsomrade").value == "Järva"
@@ -99,6 +101,7 @@ def test_district_page_from_a_link(demo: Path) -> None:
     assert weapons.loc["Elever som burit vapen", "Exempeldata"] == "ja"  # the invented survey
 
 
+@pytest.mark.slow
 def test_the_indicator_chosen_on_a_district_stays_chosen_on_the_indicator_page(
     demo: Path,
 ) -> None:
@@ -118,6 +121,7 @@ def test_the_indicator_chosen_on_a_district_stays_chosen_on_the_indicator_page(
     assert at.selectbox(key="indikator").value == "Anmäld misshandel"
 
 
+@pytest.mark.slow
 def test_indicator_page_from_a_link_shows_rinkeby_kista(demo: Path) -> None:
     at = _open(
         "indicator", {"indikator": "Anmälda brott mot person", "indelning": "Dåtidens indelning"}
@@ -142,6 +146,7 @@ def test_indicator_page_from_a_link_shows_rinkeby_kista(demo: Path) -> None:
     assert rk["Exempeldata"] == ""  # BRÅ's figures are real
 
 
+@pytest.mark.slow
 def test_indicator_page_map_and_ranking(demo: Path) -> None:
     at = _open("indicator", {"indikator": "Anmälda brott mot person"})
     spec = _chart(at, "map")
@@ -164,6 +169,7 @@ def test_indicator_page_map_and_ranking(demo: Path) -> None:
     assert ranking["layout"]["title"]["text"].endswith(": bäst överst")
 
 
+@pytest.mark.slow
 def test_compare_women_and_men(demo: Path) -> None:
     at = _open("compare", {"jamforelse": "Kvinnor mot män",
                            "omrade_prio": "Otrygga och brottsutsatta platser",
@@ -190,12 +196,14 @@ def test_compare_two_districts(demo: Path) -> None:
 @pytest.mark.parametrize(
     "page", ["overview", "district", "indicator", "compare", "meeting", "crime", "year_end"]
 )
+@pytest.mark.slow
 def test_every_analysis_page_offers_its_meeting_pack(demo: Path, page: str) -> None:
     at = _open(page)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Mötespaket (PDF)" in labels and "Mötespaket (PowerPoint)" in labels
 
 
+@pytest.mark.slow
 def test_meeting_mode_next_and_previous(demo: Path) -> None:
     at = _open("meeting")
     assert at.title[0].value == "Unga i riskzon för destruktivt beteende"
@@ -223,6 +231,7 @@ def test_streamlit_table_export_is_off(demo_db_path: Path, monkeypatch: pytest.M
     assert st.get_option("client.disableDataExport") is True
 
 
+@pytest.mark.slow
 def test_meeting_mode_from_a_short_link(demo: Path) -> None:
     at = _open("meeting", {"omrade": "jarva", "steg": "2"})
     assert at.title[0].value == "Otrygga och brottsutsatta platser"
@@ -293,6 +302,7 @@ def test_what_drove_the_citys_change_on_the_indicator_page(demo: Path) -> None:
     assert any("Norra innerstaden och Södermalm saknar uppgifter" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_what_drove_a_districts_change_lists_a_darav_line_under_its_chapter(demo: Path) -> None:
     at = _open("district", {"stadsdelsomrade": "Järva", "indikator": "Anmälda brott mot person"})
     table = table_with(at, "Förändring")

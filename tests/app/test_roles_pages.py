@@ -84,12 +84,14 @@ def _read(path: Path) -> tuple[list[tuple[int, str, str]], list[tuple[str, str]]
         con.close()
 
 
+@pytest.mark.slow
 def test_reader_has_no_upload_page(db_path: Path) -> None:
     at = _signed_in("lisa")
     with pytest.raises(ValueError, match="Known pages"):
         at.switch_page("app_pages/upload.py")
 
 
+@pytest.mark.slow
 def test_district_rapportor_is_refused_other_districts_rows(db_path: Path) -> None:
     at = _upload(_signed_in("jonas"))
     assert any("Du kan ladda upp värden för: Järva" in c.value for c in at.caption)
@@ -99,6 +101,7 @@ def test_district_rapportor_is_refused_other_districts_rows(db_path: Path) -> No
     assert _read(db_path)[0] == []
 
 
+@pytest.mark.slow
 def test_city_rapportor_uploads_and_undoes_only_their_own(db_path: Path) -> None:
     at = _upload(_signed_in("cecilia"))
     assert any(s.value.startswith("Sparat som sats 2: 6 värden") for s in at.success)
@@ -117,6 +120,7 @@ def test_city_rapportor_uploads_and_undoes_only_their_own(db_path: Path) -> None
     assert ("cecilia", "inläsning") in log and ("cecilia", "ångra") in log
 
 
+@pytest.mark.slow
 def test_administrator_undoes_anyones_upload_and_reads_the_log(db_path: Path) -> None:
     _upload(_signed_in("cecilia"))
     admin = _signed_in("adam")
@@ -145,6 +149,7 @@ def _identity_provider(claims: dict[str, object]) -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_identity_provider_sign_in_button_when_signed_out(db_path: Path) -> None:
     at = _identity_provider({"is_logged_in": False})
     assert at.title[0].value == "Logga in"
@@ -152,6 +157,7 @@ def test_identity_provider_sign_in_button_when_signed_out(db_path: Path) -> None
     assert not any("Demoläge" in i.value for i in at.sidebar.info)
 
 
+@pytest.mark.slow
 def test_identity_provider_roles_come_from_the_users_file(db_path: Path) -> None:
     now = time.time()
     # Someone the provider lets in but who has no entry: läsare.
@@ -178,6 +184,7 @@ def test_identity_provider_roles_come_from_the_users_file(db_path: Path) -> None
     assert ("avstangd@stockholm.se", "nekad inloggning (avstängt konto)") in log
 
 
+@pytest.mark.slow
 def test_identity_provider_session_ends_after_the_longest_session(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -193,6 +200,7 @@ def test_identity_provider_session_ends_after_the_longest_session(
     ) in log
 
 
+@pytest.mark.slow
 def test_disabling_an_account_ends_its_session_at_the_next_page_load(
     db_path: Path, tmp_path: Path
 ) -> None:
@@ -207,6 +215,7 @@ def test_disabling_an_account_ends_its_session_at_the_next_page_load(
     assert ("jonas", "utloggad: kontot är avstängt") in log
 
 
+@pytest.mark.slow
 def test_the_log_page_refuses_a_non_administrator_run_directly(db_path: Path) -> None:
     from access.roles import Principal
 
@@ -217,6 +226,7 @@ def test_the_log_page_refuses_a_non_administrator_run_directly(db_path: Path) ->
     assert not any(d.key == "audit" for d in at.dataframe)
 
 
+@pytest.mark.slow
 def test_raw_batch_rows_are_for_administrators_only(db_path: Path) -> None:
     """Datastatus lists batches to everyone, but a batch's rows (not suppressed) only to an
     administrator."""
@@ -229,6 +239,7 @@ def test_raw_batch_rows_are_for_administrators_only(db_path: Path) -> None:
         assert refused is not opens, name
 
 
+@pytest.mark.slow
 def test_a_long_log_is_shown_a_page_at_a_time(db_path: Path) -> None:
     con = open_store(db_path)
     with db.transaction(con):

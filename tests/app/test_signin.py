@@ -39,6 +39,7 @@ def _sign_in(name: str, password: str) -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_sign_in_roles_and_failures(accounts: Path) -> None:
     at = _sign_in("lisa", "fel-lösenord-här")
     assert any("Fel namn eller lösenord" in e.value for e in at.error)
@@ -72,6 +73,7 @@ def test_sign_in_roles_and_failures(accounts: Path) -> None:
     assert "Hemligt-lösen-99" not in logged
 
 
+@pytest.mark.slow
 def test_session_ends_after_inactivity(accounts: Path) -> None:
     at = _sign_in("lisa", PASSWORD)
     at.session_state["last_activity"] = time.time() - 31 * 60
@@ -123,6 +125,7 @@ def test_a_district_rapportor_is_offered_and_allowed_only_their_district(
     assert actions.set_index("id").loc[5, "title"] != "Ändrad"
 
 
+@pytest.mark.slow
 def test_the_gates_session_cookie_signs_in_without_the_form_and_sign_out_ends_it(
     accounts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -186,6 +189,7 @@ def _new_account(at: AppTest, name: str, role: str, districts: list[str], first:
     return _button(at, "Skapa kontot").click().run()
 
 
+@pytest.mark.slow
 def test_an_administrator_keeps_the_accounts_on_the_konton_page(
     accounts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -257,6 +261,7 @@ def test_an_administrator_keeps_the_accounts_on_the_konton_page(
     assert new not in log.astype(str).to_csv()
 
 
+@pytest.mark.slow
 def test_the_konton_page_is_for_administrators_only(
     accounts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -266,6 +271,7 @@ def test_the_konton_page_is_for_administrators_only(
     assert "accounts.py" not in str(caught.value).split("Known pages")[1]
 
 
+@pytest.mark.slow
 def test_a_disabled_accounts_open_tab_says_why(
     accounts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

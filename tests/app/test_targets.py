@@ -39,6 +39,7 @@ def _status(con, region: str, year: int) -> tuple[str, str]:  # type: ignore[no-
     return str(row["status"]), str(row["status_text"])
 
 
+@pytest.mark.slow
 def test_a_target_for_jarva_decides_its_year_and_a_later_one_changes_nothing_before(
     demo_copy: Path,
 ) -> None:

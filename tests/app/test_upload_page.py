@@ -97,6 +97,7 @@ def test_upload_preview_confirm_undo(db_path: Path) -> None:
     con.close()
 
 
+@pytest.mark.slow
 def test_problems_are_listed_with_their_cells(db_path: Path) -> None:
     at = _page()
     at.text_input(key="uploader").set_value("Anna")
@@ -109,6 +110,7 @@ def test_problems_are_listed_with_their_cells(db_path: Path) -> None:
     assert not any(b.key == "confirm" for b in at.button)
 
 
+@pytest.mark.slow
 def test_a_refused_file_says_why(db_path: Path) -> None:
     at = _page()
     data = (PROBLEMS / "upload_losenord.xlsx").read_bytes()
@@ -116,6 +118,7 @@ def test_a_refused_file_says_why(db_path: Path) -> None:
     assert any("lösenordsskyddad" in e.value for e in at.error)
 
 
+@pytest.mark.slow
 def test_a_new_mapping_is_used_and_saved_on_the_first_click(db_path: Path) -> None:
     at = _page()
     at.text_input(key="uploader").set_value("Anna Andersson")

@@ -55,6 +55,7 @@ def _parallel(target, count: int) -> None:  # type: ignore[no-untyped-def]
         thread.join(120)
 
 
+@pytest.mark.slow
 def test_ten_parallel_wrong_passwords_get_five_attempts(
     accounts: UserStore, checks: list[str]
 ) -> None:
@@ -67,6 +68,7 @@ def test_ten_parallel_wrong_passwords_get_five_attempts(
     assert accounts.authenticate("lisa", PASSWORD) is None  # locked, even with the password
 
 
+@pytest.mark.slow
 def test_a_disable_is_never_reverted_by_failing_sign_ins(accounts: UserStore) -> None:
     def act(i: int) -> None:
         if i == 0:
@@ -82,6 +84,7 @@ def test_a_disable_is_never_reverted_by_failing_sign_ins(accounts: UserStore) ->
     assert accounts.authenticate("lisa", PASSWORD) is None
 
 
+@pytest.mark.slow
 def test_a_refusal_costs_a_password_check_whatever_the_state(
     accounts: UserStore, checks: list[str]
 ) -> None:

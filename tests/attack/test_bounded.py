@@ -50,6 +50,7 @@ def test_too_many_rows_are_refused_without_a_dimension(
         survey.read_sheet(csv_path, csv_path.name, limits)
 
 
+@pytest.mark.slow
 def test_thousands_of_findings_are_counted_and_the_first_listed(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

@@ -87,6 +87,7 @@ def test_a_store_whose_writes_are_held_is_one_line_for_every_writing_command(
         holder.wait()
 
 
+@pytest.mark.slow
 def test_a_catalog_that_cannot_be_reached_is_one_line_for_every_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -104,6 +105,7 @@ def test_a_catalog_that_cannot_be_reached_is_one_line_for_every_command(
 
 
 @pytest.mark.skipif(not FULL.exists(), reason="no /dev/full on this system")
+@pytest.mark.slow
 def test_a_full_disk_is_one_line(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "arssammanstallning.docx"
     out.symlink_to(FULL)
@@ -115,6 +117,7 @@ def test_a_full_disk_is_one_line(db: Path, tmp_path: Path) -> None:
     assert _checksum(db) == before
 
 
+@pytest.mark.slow
 def test_files_that_cannot_be_read_are_one_line_naming_the_file(db: Path, tmp_path: Path) -> None:
     binary = tmp_path / "binar.txt"
     binary.write_bytes(b"\x00\xff\xfe\x00 inte text")

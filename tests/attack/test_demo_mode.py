@@ -28,6 +28,7 @@ def test_the_rule(ip: str | None, headers: dict[str, str], allowed: bool) -> Non
     assert demo_allowed(ip, headers) is allowed
 
 
+@pytest.mark.slow
 def test_a_request_through_a_proxy_gets_the_refusal_page(
     demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -53,6 +54,7 @@ def test_a_client_on_another_computer_gets_the_refusal_page(
     assert at.title[0].value == "Inloggning krävs"
 
 
+@pytest.mark.slow
 def test_straight_from_this_computer_the_demo_opens(
     demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -32,6 +32,7 @@ def broken(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compute_module, "compute", failing)
 
 
+@pytest.mark.slow
 def test_one_failing_indicator_leaves_the_others(demo_store, broken: None) -> None:  # type: ignore[no-untyped-def]
     catalogue = load_catalogue()
     frames = compute_all(demo_store, catalogue, Request(boundaries="today"))
@@ -43,6 +44,7 @@ def test_one_failing_indicator_leaves_the_others(demo_store, broken: None) -> No
     assert murders["text"].startswith("Indikatorn kan inte beräknas just nu (OverflowError")
 
 
+@pytest.mark.slow
 def test_every_page_renders_and_the_indicator_says_why(
     demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: None
 ) -> None:

@@ -100,6 +100,7 @@ def test_a_broken_file_disables_only_itself() -> None:
     assert len(catalogue.disabled) == 10
 
 
+@pytest.mark.slow
 def test_check_passes_on_the_shipped_catalogue() -> None:
     result = cli.process("indicators", "check")  # the command's smoke test as a process
     assert result.returncode == 0, result.stderr

@@ -15,6 +15,7 @@ def _csv(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+@pytest.mark.slow
 def test_values_for_rinkeby_kista(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["values", "brott_mot_person", "--region", "Rinkeby-Kista", "--db",
                  str(demo_db_path)])  # fmt: skip
@@ -30,6 +31,7 @@ def test_values_for_rinkeby_kista(demo_db_path: Path, capsys: pytest.CaptureFixt
     assert rows["2021"]["lower"] == "1961.23" and rows["2021"]["upper"] == "2139.68"
 
 
+@pytest.mark.slow
 def test_values_on_current_boundaries_roll_up_into_jarva(
     demo_db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -40,6 +42,7 @@ def test_values_on_current_boundaries_roll_up_into_jarva(
     assert rows["2021"]["value"] == str(2049 + 1196)  # with Spånga-Tensta
 
 
+@pytest.mark.slow
 def test_unknown_region_and_indicator(
     demo_db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -62,6 +65,7 @@ def test_list_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(rows) == 23
 
 
+@pytest.mark.slow
 def test_shootings_for_stockholm_agree_with_the_raw_json(
     demo_db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -95,6 +99,7 @@ def test_shootings_for_stockholm_agree_with_the_raw_json(
             assert rows[year]["value"] == "" and rows[year]["suppressed"] == "true"
 
 
+@pytest.mark.slow
 def test_rates_say_which_population_year_they_use(
     demo_db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -107,6 +112,7 @@ def test_rates_say_which_population_year_they_use(
     assert rows["2023"]["value"] == ""  # 2020 is three years back: no rate
 
 
+@pytest.mark.slow
 def test_values_name_the_period_and_why_a_value_is_missing(
     demo_db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

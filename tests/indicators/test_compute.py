@@ -29,6 +29,7 @@ def _row(frame: pd.DataFrame, region: str, year: int, sex: str = "total") -> pd.
     return rows.iloc[0]
 
 
+@pytest.mark.slow
 def test_brott_mot_person_from_the_demo_data(
     demo_store: duckdb.DuckDBPyConnection, catalogue: Catalogue
 ) -> None:
@@ -44,6 +45,7 @@ def test_brott_mot_person_from_the_demo_data(
     assert _row(today, "80131", 2022)["status"] == "insufficient_data"
 
 
+@pytest.mark.slow
 def test_every_indicator_computes_on_the_demo_data(
     demo_store: duckdb.DuckDBPyConnection, catalogue: Catalogue
 ) -> None:

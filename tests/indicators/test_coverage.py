@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from catalogue.catalogue import load_catalogue
 from indicators.compute import Request, compute
@@ -44,6 +45,7 @@ def _load(con: duckdb.DuckDBPyConnection, tmp_path: Path, events: list[dict]) ->
     polisen.load(con, path, loaded_by="test")
 
 
+@pytest.mark.slow
 def test_an_archive_from_november_does_not_make_the_next_year_a_deterioration(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
@@ -67,6 +69,7 @@ def test_an_archive_from_november_does_not_make_the_next_year_a_deterioration(
     )
 
 
+@pytest.mark.slow
 def test_a_year_in_progress_is_compared_with_the_same_months_and_sparse_months_are_zero(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
@@ -85,6 +88,7 @@ def test_a_year_in_progress_is_compared_with_the_same_months_and_sparse_months_a
     assert "från 5 (jan–jun 2024) till 6 (jan–jun 2025)" in rows[2025]["status_text"]
 
 
+@pytest.mark.slow
 def test_no_district_has_a_value_for_a_year_it_did_not_exist(demo_db_path: Path) -> None:
     """On the boundaries of the time, police indicators list districts only for the years
     they existed (a merger year belongs to both sides): no zero is filled in outside."""
@@ -112,6 +116,7 @@ def test_no_district_has_a_value_for_a_year_it_did_not_exist(demo_db_path: Path)
     assert {"Järva", "Norra innerstaden", "Hägersten-Älvsjö"} <= names
 
 
+@pytest.mark.slow
 def test_a_status_never_names_a_hidden_figure(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

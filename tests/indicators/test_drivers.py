@@ -42,6 +42,7 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[list[dict[str,
     return list(csv.DictReader(io.StringIO(captured.out))), captured.err
 
 
+@pytest.mark.slow
 def test_the_citys_change_in_crimes_against_persons_split_over_its_districts(
     demo_db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -70,6 +71,7 @@ def test_the_citys_change_in_crimes_against_persons_split_over_its_districts(
     assert "Norra innerstaden och Södermalm saknar uppgifter" in notes
 
 
+@pytest.mark.slow
 def test_a_districts_change_split_over_crime_categories_counts_a_darav_line_once(
     demo_db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -95,6 +97,7 @@ def test_a_districts_change_split_over_crime_categories_counts_a_darav_line_once
     assert sum(int(r["change"]) for r in rows[:-1]) == int(rows[-1]["change"]) == 579
 
 
+@pytest.mark.slow
 def test_a_share_by_sex_is_each_groups_own_change(
     demo_db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -106,6 +109,7 @@ def test_a_share_by_sex_is_each_groups_own_change(
         assert float(row["lower"]) < float(row["change"]) < float(row["upper"])
 
 
+@pytest.mark.slow
 def test_refusals_say_why(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = ["--db", str(demo_db_path)]
     assert main(["drivers", "brott_mot_person", "--from", "2023", "--to", "2022", *db]) == 1

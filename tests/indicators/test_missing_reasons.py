@@ -102,6 +102,7 @@ def test_a_survey_year_without_a_survey_says_so(
     assert "(2022)" in _row(frame, BROMMA, 2024)["status_text"]
 
 
+@pytest.mark.slow
 def test_the_cli_says_why(demo_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["values", "unga_hot_vald", "--region", "Bromma", "--db",
                  str(demo_db_path)]) == 0  # fmt: skip

@@ -59,6 +59,7 @@ def _stored_rows(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple[
     return {(i, r): (k, at) for i, r, k, at in rows}
 
 
+@pytest.mark.slow
 def test_every_result_is_stored_once_and_a_second_refresh_computes_nothing(
     refreshed: tuple[duckdb.DuckDBPyConnection, results.Refreshed], catalogue: Catalogue
 ) -> None:
@@ -73,6 +74,7 @@ def test_every_result_is_stored_once_and_a_second_refresh_computes_nothing(
 
 @pytest.mark.parametrize("request_", results.REQUESTS, ids=lambda r: results.request_key(
     next(iter(load_catalogue().definitions.values())), r))  # fmt: skip
+@pytest.mark.slow
 def test_stored_results_equal_a_full_recomputation(
     refreshed: tuple[duckdb.DuckDBPyConnection, results.Refreshed],
     catalogue: Catalogue,
@@ -91,6 +93,7 @@ def test_stored_results_equal_a_full_recomputation(
     assert shootings.loc[shootings["region_code"] == "0180", "numerator"].notna().any()
 
 
+@pytest.mark.slow
 def test_a_stored_result_is_decoded_once_per_process_and_handed_out_as_a_copy(
     refreshed: tuple[duckdb.DuckDBPyConnection, results.Refreshed],
     catalogue: Catalogue,
@@ -113,6 +116,7 @@ def test_a_stored_result_is_decoded_once_per_process_and_handed_out_as_a_copy(
     pd.testing.assert_frame_equal(again["skjutningar"], fresh["skjutningar"].reset_index(drop=True))
 
 
+@pytest.mark.slow
 def test_a_police_load_recomputes_the_police_indicators_only(
     refreshed: tuple[duckdb.DuckDBPyConnection, results.Refreshed],
     catalogue: Catalogue,

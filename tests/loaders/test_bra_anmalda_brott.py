@@ -23,6 +23,7 @@ def _yearly(con: duckdb.DuckDBPyConnection, measure: str, code: str) -> dict[int
     return {int(y): float(v) for y, v in rows}
 
 
+@pytest.mark.slow
 def test_rinkeby_kista_crimes_against_persons(demo_store: duckdb.DuckDBPyConnection) -> None:
     # Hand check: the twelve unique monthly lines of "3-7 kap. Brott mot person" for
     # "Stadsdelsområde Rinkeby-Kista (Sthlm)" in Databasfil2021.txt / 2022.txt.
@@ -49,6 +50,7 @@ def test_monthly_values_and_rate_are_kept(demo_store: duckdb.DuckDBPyConnection)
     assert labels["bra.misshandel"] == "därav misshandel inkl. grov"
 
 
+@pytest.mark.slow
 def test_echoed_duplicates_are_dropped(store: duckdb.DuckDBPyConnection) -> None:
     report = bra.load(store, DEMO_BRA / "Databasfil2022.txt", loaded_by="test")
     # 5 545 data lines, 2 772 of them exact echoes of parent rows; 2 773 unique lines
@@ -68,6 +70,7 @@ def test_preliminary_figures_are_marked(demo_store: duckdb.DuckDBPyConnection) -
     assert flags == {2020: False, 2021: False, 2022: False, 2023: True}
 
 
+@pytest.mark.slow
 def test_not_available_values_are_not_stored(store: duckdb.DuckDBPyConnection) -> None:
     report = bra.load(store, DEMO_BRA / "Databasfil2023_regionlist_2024.txt", loaded_by="t")
     # In this export every "3-7 kap." parent row is "..": no such measure is stored.
@@ -102,6 +105,7 @@ def test_loading_twice_adds_nothing(store: duckdb.DuckDBPyConnection) -> None:
     assert len(queries.batches(store)) == 1
 
 
+@pytest.mark.slow
 def test_final_figures_supersede_preliminary_ones(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ from loaders.__main__ import main as loaders_main
 from tests.conftest import DEMO_BRA, PROBLEMS, ROOT
 
 
+@pytest.mark.slow
 def test_load_prints_what_it_loaded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "c.duckdb")
     code = loaders_main(
@@ -29,6 +30,7 @@ def test_load_prints_what_it_loaded(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert len(listing) == 2 and "anna" in listing[1] and "active" in listing[1]
 
 
+@pytest.mark.slow
 def test_unknown_district_exits_non_zero_naming_line_and_name(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -55,6 +57,7 @@ def test_store_init_demo(demo_db_path: Path) -> None:
     assert "Loaded Databasfil2023_regionlist_2024.txt as batch 5" in init_demo
 
 
+@pytest.mark.slow
 def test_module_entry_point_runs() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "loaders", "--help"], cwd=ROOT, capture_output=True, text=True
@@ -62,6 +65,7 @@ def test_module_entry_point_runs() -> None:
     assert result.returncode == 0 and "load" in result.stdout
 
 
+@pytest.mark.slow
 def test_survey_dry_run_load_and_undo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "s.duckdb")
     good = ROOT / "tests" / "fixtures" / "uploads" / "enkat_openpyxl.xlsx"
@@ -81,6 +85,7 @@ def test_survey_dry_run_load_and_undo(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "Sats 1 är redan ångrad." in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_survey_with_errors_exits_non_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -41,6 +41,7 @@ def test_api_v3_pages(store: duckdb.DuckDBPyConnection) -> None:
     assert _value(store, "U07417", "1480", 2022) > 0
 
 
+@pytest.mark.slow
 def test_metadata_is_kept_on_the_measures(store: duckdb.DuckDBPyConnection) -> None:
     kolada.load(store, DEMO / "kolada_values_U07417_U07452_all_kommuner_2010_2023.csv",
                 loaded_by="t")  # fmt: skip

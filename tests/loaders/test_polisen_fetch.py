@@ -54,6 +54,7 @@ def test_sends_a_user_agent_and_waits_ten_seconds_between_calls(tmp_path: Path) 
     assert second.exists()
 
 
+@pytest.mark.slow
 def test_fetch_command_saves_and_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     api = FakeApi()
     db = tmp_path / "f.duckdb"
@@ -69,6 +70,7 @@ def test_fetch_command_saves_and_loads(tmp_path: Path, capsys: pytest.CaptureFix
     con.close()
 
 
+@pytest.mark.slow
 def test_an_unreachable_api_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     def refuse(request: urllib.request.Request, timeout: float) -> bytes:
         raise OSError("connection refused")

@@ -33,6 +33,7 @@ def _raw() -> list[dict]:
     return list(events.values())
 
 
+@pytest.mark.slow
 def test_archive_then_snapshot_adds_only_new_events(store: duckdb.DuckDBPyConnection) -> None:
     first = polisen.load(store, ARCHIVE, loaded_by="t")
     assert "4766 events read: 4766 new" in first.summary()
@@ -49,6 +50,7 @@ def _municipality(event: dict) -> str:
     return event["name"].split(",")[-1].strip()
 
 
+@pytest.mark.slow
 def test_explosions_are_one_series_across_the_rename(loaded: duckdb.DuckDBPyConnection) -> None:
     by_hand = Counter(
         int(e["datetime"][:4]) for e in _raw()
@@ -69,6 +71,7 @@ def test_explosions_are_one_series_across_the_rename(loaded: duckdb.DuckDBPyConn
     ).fetchone() == (0,)
 
 
+@pytest.mark.slow
 def test_the_municipality_of_2026_events_comes_from_the_name(
     loaded: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -85,6 +88,7 @@ def test_the_municipality_of_2026_events_comes_from_the_name(
     assert set(county["region_code"]) == {"01"}
 
 
+@pytest.mark.slow
 def test_hours_without_leading_zero_urls_and_types(loaded: duckdb.DuckDBPyConnection) -> None:
     row = loaded.execute(
         "SELECT occurred_at, utc_offset, url FROM police_event "
@@ -100,6 +104,7 @@ def test_hours_without_leading_zero_urls_and_types(loaded: duckdb.DuckDBPyConnec
     assert event == ("2022-10-05 07:05:09", "+02:00", "https://polisen.se" + raw["url"])
 
 
+@pytest.mark.slow
 def test_events_are_placed_by_the_places_their_summary_names(
     loaded: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -139,6 +144,7 @@ def test_a_summary_naming_two_districts_is_not_placed(
     assert events.loc[2, "district_code"] == "80118"  # Hökarängen → Farsta
 
 
+@pytest.mark.slow
 def test_shootings_per_year_agree_with_the_raw_json(
     loaded: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -182,6 +188,7 @@ def test_bad_files_load_nothing(store: duckdb.DuckDBPyConnection, name: str, mes
     assert len(queries.batches(store)) == 1
 
 
+@pytest.mark.slow
 def test_an_archive_of_responses(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     path = tmp_path / "archive.json"
@@ -225,6 +232,7 @@ def _in_force(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, int, int],
     return {(m, r, int(y), int(mo)): int(v) for m, r, y, mo, v in rows}
 
 
+@pytest.mark.slow
 def test_repeated_fetches_of_the_same_events_add_no_rows(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
@@ -241,6 +249,7 @@ def test_repeated_fetches_of_the_same_events_add_no_rows(
     assert queries.count_observations(store) == rows
 
 
+@pytest.mark.slow
 def test_a_load_writes_only_the_counts_its_events_change(
     loaded: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
@@ -291,6 +300,7 @@ def test_events_of_an_undone_batch_count_again_when_loaded_again(
     assert _in_force(store) == expected == _full_recount(store)
 
 
+@pytest.mark.slow
 def test_counts_no_undo_can_bring_back_are_removed(
     store: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -333,6 +343,7 @@ def test_counts_no_undo_can_bring_back_are_removed(
         undo(store, batches[2] or 0, undone_by="t")
 
 
+@pytest.mark.slow
 def test_compact_catches_up_a_store_loaded_before(
     store: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -120,6 +120,7 @@ REFUSED = {
 
 
 @pytest.mark.parametrize(("name", "message"), sorted(BROKEN.items()))
+@pytest.mark.slow
 def test_broken_content_is_named_by_cell_and_nothing_is_written(
     store: duckdb.DuckDBPyConnection, catalogue: Catalogue, name: str, message: str
 ) -> None:
@@ -151,6 +152,7 @@ def test_there_are_at_least_twenty_broken_files() -> None:
     assert on_disk == set(BROKEN) | set(REFUSED)
 
 
+@pytest.mark.slow
 def test_preview_replace_and_undo(store: duckdb.DuckDBPyConnection, catalogue: Catalogue,
                                   tmp_path: Path) -> None:  # fmt: skip
     from openpyxl import load_workbook
@@ -208,6 +210,7 @@ def test_respondent_level_file_with_a_mapping(
     assert values[("80132", 2024, "male", "all")] == (100.0, 1)
 
 
+@pytest.mark.slow
 def test_a_value_far_from_history_is_a_warning(
     store: duckdb.DuckDBPyConnection, catalogue: Catalogue, tmp_path: Path
 ) -> None:
@@ -264,6 +267,7 @@ def _field_period_book(tmp_path: Path, rows: list[list[object]]) -> Path:
     return data_book(tmp_path / "faltperiod.xlsx", TEMPLATE_HEADERS, rows)
 
 
+@pytest.mark.slow
 def test_a_field_period_is_kept_and_named_with_the_value(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
@@ -321,6 +325,7 @@ def test_a_broken_field_period_is_named_by_cell(
     assert queries.count_observations(store) == 0
 
 
+@pytest.mark.slow
 def test_a_district_missing_is_a_warning_only_in_a_file_about_most_districts(
     store: duckdb.DuckDBPyConnection, catalogue: Catalogue, tmp_path: Path
 ) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from catalogue.catalogue import load_catalogue
@@ -46,6 +47,7 @@ def test_excel_keeps_the_values_as_text_with_the_quote_prefix() -> None:
     assert sheet.cell(row=2, column=2).value == 1.5
 
 
+@pytest.mark.slow
 def test_the_action_register_round_trip_changes_nothing(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

@@ -21,6 +21,7 @@ def demo(demo_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("page", ["Översikt", "Mötesläge"])
+@pytest.mark.slow
 def test_a_pack_for_a_district_as_pdf_and_powerpoint(demo: Path, page: str) -> None:
     built = packs.build(page, "80132")  # Järva
     assert built.title == f"{page}: Järva"
@@ -76,6 +77,7 @@ def _pdf_text(data: bytes) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_the_indicator_pack_is_the_latest_year_per_district_and_every_trend(demo: Path) -> None:
     built = packs.indicator("misshandel")
     assert built.title == "Indikator: Anmäld misshandel"
@@ -132,6 +134,7 @@ def test_a_long_table_runs_over_pages_with_its_header_and_example_rows_are_said(
     assert "Indikator Värde Exempeldata" in pages[2] and "Indikator 19 19,0 % ja" in pages[2]
 
 
+@pytest.mark.slow
 def test_the_crime_pack_has_the_chart_and_the_yearly_table_shown(demo: Path) -> None:
     from service import views
 

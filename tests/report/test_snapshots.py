@@ -68,6 +68,7 @@ def xlsx_text(data: bytes) -> str:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.slow
 def test_year_end_documents_match_their_snapshots(demo_db_path: Path, case: str) -> None:
     region, year = CASES[case]
     con = reading(demo_db_path)

@@ -53,6 +53,7 @@ def expected(demo_db_path: Path) -> dict[str, str]:
     return result
 
 
+@pytest.mark.slow
 def test_word(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> None:
     out = tmp_path / "summary.docx"
     assert main(["year-end", "--year", "2023", "--out", str(out), "--db", str(demo_db_path)]) == 0
@@ -111,6 +112,7 @@ def test_word(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> N
     )
 
 
+@pytest.mark.slow
 def test_excel(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> None:
     out = tmp_path / "summary.xlsx"
     assert main(["year-end", "--year", "2023", "--out", str(out), "--db", str(demo_db_path)]) == 0
@@ -195,6 +197,7 @@ def test_suppressed_values_are_absent(demo_db_path: Path, tmp_path: Path) -> Non
         assert numerator is None or math.isnan(numerator)
 
 
+@pytest.mark.slow
 def test_unknown_region(
     demo_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -257,6 +260,7 @@ def test_every_row_that_claims_a_change_fills_the_change_column(demo_db_path: Pa
     assert no_survey and all(ln.value == "–" for ln in no_survey)
 
 
+@pytest.mark.slow
 def test_murders_of_2023_are_not_compared_with_the_partial_2022(demo_db_path: Path) -> None:
     """The police archive in the demo starts on 26 September 2022: 2022 is shown for the
     whole months it covers and 2023 is not called a significant change against it."""

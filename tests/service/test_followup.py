@@ -42,6 +42,7 @@ def _bromma_rises(con: duckdb.DuckDBPyConnection) -> None:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_judgement_against_the_indicators_needs_a_justification(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -157,6 +158,7 @@ def test_every_write_needs_a_principal(con: duckdb.DuckDBPyConnection) -> None:
     assert demo_principal("  Anna   Berg ") == Principal("Anna Berg", "administratör")
 
 
+@pytest.mark.slow
 def test_a_saved_comment_is_in_the_next_read_without_a_reload(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,6 +10,7 @@ import stat
 import time
 
 import duckdb
+import pytest
 
 from access.roles import Principal
 from catalogue.catalogue import load_catalogue
@@ -24,6 +25,7 @@ def _mode(path: os.PathLike[str]) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@pytest.mark.slow
 def test_staged_files_are_private_and_deleted_on_commit(store: duckdb.DuckDBPyConnection) -> None:
     data = (FIXTURES / "uploads" / "enkat_openpyxl.xlsx").read_bytes()
     staged = uploads.stage(data, "../Enkät 2024.xlsx")

@@ -11,6 +11,7 @@ from store import audit, db, followup
 from tests.conftest import FIXTURES
 
 
+@pytest.mark.slow
 def test_writes_are_logged_with_who(store: duckdb.DuckDBPyConnection) -> None:
     catalogue = load_catalogue()
     prepared = survey.prepare(store, FIXTURES / "uploads" / "enkat_openpyxl.xlsx", catalogue)

@@ -11,6 +11,7 @@ from store import db, queries
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow
 def test_schema_is_created_and_rerunning_is_safe(tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
     con = db.connect(path)

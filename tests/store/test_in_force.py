@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from loaders.survey import undo
 from store import db, queries
@@ -92,6 +93,7 @@ def test_in_force_kept_per_batch_equals_a_full_ranking(store: duckdb.DuckDBPyCon
     assert _states(store)[first] == "active"
 
 
+@pytest.mark.slow
 def test_a_version_10_store_gets_the_column_when_opened(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     con = db.connect(path)

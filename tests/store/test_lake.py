@@ -106,6 +106,7 @@ def test_a_load_killed_mid_way_leaves_the_previous_state(tmp_path: Path, store_m
     con.close()
 
 
+@pytest.mark.slow
 def test_a_write_that_loses_a_conflict_saves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_mode: str
 ) -> None:

@@ -250,6 +250,7 @@ def test_reference_files_exist() -> None:
         assert (Path(ROOT) / "data" / "reference" / name).is_file(), name
 
 
+@pytest.mark.slow
 def test_editing_the_register_is_picked_up_and_checked(tmp_path: Path) -> None:
     import shutil
 

@@ -37,6 +37,7 @@ def _same(con: duckdb.DuckDBPyConnection, copy: Replica) -> None:
         cur.close()
 
 
+@pytest.mark.slow
 def test_the_copy_follows_loads_undo_and_compaction_row_by_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -125,6 +125,7 @@ def test_demo_mode_serves_only_a_direct_client_on_this_computer(con) -> None:  #
         assert ws.receive_text() == "ansluten"
 
 
+@pytest.mark.slow
 def test_a_deep_link_survives_sign_in_and_the_cookie_keeps_the_user_signed_in(con, anna) -> None:  # type: ignore[no-untyped-def]
     client = _client()
     asked = client.get("/indikator?id=unga_oro&omrade=0180", headers={"accept": "text/html"})
@@ -177,6 +178,7 @@ def test_without_a_session_nothing_but_the_sign_in_page_answers(con, anna) -> No
     assert closed.value.code == 4401
 
 
+@pytest.mark.slow
 def test_sign_out_ends_every_session_of_the_account(con, anna) -> None:  # type: ignore[no-untyped-def]
     office, home = _client(), _client()
     _sign_in(office, "anna", PASSWORD)
@@ -192,6 +194,7 @@ def test_sign_out_ends_every_session_of_the_account(con, anna) -> None:  # type:
     assert office.get("/logg").status_code == 200
 
 
+@pytest.mark.slow
 def test_a_disabled_account_a_new_password_or_a_forged_cookie_ends_the_session(con, anna) -> None:  # type: ignore[no-untyped-def]
     client = _client()
     _sign_in(client, "anna", PASSWORD)
@@ -224,6 +227,7 @@ def test_an_expired_session_is_refused(con, anna, monkeypatch: pytest.MonkeyPatc
     assert accounts.session_of(cookie) is None
 
 
+@pytest.mark.slow
 def test_sign_in_goes_back_only_to_a_page_of_this_site(con, anna) -> None:  # type: ignore[no-untyped-def]
     for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x"):
         answer = _sign_in(_client(), "anna", PASSWORD, target)
@@ -244,6 +248,7 @@ def test_a_form_without_its_token_is_refused(con, anna) -> None:  # type: ignore
     assert big.status_code == 413
 
 
+@pytest.mark.slow
 def test_refused_sign_ins_are_throttled_per_client_address(
     con, anna, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -293,6 +298,7 @@ def test_a_form_with_too_many_fields_is_a_swedish_400_with_the_headers(con) -> N
     assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
 
 
+@pytest.mark.slow
 def test_a_forwarded_address_is_trusted_only_behind_a_declared_proxy(
     con, anna, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
