@@ -15,6 +15,7 @@ import streamlit as st
 from app_pages import signin, state, views
 from app_pages.meetings import no_writes_in_meeting
 from service import followup, uploads
+from service import views as service_views
 from service.writes import PermissionDenied, Principal, RuleBroken, may
 
 WHOLE_AREA = "(hela området)"
@@ -342,7 +343,8 @@ def area_and_indicator(prefix: str) -> tuple[str, str, int, str | None]:
 
 st.header("Bedömning av målen")
 judged_area, judged_region, judged_year, judged_indicator = area_and_indicator("bed")
-statuses = followup.statuses(con, judged_area, judged_region, judged_year, judged_indicator)
+statuses = followup.statuses(con, judged_area, judged_region, judged_year, judged_indicator,
+                             frames=service_views.all_values())  # fmt: skip
 st.markdown(f"Indikatorerna visar: **{followup.assessment.calculated(statuses)}**")
 judgement = st.radio("Bedömning", followup.JUDGEMENTS, key="bed_dom", horizontal=True)
 justification = st.text_area("Motivering", key="bed_motiv")

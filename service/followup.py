@@ -222,13 +222,16 @@ def statuses(
     region_code: str,
     year: int,
     indicator: str | None = None,
+    frames: dict[str, pd.DataFrame] | None = None,
 ) -> list[str]:
     """The calculated statuses an assessment is judged against: the area's indicators (or
-    the one indicator) for the district and year, on today's boundaries, from ``con``."""
+    the one indicator) for the district and year, on today's boundaries, from ``con`` (or
+    from ``frames``, every indicator's values as a page has them cached)."""
     catalogue = views.catalogue()
     chosen = [indicator] if indicator else catalogue.indicators_for(area)
     found = []
-    frames = values_all(con, catalogue, Request(boundaries="today"))  # stored where current
+    if frames is None:
+        frames = values_all(con, catalogue, Request(boundaries="today"))  # stored where current
     for ind in chosen:
         if ind not in catalogue.definitions:
             continue

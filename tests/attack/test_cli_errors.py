@@ -88,6 +88,7 @@ def test_a_store_whose_writes_are_held_is_one_line_for_every_writing_command(
 
 
 @pytest.mark.slow
+@pytest.mark.embedded_only  # sets server mode itself
 def test_a_catalog_that_cannot_be_reached_is_one_line_for_every_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
