@@ -20,10 +20,9 @@ from tests.conftest import copy_store
 FULL = Path("/dev/full")
 
 
-def _run(package: str, *args: str) -> tests_cli.Result:
-    """The command in this process, as ``python -m`` runs it (tests/test_cli_processes.py
-    runs each command once as a process of its own)."""
-    return tests_cli.run(package, *args)
+# The command in this process, as ``python -m`` runs it (tests/test_cli_processes.py runs
+# each command once as a process of its own).
+_run = tests_cli.run
 
 
 def _one_line(result: tests_cli.Result) -> str:

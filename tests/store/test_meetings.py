@@ -15,8 +15,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", 
 pytestmark = pytest.mark.slow  # whole-store work: the slow tier
 
 
-def _run(package: str, *args: str) -> cli.Result:
-    return cli.run(package, *args)
+_run = cli.run  # the command line in this process (tests/cli.py)
 
 
 def _bromma_year(file: Path) -> int:

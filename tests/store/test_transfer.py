@@ -15,9 +15,7 @@ from store.db import SCHEMA_VERSION
 from tests import cli
 from tests.conftest import copy_store
 
-
-def _run(package: str, *args: str) -> cli.Result:
-    return cli.run(package, *args)
+_run = cli.run  # the command line in this process (tests/cli.py)
 
 
 def _contents(db: Path) -> dict[str, list[tuple[object, ...]]]:
