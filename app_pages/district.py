@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.subplots import make_subplots
 
 from app_pages import beside, charts, drivers_section, local_section, views
 from app_pages.signin import guard_fragment
@@ -15,10 +16,13 @@ from service import views as data
 from service.readmodel import view
 from service.views import (
     PLOTLY_SEPARATORS,
-    STATUS_LABELS,
     by_region,
+    comparison,
     latest_record,
     latest_row,
+    period_of,
+    rank_text,
+    rankable,
     ranking,
 )
 
@@ -58,18 +62,17 @@ def situation(code: str, name: str) -> pd.DataFrame:
                 if own is not None
                 else None
             )
-            rank_text = ""
+            placing = ""
             if own is not None and not pd.isna(own["value"]):
-                ranked = ranking(definition, frame, int(own["year"]))
-                mine = ranked[ranked["region_code"] == code]
-                if not mine.empty:
-                    r = mine.iloc[0]
-                    span = (
-                        f"{r['rank_best']}–{r['rank_worst']}"
-                        if r["rank_best"] != r["rank_worst"]
-                        else "säker"
-                    )
-                    rank_text = f"{r['rank']} av {len(ranked)} ({span})"
+                if not rankable(definition):
+                    placing = "rangordnas inte (antal)"
+                else:
+                    ranked = ranking(definition, frame, int(own["year"]))
+                    mine = ranked[ranked["region_code"] == code]
+                    if not mine.empty:
+                        placing = rank_text(mine.iloc[0], len(ranked))
+                        placing += f", {int(own['year'])}"
+            said = comparison(definition, own)
             women = men = ""
             if "sex" in definition.breakdowns and own is not None:
                 by_sex = sexes.get(indicator, pd.DataFrame())
@@ -89,7 +92,7 @@ def situation(code: str, name: str) -> pd.DataFrame:
                 {
                     "Område": area_title,
                     "Indikator": definition.title,
-                    "År": "" if own is None else str(int(own["year"])),
+                    "Period": "" if own is None else period_of(own),
                     name: "–"
                     if own is None
                     else (
@@ -109,13 +112,14 @@ def situation(code: str, name: str) -> pd.DataFrame:
                     ),
                     "Kvinnor": women,
                     "Män": men,
-                    "Placering bland områdena": rank_text,
+                    "Placering bland områdena": placing,
+                    "Jämförelse": said["change_line"],
                     "Utveckling": "Inga uppgifter ännu."
                     if own is None
                     else str(own["status_text"]),
                     "Status": ""
                     if own is None
-                    else views.badge_text(str(own["status"]), str(own["status"])),
+                    else views.badge_text(str(own["status"]), str(said["verdict"])),
                     "Exempeldata": "ja"
                     if own is not None and not pd.isna(own.get("example")) and own.get("example")
                     else "",
@@ -125,10 +129,6 @@ def situation(code: str, name: str) -> pd.DataFrame:
 
 
 table = situation(code, name).copy()
-table["Status"] = [
-    views.badge_text(s.split(" ", 1)[-1], STATUS_LABELS.get(s.split(" ", 1)[-1], "")) if s else ""
-    for s in table["Status"]
-]
 said = data.comments(code)
 judged = data.assessments()
 judged = judged[judged["region_code"] == code] if not judged.empty else judged
@@ -182,8 +182,20 @@ def trend_chart() -> None:
     indicator = options[title]
     definition = catalogue.definitions[indicator]
     frame = frames.get(indicator, pd.DataFrame())
-    figure = go.Figure()
-    for region, label, colour in ((code, name, "#0072B2"), (views.CITY, "Hela staden", "#E69F00")):
+    # A count of a district and of the whole city differ twenty-fold: each gets its own panel
+    # and axis, never one count axis. Rates and shares compare on one.
+    apart = not rankable(definition)
+    figure = (
+        make_subplots(
+            rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+            subplot_titles=(f"{name} ({definition.unit})", f"Hela staden ({definition.unit})"),
+        )
+        if apart
+        else go.Figure()
+    )  # fmt: skip
+    regions_drawn = ((code, name, "#0072B2"), (views.CITY, "Hela staden", "#E69F00"))
+    for panel, (region, label, colour) in enumerate(regions_drawn, start=1):
+        place = {"row": panel, "col": 1} if apart else {}
         rows = (
             frame[(frame["region_code"] == region) & (frame["sex"] == "total")]
             if not (frame.empty)
@@ -204,7 +216,8 @@ def trend_chart() -> None:
                     line={"width": 0},
                     hoverinfo="skip",
                     name=f"{label}, 95 % osäkerhet",
-                )
+                ),
+                **place,
             )
         figure.add_trace(
             go.Scatter(
@@ -213,7 +226,8 @@ def trend_chart() -> None:
                 mode="lines+markers",
                 name=label,
                 line={"color": colour, "width": 3},
-            )
+            ),
+            **place,
         )
     example = not frame.empty and (
         views.example_note(frame[frame["region_code"].isin([code, views.CITY])]) is not None
@@ -222,24 +236,23 @@ def trend_chart() -> None:
     if marked:
         figure.add_trace(charts.event_trace(marked, True))
         figure.update_layout(shapes=charts.event_lines(marked, "x", "y domain"))
+    axis = {"title": definition.unit, "rangemode": "tozero", "separatethousands": True}
     figure.update_layout(
         title=f"{definition.title} ({definition.unit})" + (" – Exempeldata" if example else ""),
         separators=PLOTLY_SEPARATORS,
-        yaxis={"title": definition.unit, "rangemode": "tozero", "separatethousands": True},
-        xaxis={"title": "År", "dtick": 1},
-        annotations=[
-            {
-                "text": charts.source_text(definition, example),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.25,
-                "showarrow": False,
-                "xanchor": "left",
-            }
-        ],
+        yaxis=axis,
+        xaxis={"title": "" if apart else "År", "dtick": 1},
         margin={"b": 90},
+        height=620 if apart else None,
     )
+    if apart:
+        figure.update_layout(yaxis2=axis, xaxis2={"title": "År", "dtick": 1})
+    figure.add_annotation(
+        text=charts.source_text(definition, example)
+        + (" Området och hela staden har var sin skala." if apart else ""),
+        xref="paper", yref="paper", x=0, y=-0.25 if not apart else -0.14,
+        showarrow=False, xanchor="left",
+    )  # fmt: skip
     st.plotly_chart(figure, key="district_chart")
     note = (
         views.example_note(frame[frame["region_code"].isin([code, views.CITY])])

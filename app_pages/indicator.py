@@ -15,7 +15,7 @@ from app_pages.signin import guard_fragment
 from service import events, packs
 from service import views as data
 from service.readmodel import view
-from service.views import PLOTLY_SEPARATORS, number, ranking
+from service.views import NOT_RANKED, PLOTLY_SEPARATORS, number, rankable, ranking
 
 TYPES = {
     "count": "ett antal per år",
@@ -254,7 +254,10 @@ judged = data.assessments()
 for area in definition.areas:
     views.indicator_followup(catalogue, area, said, judged, indicator)
 
-latest_year = int(districts["year"].max()) if not districts.empty else None
+# The latest year any district has a value for (a year whose values are all missing, e.g. for
+# want of population, would draw an empty map and rank nobody).
+with_values = districts[districts["value"].notna()]
+latest_year = int(with_values["year"].max()) if not with_values.empty else None
 
 
 @view("data", "catalogue", max_entries=64)
@@ -320,6 +323,9 @@ if map_figure is not None:
 if rank_figure is not None:
     st.subheader(f"Rangordning {latest_year}, med osäkerhet")
     st.plotly_chart(rank_figure, key="ranking")
+elif latest_year is not None and not rankable(definition):
+    st.subheader(f"Rangordning {latest_year}")
+    st.caption(NOT_RANKED)
 
 st.subheader("Siffrorna")
 table = pd.DataFrame(

@@ -12,7 +12,7 @@ import streamlit as st
 from app_pages import charts, views
 from service import events, packs
 from service import views as data
-from service.views import STATUS_LABELS
+from service.views import first_upper
 
 # Opened from a link, the page starts with the sidebar closed: the whole screen for the area.
 st.set_page_config(initial_sidebar_state="collapsed")
@@ -106,7 +106,7 @@ for start in range(0, len(shown.cards), width):
         card = column.container(border=True)
         definition = row["definition"]
         code = str(row["status"])
-        badges = views.badge(code, STATUS_LABELS[code])
+        badges = views.badge(code, str(row["verdict"]))
         if row["example"]:
             badges += " :orange-badge[Exempeldata]"
         card.markdown(f"**{row['title']}**  \n{badges}")
@@ -120,7 +120,7 @@ for start in range(0, len(shown.cards), width):
         card.metric(
             f"{definition.unit}, {row['period']}",
             value,
-            delta=f"{change} sedan {before['period']}" if change else None,  # type: ignore[index]
+            delta=f"{change} {row['compared_with']}" if change else None,
             delta_color="off",
             delta_arrow="off" if change.startswith("±") else "auto",
         )
@@ -139,11 +139,16 @@ for start in range(0, len(shown.cards), width):
                 int(row["year"]),  # type: ignore[call-overload]
                 parts=2,
             )
-            card.caption(f"Före: {earlier} ({before['period']}) · {row['change']}")  # type: ignore[index]
+            also = f"  \n{first_upper(str(row['also']))}" if row["also"] else ""
+            card.caption(
+                f"{first_upper(str(row['compared_with']))}: {earlier} → {value} · "
+                f"{row['change']}{also}"
+            )
             if driven:
                 drivers_said.append((row, int(before["year"]), driven))  # type: ignore[index]
         else:
-            card.caption("Ingen tidigare mätning att jämföra med.")
+            also = f"  \n{first_upper(str(row['also']))}" if row["also"] else ""
+            card.caption(f"{first_upper(str(row['change'])) or 'Ingen jämförelse.'}{also}")
         if len(row["series"]) >= 2:  # type: ignore[arg-type]
             card.plotly_chart(
                 charts.sparkline(
@@ -163,7 +168,7 @@ if drivers_said:
     st.subheader("Vad drev förändringen?")
     for row, start, driven in drivers_said:
         definition = row["definition"]
-        with st.expander(f"{row['title']}: {driven}"):
+        with st.expander(f"{row['title']}, {row['compared_with']}: {driven}"):
             split = data.drivers(
                 str(row["indicator"]), start, int(row["year"]), regions[scope],
                 str(data.default_split(str(row["indicator"]), regions[scope])),

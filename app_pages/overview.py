@@ -87,14 +87,15 @@ def cards() -> None:
                 {
                     "Indikator": [r["title"] for r in rows],
                     "Trend": [r["trend"] for r in rows],
-                    "År": [str(r["year"] or "–") for r in rows],
+                    "Period": [str(r["period"] or "–") for r in rows],
                     "Senaste": [
                         "skyddat"
                         if r["suppressed"]
                         else views.fmt_value(r["definition"], r["value"])
                         for r in rows
                     ],
-                    "Status": [views.badge_text(str(r["status"]), str(r["label"])) for r in rows],
+                    "Status": [views.badge_text(str(r["status"]), str(r["verdict"])) for r in rows],
+                    "Jämförelse": [str(r["change_line"]) for r in rows],
                 }
             )
             if since:
@@ -113,8 +114,9 @@ def cards() -> None:
                 column_config={
                     "Indikator": st.column_config.TextColumn(width="large"),
                     "Trend": st.column_config.LineChartColumn("Trend", width="small"),
-                    "År": st.column_config.TextColumn(width="small"),
+                    "Period": st.column_config.TextColumn(width="small"),
                     "Status": st.column_config.TextColumn(width="medium"),
+                    "Jämförelse": st.column_config.TextColumn(width="medium"),
                 },
             )
             # The explanations under the table, whole (a table cell would cut them).

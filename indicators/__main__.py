@@ -9,7 +9,11 @@
 
 ``check`` exits 1 and lists every problem (file:line) when any definition is broken.
 ``values`` prints CSV: indicator, region_code, region_name, year, sex, age_group, value,
-lower, upper, respondents, suppressed, preliminary, status. Boundaries: ``historical``
+lower, upper, respondents, suppressed, preliminary, status, period, missing_reason, and what
+the status compares with: compared_with ("sedan basåret 2023", "sedan 2024", "jan–jul 2026
+mot jan–jul 2025"), reference_period, reference_value, change (the change the status tested)
+and change_test ("inom felmarginalen", "säkerställd försämring", "ingen jämförelse: …").
+Boundaries: ``historical``
 (default) as the source reported the districts, ``current`` rolled up to today's 11.
 ``drivers`` prints CSV: part, part_name, from_value, to_value, change, lower, upper,
 suppressed, one row per part and the total last (``part=total``): what drove the change from
@@ -137,6 +141,14 @@ def _definition(catalogue: Catalogue, indicator: str) -> Definition | None:
     return definition
 
 
+# What ``values`` prints: the values, then what each status compares with and the change it
+# tested ("sedan basåret 2023", "2023", 51, -6, "inom felmarginalen").
+VALUE_COLUMNS = [
+    *OUTPUT_COLUMNS, "compared_with", "reference_period", "reference_value", "change",
+    "change_test",
+]  # fmt: skip
+
+
 def cmd_values(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     definition = _definition(catalogue, args.id)
@@ -157,8 +169,8 @@ def cmd_values(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(OUTPUT_COLUMNS)
-    for row in frame[OUTPUT_COLUMNS].itertuples(index=False):
+    writer.writerow(VALUE_COLUMNS)
+    for row in frame.reindex(columns=VALUE_COLUMNS).itertuples(index=False):
         writer.writerow([_fmt(v) for v in row])
     if "example" in frame and frame["example"].fillna(False).astype(bool).any():
         print(

@@ -8,7 +8,7 @@ computed the same way everywhere.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -80,6 +80,8 @@ class Regions:
     names: dict[str, tuple[str, str]]  # code → (name, kind)
     lifetimes: RegionLifetimes | None = None  # when each district existed
     today_of: dict[str, str] | None = None  # a district of the time → the one of today
+    # Sources whose owner publishes the figures: shown as published, never hidden.
+    published: frozenset[str] = frozenset()
 
     def existed(self, code: str, year: int) -> bool:
         return self.lifetimes is None or self.lifetimes.existed(code, year)
@@ -103,6 +105,7 @@ class Regions:
             },
             lifetimes=RegionLifetimes.from_store(con),
             today_of=dict(queries.today_region_map(con).itertuples(index=False, name=None)),
+            published=queries.published_sources(con),
         )
 
     def default(self, definition: Definition, boundaries: Boundaries) -> list[str]:
@@ -175,7 +178,7 @@ def coverage_of(con: duckdb.DuckDBPyConnection, definition: Definition) -> Cover
     """The covered period of an event source (police events), None for other sources."""
     if not definition.absent_is_zero:
         return None
-    span = queries.coverage(con, definition.source)
+    span = queries.coverage(con, definition.source, list(definition.measures))
     if span is None or span[0] is None or span[1] is None:
         return None
     return Coverage(pd.Timestamp(span[0]), pd.Timestamp(span[1]))  # type: ignore[arg-type]
@@ -357,7 +360,7 @@ def _with_absent_rows(
                 "ytd_hidden": False, "gap": False, "missing_reason": reason,
                 "status": "insufficient_data", "status_text": sentence,
                 "status_previous": "insufficient_data", "previous_text": sentence,
-                "population": np.nan, "population_year": np.nan,
+                "population": np.nan, "population_year": np.nan, **COMPARISON_COLUMNS,
             })  # fmt: skip
     if not rows:
         return frame
@@ -489,7 +492,12 @@ def crime_family(catalogue: Catalogue, measure: str) -> disclosure.Family:
 def crime_decision(
     con: duckdb.DuckDBPyConnection, catalogue: Catalogue, measure: str
 ) -> disclosure.Decision:
+    """What the crime page hides of a category: nothing when its source publishes the figures
+    (BRÅ publishes counts of 1 and 2 per district and month)."""
     regions = Regions.from_store(con)
+    source = queries.measure_source(con, measure)
+    if source is not None and source in regions.published:
+        return disclosure.Decision(hidden=frozenset())
     kinds = {code: kind for code, (_, kind) in regions.names.items()}
     return disclosure.decide(con, crime_family(catalogue, measure), regions.today_of or {}, kinds)
 
@@ -501,6 +509,10 @@ def decision_for(
     regions: Regions,
     covered: Coverage | None,
 ) -> disclosure.Decision | None:
+    """The joint decision over the indicator's family; None (nothing hidden) for a source
+    whose owner publishes the figures, which are shown exactly as published."""
+    if definition.source in regions.published:
+        return None
     family = family_of(definition, catalogue, covered)
     if family is None:
         return None
@@ -619,92 +631,189 @@ def _partial_start(row: dict[str, object]) -> bool:
     return int(row.get("first_month") or 1) > 1 and int(row["n_months"]) < 12  # type: ignore[call-overload]
 
 
-def _not_compared(
+def _year_so_far(row: dict[str, object]) -> bool:
+    """A year covered from January but not yet to December: compared with the same months."""
+    return int(row["n_months"]) < 12 and not _partial_start(row)  # type: ignore[call-overload]
+
+
+# The columns that say what a verdict compares with, and the change it tested. The status
+# uses the main comparison; the one with the period before is shown beside it, labelled.
+COMPARISON_COLUMNS = {
+    "compared_with": "", "reference_period": "", "reference_value": np.nan,
+    "change": np.nan, "change_test": "",
+    "previous_compared_with": "", "previous_period": "", "previous_value": np.nan,
+    "previous_change": np.nan, "previous_test": "",
+}  # fmt: skip
+# What a test of a change found, in a few words for a card, a table or a document.
+TEST_WORDS = {1: "säkerställd förbättring", -1: "säkerställd försämring",
+              0: "inom felmarginalen"}  # fmt: skip
+
+
+@dataclass
+class _Comparison:
+    """One comparison of a value: its name ("sedan basåret 2021", "sedan 2024",
+    "jan–jul 2026 mot jan–jul 2025"), the value compared with, or why there is none."""
+
+    name: str
+    reference: Point | None = None
+    reason: str = ""  # why there is no comparison, in a Swedish clause
+
+
+def _main_comparison(
     definition: Definition,
     row: dict[str, object],
-    current: Point,
-    reference: Point | None,
-    partial: set[int],
-    covered: Coverage | None,
-) -> Status | None:
-    """The status of a value that is not compared, and why; None when it can be."""
-    since = covered.from_text() if covered is not None else "en bit in på året"
+    previous: _Comparison,
+    baseline_row: dict[str, object] | None,
+    since: str,
+) -> _Comparison:
+    """What the status compares with. A year so far: the same months a year earlier. Else,
+    after the definition's baseline year, the baseline (the agreement's follow-up judges the
+    change since it began), never silently another year: when the baseline is hidden or not
+    covered, the comparison says so. Else the period before."""
+    if _year_so_far(row) or _partial_start(row):
+        return previous
+    year, base = int(row["year"]), definition.baseline_year  # type: ignore[call-overload]
+    if base is None or year <= base:
+        return previous
+    name = f"sedan basåret {base}"
+    if baseline_row is None:
+        return _Comparison(name, reason=f"det finns inget värde för basåret {base}")
+    if _partial_start(baseline_row):
+        return _Comparison(name, reason=f"basåret {base} täcks bara från {since}")
+    if int(baseline_row["n_months"]) < 12:  # type: ignore[call-overload]
+        return _Comparison(
+            name, reason=f"basåret täcks bara {period_label(baseline_row)}, inte hela året"
+        )
+    point = point_from_row(baseline_row)
+    if point.value is None:
+        why = str(baseline_row.get("missing_reason") or "")
+        return _Comparison(
+            name,
+            reason=f"värdet för basåret {base} visas inte ({MISSING_REASONS[why]})"
+            if why in MISSING_REASONS
+            else f"värdet för basåret {base} saknas",
+        )
+    return _Comparison(name, replace(point, label=f"basåret {base}"))
+
+
+def _previous_comparison(
+    row: dict[str, object], prior: Point | None, partial: set[int], since: str
+) -> _Comparison:
+    """The comparison with the period before: the same months a year earlier for a year so
+    far, else the latest earlier value (a year covered only in part is never one)."""
+    year = int(row["year"])  # type: ignore[call-overload]
     if _partial_start(row):
-        return without_comparison(definition, current, f"{current.year} täcks bara från {since}")
-    if row.get("ytd_hidden") is True:
-        return without_comparison(
-            definition,
-            current,
-            f"samma månader {current.year - 1} har för litet underlag för att visas",
-        )
-    if reference is None and current.year - 1 in partial:
-        return without_comparison(
-            definition, current, f"{current.year - 1} täcks bara från {since}"
-        )
-    reason = str(row.get("missing_reason") or "")
-    if current.value is None and reason:
-        return Status("insufficient_data", f"Värdet saknas: {MISSING_REASONS[reason]}.")
-    return None
+        return _Comparison("", reason=f"{year} täcks bara från {since}")
+    if _year_so_far(row):
+        name = f"{period_label(row)} mot {period_label(row, year_offset=-1)}"
+        if row.get("ytd_hidden") is True:
+            return _Comparison(
+                name, reason=f"samma månader {year - 1} har för litet underlag för att visas"
+            )
+        same = _ytd_previous_point(row)
+        if same is None:
+            return _Comparison(name, reason=f"samma månader {year - 1} saknas")
+        return _Comparison(name, same)
+    if prior is None and year - 1 in partial:
+        return _Comparison(f"sedan {year - 1}", reason=f"{year - 1} täcks bara från {since}")
+    if prior is None:
+        return _Comparison("", reason="det finns inget tidigare värde")
+    return _Comparison(f"sedan {prior.label}", prior)
+
+
+def _test_words(
+    definition: Definition, comparison: _Comparison, current: Point, change: object
+) -> tuple[float, str]:
+    """The change a comparison shows and what its test found: (value − reference, words)."""
+    if current.value is None:
+        return np.nan, ""
+    if comparison.reason or comparison.reference is None:
+        return np.nan, f"ingen jämförelse: {comparison.reason}" if comparison.reason else ""
+    assert comparison.reference.value is not None
+    difference = current.value - comparison.reference.value
+    if not isinstance(change, stats.Change):
+        return difference, "kan inte prövas"
+    moved = (difference > 0) - (difference < 0)
+    if not change.significant or moved == 0:
+        return difference, TEST_WORDS[0]
+    better = moved < 0 if definition.direction == "lower_is_better" else moved > 0
+    return difference, TEST_WORDS[1 if better else -1]
 
 
 def _statuses(
     definition: Definition, frame: pd.DataFrame, regions: Regions, covered: Coverage | None
 ) -> None:
-    """Status against the target (else the baseline) and against the previous period; a
-    year covered only in part is compared only with the same months, or not at all."""
+    """Status against the target in force and the main comparison (:func:`_main_comparison`),
+    and against the period before; each names what it compares with and keeps the change it
+    tested. A year covered only in part is compared only with the same months, or not at all."""
     records = frame.to_dict("records")
-    codes, texts, previous = [""] * len(records), [""] * len(records), [""] * len(records)
-    previous_texts = [""] * len(records)
+    n = len(records)
+    codes, texts, previous, previous_texts = [""] * n, [""] * n, [""] * n, [""] * n
+    columns: dict[str, list[object]] = {c: [d] * n for c, d in COMPARISON_COLUMNS.items()}
     series: dict[tuple[object, ...], list[int]] = {}
-    compared: list[tuple[int, Point, Point | None, Point | None, Target | None]] = []
+    compared: list[tuple[int, Point, _Comparison, _Comparison, Target | None]] = []
+    since = covered.from_text() if covered is not None else "en bit in på året"
     for i, row in enumerate(records):
         series.setdefault((row["region_code"], row["sex"], row["age_group"]), []).append(i)
     for indices in series.values():
         indices.sort(key=lambda i: int(records[i]["year"]))  # type: ignore[call-overload]
         points = {i: point_from_row(records[i]) for i in indices}
-        baseline = next(
-            (i for i in indices
-             if points[i].year == definition.baseline_year and points[i].value is not None
-             and not _partial_start(records[i])),
-            None,
-        )  # fmt: skip
+        baseline_row = next(
+            (records[i] for i in indices if points[i].year == definition.baseline_year), None
+        )
         last_with_value: int | None = None
         partial: set[int] = set()  # years covered only from some month on
         for i in indices:
             row, current = records[i], points[i]
-            if int(row["n_months"]) < 12 and not _partial_start(row):  # type: ignore[call-overload]
-                prior = reference = _ytd_previous_point(row)
-            else:
-                prior = points[last_with_value] if last_with_value is not None else None
-                use_baseline = baseline is not None and points[baseline].year < current.year
-                reference = points[baseline] if use_baseline else prior  # type: ignore[index]
-            unmatched = _not_compared(definition, row, current, reference, partial, covered)
-            if unmatched is not None:
-                codes[i], texts[i] = unmatched.code, unmatched.text
-                previous[i], previous_texts[i] = unmatched.code, unmatched.text
-            else:
-                target = applicable_target(
-                    definition, current.year, str(row["region_code"]), CITY,
-                    regions.district_codes,
-                )  # fmt: skip
-                compared.append((i, current, reference, prior, target))
+            prior = points[last_with_value] if last_with_value is not None else None
+            before = _previous_comparison(row, prior, partial, since)
+            main = _main_comparison(definition, row, before, baseline_row, since)
+            target = applicable_target(
+                definition, current.year, str(row["region_code"]), CITY, regions.district_codes
+            )
+            compared.append((i, current, main, before, target))
             if _partial_start(row):
                 partial.add(current.year)
             elif current.value is not None:
                 last_with_value = i
-    # The tests of every compared row at once (arrays), then each row's status and sentence.
-    pairs = [(reference, current) for _, current, reference, _, _ in compared]
-    pairs += [(prior, current) for _, current, _, prior, _ in compared]
+    # The tests of every comparison at once (arrays), then each row's status and sentence.
+    pairs = [(m.reference, c) for _, c, m, _, _ in compared]
+    pairs += [(b.reference, c) for _, c, _, b, _ in compared]
     changes = test_changes(definition, pairs)
-    for n, (i, current, reference, prior, target) in enumerate(compared):
-        status = assess(definition, current, reference, target, change=changes[n])
-        codes[i], texts[i] = status.code, status.text
-        against_prior = assess(definition, current, prior, None, change=changes[len(compared) + n])
-        previous[i], previous_texts[i] = against_prior.code, against_prior.text
+    for k, (i, current, main, before, target) in enumerate(compared):
+        row = records[i]
+        reason = str(row.get("missing_reason") or "")
+        for key, comparison, change, status_codes, status_texts in (
+            ("", main, changes[k], codes, texts),
+            ("previous_", before, changes[len(compared) + k], previous, previous_texts),
+        ):
+            goal = target if not key else None
+            if current.value is None and reason in MISSING_REASONS:
+                status = Status("insufficient_data", f"Värdet saknas: {MISSING_REASONS[reason]}.")
+            elif comparison.reason:
+                status = assess(definition, current, None, goal)
+                if status.code != "target_met":
+                    status = without_comparison(definition, current, comparison.reason)
+            else:
+                status = assess(definition, current, comparison.reference, goal, change=change)
+            status_codes[i], status_texts[i] = status.code, status.text
+            difference, words = _test_words(definition, comparison, current, change)
+            reference = comparison.reference
+            columns[f"{key}compared_with" if key else "compared_with"][i] = comparison.name
+            columns[f"{key}period" if key else "reference_period"][i] = (
+                reference.label.removeprefix("basåret ") if reference is not None else ""
+            )
+            columns[f"{key}value" if key else "reference_value"][i] = (
+                np.nan if reference is None or reference.value is None else reference.value
+            )
+            columns[f"{key}change" if key else "change"][i] = difference
+            columns[f"{key}test" if key else "change_test"][i] = words
     frame["status"] = codes
     frame["status_text"] = texts
     frame["status_previous"] = previous
     frame["previous_text"] = previous_texts
+    for column, values in columns.items():
+        frame[column] = values
 
 
 def with_app_targets(con: duckdb.DuckDBPyConnection, definition: Definition) -> Definition:

@@ -53,3 +53,8 @@ def date_text(value: object) -> str:
     if not isinstance(value, date):
         return str(value)
     return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+
+
+def first_upper(text: str) -> str:
+    """The text with its first letter upper-case (the rest as it is): a clause as a line."""
+    return text[:1].upper() + text[1:]

@@ -5,6 +5,7 @@ difference between two groups in the same year."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
 from indicators import stats
 from indicators.compute import unavailable
-from indicators.format import number
+from indicators.format import indicator_value, number
 from indicators.status import STATUS_LABELS
 
 GROUP_OF = {
@@ -37,16 +38,13 @@ def latest_row(frame: pd.DataFrame, region: str, sex: str = "total") -> pd.Serie
 
 ROW_FIELDS = ["region_code", "year", "value", "lower", "upper", "suppressed", "status",
               "status_text"]  # fmt: skip
-# Carried along where the frame has them: invented values, the period a row covers and the
-# test against the period before.
+# Carried along where the frame has them: invented values, the period a row covers, and what
+# its status compares with (see indicators.compute.COMPARISON_COLUMNS).
 EXTRA_FIELDS = ["example", "period", "n_months", "status_previous", "previous_text",
-                "ytd_previous", "ytd_hidden"]  # fmt: skip
-# What the test against the period before says, in a few words for a card or a table.
-CHANGE_WORDS = {
-    "improvement": "säkerställd förbättring",
-    "deterioration": "säkerställd försämring",
-    "no_significant_change": "inom felmarginalen",
-}
+                "ytd_previous", "ytd_hidden", "compared_with", "reference_period",
+                "reference_value", "change", "change_test", "previous_compared_with",
+                "previous_period", "previous_value", "previous_change",
+                "previous_test"]  # fmt: skip
 
 
 def by_region(frame: pd.DataFrame, regions: list[str] | None = None) -> dict[str, list[dict]]:
@@ -85,7 +83,6 @@ def area_rows(
         known = [r for r in own if not _missing(r["value"])]
         shown = [r for r in own if not _missing(r["value"]) or _true(r["suppressed"])]
         last = shown[-1] if shown else None
-        before = shown[-2] if len(shown) >= 2 else None
         code = "insufficient_data" if last is None else str(last["status"])
         failed = unavailable(frame)
         rows.append({
@@ -110,53 +107,89 @@ def area_rows(
                 if _missing(r.get("n_months")) or int(r["n_months"]) >= 12
             ],
             "example": bool(last is not None and _true(last.get("example", False))),
-            "period": _period_of(last),
-            "previous": _previous(last, before),
-            "change": _change_words(last),
+            "period": period_of(last),
         })  # fmt: skip
-        rows[-1]["change_value"] = _change_value(rows[-1])
+        rows[-1].update(comparison(definition, last))
     return rows
 
 
-def _change_value(row: dict) -> str:
-    """The change from the previous measurement as shown ("+1,5 procentenheter", "−21"), or
-    "" where one of the two is missing or protected."""
-    before = row.get("previous")
-    if not before or row["suppressed"] or before["suppressed"]:
+def signed(definition: Definition, change: object) -> str:
+    """A change as shown: "+1,5 procentenheter", "−21", "±0"; "" where there is none."""
+    if _missing(change):
         return ""
-    now, then = row["value"], before["value"]
-    if now is None or then is None or pd.isna(now) or pd.isna(then):
-        return ""
-    definition = row["definition"]
-    change = float(now) - float(then)
-    text = number(abs(change), definition.decimals)
-    sign = "+" if change > 0 else "\u2212" if change < 0 else "±"
+    value = float(change)  # type: ignore[arg-type]
+    text = number(abs(value), definition.decimals)
+    sign = "+" if value > 0 else "\u2212" if value < 0 else "±"
     unit = " procentenheter" if definition.type == "share" else ""
     return f"{sign}{text}{unit}"
 
 
-def _previous(last: dict | None, before: dict | None) -> dict | None:
-    """What the latest value is compared with: the measurement before it, or, for a part of
-    a year, the same months a year earlier (never a whole year against a part of one)."""
-    if last is None:
-        return None
-    if _period_of(last) != str(int(last["year"])):  # a part of a year ("jan–jul 2026")
-        label = str(last["period"]).rsplit(" ", 1)[0] + f" {int(last['year']) - 1}"
-        same = last.get("ytd_previous")
-        if not _missing(same):
-            return {"year": int(last["year"]) - 1, "value": same, "suppressed": False,
-                    "period": label}  # fmt: skip
-        if _true(last.get("ytd_hidden")):
-            return {"year": int(last["year"]) - 1, "value": None, "suppressed": True,
-                    "period": label}  # fmt: skip
-        return None
-    if before is None:
-        return None
-    return {"year": int(before["year"]), "value": before["value"],
-            "suppressed": _true(before["suppressed"]), "period": _period_of(before)}  # fmt: skip
+def comparison(definition: Definition, record: dict | None) -> dict[str, object]:
+    """What a record's status compares with, as every output shows it: ``compared_with``
+    ("sedan basåret 2023"), ``previous`` (the value compared with and its period, or None),
+    ``change_value`` (the change the status tested, "+12"), ``change`` (what the test found,
+    or why there is no comparison), ``verdict`` (the status with its reference: "Förbättring
+    sedan basåret 2023"), and ``also``: the comparison with the period before, labelled,
+    where it is another one ("sedan 2024: +5, inom felmarginalen")."""
+    empty = {"compared_with": "", "previous": None, "change_value": "", "change": "",
+             "verdict": STATUS_LABELS["insufficient_data"], "also": "",
+             "change_line": "", "reference_text": ""}  # fmt: skip
+    if record is None:
+        return empty
+    code = str(record.get("status") or "insufficient_data")
+    name = str(record.get("compared_with") or "")
+    words = str(record.get("change_test") or "")
+    reference = record.get("reference_value")
+    previous = None
+    if name and not _missing(reference):
+        period = str(record.get("reference_period") or "")
+        previous = {"year": int(period[-4:]) if period[-4:].isdigit() else None,
+                    "value": reference, "suppressed": False, "period": period}  # fmt: skip
+    also = ""
+    other = str(record.get("previous_compared_with") or "")
+    period = str(record.get("reference_period") or "")
+    same = bool(period) and str(record.get("previous_period") or "") == period
+    if other and other != name and not same:
+        change = signed(definition, record.get("previous_change"))
+        test = str(record.get("previous_test") or "")
+        also = f"{other}: " + ", ".join(part for part in (change, test) if part)
+    verdict = STATUS_LABELS[code]
+    if code != "insufficient_data" and name:
+        verdict += f" {_target_reference(record)}{name}"
+    change = signed(definition, record.get("change")) if previous else ""
+    reference_text = ""
+    if previous is not None:
+        base = "basåret " if name.startswith("sedan basåret") else ""
+        shown = indicator_value(definition.type, reference, definition.decimals)
+        reference_text = f"{shown} ({base}{previous['period']})"
+    words = words if not _missing(record.get("value")) else ""
+    return {
+        "compared_with": name,
+        "previous": previous,
+        "change_value": change,
+        "change": words,
+        "verdict": verdict,
+        "also": also,
+        # One line for a table: "+12 sedan basåret 2021 · inom felmarginalen".
+        "change_line": f"{change} {name} · {words}" if change else words,
+        # The value compared with, for a table: "51 (basåret 2023)", "18 (jan–jul 2025)".
+        "reference_text": reference_text,
+    }
 
 
-def _period_of(record: dict | None) -> str:
+def _target_reference(record: dict) -> str:
+    """ "mot målet 2025 och " when the status judged a target (named in its text)."""
+    if str(record.get("status")) not in TARGET_STATUSES:
+        return ""
+    text = str(record.get("status_text") or "")
+    found = re.search(r"Målet för (\d{4})", text)
+    return f"mot målet för {found.group(1)} och " if found else ""
+
+
+TARGET_STATUSES = {"target_met", "on_track", "right_direction_too_slow", "wrong_direction"}
+
+
+def period_of(record: dict | None) -> str:
     """The period a record covers as a reader names it: the year, or the months and year of a
     part of one ("jan–sep 2026")."""
     if record is None:
@@ -165,20 +198,6 @@ def _period_of(record: dict | None) -> str:
     if months is not None and not _missing(months) and int(months) < 12 and record.get("period"):
         return str(record["period"])
     return str(int(record["year"]))
-
-
-def _change_words(record: dict | None) -> str:
-    """Whether the change against the period before is distinguishable, in a few words; where
-    it cannot be tested, why."""
-    if record is None or _missing(record["value"]):
-        return ""
-    code = str(record.get("status_previous") or "")
-    if code in CHANGE_WORDS:
-        return CHANGE_WORDS[code]
-    text = str(record.get("previous_text") or "")
-    if "jämförelse saknas: " in text:
-        return "ingen jämförelse: " + text.split("jämförelse saknas: ", 1)[1].rstrip(".")
-    return "kan inte prövas"
 
 
 def latest_record(records: list[dict], year: int | None = None) -> dict | None:
@@ -205,9 +224,36 @@ def group_counts(rows: list[dict[str, object]]) -> dict[str, int]:
     return counts
 
 
+# Measures that compare districts of different size: rates and shares. A count is larger in
+# a larger district, so ranking counts would rank populations.
+RANKABLE = ("rate", "share", "published_rate", "mean", "index")
+NOT_RANKED = (
+    "Antal rangordnas inte: stadsdelsområdena har olika många invånare, så ett större område "
+    "har fler händelser utan att läget är sämre. Jämför områden med ett tal per invånare "
+    "eller en andel."
+)
+
+
+def rankable(definition: Definition) -> bool:
+    return definition.type in RANKABLE
+
+
+def rank_text(row: pd.Series, n: int) -> str:
+    """ "3 av 11 (säker)" only where both the intervals say so; else the ranks they allow,
+    or that there is no interval to judge by."""
+    if pd.isna(row["lower"]) or pd.isna(row["upper"]):
+        return f"{row['rank']} av {n} (osäker: inget osäkerhetsintervall)"
+    if row["rank_best"] == row["rank_worst"]:
+        return f"{row['rank']} av {n} (säker)"
+    return f"{row['rank']} av {n} (kan vara {row['rank_best']}–{row['rank_worst']})"
+
+
 def ranking(definition: Definition, frame: pd.DataFrame, year: int) -> pd.DataFrame:
     """Districts in one year, best first, with the range of ranks their intervals allow:
-    a district is surely ahead of another only when their intervals do not overlap."""
+    a district is surely ahead of another only when their intervals do not overlap, and a
+    value without an interval can hold any place. Counts are not ranked (empty frame)."""
+    if not rankable(definition) or frame.empty:
+        return frame.iloc[0:0]
     rows = frame[(frame["year"] == year) & (frame["sex"] == "total")
                  & (frame["age_group"] == "all") & (frame["region_kind"] == "district")
                  & frame["value"].notna()].copy()  # fmt: skip
@@ -215,8 +261,8 @@ def ranking(definition: Definition, frame: pd.DataFrame, year: int) -> pd.DataFr
         return rows
     better_low = definition.direction == "lower_is_better"
     rows = rows.sort_values("value", ascending=better_low).reset_index(drop=True)
-    lower = rows["lower"].fillna(rows["value"]).to_numpy(dtype=float)
-    upper = rows["upper"].fillna(rows["value"]).to_numpy(dtype=float)
+    lower = rows["lower"].fillna(-np.inf).to_numpy(dtype=float)
+    upper = rows["upper"].fillna(np.inf).to_numpy(dtype=float)
     others = ~np.eye(len(rows), dtype=bool)  # [i, j]: district j beside district i
     if better_low:
         surely_better = ((upper[None, :] < lower[:, None]) & others).sum(axis=1)

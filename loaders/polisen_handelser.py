@@ -193,6 +193,7 @@ def load(
         counts.update(read=count, new=new, updated=updated)
         # The counts in force are of every event in force: from the first to the last.
         queries.set_batch_coverage(con, batch_id, *police.span(con))
+        police.refresh_series_coverage(con)  # and per event type, from its first event
         observations = monthly.assign(
             source=SOURCE, sex="total", age_group="all", respondents=None, preliminary=False
         )

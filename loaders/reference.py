@@ -121,17 +121,24 @@ def build_tables(directory: Path = REFERENCE_DIR) -> dict[str, pd.DataFrame]:
 
 
 _SOURCE_FIELDS = {"id", "title", "publisher", "citation", "url", "licence", "method",
-                  "rhythm", "max_age_days", "caveat"}  # fmt: skip
+                  "rhythm", "max_age_days", "caveat", "disclosure"}  # fmt: skip
+DISCLOSURES = ("published", "protected")
 
 
 def _read_sources(path: Path, problems: list[str]) -> pd.DataFrame:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     rows = []
     for i, item in enumerate(data.get("sources", [])):
-        missing = {"id", "title", "publisher", "citation", "rhythm"} - {
+        missing = {"id", "title", "publisher", "citation", "rhythm", "disclosure"} - {
             k for k, v in item.items() if v
         }
         unknown = set(item) - _SOURCE_FIELDS
+        if item.get("disclosure") and item["disclosure"] not in DISCLOSURES:
+            problems.append(
+                f"sources.yaml source {i + 1} ({item.get('id')}): disclosure "
+                f"{item['disclosure']!r} is neither 'published' nor 'protected'"
+            )
+            continue
         if missing or unknown:
             problems.append(
                 f"sources.yaml source {i + 1} ({item.get('id')}): missing {sorted(missing)}, "

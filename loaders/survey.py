@@ -380,6 +380,8 @@ def undo(
         queries.undo_batch(con, batch_id, undone_by)
         audit.record(con, undone_by, "ångra", f"sats {batch_id}: {batch.file_name}")
         queries.refresh_in_force(con, [batch_id])
+        if batch.source == police.SOURCE:  # the types' first events may have changed
+            police.refresh_series_coverage(con)
         after = {b.id: b.state for b in queries.batches(con)}
     return sorted(i for i, state in after.items() if state == "active" and before[i] != "active")
 

@@ -14,7 +14,6 @@ from catalogue.model import Definition
 from indicators import assessment, timeline
 from indicators.compute import (
     CITY,
-    MISSING_REASONS,
     Request,
     with_app_targets,
 )
@@ -23,6 +22,7 @@ from indicators.format import indicator_value
 from indicators.municipalities import municipality_sentence
 from indicators.results import values, values_all
 from indicators.status import STATUS_LABELS, applicable_target
+from indicators.summaries import comparison
 from store import events as store_events
 from store import followup, queries
 
@@ -33,8 +33,8 @@ class IndicatorLine:
     title: str
     unit: str
     value: str
-    previous: str
-    change: str
+    previous: str  # the value compared with and its period: "51 (basåret 2023)", or "–"
+    change: str  # the change the status tested and what the test found
     target: str
     status: str
     explanation: str
@@ -48,7 +48,11 @@ class IndicatorLine:
     # The same figures as numbers, for the spreadsheet (None where the text says why not).
     kind: str = "count"
     decimals: int = 0
-    previous_value: float | None = None
+    previous_value: float | None = None  # the value compared with (the status's reference)
+    change_value: float | None = None  # the change the status tested
+    period: str = ""  # the period of the value ("2025", "jan–jul 2026")
+    compared_with: str = ""  # "sedan basåret 2023", "sedan 2024", "jan–jul 2026 mot jan–jul 2025"
+    reference_period: str = ""  # the period of the value compared with
     target_value: float | None = None
     lower: float | None = None
     upper: float | None = None
@@ -133,13 +137,11 @@ class YearEnd:
 
     def line_header(self) -> list[str]:
         """The header of the indicator table, matching ``IndicatorLine.cells``."""
-        year = str(self.year)
-        before = str(self.year - 1)
         return [
             "Indikator",
-            year,
-            before,
-            f"Förändring från {before}",
+            str(self.year),
+            "Jämförs med",
+            "Förändring",
             "Mål",
             "Status",
             "Förklaring",
@@ -178,40 +180,12 @@ def _comment_for(comments: pd.DataFrame, area: str, indicator: str) -> str:
     return "" if said.empty else str(said.iloc[0]["text"])
 
 
-# What the comparison with the period before says (compute's status against the previous
-# period, which already compares like with like: the same months, or not at all).
-_CHANGE = {
-    "improvement": "statistiskt säkerställd",
-    "deterioration": "statistiskt säkerställd",
-    "no_significant_change": "inom felmarginalen",
-}
-
-
 def _period(row: pd.Series) -> str:
     """The months a row covers when not the whole year ("okt–dec"), else "": compute's
     period label without its year."""
     if int(row.get("n_months", 12)) >= 12:
         return ""
     return str(row["period"]).split(" ")[0]
-
-
-def _change_text(
-    now: pd.Series | None, before: pd.Series | None, year: int, reason: str = ""
-) -> str:
-    if now is None or pd.isna(now["value"]):
-        return ""
-    code, text = str(now.get("status_previous", "")), str(now.get("previous_text", ""))
-    why = f" ({MISSING_REASONS[reason]})" if reason in MISSING_REASONS else ""
-    if before is None and not _period(now):  # compute's prior may be an earlier year
-        return f"ingen jämförelse: inget värde {year - 1}{why}"
-    if code in _CHANGE:
-        months = _period(now)
-        return _CHANGE[code] + (f" ({months})" if months else "")
-    if "jämförelse saknas: " in text:
-        return "ingen jämförelse: " + text.split("jämförelse saknas: ", 1)[1].rstrip(".")
-    if before is None:
-        return f"ingen jämförelse: inget värde {year - 1}{why}"
-    return "kan inte prövas"
 
 
 def _judgement_for(assessed: pd.DataFrame, area: str, indicator: str, region: str) -> str:
@@ -272,11 +246,11 @@ def build(
             last = rows[rows["year"] == year - 1] if not rows.empty else rows
             now = this.iloc[0] if not this.empty else None
             before = last.iloc[0] if not last.empty else None
-            before_reason = ""
             if before is not None and pd.isna(before["value"]) and not before["suppressed"]:
-                before_reason = str(before.get("missing_reason") or "")
-                before = None  # a year without a value (and why): nothing to compare with
-            change_text = _change_text(now, before, year, before_reason)
+                before = None  # a year without a value: nothing to split the change against
+            # What the status compares with, and the change it tested: one comparison, the same
+            # in the Word, the Excel, the packs and the pages (indicators.summaries).
+            said = comparison(definition, None if now is None else now.to_dict())
             target = applicable_target(
                 with_app_targets(con, definition), year, region_code, CITY, district_codes
             )
@@ -338,20 +312,22 @@ def build(
                     unit=definition.unit,
                     value="skyddat"
                     if suppressed
-                    else _fmt(definition, None if now is None else now["value"]),
-                    previous="–"
-                    if before is None
-                    else (
-                        "skyddat"
-                        if before["suppressed"]
-                        else _fmt(definition, before["value"])
-                        + (f" ({_period(before)})" if _period(before) else "")
-                    ),
-                    change=change_text,
+                    else _fmt(definition, None if now is None else now["value"])
+                    + (f" ({_period(now)})" if now is not None and _period(now) else ""),
+                    period="" if now is None else str(now["period"]),
+                    previous=str(said["reference_text"]) or "–",
+                    compared_with=str(said["compared_with"]),
+                    reference_period=""
+                    if said["previous"] is None
+                    else str(said["previous"]["period"]),  # type: ignore[index]
+                    change=" · ".join(
+                        p for p in (str(said["change_value"]), str(said["change"])) if p
+                    )
+                    + (f" ({said['also']})" if said["also"] else ""),
                     target=""
                     if target is None
                     else f"{_fmt(definition, target.value)} ({target.year})",
-                    status=STATUS_LABELS[status],
+                    status=str(said["verdict"]) if now is not None else STATUS_LABELS[status],
                     explanation="Inga uppgifter för året."
                     if now is None
                     else str(now["status_text"]),
@@ -368,8 +344,11 @@ def build(
                     kind=definition.type,
                     decimals=definition.decimals,
                     previous_value=None
-                    if before is None or before["suppressed"]
-                    else _number(before["value"]),
+                    if said["previous"] is None
+                    else _number(said["previous"]["value"]),  # type: ignore[index]
+                    change_value=None
+                    if now is None or not said["change_value"]
+                    else _number(now.get("change")),
                     target_value=None if target is None else float(target.value),
                     lower=None if now is None or suppressed else _number(now["lower"]),
                     upper=None if now is None or suppressed else _number(now["upper"]),

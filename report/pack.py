@@ -21,7 +21,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from report.charts import draw_trend, line_png
 
 EXAMPLE = "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
-HEADER = ["Indikator", "Nu", "Före", "Förändring", "Prövning", "Status"]
+HEADER = ["Indikator", "Nu", "Jämförs med", "Förändring", "Prövning", "Status"]
 NAVY = "#1F3A5F"
 
 
@@ -30,10 +30,10 @@ class PackRow:
     title: str
     unit: str
     now: str  # "11,8 % (2024)"
-    before: str  # "12,1 % (2022)" or "–"
+    before: str  # what the status compares with: "12,1 % (basåret 2022)" or "–"
     change: str  # "−0,3 procentenheter" or ""
     test: str  # "inom felmarginalen", "säkerställd försämring", …
-    status: str  # the status label
+    status: str  # the status with what it compares with ("Förbättring sedan basåret 2021")
     example: bool
     source: str  # "Källa: BRÅ, anmälda brott." or the Exempeldata line
     series: list[tuple[int, float, float | None, float | None]] = field(default_factory=list)

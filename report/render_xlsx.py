@@ -34,27 +34,26 @@ def _as_cell(line: IndicatorLine, value: float | None) -> float | None:
 
 def _indicator_table(sheet, summary: YearEnd, lines: list[IndicatorLine]) -> int:  # type: ignore[no-untyped-def]
     """The indicator table from row 3, numbers as numbers; returns the row after it."""
-    year, before = summary.year, summary.year - 1
+    year = summary.year
+    # Every value with its period, and the change only where the status compared the two
+    # (never a part of a year against a whole one): the same comparison as the Word's.
     header = [
-        "Indikator", "Enhet", f"Värde {year}", "Nedre gräns (95 %)", "Övre gräns (95 %)",
-        f"Värde {before}", f"Förändring från {before}", "Prövning av förändringen", "Mål",
-        "Status", "Förklaring", f"Kvinnor {year}", f"Män {year}", "Exempeldata", "Källa",
+        "Indikator", "Enhet", f"Värde {year}", "Period", "Nedre gräns (95 %)",
+        "Övre gräns (95 %)", "Jämförs med", "Jämförelsevärde", "Jämförelseperiod",
+        "Förändring", "Prövning av förändringen", "Mål", "Status", "Förklaring",
+        f"Kvinnor {year}", f"Män {year}", "Exempeldata", "Källa",
     ]  # fmt: skip
     _write(sheet, 3, header, bold=True)
     for row, line in enumerate(lines, start=4):
         # The change in the indicator's unit; for a share in percentage points (not a fraction).
-        change = (
-            None
-            if line.number_value is None or line.previous_value is None
-            else round(line.number_value - line.previous_value, 10)
-        )
+        change = None if line.change_value is None else round(line.change_value, 10)
         values: list[object] = [
             line.title, line.unit,
             _as_cell(line, line.number_value) if line.number_value is not None else line.value,
-            _as_cell(line, line.lower), _as_cell(line, line.upper),
-            _as_cell(line, line.previous_value)
-            if line.previous_value is not None else line.previous,
-            change, line.change,
+            line.period, _as_cell(line, line.lower), _as_cell(line, line.upper),
+            line.compared_with or "ingen jämförelse",
+            _as_cell(line, line.previous_value) if line.previous_value is not None else "–",
+            line.reference_period, change, line.change,
             _as_cell(line, line.target_value), line.status, line.explanation,
             _as_cell(line, line.women_value), _as_cell(line, line.men_value),
             "ja" if line.example else "nej",
@@ -62,16 +61,16 @@ def _indicator_table(sheet, summary: YearEnd, lines: list[IndicatorLine]) -> int
         ]  # fmt: skip
         _write(sheet, row, values)
         shown = number_format(line.kind, line.decimals)
-        for column in (3, 4, 5, 6, 9, 12, 13):
+        for column in (3, 5, 6, 8, 12, 15, 16):
             sheet.cell(row=row, column=column).number_format = shown
         places = "." + "0" * line.decimals if line.decimals else ""
         unit = '" p.e."' if line.kind == "share" else ""
         plain = ("0" if line.kind == "share" else "#,##0") + places + unit
-        sheet.cell(row=row, column=7).number_format = f"+{plain};-{plain};{plain}"
+        sheet.cell(row=row, column=10).number_format = f"+{plain};-{plain};{plain}"
     end = 3 + len(lines)
     sheet.freeze_panes = "B4"
     sheet.auto_filter.ref = f"A3:{get_column_letter(len(header))}{max(end, 4)}"
-    widths = (42, 16, 11, 11, 11, 11, 13, 22, 10, 22, 60, 10, 10, 11, 40)
+    widths = (42, 16, 11, 13, 11, 11, 22, 13, 14, 12, 26, 10, 26, 60, 10, 10, 11, 40)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     return end + 1

@@ -77,17 +77,7 @@ def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
                     "skyddat" if card["suppressed"] else data.fmt_value(definition, card["value"])  # type: ignore[arg-type]
                 )
                 now = f"{value} ({card['period']})"
-                earlier = card["previous"]
-                before = (
-                    "–"
-                    if not earlier
-                    else (
-                        "skyddat"
-                        if earlier["suppressed"]  # type: ignore[index]
-                        else data.fmt_value(definition, earlier["value"])  # type: ignore[arg-type,index]
-                    )
-                    + f" ({earlier['period']})"  # type: ignore[index]
-                )
+                before = str(card["reference_text"]) or "–"
             example = bool(card["example"])
             rows.append(
                 PackRow(
@@ -97,7 +87,7 @@ def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
                     before=before,
                     change=str(card.get("change_value") or ""),
                     test=str(card.get("change") or ""),
-                    status=str(card["label"]),
+                    status=str(card["verdict"]),
                     example=example,
                     source=EXAMPLE_SOURCE if example else data.source_line(definition.source),  # type: ignore[attr-defined]
                     series=list(card["series"]),  # type: ignore[call-overload]

@@ -44,7 +44,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.sqlite"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 DERIVED_FILE = Path(__file__).with_name("derived.sql")
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 # The commit that still runs on DuckDB 2.0 and can export a store made before DuckLake.
 LAST_SINGLE_FILE_COMMIT = "25bd6fe"
 
@@ -332,10 +332,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     if current == 10:
         _add_in_force(con)
         current = 11
-    if current in (11, 12, 13, 14):  # versions 12 to 15 add tables (15: two columns of action)
+    if current in (11, 12, 13, 14, 15):  # versions 12 to 16 add tables (15: two columns)
+        from store import police  # police uses this module
+
         with transaction(con):
             if schema_version(con) == current:
                 con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+                police.refresh_series_coverage(con)  # 16: from the events already stored
                 con.execute(
                     "INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION}
                 )

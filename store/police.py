@@ -21,6 +21,7 @@ EVENT_COLUMNS = {
     "location": "STRUCT(name VARCHAR, gps VARCHAR)",
 }
 BASE_URL = "https://polisen.se"
+SOURCE = "polisen_handelser"
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: str, json_format: str) -> int:
@@ -338,6 +339,24 @@ def span(con: duckdb.DuckDBPyConnection) -> tuple[object, object]:
         """
     ).fetchone()
     return (row[0], row[1]) if row else (None, None)
+
+
+def refresh_series_coverage(con: duckdb.DuckDBPyConnection) -> None:
+    """Per event type (measure), the first and last moment of its events in force: a type is
+    covered from its first event on. The archive holds some types only from a later date than
+    others (before March 2023 the demo's holds only Mord/dråp), and a month before a type's
+    first event is "not covered", never 0."""
+    con.execute("DELETE FROM series_coverage WHERE source = $source", {"source": SOURCE})
+    con.execute(
+        """
+        INSERT INTO series_coverage (source, series, first_seen, last_seen)
+        SELECT $source, e.measure, min(e.occurred_at), max(e.occurred_at)
+        FROM police_event AS e JOIN load_batch AS b ON b.id = e.batch_id
+        WHERE b.state <> 'undone'
+        GROUP BY e.measure
+        """,
+        {"source": SOURCE},
+    )
 
 
 def placement_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

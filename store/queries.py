@@ -33,7 +33,7 @@ REFERENCE_TABLES = {
     "gazetteer": ["place", "district_code", "source"],
     "police_event_type": ["raw_key", "type"],
     "source": ["id", "title", "publisher", "citation", "url", "licence", "method", "rhythm",
-               "max_age_days", "caveat"],
+               "max_age_days", "caveat", "disclosure"],
 }  # fmt: skip
 
 
@@ -80,10 +80,23 @@ def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def source(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, object] | None:
     frame = con.execute(
         "SELECT id, title, publisher, citation, url, licence, method, rhythm, max_age_days, "
-        "caveat FROM source WHERE id = $id",
+        "caveat, disclosure FROM source WHERE id = $id",
         {"id": source_id},
     ).df()
     return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def measure_source(con: duckdb.DuckDBPyConnection, measure: str) -> str | None:
+    row = con.execute(
+        "SELECT any_value(source) FROM measure WHERE id = $m", {"m": measure}
+    ).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def published_sources(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The sources whose figures their owner publishes (shown as published, never hidden)."""
+    rows = con.execute("SELECT id FROM source WHERE disclosure = 'published'").fetchall()
+    return frozenset(str(r[0]) for r in rows)
 
 
 def observed_region_codes(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -594,17 +607,42 @@ def set_batch_coverage(
     )
 
 
-def coverage(con: duckdb.DuckDBPyConnection, source: str) -> tuple[object, object] | None:
-    """The period the newest batch in force of ``source`` covers, when it records one."""
+def coverage(
+    con: duckdb.DuckDBPyConnection, source: str, series: list[str] | None = None
+) -> tuple[object, object] | None:
+    """The period the newest batch in force of ``source`` covers, when it records one; with
+    ``series`` (measures), the part of it every one of them is covered: from the latest first
+    moment the source holds for any of them (series the source has never held are left out:
+    nothing says when they began)."""
     row = con.execute(
         """
-        SELECT covers_from, covers_to FROM load_batch
-        WHERE source = $source AND state = 'active' AND covers_from IS NOT NULL
-        ORDER BY id DESC LIMIT 1
+        SELECT greatest(b.covers_from, (
+                   SELECT max(c.first_seen) FROM series_coverage AS c
+                   WHERE c.source = $source AND list_contains($series, c.series))),
+               b.covers_to
+        FROM load_batch AS b
+        WHERE b.source = $source AND b.state = 'active' AND b.covers_from IS NOT NULL
+        ORDER BY b.id DESC LIMIT 1
         """,
-        {"source": source},
+        {"source": source, "series": list(series or [])},
     ).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def series_coverage(con: duckdb.DuckDBPyConnection, source: str) -> pd.DataFrame:
+    """Per series of ``source``: the first and last moment it holds (columns series,
+    first_seen, last_seen, label), with the batch in force's end."""
+    return con.execute(
+        """
+        SELECT c.series, c.first_seen, c.last_seen, coalesce(m.label, c.series) AS label
+        FROM series_coverage AS c
+        LEFT JOIN (SELECT id, any_value(label) AS label FROM measure GROUP BY id) AS m
+               ON m.id = c.series
+        WHERE c.source = $source
+        ORDER BY c.first_seen, label
+        """,
+        {"source": source},
+    ).df()
 
 
 def store_identity(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -419,3 +419,18 @@ CREATE TABLE IF NOT EXISTS reminder_sent (
 -- reminders go there).
 ALTER TABLE action ADD COLUMN IF NOT EXISTS local_area VARCHAR;
 ALTER TABLE action ADD COLUMN IF NOT EXISTS contact VARCHAR;
+
+-- Version 16: whether a source's figures are published by their owner (BRÅ, the police's
+-- events, SCB, Kolada: shown as published) or protected (the city's surveys and registers,
+-- staff uploads: threshold and complementary suppression), from sources.yaml.
+ALTER TABLE source ADD COLUMN IF NOT EXISTS disclosure VARCHAR;
+
+-- Version 16: what a source covers per series, where that differs from its batch (police
+-- events: an event type is covered from its first event in the feed; the archive holds some
+-- types only from a later date than others).
+CREATE TABLE IF NOT EXISTS series_coverage (
+    source     VARCHAR NOT NULL,
+    series     VARCHAR NOT NULL,   -- a measure id
+    first_seen TIMESTAMP NOT NULL, -- the first moment the source holds for the series
+    last_seen  TIMESTAMP NOT NULL
+);

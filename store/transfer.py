@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from store import police
 from store.db import SCHEMA_VERSION, StoreError, schema_version, transaction
 from store.queries import refresh_in_force
 
@@ -128,6 +129,8 @@ def import_store(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]
                 )
         # Exports of version 10 and older do not say which rows are in force: decide it anew.
         refresh_in_force(con, None)
+        if "series_coverage" not in expected:  # exports of version 15 and older
+            police.refresh_series_coverage(con)
     return counts
 
 

@@ -47,7 +47,7 @@ def test_overview_cards_and_matrix(demo: Path) -> None:
         "Kriminella miljöer och livsstilar",
     ]  # fmt: skip
     card = table_with(at, "Trend")
-    assert list(card.columns) == ["Indikator", "Trend", "År", "Senaste", "Status"]
+    assert list(card.columns) == ["Indikator", "Trend", "Period", "Senaste", "Status", "Jämförelse"]
     # Each explanation whole under its table (a cell cut it at 1440 px).
     assert any("- **Anmäld misshandel:** " in m.value for m in at.markdown)
     crime = None
@@ -58,8 +58,8 @@ def test_overview_cards_and_matrix(demo: Path) -> None:
     assert crime is not None
     # The city's BRÅ total exists only in the 2024 region-list export (2023, preliminary),
     # whose "3-7 kap." rows are all "..": no city value for crimes against persons.
-    assert crime.loc["Anmälda brott mot person", "År"] == "–"
-    assert crime.loc["Anmäld misshandel", "År"] == "2023"
+    assert crime.loc["Anmälda brott mot person", "Period"] == "–"
+    assert crime.loc["Anmäld misshandel", "Period"] == "2023"
     assert crime.loc["Anmäld misshandel", "Status"].startswith("… Underlag saknas")
     matrix = table_with(at, "Lägesbild")
     assert len(matrix) == 12 and matrix.iloc[-1]["Stadsdelsområde"] == "Hela staden"
@@ -90,8 +90,9 @@ def test_district_page_from_a_link(demo: Path) -> None:
                 victims = table
     assert victims is not None
     row = victims.loc["Anmälda brott mot person"]
-    assert (row["År"], row["Järva"]) == ("2023", "3\u00a0438")  # 2 300 + 1 138 (prel.)
-    assert row["Placering bland områdena"].count(" av ") == 1
+    assert (row["Period"], row["Järva"]) == ("2023", "3\u00a0438")  # 2 300 + 1 138 (prel.)
+    # A count is not ranked: Järva is larger than most districts.
+    assert row["Placering bland områdena"] == "rangordnas inte (antal)"
     assert row["Exempeldata"] == ""
     weapons = next(
         d.value.set_index("Indikator")
@@ -165,8 +166,13 @@ def test_indicator_page_map_and_ranking(demo: Path) -> None:
     assert spec["layout"]["title"]["text"] == (
         "Anmälda brott mot person 2023, per stadsdelsområde (antal anmälda brott)"
     )
+    # Counts are not ranked (a larger district has more of everything); rates are.
+    assert not [e for e in at.get("plotly_chart") if "ranking" in e.proto.id]
+    assert any(c.value.startswith("Antal rangordnas inte") for c in at.caption)
+    at = _open("indicator", {"indikator": "Anmälda brott mot person per 1 000 invånare"})
     ranking = _chart(at, "ranking")
     assert ranking["layout"]["title"]["text"].endswith(": bäst överst")
+    assert len(ranking["data"][0]["y"]) >= 9
 
 
 @pytest.mark.slow
@@ -239,8 +245,10 @@ def test_meeting_mode_from_a_short_link(demo: Path) -> None:
     # A part of a year is compared with the same months a year earlier, never a whole year.
     at = _open("meeting", {"omrade": "jarva", "steg": "5"})
     murders = next(m for m in at.get("metric") if m.label.endswith("jan–jul 2026"))
-    assert murders.value == "3" and murders.proto.delta == "±0 sedan jan–jul 2025"
-    assert "Före: 3 (jan–jul 2025) · inom felmarginalen" in [c.value for c in at.caption]
+    assert murders.value == "3" and murders.proto.delta == "±0 jan–jul 2026 mot jan–jul 2025"
+    assert "Jan–jul 2026 mot jan–jul 2025: 3 → 3 · inom felmarginalen" in [
+        c.value for c in at.caption
+    ]
     at = _open("meeting", {"omrade": "jarva", "steg": "9"})
     assert at.title[0].value == "Unga i riskzon för destruktivt beteende"
     assert at.warning[0].value == "Steg '9' finns inte: det finns steg 1–5. Visar steg 1."
@@ -267,9 +275,15 @@ def test_meeting_mode_trends_have_years_and_intervals(demo: Path) -> None:
     ) in text
     metric = at.get("metric")[0]
     assert (metric.label, metric.value) == ("procent av eleverna, 2024", "6,8\u00a0%")
-    assert metric.proto.delta == "-0,4 procentenheter sedan 2022"
+    assert metric.proto.delta == "-0,4 procentenheter sedan basåret 2022"
     assert metric.proto.direction == metric.proto.MetricDirection.DOWN
-    assert "Före: 7,2\u00a0% (2022) · inom felmarginalen" in [c.value for c in at.caption]
+    assert "Sedan basåret 2022: 7,2\u00a0% → 6,8\u00a0% · inom felmarginalen" in [
+        c.value for c in at.caption
+    ]
+    # Where the baseline has no value the card says so, not a silent other year.
+    assert "Ingen jämförelse: det finns inget värde för basåret 2021" in [
+        c.value for c in at.caption
+    ]
     # The school survey's invented values for the city: every second year, marked as such.
     first = charts[0]
     assert first["layout"]["title"]["text"] == "procent av eleverna, 2022–2024 – Exempeldata"
@@ -346,11 +360,12 @@ def test_reported_crime_beside_the_surveys_share_exposed_on_one_time_axis(demo: 
 def test_meeting_mode_says_what_drove_each_change_under_the_cards(demo: Path) -> None:
     at = _open("meeting", {"omrade": "jarva", "steg": "4"})
     labels = [e.label for e in at.expander]
-    person = next(x for x in labels if x.startswith("Anmälda brott mot person: "))
+    person = next(x for x in labels if x.startswith("Anmälda brott mot person, "))
+    # The split of the change the card's status tested: since the baseline 2021.
     assert person == (
-        "Anmälda brott mot person: Störst förändring: Anmälda brott mot frihet och frid "
-        "(4 kap. BrB) +407 (säkerställd), Anmälda brott mot liv och hälsa (3 kap. BrB) +151 "
+        "Anmälda brott mot person, sedan basåret 2021: Störst förändring: Anmälda brott mot "
+        "frihet och frid (4 kap. BrB) +225 (säkerställd), Anmälda sexualbrott (6 kap. BrB) −43 "
         "(säkerställd)."
     )
     bars = _chart(at, "drivers-brott_mot_person")["data"][0]
-    assert 579 in _values(bars["x"])  # the total, inside the expander
+    assert 193 in _values(bars["x"])  # the total since 2021 (3 245 → 3 438), in the expander

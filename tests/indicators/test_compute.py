@@ -243,7 +243,9 @@ def test_no_hidden_district_of_the_time_follows_from_todays_total(
 ) -> None:
     """Järva 42 on today's boundaries minus Rinkeby-Kista 40 on those of the time would give
     Spånga-Tensta's hidden 2: Rinkeby-Kista is hidden too, and nothing follows by
-    subtraction across the two views and the city."""
+    subtraction across the two views and the city. (BRÅ publishes its counts; here the
+    source is declared protected, as a count from the city's own registers is.)"""
+    store.execute("UPDATE source SET disclosure = 'protected' WHERE id = 'bra_anmalda_brott'")
     m = "bra.brott_mot_person"
     add_batch(store, [
         {"measure": m, "region_code": CITY, "year": 2021, "month": 1, "value": 150},
@@ -263,3 +265,20 @@ def test_no_hidden_district_of_the_time_follows_from_todays_total(
     }
     assert ST not in shown_time and RK not in shown_time
     assert shown_time[BROMMA] == 60
+
+
+def test_a_published_count_of_1_or_2_is_shown_as_its_owner_publishes_it(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    """BRÅ publishes counts of 1 and 2 per district: hiding them protects no one."""
+    m = "bra.brott_mot_person"
+    add_batch(store, [
+        {"measure": m, "region_code": CITY, "year": 2021, "month": 1, "value": 150},
+        {"measure": m, "region_code": BROMMA, "year": 2021, "month": 1, "value": 60},
+        {"measure": m, "region_code": RK, "year": 2021, "month": 1, "value": 40},
+        {"measure": m, "region_code": ST, "year": 2021, "month": 1, "value": 2},
+    ])  # fmt: skip
+    time = compute(store, catalogue.definitions["brott_mot_person"], catalogue,
+                   Request(boundaries="time"))  # fmt: skip
+    assert not time["suppressed"].any()
+    assert _row(time, ST, 2021)["value"] == 2 and _row(time, RK, 2021)["value"] == 40

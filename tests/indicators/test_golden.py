@@ -29,12 +29,18 @@ def _observations(con: duckdb.DuckDBPyConnection, measures: list[str]) -> pd.Dat
     ).df()
 
 
-def _whole_months(con: duckdb.DuckDBPyConnection, source: str) -> tuple[pd.Timestamp, ...]:
-    """The first and last month the newest batch covers from its first to its last day."""
+def _whole_months(
+    con: duckdb.DuckDBPyConnection, source: str, measures: list[str]
+) -> tuple[pd.Timestamp, ...]:
+    """The first and last month the archive covers for these event types from its first to
+    its last day: from the latest of the types' first events (read from the events
+    themselves: a sum is covered where each of its types is) to the last event of any type."""
     start, end = con.execute(
-        "SELECT covers_from, covers_to FROM load_batch WHERE source = $s AND state = 'active'"
+        "SELECT (SELECT max(f) FROM (SELECT min(occurred_at) AS f FROM police_event"
+        " WHERE list_contains($m, measure) GROUP BY measure)),"
+        " covers_to FROM load_batch WHERE source = $s AND state = 'active'"
         " ORDER BY id DESC LIMIT 1",
-        {"s": source},
+        {"s": source, "m": measures},
     ).fetchone()
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     first = start.to_period("M") + (0 if start == start.to_period("M").start_time else 1)
@@ -65,7 +71,7 @@ def _verdict(before: float, after: float, changed: bool) -> str:
 def test_murders_per_district_of_today(demo_store: duckdb.DuckDBPyConnection) -> None:
     catalogue = load_catalogue()
     definition = catalogue.definitions["mord_drap"]
-    first, last = _whole_months(demo_store, "polisen_handelser")
+    first, last = _whole_months(demo_store, "polisen_handelser", definition.measures)
     raw = _observations(demo_store, definition.measures)
     raw["day"] = pd.to_datetime({"year": raw["year"], "month": raw["month"], "day": 1})
     raw = raw[(raw["day"] >= first) & (raw["day"] <= last)]

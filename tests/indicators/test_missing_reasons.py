@@ -99,7 +99,8 @@ def test_a_survey_year_without_a_survey_says_so(
     assert row["missing_reason"] == "no_survey"
     assert row["status_text"] == "Värdet saknas: ingen undersökning gjordes det året."
     # The 2024 value is still compared with 2022, the survey before.
-    assert "(2022)" in _row(frame, BROMMA, 2024)["status_text"]
+    assert "(basåret 2022)" in _row(frame, BROMMA, 2024)["status_text"]
+    assert _row(frame, BROMMA, 2024)["compared_with"] == "sedan basåret 2022"
 
 
 @pytest.mark.slow

@@ -113,12 +113,12 @@ def test_labels_are_swedish(code: str) -> None:
 def test_ranking_ranges_follow_the_intervals() -> None:
     import pandas as pd
 
-    from indicators.summaries import ranking
+    from indicators.summaries import rank_text, ranking
 
     definition = Definition(
-        id="brott", title="Brott", description="Anmälda brott per år.", areas=["brottsoffer"],
-        source="s", type="count", measures=["s.m"], unit="antal", decimals=0,
-        direction="lower_is_better", owner="polis",
+        id="brott", title="Brott", description="Anmälda brott per 1 000 invånare.",
+        areas=["brottsoffer"], source="s", type="rate", measures=["s.m"],
+        unit="per 1 000 invånare", decimals=0, direction="lower_is_better", owner="polis",
     )  # fmt: skip
     frame = pd.DataFrame({
         "region_code": ["a", "b", "c", "d"], "region_name": ["A", "B", "C", "D"],
@@ -131,6 +131,12 @@ def test_ranking_ranges_follow_the_intervals() -> None:
     assert ranked.loc["A", ["rank", "rank_best", "rank_worst"]].tolist() == [1, 1, 2]
     assert ranked.loc["B", ["rank", "rank_best", "rank_worst"]].tolist() == [2, 1, 2]
     assert ranked.loc["D", ["rank", "rank_best", "rank_worst"]].tolist() == [4, 3, 4]
+    # Without an interval a value can hold any place: never "säker".
     points = frame.assign(lower=float("nan"), upper=float("nan"))
-    exact = ranking(definition, points, 2024).set_index("region_name")
-    assert exact.loc["A", ["rank", "rank_best", "rank_worst"]].tolist() == [1, 1, 1]
+    loose = ranking(definition, points, 2024).set_index("region_name")
+    assert loose.loc["A", ["rank", "rank_best", "rank_worst"]].tolist() == [1, 1, 4]
+    assert rank_text(loose.loc["A"], 4) == "1 av 4 (osäker: inget osäkerhetsintervall)"
+    assert rank_text(ranked.loc["A"], 4) == "1 av 4 (kan vara 1–2)"
+    # Counts are not ranked: a larger district has more of everything.
+    counted = definition.model_copy(update={"type": "count", "unit": "antal"})
+    assert ranking(counted, frame, 2024).empty
