@@ -145,6 +145,18 @@ for area_id, title in catalogue.areas():
         else:
             st.dataframe(by_year, key=f"coverage_{area_id}")
 
+st.header("Polisens händelser: täckning per händelsetyp")
+st.caption(
+    "Arkivet har inte alla händelsetyper från samma dag: en typ räknas från sin första "
+    "händelse, och bara hela månader därefter. En månad före den är inte täckt, aldrig 0, och "
+    "ett år som bara täcks delvis visas med sina månader och jämförs inte med ett helt år."
+)
+series = tables["series"]
+if series.empty:  # type: ignore[union-attr]
+    st.caption("Inga polishändelser är inlästa.")
+else:
+    st.dataframe(series, hide_index=True, key="series_coverage")
+
 st.header("Polisens händelser som inte kunde placeras")
 placement, text = tables["placement"]  # type: ignore[misc]
 st.markdown(text)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from pydantic import ValidationError
 
 from catalogue.model import (
@@ -253,6 +254,59 @@ def check_definition(
     return problems
 
 
+SOURCES_FILE = CATALOGUE_DIR.parent / "data" / "reference" / "sources.yaml"
+
+
+def protected_sources(path: Path = SOURCES_FILE) -> set[str]:
+    """The sources declared ``disclosure: protected`` (the city's surveys and registers,
+    uploads): their small figures are hidden (indicators.disclosure)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError:
+        return set()
+    return {str(s["id"]) for s in data.get("sources", []) if s.get("disclosure") == "protected"}
+
+
+def _check_protected_overlaps(catalogue: Catalogue) -> None:
+    """Two definitions of a protected source over measure sets that overlap but differ (A+B
+    and A), or over parts of one measure (3–7 kap. and 3 kap., ``part_of``), would be
+    protected each on its own, and their difference could narrow a hidden figure down: the
+    second is disabled with the reason."""
+    protected = protected_sources()
+
+    def root(measure: str) -> str:  # the top of a part_of tree (3–7 kap. for 3 kap.)
+        seen_here = {measure}
+        while (found := catalogue.measures.get(measure)) is not None and found.part_of:
+            measure = found.part_of
+            if measure in seen_here:
+                break
+            seen_here.add(measure)
+        return measure
+
+    seen: dict[frozenset[str], tuple[frozenset[str], str]] = {}  # measures → (roots, id)
+    for indicator, definition in sorted(catalogue.definitions.items()):
+        if definition.source not in protected or definition.type == "published_rate":
+            continue
+        mine = frozenset(definition.measures)
+        roots = frozenset(root(m) for m in mine)
+        clash = next((other for measures, (their_roots, other) in seen.items()
+                      if measures != mine and (measures & mine or their_roots & roots)),
+                     None)  # fmt: skip
+        if clash is None:
+            seen.setdefault(mine, (roots, indicator))
+            continue
+        problem = Problem(
+            catalogue.files[indicator], None,
+            f"measures overlap those of {clash}, or are parts of the same measure "
+            f"({definition.source} is protected): the two "
+            "would be protected apart and their difference could give a hidden figure away; "
+            "use the same measures or none in common",
+        )  # fmt: skip
+        catalogue.problems.append(problem)
+        catalogue.disabled[catalogue.files[indicator]] = [problem]
+        del catalogue.definitions[indicator]
+
+
 def load_catalogue(
     root: Path = CATALOGUE_DIR, known_region: Callable[[str], bool] | None = None
 ) -> Catalogue:
@@ -303,6 +357,7 @@ def load_catalogue(
                 )
             )
             catalogue.definitions[indicator] = definition.model_copy(update={"beside": None})
+    _check_protected_overlaps(catalogue)
     for area_id, _ in catalogue.areas():
         count = len(catalogue.indicators_for(area_id))
         if count < 3:

@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 
 from catalogue.catalogue import Catalogue
-from indicators.compute import CITY, Request
-from indicators.format import MONTH_NAMES, number, percent
+from indicators.compute import CITY, Coverage, Request
+from indicators.format import MONTH_NAMES, date_text, number, percent
 from indicators.results import values_all
 from store import police, queries
 
@@ -160,3 +160,36 @@ def police_placement(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, str]
         "flera områden); de räknas bara för hela staden."
     )
     return table, text
+
+
+def series_coverage(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pd.DataFrame:
+    """Per event type of the police's events: from when and to when the archive holds it, the
+    whole months that count, and the indicators that use it. A month before a type's first
+    event is "not covered", never 0."""
+    held = queries.series_coverage(con, police.SOURCE)
+    if held.empty:
+        return pd.DataFrame(columns=["Händelsetyp", "Första händelse", "Täcker hela månader",
+                                     "Indikatorer"])  # fmt: skip
+    span = queries.coverage(con, police.SOURCE)
+    used: dict[str, list[str]] = {}
+    for definition in catalogue.definitions.values():
+        for measure in definition.measures:
+            used.setdefault(measure, []).append(definition.title)
+    rows = []
+    for row in held.itertuples(index=False):
+        first = pd.Timestamp(row.first_seen)
+        end = pd.Timestamp(span[1]) if span is not None else pd.Timestamp(row.last_seen)  # type: ignore[arg-type]
+        start, last = (pd.Timestamp(m) for m in Coverage(first, end).months)  # type: ignore[arg-type]
+        months = (
+            f"{MONTH_NAMES[start.month - 1][:3]} {start.year}–{MONTH_NAMES[last.month - 1][:3]} "
+            f"{last.year}"
+            if start <= last
+            else "ingen hel månad"
+        )
+        rows.append({
+            "Händelsetyp": str(row.label),
+            "Första händelse": date_text(first.date()),
+            "Täcker hela månader": months,
+            "Indikatorer": ", ".join(used.get(str(row.series), [])),
+        })  # fmt: skip
+    return pd.DataFrame(rows)

@@ -32,7 +32,7 @@ from typing import Literal
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.linalg import null_space
+from scipy.optimize import linprog
 
 from store import queries
 from store.series import observation_rows
@@ -420,7 +420,13 @@ def solve(
         sums_of_year.setdefault(int(year_of[constraint[0][0]]), []).append(constraint)
     for year, figures_of_year in by_year.items():
         disclosed += _protect_year(
-            figures_of_year, members_of, totals, costs, hidden, sums_of_year.get(year, [])
+            figures_of_year,
+            members_of,
+            totals,
+            costs,
+            hidden,
+            sums_of_year.get(year, []),
+            family.threshold,
         )
     result = {key for figure, keys in enumerate(keys_of) if hidden[figure] for key in keys}
     return result, disclosed
@@ -499,8 +505,10 @@ def _protect_year(
     costs: np.ndarray,
     hidden: np.ndarray,
     constraints: list[Constraint],
+    threshold: int,
 ) -> int:
-    """Hide complements among ``figures`` (one year) until no hidden one follows; modifies
+    """Hide complements among ``figures`` (one year) until no hidden one can be narrowed
+    down to a range narrower than ``threshold`` (see :func:`_protect_group`); modifies
     ``hidden``. Returns the number of hidden figures that could not be protected.
 
     The figures fall apart into groups that share no atom, directly or through a known sum
@@ -536,7 +544,7 @@ def _protect_year(
     for constraint in usable:
         sums.setdefault(root(int(constraint[0][0])), []).append(constraint)
     return sum(
-        _protect_group(group, members_of, totals, costs, hidden, sums.get(key, []))
+        _protect_group(group, members_of, totals, costs, hidden, sums.get(key, []), threshold)
         for key, group in groups.items()
     )
 
@@ -548,8 +556,16 @@ def _protect_group(
     costs: np.ndarray,
     hidden: np.ndarray,
     constraints: list[Constraint],
+    threshold: int,
 ) -> int:
-    """:func:`_protect_year` for one group of figures that share atoms."""
+    """:func:`_protect_year` for one group of figures that share atoms.
+
+    What a reader knows is a set of linear relations over the atoms (each stored figure, at
+    least 0): every shown figure equals its value, the sums the data satisfy hold, and each
+    hidden figure above zero is at least 1 (zeros are shown, so a hidden one is not 0). A
+    linear program (HiGHS) finds the smallest and largest value each hidden figure can take;
+    while one range is narrower than the threshold, the shown figure that bounds it (a
+    nonzero dual value) and costs least is hidden too."""
     if not hidden[figures].any():
         return 0
     columns = sorted({a for f in figures for a in members_of[f]})
@@ -564,30 +580,70 @@ def _protect_group(
             row[[local[int(a)] for a in members]] = coefficients
             known.append(row)
     given_up: set[int] = set()
-    while True:
+    # Hiding a figure only widens the others' ranges (its value becomes "at least 1" instead
+    # of known), so a figure found wide enough stays so: each is checked until it is, and a
+    # figure hidden as a complement is checked in its turn.
+    pending = [i for i, f in enumerate(figures) if hidden[f]]
+    while pending:
+        target = pending[0]
         shown = [i for i, f in enumerate(figures) if not hidden[f]]
-        zeros = [i for i in shown if totals[figures[i]] == 0]
-        system = [rows[shown]] + ([np.array(known)] if known else [])
-        for i in zeros:  # a shown 0 says each of its parts is 0
-            units = np.eye(len(columns))[rows[i] > 0]
-            system.append(units)
-        matrix = np.vstack(system) if system else np.zeros((0, len(columns)))
-        free = null_space(matrix) if matrix.shape[0] else np.eye(len(columns))
-        secret = [i for i, f in enumerate(figures) if hidden[f] and i not in given_up]
-        if not secret:
-            return len(given_up)
-        residual = np.abs(rows[secret] @ free).max(axis=1) if free.shape[1] else np.zeros(
-            len(secret)
-        )  # fmt: skip
-        found = [secret[j] for j in np.flatnonzero(residual < TOLERANCE)]
-        if not found:
-            return len(given_up)
-        target = found[0]
-        weights = np.linalg.lstsq(matrix.T, rows[target], rcond=None)[0]
-        used = [shown[j] for j in np.flatnonzero(np.abs(weights[: len(shown)]) > TOLERANCE)]
-        candidates = [i for i in used if totals[figures[i]] > 0] or used
+        audit = Audit(rows, [totals[f] for f in figures], shown, known)
+        low, high, binding = audit.range(target)
+        if high - low >= threshold - TOLERANCE:
+            pending.pop(0)
+            continue
+        candidates = [i for i in binding if totals[figures[i]] > 0] or binding
         if not candidates:
-            given_up.add(target)  # follows from zeros and sums alone: nothing to hide
+            given_up.add(target)  # narrow from zeros and sums alone: nothing to hide
+            pending.pop(0)
             continue
         pick = min(candidates, key=lambda i: (costs[figures[i]], totals[figures[i]], i))
         hidden[figures[pick]] = True
+        pending.append(pick)
+    return len(given_up)
+
+
+class Audit:
+    """The feasible range of figures given what a reader knows (see :func:`_protect_group`):
+    ``rows`` (figure × atom, 1 where the figure sums the atom), the figures' values, which
+    are shown, and the sums the data satisfy (rows over the atoms equal to 0)."""
+
+    def __init__(
+        self,
+        rows: np.ndarray,
+        values: list[float],
+        shown: list[int],
+        known: list[np.ndarray],
+    ) -> None:
+        self.rows = rows
+        self.values = np.asarray(values, dtype=float)
+        self.shown = shown
+        equal = [rows[shown]] + ([np.array(known)] if known else [])
+        self.a_eq = np.vstack(equal) if shown or known else None
+        self.b_eq = np.concatenate([self.values[shown], np.zeros(len(known))])
+        hidden = [i for i in range(len(rows)) if i not in set(shown) and self.values[i] > 0]
+        # A hidden figure above zero is at least 1: -row · x <= -1.
+        self.a_ub = -rows[hidden] if hidden else None
+        self.b_ub = -np.ones(len(hidden)) if hidden else None
+
+    def _bound(self, figure: int, sense: float) -> tuple[float, np.ndarray]:
+        """(the optimum of sense · figure, the shown figures' dual values)."""
+        result = linprog(
+            sense * self.rows[figure], A_ub=self.a_ub, b_ub=self.b_ub, A_eq=self.a_eq,
+            b_eq=self.b_eq if self.a_eq is not None else None, bounds=(0, None),
+            method="highs",
+        )  # fmt: skip
+        if result.status == 3:  # unbounded: no upper limit
+            return -np.inf, np.zeros(len(self.shown))
+        if result.status != 0:  # infeasible: the data break a relation; nothing is learnt
+            return -np.inf, np.zeros(len(self.shown))
+        duals = result.eqlin.marginals[: len(self.shown)] if self.a_eq is not None else []
+        return float(result.fun), np.asarray(duals, dtype=float)
+
+    def range(self, figure: int) -> tuple[float, float, list[int]]:
+        """(lowest, highest, the shown figures that bound either)."""
+        low, low_duals = self._bound(figure, 1.0)
+        high, high_duals = self._bound(figure, -1.0)
+        binding = np.flatnonzero((np.abs(low_duals) > TOLERANCE) | (np.abs(high_duals) > TOLERANCE))
+        lowest = low if np.isfinite(low) else 0.0
+        return lowest, -high, [self.shown[j] for j in binding]

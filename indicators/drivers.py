@@ -32,6 +32,7 @@ from catalogue.model import Definition
 from indicators.compute import Request, compute, period_label
 from indicators.format import number
 from indicators.stats import poisson_interval, wilson_interval
+from store import queries
 
 COLUMNS = ["part", "part_name", "from_value", "to_value", "change", "lower", "upper",
            "suppressed"]  # fmt: skip
@@ -358,6 +359,12 @@ def by_region(
                 parts.append(Part(UNPLACED, name, rest_before, rest_after,
                                   count_ci(rest_before / scale[start], scale[start]),
                                   count_ci(rest_after / scale[end], scale[end])))  # fmt: skip
+        else:
+            notes.append(
+                "Delarna summerar inte till totalen: områden med för litet underlag visas "
+                "inte (skyddade), och det som inte kan placeras i något stadsdelsområde "
+                "redovisas då inte heller som en egen del, eftersom det skulle avslöja dem."
+            )
     elif city_total.hidden or any_hidden:
         total = Part("total", city_name, None, None, None, None, hidden=True)
     else:
@@ -506,6 +513,13 @@ def split(
             definition, replace(request, by_sex=by == "sex", by_age=by == "age_group")
         )
         return by_group(definition, frame, start, end, by, code)
+    if definition.source not in queries.published_sources(con):
+        # Each part would be a family of its own, decided apart from the total's: the sum of
+        # the parts could narrow a hidden one down. Parts of a protected count are not shown.
+        raise DriversError(
+            f"{definition.id} is from a protected source: its parts are not shown one by one",
+            f"{definition.title} kommer från en skyddad källa: delarna visas inte var för sig.",
+        )
     parts = measure_parts(definition, catalogue)
     if not parts:
         raise DriversError(

@@ -454,6 +454,7 @@ def status_tables(day: object) -> dict[str, object]:
             "batches": data_status.batches_table(con),
             "matrix": data_status.coverage_matrix(con, cat, cover),
             "placement": data_status.police_placement(con),
+            "series": data_status.series_coverage(con, cat),
             "by_year": {
                 area: data_status.coverage_by_year(cat, cover, area) for area, _ in cat.areas()
             },

@@ -105,3 +105,31 @@ def test_check_passes_on_the_shipped_catalogue() -> None:
     result = cli.process("indicators", "check")  # the command's smoke test as a process
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: 23 indicators")
+
+
+def test_protected_definitions_over_overlapping_measures_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A count of A+B and one of A alone, from a protected source, would be protected apart:
+    B = (A+B) − A could then give a hidden figure away. The second is disabled, with why."""
+    import shutil
+
+    from catalogue.catalogue import CATALOGUE_DIR
+
+    root = tmp_path / "catalogue"
+    shutil.copytree(CATALOGUE_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shipped = (root / "definitions" / "brottsoffer" / "orosanmalningar_barn_vald.yaml").read_text(
+        encoding="utf-8"
+    )
+    both = shipped.replace("id: orosanmalningar_barn_vald", "id: zz_orosanmalningar_och_avhoppare")
+    both = both.replace(
+        "- aktivitet.orosanmalningar_barn",
+        "- aktivitet.orosanmalningar_barn\n- aktivitet.avhoppare_stod",
+    )
+    assert both != shipped
+    (root / "definitions" / "brottsoffer" / "zz_orosanmalningar_och_avhoppare.yaml").write_text(
+        both, encoding="utf-8"
+    )
+    catalogue = load_catalogue(root)
+    assert "zz_orosanmalningar_och_avhoppare" not in catalogue.definitions
+    assert "orosanmalningar_barn_vald" in catalogue.definitions
+    (problem,) = catalogue.disabled["definitions/brottsoffer/zz_orosanmalningar_och_avhoppare.yaml"]
+    assert "overlap" in str(problem) and "protected" in str(problem)
