@@ -172,6 +172,12 @@ def cmd_values(args: argparse.Namespace) -> int:
     writer.writerow(VALUE_COLUMNS)
     for row in frame.reindex(columns=VALUE_COLUMNS).itertuples(index=False):
         writer.writerow([_fmt(v) for v in row])
+    if frame.empty:
+        print(
+            f"note: {definition.id} has no values: nothing loaded covers its measures "
+            f"({', '.join(definition.measures)})",
+            file=sys.stderr,
+        )
     if "example" in frame and frame["example"].fillna(False).astype(bool).any():
         print(
             f"note: {definition.id} includes example data (Exempeldata), not real results",

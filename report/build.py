@@ -320,8 +320,10 @@ def build(
                     reference_period=""
                     if said["previous"] is None
                     else str(said["previous"]["period"]),  # type: ignore[index]
-                    change=" · ".join(
-                        p for p in (str(said["change_value"]), str(said["change"])) if p
+                    # What the test found, then the change it tested: "inom felmarginalen:
+                    # +0,9 procentenheter" (a cell that began with "+" would be quoted).
+                    change=": ".join(
+                        p for p in (str(said["change"]), str(said["change_value"])) if p
                     )
                     + (f" ({said['also']})" if said["also"] else ""),
                     target=""

@@ -32,6 +32,17 @@ def _as_cell(line: IndicatorLine, value: float | None) -> float | None:
     return round(value / 100, 10) if line.kind == "share" else value
 
 
+# The widths of the indicator table's columns (its header is in _indicator_table).
+TABLE_WIDTHS = (42, 16, 11, 13, 11, 11, 22, 13, 14, 12, 26, 10, 26, 60, 10, 10, 11, 40)
+
+
+def _period_cell(period: str) -> int | str | None:
+    """A whole year as a number (2023), a part of one as its text ("jan–jul 2026")."""
+    if not period:
+        return None
+    return int(period) if period.isdigit() else period
+
+
 def _indicator_table(sheet, summary: YearEnd, lines: list[IndicatorLine]) -> int:  # type: ignore[no-untyped-def]
     """The indicator table from row 3, numbers as numbers; returns the row after it."""
     year = summary.year
@@ -50,10 +61,10 @@ def _indicator_table(sheet, summary: YearEnd, lines: list[IndicatorLine]) -> int
         values: list[object] = [
             line.title, line.unit,
             _as_cell(line, line.number_value) if line.number_value is not None else line.value,
-            line.period, _as_cell(line, line.lower), _as_cell(line, line.upper),
+            _period_cell(line.period), _as_cell(line, line.lower), _as_cell(line, line.upper),
             line.compared_with or "ingen jämförelse",
             _as_cell(line, line.previous_value) if line.previous_value is not None else "–",
-            line.reference_period, change, line.change,
+            _period_cell(line.reference_period), change, line.change,
             _as_cell(line, line.target_value), line.status, line.explanation,
             _as_cell(line, line.women_value), _as_cell(line, line.men_value),
             "ja" if line.example else "nej",
@@ -70,8 +81,7 @@ def _indicator_table(sheet, summary: YearEnd, lines: list[IndicatorLine]) -> int
     end = 3 + len(lines)
     sheet.freeze_panes = "B4"
     sheet.auto_filter.ref = f"A3:{get_column_letter(len(header))}{max(end, 4)}"
-    widths = (42, 16, 11, 13, 11, 11, 22, 13, 14, 12, 26, 10, 26, 60, 10, 10, 11, 40)
-    for column, width in enumerate(widths, start=1):
+    for column, width in enumerate(TABLE_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     return end + 1
 
@@ -177,8 +187,9 @@ def render(summary: YearEnd) -> bytes:
                     ],
                 )
             row += len(frame) + 3
-        # Series for the charts, to the right, and Excel's own line charts.
-        data_column, anchor_row = 18, 3
+        # Series for the charts, to the right of the table (one empty column between), and
+        # Excel's own line charts.
+        data_column, anchor_row = len(TABLE_WIDTHS) + 2, 3
         for line in section.lines:
             if len(line.series) < 2:
                 continue

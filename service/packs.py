@@ -17,7 +17,7 @@ from report.build import YearEnd
 from report.pack import EXAMPLE, Pack, PackChart, PackPage, PackRow, table_pages
 from service import local, session
 from service import views as data
-from service.views import ranking
+from service.views import NOT_RANKED, rank_text, rankable, ranking
 from store import queries
 
 AGREEMENTS = {"2024": "Överenskommelsen 2024 (fem prioriterade områden)",
@@ -280,12 +280,14 @@ def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
     pages: list[PackPage] = []
     years = sorted(int(y) for y in totals["year"].unique())
     if not districts.empty:
-        year = int(districts["year"].max())
-        ranked = ranking(definition, frame, year)
+        shown = districts[districts["value"].notna()]
+        year = int((shown if not shown.empty else districts)["year"].max())
+        ranked = ranking(definition, frame, year)  # rates and shares only
         ranks = {
-            str(r.region_code): f"{r.rank} av {len(ranked)} ({r.rank_best}–{r.rank_worst})"
-            for r in ranked.itertuples()
+            str(code): rank_text(row, len(ranked))
+            for code, (_, row) in zip(ranked["region_code"], ranked.iterrows(), strict=True)
         }
+        unranked = "rangordnas inte (antal)" if not rankable(definition) else ""
         latest = totals[totals["year"] == year]
         order = [*ranked["region_code"].astype(str)]
         order += sorted(
@@ -302,10 +304,14 @@ def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
                 ""
                 if row["suppressed"]
                 else data.fmt_interval(definition, row["lower"], row["upper"]),
-                ranks.get(code, ""),
+                ranks.get(code, unranked if code != data.CITY else ""),
                 str(row["status_text"]),
             ])  # fmt: skip
-        notes = ["Placering: bäst först; inom parentes de placeringar som intervallen tillåter."]
+        notes = [
+            "Placering: bäst först; inom parentes de placeringar som intervallen tillåter."
+            if rankable(definition)
+            else NOT_RANKED
+        ]
         if example:
             notes.append(EXAMPLE)
         pages += table_pages(

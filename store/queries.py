@@ -613,20 +613,22 @@ def coverage(
     """The period the newest batch in force of ``source`` covers, when it records one; with
     ``series`` (measures), the part of it every one of them is covered: from the latest first
     moment the source holds for any of them (series the source has never held are left out:
-    nothing says when they began)."""
+    nothing says when they began). None when the source holds none of them at all: a type
+    the archive has never held is not covered, rather than 0 from the archive's first day."""
     row = con.execute(
         """
-        SELECT greatest(b.covers_from, (
-                   SELECT max(c.first_seen) FROM series_coverage AS c
-                   WHERE c.source = $source AND list_contains($series, c.series))),
-               b.covers_to
-        FROM load_batch AS b
+        SELECT greatest(b.covers_from, c.first_seen), b.covers_to, c.held
+        FROM load_batch AS b,
+             (SELECT max(first_seen) AS first_seen, count(*) AS held FROM series_coverage
+              WHERE source = $source AND list_contains($series, series)) AS c
         WHERE b.source = $source AND b.state = 'active' AND b.covers_from IS NOT NULL
         ORDER BY b.id DESC LIMIT 1
         """,
         {"source": source, "series": list(series or [])},
     ).fetchone()
-    return (row[0], row[1]) if row else None
+    if row is None or (series is not None and not row[2]):
+        return None
+    return row[0], row[1]
 
 
 def series_coverage(con: duckdb.DuckDBPyConnection, source: str) -> pd.DataFrame:

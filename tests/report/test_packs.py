@@ -52,8 +52,11 @@ def test_a_pack_for_a_district_as_pdf_and_powerpoint(demo: Path, page: str) -> N
     assert cells[:6] == pack.HEADER
     row = cells.index("Anmälda brott mot person")
     assert cells[row + 1].replace("\u00a0", " ") == "3 438 (2023)"
-    assert cells[row + 2].replace("\u00a0", " ") == "2 859 (2022)"
+    # The status's own comparison: since the baseline 2021, the change it tested, its test.
+    assert cells[row + 2].replace("\u00a0", " ") == "3 245 (basåret 2021)"
+    assert cells[row + 3] == "+193"
     assert cells[row + 4] == "säkerställd försämring"
+    assert cells[row + 5] == "Försämring sedan basåret 2021"
 
 
 @pytest.mark.slow
@@ -92,8 +95,9 @@ def test_the_indicator_pack_is_the_latest_year_per_district_and_every_trend(demo
     rows = {r[0]: r for r in table.table}
     # As the Indikator page's table shows it (BRÅ 2023, preliminary).
     assert rows["Bromma"][1:3] == ["496", "453–542"]
-    assert rows["Bromma"][3].startswith("2 av 11 (")
-    assert table.table[0][0] == "Skarpnäck"  # fewest reported assaults first
+    # A count is not ranked: a larger district has more of everything.
+    assert rows["Bromma"][3] == "rangordnas inte (antal)"
+    assert table.table[0][0] == "Bromma"  # in alphabetical order
     assert table.table[-1][0] == "Stockholms stad"
     # A count: no city panel on the districts' scale; every district's trend to 2023.
     assert [c.title for c in trends.charts][:2] == ["Bromma", "Enskede-Årsta-Vantör"]
@@ -102,7 +106,7 @@ def test_the_indicator_pack_is_the_latest_year_per_district_and_every_trend(demo
 
     pages = _pdf_text(pack.render_pdf(built))
     assert len(pages) == 3
-    assert "Bromma 496 453–542 2 av 11" in pages[1]
+    assert "Bromma 496 453–542 rangordnas inte (antal)" in pages[1]
     deck = Presentation(io.BytesIO(pack.render_pptx(built)))
     slides = list(deck.slides)
     assert len(slides) == 3

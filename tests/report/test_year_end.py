@@ -49,6 +49,8 @@ def expected(demo_db_path: Path) -> dict[str, str]:
                 if definition.type == "share"
                 else number(value, definition.decimals)
             )
+            if int(row.iloc[0]["n_months"]) < 12:  # a part of a year says which months
+                result[definition.title] += f" ({str(row.iloc[0]['period']).split()[0]})"
     con.close()
     return result
 
@@ -135,13 +137,16 @@ def test_excel(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> 
             if not isinstance(cell.value, (int, float)):
                 assert cell.value == expected[title], title  # "skyddat" or "–"
                 continue
+            shown = expected[title].split(" (")[0]  # the months are in the Period column
+            if shown != expected[title]:
+                assert str(row[3].value).startswith(expected[title].split(" (")[1][:-1])
             # A real number, shown as the dashboard shows it: shares as percent (the cell
             # holds the fraction), counts with a thousands separator.
             if definition.type == "share":
-                assert percent(cell.value * 100, definition.decimals) == expected[title]
+                assert percent(cell.value * 100, definition.decimals) == shown
                 assert cell.number_format.endswith("%")
             else:
-                assert number(cell.value, definition.decimals) == expected[title]
+                assert number(cell.value, definition.decimals) == shown
                 assert cell.number_format.startswith("#,##0")
     assert seen == len(load_catalogue().definitions)
     assert sum(len(book[n]._charts) for n in book.sheetnames) >= 5
@@ -222,8 +227,8 @@ def test_unknown_region(
 
 @pytest.mark.slow
 def test_every_row_that_claims_a_change_fills_the_change_column(demo_db_path: Path) -> None:
-    """The column "Förändring från 2022" is filled for counts and rates too, and says why when
-    there is no comparison."""
+    """The column "Förändring" holds what the status's test found and the change it tested,
+    against the reference the column "Jämförs med" names; where there is no comparison, why."""
     from report.build import build
 
     con = reading(demo_db_path)
@@ -238,21 +243,15 @@ def test_every_row_that_claims_a_change_fills_the_change_column(demo_db_path: Pa
         con.close()
     claims = [ln for ln in lines if "statistiskt säkerställd" in ln.explanation]
     assert claims
-    assert all(ln.change for ln in claims)  # a test against last year, or why there is none
-    # Counts and rates are tested too (they were left empty before).
+    assert all(ln.change.startswith("säkerställd ") for ln in claims)
     supported = next(ln for ln in lines if ln.indicator == "avhoppare_stod")
-    assert (supported.previous, supported.value, supported.change) == (
-        "60",
-        "38",
-        "statistiskt säkerställd",
-    )
+    assert (supported.previous, supported.value, supported.change, supported.status) == (
+        "60 (2022)", "38", "säkerställd försämring: −22", "Försämring sedan 2022",
+    )  # fmt: skip
+    assert supported.change_value == -22 and supported.compared_with == "sedan 2022"
     missing = [ln for ln in lines if ln.previous == "–" and ln.value not in ("–", "skyddat")]
-    assert missing and {ln.change for ln in missing} <= {
-        "ingen jämförelse: inget värde 2022",
-        "ingen jämförelse: inget värde 2022 (ingen undersökning gjordes det året)",
-        "ingen jämförelse: inget värde 2022 (de inlästa uppgifterna täcker inte området och "
-        "perioden)",
-    }
+    assert missing and all(ln.change.startswith("ingen jämförelse: ") for ln in missing)
+    assert all(ln.change_value is None for ln in missing)
     # A year without a survey says so where the value and the change would be.
     no_survey = [
         ln for ln in lines if ln.explanation.endswith("ingen undersökning gjordes det året.")
@@ -272,13 +271,14 @@ def test_murders_of_2023_are_not_compared_with_the_partial_2022(demo_db_path: Pa
     finally:
         con.close()
     murders = next(ln for s in summary.sections for ln in s.lines if ln.indicator == "mord_drap")
-    assert (murders.value, murders.previous) == ("51", "17 (okt–dec)")
-    assert murders.change == "ingen jämförelse: 2022 täcks bara från 26 sep"
-    assert murders.status == "Underlag saknas"
+    # Murders are covered from the first one in the archive, 19 October 2022.
+    assert (murders.value, murders.previous) == ("51", "–")
+    assert murders.change == "ingen jämförelse: 2022 täcks bara från 19 okt"
+    assert murders.change_value is None and murders.status == "Underlag saknas"
     assert "statistiskt säkerställd" not in murders.explanation
     assert (
         murders.explanation
-        == "Antalet är 51 (2023); jämförelse saknas: 2022 täcks bara från 26 sep."
+        == "Antalet är 51 (2023); jämförelse saknas: 2022 täcks bara från 19 okt."
     )
     criminal = next(s for s in summary.sections if s.area == "kriminella_miljoer")
     assert criminal.counts.get("Försämring", 0) == 1  # only the supported leavers (example data)
