@@ -184,7 +184,14 @@ def trend_chart() -> None:
     frame = frames.get(indicator, pd.DataFrame())
     # A count of a district and of the whole city differ twenty-fold: each gets its own panel
     # and axis, never one count axis. Rates and shares compare on one.
-    apart = not rankable(definition)
+    regions_drawn = [
+        (region, label, colour)
+        for region, label, colour in (
+            (code, name, "#0072B2"), (views.CITY, "Hela staden", "#E69F00"))
+        if not frame.empty and frame.loc[
+            (frame["region_code"] == region) & (frame["sex"] == "total"), "value"].notna().any()
+    ]  # fmt: skip
+    apart = not rankable(definition) and len(regions_drawn) == 2
     figure = (
         make_subplots(
             rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
@@ -193,7 +200,6 @@ def trend_chart() -> None:
         if apart
         else go.Figure()
     )  # fmt: skip
-    regions_drawn = ((code, name, "#0072B2"), (views.CITY, "Hela staden", "#E69F00"))
     for panel, (region, label, colour) in enumerate(regions_drawn, start=1):
         place = {"row": panel, "col": 1} if apart else {}
         rows = (
@@ -247,9 +253,12 @@ def trend_chart() -> None:
     )
     if apart:
         figure.update_layout(yaxis2=axis, xaxis2={"title": "År", "dtick": 1})
+    missing = [label for region, label, _ in regions_drawn]
+    missing = [n for n in (name, "Hela staden") if n not in missing]
     figure.add_annotation(
         text=charts.source_text(definition, example)
-        + (" Området och hela staden har var sin skala." if apart else ""),
+        + (" Området och hela staden har var sin skala." if apart else "")
+        + (f" {' och '.join(missing)}: inga värden för indikatorn." if missing else ""),
         xref="paper", yref="paper", x=0, y=-0.25 if not apart else -0.14,
         showarrow=False, xanchor="left",
     )  # fmt: skip

@@ -697,7 +697,11 @@ def _main_comparison(
 
 
 def _previous_comparison(
-    row: dict[str, object], prior: Point | None, partial: set[int], since: str
+    row: dict[str, object],
+    prior: Point | None,
+    partial: set[int],
+    since: str,
+    hidden_before: int | None = None,
 ) -> _Comparison:
     """The comparison with the period before: the same months a year earlier for a year so
     far, else the latest earlier value (a year covered only in part is never one)."""
@@ -716,6 +720,11 @@ def _previous_comparison(
         return _Comparison(name, same)
     if prior is None and year - 1 in partial:
         return _Comparison(f"sedan {year - 1}", reason=f"{year - 1} täcks bara från {since}")
+    if prior is None and hidden_before is not None:
+        return _Comparison(
+            f"sedan {hidden_before}",
+            reason=f"värdet för {hidden_before} visas inte ({MISSING_REASONS['suppressed']})",
+        )
     if prior is None:
         return _Comparison("", reason="det finns inget tidigare värde")
     return _Comparison(f"sedan {prior.label}", prior)
@@ -762,11 +771,12 @@ def _statuses(
             (records[i] for i in indices if points[i].year == definition.baseline_year), None
         )
         last_with_value: int | None = None
+        hidden_before: int | None = None  # the latest earlier year hidden (small numbers)
         partial: set[int] = set()  # years covered only from some month on
         for i in indices:
             row, current = records[i], points[i]
             prior = points[last_with_value] if last_with_value is not None else None
-            before = _previous_comparison(row, prior, partial, since)
+            before = _previous_comparison(row, prior, partial, since, hidden_before)
             main = _main_comparison(definition, row, before, baseline_row, since)
             target = applicable_target(
                 definition, current.year, str(row["region_code"]), CITY, regions.district_codes
@@ -776,6 +786,8 @@ def _statuses(
                 partial.add(current.year)
             elif current.value is not None:
                 last_with_value = i
+            elif row.get("suppressed") is True:
+                hidden_before = current.year
     # The tests of every comparison at once (arrays), then each row's status and sentence.
     pairs = [(m.reference, c) for _, c, m, _, _ in compared]
     pairs += [(b.reference, c) for _, c, _, b, _ in compared]

@@ -80,10 +80,10 @@ def test_coverage_matrix(page: AppTest) -> None:
     # BRÅ's three counts and the rate (population 2020 → 2020–2022), the survey's exposure
     # (example data from 2017), the pupils' exposure and the child-protection reports.
     assert victims["Järva"] == "7 av 7 (2017–2024)"
-    # The police events cover October 2022 – July 2026 in whole months: every police
-    # indicator has a value for every covered year, 0 where no such event happened
-    # (Sabotage mot blåljusverksamhet).
-    assert matrix.loc["Systemhotande brottslighet", "Järva"] == "3 av 3 (2022–2026)"
+    # The police events are covered per event type from its first event: explosions and
+    # shootings from 2023; sabotage of emergency services, which the archive never held,
+    # not at all (no zeros for it).
+    assert matrix.loc["Systemhotande brottslighet", "Järva"] == "2 av 3 (2023–2026)"
     assert matrix.loc["Unga i riskzon för destruktivt beteende", "Bromma"] == "3 av 3 (2022–2024)"
     # The city: the Kolada comparisons count for the city as well.
     assert matrix.loc["Otrygga och brottsutsatta platser", "Hela staden"] == "6 av 6 (2010–2024)"
@@ -97,3 +97,11 @@ def test_police_events_not_placed(page: AppTest) -> None:
     placement = table_with(page, "Bara för hela staden").set_index("År")
     assert placement.loc[2023, "Händelser i Stockholm"] == 1080
     assert placement.loc[2023, "Bara för hela staden"] == 462
+
+
+def test_police_events_coverage_per_event_type(page: AppTest) -> None:
+    table = table_with(page, "Första händelse").set_index("Händelsetyp")
+    assert table.loc["Explosion", "Första händelse"] == "15 maj 2023"
+    assert table.loc["Explosion", "Täcker hela månader"] == "jun 2023–jul 2026"
+    assert table.loc["Explosion", "Indikatorer"] == "Explosioner"
+    assert table.loc["Mord/dråp", "Täcker hela månader"] == "nov 2022–jul 2026"

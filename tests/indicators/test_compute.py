@@ -282,3 +282,28 @@ def test_a_published_count_of_1_or_2_is_shown_as_its_owner_publishes_it(
                    Request(boundaries="time"))  # fmt: skip
     assert not time["suppressed"].any()
     assert _row(time, ST, 2021)["value"] == 2 and _row(time, RK, 2021)["value"] == 40
+
+
+def test_a_hidden_baseline_is_said_never_replaced_by_another_year(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    """Leavers supported (the city's own register, protected; 5 for counts of people): Bromma's
+    2 in the baseline 2023 is hidden, so 2024 is not judged against another year."""
+    m = "aktivitet.avhoppare_stod"
+    add_batch(store, [
+        {"measure": m, "region_code": BROMMA, "year": 2022, "value": 9},
+        {"measure": m, "region_code": BROMMA, "year": 2023, "value": 2},
+        {"measure": m, "region_code": BROMMA, "year": 2024, "value": 12},
+        {"measure": m, "region_code": JARVA, "year": 2023, "value": 20},
+        {"measure": m, "region_code": JARVA, "year": 2024, "value": 21},
+    ])  # fmt: skip
+    frame = compute(store, catalogue.definitions["avhoppare_stod"], catalogue, Request("today"))
+    assert _row(frame, BROMMA, 2023)["suppressed"]
+    row = _row(frame, BROMMA, 2024)
+    assert row["compared_with"] == "sedan basåret 2023" and row["status"] == "insufficient_data"
+    assert row["change_test"] == (
+        "ingen jämförelse: värdet för basåret 2023 visas inte (för litet underlag för att visas)"
+    )
+    assert "9" not in row["status_text"]  # not silently against 2022
+    # The period before is named: 2022, the latest shown.
+    assert row["previous_compared_with"] == "sedan 2022"
