@@ -128,7 +128,12 @@ if granularity == "year":
     partial = frame[frame["n_months"] < 12]
     for row in partial.itertuples():
         notes.append(f"{row.region_name} {row.year}: bara {row.n_months} månader finns.")
-if frame["suppressed"].any():
+if data.published(data.reported_crime.SOURCE):
+    notes.append(
+        "BRÅ publicerar siffrorna själv, även små tal som 1 och 2: de visas som BRÅ redovisar "
+        "dem. Där BRÅ inte redovisar något värde står det att källan inte redovisar något."
+    )
+elif frame["suppressed"].any():
     notes.append(
         f"Antal under {threshold} visas inte (och inte heller takter byggda på dem), så att "
         "ingen kan pekas ut; några fler döljs så att de inte kan räknas fram ur summor "

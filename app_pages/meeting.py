@@ -155,7 +155,7 @@ for start in range(0, len(shown.cards), width):
                     definition,
                     row["series"],
                     bool(row["example"]),
-                    height=130,  # type: ignore[arg-type]
+                    height=115,  # type: ignore[arg-type]
                     markers=events.markers(str(row["indicator"]), regions[scope]),
                 ),
                 key=f"trend-{row['indicator']}",

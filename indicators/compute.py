@@ -49,7 +49,7 @@ MISSING_REASONS = {
     "no_population": "befolkningen för året (eller två år bakåt) saknas",
     "not_additive": "källans tal kan inte läggas ihop över sammanslagna områden",
     "no_respondents": "andelar utan antal svarande kan inte vägas ihop över områden",
-    "not_in_source": "källan har ingen uppgift för området och perioden",
+    "not_in_source": "källan redovisar inget värde för området och perioden",
     "not_covered": "de inlästa uppgifterna täcker inte området och perioden",
     "not_existed": "stadsdelsområdet fanns inte då",
     "no_survey": "ingen undersökning gjordes det året",

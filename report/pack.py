@@ -291,12 +291,14 @@ def _pdf_page(page: PackPage) -> plt.Figure:
         return figure
     table_axis = figure.add_axes((0.05, 0.42, 0.9, 0.38))
     table_axis.axis("off")
-    cells = [[_wrap(c, w) for c, w in zip(r.cells(), (44, 17, 17, 18, 20, 20), strict=True)]
+    # The status names its reference ("Ingen säkerställd förändring sedan basåret 2022"): the
+    # widest column after the indicator's, so that it takes two lines like the others.
+    cells = [[_wrap(c, w) for c, w in zip(r.cells(), (36, 15, 17, 17, 20, 36), strict=True)]
              for r in page.rows]  # fmt: skip
     table = table_axis.table(
         cellText=cells,
         colLabels=HEADER,
-        colWidths=[0.32, 0.12, 0.12, 0.13, 0.16, 0.15],
+        colWidths=[0.25, 0.1, 0.13, 0.12, 0.14, 0.26],
         loc="upper left",
         cellLoc="left",
     )
@@ -385,15 +387,17 @@ def render_pptx(pack: Pack) -> bytes:
             Cm(0.8 * (len(page.rows) + 1)),
         )
         table = shape.table
-        for column, width in enumerate((10.4, 4, 4, 4.2, 4.6, 4.2)):
+        for column, width in enumerate((8.2, 3.6, 4.4, 3.8, 4.2, 7.2)):
             table.columns[column].width = Cm(width)
         for row_index, values in enumerate([HEADER, *[r.cells() for r in page.rows]]):
+            table.rows[row_index].height = Cm(0.8)
             for column, value in enumerate(values):
                 cell = table.cell(row_index, column)
                 cell.text = value
+                cell.margin_top = cell.margin_bottom = Cm(0.05)
                 for paragraph in cell.text_frame.paragraphs:
                     for run in paragraph.runs:
-                        run.font.size = Pt(10)
+                        run.font.size = Pt(9)
                         run.font.bold = row_index == 0
         drawn = [r for r in page.rows if len(r.series) >= 2][:4]
         for k, row in enumerate(drawn):

@@ -430,6 +430,12 @@ def crime_threshold(measure: str) -> int:
     return crime_family(catalogue(), measure).threshold
 
 
+def published(source: str) -> bool:
+    """Whether the source's owner publishes its figures (shown as published, never hidden)."""
+    record = source_record(source)
+    return bool(record) and record.get("disclosure") == "published"  # type: ignore[union-attr]
+
+
 @view("data", max_entries=16)
 def source_record(source: str) -> dict | None:
     con = session.cursor()

@@ -83,12 +83,14 @@ def test_monthly_rate(page: AppTest) -> None:
 
 
 @pytest.mark.slow
-def test_small_counts_are_suppressed_in_chart_and_table(page: AppTest) -> None:
+def test_small_counts_are_shown_as_bra_publishes_them(page: AppTest) -> None:
     page.sidebar.selectbox(key="category").select_index(6)  # 7 kap. Brott mot familj
     page.sidebar.radio(key="granularity").set_value("month").run()
-    # Bromma, April 2022: 1 reported crime → not shown.
-    assert math.isnan(point(page, "Bromma", "2022-04-01T00:00:00"))
+    # Bromma, April 2022: 1 reported crime, as BRÅ publishes it (hiding it protects no one).
+    assert point(page, "Bromma", "2022-04-01T00:00:00") == 1
     table = page.dataframe[0].value
     row = table[(table["Område"] == "Bromma") & (table["Period"] == "april 2022")]
-    assert row.iloc[0]["Antal anmälda brott"] == "skyddat"
-    assert any("Antal under 3 visas inte" in c.value for c in page.caption)
+    assert row.iloc[0]["Antal anmälda brott"] == "1"
+    assert "skyddat" not in set(table["Antal anmälda brott"])
+    assert any("BRÅ publicerar siffrorna själv" in c.value for c in page.caption)
+    assert not any("visas inte (och inte heller" in c.value for c in page.caption)

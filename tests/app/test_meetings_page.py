@@ -60,14 +60,14 @@ def test_a_meeting_link_shows_the_figures_then_with_a_banner(after_meeting: Path
     assert "Läget vid mötet ”Styrgrupp” (30 november 2026)" in banners
     assert then.sidebar.selectbox(key="mote").value == "Styrgrupp"
     row = _crime_row(then)
-    assert row["År"] == "2023"
+    assert row["Period"] == "2023"
     assert row["Sedan mötet"].startswith("ändrat sedan mötet: nu 2022: ")
 
     release_store()
     today = _open("overview", {"omfattning": "Bromma"})
     assert not any("Läget vid mötet" in w.value for w in today.warning)
     row = _crime_row(today)
-    assert row["År"] == "2022" and "Sedan mötet" not in row.index
+    assert row["Period"] == "2022" and "Sedan mötet" not in row.index
 
 
 @pytest.mark.slow

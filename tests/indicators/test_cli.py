@@ -23,12 +23,19 @@ def test_values_for_rinkeby_kista(demo_db_path: Path, capsys: pytest.CaptureFixt
     assert code == 0
     assert out.splitlines()[0] == (
         "indicator,region_code,region_name,year,sex,age_group,value,lower,upper,respondents,"
-        "suppressed,preliminary,status,period,missing_reason"
+        "suppressed,preliminary,status,period,missing_reason,compared_with,reference_period,"
+        "reference_value,change,change_test"
     )
     rows = {r["year"]: r for r in _csv(out)}
     assert rows["2021"]["value"] == "2049" and rows["2022"]["value"] == "1869"
     assert rows["2023"]["preliminary"] == "true" and rows["2021"]["preliminary"] == "false"
     assert rows["2021"]["lower"] == "1961.23" and rows["2021"]["upper"] == "2139.68"
+    # 2022 against the baseline 2021, named, with the change it tested.
+    assert (rows["2022"]["compared_with"], rows["2022"]["reference_value"]) == (
+        "sedan basåret 2021", "2049",
+    )  # fmt: skip
+    assert rows["2022"]["change"] == str(1869 - 2049)
+    assert rows["2022"]["change_test"] == "säkerställd förbättring"
 
 
 @pytest.mark.slow
@@ -78,25 +85,26 @@ def test_shootings_for_stockholm_agree_with_the_raw_json(
     for name in ("events_stockholm_2022_2026.json", "events_api_snapshot.json"):
         path = ROOT / "data" / "demo" / "polisen" / name
         events.update({e["id"]: e for e in json.loads(path.read_text(encoding="utf-8"))})
-    # The events cover 26 Sep 2022 – 22 Aug 2026: whole months October 2022 – July 2026 count.
+    # The archive holds shootings from their first event (27 March 2023) to its end (22 August
+    # 2026): whole months April 2023 – July 2026 count; published, so shown as they are.
     times = sorted(e["datetime"][:19] for e in events.values())
-    assert (times[0][:10], times[-1][:10]) == ("2022-09-26", "2026-08-22")
+    assert times[-1][:10] == "2026-08-22"
+    first = min(e["datetime"][:10] for e in events.values() if e["type"] == "Skottlossning")
+    assert first == "2023-03-27"
     by_hand = Counter(
         e["datetime"][:4]
         for e in events.values()
         if e["type"] == "Skottlossning"
         and e["name"].split(",")[-1].strip() == "Stockholm"
-        and "2022-10" <= e["datetime"][:7] <= "2026-07"
+        and "2023-04" <= e["datetime"][:7] <= "2026-07"
     )
-    by_hand.update({year: 0 for year in ("2022", "2023", "2024", "2025", "2026")})
+    by_hand.update({year: 0 for year in ("2023", "2024", "2025", "2026")})
     assert main(["values", "skjutningar", "--region", "Stockholm", "--db", str(demo_db_path)]) == 0
     rows = {r["year"]: r for r in _csv(capsys.readouterr().out)}
-    assert set(rows) == set(by_hand)
+    assert set(rows) == set(by_hand)  # no 2022: not covered, never 0
+    assert rows["2023"]["period"] == "apr–dec 2023"
     for year, count in by_hand.items():
-        if count >= 3 or count == 0:
-            assert rows[year]["value"] == str(count)
-        else:  # one shooting in 2026 so far: suppressed like every count under 3
-            assert rows[year]["value"] == "" and rows[year]["suppressed"] == "true"
+        assert rows[year]["value"] == str(count) and rows[year]["suppressed"] == "false"
 
 
 @pytest.mark.slow
@@ -118,12 +126,14 @@ def test_values_name_the_period_and_why_a_value_is_missing(
 ) -> None:
     assert main(["values", "mord_drap", "--region", "Stockholm", "--db", str(demo_db_path)]) == 0
     rows = {r["year"]: r for r in _csv(capsys.readouterr().out)}
+    # Murders are covered from the first one the archive holds, 19 October 2022.
     assert (rows["2022"]["period"], rows["2023"]["period"], rows["2026"]["period"]) == (
-        "okt–dec 2022",
+        "nov–dec 2022",
         "2023",
         "jan–jul 2026",
     )
-    assert rows["2023"]["status"] == "insufficient_data"  # not compared with okt–dec 2022
+    assert rows["2023"]["status"] == "insufficient_data"  # not compared with nov–dec 2022
+    assert rows["2023"]["change_test"] == "ingen jämförelse: 2022 täcks bara från 19 okt"
     main(["values", "brott_mot_person_per_1000", "--region", "Bromma", "--db",
           str(demo_db_path)])  # fmt: skip
     rates = {r["year"]: r for r in _csv(capsys.readouterr().out)}

@@ -238,6 +238,17 @@ def test_filters_select_an_age_band(store: duckdb.DuckDBPyConnection, catalogue:
     assert _row(frame, BROMMA, 2023)["respondents"] == 200
 
 
+def _crimes_with_a_small_district(store: duckdb.DuckDBPyConnection) -> None:
+    """January 2021: the city 150, Bromma 60, Rinkeby-Kista 40 and Spånga-Tensta 2."""
+    m = "bra.brott_mot_person"
+    add_batch(store, [
+        {"measure": m, "region_code": CITY, "year": 2021, "month": 1, "value": 150},
+        {"measure": m, "region_code": BROMMA, "year": 2021, "month": 1, "value": 60},
+        {"measure": m, "region_code": RK, "year": 2021, "month": 1, "value": 40},
+        {"measure": m, "region_code": ST, "year": 2021, "month": 1, "value": 2},
+    ])  # fmt: skip
+
+
 def test_no_hidden_district_of_the_time_follows_from_todays_total(
     store: duckdb.DuckDBPyConnection, catalogue: Catalogue
 ) -> None:
@@ -246,13 +257,7 @@ def test_no_hidden_district_of_the_time_follows_from_todays_total(
     subtraction across the two views and the city. (BRÅ publishes its counts; here the
     source is declared protected, as a count from the city's own registers is.)"""
     store.execute("UPDATE source SET disclosure = 'protected' WHERE id = 'bra_anmalda_brott'")
-    m = "bra.brott_mot_person"
-    add_batch(store, [
-        {"measure": m, "region_code": CITY, "year": 2021, "month": 1, "value": 150},
-        {"measure": m, "region_code": BROMMA, "year": 2021, "month": 1, "value": 60},
-        {"measure": m, "region_code": RK, "year": 2021, "month": 1, "value": 40},
-        {"measure": m, "region_code": ST, "year": 2021, "month": 1, "value": 2},
-    ])  # fmt: skip
+    _crimes_with_a_small_district(store)
     definition = catalogue.definitions["brott_mot_person"]
     time = compute(store, definition, catalogue, Request(boundaries="time"))
     today = compute(store, definition, catalogue, Request(boundaries="today"))
@@ -271,13 +276,7 @@ def test_a_published_count_of_1_or_2_is_shown_as_its_owner_publishes_it(
     store: duckdb.DuckDBPyConnection, catalogue: Catalogue
 ) -> None:
     """BRÅ publishes counts of 1 and 2 per district: hiding them protects no one."""
-    m = "bra.brott_mot_person"
-    add_batch(store, [
-        {"measure": m, "region_code": CITY, "year": 2021, "month": 1, "value": 150},
-        {"measure": m, "region_code": BROMMA, "year": 2021, "month": 1, "value": 60},
-        {"measure": m, "region_code": RK, "year": 2021, "month": 1, "value": 40},
-        {"measure": m, "region_code": ST, "year": 2021, "month": 1, "value": 2},
-    ])  # fmt: skip
+    _crimes_with_a_small_district(store)
     time = compute(store, catalogue.definitions["brott_mot_person"], catalogue,
                    Request(boundaries="time"))  # fmt: skip
     assert not time["suppressed"].any()

@@ -64,7 +64,12 @@ def test_an_archive_from_november_does_not_make_the_next_year_a_deterioration(
     )
     assert rows[2025]["numerator"] == 30
     assert rows[2025]["status"] == "insufficient_data"
+    # Against the baseline 2023, which the archive does not cover; and against 2024, which it
+    # covers only in part: neither is compared, and both say why.
     assert rows[2025]["status_text"] == (
+        "Antalet är 30 (2025); jämförelse saknas: det finns inget värde för basåret 2023."
+    )
+    assert rows[2025]["previous_text"] == (
         "Antalet är 30 (2025); jämförelse saknas: 2024 täcks bara från 1 nov."
     )
 
@@ -121,10 +126,15 @@ def test_a_status_never_names_a_hidden_figure(
     store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     """2 murders in January–June 2024 (under the threshold, hidden) then 6 in January–June
-    2025: the 2025 sentence must not say "ökat från 2"."""
+    2025: the 2025 sentence must not say "ökat från 2". The police publish their events, so
+    they are shown as published; here the source is declared protected, as a count from
+    the city's own registers would be."""
     events = _murders(["2024-01-01", "2024-02-01", "2024-12-31", "2025-01-02", "2025-02-01",
                        "2025-03-01", "2025-04-01", "2025-05-01", "2025-06-30"])  # fmt: skip
     _load(store, tmp_path, events)
+    published = _city(store)
+    assert "från 2 (jan–jun 2024) till 6 (jan–jun 2025)" in published[2025]["status_text"]
+    store.execute("UPDATE source SET disclosure = 'protected' WHERE id = 'polisen_handelser'")
     rows = _city(store)
     assert rows[2025]["n_months"] == 6 and rows[2025]["numerator"] == 6
     assert rows[2025]["status_text"] == (
