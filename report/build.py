@@ -53,6 +53,8 @@ class IndicatorLine:
     period: str = ""  # the period of the value ("2025", "jan–jul 2026")
     compared_with: str = ""  # "sedan basåret 2023", "sedan 2024", "jan–jul 2026 mot jan–jul 2025"
     reference_period: str = ""  # the period of the value compared with
+    change_shown: str = ""  # the tested change as shown: "+193", "−0,3 procentenheter"
+    test: str = ""  # what the test found, or why there is no comparison
     target_value: float | None = None
     lower: float | None = None
     upper: float | None = None
@@ -348,6 +350,8 @@ def build(
                     previous_value=None
                     if said["previous"] is None
                     else _number(said["previous"]["value"]),  # type: ignore[index]
+                    change_shown=str(said["change_value"]),
+                    test=str(said["change"]),
                     change_value=None
                     if now is None or not said["change_value"]
                     else _number(now.get("change")),

@@ -181,10 +181,10 @@ def from_year_end(summary: YearEnd) -> Pack:
             PackRow(
                 title=line.title,
                 unit=line.unit,
-                now=f"{line.value} ({summary.year})",
-                before=f"{line.previous} ({summary.year - 1})",
-                change="",
-                test=line.change,
+                now=f"{line.value} ({line.period or summary.year})",
+                before=line.previous,  # with its period: "51 (basåret 2023)", or "–"
+                change=line.change_shown,
+                test=line.test,
                 status=line.status,
                 example=line.example,
                 source=EXAMPLE_SOURCE if line.example else line.source,
@@ -212,7 +212,7 @@ def from_year_end(summary: YearEnd) -> Pack:
         summary.agreement,
         f"alla {len(pages)}, ett per sida",
         summary.region_name,
-        f"{summary.year}, jämfört med {summary.year - 1}",
+        f"{summary.year} (varje rad anger vad den jämförs med)",
     )
     if summary.as_of:
         title_facts.append(("Visar", summary.as_of))

@@ -211,6 +211,38 @@ def test_explosions_are_not_called_a_significant_rise_against_a_part_covered_202
     assert explosions[9] is None and "säkerställd" not in str(explosions[12])
 
 
+def test_the_2025_year_end_pack_and_farsta_show_explosions_as_published(
+    demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from report.build import build
+    from service import packs
+    from tests.conftest import reading
+
+    monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
+    con = reading(demo_db_path)
+    try:
+        summary = build(con, load_catalogue(), 2025)
+    finally:
+        con.close()
+    rows = {r.title: r for page in packs.from_year_end(summary).pages for r in page.rows}
+    explosions = rows["Explosioner"]
+    assert (explosions.now, explosions.change, explosions.status) == (
+        "22 (2025)",
+        "",
+        "Underlag saknas",
+    )
+    assert explosions.test.startswith("ingen jämförelse: basåret 2023 täcks bara från 15 maj")
+    # The police publish every event: Farsta's one explosion in January–July 2026 is shown.
+    result = cli.run("indicators", "values", "explosioner", "--region", "Farsta",
+                     "--db", str(demo_db_path))  # fmt: skip
+    farsta = {r["year"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert (farsta["2026"]["period"], farsta["2026"]["value"], farsta["2026"]["suppressed"]) == (
+        "jan–jul 2026", "1", "false",
+    )  # fmt: skip
+    assert farsta["2026"]["compared_with"] == "jan–jul 2026 mot jan–jul 2025"
+    assert farsta["2026"]["reference_value"] == "1"
+
+
 def test_the_2023_excel_has_no_number_for_a_change_between_part_and_whole_years(
     demo_db_path: Path, tmp_path: Path
 ) -> None:

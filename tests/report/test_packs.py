@@ -66,7 +66,16 @@ def test_the_year_end_pack_is_the_report_year(demo: Path) -> None:
     summary = reports.summary(2023, "0180", "2024")
     built = packs.from_year_end(summary)
     assert built.title == "Årssammanställning 2023: Stockholms stad"
-    assert dict(built.facts)["Period"] == "2023, jämfört med 2022"
+    assert dict(built.facts)["Period"] == "2023 (varje rad anger vad den jämförs med)"
+    # Each row: the value with its period, the reference with its own, the tested change.
+    rows = {r.title: r for p in built.pages for r in p.rows}
+    murders = rows["Mord och dråp inklusive försök"]
+    assert (murders.now, murders.before, murders.change) == ("51 (2023)", "–", "")
+    assert murders.test == "ingen jämförelse: 2022 täcks bara från 19 okt"
+    leavers = rows["Personer som fått stöd att lämna kriminella nätverk"]
+    assert (leavers.before, leavers.change, leavers.test, leavers.status) == (
+        "60 (2022)", "\u221222", "säkerställd försämring", "Försämring sedan 2022",
+    )  # fmt: skip
     reader = PdfReader(io.BytesIO(pack.render_pdf(built)))
     assert len(reader.pages) == 7  # the title, the five areas, the local agreements' coverage
     assert built.pages[-1].title == "Lokala överenskommelser: täckning och revision"
