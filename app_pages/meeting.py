@@ -155,7 +155,8 @@ for start in range(0, len(shown.cards), width):
                     definition,
                     row["series"],
                     bool(row["example"]),
-                    height=115,  # type: ignore[arg-type]
+                    # Two rows of cards must fit 1920×1080 with the verdict and its reference.
+                    height=130 if len(shown.cards) <= width else 115,  # type: ignore[arg-type]
                     markers=events.markers(str(row["indicator"]), regions[scope]),
                 ),
                 key=f"trend-{row['indicator']}",

@@ -305,10 +305,14 @@ def _pdf_page(page: PackPage) -> plt.Figure:
     table.auto_set_font_size(False)
     table.set_fontsize(8.5)
     table.scale(1, 2.5)
+    # A row is two lines high; a row with a cell of three or more lines grows to hold it.
+    lines = [max(c.count("\n") + 1 for c in row) for row in cells]
     for (row, _), cell in table.get_celld().items():
         if row == 0:
             cell.set_text_props(weight="bold")
             cell.set_facecolor("#DDE7F0")
+        elif lines[row - 1] > 2:
+            cell.set_height(cell.get_height() * lines[row - 1] / 2)
     drawn = [r for r in page.rows if len(r.series) >= 2][:4]
     for k, row in enumerate(drawn):
         axis = figure.add_axes((0.05 + k * 0.235, 0.12, 0.2, 0.2))
