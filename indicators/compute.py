@@ -640,10 +640,13 @@ def _year_so_far(row: dict[str, object]) -> bool:
 # uses the main comparison; the one with the period before is shown beside it, labelled.
 COMPARISON_COLUMNS = {
     "compared_with": "", "reference_period": "", "reference_value": np.nan,
+    "target_year": np.nan,  # the year of the target the status judged, if it judged one
     "change": np.nan, "change_test": "",
     "previous_compared_with": "", "previous_period": "", "previous_value": np.nan,
     "previous_change": np.nan, "previous_test": "",
 }  # fmt: skip
+# The statuses that judge a target (the others judge the change alone).
+TARGET_STATUSES = {"target_met", "on_track", "right_direction_too_slow", "wrong_direction"}
 # What a test of a change found, in a few words for a card, a table or a document.
 TEST_WORDS = {1: "säkerställd förbättring", -1: "säkerställd försämring",
               0: "inom felmarginalen"}  # fmt: skip
@@ -809,6 +812,8 @@ def _statuses(
             else:
                 status = assess(definition, current, comparison.reference, goal, change=change)
             status_codes[i], status_texts[i] = status.code, status.text
+            if goal is not None and status.code in TARGET_STATUSES:
+                columns["target_year"][i] = goal.year
             difference, words = _test_words(definition, comparison, current, change)
             reference = comparison.reference
             columns[f"{key}compared_with" if key else "compared_with"][i] = comparison.name

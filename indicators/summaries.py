@@ -5,7 +5,6 @@ difference between two groups in the same year."""
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -44,7 +43,7 @@ EXTRA_FIELDS = ["example", "period", "n_months", "status_previous", "previous_te
                 "ytd_previous", "ytd_hidden", "compared_with", "reference_period",
                 "reference_value", "change", "change_test", "previous_compared_with",
                 "previous_period", "previous_value", "previous_change",
-                "previous_test"]  # fmt: skip
+                "previous_test", "target_year"]  # fmt: skip
 
 
 def by_region(frame: pd.DataFrame, regions: list[str] | None = None) -> dict[str, list[dict]]:
@@ -178,15 +177,9 @@ def comparison(definition: Definition, record: dict | None) -> dict[str, object]
 
 
 def _target_reference(record: dict) -> str:
-    """ "mot målet 2025 och " when the status judged a target (named in its text)."""
-    if str(record.get("status")) not in TARGET_STATUSES:
-        return ""
-    text = str(record.get("status_text") or "")
-    found = re.search(r"Målet för (\d{4})", text)
-    return f"mot målet för {found.group(1)} och " if found else ""
-
-
-TARGET_STATUSES = {"target_met", "on_track", "right_direction_too_slow", "wrong_direction"}
+    """ "mot målet för 2025 och " when the status judged a target."""
+    year = record.get("target_year")
+    return "" if _missing(year) else f"mot målet för {int(year)} och "  # type: ignore[arg-type]
 
 
 def period_of(record: dict | None) -> str:

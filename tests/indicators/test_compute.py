@@ -306,3 +306,26 @@ def test_a_hidden_baseline_is_said_never_replaced_by_another_year(
     assert "9" not in row["status_text"]  # not silently against 2022
     # The period before is named: 2022, the latest shown.
     assert row["previous_compared_with"] == "sedan 2022"
+
+
+def test_a_target_verdict_names_the_target_and_the_comparison(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue
+) -> None:
+    from datetime import date
+
+    from catalogue.model import Target
+    from indicators.summaries import comparison
+
+    m = "aktivitet.avhoppare_stod"
+    add_batch(store, [
+        {"measure": m, "region_code": JARVA, "year": 2023, "value": 20},
+        {"measure": m, "region_code": JARVA, "year": 2024, "value": 45},
+    ])  # fmt: skip
+    definition = catalogue.definitions["avhoppare_stod"].model_copy(update={"targets": [
+        Target(value=40, year=2024, scope="all", applies_from=date(2024, 1, 1))]})  # fmt: skip
+    frame = compute(store, definition, catalogue, Request("today"))
+    row = _row(frame, JARVA, 2024)
+    assert (row["status"], row["target_year"]) == ("target_met", 2024)
+    said = comparison(definition, row.to_dict())
+    assert said["verdict"] == "Målet nått mot målet för 2024 och sedan basåret 2023"
+    assert said["change_line"] == "+25 sedan basåret 2023 · säkerställd förbättring"
