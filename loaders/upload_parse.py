@@ -1,8 +1,9 @@
 """Reading an uploaded spreadsheet into plain rows, in a separate process with limits.
 
 The parent calls :func:`read_safely`; it runs ``python -m loaders.upload_parse FILE KIND`` with
-a memory limit and a time limit, so a workbook that makes a reader abort or swell cannot take
-the app down. The child prints JSON: the sheet read (``Data`` if there is one, else the
+a memory limit and a limit on its CPU time (the work it does, not the clock: a busy server
+does not refuse a valid file; a generous wall-clock limit is kept as a backstop for a child
+that waits), so a workbook that makes a reader abort or swell cannot take the app down. The child prints JSON: the sheet read (``Data`` if there is one, else the
 first), its rows (values as python-calamine reads them: calculated values of formulas), and
 what the values alone do not say: cells formatted as percent, formulas that have no stored
 value (a file never calculated), and merged areas.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import resource
+import signal
 import subprocess
 import sys
 import zipfile
@@ -24,7 +26,8 @@ from xml.etree import ElementTree
 from loaders.upload_safety import UploadRefused
 
 MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024
-TIME_LIMIT_SECONDS = 120
+CPU_LIMIT_SECONDS = 60  # the child's CPU time (RLIMIT_CPU): the work reading the file costs
+WALL_LIMIT_SECONDS = 900  # backstop only: a child that waits rather than works
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -191,25 +194,35 @@ def _is_visible(metadata: object) -> bool:
 
 def _limit() -> None:  # runs in the child before it starts
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    # SIGXCPU (which ends the child) at the soft limit; SIGKILL at the hard one.
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_SECONDS, CPU_LIMIT_SECONDS + 1))
+
+
+def _command(path: Path, kind: str, max_rows: int, sheet: str | None) -> list[str]:
+    named = [sheet] if sheet is not None else []
+    return [sys.executable, "-m", "loaders.upload_parse", str(path), kind, str(max_rows), *named]
 
 
 def read_safely(
     path: Path, kind: str, max_rows: int = 250_000, sheet: str | None = None
 ) -> ParsedSheet:
-    """Parse in a child process with a memory, time and row limit; UploadRefused if it
+    """Parse in a child process with a memory, CPU-time and row limit; UploadRefused if it
     fails (the server process never holds more than ``max_rows`` rows of a file)."""
-    named = [sheet] if sheet is not None else []
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "loaders.upload_parse", str(path), kind, str(max_rows),
-             *named],
-            capture_output=True, timeout=TIME_LIMIT_SECONDS, preexec_fn=_limit, check=False,
+            _command(path, kind, max_rows, sheet),
+            capture_output=True, timeout=WALL_LIMIT_SECONDS, preexec_fn=_limit, check=False,
             cwd=Path(__file__).resolve().parent.parent,
         )  # fmt: skip
     except subprocess.TimeoutExpired as exc:
         raise UploadRefused(
-            f"Filen tog längre tid än {TIME_LIMIT_SECONDS} sekunder att läsa och avbröts."
+            f"Filen tog längre tid än {WALL_LIMIT_SECONDS // 60} minuter att läsa och avbröts."
         ) from exc
+    if result.returncode == -signal.SIGXCPU:
+        raise UploadRefused(
+            f"Filen krävde mer än {CPU_LIMIT_SECONDS} sekunders beräkningstid att läsa och "
+            "avbröts. Spara den på nytt utan formler och formatering, eller dela upp den."
+        )
     if result.returncode == ROWS_EXIT:
         found = result.stderr.decode("utf-8", errors="replace").strip().splitlines()[-1:]
         raise UploadRefused(
