@@ -1,12 +1,13 @@
 """Reading an uploaded spreadsheet into plain rows, in a separate process with limits.
 
 The parent calls :func:`read_safely`; it runs ``python -m loaders.upload_parse FILE KIND`` with
-a memory limit and a limit on its CPU time (the work it does, not the clock: a busy server
-does not refuse a valid file; a generous wall-clock limit is kept as a backstop for a child
-that waits), so a workbook that makes a reader abort or swell cannot take the app down. The
-child prints JSON: the sheet read (``Data`` if there is one, else the first), its rows (values as python-calamine reads them: calculated values of formulas), and
-what the values alone do not say: cells formatted as percent, formulas that have no stored
-value (a file never calculated), and merged areas.
+a memory limit and a limit on its CPU time (the work it does, not the clock: a busy server does
+not refuse a valid file; a generous wall-clock limit is kept as a backstop for a child that
+waits), so a workbook that makes a reader abort or swell cannot take the app down. The child
+prints JSON: the sheet read (``Data`` if there is one, else the first), its rows (values as
+python-calamine reads them: calculated values of formulas), and what the values alone do not
+say: cells formatted as percent, formulas that have no stored value (a file never calculated),
+and merged areas.
 """
 
 from __future__ import annotations
