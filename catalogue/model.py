@@ -172,8 +172,9 @@ class YamlFile:
         self.name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
         text = path.read_text(encoding="utf-8")
         self.lines: dict[Path_, int] = {}
-        self.data: Any = yaml.safe_load(text)
-        node = yaml.compose(text)
+        # libyaml's loader (PyYAML's C binding): the same safe loading, about ten times faster
+        self.data: Any = yaml.load(text, Loader=yaml.CSafeLoader)
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
         if node is not None:
             _walk(node, (), self.lines)
 

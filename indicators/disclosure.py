@@ -32,7 +32,6 @@ from typing import Literal
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from store import queries
 from store.series import observation_rows
@@ -628,6 +627,8 @@ class Audit:
 
     def _bound(self, figure: int, sense: float) -> tuple[float, np.ndarray]:
         """(the optimum of sense · figure, the shown figures' dual values)."""
+        from scipy.optimize import linprog  # only an audit solves; a command line does not
+
         result = linprog(
             sense * self.rows[figure], A_ub=self.a_ub, b_ub=self.b_ub, A_eq=self.a_eq,
             b_eq=self.b_eq if self.a_eq is not None else None, bounds=(0, None),

@@ -100,6 +100,30 @@ def catalogue_digest(root: Path = CATALOGUE_DIR) -> str:
     return _CATALOGUE_DIGESTS[signature]
 
 
+# Per store and state of its batches, the batches that hold each measure: reading it scans the
+# observation table, and it can only change when a batch is added or changes state.
+_MEASURE_BATCHES: OrderedDict[tuple[str, str], dict[str, list[int]]] = OrderedDict()
+_MEASURE_BATCHES_LOCK = threading.Lock()
+
+
+def _measure_batches(
+    con: duckdb.DuckDBPyConnection, batches: dict[str, str]
+) -> dict[str, list[int]]:
+    identity = queries.store_identity(con)
+    if identity is None:
+        return stored_results.measure_batches(con)
+    state = hashlib.sha256(repr(sorted(batches.items())).encode()).hexdigest()
+    with _MEASURE_BATCHES_LOCK:
+        known = _MEASURE_BATCHES.get((identity, state))
+    if known is None:
+        known = stored_results.measure_batches(con)
+        with _MEASURE_BATCHES_LOCK:
+            _MEASURE_BATCHES[(identity, state)] = known
+            while len(_MEASURE_BATCHES) > 8:
+                _MEASURE_BATCHES.popitem(last=False)
+    return known
+
+
 @dataclass(frozen=True)
 class Inputs:
     """What the results depend on, read from the store once for many indicators."""
@@ -109,34 +133,51 @@ class Inputs:
     register: str
     catalogue: str
     targets: dict[str, str] = field(default_factory=dict)  # indicator → its app targets
+    # measure → its batches and their states: only the batches that hold the measure
+    measures: dict[str, str] = field(default_factory=dict)
+    # sources whose series have a covered period: a load moves it for all their series
+    covered: frozenset[str] = frozenset()
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection, root: Path = CATALOGUE_DIR) -> Inputs:
+        batches = stored_results.batches_by_source(con)
+        texts = stored_results.batch_texts(con)
         return cls(
-            batches=stored_results.batches_by_source(con),
+            batches=batches,
             sources=stored_results.measure_sources(con),
             register=stored_results.register_checksum(con),
             catalogue=catalogue_digest(root),
             targets=store_targets.digests(con),
+            measures={
+                m: ",".join(texts.get(b, str(b)) for b in ids)
+                for m, ids in _measure_batches(con, batches).items()
+            },
+            covered=frozenset(stored_results.covered_sources(con)),
         )
 
     def key(self, definition: Definition, catalogue: Catalogue) -> str:
-        """The digest of one indicator's inputs. Its sources: those its measures were stored
-        under and those the catalogue names (a type with no event yet still depends on the
-        coverage of the event list), staff uploads when a measure can be uploaded (a file
-        with several sources is one batch of its own), the population for a rate."""
+        """The digest of one indicator's inputs (issue 33: a load changes the results of the
+        measures it holds, not every result of its source). A measure with stored rows
+        depends on the batches that hold it (its observations, cells marked as missing,
+        field periods); a measure with none, or of a source whose series have a covered period
+        (police events: a new event of any type moves the period every type is counted for),
+        on every batch of its sources: those it was stored under, the one the catalogue
+        names, staff uploads when it can be uploaded. A rate depends on the population."""
         sources: set[str] = set()
-        for m in definition.measures:
-            sources.add(self.sources.get(m, ""))
+        held: list[str] = []
+        for m in sorted(definition.measures):
             known = catalogue.measures.get(m)
-            if known is not None:
-                sources.add(known.source)
-                if known.upload:
-                    sources.add(UPLOAD_SOURCE)
+            own = {self.sources.get(m, "")} | ({known.source} if known is not None else set())
+            if m in self.measures and not own & self.covered:
+                held.append(f"{m}={self.measures[m]}")
+                continue
+            sources |= own
+            if known is not None and known.upload:
+                sources.add(UPLOAD_SOURCE)
         if definition.type == "rate":
             sources.add(POPULATION_SOURCE)
         parts = [code_digest(), self.catalogue, self.register, definition.id,
-                 f"targets={self.targets.get(definition.id, '')}"]  # fmt: skip
+                 f"targets={self.targets.get(definition.id, '')}", *held]  # fmt: skip
         parts += [f"{s}={self.batches.get(s, '')}" for s in sorted(sources)]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
@@ -281,17 +322,28 @@ class Refreshed:
     seconds: float
 
 
-def pending(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> int:
-    """How many results :func:`refresh` would compute (two small queries)."""
+def _missing(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[tuple[Definition, str]]:
+    """(indicator, kind of request) of every result :func:`refresh` would compute (small
+    queries: the batches, the register's checksum and the stored results' keys, never their
+    frames)."""
     inputs = Inputs.from_store(con)
     have = stored_results.stored_keys(con)
-    wanted = {
-        (d.id, kind, inputs.key(d, catalogue))
-        for d in catalogue.definitions.values()
-        for kind in (request_key(d, r) for r in REQUESTS)
-        if kind is not None
-    }
-    return len(wanted - have)
+    missing: list[tuple[Definition, str]] = []
+    for d in catalogue.definitions.values():
+        key = inputs.key(d, catalogue)
+        kinds = {k for k in (request_key(d, r) for r in REQUESTS) if k is not None}
+        missing += [(d, kind) for kind in sorted(kinds) if (d.id, kind, key) not in have]
+    return missing
+
+
+def stale(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Definition]:
+    """The indicators with a result :func:`refresh` would compute."""
+    return list({d.id: d for d, _ in _missing(con, catalogue)}.values())
+
+
+def pending(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> int:
+    """How many results :func:`refresh` would compute."""
+    return len(_missing(con, catalogue))
 
 
 def refresh(

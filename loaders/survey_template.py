@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from catalogue.catalogue import Catalogue
 from loaders.survey_table import EXAMPLE_MARK, TEMPLATE_HEADERS
@@ -48,6 +45,11 @@ def _district_names(districts: list[str]) -> list[str]:
 
 def build(catalogue: Catalogue, districts: list[str]) -> bytes:
     """The template as .xlsx bytes. ``districts``: names of today's and earlier districts."""
+    # openpyxl is imported here, not at the top: every load imports this module.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = Workbook()
     info = workbook.active
     assert info is not None

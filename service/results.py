@@ -20,7 +20,7 @@ from catalogue.catalogue import load_catalogue
 from indicators import results
 from service import session
 from store import db
-from store.replica import Replica
+from store.replica import partial_cursor
 
 LOG = logging.getLogger(__name__)
 _THREADS: dict[str, threading.Thread] = {}
@@ -45,13 +45,16 @@ def refresh_session(path: str | os.PathLike[str] | None = None) -> results.Refre
 
 def refresh_connection(con: duckdb.DuckDBPyConnection) -> results.Refreshed | None:
     """Refresh the results of the store ``con`` (a command line's own connection) was opened
-    on, reading from an in-memory copy of it; None when turned off."""
+    on, reading from an in-memory copy of what they read (the observations of the stale
+    indicators' measures and the small tables, not the whole store); None when turned off."""
     if not enabled():
         return None
     catalogue = load_catalogue()
-    if not results.pending(con, catalogue):
+    stale = results.stale(con, catalogue)
+    if not stale:
         return results.Refreshed(0, 0, 0.0)
-    reader = Replica(con).cursor() if db.is_lake(con) else db.cursor(con)
+    measures = sorted({m for definition in stale for m in definition.measures})
+    reader = partial_cursor(con, measures) if db.is_lake(con) else db.cursor(con)
     try:
         return results.refresh(reader, con, catalogue)
     finally:

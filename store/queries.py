@@ -656,7 +656,7 @@ def store_identity(con: duckdb.DuckDBPyConnection) -> str | None:
         """
         SELECT coalesce(
             (SELECT path FROM duckdb_databases() WHERE database_name = current_database()),
-            CASE WHEN current_database() = 'reads' THEN
+            CASE WHEN current_database() IN ('reads', 'part') THEN
                 (SELECT path FROM duckdb_databases() WHERE database_name = 'lake') END)
         """
     ).fetchone()

@@ -225,3 +225,45 @@ def _changed(
         ).fetchall()
     )
     return sorted({str(by_id[i]) for i in ids if i in by_id} & set(names))
+
+
+# The small tables computing indicator results reads (copied whole by :func:`partial_cursor`;
+# any other table is read on the lake, through the search path).
+COMPUTE_TABLES = (
+    "indicator_target", "load_batch", "measure", "population", "reference_state", "region",
+    "region_alias", "region_leaf", "region_succession", "region_today", "series_coverage",
+    "source", "source_gap", "survey_round",
+)  # fmt: skip
+
+
+def partial_cursor(
+    con: duckdb.DuckDBPyConnection, measures: list[str]
+) -> duckdb.DuckDBPyConnection:
+    """A cursor that reads an in-memory copy of what computing the results of ``measures``
+    needs (issue 33): the observation rows of those measures and the small tables computing
+    reads, copied at one snapshot; the tables left out are read on the lake. For a process
+    that writes and then computes once (a command line): it pays for the rows its batch's
+    indicators read, never for a copy of the whole store. Not brought up to date: take a new
+    one after a write."""
+    cur = con.cursor()
+    cur.execute("ATTACH OR REPLACE ':memory:' AS part")
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        for name in _tables(cur):
+            table = f'"{name}"'  # a name from the lake's own catalogue, checked in _tables
+            if name == "observation":
+                cur.execute(
+                    f"CREATE TABLE part.main.{table} AS SELECT * FROM lake.main.{table} "
+                    "WHERE list_contains($measures, measure)",
+                    {"measures": measures},
+                )
+            elif name in COMPUTE_TABLES:
+                cur.execute(f"CREATE TABLE part.main.{table} AS SELECT * FROM lake.main.{table}")
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        cur.close()
+        raise
+    cur.execute("USE part")
+    cur.execute("SET search_path = 'part.main,lake.main,memory.main'")
+    return cur

@@ -78,6 +78,10 @@ def create(con: duckdb.DuckDBPyConnection, name: str, meeting_date: date, saved_
     return found
 
 
+# A data file with at least this share of its rows deleted is rewritten by maintain.
+REWRITE_DELETED_SHARE = 0.0
+
+
 @dataclass(frozen=True)
 class Upkeep:
     expired: int
@@ -94,7 +98,6 @@ def maintain(con: duckdb.DuckDBPyConnection, keep_days: int, now: datetime) -> U
 
 def _maintain(con: duckdb.DuckDBPyConnection, keep_days: int, now: datetime) -> Upkeep:
     con.execute("CALL ducklake_flush_inlined_data('lake')")
-    con.execute("CALL ducklake_merge_adjacent_files('lake')")
     named = {m.snapshot_id for m in meetings(con)}
     current = db.snapshot_id(con)
     cutoff = now - timedelta(days=keep_days)
@@ -112,6 +115,14 @@ def _maintain(con: duckdb.DuckDBPyConnection, keep_days: int, now: datetime) -> 
             "SELECT count(*) FROM ducklake_expire_snapshots('lake', versions => $v)",
             {"v": expire},
         ).fetchall()
+    # Files whose rows were partly deleted (a replaced result, a coverage rewritten, a batch
+    # whose state changed) are written again without those rows, then small files merged:
+    # otherwise every daily write leaves a data file and a delete file for good.
+    con.execute(
+        "CALL ducklake_rewrite_data_files('lake', delete_threshold => $t)",
+        {"t": REWRITE_DELETED_SHARE},
+    )
+    con.execute("CALL ducklake_merge_adjacent_files('lake')")
     deleted = con.execute(
         "SELECT count(*) FROM ducklake_cleanup_old_files('lake', cleanup_all => true)"
     ).fetchone()

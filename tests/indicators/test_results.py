@@ -186,3 +186,63 @@ def test_the_sources_named_here_are_the_loaders_own() -> None:
 
     assert results.POPULATION_SOURCE == population.SOURCE
     assert results.UPLOAD_SOURCE == survey.UPLOAD_SOURCE
+
+
+def _bra_file(path: Path, category: str, counts: list[int]) -> Path:
+    """A BRÅ export for Farsta, jan–may 2026, preliminary: count and rate per month."""
+    months = ["Jan", "Feb", "Mar", "Apr", "Maj"]
+    lines = ["Region;Brott;År;Period;Antal;/100 000 inv"]
+    lines += [f"Stadsdelsområde Farsta (Sthlm);{category};2026 prel.;{m};{n};{n * 2};"
+              for m, n in zip(months, counts, strict=True)]  # fmt: skip
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+    return path
+
+
+@pytest.mark.slow
+def test_a_bra_load_recomputes_the_indicators_of_the_measures_it_holds_only(
+    refreshed: tuple[duckdb.DuckDBPyConnection, results.Refreshed],
+    catalogue: Catalogue,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 33: a 10-row load for Farsta changes the results of the indicators over the
+    measure it holds; the command line computes them on a copy of those measures' rows only
+    (not of the store), and what it stores equals a full recomputation."""
+    from loaders import bra_anmalda_brott
+    from service import results as service_results
+
+    monkeypatch.setenv("DASHBOARD_RESULTS", "on")
+    con, _ = refreshed
+    service_results.refresh_connection(con)  # whatever an earlier test left pending
+    before = _stored_rows(con)
+
+    # A category no indicator shows: nothing to compute.
+    theft = _bra_file(tmp_path / "Databasfil2026_stold.txt", "8 kap. Stöldbrott", [9] * 5)
+    bra_anmalda_brott.load(con, theft, loaded_by="t")
+    assert results.pending(con, catalogue) == 0
+
+    counts = [114, 130, 139, 121, 127]
+    person = _bra_file(tmp_path / "Databasfil2026.txt", "3-7 kap. Brott mot person", counts)
+    bra_anmalda_brott.load(con, person, loaded_by="t")
+    touched = {i for i, d in catalogue.definitions.items() if d.measures == ["bra.brott_mot_person"]}
+    assert touched == {"brott_mot_person", "brott_mot_person_per_1000"}
+    done = service_results.refresh_connection(con)
+    assert done is not None
+    after = _stored_rows(con)
+    assert done.computed == len([k for k in before if k[0] in touched]) == 6
+    assert after.keys() == before.keys()
+    for key, (inputs, computed_at) in after.items():
+        if key[0] in touched:
+            assert inputs != before[key][0]
+        else:  # misshandel and sexualbrott, BRÅ's too, are left as they were
+            assert (inputs, computed_at) == before[key], key
+    for request in results.REQUESTS:
+        fresh = compute.compute_all(_reader(), catalogue, request)
+        stored = results.values_all(con, catalogue, request)
+        for indicator in touched:
+            pd.testing.assert_frame_equal(
+                stored[indicator], fresh[indicator].reset_index(drop=True), obj=indicator
+            )
+    farsta = stored["brott_mot_person"]
+    row = farsta[(farsta["region_name"] == "Farsta") & (farsta["year"] == 2026)].iloc[0]
+    assert (row["numerator"], row["period"]) == (sum(counts), "jan–maj 2026 prel.")
