@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 
-
 from catalogue.catalogue import Catalogue
 from loaders.survey_table import EXAMPLE_MARK, TEMPLATE_HEADERS
 

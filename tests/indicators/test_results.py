@@ -224,7 +224,9 @@ def test_a_bra_load_recomputes_the_indicators_of_the_measures_it_holds_only(
     counts = [114, 130, 139, 121, 127]
     person = _bra_file(tmp_path / "Databasfil2026.txt", "3-7 kap. Brott mot person", counts)
     bra_anmalda_brott.load(con, person, loaded_by="t")
-    touched = {i for i, d in catalogue.definitions.items() if d.measures == ["bra.brott_mot_person"]}
+    touched = {
+        i for i, d in catalogue.definitions.items() if d.measures == ["bra.brott_mot_person"]
+    }
     assert touched == {"brott_mot_person", "brott_mot_person_per_1000"}
     done = service_results.refresh_connection(con)
     assert done is not None
