@@ -1,18 +1,20 @@
-"""Benchmark: each page's first script run right after a load, and its warm rerun (issue 16).
+"""Benchmark: each page's first script run right after a load by another process, and its
+warm rerun (issues 16 and 33).
 
     python bench/bench_after_load.py                       # the demo data
     python bench/bench_after_load.py --store /tmp/large/store.sqlite   # tools/build_large_store.py
 
-On a copy of the store. Before each page's first run a small BRÅ file (10 rows, a new one each
-time) is loaded through the service, as an administrator's load is, and the indicator results
-it changed are refreshed as the dashboard's background thread does after it (that time is
-printed too: the user does not wait for it, but a page shown before it ends computes what is
-not stored yet). Then the page's script runs once (its first run after the load: every cache
-keyed on the data is empty) and ``--repeat`` times more (warm; median, wall clock and the
-process's CPU time). Times are AppTest script runs in this process, also as a ratio to an
-empty Streamlit page timed the same way.
-Targets (issue 16): first run <= 1 s on the demo, <= 2 s at 100x; warm <= 0.3 s on the demo,
-<= 1 s at 100x.
+On a copy of the store. Before each page's first run a new 10-row BRÅ file for Farsta
+(``3-7 kap. Brott mot person``, jan–maj 2026: figures Stadsdelsområde, Översikt and Indikator
+show) is loaded with ``python -m loaders load`` in a process of its own, as an administrator
+loads it; that process refreshes the results it changed before it returns, and nothing is
+refreshed in the dashboard's process. Then the page's script runs once, timed on the clock
+and as the process's CPU time: what the first click after the load costs (the copy of the
+store brought up to date with the other process's change, the changed results read and
+decoded, the page's views computed). Then ``--repeat`` warm reruns (median). Times are
+AppTest script runs in this process, also as a ratio to an empty Streamlit page.
+Targets (issue 33): the first run after a load <= 0.5 s CPU at 100x (1 s on the clock); warm
+reruns <= 0.3 s CPU (Åtgärder <= 0.1 s).
 """
 
 from __future__ import annotations
@@ -30,17 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 PAGES = ["overview", "district", "indicator", "compare", "meeting", "crime", "upload",
-         "data_status", "year_end", "audit"]  # fmt: skip
-
-
-def small_bra_file(folder: Path, n: int) -> Path:
-    path = folder / f"Databasfil_liten_{n}.txt"
-    lines = ["Region;Brott;År;Period;Antal;/100 000 inv"] + [
-        f"Kiruna kommun;8 kap. Stöldbrott;2026 prel.;{m};{30 + n};{(30 + n) * 4};"
-        for m in ("Jan", "Feb", "Mar", "Apr", "Maj")
-    ]
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
-    return path
+         "data_status", "year_end", "audit", "actions"]  # fmt: skip
 
 
 def main() -> int:
@@ -60,50 +52,48 @@ def main() -> int:
         prepare_store(args.store, db)
         os.environ["DASHBOARD_DB"] = str(db)
         os.environ["DASHBOARD_USERS"] = str(folder / "no-accounts.json")
-        os.environ["DASHBOARD_RESULTS"] = "off"  # refreshed here, in the open, not in a thread
-        rows = run_pages(folder, args.repeat)
+        os.environ["DASHBOARD_RESULTS"] = "off"  # the loading process refreshes, not this one
+        rows = run_pages(folder, db, args.repeat)
         label = args.store or "the demo data"
         print(f"{label}; an empty Streamlit page: {empty:.3f} s warm")
-        print(f"{'page':<12}{'load s':>8}{'refresh s':>11}{'first run s':>13}{'warm s':>9}"
-              f"{'warm CPU s':>12}{'first/empty':>13}{'warm/empty':>12}")  # fmt: skip
+        print(f"{'page':<12}{'load CPU s':>11}{'first s':>9}{'first CPU s':>13}{'warm s':>9}"
+              f"{'warm CPU s':>12}{'first/empty':>13}")  # fmt: skip
         record = Record(args.json)
-        first_target, warm_target = (2.0, 1.0) if args.store else (1.0, 0.3)
-        for page, (load, refresh, first, warm, cpu) in rows.items():
-            print(f"{page:<12}{load:>8.2f}{refresh:>11.1f}{first:>13.2f}{warm:>9.3f}{cpu:>12.3f}"
-                  f"{first / empty:>12.0f}x{warm / empty:>11.0f}x")  # fmt: skip
-            record.add(f"{page}: first run after a load", first, "s", first_target)
-            record.add(f"{page}: warm rerun, CPU", cpu, "s", warm_target)
-        record.add("refresh after a 10-row load (background)",
-                   statistics.median(r[1] for r in rows.values()), "s")  # fmt: skip
+        for page, (load, first, first_cpu, warm, cpu) in rows.items():
+            print(f"{page:<12}{load:>11.2f}{first:>9.2f}{first_cpu:>13.2f}{warm:>9.3f}{cpu:>12.3f}"
+                  f"{first / empty:>12.0f}x")  # fmt: skip
+            record.add(f"{page}: first run after a CLI load, CPU", first_cpu, "s",
+                       0.5 if args.store else None)  # fmt: skip
+            record.add(f"{page}: first run after a CLI load, clock", first, "s",
+                       1.0 if args.store else None)  # fmt: skip
+            record.add(f"{page}: warm rerun, CPU", cpu, "s", 0.1 if page == "actions" else 0.3)
         record.write()
     return 0
 
 
-def run_pages(folder: Path, repeat: int) -> dict[str, tuple[float, float, float, float, float]]:
+def run_pages(folder: Path, db: Path, repeat: int) -> dict[str, tuple[float, ...]]:
+    from bench_cli import bra_file, command
     from streamlit.runtime.context import ContextProxy
     from streamlit.testing.v1 import AppTest
 
-    from service import loads, readmodel, results, session
+    from service import readmodel, session
 
     ContextProxy.ip_address = property(lambda self: None)  # type: ignore[assignment]
     ContextProxy.cookies = property(lambda self: {})  # type: ignore[assignment]
     session.close_all()
     readmodel.clear_all()
+    # The store as the dashboard finds it after a while: every result stored (not timed).
+    command(["loaders", "load", "bra", str(bra_file(folder / "warm.txt", 0))], db)
     at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=600)
     at.run()
-    results.refresh_session()  # what the dashboard's start does in the background
     out = {}
     for n, page in enumerate(PAGES):
-        con = session.write_cursor()
-        start = time.perf_counter()
-        loads.load_file(con, loads.operator("bench"), "bra", small_bra_file(folder, n))
-        load = time.perf_counter() - start
-        con.close()
-        refresh = results.refresh_session().seconds
+        load = command(["loaders", "load", "bra", str(bra_file(folder / f"farsta{n}.txt", n + 1))],
+                       db)  # fmt: skip
         at.switch_page(f"app_pages/{page}.py")
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         at.run()
-        first = time.perf_counter() - start
+        first, first_cpu = time.perf_counter() - start, time.process_time() - start_cpu
         if at.exception:
             raise SystemExit(f"{page}: {at.exception}")
         runs, cpu = [], []
@@ -112,7 +102,7 @@ def run_pages(folder: Path, repeat: int) -> dict[str, tuple[float, float, float,
             at.run()
             runs.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
-        out[page] = (load, refresh, first, statistics.median(runs), statistics.median(cpu))
+        out[page] = (load.cpu, first, first_cpu, statistics.median(runs), statistics.median(cpu))
     return out
 
 
