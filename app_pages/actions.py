@@ -22,7 +22,6 @@ WHOLE_AREA = "(hela området)"
 
 st.title("Åtgärder, bedömningar och lägesbild")
 no_writes_in_meeting("ändra åtgärder, bedömningar eller lägesbilder")
-con = state.cursor()
 catalogue = views.catalogue()
 areas = dict(catalogue.areas())
 regions = views.district_options()
@@ -31,6 +30,12 @@ region_name = {code: name for name, code in regions.items()}
 actor: Principal | None = signin.acting()
 # What to offer: the signed-in user's role; in demo mode everything (a name is needed to save).
 viewer = signin.principal() or Principal("demo", "administratör")
+
+
+def writer():  # type: ignore[no-untyped-def]
+    """A cursor on the store for a write, made only when one is saved (a rerun that only
+    shows pays nothing for it)."""
+    return state.cursor()
 
 
 def save(write, success: str) -> object:  # type: ignore[no-untyped-def]
@@ -79,7 +84,7 @@ local_filter = st.selectbox(
     bind="query-params",
     help="Åtgärderna som tjänar ett lokalt prioriterat område i en lokal överenskommelse.",
 )
-register = followup.actions(con, None if owner == "alla" else owner)
+register = followup.register(None if owner == "alla" else owner)
 if local_filter:
     district, _, key = local_filter.partition(":")
     register = register[
@@ -120,7 +125,7 @@ with st.expander("Läs in åtgärder från Excel", expanded=False):
     staged = views.staged_upload(upload, "atgard_staged")
     if staged is not None:
         try:
-            imported = uploads.read_actions(con, staged, catalogue)
+            imported = uploads.read_actions(writer(), staged, catalogue)
         except uploads.UploadRefused as exc:
             st.error(f"{views.plain(staged.name)}: {views.plain(exc)}")
         else:
@@ -149,7 +154,7 @@ with st.expander("Läs in åtgärder från Excel", expanded=False):
                 )
                 if st.button("Spara åtgärderna", key="atgard_spara"):
                     save(
-                        lambda who: uploads.commit_actions(con, who, imported, staged),
+                        lambda who: uploads.commit_actions(writer(), who, imported, staged),
                         "Åtgärderna sparade.",
                     )
 
@@ -254,7 +259,7 @@ if writable:
         values = action_fields("ny", None, writable)
         if st.form_submit_button("Spara åtgärden"):
             save(
-                lambda who: followup.new_action(con, who, {"agreement": "2024", **values}),
+                lambda who: followup.new_action(writer(), who, {"agreement": "2024", **values}),
                 "Åtgärd {result} sparad.",
             )
 
@@ -273,7 +278,7 @@ if not changeable.empty:
             key="andra_nr",
             format_func=lambda i: f"{i}: {by_id.loc[i, 'title']}",
         )
-        current = followup.action(con, int(chosen))
+        current = followup.one_action(int(chosen))
         # One form per action: its widgets are keyed by the action, so another action never
         # inherits this one's values.
         with st.form(f"andra_{chosen}", clear_on_submit=True):
@@ -286,13 +291,15 @@ if not changeable.empty:
                     lambda who: (
                         ", ".join(
                             followup.FIELD_LABELS[f]
-                            for f in followup.change_action(con, who, int(chosen), changes, note)
+                            for f in followup.change_action(
+                                writer(), who, int(chosen), changes, note
+                            )
                         )
                         or "bara uppföljningen"
                     ),
                     f"Åtgärd {chosen} sparad. Ändrat: " + "{result}.",
                 )
-        history = followup.action_history(con, int(chosen)).fillna("")
+        history = followup.history(int(chosen)).fillna("")
         st.dataframe(
             history.rename(
                 columns={
@@ -309,7 +316,7 @@ if not changeable.empty:
 
     next_year = date.today().year + 1
     with st.expander(f"Plan för {next_year}: fortsätt pågående och planerade åtgärder"):
-        candidates = followup.copy_candidates(con, next_year)
+        candidates = followup.candidates(next_year)
         candidates = candidates[candidates["id"].isin(changeable["id"])]
         st.caption(
             f"{len(candidates)} åtgärder är inte avslutade och inte redan kopierade till "
@@ -317,7 +324,7 @@ if not changeable.empty:
         )
         if not candidates.empty and st.button(f"Kopiera till {next_year}", key="kopiera"):
             save(
-                lambda who: len(followup.copy_actions(con, who, candidates["id"], next_year)),
+                lambda who: len(followup.copy_actions(writer(), who, candidates["id"], next_year)),
                 "{result} åtgärder kopierade till " + str(next_year) + ".",
             )
 
@@ -343,7 +350,7 @@ def area_and_indicator(prefix: str) -> tuple[str, str, int, str | None]:
 
 st.header("Bedömning av målen")
 judged_area, judged_region, judged_year, judged_indicator = area_and_indicator("bed")
-statuses = followup.statuses(con, judged_area, judged_region, judged_year, judged_indicator,
+statuses = followup.statuses(None, judged_area, judged_region, judged_year, judged_indicator,
                              frames=service_views.all_values())  # fmt: skip
 st.markdown(f"Indikatorerna visar: **{followup.assessment.calculated(statuses)}**")
 judgement = st.radio("Bedömning", followup.JUDGEMENTS, key="bed_dom", horizontal=True)
@@ -353,7 +360,7 @@ if followup.assessment.disagrees(judgement, statuses):
 if st.button("Spara bedömningen", key="bed_spara"):
     save(
         lambda who: followup.assess(
-            con,
+            writer(),
             who,
             area=judged_area,
             region_code=judged_region,
@@ -364,7 +371,7 @@ if st.button("Spara bedömningen", key="bed_spara"):
         ),
         "Bedömningen sparad.",
     )
-saved = followup.assessments(con)
+saved = followup.saved_assessments()
 if not saved.empty:
     st.dataframe(
         pd.DataFrame(
@@ -391,7 +398,7 @@ text = st.text_area("Text", key="kom_text")
 if st.button("Spara texten", key="kom_spara"):
     save(
         lambda who: followup.comment(
-            con,
+            writer(),
             who,
             area=comment_area,
             region_code=comment_region,

@@ -5,8 +5,9 @@ saved upload mappings. Each write is checked and applied through ``service.write
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -15,7 +16,8 @@ from access.roles import Principal
 from indicators import assessment
 from indicators.compute import Request
 from indicators.results import values_all
-from service import views
+from service import session, views
+from service.readmodel import view
 from service.writes import RuleBroken, guarded
 from store import audit, followup, queries
 from store import local as store_local
@@ -47,6 +49,7 @@ TEXT_LIMITS = {
     "expected_effect": 4000,
     "contact": 200,
 }
+R = TypeVar("R")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Reads (no role needed): the pages render these.
@@ -55,6 +58,44 @@ action = followup.action
 action_history = followup.action_history
 assessments = followup.assessments
 comments = followup.comments
+
+
+# The same reads for a page: on the process's copy of the store, kept per follow-up version
+# (issue 33: Åtgärder read the register five times a rerun, on the lake itself). Frames are
+# shared between runs: a caller that changes one copies it first.
+@view("followup", max_entries=16)
+def register(owner: str | None = None) -> pd.DataFrame:
+    """The action register (or one owner's actions)."""
+    return _read(lambda con: followup.actions(con, owner))
+
+
+@view("followup", max_entries=64)
+def one_action(action_id: int) -> dict[str, object] | None:
+    return _read(lambda con: followup.action(con, action_id))
+
+
+@view("followup", max_entries=64)
+def history(action_id: int) -> pd.DataFrame:
+    return _read(lambda con: followup.action_history(con, action_id))
+
+
+@view("followup", max_entries=8)
+def saved_assessments() -> pd.DataFrame:
+    return _read(followup.assessments)
+
+
+@view("followup", max_entries=8)
+def candidates(year: int) -> pd.DataFrame:
+    """:func:`copy_candidates` for a page."""
+    return _read(lambda con: copy_candidates(con, year))
+
+
+def _read(query: Callable[[duckdb.DuckDBPyConnection], R]) -> R:
+    con = session.cursor()
+    try:
+        return query(con)
+    finally:
+        con.close()
 
 
 def _checked_action(
@@ -217,7 +258,7 @@ def copy_actions(
 
 
 def statuses(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | None,
     area: str,
     region_code: str,
     year: int,
@@ -231,6 +272,8 @@ def statuses(
     chosen = [indicator] if indicator else catalogue.indicators_for(area)
     found = []
     if frames is None:
+        if con is None:
+            raise ValueError("statuses needs a connection or the frames")
         frames = values_all(con, catalogue, Request(boundaries="today"))  # stored where current
     for ind in chosen:
         if ind not in catalogue.definitions:

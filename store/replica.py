@@ -29,6 +29,10 @@ KEYS = {
     "observation": ("batch_id", "source", "measure", "region_code", "year", "month", "sex",
                     "age_group"),
     "police_event": ("id",),
+    # Results are replaced row by row, the log only grows: both large at 100x, and copying
+    # them whole made every first page run after another process's load pay for them.
+    "indicator_result": ("indicator", "request", "inputs"),
+    "audit_log": ("logged_at", "who", "what", "detail"),
 }  # fmt: skip
 MAX_CHANGES = 200_000
 # The keys of DuckLake's snapshot changes that name tables (by id) whose rows changed.
@@ -81,8 +85,7 @@ class Replica:
         cur.execute("BEGIN TRANSACTION")
         try:
             current = _current(cur)
-            names = _tables(cur)
-            changed = names if self._seen is None else _changed(cur, self._seen, current, names)
+            changed = _tables(cur) if self._seen is None else _changed(cur, self._seen, current)
             in_place = self._seen is not None and _only_row_changes(cur, self._seen, current)
             for name in changed:
                 if in_place and name in KEYS and _apply_changes(cur, name, self._seen, current):
@@ -200,9 +203,7 @@ def _tables(cur: duckdb.DuckDBPyConnection) -> list[str]:
     return names
 
 
-def _changed(
-    cur: duckdb.DuckDBPyConnection, seen: int, current: int, names: list[str]
-) -> list[str]:
+def _changed(cur: duckdb.DuckDBPyConnection, seen: int, current: int) -> list[str]:
     """The tables whose rows the snapshots after ``seen`` up to ``current`` changed (all of
     them when a snapshot changed something else, e.g. a table's columns)."""
     rows = cur.execute(
@@ -215,7 +216,7 @@ def _changed(
             if key in ROW_CHANGES:
                 ids.update(str(v) for v in values or ())
             elif key not in NO_ROW_CHANGES:
-                return names
+                return _tables(cur)
     if not ids:
         return []
     by_id = dict(
@@ -224,7 +225,11 @@ def _changed(
             "FROM __ducklake_metadata_lake.ducklake_table WHERE end_snapshot IS NULL"
         ).fetchall()
     )
-    return sorted({str(by_id[i]) for i in ids if i in by_id} & set(names))
+    names = sorted({str(by_id[i]) for i in ids if i in by_id})
+    for name in names:
+        if not name.replace("_", "").isalnum():
+            raise db.StoreError(f"unexpected table name {name!r} in the store")
+    return names
 
 
 # The small tables computing indicator results reads (copied whole by :func:`partial_cursor`;
