@@ -1,5 +1,9 @@
 """Benchmark: what a write costs on a large store (issue 16).
 
+Times the loader call alone inside a process that is already running (the figures of issue 16,
+kept for comparison); what an administrator waits for, the whole command-line process with
+its imports and results refresh, is bench/bench_cli.py (issue 33).
+
     python tools/build_large_store.py --db /tmp/large/store.sqlite    # once, ~10 min
     python bench/bench_writes.py --store /tmp/large/store.sqlite [--fetches 30]
     python bench/bench_writes.py            # the same on a store with the demo data

@@ -1,5 +1,8 @@
 """Benchmark: the city-wide year-end summary for one year, as Word and as Excel.
 
+Times building and rendering inside a running process (issue 16's figures, kept for
+comparison); the whole ``python -m report year-end`` process is timed by bench/bench_cli.py.
+
     python bench/bench_year_end.py [--year 2023] [--store /tmp/large/store.sqlite]
 
 On a store with the demo data (and its example follow-up), or on a copy of ``--store``: the
