@@ -5,6 +5,8 @@ line on every chart; the years on the axis stop at the report year and never run
 from __future__ import annotations
 
 import io
+import re
+import textwrap
 
 import matplotlib
 
@@ -53,7 +55,10 @@ def line_png(
             axis.axvline(at, color="#000000", lw=0.8, ls=":")
             axis.plot([at], [0], marker="^", color="#000000", markersize=5, clip_on=False)
     axis.set_title(title, fontsize=8, loc="left", wrap=True)
-    axis.set_ylabel(unit, fontsize=7)
+    # The unit on at most a few short lines, so a long one ("anmälda brott per 100 000
+    # invånare") fits the axis' height.
+    unit_lines = textwrap.wrap(re.sub(r"(\d) (\d{3})", "\\1\u00a0\\2", unit), 24) or [""]
+    axis.set_ylabel("\n".join(unit_lines), fontsize=7)
     axis.set_ylim(bottom=0)
     axis.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(int(v))))
@@ -65,7 +70,12 @@ def line_png(
     # Fixed margins, not tight_layout: it draws the whole figure once more to measure it, half
     # of a chart's cost (17 charts: 2 s of a year-end document). They hold a two-line title,
     # tick labels up to "12 345" and the unit, and the source line below the years.
-    figure.subplots_adjust(left=0.14, right=0.98, top=0.82, bottom=0.2)
+    # The left margin grows with the widest tick label (the largest value's digits) and the
+    # unit's lines.
+    tops = [s[3] if s[3] is not None else s[1] for s in series]
+    digits = len(number(max(tops), 0)) if tops else 1
+    left = 0.08 + 0.016 * digits + 0.03 * len(unit_lines)
+    figure.subplots_adjust(left=left, right=0.96, top=0.82, bottom=0.2)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     plt.close(figure)
