@@ -57,8 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("--db", help=DB_HELP)
     maintain = sub.add_parser("maintain", help="compact files, forget old unnamed snapshots")
     maintain.add_argument(
-        "--keep-days", type=int, default=30,
-        help="keep every snapshot this many days (default 30); meetings are always kept",
+        "--keep-days", type=int, default=7,
+        help="keep every snapshot this many days (default 7); meetings are always kept",
     )  # fmt: skip
     maintain.add_argument("--db", help=DB_HELP)
     users = sub.add_parser("users", help="local accounts (in the store)")
