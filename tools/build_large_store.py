@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import sys
 import tempfile
@@ -34,6 +35,7 @@ from bench.bench_police_events import write_events  # noqa: E402
 from loaders import bra_anmalda_brott, polisen_handelser  # noqa: E402
 from loaders.demo import load_demo  # noqa: E402
 from loaders.reference import open_store  # noqa: E402
+from service.results import refresh_connection  # noqa: E402
 from store import queries  # noqa: E402
 
 USER = "large-store"
@@ -271,6 +273,10 @@ def main() -> int:
             spread_over_ten_years(path, args.last_year + 1)
             report = polisen_handelser.load(con, path, loaded_by=USER)
             print(f"police: {args.events} events, {report.rows} observations", flush=True)
+    # Every result stored, as the command line leaves a store after a load (an assessment is
+    # checked against the indicators' statuses, read from them).
+    os.environ.setdefault("DASHBOARD_RESULTS", "on")
+    refresh_connection(con)
     add_followup(con, args.actions, args.assessments)
     print(f"follow-up: {args.actions} actions, {args.assessments} assessments", flush=True)
     print(
