@@ -251,7 +251,10 @@ def partial_cursor(
     indicators read, never for a copy of the whole store. Not brought up to date: take a new
     one after a write."""
     cur = con.cursor()
-    cur.execute("ATTACH OR REPLACE ':memory:' AS part")
+    # A new copy each time (a process that loads twice, such as a test, takes a second one).
+    cur.execute("USE lake")
+    cur.execute("DETACH DATABASE IF EXISTS part")
+    cur.execute("ATTACH ':memory:' AS part")
     cur.execute("BEGIN TRANSACTION")
     try:
         for name in _tables(cur):

@@ -78,8 +78,14 @@ def create(con: duckdb.DuckDBPyConnection, name: str, meeting_date: date, saved_
     return found
 
 
-# A data file with at least this share of its rows deleted is rewritten by maintain.
-REWRITE_DELETED_SHARE = 0.0
+# A data file with at least this share of its rows deleted is rewritten by maintain (a day's
+# small files, whose rows the next day replaces, are; a large file that lost a few superseded
+# counts is not rewritten whole for them).
+REWRITE_DELETED_SHARE = 0.1
+# Files this large or larger are left out of merges: merged with the day's small files, a
+# large one (a million events, 42 MB) took the next day's few deletes and was rewritten whole
+# every day (the large store grew by 66 MB a day until the week's snapshots expired).
+MERGE_MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,10 @@ def _maintain(con: duckdb.DuckDBPyConnection, keep_days: int, now: datetime) -> 
         "CALL ducklake_rewrite_data_files('lake', delete_threshold => $t)",
         {"t": REWRITE_DELETED_SHARE},
     )
-    con.execute("CALL ducklake_merge_adjacent_files('lake')")
+    con.execute(
+        "CALL ducklake_merge_adjacent_files('lake', max_file_size => $max)",
+        {"max": MERGE_MAX_FILE_BYTES},
+    )
     deleted = con.execute(
         "SELECT count(*) FROM ducklake_cleanup_old_files('lake', cleanup_all => true)"
     ).fetchone()
