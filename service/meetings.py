@@ -15,7 +15,7 @@ from access.roles import Principal
 from service import session
 from service.writes import RuleBroken, guarded
 from store import db, snapshots
-from store.replica import Replica
+from store.replica import Replica, partial_cursor
 from store.snapshots import NAME_LIMIT, Meeting
 
 __all__ = [
@@ -93,14 +93,18 @@ def as_of(meeting: Meeting | None) -> None:
 
 @contextmanager
 def open_at(
-    name: str | None, path: str | os.PathLike[str] | None = None
+    name: str | None,
+    path: str | os.PathLike[str] | None = None,
+    measures: list[str] | None = None,
 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, Meeting | None]]:
     """A connection to the store at ``path`` as of the meeting ``name`` (the command line's
-    ``--snapshot``), or as it stands when ``name`` is None; closed afterwards."""
+    ``--snapshot``), or as it stands when ``name`` is None; closed afterwards. ``measures``:
+    the only measures whose observations the caller reads (a copy of those rows and of the
+    small tables, not of the whole store)."""
     con = session.open_store(session.db_path(path))
     try:
         if name is None:
-            yield _reading(con), None
+            yield _reading(con, measures=measures), None
             return
         meeting = snapshots.find(con, name)
         if meeting is None:
@@ -108,13 +112,19 @@ def open_at(
             raise db.StoreError(f"no meeting named {name!r} (meetings: {known})")
         snapshot = db.connect(session.db_path(path), snapshot=meeting.snapshot_id)
         try:
-            yield _reading(snapshot, fixed=True), meeting
+            yield _reading(snapshot, fixed=True, measures=measures), meeting
         finally:
             snapshot.close()
     finally:
         con.close()
 
 
-def _reading(con: duckdb.DuckDBPyConnection, fixed: bool = False) -> duckdb.DuckDBPyConnection:
+def _reading(
+    con: duckdb.DuckDBPyConnection, fixed: bool = False, measures: list[str] | None = None
+) -> duckdb.DuckDBPyConnection:
     """A cursor on an in-memory copy of the store (store.replica): many small queries."""
-    return Replica(con, fixed=fixed).cursor() if db.is_lake(con) else con
+    if not db.is_lake(con):
+        return con
+    if measures is not None:
+        return partial_cursor(con, measures, every_small_table=True)
+    return Replica(con, fixed=fixed).cursor()

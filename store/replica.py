@@ -232,6 +232,8 @@ def _changed(cur: duckdb.DuckDBPyConnection, seen: int, current: int) -> list[st
     return names
 
 
+# Tables never copied whole into a partial copy (read on the lake, or in part).
+LARGE_TABLES = ("observation", "police_event", "indicator_result", "audit_log")
 # The small tables computing indicator results reads (copied whole by :func:`partial_cursor`;
 # any other table is read on the lake, through the search path).
 COMPUTE_TABLES = (
@@ -242,14 +244,16 @@ COMPUTE_TABLES = (
 
 
 def partial_cursor(
-    con: duckdb.DuckDBPyConnection, measures: list[str]
+    con: duckdb.DuckDBPyConnection, measures: list[str], every_small_table: bool = False
 ) -> duckdb.DuckDBPyConnection:
     """A cursor that reads an in-memory copy of what computing the results of ``measures``
     needs (issue 33): the observation rows of those measures and the small tables computing
     reads, copied at one snapshot; the tables left out are read on the lake. For a process
     that writes and then computes once (a command line): it pays for the rows its batch's
     indicators read, never for a copy of the whole store. Not brought up to date: take a new
-    one after a write."""
+    one after a write. ``every_small_table``: every table but the large ones (LARGE_TABLES), for
+    a command line that reads more than results (the year-end summary: its follow-up and local
+    agreements)."""
     cur = con.cursor()
     # A new copy each time (a process that loads twice, such as a test, takes a second one).
     cur.execute("USE lake")
@@ -265,7 +269,7 @@ def partial_cursor(
                     "WHERE list_contains($measures, measure)",
                     {"measures": measures},
                 )
-            elif name in COMPUTE_TABLES:
+            elif name in COMPUTE_TABLES or (every_small_table and name not in LARGE_TABLES):
                 cur.execute(f"CREATE TABLE part.main.{table} AS SELECT * FROM lake.main.{table}")
         cur.execute("COMMIT")
     except BaseException:
