@@ -118,11 +118,6 @@ def event_file(path: Path, count: int, first_id: int, in_month: str | None = Non
     return path
 
 
-def files_and_bytes(db: Path) -> tuple[int, int]:
-    files = [p for p in db.with_name(db.name + ".files").rglob("*") if p.is_file()]
-    return len(files) + 1, sum(p.stat().st_size for p in files) + db.stat().st_size
-
-
 def a_day_passes(db: Path) -> None:
     with sqlite3.connect(db) as catalog:
         catalog.execute(
@@ -140,6 +135,8 @@ def main() -> int:
     args = parser.parse_args()
     from bench_writes import prepare_store
     from record import Record
+
+    from store.snapshots import footprint
 
     record = Record(args.json)
     large = args.store is not None
@@ -182,7 +179,7 @@ def main() -> int:
                 command(["store", "maintain", "--keep-days", "7"], db)
                 a_day_passes(db)
                 seconds.append(fetch.cpu)
-                sizes.append(files_and_bytes(db))
+                sizes.append(footprint(db))
                 print(f"day {day:>2}: fetch {fetch.cpu:.2f} s CPU; {sizes[-1][0]} files, "
                       f"{sizes[-1][1] / 1e6:.1f} MB")  # fmt: skip
             settled = sizes[10:] or sizes

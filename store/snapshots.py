@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 
@@ -93,6 +94,12 @@ class Upkeep:
     expired: int
     kept_for_meetings: int
     files_deleted: int
+
+
+def footprint(catalog: Path) -> tuple[int, int]:
+    """(files, bytes) of an embedded store on disk: its catalog file and its data folder."""
+    files = [p for p in catalog.with_name(catalog.name + ".files").rglob("*") if p.is_file()]
+    return len(files) + 1, sum(p.stat().st_size for p in files) + catalog.stat().st_size
 
 
 def maintain(con: duckdb.DuckDBPyConnection, keep_days: int, now: datetime) -> Upkeep:

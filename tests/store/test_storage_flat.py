@@ -23,12 +23,6 @@ DAYS = 30
 KEEP_DAYS = 7
 
 
-def _files(store: Path) -> tuple[int, int]:
-    """(data files, bytes) of the store: its data folder and its catalog file."""
-    files = [p for p in store.with_name(store.name + ".files").rglob("*") if p.is_file()]
-    return len(files) + 1, sum(p.stat().st_size for p in files) + store.stat().st_size
-
-
 def _a_day_passes(store: Path) -> None:
     with sqlite3.connect(store) as catalog:
         catalog.execute(
@@ -58,7 +52,7 @@ def test_daily_fetches_and_maintenance_keep_files_and_bytes_flat(
         con.close()
         _a_day_passes(store)
         con = db.connect(store)
-        sizes.append(_files(store))
+        sizes.append(snapshots.footprint(store))
     con.close()
     assert all(n > 0 for n in added[1:])  # every day brought new events
     settled = sizes[KEEP_DAYS + 3 :]  # after day 11
