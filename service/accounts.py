@@ -267,7 +267,9 @@ def users(con: duckdb.DuckDBPyConnection | None = None) -> UserStore:
     else:
         held = con
         store = UserStore(lambda: db.cursor(held))
-        key = f"cli:{id(con)}"
+        # By the store's file, not the connection's id: an id is reused once a connection is
+        # gone, and a later store in the same process was then taken as already moved.
+        key = f"cli:{queries.store_identity(con) or id(con)}"
     if key not in _MOVED:
         _MOVED.add(key)
         old = users_path()
