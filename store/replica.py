@@ -10,8 +10,6 @@ newer snapshots changed are copied again, the others are kept. A loads made by a
 process therefore shows at the next rerun of a page.
 
 A connection opened at a meeting's snapshot gets a copy once: that snapshot never changes.
-The stored results and the log are not copied (:data:`ON_THE_LAKE`): the copy's cursors find
-them on the lake through their search path.
 """
 
 from __future__ import annotations
@@ -31,12 +29,11 @@ KEYS = {
     "observation": ("batch_id", "source", "measure", "region_code", "year", "month", "sex",
                     "age_group"),
     "police_event": ("id",),
+    # Results are replaced row by row, the log only grows: both large at 100x, and copying
+    # them whole made every first page run after another process's load pay for them.
+    "indicator_result": ("indicator", "request", "inputs"),
+    "audit_log": ("logged_at", "who", "what", "detail"),
 }  # fmt: skip
-# Tables read on the lake itself, never copied: the stored results (a page reads a result's
-# frame once per process and digest, then keeps it decoded) and the log (read by one page,
-# with a limit). Copying them, or applying every write's changes to them, was a third of the
-# first page run after another process's load at 100x.
-ON_THE_LAKE = ("indicator_result", "audit_log")
 MAX_CHANGES = 200_000
 # The keys of DuckLake's snapshot changes that name tables (by id) whose rows changed.
 ROW_CHANGES = {"tables_inserted_into", "tables_deleted_from", "inlined_insert", "inlined_delete"}
@@ -62,7 +59,7 @@ class Replica:
         self.refresh()
         cur = self._con.cursor()
         cur.execute("USE reads")
-        cur.execute("SET search_path = 'reads.main,lake.main,memory.main'")
+        cur.execute("SET search_path = 'reads.main,memory.main'")
         return cur
 
     def refresh(self, force: bool = False) -> None:
@@ -88,13 +85,7 @@ class Replica:
         cur.execute("BEGIN TRANSACTION")
         try:
             current = _current(cur)
-            changed = [
-                name
-                for name in (
-                    _tables(cur) if self._seen is None else _changed(cur, self._seen, current)
-                )
-                if name not in ON_THE_LAKE
-            ]
+            changed = _tables(cur) if self._seen is None else _changed(cur, self._seen, current)
             in_place = self._seen is not None and _only_row_changes(cur, self._seen, current)
             for name in changed:
                 if in_place and name in KEYS and _apply_changes(cur, name, self._seen, current):
