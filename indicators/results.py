@@ -141,7 +141,13 @@ class Inputs:
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection, root: Path = CATALOGUE_DIR) -> Inputs:
         batches = stored_results.batches_by_source(con)
-        texts = stored_results.batch_texts(con)
+        # Each batch as "id:state:checksum", split out of the sources' texts (one query).
+        texts = {
+            int(text.split(":", 1)[0]): text
+            for joined in batches.values()
+            for text in joined.split(",")
+            if text
+        }
         return cls(
             batches=batches,
             sources=stored_results.measure_sources(con),

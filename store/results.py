@@ -39,15 +39,6 @@ def measure_batches(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
     return {str(m): [int(b) for b in ids] for m, ids in rows}
 
 
-def batch_texts(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
-    """Every batch as "id:state:checksum" (what :func:`batches_by_source` joins)."""
-    rows = con.execute(
-        "SELECT id, CAST(id AS VARCHAR) || ':' || state || ':' || coalesce(sha256, '') "
-        "FROM load_batch"
-    ).fetchall()
-    return {int(i): str(text) for i, text in rows}
-
-
 def covered_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Sources whose series have a covered period (police events: series_coverage)."""
     return {
