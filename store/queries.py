@@ -447,6 +447,7 @@ def insert_observations(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.
                    CAST(month AS INTEGER), sex, age_group, CAST(value AS DOUBLE),
                    CAST(respondents AS INTEGER), preliminary, false
             FROM incoming_observation
+            ORDER BY measure, region_code, year, month  -- the table's sort order (db.SORT_ORDER)
             """,
             {"batch_id": batch_id},
         )

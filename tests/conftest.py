@@ -267,6 +267,9 @@ def copy_store(source: Path, target: Path) -> Path:
     return target
 
 
+_SESSION_TMP: list[Path] = []
+
+
 def _pin(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     """A home folder of the test's own, no accounts file, no secrets, a store of its own,
     whatever the developer's machine holds (an accounts file in ~/.config, a
@@ -281,6 +284,9 @@ def _pin(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     monkeypatch.setenv("DASHBOARD_DB", str(home / "dashboard.sqlite"))
     monkeypatch.setenv("DASHBOARD_STAGING", str(home / "staging"))
     monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(home / "secrets.toml"))
+    # The extensions DuckDB verified (store.db.VERIFIED_FILE_ENV): one record for the whole
+    # session (its temporary folder), checked once rather than in every test's home.
+    monkeypatch.setenv(db.VERIFIED_FILE_ENV, str(_SESSION_TMP[0] / "verified-extensions.json"))
     # Stored indicator results are refreshed only by the tests of them (tests/indicators/
     # test_results.py, tests/service/test_results.py): elsewhere a refresh after every load
     # would compute every indicator in the background of each test.
@@ -291,6 +297,7 @@ def _pin(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
 def hermetic_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Pinned for the whole session too, so module- and session-scoped fixtures (a server
     started once for a module's browser tests) see the same clean environment."""
+    _SESSION_TMP[:] = [tmp_path_factory.getbasetemp()]
     with pytest.MonkeyPatch.context() as monkeypatch:
         _pin(monkeypatch, tmp_path_factory.mktemp("session-home"))
         yield

@@ -25,7 +25,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ from loaders import bra_anmalda_brott, polisen_handelser  # noqa: E402
 from loaders.demo import load_demo  # noqa: E402
 from loaders.reference import open_store  # noqa: E402
 from service.results import refresh_connection  # noqa: E402
-from store import queries  # noqa: E402
+from store import queries, snapshots  # noqa: E402
 
 USER = "large-store"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
@@ -279,6 +279,10 @@ def main() -> int:
     refresh_connection(con)
     add_followup(con, args.actions, args.assessments)
     print(f"follow-up: {args.actions} actions, {args.assessments} assessments", flush=True)
+    # The nightly upkeep of a production store (`store maintain`, docs/store.md): inlined rows
+    # flushed, small files merged in the tables' sort order.
+    upkeep = snapshots.maintain(con, keep_days=7, now=datetime.now(UTC))
+    print(f"maintained: {upkeep.files_deleted} files deleted", flush=True)
     print(
         f"{args.db}: {queries.count_observations(con)} observations "
         f"({queries.count_observations(con, current_only=True)} in force), "

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
-from store import db, queries
+from store import db, queries, snapshots
 from tests.conftest import ROOT
 
 
@@ -52,3 +54,97 @@ def test_path_comes_from_option_then_environment_then_default(
     assert db.resolve_db_path() == Path("/tmp/from-env.duckdb")
     monkeypatch.delenv("DASHBOARD_DB")
     assert db.resolve_db_path() == ROOT / "data" / "dashboard.sqlite"
+
+
+def _observations(measures: list[str], batch_id: int) -> pd.DataFrame:
+    """Rows of several measures interleaved, as a file of many categories per region holds
+    them (region by region)."""
+    rows = [
+        {"source": "bra_anmalda_brott", "measure": m, "region_code": f"{r:04d}", "year": 2020,
+         "month": None, "sex": "total", "age_group": "all", "value": float(r),
+         "respondents": None, "preliminary": False}
+        for r in range(1, 200) for m in measures
+    ]  # fmt: skip
+    return pd.DataFrame(rows).assign(batch_id=batch_id)
+
+
+def _file_measures(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
+    """The measure column of each of the observation table's data files, in file order."""
+    files = con.execute(
+        """
+        SELECT f.path FROM __ducklake_metadata_lake.ducklake_data_file f
+        JOIN __ducklake_metadata_lake.ducklake_table t USING (table_id)
+        WHERE t.table_name = 'observation' AND f.end_snapshot IS NULL
+          AND t.end_snapshot IS NULL
+        """
+    ).fetchall()
+    data = con.execute(
+        "SELECT value FROM __ducklake_metadata_lake.ducklake_metadata WHERE key = 'data_path'"
+    ).fetchone()
+    return [
+        [r[0] for r in con.execute(
+            "SELECT measure FROM read_parquet($p) ORDER BY file_row_number",
+            {"p": str(Path(data[0]) / "main" / "observation" / path)}  # type: ignore[index]
+            if not Path(path).is_absolute() else {"p": path},
+        ).fetchall()]
+        for (path,) in files
+    ]  # fmt: skip
+
+
+@pytest.mark.embedded_only  # the files' paths are read from the SQLite catalog's layout
+def test_observation_files_are_written_in_measure_order(tmp_path: Path) -> None:
+    """Schema 17: a load's rows and `store maintain`'s merged files are in measure order, so a
+    read of one measure skips the rest of the file (issue 33)."""
+    con = db.connect(tmp_path / "s.sqlite")
+    measures = ["bra.c", "bra.a", "bra.b"]
+    for batch in (1, 2):
+        with db.transaction(con):
+            queries.insert_observations(con, batch, _observations(measures, batch))
+    for rows in _file_measures(con):
+        assert rows == sorted(rows) and len(rows) == 597
+    snapshots.maintain(con, keep_days=7, now=datetime.now(UTC))
+    (merged,) = _file_measures(con)
+    assert merged == ["bra.a"] * 398 + ["bra.b"] * 398 + ["bra.c"] * 398
+    con.close()
+
+
+@pytest.mark.embedded_only  # as above
+def test_a_store_of_schema_16_gets_its_sort_order(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    con = db.connect(path)
+    con.execute("ALTER TABLE observation RESET SORTED BY")
+    con.execute("DELETE FROM schema_version WHERE version = 17")
+    con.execute("INSERT INTO schema_version (version) VALUES (16)")
+    con.close()
+    again = db.connect(path)
+    assert db.schema_version(again) == 17
+    for batch in (1, 2):
+        with db.transaction(again):
+            queries.insert_observations(again, batch, _observations(["bra.b", "bra.a"], batch))
+    snapshots.maintain(again, keep_days=7, now=datetime.now(UTC))
+    (rows,) = _file_measures(again)  # merged in the table's order, not batch after batch
+    assert rows == ["bra.a"] * 398 + ["bra.b"] * 398
+    again.close()
+
+
+def test_an_extension_is_verified_once_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB checks an extension's signature (0,24 s each) the first time this user loads a
+    file; later processes that find the same file recorded skip the check, a changed file or a
+    record others could write is checked again."""
+    record = tmp_path / "cache" / "verified.json"
+    monkeypatch.setenv(db.VERIFIED_FILE_ENV, str(record))
+    files = [db._extension_file("ducklake"), db._extension_file("sqlite_scanner")]
+    assert not db._verified(files)
+    db.connect(tmp_path / "s.sqlite").close()
+    assert db._verified(files)
+    assert record.stat().st_mode & 0o077 == 0
+    assert oct(record.parent.stat().st_mode & 0o777) == oct(0o700)
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace(f"|{files[0].stat().st_size}|", "|1|"), encoding="utf-8")
+    assert not db._verified(files)  # the file is not the one that was checked
+    db.connect(tmp_path / "s.sqlite").close()  # checked again, recorded again
+    assert db._verified(files)
+    record.chmod(0o666)
+    assert not db._verified(files)
