@@ -129,45 +129,61 @@ def _only_row_changes(cur: duckdb.DuckDBPyConnection, seen: int, current: int) -
 
 def _apply_changes(cur: duckdb.DuckDBPyConnection, name: str, seen: int, current: int) -> bool:
     """Bring the copy of table ``name`` from snapshot ``seen`` to ``current`` by the rows those
-    snapshots inserted, deleted and updated: for each row (by the lake's row id) the state
-    before the first change is removed from the copy (found by the table's key) and the state
-    after the last is added. False (nothing done) when there are too many changes."""
+    snapshots inserted, deleted and updated (an update is a delete and an insert of one
+    snapshot): for each key the state before its first change is removed from the copy and the
+    state after its last change, unless that was a delete, is added. The key, not DuckLake's
+    row id: rows a transaction inserted and then updated keep ids local to it, the same in two
+    loads. The rows to remove are looked for among the copy's rows with their first key column
+    (for observations, the batches a change touched), not matched on the whole key against
+    every row (0,5 s at 100x). False (nothing done) when there are too many changes."""
     table = f'"{name}"'  # a name from the lake's own catalogue, checked in _tables
+    keys = KEYS[name]
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE replica_change AS "
-        "SELECT * FROM ducklake_table_changes('lake', 'main', $name, $first, $last)",
+        """
+        CREATE OR REPLACE TEMP TABLE replica_change AS
+        SELECT *, snapshot_id, 1 AS change
+        FROM ducklake_table_insertions('lake', 'main', $name, $first, $last)
+        UNION ALL BY NAME
+        SELECT *, snapshot_id, 0 AS change
+        FROM ducklake_table_deletions('lake', 'main', $name, $first, $last)
+        """,
         {"name": name, "first": seen + 1, "last": current},
     )
     count = cur.execute("SELECT count(*) FROM replica_change").fetchone()
     if count is None or int(count[0]) > MAX_CHANGES:
         cur.execute("DROP TABLE replica_change")
         return False
-    before = "change_type IN ('update_preimage', 'delete')"
-    after = "change_type IN ('update_postimage', 'insert')"
+    key = ", ".join(keys)
     cur.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE replica_net AS
         SELECT *,
-               row_number() OVER (PARTITION BY rowid ORDER BY snapshot_id,
-                                  CASE WHEN {before} THEN 0 ELSE 1 END) AS first_change,
-               row_number() OVER (PARTITION BY rowid ORDER BY snapshot_id DESC,
-                                  CASE WHEN {after} THEN 0 ELSE 1 END) AS last_change
+               row_number() OVER (PARTITION BY {key} ORDER BY snapshot_id, change)
+                   AS first_change,
+               row_number() OVER (PARTITION BY {key} ORDER BY snapshot_id DESC, change DESC)
+                   AS last_change
         FROM replica_change
         """
     )
-    match = " AND ".join(f"o.{c} IS NOT DISTINCT FROM g.{c}" for c in KEYS[name])
-    cur.execute(
-        f"""
-        DELETE FROM reads.main.{table} AS o
-        USING (SELECT * FROM replica_net WHERE first_change = 1 AND {before}) AS g
-        WHERE {match}
-        """
-    )
+    removed = "first_change = 1 AND change = 0"
+    firsts = cur.execute(
+        f"SELECT list(DISTINCT {keys[0]}) FROM replica_net WHERE {removed}"
+    ).fetchone()
+    if firsts and firsts[0]:
+        match = " AND ".join(f"o.{c} IS NOT DISTINCT FROM g.{c}" for c in keys)
+        cur.execute(
+            f"""
+            DELETE FROM reads.main.{table} AS o
+            USING (SELECT * FROM replica_net WHERE {removed}) AS g
+            WHERE list_contains($firsts, o.{keys[0]}) AND {match}
+            """,
+            {"firsts": firsts[0]},
+        )
     cur.execute(
         f"""
         INSERT INTO reads.main.{table} BY NAME
-        SELECT * EXCLUDE (snapshot_id, rowid, change_type, first_change, last_change)
-        FROM replica_net WHERE last_change = 1 AND {after}
+        SELECT * EXCLUDE (snapshot_id, change, first_change, last_change)
+        FROM replica_net WHERE last_change = 1 AND change = 1
         """
     )
     cur.execute("DROP TABLE replica_change")
