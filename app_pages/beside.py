@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 
 from app_pages import charts, views
 from service import views as data
+from service.readmodel import view
 
 
 def _rows(indicator: str, code: str) -> pd.DataFrame:
@@ -26,6 +27,56 @@ def _rows(indicator: str, code: str) -> pd.DataFrame:
     return rows.sort_values("year")
 
 
+@view("catalogue", max_entries=64)
+def _figure(
+    indicator: str, code: str, name: str, inputs: tuple[str | None, str | None]
+) -> go.Figure | None:
+    """The two panels for one district, None when either series is empty: built once while the
+    two indicators' figures are the same (``inputs``: what their frames were computed from),
+    not at every run of the page (plotly's figure building is a tenth of a second)."""
+    catalogue = views.catalogue()
+    definition = catalogue.definitions[indicator]
+    assert definition.beside is not None
+    other = catalogue.definitions[definition.beside]
+    reported, survey = _rows(indicator, code), _rows(definition.beside, code)
+    if reported.empty or survey.empty:
+        return None
+    example = views.example_note(survey) is not None
+    titles = (
+        f"{definition.title} ({definition.unit})",
+        f"{other.title} ({other.unit})" + (" – Exempeldata" if example else ""),
+    )
+    figure = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14, subplot_titles=titles
+    )
+    for row, (rows, colour) in enumerate(((reported, "#0072B2"), (survey, "#D55E00")), 1):
+        figure.add_trace(
+            go.Scatter(
+                x=list(rows["year"]) + list(rows["year"])[::-1],
+                y=list(rows["upper"]) + list(rows["lower"])[::-1],
+                fill="toself", mode="lines", line={"width": 0}, fillcolor=colour,
+                opacity=0.18, hoverinfo="skip", showlegend=row == 1, name="95 % osäkerhet",
+            ),
+            row=row, col=1,
+        )  # fmt: skip
+        figure.add_trace(
+            go.Scatter(x=rows["year"], y=rows["value"], mode="lines+markers",
+                       line={"color": colour, "width": 2.5}, showlegend=False,
+                       name=(definition if row == 1 else other).unit),
+            row=row, col=1,
+        )  # fmt: skip
+    years = sorted(set(reported["year"].astype(int)) | set(survey["year"].astype(int)))
+    figure.update_xaxes(range=[years[0] - 0.5, years[-1] + 0.5], dtick=1, tickformat="d")
+    figure.update_yaxes(rangemode="tozero", separatethousands=True)
+    source = f"{views.source_line(definition)} {charts.source_text(other, example)}"
+    figure.update_layout(
+        title=f"{definition.title} och {other.title.lower()}, {name}",
+        separators=data.PLOTLY_SEPARATORS, height=560, margin={"b": 90},
+        annotations=[*figure.layout.annotations, charts.source_note(source, y=-0.14)],
+    )  # fmt: skip
+    return figure
+
+
 def show(code: str, name: str) -> None:
     """Every pair the catalogue declares (``beside:``) for the district ``code``."""
     catalogue = views.catalogue()
@@ -33,46 +84,17 @@ def show(code: str, name: str) -> None:
         if definition.beside is None:
             continue
         other = catalogue.definitions[definition.beside]
-        reported, survey = _rows(indicator, code), _rows(definition.beside, code)
+        inputs = (
+            data.inputs_of(views.cached_values(indicator, "today")),
+            data.inputs_of(views.cached_values(definition.beside, "today")),
+        )
+        figure = _figure(indicator, code, name, inputs)
         st.subheader(f"Anmält och upplevt i {name}")
-        if reported.empty or survey.empty:
+        if figure is None:
             st.caption(
                 f"{definition.title} och {other.title.lower()} finns inte båda för {name} ännu."
             )
             continue
-        example = views.example_note(survey) is not None
-        titles = (
-            f"{definition.title} ({definition.unit})",
-            f"{other.title} ({other.unit})" + (" – Exempeldata" if example else ""),
-        )
-        figure = make_subplots(
-            rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14, subplot_titles=titles
-        )
-        for row, (rows, colour) in enumerate(((reported, "#0072B2"), (survey, "#D55E00")), 1):
-            figure.add_trace(
-                go.Scatter(
-                    x=list(rows["year"]) + list(rows["year"])[::-1],
-                    y=list(rows["upper"]) + list(rows["lower"])[::-1],
-                    fill="toself", mode="lines", line={"width": 0}, fillcolor=colour,
-                    opacity=0.18, hoverinfo="skip", showlegend=row == 1, name="95 % osäkerhet",
-                ),
-                row=row, col=1,
-            )  # fmt: skip
-            figure.add_trace(
-                go.Scatter(x=rows["year"], y=rows["value"], mode="lines+markers",
-                           line={"color": colour, "width": 2.5}, showlegend=False,
-                           name=(definition if row == 1 else other).unit),
-                row=row, col=1,
-            )  # fmt: skip
-        years = sorted(set(reported["year"].astype(int)) | set(survey["year"].astype(int)))
-        figure.update_xaxes(range=[years[0] - 0.5, years[-1] + 0.5], dtick=1, tickformat="d")
-        figure.update_yaxes(rangemode="tozero", separatethousands=True)
-        source = f"{views.source_line(definition)} {charts.source_text(other, example)}"
-        figure.update_layout(
-            title=f"{definition.title} och {other.title.lower()}, {name}",
-            separators=data.PLOTLY_SEPARATORS, height=560, margin={"b": 90},
-            annotations=[*figure.layout.annotations, charts.source_note(source, y=-0.14)],
-        )  # fmt: skip
         st.plotly_chart(figure, key=f"beside_{indicator}")
         st.caption(
             "Anmälda brott är inte detsamma som brottslighet: många brott anmäls aldrig, och "

@@ -18,6 +18,7 @@ from service.views import (
     PLOTLY_SEPARATORS,
     by_region,
     comparison,
+    inputs_of,
     latest_record,
     latest_row,
     period_of,
@@ -44,87 +45,81 @@ st.caption(
 )
 
 
-@view("data", "catalogue", max_entries=64)
+@view("catalogue", max_entries=2048)
+def indicator_row(
+    area_title: str, indicator: str, code: str, name: str, inputs: tuple[str | None, ...]
+) -> dict[str, str]:
+    """One indicator's row of the district's table, kept while its figures are the same
+    (``inputs``: what its frames were computed from, results.inputs_of), whatever else a load
+    changed: a load for one crime category computes the rows of the indicators over it only."""
+    definition = catalogue.definitions[indicator]
+    frame = views.cached_all("today").get(indicator, pd.DataFrame())
+    split = by_region(frame, [code, views.CITY])  # the two regions' rows, once
+    own = latest_record(split.get(code, []))
+    city = latest_record(split.get(views.CITY, []), int(own["year"])) if own is not None else None
+    placing = ""
+    if own is not None and not pd.isna(own["value"]):
+        if not rankable(definition):
+            placing = "rangordnas inte (antal)"
+        else:
+            ranked = ranking(definition, frame, int(own["year"]))
+            mine = ranked[ranked["region_code"] == code]
+            if not mine.empty:
+                placing = rank_text(mine.iloc[0], len(ranked))
+                placing += f", {int(own['year'])}"
+    said = comparison(definition, own)
+    women = men = ""
+    if "sex" in definition.breakdowns and own is not None:
+        by_sex = views.cached_all("today", by_sex=True).get(indicator, pd.DataFrame())
+        w = latest_row(by_sex[by_sex["year"] == own["year"]], code, "female")
+        m = latest_row(by_sex[by_sex["year"] == own["year"]], code, "male")
+        women = (
+            "skyddat"
+            if w is not None and w["suppressed"]
+            else (views.fmt_value(definition, w["value"]) if w is not None else "")
+        )
+        men = (
+            "skyddat"
+            if m is not None and m["suppressed"]
+            else (views.fmt_value(definition, m["value"]) if m is not None else "")
+        )
+    return {
+        "Område": area_title,
+        "Indikator": definition.title,
+        "Period": "" if own is None else period_of(own),
+        name: "–"
+        if own is None
+        else ("skyddat" if own["suppressed"] else views.fmt_value(definition, own["value"])),
+        "Osäkerhet (95 %)": ""
+        if own is None
+        else views.fmt_interval(definition, own["lower"], own["upper"]),
+        "Hela staden": "–"
+        if city is None
+        else ("skyddat" if city["suppressed"] else views.fmt_value(definition, city["value"])),
+        "Kvinnor": women,
+        "Män": men,
+        "Placering bland områdena": placing,
+        "Jämförelse": said["change_line"],
+        "Utveckling": "Inga uppgifter ännu." if own is None else str(own["status_text"]),
+        "Status": "" if own is None else views.badge_text(str(own["status"]), str(said["verdict"])),
+        "Exempeldata": "ja"
+        if own is not None and not pd.isna(own.get("example")) and own.get("example")
+        else "",
+    }
+
+
 def situation(code: str, name: str) -> pd.DataFrame:
-    """The district's table, built once per district and data version."""
-    sexes = views.cached_all("today", by_sex=True)  # women and men, read in one go
+    """The district's table: one row per indicator (each cached by what it shows)."""
+    sexes = views.cached_all("today", by_sex=True)
     rows = []
     for area_id, area_title in catalogue.areas():
         for indicator in catalogue.indicators_for(area_id):
-            definition = catalogue.definitions[indicator]
-            if "district" not in definition.levels:
+            if "district" not in catalogue.definitions[indicator].levels:
                 continue
-            frame = frames.get(indicator, pd.DataFrame())
-            split = by_region(frame, [code, views.CITY])  # the two regions' rows, once
-            own = latest_record(split.get(code, []))
-            city = (
-                latest_record(split.get(views.CITY, []), int(own["year"]))
-                if own is not None
-                else None
+            inputs = tuple(
+                inputs_of(f[indicator]) if indicator in f else None for f in (frames, sexes)
             )
-            placing = ""
-            if own is not None and not pd.isna(own["value"]):
-                if not rankable(definition):
-                    placing = "rangordnas inte (antal)"
-                else:
-                    ranked = ranking(definition, frame, int(own["year"]))
-                    mine = ranked[ranked["region_code"] == code]
-                    if not mine.empty:
-                        placing = rank_text(mine.iloc[0], len(ranked))
-                        placing += f", {int(own['year'])}"
-            said = comparison(definition, own)
-            women = men = ""
-            if "sex" in definition.breakdowns and own is not None:
-                by_sex = sexes.get(indicator, pd.DataFrame())
-                w = latest_row(by_sex[by_sex["year"] == own["year"]], code, "female")
-                m = latest_row(by_sex[by_sex["year"] == own["year"]], code, "male")
-                women = (
-                    "skyddat"
-                    if w is not None and w["suppressed"]
-                    else (views.fmt_value(definition, w["value"]) if w is not None else "")
-                )
-                men = (
-                    "skyddat"
-                    if m is not None and m["suppressed"]
-                    else (views.fmt_value(definition, m["value"]) if m is not None else "")
-                )
-            rows.append(
-                {
-                    "Område": area_title,
-                    "Indikator": definition.title,
-                    "Period": "" if own is None else period_of(own),
-                    name: "–"
-                    if own is None
-                    else (
-                        "skyddat"
-                        if own["suppressed"]
-                        else views.fmt_value(definition, own["value"])
-                    ),
-                    "Osäkerhet (95 %)": ""
-                    if own is None
-                    else views.fmt_interval(definition, own["lower"], own["upper"]),
-                    "Hela staden": "–"
-                    if city is None
-                    else (
-                        "skyddat"
-                        if city["suppressed"]
-                        else views.fmt_value(definition, city["value"])
-                    ),
-                    "Kvinnor": women,
-                    "Män": men,
-                    "Placering bland områdena": placing,
-                    "Jämförelse": said["change_line"],
-                    "Utveckling": "Inga uppgifter ännu."
-                    if own is None
-                    else str(own["status_text"]),
-                    "Status": ""
-                    if own is None
-                    else views.badge_text(str(own["status"]), str(said["verdict"])),
-                    "Exempeldata": "ja"
-                    if own is not None and not pd.isna(own.get("example")) and own.get("example")
-                    else "",
-                }
-            )
+            rows.append(indicator_row(area_title, indicator, code, name, inputs))
     return pd.DataFrame(rows)
 
 

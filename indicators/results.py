@@ -283,11 +283,14 @@ class _Reader:
                 self._fetched[(indicator, kind)] = data
 
     def value(self, definition: Definition, request: Request) -> pd.DataFrame:
+        """The frame, with ``attrs["inputs"]``: what it was computed from (see
+        :func:`inputs_of`)."""
         kind = request_key(definition, request)
+        key = self.inputs.key(definition, self.catalogue)
         if kind is not None:
-            key = self.inputs.key(definition, self.catalogue)
             known = self._decoded(definition.id, kind, key)
             if known is not None:
+                known.attrs["inputs"] = key
                 return known
             data = self._fetched.pop((definition.id, kind), None)
             if data is None:
@@ -295,14 +298,29 @@ class _Reader:
             if data is not None:
                 frame = decode(data)
                 self._keep(definition.id, kind, key, frame)
+                frame = frame.copy(deep=False)
+                frame.attrs["inputs"] = key
                 return frame
         if self._regions is None:
             self._regions = Regions.from_store(self.con)
             self._present = queries.measures_with_data(self.con)
         assert self._present is not None
-        return _computed(
+        frame = _computed(
             self.con, definition, self.catalogue, request, self._regions, self._present
         )
+        frame.attrs["inputs"] = key
+        return frame
+
+
+def inputs_of(frame: pd.DataFrame) -> str | None:
+    """What a frame of :func:`values` or :func:`values_all` was computed from (its indicator's
+    definition, the batches that hold its measures, the region register, its targets): the
+    same text exactly while its figures are the same, whatever else a load changed. A view
+    built from one indicator's frame can be cached under it rather than under the version of
+    all the data (issue 33: a load for one crime category leaves every other card as it
+    was)."""
+    value = frame.attrs.get("inputs")
+    return str(value) if value is not None else None
 
 
 def values(

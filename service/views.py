@@ -39,8 +39,8 @@ from indicators.format import (
     percent,
     year_list,
 )
+from indicators.results import inputs_of, values_all
 from indicators.results import values as stored_values
-from indicators.results import values_all
 from indicators.status import STATUS_LABELS
 from indicators.summaries import (
     GROUP_ORDER,
@@ -84,6 +84,7 @@ __all__ = [
     "difference",
     "first_upper",
     "group_counts",
+    "inputs_of",
     "latest_record",
     "latest_row",
     "min_count",
