@@ -79,37 +79,46 @@ def area_rows(
         frame = frames.get(indicator, pd.DataFrame())
         own = (split[indicator] if split is not None and indicator in split
                else by_region(frame, [region])).get(region, [])  # fmt: skip
-        known = [r for r in own if not _missing(r["value"])]
-        shown = [r for r in own if not _missing(r["value"]) or _true(r["suppressed"])]
-        last = shown[-1] if shown else None
-        code = "insufficient_data" if last is None else str(last["status"])
-        failed = unavailable(frame)
-        rows.append({
-            "indicator": indicator, "title": definition.title, "definition": definition,
-            "year": None if last is None else int(last["year"]),
-            "value": None if last is None else last["value"],
-            "suppressed": bool(last is not None and _true(last["suppressed"])),
-            "status": code, "label": STATUS_LABELS[code],
-            "text": (
-                failed if failed
-                else NO_DATA if last is None else str(last["status_text"])
-            ),
-            # whole years only, like the series below: a part of a year is not drawn beside them
-            "trend": [float(r["value"]) for r in known
-                      if _missing(r.get("n_months")) or int(r["n_months"]) >= 12],
-            "series": [
-                (int(r["year"]), float(r["value"]),
-                 None if _missing(r["lower"]) else float(r["lower"]),
-                 None if _missing(r["upper"]) else float(r["upper"]))
-                for r in known
-                # whole years only: a part of a year is not drawn beside whole ones
-                if _missing(r.get("n_months")) or int(r["n_months"]) >= 12
-            ],
-            "example": bool(last is not None and _true(last.get("example", False))),
-            "period": period_of(last),
-        })  # fmt: skip
-        rows[-1].update(comparison(definition, last))
+        rows.append(indicator_row(definition, frame, own))
     return rows
+
+
+def indicator_row(
+    definition: Definition, frame: pd.DataFrame, own: list[dict]
+) -> dict[str, object]:
+    """The overview's row of one indicator for one region (``own``: the region's rows of
+    ``frame``, by_region)."""
+    known = [r for r in own if not _missing(r["value"])]
+    shown = [r for r in own if not _missing(r["value"]) or _true(r["suppressed"])]
+    last = shown[-1] if shown else None
+    code = "insufficient_data" if last is None else str(last["status"])
+    failed = unavailable(frame)
+    row: dict[str, object] = {
+        "indicator": definition.id, "title": definition.title, "definition": definition,
+        "year": None if last is None else int(last["year"]),
+        "value": None if last is None else last["value"],
+        "suppressed": bool(last is not None and _true(last["suppressed"])),
+        "status": code, "label": STATUS_LABELS[code],
+        "text": (
+            failed if failed
+            else NO_DATA if last is None else str(last["status_text"])
+        ),
+        # whole years only, like the series below: a part of a year is not drawn beside them
+        "trend": [float(r["value"]) for r in known
+                  if _missing(r.get("n_months")) or int(r["n_months"]) >= 12],
+        "series": [
+            (int(r["year"]), float(r["value"]),
+             None if _missing(r["lower"]) else float(r["lower"]),
+             None if _missing(r["upper"]) else float(r["upper"]))
+            for r in known
+            # whole years only: a part of a year is not drawn beside whole ones
+            if _missing(r.get("n_months")) or int(r["n_months"]) >= 12
+        ],
+        "example": bool(last is not None and _true(last.get("example", False))),
+        "period": period_of(last),
+    }  # fmt: skip
+    row.update(comparison(definition, last))
+    return row
 
 
 def signed(definition: Definition, change: object) -> str:

@@ -45,11 +45,11 @@ from indicators.status import STATUS_LABELS
 from indicators.summaries import (
     GROUP_ORDER,
     NOT_RANKED,
-    area_rows,
     by_region,
     comparison,
     difference,
     group_counts,
+    indicator_row,
     latest_record,
     latest_row,
     period_of,
@@ -151,16 +151,33 @@ def region_names() -> dict[str, str]:
         con.close()
 
 
+@view("catalogue", max_entries=1024)
+def _overview_cells(
+    indicator: str, codes: tuple[str, ...], inputs: str | None
+) -> dict[str, dict[str, object]]:
+    """One indicator's overview row for each region of ``codes``, kept while its figures are
+    the same (``inputs``: what its frame was computed from, results.inputs_of): after a load
+    only the indicators over the measures it holds are summarised again."""
+    frame = all_values("today").get(indicator, pd.DataFrame())
+    definition = catalogue().definitions[indicator]
+    split = by_region(frame, list(codes))
+    return {code: indicator_row(definition, frame, split.get(code, [])) for code in codes}
+
+
 @view("data", "catalogue", max_entries=4)
 def overview_rows(agreement: str) -> dict[str, dict[str, list]]:
     """Per region (today's districts and the city) and area: the rows of the overview."""
     frames = all_values("today")
     cat = catalogue()
-    codes = list(district_options().values())
-    split = {indicator: by_region(frame, codes) for indicator, frame in frames.items()}
+    codes = tuple(district_options().values())
+    cells = {i: _overview_cells(i, codes, inputs_of(f)) for i, f in frames.items()}
+    empty = pd.DataFrame()
     return {
         code: {
-            area: area_rows(cat, frames, area, agreement, code, split)
+            area: [
+                cells[i][code] if i in cells else indicator_row(cat.definitions[i], empty, [])
+                for i in cat.indicators_for(area, agreement)
+            ]
             for area, _ in cat.areas(agreement)
         }
         for code in codes

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders.reference import open_store
 from tests.app.plotly_data import _values, table_with
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_store
 
 
 @pytest.fixture
@@ -369,3 +371,56 @@ def test_meeting_mode_says_what_drove_each_change_under_the_cards(demo: Path) ->
     )
     bars = _chart(at, "drivers-brott_mot_person")["data"][0]
     assert 193 in _values(bars["x"])  # the total since 2021 (3 245 → 3 438), in the expander
+
+
+@pytest.mark.slow
+def test_a_load_for_one_category_recomputes_the_district_rows_over_it_only(
+    demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 33: a district's row of an indicator is kept under what its figures were computed
+    from; after another connection loads Farsta's reported crime against persons, the rerun
+    shows the new figures in those two rows and computes no other row again."""
+    from loaders import bra_anmalda_brott
+    from service import results
+    from service import views as service_views
+
+    store = copy_store(demo_db_path, tmp_path / "store.sqlite")
+    monkeypatch.setenv("DASHBOARD_DB", str(store))
+    at = _open("district", {"stadsdelsomrade": "Farsta"})
+
+    def rows() -> pd.DataFrame:
+        return pd.concat([d.value for d in at.dataframe if "Farsta" in d.value.columns]).set_index(
+            "Indikator"
+        )
+
+    before = rows()
+    computed: list[str] = []
+    by_region = service_views.by_region
+
+    def counting(frame: pd.DataFrame, codes: list[str]) -> dict:  # type: ignore[type-arg]
+        computed.append(str(frame["indicator"].iloc[0]) if not frame.empty else "")
+        return by_region(frame, codes)
+
+    monkeypatch.setattr(service_views, "by_region", counting)
+    monkeypatch.setenv("DASHBOARD_RESULTS", "on")
+    months = ["Jan", "Feb", "Mar", "Apr", "Maj"]
+    lines = ["Region;Brott;År;Period;Antal;/100 000 inv"] + [
+        f"Stadsdelsområde Farsta (Sthlm);3-7 kap. Brott mot person;2026 prel.;{m};{n};{n * 2};"
+        for m, n in zip(months, [114, 130, 139, 121, 127], strict=True)
+    ]
+    path = tmp_path / "Databasfil2026.txt"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+    other = open_store(store)  # another connection, as a command line's
+    bra_anmalda_brott.load(other, path, loaded_by="t")
+    results.refresh_connection(other)
+    other.close()
+    at.run()
+    assert not at.exception, at.exception
+    after = rows()
+    # Each summarised once for the district's table, once for the overview's rows (the local
+    # agreement's section reads them); the other indicators' rows are kept.
+    assert sorted(computed) == ["brott_mot_person"] * 2 + ["brott_mot_person_per_1000"] * 2
+    person = after.loc["Anmälda brott mot person"]
+    assert (person["Period"], person["Farsta"]) == ("jan–maj 2026 prel.", "631")
+    changed = {i for i in after.index if not after.loc[i].equals(before.loc[i])}
+    assert changed <= {"Anmälda brott mot person", "Anmälda brott mot person per 1 000 invånare"}

@@ -215,6 +215,10 @@ def test_a_bra_load_recomputes_the_indicators_of_the_measures_it_holds_only(
     con, _ = refreshed
     service_results.refresh_connection(con)  # whatever an earlier test left pending
     before = _stored_rows(con)
+    shown = {
+        i: results.inputs_of(f)
+        for i, f in results.values_all(con, catalogue, compute.Request(boundaries="today")).items()
+    }
 
     # A category no indicator shows: nothing to compute.
     theft = _bra_file(tmp_path / "Databasfil2026_stold.txt", "8 kap. Stöldbrott", [9] * 5)
@@ -248,3 +252,10 @@ def test_a_bra_load_recomputes_the_indicators_of_the_measures_it_holds_only(
     farsta = stored["brott_mot_person"]
     row = farsta[(farsta["region_name"] == "Farsta") & (farsta["year"] == 2026)].iloc[0]
     assert (row["numerator"], row["period"]) == (sum(counts), "jan–maj 2026 prel.")
+    # What a page caches an indicator's card under moves for those two only.
+    now = {
+        i: results.inputs_of(f)
+        for i, f in results.values_all(con, catalogue, compute.Request(boundaries="today")).items()
+    }
+    assert {i for i in now if now[i] != shown[i]} == touched
+    assert all(now.values())
