@@ -238,15 +238,39 @@ _DECODED_LOCK = threading.Lock()
 def clear_decoded() -> None:
     with _DECODED_LOCK:
         _DECODED.clear()
+        _INPUTS.clear()
+
+
+# Inputs read for a state the caller names (its data and catalogue versions): a page that reads
+# several indicators' frames in one run reads them once (five small queries each time).
+_INPUTS: OrderedDict[tuple[str, str], Inputs] = OrderedDict()
+
+
+def _inputs(con: duckdb.DuckDBPyConnection, identity: str | None, state: str | None) -> Inputs:
+    if identity is None or state is None:
+        return Inputs.from_store(con)
+    with _DECODED_LOCK:
+        known = _INPUTS.get((identity, state))
+    if known is None:
+        known = Inputs.from_store(con)
+        with _DECODED_LOCK:
+            _INPUTS[(identity, state)] = known
+            while len(_INPUTS) > 8:
+                _INPUTS.popitem(last=False)
+    return known
 
 
 class _Reader:
-    """Stored results of one store state, and what computing the others needs (read once)."""
+    """Stored results of one store state, and what computing the others needs (read once).
+    ``state``: what the caller knows this state by (the versions of the data and the catalogue
+    it read, see service.views), so that its inputs are read once per state; None: read."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, catalogue: Catalogue, state: str | None = None
+    ) -> None:
         self.con, self.catalogue = con, catalogue
-        self.inputs = Inputs.from_store(con)
         self.identity = queries.store_identity(con)  # None: an in-memory store, not kept
+        self.inputs = _inputs(con, self.identity, state)
         self._regions: Regions | None = None
         self._present: set[str] | None = None
         self._fetched: dict[tuple[str, str], bytes] = {}
@@ -324,17 +348,25 @@ def inputs_of(frame: pd.DataFrame) -> str | None:
 
 
 def values(
-    con: duckdb.DuckDBPyConnection, definition: Definition, catalogue: Catalogue, request: Request
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    catalogue: Catalogue,
+    request: Request,
+    state: str | None = None,
 ) -> pd.DataFrame:
-    """One indicator: the stored result when it is current, else computed."""
-    return _Reader(con, catalogue).value(definition, request)
+    """One indicator: the stored result when it is current, else computed (``state``: see
+    _Reader)."""
+    return _Reader(con, catalogue, state).value(definition, request)
 
 
 def values_all(
-    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, request: Request
+    con: duckdb.DuckDBPyConnection,
+    catalogue: Catalogue,
+    request: Request,
+    state: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every indicator of the catalogue (like compute.compute_all), stored where current."""
-    reader = _Reader(con, catalogue)
+    reader = _Reader(con, catalogue, state)
     reader.prefetch(list(catalogue.definitions.values()), request)
     return {i: reader.value(d, request) for i, d in catalogue.definitions.items()}
 

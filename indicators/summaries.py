@@ -12,7 +12,7 @@ import pandas as pd
 from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
 from indicators import stats
-from indicators.compute import unavailable
+from indicators.compute import records, unavailable
 from indicators.format import indicator_value, number
 from indicators.status import STATUS_LABELS
 
@@ -57,7 +57,7 @@ def by_region(frame: pd.DataFrame, regions: list[str] | None = None) -> dict[str
     rows = rows.sort_values(["region_code", "year"], kind="stable")
     fields = ROW_FIELDS + [c for c in EXTRA_FIELDS if c in rows.columns]
     out: dict[str, list[dict]] = {}
-    for record in rows[fields].astype(object).to_dict("records"):
+    for record in records(rows[fields]):
         out.setdefault(str(record["region_code"]), []).append(record)
     return out
 

@@ -108,13 +108,19 @@ def catalogue() -> Catalogue:
     return load_catalogue()
 
 
+def _state() -> str:
+    """The state these views read, as results._Reader takes it: the versions they are cached
+    under (and the meeting's snapshot), so the results' inputs are read once for it."""
+    return repr((session.AS_OF.get(), session.versions(("data", "catalogue"))))
+
+
 @view("data", "catalogue", max_entries=8)
 def all_values(boundaries: str = "today", by_sex: bool = False) -> dict[str, pd.DataFrame]:
     """Every indicator on the chosen boundaries (with women and men where it has them)."""
     con = session.cursor()
     try:
         request = Request(boundaries=boundaries, by_sex=by_sex)  # type: ignore[arg-type]
-        return values_all(con, catalogue(), request)
+        return values_all(con, catalogue(), request, _state())
     finally:
         con.close()
 
@@ -125,7 +131,7 @@ def values(indicator: str, boundaries: str = "today", by_sex: bool = False) -> p
     request = Request(boundaries=boundaries, by_sex=by_sex)  # type: ignore[arg-type]
     con = session.cursor()
     try:
-        return stored_values(con, definition, catalogue(), request)
+        return stored_values(con, definition, catalogue(), request, _state())
     finally:
         con.close()
 
