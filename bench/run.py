@@ -14,7 +14,8 @@ minutes) on that too:
   year-end Word for the city, and ``--fetches`` daily fetches with ``store maintain``
   (files and bytes after each day);
 - bench_after_load: every page's first script run after another process loaded a Farsta
-  file (CPU and clock), and its warm rerun;
+  file (CPU and clock), and its warm rerun; at 100x also with each page run once before the
+  load (``--visited``: a user who has the page open and clicks again after a colleague's load);
 - bench_pages: in Chromium, the click to the first chart after such a load, warm, and a new
   server process's first visit;
 - bench_results (large store only): the stored results and the log at 1 M entries.
@@ -62,6 +63,7 @@ def main() -> int:
             ("100x", ["bench/bench_cli.py", *large, *fetches]),
             ("100x", ["bench/bench_results.py", *large]),
             ("100x", ["bench/bench_after_load.py", *large]),
+            ("100x", ["bench/bench_after_load.py", *large, "--visited"]),
         ]
         if not args.no_browser:
             runs.append(("100x", ["bench/bench_pages.py", *large]))
