@@ -23,8 +23,10 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -102,8 +104,24 @@ def catalogue_digest(root: Path = CATALOGUE_DIR) -> str:
 
 # Per store and state of its batches, the batches that hold each measure: reading it scans the
 # observation table, and it can only change when a batch is added or changes state.
-_MEASURE_BATCHES: OrderedDict[tuple[str, str], dict[str, list[int]]] = OrderedDict()
-_MEASURE_BATCHES_LOCK = threading.Lock()
+_MEASURE_BATCHES: OrderedDict[tuple[str, str], object] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+T = TypeVar("T")
+
+
+def _memo(
+    memo: OrderedDict[tuple[str, str], object], key: tuple[str, str], read: Callable[[], T]
+) -> T:
+    """``read()`` once per key, the last eight keys kept (a process follows one store's states)."""
+    with _MEMO_LOCK:
+        known = memo.get(key)
+    if known is None:
+        known = read()
+        with _MEMO_LOCK:
+            memo[key] = known
+            while len(memo) > 8:
+                memo.popitem(last=False)
+    return known  # type: ignore[return-value]
 
 
 def _measure_batches(
@@ -113,15 +131,7 @@ def _measure_batches(
     if identity is None:
         return stored_results.measure_batches(con)
     state = hashlib.sha256(repr(sorted(batches.items())).encode()).hexdigest()
-    with _MEASURE_BATCHES_LOCK:
-        known = _MEASURE_BATCHES.get((identity, state))
-    if known is None:
-        known = stored_results.measure_batches(con)
-        with _MEASURE_BATCHES_LOCK:
-            _MEASURE_BATCHES[(identity, state)] = known
-            while len(_MEASURE_BATCHES) > 8:
-                _MEASURE_BATCHES.popitem(last=False)
-    return known
+    return _memo(_MEASURE_BATCHES, (identity, state), lambda: stored_results.measure_batches(con))
 
 
 @dataclass(frozen=True)
@@ -243,21 +253,13 @@ def clear_decoded() -> None:
 
 # Inputs read for a state the caller names (its data and catalogue versions): a page that reads
 # several indicators' frames in one run reads them once (five small queries each time).
-_INPUTS: OrderedDict[tuple[str, str], Inputs] = OrderedDict()
+_INPUTS: OrderedDict[tuple[str, str], object] = OrderedDict()
 
 
 def _inputs(con: duckdb.DuckDBPyConnection, identity: str | None, state: str | None) -> Inputs:
     if identity is None or state is None:
         return Inputs.from_store(con)
-    with _DECODED_LOCK:
-        known = _INPUTS.get((identity, state))
-    if known is None:
-        known = Inputs.from_store(con)
-        with _DECODED_LOCK:
-            _INPUTS[(identity, state)] = known
-            while len(_INPUTS) > 8:
-                _INPUTS.popitem(last=False)
-    return known
+    return _memo(_INPUTS, (identity, state), lambda: Inputs.from_store(con))
 
 
 class _Reader:
