@@ -165,6 +165,12 @@ def _extension_file(name: str) -> Path:
     return file
 
 
+def _extension_files(location: Location) -> list[Path]:
+    """The extensions a store at ``location`` needs (each takes a while to load: only those)."""
+    catalog_kind = "sqlite_scanner" if location.lock is not None else "postgres_scanner"
+    return [_extension_file(name) for name in ("ducklake", catalog_kind)]
+
+
 def _literal(text: str) -> str:
     """A SQL string literal (ATTACH and LOAD take no parameters)."""
     return "'" + text.replace("'", "''") + "'"
@@ -289,8 +295,7 @@ def connect(
         create_derived(con)
         return con
     location = locate(target)
-    catalog_kind = "sqlite_scanner" if location.lock is not None else "postgres_scanner"
-    files = [_extension_file(name) for name in ("ducklake", catalog_kind)]  # only those used
+    files = _extension_files(location)
     verified = _verified(files)
     con = _new_connection(verified)
     try:

@@ -135,16 +135,17 @@ def test_an_extension_is_verified_once_per_file(
     record others could write is checked again."""
     record = tmp_path / "cache" / "verified.json"
     monkeypatch.setenv(db.VERIFIED_FILE_ENV, str(record))
-    files = [db._extension_file("ducklake"), db._extension_file("sqlite_scanner")]
+    store = tmp_path / "s.sqlite"
+    files = db._extension_files(db.locate(str(store)))  # SQLite's, or PostgreSQL's in server mode
     assert not db._verified(files)
-    db.connect(tmp_path / "s.sqlite").close()
+    db.connect(store).close()
     assert db._verified(files)
     assert record.stat().st_mode & 0o077 == 0
     assert oct(record.parent.stat().st_mode & 0o777) == oct(0o700)
     text = record.read_text(encoding="utf-8")
     record.write_text(text.replace(f"|{files[0].stat().st_size}|", "|1|"), encoding="utf-8")
     assert not db._verified(files)  # the file is not the one that was checked
-    db.connect(tmp_path / "s.sqlite").close()  # checked again, recorded again
+    db.connect(store).close()  # checked again, recorded again
     assert db._verified(files)
     record.chmod(0o666)
     assert not db._verified(files)
