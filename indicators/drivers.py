@@ -238,7 +238,10 @@ def _pair(
 ) -> tuple[pd.Series | None, pd.Series | None, float | None, float | None, bool]:
     """A region's (or group's) rows of the two periods, the values compared, and whether
     either is hidden."""
-    rows = frame[frame[key] == code]
+    # The two periods' years first (whole numbers), then the region or group (text): a caller
+    # that pairs every district passes the frame of those years already (see by_region).
+    rows = frame[frame["year"].isin([when.start, when.end])] if len(frame) else frame
+    rows = rows[rows[key] == code]
     after = rows[rows["year"] == when.end]
     after_row = after.iloc[0] if not after.empty else None
     if when.same_months:
@@ -331,11 +334,12 @@ def by_region(
 
     parts: list[Part] = []
     missing_names: list[str] = []
+    compared = totals[totals["year"].isin([when.start, when.end])]  # what _pair reads, once
     for code, name in sorted(
         set(zip(districts["region_code"], districts["region_name"], strict=True)),
         key=lambda x: str(x[1]),
     ):
-        item = part(str(code), str(name), _pair(totals, str(code), when))
+        item = part(str(code), str(name), _pair(compared, str(code), when))
         if not item.hidden and (item.before is None or item.after is None):
             missing_names.append(item.name)
         parts.append(item)
