@@ -133,9 +133,12 @@ def panel_lines(panel: int, boundaries: str, code: str = "") -> list[dict]:
     return lines
 
 
-@view("data", "catalogue", "followup", max_entries=64)
-def multiples_figure(indicator: str, boundaries: str) -> go.Figure:
-    """Built once per indicator, boundaries and data version (drawing 11 panels is slow)."""
+@view("catalogue", "followup", max_entries=64)
+def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.Figure:
+    """Built once per indicator, boundaries and what its frame was computed from (``inputs``:
+    results.inputs_of; its targets and the region register are in it), and the follow-up's
+    version (the event markers): drawing 11 panels is slow, and a load that leaves this
+    indicator's figures as they were does not draw them again."""
     names = sorted(districts["region_name"].unique())
     cols = 4
     rows = (len(names) + cols - 1) // cols
@@ -241,7 +244,7 @@ def small_multiples() -> None:
     if districts.empty:
         st.caption("Inga uppgifter per stadsdelsområde.")
         return
-    figure = multiples_figure(indicator, boundaries)
+    figure = multiples_figure(indicator, boundaries, data.inputs_of(frame))
     st.plotly_chart(figure, key="multiples")
 
 
