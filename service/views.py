@@ -177,13 +177,9 @@ def overview_rows(agreement: str) -> dict[str, dict[str, list]]:
     cat = catalogue()
     codes = tuple(district_options().values())
     cells = {i: _overview_cells(i, codes, inputs_of(f)) for i, f in frames.items()}
-    empty = pd.DataFrame()
-    return {
+    return {  # frames holds every indicator of the catalogue (values_all)
         code: {
-            area: [
-                cells[i][code] if i in cells else indicator_row(cat.definitions[i], empty, [])
-                for i in cat.indicators_for(area, agreement)
-            ]
+            area: [cells[i][code] for i in cat.indicators_for(area, agreement)]
             for area, _ in cat.areas(agreement)
         }
         for code in codes

@@ -216,7 +216,8 @@ def _verified(files: list[Path]) -> bool:
     """Whether DuckDB verified each of ``files`` as it is now (see VERIFIED_FILE_ENV)."""
     path = _verified_file()
     try:
-        if path.stat().st_uid != os.getuid() or path.stat().st_mode & 0o022:
+        stat = path.stat()
+        if stat.st_uid != os.getuid() or stat.st_mode & 0o022:
             return False  # only a record of this user's own, writable by nobody else
         known = set(json.loads(path.read_text(encoding="utf-8")))
         return all(_extension_identity(f) in known for f in files)
