@@ -273,17 +273,9 @@ class Gaps:
     listed: frozenset[tuple[str, int]] = frozenset()
 
     @classmethod
-    def of(
-        cls,
-        con: duckdb.DuckDBPyConnection,
-        definition: Definition,
-        request: Request,
-        regions: Regions,
-    ) -> Gaps:
-        if definition.absent_is_zero:  # an event list has no '..'
-            return cls()
-        gaps = queries.gaps_in_force(con, definition.measures)
-        if gaps.empty:
+    def from_cells(cls, gaps: pd.DataFrame | None, request: Request, regions: Regions) -> Gaps:
+        """From :func:`store.queries.gaps_in_force` (None: an event list)."""
+        if gaps is None or gaps.empty:
             return cls()
         codes = gaps["region_code"].astype(str)
         if request.boundaries == "today" and regions.today_of:
@@ -852,6 +844,23 @@ def with_app_targets(con: duckdb.DuckDBPyConnection, definition: Definition) -> 
     return definition.model_copy(update={"targets": [*definition.targets, *added]})
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """What every request of one indicator reads alike: its definition with the targets
+    decided in the app, the period its source covers, and its cells marked '..'."""
+
+    definition: Definition
+    covered: Coverage | None
+    gaps: pd.DataFrame | None  # None: an event list, which has no '..'
+
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection, definition: Definition) -> _Shared:
+        gaps = None if definition.absent_is_zero else queries.gaps_in_force(
+            con, list(definition.measures)
+        )  # fmt: skip
+        return cls(with_app_targets(con, definition), coverage_of(con, definition), gaps)
+
+
 def compute(
     con: duckdb.DuckDBPyConnection,
     definition: Definition,
@@ -866,9 +875,62 @@ def compute(
     Pass ``regions`` (Regions.from_store) when computing many indicators.
     """
     regions = regions or Regions.from_store(con)
-    definition = with_app_targets(con, definition)
+    shared = _Shared.of(con, definition)
+    return _finished(con, shared, _core(con, shared, catalogue, request, regions), request)
+
+
+def compute_many(
+    con: duckdb.DuckDBPyConnection,
+    definition: Definition,
+    catalogue: Catalogue,
+    requests: list[Request],
+    regions: Regions,
+) -> list[pd.DataFrame]:
+    """:func:`compute_safely` of each request, what they share read once: a request with a
+    row for every missing figure is the same request's frame with those rows added, so it
+    is computed once (issue 33: a load's refresh computes both)."""
+    try:
+        shared = _Shared.of(con, definition)
+    except Exception as exc:  # one indicator's data must never take the site down
+        return [_failed(definition, exc) for _ in requests]
+    cores: dict[Request, _Core | Exception] = {}
+    frames = []
+    for request in requests:
+        plain = replace(request, with_missing=False)
+        if plain not in cores:
+            try:
+                cores[plain] = _core(con, shared, catalogue, plain, regions)
+            except Exception as exc:
+                cores[plain] = exc
+        core = cores[plain]
+        try:
+            if isinstance(core, Exception):
+                raise core
+            frames.append(_finished(con, shared, core, request))
+        except Exception as exc:
+            frames.append(_failed(definition, exc))
+    return frames
+
+
+@dataclass(frozen=True)
+class _Core:
+    """A request's values and statuses, before its missing rows and labels."""
+
+    frame: pd.DataFrame | None  # None: no figure at all
+    codes: list[str]
+    regions: Regions
+    listed: frozenset[tuple[str, int]]
+
+
+def _core(
+    con: duckdb.DuckDBPyConnection,
+    shared: _Shared,
+    catalogue: Catalogue,
+    request: Request,
+    regions: Regions,
+) -> _Core:
+    definition, covered = shared.definition, shared.covered
     codes = list(request.region_codes or regions.default(definition, request.boundaries))
-    covered = coverage_of(con, definition)
     frame = yearly_rows(
         con,
         definition.measures,
@@ -882,12 +944,12 @@ def compute(
         months=covered.months if covered is not None else None,
     )
     if frame.empty and covered is None:
-        return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
+        return _Core(None, codes, regions, frozenset())
     if definition.absent_is_zero:
         frame = _fill_zeros(frame, codes, regions, covered, request.boundaries)
         frame = _same_months_before(con, definition, request, frame, covered)
     if frame.empty:
-        return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
+        return _Core(None, codes, regions, frozenset())
     if definition.type == "rate":
         frame = _with_population(con, frame, request, codes)
     else:
@@ -896,7 +958,7 @@ def compute(
     decision = decision_for(con, definition, catalogue, regions, covered)
     hidden = _suppress(decision, frame, request)
     frame["suppressed"] = hidden
-    gaps = Gaps.of(con, definition, request, regions)
+    gaps = Gaps.from_cells(shared.gaps, request, regions)
     frame["gap"] = gaps.flags(frame)
     frame["missing_reason"] = _missing_reasons(definition, frame, hidden)
     unusable = hidden | ~frame["complete"].astype(bool) | frame["gap"]
@@ -907,8 +969,21 @@ def compute(
     frame.loc[frame["ytd_hidden"], "ytd_previous"] = np.nan
     frame = frame.sort_values(["region_name", "sex", "age_group", "year"]).reset_index(drop=True)
     _statuses(definition, frame, regions, covered)
+    return _Core(frame, codes, regions, gaps.listed)
+
+
+def _finished(
+    con: duckdb.DuckDBPyConnection, shared: _Shared, core: _Core, request: Request
+) -> pd.DataFrame:
+    """The frame of ``request`` from its core (left as it is, for another request)."""
+    if core.frame is None:
+        return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
+    definition = shared.definition
+    frame = core.frame.copy()
     if request.with_missing:
-        frame = _with_absent_rows(definition, frame, codes, regions, request, covered, gaps.listed)
+        frame = _with_absent_rows(
+            definition, frame, core.codes, core.regions, request, shared.covered, core.listed
+        )
     frame["indicator"] = definition.id
     frame["period"] = [period_label(r) for r in records(frame)]
     if definition.type in SURVEY_TYPES:
@@ -948,10 +1023,14 @@ def compute_safely(
     try:
         return compute(con, definition, catalogue, request, regions)
     except Exception as exc:  # one indicator's data must never take the site down
-        LOG.exception("indicator %s could not be computed", definition.id)
-        frame = pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
-        frame.attrs["error"] = f"{type(exc).__name__} vid beräkningen"
-        return frame
+        return _failed(definition, exc)
+
+
+def _failed(definition: Definition, exc: Exception) -> pd.DataFrame:
+    LOG.error("indicator %s could not be computed", definition.id, exc_info=exc)
+    frame = pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
+    frame.attrs["error"] = f"{type(exc).__name__} vid beräkningen"
+    return frame
 
 
 def compute_all(

@@ -37,7 +37,7 @@ from indicators.compute import (
     OUTPUT_COLUMNS,
     Regions,
     Request,
-    compute_safely,
+    compute_many,
 )
 from store import db, queries
 from store import results as stored_results
@@ -227,14 +227,14 @@ def _computed(
     con: duckdb.DuckDBPyConnection,
     definition: Definition,
     catalogue: Catalogue,
-    request: Request,
+    requests: list[Request],
     regions: Regions,
     present: set[str],
-) -> pd.DataFrame:
+) -> list[pd.DataFrame]:
     # An event list with no event of a type still says 0 for the period it covers.
     if present & set(definition.measures) or definition.absent_is_zero:
-        return compute_safely(con, definition, catalogue, request, regions)
-    return _empty()
+        return compute_many(con, definition, catalogue, requests, regions)
+    return [_empty() for _ in requests]
 
 
 # Frames already decoded in this process, by store, indicator, kind of request and inputs
@@ -331,8 +331,8 @@ class _Reader:
             self._regions = Regions.from_store(self.con)
             self._present = queries.measures_with_data(self.con)
         assert self._present is not None
-        frame = _computed(
-            self.con, definition, self.catalogue, request, self._regions, self._present
+        (frame,) = _computed(
+            self.con, definition, self.catalogue, [request], self._regions, self._present
         )
         frame.attrs["inputs"] = key
         return frame
@@ -423,6 +423,7 @@ def refresh(
     for definition in catalogue.definitions.values():
         key = inputs.key(definition, catalogue)
         kinds: set[str] = set()
+        wanted: dict[str, Request] = {}  # the kinds to compute, each by its first request
         for request in REQUESTS:
             kind = request_key(definition, request)
             if kind is None or kind in kinds:
@@ -430,14 +431,17 @@ def refresh(
             kinds.add(kind)
             if (definition.id, kind, key) in have:
                 kept += 1
-                continue
-            if regions is None:
-                regions = Regions.from_store(reader)
-                present = queries.measures_with_data(reader)
-            frame = _computed(reader, definition, catalogue, request, regions, present)
-            if frame.attrs.get("error"):
-                continue
-            rows.append((definition.id, kind, key, encode(frame)))
+            else:
+                wanted[kind] = request
+        if not wanted:
+            continue
+        if regions is None:
+            regions = Regions.from_store(reader)
+            present = queries.measures_with_data(reader)
+        frames = _computed(reader, definition, catalogue, list(wanted.values()), regions, present)
+        for kind, frame in zip(wanted, frames, strict=True):
+            if not frame.attrs.get("error"):
+                rows.append((definition.id, kind, key, encode(frame)))
     if rows:
         with db.transaction(writer):
             stored_results.replace(writer, rows)

@@ -205,6 +205,40 @@ def test_one_query_for_all_regions(
     assert len(calls) == 1 and frame["region_code"].nunique() > 10
 
 
+def test_the_requests_of_a_refresh_share_their_reads(
+    demo_store: duckdb.DuckDBPyConnection, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh asks for today's boundaries, the time's, and today's with a row for every
+    missing figure: the last is the first with rows added, so two series queries and one
+    read of the cells marked '..' make the three frames (issue 33), the same as computing
+    each alone."""
+    import indicators.compute as module
+
+    series, gaps = [], []
+    original_rows, original_gaps = module.yearly_rows, module.queries.gaps_in_force
+    monkeypatch.setattr(
+        module, "yearly_rows", lambda *a, **k: series.append(1) or original_rows(*a, **k)
+    )
+    monkeypatch.setattr(
+        module.queries, "gaps_in_force", lambda *a, **k: gaps.append(1) or original_gaps(*a, **k)
+    )
+    definition = catalogue.definitions["misshandel"]
+    requests = [
+        Request(boundaries="today"),
+        Request(boundaries="time"),
+        Request(boundaries="today", with_missing=True),
+    ]
+    regions = module.Regions.from_store(demo_store)
+    frames = module.compute_many(demo_store, definition, catalogue, requests, regions)
+    assert (len(series), len(gaps)) == (2, 1)
+    for request, frame in zip(requests, frames, strict=True):
+        pd.testing.assert_frame_equal(frame, compute(demo_store, definition, catalogue, request))
+    today, _, with_missing = frames
+    farsta_2021 = today[(today["region_code"] == "80118") & (today["year"] == 2021)]
+    # BRÅ's 2021 file, Farsta, "därav misshandel inkl. grov": 40 + 51 + … + 41 over the months
+    assert len(with_missing) > len(today) and farsta_2021["value"].tolist() == [595.0]
+
+
 def test_shares_without_respondents_are_not_added_over_regions(
     store: duckdb.DuckDBPyConnection, catalogue: Catalogue
 ) -> None:
