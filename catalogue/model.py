@@ -172,9 +172,14 @@ class YamlFile:
         self.name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
         text = path.read_text(encoding="utf-8")
         self.lines: dict[Path_, int] = {}
-        # libyaml's loader (PyYAML's C binding): the same safe loading, about ten times faster
-        self.data: Any = yaml.load(text, Loader=yaml.CSafeLoader)
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        # libyaml's loader (PyYAML's C binding): the same safe loading, about ten times faster;
+        # one parse gives the lines (the nodes) and the data (built from them, as yaml.load)
+        loader = yaml.CSafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            self.data: Any = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
         if node is not None:
             _walk(node, (), self.lines)
 

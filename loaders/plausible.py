@@ -7,13 +7,12 @@ Swedish) before this last check runs.
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 import pandas as pd
 
-from catalogue.catalogue import CATALOGUE_DIR, Catalogue, load_catalogue
+from catalogue.catalogue import Catalogue, current_catalogue
 from catalogue.model import Bounds
 from store.regions import RegionLifetimes
 
@@ -21,14 +20,9 @@ MAX_LISTED = 20  # problems listed before "and N more"
 
 
 def default_catalogue() -> Catalogue:
-    """The catalogue as measures.yaml says now (read again when the file changes, so an
-    edited bound holds without a restart)."""
-    return _catalogue_as_of((CATALOGUE_DIR / "measures.yaml").stat().st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=1)
-def _catalogue_as_of(changed: int) -> Catalogue:
-    return load_catalogue()
+    """The catalogue as its files say now (read again when one changes, so an edited bound
+    holds without a restart)."""
+    return current_catalogue()
 
 
 def upper_bound(catalogue: Catalogue, measure: str, kind: str) -> float:

@@ -126,7 +126,8 @@ DISCLOSURES = ("published", "protected")
 
 
 def _read_sources(path: Path, problems: list[str]) -> pd.DataFrame:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # libyaml (PyYAML's C binding): the same safe loading, many times faster
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     rows = []
     for i, item in enumerate(data.get("sources", [])):
         missing = {"id", "title", "publisher", "citation", "rhythm", "disclosure"} - {

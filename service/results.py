@@ -16,7 +16,7 @@ import threading
 
 import duckdb
 
-from catalogue.catalogue import load_catalogue
+from catalogue.catalogue import current_catalogue
 from indicators import results
 from service import session
 from store import db
@@ -37,7 +37,7 @@ def refresh_session(path: str | os.PathLike[str] | None = None) -> results.Refre
     reader = session.current_cursor(path)
     writer = session.write_cursor(path)
     try:
-        return results.refresh(reader, writer, load_catalogue())
+        return results.refresh(reader, writer, current_catalogue())
     finally:
         reader.close()
         writer.close()
@@ -49,7 +49,7 @@ def refresh_connection(con: duckdb.DuckDBPyConnection) -> results.Refreshed | No
     indicators' measures and the small tables, not the whole store); None when turned off."""
     if not enabled():
         return None
-    catalogue = load_catalogue()
+    catalogue = current_catalogue()
     stale = results.stale(con, catalogue)
     if not stale:
         return results.Refreshed(0, 0, 0.0)

@@ -371,12 +371,19 @@ def snapshot_id(con: duckdb.DuckDBPyConnection) -> int | None:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()
-    if not exists or exists[0] == 0:
+    """The store's schema version, 0 for a new store. Read directly (every process opens
+    with it): the lake's information_schema costs about 70 ms, this query 15."""
+    try:
+        row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    except (duckdb.CatalogException, duckdb.InvalidInputException):
+        # No such table (DuckDB's Python client then offers this function of the same name
+        # as a table, and refuses it): a new store, never inside a transaction.
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()
+        if exists and exists[0]:
+            raise
         return 0
-    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
     return int(row[0]) if row else 0
 
 

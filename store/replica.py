@@ -277,8 +277,11 @@ def partial_cursor(
     cur.execute("ATTACH ':memory:' AS part")
     cur.execute("BEGIN TRANSACTION")
     try:
-        for name in _tables(cur):
-            table = f'"{name}"'  # a name from the lake's own catalogue, checked in _tables
+        # The tables computing reads are known (and every store has them since its schema
+        # was brought up to date); listing the lake's costs 50–80 ms.
+        names = _tables(cur) if every_small_table else ["observation", *COMPUTE_TABLES]
+        for name in names:
+            table = f'"{name}"'  # a name from the lake's catalogue (checked) or our own
             if name == "observation":
                 cur.execute(
                     f"CREATE TABLE part.main.{table} AS SELECT * FROM lake.main.{table} "
