@@ -402,7 +402,8 @@ def _values(definition: Definition, frame: pd.DataFrame) -> pd.DataFrame:
 def _missing_reasons(definition: Definition, frame: pd.DataFrame, hidden: pd.Series) -> list[str]:
     """The reason (a key of MISSING_REASONS) for each row without a value, else ""."""
     reasons = []
-    for row, secret in zip(records(frame), hidden, strict=True):
+    rows = records(frame, ("gap", "value", "complete", "population"))
+    for row, secret in zip(rows, hidden, strict=True):
         if secret:
             reasons.append("suppressed")
         elif row.get("gap") is True:
@@ -581,6 +582,16 @@ def _number(row: dict[str, object], key: str) -> float | None:
     return float(value)  # type: ignore[arg-type]
 
 
+# What period_label reads of a row, and what the statuses read (_statuses and the functions
+# it calls): a row is built of these columns only.
+PERIOD_FIELDS = ("year", "preliminary", "n_months", "first_month", "last_month")
+STATUS_FIELDS = (
+    *PERIOD_FIELDS, "region_code", "sex", "age_group", "value", "lower", "upper", "total",
+    "numerator", "population", "respondents", "suppressed", "missing_reason", "complete",
+    "gap", "ytd_previous", "ytd_hidden",
+)  # fmt: skip
+
+
 def period_label(row: dict[str, object], year_offset: int = 0) -> str:
     year = int(row["year"]) + year_offset  # type: ignore[call-overload]
     prel = " prel." if row["preliminary"] and not year_offset else ""
@@ -750,7 +761,7 @@ def _statuses(
     """Status against the target in force and the main comparison (:func:`_main_comparison`),
     and against the period before; each names what it compares with and keeps the change it
     tested. A year covered only in part is compared only with the same months, or not at all."""
-    rows_of = records(frame)
+    rows_of = records(frame, STATUS_FIELDS)
     n = len(rows_of)
     codes, texts, previous, previous_texts = [""] * n, [""] * n, [""] * n, [""] * n
     columns: dict[str, list[object]] = {c: [d] * n for c, d in COMPARISON_COLUMNS.items()}
@@ -985,7 +996,7 @@ def _finished(
             definition, frame, core.codes, core.regions, request, shared.covered, core.listed
         )
     frame["indicator"] = definition.id
-    frame["period"] = [period_label(r) for r in records(frame)]
+    frame["period"] = [period_label(r) for r in records(frame, PERIOD_FIELDS)]
     if definition.type in SURVEY_TYPES:
         frame["period"] = _with_field_periods(con, definition, frame)
     return frame.rename(columns={"total": "numerator"})
@@ -997,10 +1008,11 @@ UNAVAILABLE = (
 )
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
+def records(frame: pd.DataFrame, fields: tuple[str, ...] | None = None) -> list[dict]:
     """``frame.to_dict("records")``, the same values and types, built column by column: pandas
-    boxes each value of a text column one by one (about twice as slow, issue 33)."""
-    columns = list(frame.columns)
+    boxes each value of a text column one by one (about twice as slow, issue 33). ``fields``:
+    only those of the columns (the ones a caller reads)."""
+    columns = list(frame.columns) if fields is None else [c for c in fields if c in frame]
     values = [frame[c].tolist() for c in columns]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 

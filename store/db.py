@@ -45,7 +45,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.sqlite"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 DERIVED_FILE = Path(__file__).with_name("derived.sql")
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 # The commit that still runs on DuckDB 2.0 and can export a store made before DuckLake.
 LAST_SINGLE_FILE_COMMIT = "25bd6fe"
 
@@ -403,14 +403,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     if current == 10:
         _add_in_force(con)
         current = 11
-    if current in (11, 12, 13, 14, 15, 16):  # 12 to 16 add tables (15: two columns), 17 sorts
-        from store import police  # police uses this module
+    if 11 <= current < SCHEMA_VERSION:  # 12 to 16 add tables (15: two columns), 17 sorts,
+        from store import police, queries  # 18 adds a column; both use this module
 
         with transaction(con):
             if schema_version(con) == current:
                 con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
                 if current < 16:
                     police.refresh_series_coverage(con)  # 16: from the events already stored
+                if current < 18:
+                    queries.fill_batch_measures(con)
                 _sort_order(con)
                 con.execute(
                     "INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION}

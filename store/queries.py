@@ -451,7 +451,31 @@ def insert_observations(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.
             """,
             {"batch_id": batch_id},
         )
+    held = sorted({str(m) for m in rows["measure"]})
+    con.execute(
+        "UPDATE load_batch SET measures = list_sort(list_distinct("
+        "list_concat(coalesce(measures, []), $measures))) WHERE id = $id",
+        {"measures": held, "id": batch_id},
+    )
     return len(rows)
+
+
+def fill_batch_measures(con: duckdb.DuckDBPyConnection) -> None:
+    """Each batch's measures from its stored observations (a store upgraded to schema 18, an
+    imported export): one scan of the observations."""
+    con.execute(
+        """
+        UPDATE load_batch AS b SET measures = m.held  -- NULL: no observations, as when loaded
+        FROM (
+            SELECT l.id, h.held FROM load_batch AS l
+            LEFT JOIN (
+                SELECT batch_id, list(DISTINCT measure ORDER BY measure) AS held
+                FROM observation GROUP BY batch_id
+            ) AS h ON h.batch_id = l.id
+        ) AS m
+        WHERE m.id = b.id
+        """
+    )
 
 
 def count_observations(con: duckdb.DuckDBPyConnection, current_only: bool = False) -> int:

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from store import police
 from store.db import SCHEMA_VERSION, StoreError, schema_version, transaction
-from store.queries import refresh_in_force
+from store.queries import fill_batch_measures, refresh_in_force
 
 MANIFEST = "manifest.json"
 FORMAT = "samverkan-store-export"
@@ -127,8 +127,11 @@ def import_store(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]
                 raise StoreError(
                     f"{name}: {counts[name]} rows read, the manifest says {rows}; nothing imported"
                 )
-        # Exports of version 10 and older do not say which rows are in force: decide it anew.
+        # Exports of version 10 and older do not say which rows are in force: decide it anew;
+        # those of version 17 and older do not list each batch's measures.
         refresh_in_force(con, None)
+        if int(manifest.get("schema_version", 0)) < 18:
+            fill_batch_measures(con)
         if "series_coverage" not in expected:  # exports of version 15 and older
             police.refresh_series_coverage(con)
     return counts

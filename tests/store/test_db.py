@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from store import db, queries, snapshots
-from tests.conftest import ROOT
+from store import results as stored_results
+from tests.conftest import ROOT, copy_store
 
 
 @pytest.mark.slow
@@ -113,17 +114,58 @@ def test_a_store_of_schema_16_gets_its_sort_order(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     con = db.connect(path)
     con.execute("ALTER TABLE observation RESET SORTED BY")
-    con.execute("DELETE FROM schema_version WHERE version = 17")
+    con.execute("DELETE FROM schema_version WHERE version >= 17")
     con.execute("INSERT INTO schema_version (version) VALUES (16)")
     con.close()
     again = db.connect(path)
-    assert db.schema_version(again) == 17
+    assert db.schema_version(again) == db.SCHEMA_VERSION
     for batch in (1, 2):
         with db.transaction(again):
             queries.insert_observations(again, batch, _observations(["bra.b", "bra.a"], batch))
     snapshots.maintain(again, keep_days=7, now=datetime.now(UTC))
     (rows,) = _file_measures(again)  # merged in the table's order, not batch after batch
     assert rows == ["bra.a"] * 398 + ["bra.b"] * 398
+    again.close()
+
+
+def test_the_batches_list_their_measures_and_an_older_store_gets_them(
+    demo_db_path: Path, tmp_path: Path
+) -> None:
+    """Schema 18: each batch lists the measures its observations hold (what the results'
+    inputs read instead of scanning every observation); a store of schema 17 gets the lists
+    from its observations when first opened, and a new load lists its own."""
+    path = copy_store(demo_db_path, tmp_path / "s.sqlite")
+    con = db.connect(path)
+    scan = """
+        SELECT measure, list(DISTINCT batch_id ORDER BY batch_id) FROM (
+            SELECT measure, batch_id FROM observation
+            UNION ALL SELECT measure, batch_id FROM source_gap
+            UNION ALL SELECT measure, batch_id FROM survey_round
+        ) GROUP BY measure
+    """
+    expected = {str(m): [int(b) for b in ids] for m, ids in con.execute(scan).fetchall()}
+    assert stored_results.measure_batches(con) == expected
+    with db.transaction(con):
+        con.execute("UPDATE load_batch SET measures = NULL")
+        con.execute("DELETE FROM schema_version WHERE version >= 18")
+        con.execute("INSERT INTO schema_version (version) VALUES (17)")
+    con.close()
+    again = db.connect(path)
+    assert db.schema_version(again) == db.SCHEMA_VERSION
+    assert stored_results.measure_batches(again) == expected
+    # BRÅ's 2021 file: the counts and rates of its 57 crime categories
+    bra = again.execute(
+        "SELECT measures FROM load_batch WHERE file_name = 'Databasfil2021.txt'"
+    ).fetchone()
+    assert bra is not None and "bra.misshandel" in bra[0] and bra[0] == sorted(bra[0])
+    with db.transaction(again):
+        again.execute(
+            "INSERT INTO load_batch (id, source, file_name, sha256, loaded_by, row_count) "
+            "VALUES (999, 'bra_anmalda_brott', 'x.txt', 'x', 'test', 0)"
+        )
+        queries.insert_observations(again, 999, _observations(["bra.b", "bra.a"], 999))
+    row = again.execute("SELECT measures FROM load_batch WHERE id = 999").fetchone()
+    assert row is not None and row[0] == ["bra.a", "bra.b"]
     again.close()
 
 

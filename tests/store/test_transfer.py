@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from loaders.reference import open_store
@@ -65,6 +66,15 @@ def test_export_then_import_gives_the_same_store(tmp_path: Path, demo_db_path: P
         assert new == highest + 1
     finally:
         con.close()
+
+    # An export of schema 17 does not list each batch's measures: the import finds them.
+    older = tmp_path / "export"
+    batches = pq.read_table(older / "load_batch.parquet")
+    pq.write_table(batches.drop(["measures"]), older / "load_batch.parquet")
+    manifest["schema_version"] = 17
+    (older / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert _run("store", "import", str(older), "--db", str(tmp_path / "17.duckdb")).returncode == 0
+    assert _contents(tmp_path / "17.duckdb")["load_batch"] == _contents(source)["load_batch"]
 
 
 @pytest.mark.embedded_only
