@@ -30,6 +30,8 @@ st.set_option("client.disableDataExport", True)
 PRINT_CSS = Path(__file__).with_name("app_pages") / "print.css"
 st.html(f"<style>{PRINT_CSS.read_text(encoding='utf-8')}</style>")
 
+# A new run: what is read once per run (the catalogue's version) is read again.
+state.begin_run()
 # The store opened (and on first start filled), or a Swedish page saying why it cannot be.
 state.store_or_stop()
 

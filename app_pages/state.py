@@ -33,6 +33,11 @@ def reader() -> duckdb.DuckDBPyConnection:
     return session.cursor()
 
 
+def begin_run() -> None:
+    """A new script run of the page (main.py): see service.session.begin_run."""
+    session.begin_run()
+
+
 def store_or_stop() -> None:
     """Open the store (on first start fill it) or, when it cannot be opened (a catalog that
     cannot be reached, a store of an older kind), say so in Swedish and stop the page: never a

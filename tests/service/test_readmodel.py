@@ -4,6 +4,7 @@ of the catalogue changes the catalogue version."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 from pathlib import Path
 
@@ -47,3 +48,19 @@ def test_the_catalogue_version_follows_its_files(tmp_path: Path) -> None:
     assert edited != before
     (tmp_path / "definitions" / "b.yaml").write_text("id: b\n", encoding="utf-8")
     assert session.catalogue_version(tmp_path) not in (before, edited)
+
+
+def test_a_page_run_reads_the_catalogue_version_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every cached view of a run asks for the catalogue's version (about fifty times a run of
+    Stadsdelsområde): a run reads the files once, the next run sees an edit."""
+    monkeypatch.setattr(session, "_RUN", contextvars.ContextVar("page_run", default=None))
+    definition = tmp_path / "a.yaml"
+    definition.write_text("id: a\n", encoding="utf-8")
+    session.begin_run()
+    before = session.catalogue_version(tmp_path)
+    definition.write_text("id: a\ntitle: Ny titel\n", encoding="utf-8")
+    assert session.catalogue_version(tmp_path) == before  # the same run
+    session.begin_run()
+    assert session.catalogue_version(tmp_path) != before  # the next run
