@@ -17,7 +17,20 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special  # not scipy.stats: its import alone costs a command line 0.6 s
+
+
+class _Special:
+    """scipy.special (not scipy.stats: its import alone costs a command line 0,6 s), imported
+    when a test or an interval is first computed: a document or a page that reads only stored
+    results does without it (0,3 s of the command line's start)."""
+
+    def __getattr__(self, name: str) -> object:
+        from scipy import special as module
+
+        return getattr(module, name)
+
+
+special = _Special()
 
 CONFIDENCE = 0.95
 ALPHA = 1 - CONFIDENCE

@@ -16,9 +16,6 @@ from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from loaders.survey_table import _norm_header, _text, address
 from loaders.upload_parse import read_safely
 from loaders.upload_safety import Limits, UploadRefused, check
@@ -65,6 +62,11 @@ def _joined(values: object) -> str:
 
 def write(sheets: dict[str, list[list[object]]]) -> bytes:
     """The workbook: one sheet per part, the first row bold; dates as dates."""
+    # openpyxl imported here: every page and document that reads agreements imports this
+    # module, and only the export writes a workbook (0,15 s of a command line).
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():

@@ -186,11 +186,13 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
 
 def render(summary: YearEnd, suffix: str, author: str | None = None) -> bytes:
     """Word (".docx", its author ``author`` or the organisation) or Excel (".xlsx")."""
-    # Imported here: the Word renderer brings matplotlib, which a page view does not need.
-    from report import render_docx, render_xlsx
-
+    # Imported here, each when asked for: a page view needs neither python-docx nor openpyxl.
     if suffix == ".docx":
+        from report import render_docx
+
         return render_docx.render(summary, author)
+    from report import render_xlsx
+
     return render_xlsx.render(summary)
 
 
