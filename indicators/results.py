@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import json
 import logging
 import threading
 import time
@@ -30,6 +31,7 @@ from typing import TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from catalogue.catalogue import CATALOGUE_DIR, Catalogue
 from catalogue.model import Definition
@@ -198,19 +200,36 @@ class Inputs:
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
 
+# Stored frames are Arrow IPC streams with LZ4-compressed buffers: read back about twice as
+# fast as Parquet at the same size (every page's first run after a load and every document
+# decodes the frames it reads; 46 frames were 0,46 s of the city's year-end document).
+_OBJECT_COLUMNS = b"object_columns"
+
+
 def encode(frame: pd.DataFrame) -> bytes:
-    """The frame as Parquet, with the columns it holds as Python objects named (read back,
-    Parquet's strings become pandas' string type otherwise)."""
+    """The frame as an Arrow IPC stream, with the columns it holds as Python objects named
+    (read back, Arrow's strings become pandas' string type otherwise)."""
     frame = frame.reset_index(drop=True)
-    frame.attrs = {"object_columns": [str(c) for c in frame.columns if frame[c].dtype == object]}
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    return buffer.getvalue()
+    frame.attrs = {}
+    objects = [str(c) for c in frame.columns if frame[c].dtype == object]
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    metadata = {**(table.schema.metadata or {}), _OBJECT_COLUMNS: json.dumps(objects).encode()}
+    table = table.replace_schema_metadata(metadata)
+    sink = pa.BufferOutputStream()
+    options = pa.ipc.IpcWriteOptions(compression="lz4")
+    with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def decode(data: bytes) -> pd.DataFrame:
-    frame = pd.read_parquet(io.BytesIO(data))
-    objects = list(frame.attrs.pop("object_columns", []))
+    if data[:4] == b"PAR1":  # stored before Arrow streams; never current, read all the same
+        frame = pd.read_parquet(io.BytesIO(data))
+        objects = list(frame.attrs.pop("object_columns", []))
+    else:
+        table = pa.ipc.open_stream(data).read_all()
+        objects = json.loads((table.schema.metadata or {}).get(_OBJECT_COLUMNS, b"[]"))
+        frame = table.to_pandas()
     if objects:
         frame[objects] = frame[objects].astype(object)
         for column in objects:  # missing values as compute leaves them
