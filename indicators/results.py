@@ -464,5 +464,6 @@ def refresh(
     if rows:
         with db.transaction(writer):
             stored_results.replace(writer, rows)
-            stored_results.remove_others(writer, list(catalogue.definitions))
+            if {indicator for indicator, _, _ in have} - set(catalogue.definitions):
+                stored_results.remove_others(writer, list(catalogue.definitions))
     return Refreshed(len(rows), kept, time.perf_counter() - started)

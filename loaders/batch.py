@@ -117,6 +117,7 @@ def commit_batch(
     gaps: pd.DataFrame | None = None,
     rounds: pd.DataFrame | None = None,
     after: Callable[[int], None] | None = None,
+    lifetimes: RegionLifetimes | None = None,
 ) -> LoadReport:
     """Store observations as a new batch in one transaction, or say it is already there.
     ``gaps``: the cells the file marks as not available (measure, region_code, year, month);
@@ -127,7 +128,8 @@ def commit_batch(
     it runs inside the same transaction, so any error leaves nothing behind. The check for
     an earlier identical file happens inside the transaction too, so two loads of one file
     cannot both get in. ``after`` runs last in the transaction, once the values in force are
-    decided (the events' compaction of counts no undo can bring back).
+    decided (the events' compaction of counts no undo can bring back). ``lifetimes``: the
+    register's, where the loader has read it already (else read here).
     """
     with db.transaction(con):
         existing = queries.find_loaded_batch(con, source, sha256)
@@ -144,7 +146,7 @@ def commit_batch(
         assert observations is not None and measures is not None
         rows = observations.reindex(columns=OBSERVATION_COLUMNS)
         implausible = plausible.observation_problems(rows, measures)
-        implausible += plausible.region_problems(rows, RegionLifetimes.from_store(con))
+        implausible += plausible.region_problems(rows, lifetimes or RegionLifetimes.from_store(con))
         implausible += plausible.duplicate_problems(rows)
         if implausible:
             raise LoadError(str(path), [Problem(None, p) for p in implausible])

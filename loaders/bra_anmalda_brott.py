@@ -347,8 +347,8 @@ def load(
     records, problems = parse_lines(read_lines(data))
     records, echoes, echo_problems = drop_echoes(records)
     problems += echo_problems
-    resolver = RegionResolver.from_store(con)
     register = queries.regions(con)
+    resolver = RegionResolver.from_store(con, register)
     frame, measures, region_problems, gaps = tidy(
         records, resolver, register, skip_unknown_regions=skip_unknown_regions, report=report
     )
@@ -372,5 +372,6 @@ def load(
         measures=measures,
         report=report,
         gaps=gaps,
+        lifetimes=resolver.lifetimes,
     )
     return report

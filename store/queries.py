@@ -322,6 +322,8 @@ def refresh_in_force(con: duckdb.DuckDBPyConnection, batch_ids: list[int] | None
     (few) are ranked whole. Run inside the load's (or undo's) transaction; returns the newly
     superseded batch ids."""
     ids = None if batch_ids is None else [int(i) for i in batch_ids]
+    # The keys first, as a table of their own: as a common table expression of the next
+    # statement the join was planned worse (0,13 s against 0,07 at 100x).
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE touched_key AS
@@ -374,7 +376,7 @@ def refresh_in_force(con: duckdb.DuckDBPyConnection, batch_ids: list[int] | None
         WHERE b.state = 'active' AND NOT f.in_force ORDER BY b.id
         """
     ).fetchall()
-    con.execute(
+    con.execute(  # (DuckLake has no RETURNING for an update)
         """
         UPDATE load_batch AS b
         SET state = CASE WHEN f.in_force THEN 'active' ELSE 'superseded' END

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import pandas as pd
 
 from store import queries
 
@@ -104,13 +105,16 @@ class RegionResolver:
         self.lifetimes = lifetimes  # when each region existed (from the store's register)
 
     @classmethod
-    def from_store(cls, con: duckdb.DuckDBPyConnection) -> RegionResolver:
+    def from_store(
+        cls, con: duckdb.DuckDBPyConnection, register: pd.DataFrame | None = None
+    ) -> RegionResolver:
+        """``register``: queries.regions(con), where the caller has read it already."""
         frame = queries.region_aliases(con)
         aliases = {
             str(row.alias): Region(str(row.code), str(row.name), str(row.kind))
             for row in frame.itertuples(index=False)
         }
-        return cls(aliases, RegionLifetimes.from_store(con))
+        return cls(aliases, RegionLifetimes.from_store(con, register))
 
     def resolve(self, name: str) -> Resolution:
         key = normalise_name(name)
@@ -171,8 +175,11 @@ class RegionLifetimes:
         self._spans, self._names, self._successors = spans, names, successors
 
     @classmethod
-    def from_store(cls, con: duckdb.DuckDBPyConnection) -> RegionLifetimes:
-        register = queries.regions(con)
+    def from_store(
+        cls, con: duckdb.DuckDBPyConnection, register: pd.DataFrame | None = None
+    ) -> RegionLifetimes:
+        """``register``: queries.regions(con), where the caller has read it already."""
+        register = queries.regions(con) if register is None else register
         spans = {
             str(r.code): (_day(r.valid_from), _day(r.valid_to))
             for r in register.itertuples(index=False)
