@@ -24,16 +24,19 @@ decision through :func:`decide`, so the same figure is hidden everywhere.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from store import queries
+from store import cachefiles, queries
 from store.series import observation_rows
 
 CITY = "0180"
@@ -417,18 +420,104 @@ def solve(
     sums_of_year: dict[int, list[Constraint]] = {}
     for constraint in constraints:
         sums_of_year.setdefault(int(year_of[constraint[0][0]]), []).append(constraint)
+    atom_ids: list[tuple[object, ...]] | None = None
     for year, figures_of_year in by_year.items():
-        disclosed += _protect_year(
+        constraints_of_year = sums_of_year.get(year, [])
+        if not hidden[figures_of_year].any():
+            continue  # nothing to protect (what _protect_year finds at once)
+        if atom_ids is None:
+            atom_ids = _atom_ids(atoms)
+        key = _year_key(figures_of_year, members_of, totals, costs, hidden,
+                        constraints_of_year, family.threshold, atom_ids)  # fmt: skip
+        known = _decided_year(key, len(figures_of_year))
+        if known is not None:
+            flags, count = known
+            hidden[figures_of_year] = flags
+            disclosed += count
+            continue
+        count = _protect_year(
             figures_of_year,
             members_of,
             totals,
             costs,
             hidden,
-            sums_of_year.get(year, []),
+            constraints_of_year,
             family.threshold,
         )
+        _keep_year(key, [bool(hidden[f]) for f in figures_of_year], count)
+        disclosed += count
     result = {key for figure, keys in enumerate(keys_of) if hidden[figure] for key in keys}
     return result, disclosed
+
+
+# A year's protection (the linear programs of _protect_year, most of a decision's time) is a
+# function of that year's figures (their atoms, values, costs and primary suppression, in
+# order), its known sums and the threshold: kept under a digest of exactly those and of this
+# code, in memory and in the user's cache folder, so a load for 2025 decides 2025 again and
+# finds every other year of the family as it was decided (issue 33: a survey load decided
+# 18 years of the city's survey in each new process).
+CACHE_ENV = "DASHBOARD_DISCLOSURE_CACHE"
+MAX_CACHED = 5000  # years kept on disk (a few hundred bytes each)
+_YEARS: OrderedDict[str, tuple[list[bool], int]] = OrderedDict()
+_CODE: list[str] = []
+
+
+def _atom_ids(atoms: pd.DataFrame) -> list[tuple[object, ...]]:
+    """Each atom as what it is (region, year, month, sex, age group, size), not by its row."""
+    columns = ["region_code", "year", "month", "sex", "age_group", "size"]
+    values = [atoms[c].tolist() for c in columns]
+    return [tuple(str(v) for v in row) for row in zip(*values, strict=True)]
+
+
+def _year_key(
+    figures: list[int],
+    members_of: list[tuple[int, ...]],
+    totals: np.ndarray,
+    costs: np.ndarray,
+    hidden: np.ndarray,
+    constraints: list[Constraint],
+    threshold: int,
+    atom_ids: list[tuple[object, ...]],
+) -> str:
+    if not _CODE:
+        from importlib.metadata import version
+
+        code = hashlib.sha256(Path(__file__).read_bytes())
+        code.update(version("scipy").encode())  # the linear programs' solver
+        _CODE.append(code.hexdigest())
+    items = [
+        (tuple(atom_ids[a] for a in members_of[f]), repr(float(totals[f])), int(costs[f]),
+         bool(hidden[f]))
+        for f in figures
+    ]  # fmt: skip
+    sums = [
+        (tuple(atom_ids[int(a)] for a in members), tuple(repr(float(c)) for c in coefficients))
+        for members, coefficients in constraints
+    ]
+    described = repr((_CODE[0], int(threshold), items, sums))
+    return hashlib.sha256(described.encode()).hexdigest()
+
+
+def _decided_year(key: str, size: int) -> tuple[list[bool], int] | None:
+    known = _YEARS.get(key)
+    if known is None:
+        data = cachefiles.read(cachefiles.folder(CACHE_ENV, "disclosure"), key, ".json")
+        try:
+            loaded = json.loads(data) if data is not None else None
+            known = ([bool(f) for f in loaded["hidden"]], int(loaded["disclosed"]))
+        except (ValueError, TypeError, KeyError):
+            return None
+        _YEARS[key] = known
+    _YEARS.move_to_end(key)
+    return known if len(known[0]) == size else None
+
+
+def _keep_year(key: str, flags: list[bool], disclosed: int) -> None:
+    _YEARS[key] = (flags, disclosed)
+    while len(_YEARS) > 4096:
+        _YEARS.popitem(last=False)
+    data = json.dumps({"hidden": flags, "disclosed": disclosed}).encode()
+    cachefiles.write(cachefiles.folder(CACHE_ENV, "disclosure"), key, ".json", data, MAX_CACHED)
 
 
 def _sums(values: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:

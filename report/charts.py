@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indicators import format as number_format
 from indicators.format import number
+from store import cachefiles
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -117,16 +116,6 @@ def _drawn(
     return buffer.getvalue()
 
 
-def _cache_folder() -> Path | None:
-    configured = os.environ.get(CACHE_ENV, "").strip()
-    if configured.lower() == "off":
-        return None
-    if configured:
-        return Path(configured)
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "samverkan-dashboard" / "charts"
-
-
 _CODE: list[str] = []
 
 
@@ -149,32 +138,9 @@ def _key(
 
 
 def _cached(key: str) -> bytes | None:
-    folder = _cache_folder()
-    if folder is None:
-        return None
-    path = folder / f"{key}.png"
-    try:
-        data = path.read_bytes()
-        os.utime(path)  # recently used: kept longest
-    except OSError:
-        return None
-    return data if data.startswith(b"\x89PNG") else None
+    data = cachefiles.read(cachefiles.folder(CACHE_ENV, "charts"), key, ".png")
+    return data if data is not None and data.startswith(b"\x89PNG") else None
 
 
 def _keep(key: str, png: bytes) -> None:
-    folder = _cache_folder()
-    if folder is None:
-        return
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".chart-")  # mode 0600
-        with os.fdopen(fd, "wb") as out:
-            out.write(png)
-        os.replace(temporary, folder / f"{key}.png")
-        kept = list(folder.glob("*.png"))
-        if len(kept) > MAX_CACHED:
-            kept.sort(key=lambda p: p.stat().st_mtime_ns)
-            for old in kept[: len(kept) - MAX_CACHED]:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only home: every document draws its charts
+    cachefiles.write(cachefiles.folder(CACHE_ENV, "charts"), key, ".png", png, MAX_CACHED)
