@@ -30,7 +30,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import duckdb
 import numpy as np
@@ -427,23 +427,16 @@ def solve(
             continue  # nothing to protect (what _protect_year finds at once)
         if atom_ids is None:
             atom_ids = _atom_ids(atoms)
-        key = _year_key(figures_of_year, members_of, totals, costs, hidden,
-                        constraints_of_year, family.threshold, atom_ids)  # fmt: skip
+        year_of_figures = _Year(figures_of_year, members_of, totals, costs, hidden,
+                                constraints_of_year, family.threshold)  # fmt: skip
+        key = _year_key(year_of_figures, atom_ids)
         known = _decided_year(key, len(figures_of_year))
         if known is not None:
             flags, count = known
             hidden[figures_of_year] = flags
             disclosed += count
             continue
-        count = _protect_year(
-            figures_of_year,
-            members_of,
-            totals,
-            costs,
-            hidden,
-            constraints_of_year,
-            family.threshold,
-        )
+        count = _protect_year(*year_of_figures)
         _keep_year(key, [bool(hidden[f]) for f in figures_of_year], count)
         disclosed += count
     result = {key for figure, keys in enumerate(keys_of) if hidden[figure] for key in keys}
@@ -469,16 +462,20 @@ def _atom_ids(atoms: pd.DataFrame) -> list[tuple[object, ...]]:
     return [tuple(str(v) for v in row) for row in zip(*values, strict=True)]
 
 
-def _year_key(
-    figures: list[int],
-    members_of: list[tuple[int, ...]],
-    totals: np.ndarray,
-    costs: np.ndarray,
-    hidden: np.ndarray,
-    constraints: list[Constraint],
-    threshold: int,
-    atom_ids: list[tuple[object, ...]],
-) -> str:
+class _Year(NamedTuple):
+    """What :func:`_protect_year` protects one year by (its arguments, in order)."""
+
+    figures: list[int]
+    members_of: list[tuple[int, ...]]
+    totals: np.ndarray
+    costs: np.ndarray
+    hidden: np.ndarray
+    constraints: list[Constraint]
+    threshold: int
+
+
+def _year_key(year: _Year, atom_ids: list[tuple[object, ...]]) -> str:
+    figures, members_of, totals, costs, hidden, constraints, threshold = year
     if not _CODE:
         from importlib.metadata import version
 
