@@ -22,14 +22,16 @@ BROKEN = "mord_drap"
 
 @pytest.fixture
 def broken(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = compute_module.compute
+    """One indicator's computation fails, in the step every way of computing it takes
+    (``compute`` for one request, ``compute_many`` for a refresh's or a page's)."""
+    real = compute_module._core
 
-    def failing(con, definition, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if definition.id == BROKEN:
+    def failing(con, shared, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if shared.definition.id == BROKEN:
             raise OverflowError("int too big to convert")
-        return real(con, definition, *args, **kwargs)
+        return real(con, shared, *args, **kwargs)
 
-    monkeypatch.setattr(compute_module, "compute", failing)
+    monkeypatch.setattr(compute_module, "_core", failing)
 
 
 @pytest.mark.slow
