@@ -1,8 +1,9 @@
 """From a definition to values: one query over the store per request (every region, year and
 breakdown at once), then the type's arithmetic, intervals, suppression and status.
 
-Pages, exports, the report and the command line all call :func:`compute`, so a number is
-computed the same way everywhere.
+Pages, exports, the report and the command line all compute through :func:`compute` (one
+request) or :func:`compute_many` (the requests of a refresh, the same steps with what they
+share read once), so a number is computed the same way everywhere.
 """
 
 from __future__ import annotations
