@@ -24,7 +24,6 @@ decision through :func:`decide`, so the same figure is hidden everywhere.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -452,7 +451,6 @@ def solve(
 CACHE_ENV = "DASHBOARD_DISCLOSURE_CACHE"
 MAX_CACHED = 5000  # years kept on disk (a few hundred bytes each)
 _YEARS: OrderedDict[str, tuple[list[bool], int]] = OrderedDict()
-_CODE: list[str] = []
 
 
 def _atom_ids(atoms: pd.DataFrame) -> list[tuple[object, ...]]:
@@ -476,12 +474,7 @@ class _Year(NamedTuple):
 
 def _year_key(year: _Year, atom_ids: list[tuple[object, ...]]) -> str:
     figures, members_of, totals, costs, hidden, constraints, threshold = year
-    if not _CODE:
-        from importlib.metadata import version
-
-        code = hashlib.sha256(Path(__file__).read_bytes())
-        code.update(version("scipy").encode())  # the linear programs' solver
-        _CODE.append(code.hexdigest())
+    code = cachefiles.code_digest((Path(__file__),), ("scipy",))  # scipy: the solver
     items = [
         (tuple(atom_ids[a] for a in members_of[f]), repr(float(totals[f])), int(costs[f]),
          bool(hidden[f]))
@@ -491,8 +484,7 @@ def _year_key(year: _Year, atom_ids: list[tuple[object, ...]]) -> str:
         (tuple(atom_ids[int(a)] for a in members), tuple(repr(float(c)) for c in coefficients))
         for members, coefficients in constraints
     ]
-    described = repr((_CODE[0], int(threshold), items, sums))
-    return hashlib.sha256(described.encode()).hexdigest()
+    return cachefiles.key(code, (int(threshold), items, sums))
 
 
 def _decided_year(key: str, size: int) -> tuple[list[bool], int] | None:

@@ -146,7 +146,9 @@ def commit_batch(
         assert observations is not None and measures is not None
         rows = observations.reindex(columns=OBSERVATION_COLUMNS)
         implausible = plausible.observation_problems(rows, measures)
-        implausible += plausible.region_problems(rows, lifetimes or RegionLifetimes.from_store(con))
+        if lifetimes is None:
+            lifetimes = RegionLifetimes.from_store(con)
+        implausible += plausible.region_problems(rows, lifetimes)
         implausible += plausible.duplicate_problems(rows)
         if implausible:
             raise LoadError(str(path), [Problem(None, p) for p in implausible])

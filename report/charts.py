@@ -4,7 +4,6 @@ line on every chart; the years on the axis stop at the report year and never run
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import textwrap
@@ -57,11 +56,13 @@ def line_png(
     and listed in the text beside it."""
     if last_year is not None:
         series = [s for s in series if s[0] <= last_year]
-    key = _key(title, unit, series, source, events)
+    shown = (title, unit, series, source, events)
+    code = cachefiles.code_digest((Path(__file__), Path(number_format.__file__)), ("matplotlib",))
+    key = cachefiles.key(code, shown)
     known = _cached(key)
     if known is not None:
         return known
-    png = _drawn(title, unit, series, source, events)
+    png = _drawn(*shown)
     _keep(key, png)
     return png
 
@@ -114,27 +115,6 @@ def _drawn(
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
-
-
-_CODE: list[str] = []
-
-
-def _key(
-    title: str,
-    unit: str,
-    series: list[tuple[int, float, float | None, float | None]],
-    source: str,
-    events: list[float] | None,
-) -> str:
-    if not _CODE:
-        from importlib.metadata import version
-
-        code = hashlib.sha256(Path(__file__).read_bytes())
-        code.update(Path(number_format.__file__).read_bytes())
-        code.update(version("matplotlib").encode())
-        _CODE.append(code.hexdigest())
-    described = repr((_CODE[0], title, unit, series, source, events))
-    return hashlib.sha256(described.encode()).hexdigest()
 
 
 def _cached(key: str) -> bytes | None:

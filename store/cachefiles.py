@@ -6,8 +6,11 @@ used going first; a folder that cannot be written means nothing is kept."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 
@@ -20,6 +23,24 @@ def folder(variable: str, name: str) -> Path | None:
         return Path(configured)
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return cache / "samverkan-dashboard" / name
+
+
+@functools.cache
+def code_digest(files: tuple[Path, ...], packages: tuple[str, ...]) -> str:
+    """What derived files depend on besides their inputs: the code that derives them (its
+    source files) and the versions of the packages it calls, read once per process."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.read_bytes())
+    for package in packages:
+        digest.update(f"{package}={version(package)}".encode())
+    return digest.hexdigest()
+
+
+def key(code: str, inputs: object) -> str:
+    """The name a derived file is kept under: ``code`` (:func:`code_digest`) and everything
+    it was derived from, as its ``repr``."""
+    return hashlib.sha256(repr((code, inputs)).encode()).hexdigest()
 
 
 def read(where: Path | None, key: str, suffix: str) -> bytes | None:

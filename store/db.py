@@ -362,6 +362,14 @@ def create_derived(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DERIVED_FILE.read_text(encoding="utf-8"))
 
 
+def count(
+    con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object] | None = None
+) -> int:
+    """The number a counting query gives (0 when it gives no row)."""
+    row = con.execute(sql, parameters).fetchone()
+    return int(row[0]) if row else 0
+
+
 def snapshot_id(con: duckdb.DuckDBPyConnection) -> int | None:
     """The DuckLake snapshot this connection reads now (None for an in-memory store)."""
     if not is_lake(con):

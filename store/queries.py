@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from store import series
+from store.db import count
 from store.frames import registered
 
 # --- reference data -------------------------------------------------------------------------
@@ -357,7 +358,7 @@ def refresh_in_force(con: duckdb.DuckDBPyConnection, batch_ids: list[int] | None
     )
     # The population's batches are ranked whole when one of them is among the batches (or all
     # are): 40 ms of every other load otherwise.
-    population = ids is None or _count(
+    population = ids is None or count(
         con, "SELECT count(*) FROM population WHERE list_contains($ids, batch_id)", {"ids": ids}
     )
     con.execute(
@@ -395,11 +396,6 @@ _POPULATION_FORCE = """
         SELECT p.batch_id, bool_or(p.batch_id IN (SELECT batch_id FROM population_current))
         FROM population AS p GROUP BY p.batch_id
 """
-
-
-def _count(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object]) -> int:
-    row = con.execute(sql, parameters).fetchone()
-    return int(row[0]) if row else 0
 
 
 def batch_observation_counts(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, int]:

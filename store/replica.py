@@ -155,9 +155,9 @@ def _apply_changes(cur: duckdb.DuckDBPyConnection, name: str, seen: int, current
     )
     if not _fits(cur):
         return False
-    if _count(cur, f"SELECT count(*) FROM lake.main.{table}") != _count(
-        cur, f"SELECT count(*) FROM reads.main.{table}"
-    ) + _count(cur, _new_keys(table, keys)):
+    in_lake = db.count(cur, f"SELECT count(*) FROM lake.main.{table}")
+    in_copy = db.count(cur, f"SELECT count(*) FROM reads.main.{table}")
+    if in_lake != in_copy + db.count(cur, _new_keys(table, keys)):
         # Rows were deleted for good: their keys too (only the keys, of the files that held
         # them), netted with the insertions below.
         cur.execute(
@@ -183,7 +183,7 @@ def _apply_changes(cur: duckdb.DuckDBPyConnection, name: str, seen: int, current
     # the state after its last change added unless that was a delete.
     firsts = cur.execute(f"SELECT list(DISTINCT {keys[0]}) FROM replica_net").fetchone()
     if firsts and firsts[0]:
-        match = " AND ".join(f"o.{c} IS NOT DISTINCT FROM g.{c}" for c in keys)
+        match = _match(keys)
         cur.execute(
             f"""
             DELETE FROM reads.main.{table} AS o
@@ -205,15 +205,20 @@ def _apply_changes(cur: duckdb.DuckDBPyConnection, name: str, seen: int, current
 
 
 def _fits(cur: duckdb.DuckDBPyConnection) -> bool:
-    if _count(cur, "SELECT count(*) FROM replica_change") <= MAX_CHANGES:
+    if db.count(cur, "SELECT count(*) FROM replica_change") <= MAX_CHANGES:
         return True
     cur.execute("DROP TABLE replica_change")
     return False
 
 
+def _match(keys: tuple[str, ...]) -> str:
+    """A copy's row ``o`` and a change ``g`` under the same key."""
+    return " AND ".join(f"o.{c} IS NOT DISTINCT FROM g.{c}" for c in keys)
+
+
 def _new_keys(table: str, keys: tuple[str, ...]) -> str:
     """The query counting the inserted rows' keys the copy does not hold (each key once)."""
-    match = " AND ".join(f"o.{c} IS NOT DISTINCT FROM g.{c}" for c in keys)
+    match = _match(keys)
     key = ", ".join(keys)
     return f"""
         SELECT count(*) FROM (SELECT DISTINCT {key} FROM replica_change) AS g
@@ -222,11 +227,6 @@ def _new_keys(table: str, keys: tuple[str, ...]) -> str:
             WHERE o.{keys[0]} IN (SELECT DISTINCT {keys[0]} FROM replica_change) AND {match}
         )
     """
-
-
-def _count(cur: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = cur.execute(sql).fetchone()
-    return int(row[0]) if row else 0
 
 
 def _latest(cur: duckdb.DuckDBPyConnection) -> int:

@@ -19,7 +19,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from store import police
-from store.db import SCHEMA_VERSION, StoreError, schema_version, transaction
+from store.db import SCHEMA_VERSION, StoreError, count, schema_version, transaction
 from store.queries import fill_batch_measures, refresh_in_force
 
 MANIFEST = "manifest.json"
@@ -138,5 +138,4 @@ def import_store(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]
 
 
 def _count(con: duckdb.DuckDBPyConnection, name: str, known: list[str]) -> int:
-    row = con.execute(f"SELECT count(*) FROM {_quoted(name, known)}").fetchone()
-    return int(row[0]) if row else 0
+    return count(con, f"SELECT count(*) FROM {_quoted(name, known)}")
