@@ -399,10 +399,24 @@ class Refreshed:
     seconds: float
 
 
-def _missing(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[tuple[Definition, str]]:
-    """(indicator, kind of request) of every result :func:`refresh` would compute (small
-    queries: the batches, the register's checksum and the stored results' keys, never their
-    frames)."""
+@dataclass(frozen=True)
+class Plan:
+    """What a refresh has to do, read from one state of the store: its inputs, the keys of
+    the results stored, and the (indicator, kind of request) of every result to compute."""
+
+    inputs: Inputs
+    have: set[tuple[str, str, str]]
+    missing: list[tuple[Definition, str]]
+
+    @property
+    def stale(self) -> list[Definition]:
+        """The indicators with a result to compute."""
+        return list({d.id: d for d, _ in self.missing}.values())
+
+
+def plan(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> Plan:
+    """The results :func:`refresh` would compute (small queries: the batches, the register's
+    checksum and the stored results' keys, never their frames)."""
     inputs = Inputs.from_store(con)
     have = stored_results.stored_keys(con)
     missing: list[tuple[Definition, str]] = []
@@ -410,31 +424,34 @@ def _missing(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[tuple
         key = inputs.key(d, catalogue)
         kinds = {k for k in (request_key(d, r) for r in REQUESTS) if k is not None}
         missing += [(d, kind) for kind in sorted(kinds) if (d.id, kind, key) not in have]
-    return missing
+    return Plan(inputs, have, missing)
 
 
 def stale(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> list[Definition]:
     """The indicators with a result :func:`refresh` would compute."""
-    return list({d.id: d for d, _ in _missing(con, catalogue)}.values())
+    return plan(con, catalogue).stale
 
 
 def pending(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> int:
     """How many results :func:`refresh` would compute."""
-    return len(_missing(con, catalogue))
+    return len(plan(con, catalogue).missing)
 
 
 def refresh(
     reader: duckdb.DuckDBPyConnection,
     writer: duckdb.DuckDBPyConnection,
     catalogue: Catalogue,
+    known: Plan | None = None,
 ) -> Refreshed:
     """Compute every result whose inputs changed (read through ``reader``, the process's
     copy of the store where it has one) and store them through ``writer`` in one
     transaction. Results that are current are left alone; a result whose computation fails
-    is not stored (it is computed, and fails, on the request as before)."""
+    is not stored (it is computed, and fails, on the request as before). ``known``: the
+    :func:`plan` read from the same state of the store as ``reader`` holds (a command line's
+    copy), not read again."""
     started = time.perf_counter()
-    inputs = Inputs.from_store(reader)
-    have = stored_results.stored_keys(reader)
+    inputs = known.inputs if known is not None else Inputs.from_store(reader)
+    have = known.have if known is not None else stored_results.stored_keys(reader)
     regions: Regions | None = None
     present: set[str] = set()
     rows: list[tuple[str, str, str, bytes]] = []

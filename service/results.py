@@ -20,7 +20,7 @@ from catalogue.catalogue import current_catalogue
 from indicators import results
 from service import session
 from store import db
-from store.replica import partial_cursor
+from store.replica import partial_cursor_for
 
 LOG = logging.getLogger(__name__)
 _THREADS: dict[str, threading.Thread] = {}
@@ -50,13 +50,26 @@ def refresh_connection(con: duckdb.DuckDBPyConnection) -> results.Refreshed | No
     if not enabled():
         return None
     catalogue = current_catalogue()
-    stale = results.stale(con, catalogue)
-    if not stale:
-        return results.Refreshed(0, 0, 0.0)
-    measures = sorted({m for definition in stale for m in definition.measures})
-    reader = partial_cursor(con, measures) if db.is_lake(con) else db.cursor(con)
+    if not db.is_lake(con):
+        known = results.plan(con, catalogue)
+        if not known.missing:
+            return results.Refreshed(0, 0, 0.0)
+        reader = db.cursor(con)
+    else:
+        # What to compute and the copy it reads, from one state of the store.
+        plans: list[results.Plan] = []
+
+        def measures_of(cur: duckdb.DuckDBPyConnection) -> list[str] | None:
+            plans.append(results.plan(cur, catalogue))
+            stale = plans[-1].stale
+            return sorted({m for d in stale for m in d.measures}) if stale else None
+
+        copy = partial_cursor_for(con, measures_of)
+        if copy is None:
+            return results.Refreshed(0, 0, 0.0)
+        reader, known = copy, plans[-1]
     try:
-        return results.refresh(reader, con, catalogue)
+        return results.refresh(reader, con, catalogue, known)
     finally:
         reader.close()
 

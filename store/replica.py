@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import duckdb
 
@@ -308,6 +309,20 @@ def partial_cursor(
     one after a write. ``every_small_table``: every table but the large ones (LARGE_TABLES), for
     a command line that reads more than results (the year-end summary: its follow-up and local
     agreements)."""
+    copy = partial_cursor_for(con, lambda _: measures, every_small_table)
+    assert copy is not None
+    return copy
+
+
+def partial_cursor_for(
+    con: duckdb.DuckDBPyConnection,
+    measures_of: Callable[[duckdb.DuckDBPyConnection], list[str] | None],
+    every_small_table: bool = False,
+) -> duckdb.DuckDBPyConnection | None:
+    """:func:`partial_cursor` of the measures ``measures_of`` reads from the lake in the same
+    transaction as the copy (the copy holds the state it decided on); None, and nothing
+    copied, when it returns None. The queries of one transaction share the lake's metadata
+    (a command line's plan and copy: about half the time of each small query)."""
     cur = con.cursor()
     # A new copy each time (a process that loads twice, such as a test, takes a second one).
     cur.execute("USE lake")
@@ -315,6 +330,11 @@ def partial_cursor(
     cur.execute("ATTACH ':memory:' AS part")
     cur.execute("BEGIN TRANSACTION")
     try:
+        measures = measures_of(cur)
+        if measures is None:
+            cur.execute("ROLLBACK")
+            cur.close()
+            return None
         # The tables computing reads are known (and every store has them since its schema
         # was brought up to date); listing the lake's costs 50–80 ms.
         names = _tables(cur) if every_small_table else ["observation", *COMPUTE_TABLES]
