@@ -8,7 +8,6 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from app_pages import charts, views
 from service import views as data
@@ -46,35 +45,34 @@ def _figure(
         f"{definition.title} ({definition.unit})",
         f"{other.title} ({other.unit})" + (" – Exempeldata" if example else ""),
     )
-    figure = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14, subplot_titles=titles
-    )
-    for row, (rows, colour) in enumerate(((reported, "#0072B2"), (survey, "#D55E00")), 1):
-        figure.add_trace(
+    traces = []
+    for k, (rows, colour) in enumerate(((reported, "#0072B2"), (survey, "#D55E00")), 1):
+        traces.append(
             go.Scatter(
                 x=list(rows["year"]) + list(rows["year"])[::-1],
                 y=list(rows["upper"]) + list(rows["lower"])[::-1],
                 fill="toself", mode="lines", line={"width": 0}, fillcolor=colour,
-                opacity=0.18, hoverinfo="skip", showlegend=row == 1, name="95 % osäkerhet",
-            ),
-            row=row, col=1,
+                opacity=0.18, hoverinfo="skip", showlegend=k == 1, name="95 % osäkerhet",
+                **charts.panel(k),
+            )
         )  # fmt: skip
-        figure.add_trace(
+        traces.append(
             go.Scatter(x=rows["year"], y=rows["value"], mode="lines+markers",
                        line={"color": colour, "width": 2.5}, showlegend=False,
-                       name=(definition if row == 1 else other).unit),
-            row=row, col=1,
+                       name=(definition if k == 1 else other).unit, **charts.panel(k))
         )  # fmt: skip
     years = sorted(set(reported["year"].astype(int)) | set(survey["year"].astype(int)))
-    figure.update_xaxes(range=[years[0] - 0.5, years[-1] + 0.5], dtick=1, tickformat="d")
-    figure.update_yaxes(rangemode="tozero", separatethousands=True)
-    source = f"{views.source_line(definition)} {charts.source_text(other, example)}"
-    figure.update_layout(
-        title=f"{definition.title} och {other.title.lower()}, {name}",
-        separators=data.PLOTLY_SEPARATORS, height=560, margin={"b": 90},
-        annotations=[*figure.layout.annotations, charts.source_note(source, y=-0.14)],
+    layout = charts.grid(
+        list(titles), 2, 1, vertical_spacing=0.14, shared_xaxes=True,
+        x={"range": [years[0] - 0.5, years[-1] + 0.5], "dtick": 1, "tickformat": "d"},
+        y={"rangemode": "tozero", "separatethousands": True},
     )  # fmt: skip
-    return figure
+    source = f"{views.source_line(definition)} {charts.source_text(other, example)}"
+    layout["annotations"].append(charts.source_note(source, y=-0.14))
+    title = f"{definition.title} och {other.title.lower()}, {name}"
+    layout |= {"title": title, "separators": data.PLOTLY_SEPARATORS, "height": 560}
+    layout["margin"] = {"b": 90}
+    return go.Figure(data=traces, layout=layout)
 
 
 def show(code: str, name: str) -> None:

@@ -27,6 +27,55 @@ def source_note(text: str, y: float = -0.08, size: int = 11) -> dict:
             "xanchor": "left", "font": {"size": size}}  # fmt: skip
 
 
+def grid(
+    titles: list[str],
+    rows: int,
+    cols: int,
+    *,
+    vertical_spacing: float,
+    shared_xaxes: bool = False,
+    shared_yaxes: bool = False,
+    x: dict | None = None,
+    y: dict | None = None,
+) -> dict:
+    """The layout plotly's ``make_subplots(rows, cols, subplot_titles=titles, ...)`` makes
+    (panels from the top left, row by row; a shared axis matches the bottom row's x or the
+    row's first y and hides its tick labels), with ``x`` and ``y`` set on every axis: a figure
+    is then built in one step from its traces (:func:`panel`) and this layout. Building it
+    with make_subplots, traces added panel by panel and the axes updated after, validates the
+    whole layout again at each step: 35 ms for two panels against 3,5 ms (issue 33)."""
+    hs, vs = 0.2 / cols, vertical_spacing
+    width, height = (1 - hs * (cols - 1)) / cols, (1 - vs * (rows - 1)) / rows
+    layout: dict = {}
+    annotations = []
+    for k in range(rows * cols):
+        r, c = divmod(k, cols)
+        # From the bottom, as plotly counts (no rounding below 0).
+        x_from, y_from = c * (width + hs), (rows - 1 - r) * (height + vs)
+        x_domain, y_domain = [x_from, x_from + width], [y_from, y_from + height]
+        y_to = y_from + height
+        x_axis = {"anchor": f"y{k + 1 if k else ''}", "domain": x_domain, **(x or {})}
+        y_axis = {"anchor": f"x{k + 1 if k else ''}", "domain": y_domain, **(y or {})}
+        if shared_xaxes and r < rows - 1:
+            x_axis |= {"matches": f"x{(rows - 1) * cols + c + 1}", "showticklabels": False}
+        if shared_yaxes and c > 0:
+            first = r * cols + 1
+            y_axis |= {"matches": f"y{first if first > 1 else ''}", "showticklabels": False}
+        layout[f"xaxis{k + 1 if k else ''}"] = x_axis
+        layout[f"yaxis{k + 1 if k else ''}"] = y_axis
+        if k < len(titles):
+            title = {"font": {"size": 16}, "showarrow": False, "text": titles[k]}
+            title |= {"x": x_from + width / 2, "xanchor": "center", "xref": "paper"}
+            annotations.append(title | {"y": y_to, "yanchor": "bottom", "yref": "paper"})
+    layout["annotations"] = annotations
+    return layout
+
+
+def panel(k: int) -> dict:
+    """The axes of the ``k``-th panel (from 1) of a :func:`grid`, for a trace drawn in it."""
+    return {"xaxis": f"x{k if k > 1 else ''}", "yaxis": f"y{k if k > 1 else ''}"}
+
+
 def source_text(definition: Definition, example: bool) -> str:
     """The source line of a chart: the source's citation, or Exempeldata for invented values."""
     return EXAMPLE_SOURCE if example else source_line(definition)

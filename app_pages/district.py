@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from app_pages import beside, charts, drivers_section, local_section, views
 from app_pages.signin import guard_fragment
@@ -187,16 +186,9 @@ def trend_chart() -> None:
             (frame["region_code"] == region) & (frame["sex"] == "total"), "value"].notna().any()
     ]  # fmt: skip
     apart = not rankable(definition) and len(regions_drawn) == 2
-    figure = (
-        make_subplots(
-            rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
-            subplot_titles=(f"{name} ({definition.unit})", f"Hela staden ({definition.unit})"),
-        )
-        if apart
-        else go.Figure()
-    )  # fmt: skip
-    for panel, (region, label, colour) in enumerate(regions_drawn, start=1):
-        place = {"row": panel, "col": 1} if apart else {}
+    traces = []
+    for k, (region, label, colour) in enumerate(regions_drawn, start=1):
+        place = charts.panel(k) if apart else {}
         rows = (
             frame[(frame["region_code"] == region) & (frame["sex"] == "total")]
             if not (frame.empty)
@@ -206,7 +198,7 @@ def trend_chart() -> None:
             continue
         rows = rows.sort_values("year")
         if rows["lower"].notna().any():
-            figure.add_trace(
+            traces.append(
                 go.Scatter(
                     x=list(rows["year"]) + list(rows["year"])[::-1],
                     y=list(rows["upper"]) + list(rows["lower"])[::-1],
@@ -217,46 +209,57 @@ def trend_chart() -> None:
                     line={"width": 0},
                     hoverinfo="skip",
                     name=f"{label}, 95 % osäkerhet",
-                ),
-                **place,
+                    **place,
+                )
             )
-        figure.add_trace(
+        traces.append(
             go.Scatter(
                 x=rows["year"],
                 y=rows["value"],
                 mode="lines+markers",
                 name=label,
                 line={"color": colour, "width": 3},
-            ),
-            **place,
+                **place,
+            )
         )
     example = not frame.empty and (
         views.example_note(frame[frame["region_code"].isin([code, views.CITY])]) is not None
     )
+    axis = {"title": definition.unit, "rangemode": "tozero", "separatethousands": True}
+    # Built in one step (charts.grid): make_subplots and updates after it validate the layout
+    # again at each step.
+    if apart:
+        titles = [f"{name} ({definition.unit})", f"Hela staden ({definition.unit})"]
+        layout = charts.grid(titles, 2, 1, vertical_spacing=0.12, shared_xaxes=True, y=axis)
+        layout["xaxis"] |= {"title": "", "dtick": 1}
+        layout["xaxis2"] |= {"title": "År", "dtick": 1}
+        layout["height"] = 620
+    else:
+        layout = {"yaxis": axis, "xaxis": {"title": "År", "dtick": 1}, "annotations": []}
     marked = events.markers(indicator, code)
     if marked:
-        figure.add_trace(charts.event_trace(marked, True))
-        figure.update_layout(shapes=charts.event_lines(marked, "x", "y domain"))
-    axis = {"title": definition.unit, "rangemode": "tozero", "separatethousands": True}
-    figure.update_layout(
-        title=f"{definition.title} ({definition.unit})" + (" – Exempeldata" if example else ""),
-        separators=PLOTLY_SEPARATORS,
-        yaxis=axis,
-        xaxis={"title": "" if apart else "År", "dtick": 1},
-        margin={"b": 90},
-        height=620 if apart else None,
+        traces.append(charts.event_trace(marked, True))
+        layout["shapes"] = charts.event_lines(marked, "x", "y domain")
+    layout["title"] = f"{definition.title} ({definition.unit})" + (
+        " – Exempeldata" if example else ""
     )
-    if apart:
-        figure.update_layout(yaxis2=axis, xaxis2={"title": "År", "dtick": 1})
+    layout |= {"separators": PLOTLY_SEPARATORS, "margin": {"b": 90}}
     missing = [label for region, label, _ in regions_drawn]
     missing = [n for n in (name, "Hela staden") if n not in missing]
-    figure.add_annotation(
-        text=charts.source_text(definition, example)
-        + (" Området och hela staden har var sin skala." if apart else "")
-        + (f" {' och '.join(missing)}: inga värden för indikatorn." if missing else ""),
-        xref="paper", yref="paper", x=0, y=-0.25 if not apart else -0.14,
-        showarrow=False, xanchor="left",
-    )  # fmt: skip
+    layout["annotations"].append(
+        {
+            "text": charts.source_text(definition, example)
+            + (" Området och hela staden har var sin skala." if apart else "")
+            + (f" {' och '.join(missing)}: inga värden för indikatorn." if missing else ""),
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": -0.25 if not apart else -0.14,
+            "showarrow": False,
+            "xanchor": "left",
+        }
+    )
+    figure = go.Figure(data=traces, layout=layout)
     st.plotly_chart(figure, key="district_chart")
     note = (
         views.example_note(frame[frame["region_code"].isin([code, views.CITY])])

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from app_pages import charts, drivers_section, municipalities, views
 from app_pages.signin import guard_fragment
@@ -142,9 +141,7 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
     names = sorted(districts["region_name"].unique())
     cols = 4
     rows = (len(names) + cols - 1) // cols
-    figure = make_subplots(
-        rows=rows, cols=cols, subplot_titles=names, shared_yaxes=True, vertical_spacing=0.12
-    )
+    traces: list[go.Scatter] = []
     # A count for the whole city is many times a district's: on one scale it would flatten the
     # districts, so the city line is drawn for shares, rates and indexes only.
     show_city = definition.type not in ("count",) and not city.empty
@@ -153,10 +150,10 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
     shapes: list[dict] = []
     shown_event = False
     for k, name in enumerate(names):
-        r, c = k // cols + 1, k % cols + 1
+        place = charts.panel(k + 1)
         part = districts[districts["region_name"] == name].sort_values("year")
         if part["lower"].notna().any():
-            figure.add_trace(
+            traces.append(
                 go.Scatter(
                     x=list(part["year"]) + list(part["year"])[::-1],
                     y=list(part["upper"]) + list(part["lower"])[::-1],
@@ -167,11 +164,10 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
                     hoverinfo="skip",
                     showlegend=k == 0,
                     name="95 % osäkerhet",
-                ),
-                row=r,
-                col=c,
+                    **place,
+                )
             )
-        figure.add_trace(
+        traces.append(
             go.Scatter(
                 x=part["year"],
                 y=part["value"],
@@ -184,12 +180,11 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
                     "symbol": ["circle-open" if p else "circle" for p in part["preliminary"]],
                     "color": "#0072B2",
                 },
-            ),
-            row=r,
-            col=c,
+                **place,
+            )
         )
         if show_city:
-            figure.add_trace(
+            traces.append(
                 go.Scatter(
                     x=city["year"],
                     y=city["value"],
@@ -197,21 +192,24 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
                     name="Hela staden",
                     showlegend=k == 0,
                     line={"color": "#E69F00", "dash": "dash"},
-                ),
-                row=r,
-                col=c,
+                    **place,
+                )
             )
         code = str(part["region_code"].iloc[0]) if not part.empty else ""
         shapes.extend(panel_lines(k + 1, boundaries, code))
         marked = events.markers(indicator, code)
         if marked:
-            figure.add_trace(charts.event_trace(marked, not shown_event), row=r, col=c)
+            traces.append(charts.event_trace(marked, not shown_event).update(place))
             shown_event = True
             axis = "" if k == 0 else str(k + 1)
             shapes.extend(charts.event_lines(marked, f"x{axis}", f"y{axis} domain"))
     tick = ",.0f" if definition.decimals == 0 else f",.{definition.decimals}f"
-    figure.update_yaxes(range=[0, top * 1.05], tickformat=tick)
-    figure.update_xaxes(dtick=1)
+    # One step (charts.grid): make_subplots, 33 traces added panel by panel and the axes
+    # updated after validated the layout again at each step.
+    layout = charts.grid(
+        names, rows, cols, vertical_spacing=0.12, shared_yaxes=True,
+        x={"dtick": 1}, y={"range": [0, top * 1.05], "tickformat": tick},
+    )  # fmt: skip
     breaks = " ".join(notes) + " Lila linje: ny överenskommelse 2024."
     if not show_city:
         breaks += (
@@ -220,21 +218,21 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
     if boundaries == "time":
         breaks += " Streckad grå linje: sammanslagning 1 juli 2020 (och 2023 vid den lila)."
     example = views.example_note(totals) is not None
-    figure.update_layout(
-        shapes=shapes,
-        title=f"{definition.title}: per stadsdelsområde ({definition.unit})"
-        + (" – Exempeldata" if example else ""),
-        separators=PLOTLY_SEPARATORS,
-        height=260 * rows + 120,
-        margin={"b": 90},
-        annotations=[
-            *list(figure.layout.annotations),
-            charts.source_note(
-                f"{charts.source_text(definition, example)} {breaks} Prickad: basår "
-                f"{definition.baseline_year}."
-            ),
-        ],
+    layout["annotations"].append(
+        charts.source_note(
+            f"{charts.source_text(definition, example)} {breaks} Prickad: basår "
+            f"{definition.baseline_year}."
+        )
     )
+    layout |= {
+        "shapes": shapes,
+        "title": f"{definition.title}: per stadsdelsområde ({definition.unit})"
+        + (" – Exempeldata" if example else ""),
+        "separators": PLOTLY_SEPARATORS,
+        "height": 260 * rows + 120,
+        "margin": {"b": 90},
+    }
+    figure = go.Figure(data=traces, layout=layout)
     return figure
 
 

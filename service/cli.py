@@ -6,7 +6,6 @@ store as it was, and the message says so."""
 from __future__ import annotations
 
 import errno
-import os
 import sys
 from collections.abc import Callable
 
@@ -45,15 +44,8 @@ def _where(exc: OSError) -> str:
     return f" ({exc.filename})" if exc.filename else ""
 
 
-# A command line's DuckDB works with one thread unless DASHBOARD_DB_THREADS says otherwise:
-# its queries are small, and a second thread cost more CPU than it saved (a 10-row load into
-# the large store: 3.5 s of CPU with one, 5.1 s with two, and longer on the clock too).
-COMMAND_LINE_THREADS = "1"
-
-
 def run(main: Callable[[], int]) -> int:
     """Run a command's ``main`` and turn any failure into one line and exit status 1."""
-    os.environ.setdefault("DASHBOARD_DB_THREADS", COMMAND_LINE_THREADS)
     try:
         return main()
     except KeyboardInterrupt:

@@ -50,9 +50,13 @@ SCHEMA_VERSION = 18
 LAST_SINGLE_FILE_COMMIT = "25bd6fe"
 
 # DuckDB takes 80 % of memory and every core unless told; the dashboard shares a small
-# machine with Streamlit, so both are set explicitly and can be overridden.
+# machine with Streamlit, so both are set explicitly and can be overridden. One thread: the
+# queries are small and many (a page's, a load's), the concurrency is between users and
+# processes, and a second thread cost more CPU than it saved time (issue 33, at 100x:
+# computing all 87 results 7,4 s of CPU and 7,4 s on the clock with one, 9,0 s and 7,2 s
+# with two; a page's first run after a load 0,07 s more CPU; a 10-row load 1,6 s more).
 DEFAULT_MEMORY_LIMIT = "1GB"
-DEFAULT_THREADS = 2
+DEFAULT_THREADS = 1
 # Tables written row by row (follow-up, audit log, accounts) stay in the catalog until this
 # many rows are inserted at once; `store maintain` moves them into Parquet files.
 INLINING_ROWS = 200
