@@ -344,11 +344,18 @@ def ended_reason(cookie: str) -> str:
 
 def still_active(current: Session, con_for_log: Callable[[], object] | None = None) -> str | None:
     """None while the session may go on (counting this as activity), else why it ended. The
-    moment it ends (inactivity, longest age) is logged once, through ``con_for_log``; only
+    moment it ends (inactivity, longest age) is logged once, through a cursor ``con_for_log``
+    opens on the store itself (never a read copy; closed after); only
     this sign-in ends (the user's other browsers keep theirs)."""
     reason = CLOCK.check(current.principal.name, current.issued)
     if reason is not None and reason != ENDED and con_for_log is not None:
-        log_event(con_for_log(), current.principal.name, f"utloggad: {reason}")
+        con = con_for_log()
+        try:
+            log_event(con, current.principal.name, f"utloggad: {reason}")
+        finally:
+            close = getattr(con, "close", None)
+            if close is not None:
+                close()
     return reason
 
 

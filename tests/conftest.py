@@ -47,6 +47,7 @@ SERVER_PASS = (
     "app/test_meetings_page.py",  # meetings saved and opened from the pages
     "app/test_data_status_loads.py",  # loads and undo from the page
     "app/test_signin.py",  # sign-in against accounts in the store
+    "web/test_gate_audit.py",  # sign-in events through the gate, in the store
 )
 
 

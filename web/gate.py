@@ -189,7 +189,7 @@ class Gate:
         if current != "local" or path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             return None
         found = accounts.session_of(cookies_of(scope).get(accounts.SESSION_COOKIE))
-        if found is not None and accounts.still_active(found, session.cursor) is None:
+        if found is not None and accounts.still_active(found, session.write_cursor) is None:
             return None
         if (
             scope["type"] == "http"
@@ -262,8 +262,13 @@ async def sign_in_page(request: Request) -> Response:
     client = accounts.throttle_key(
         request.client.host if request.client else None, headers_of(request.scope)
     )
-    con = await run_in_threadpool(session.cursor)
-    result = await run_in_threadpool(accounts.sign_in, con, name, password, client)
+    # The events are written to the store itself (never the pages' read copy: what is
+    # written there is thrown away).
+    con = await run_in_threadpool(session.write_cursor)
+    try:
+        result = await run_in_threadpool(accounts.sign_in, con, name, password, client)
+    finally:
+        con.close()
     if result.cookie is None:
         return _form_response(request, 401 if "Fel" in result.message else 429, name=name,
                               error=result.message)  # fmt: skip
