@@ -54,7 +54,7 @@ def _app() -> Starlette:
 @pytest.fixture
 def con(monkeypatch: pytest.MonkeyPatch) -> Iterator[duckdb.DuckDBPyConnection]:
     store = open_store(":memory:")
-    monkeypatch.setattr(gate.session, "cursor", lambda: db.cursor(store))
+    monkeypatch.setattr(gate.session, "write_cursor", lambda: db.cursor(store))
     monkeypatch.setattr(accounts, "users", lambda con=None: UserStore(lambda: db.cursor(store)))
     monkeypatch.setattr(accounts, "THROTTLE", Throttle())
     yield store
