@@ -15,7 +15,7 @@ from app_pages.signin import (
     require_identity_provider_sign_in,
     require_sign_in,
 )
-from service.accounts import DEMO_REFUSED, demo_allowed
+from service.accounts import demo_refusal
 
 st.set_page_config(
     page_title="Uppföljning: samverkan Stockholms stad och Polisregion Stockholm",
@@ -52,9 +52,10 @@ else:
             "server.address = 127.0.0.1) eller ställ in inloggning enligt README."
         )
         st.stop()
-    if not demo_allowed(st.context.ip_address, dict(st.context.headers or {})):
+    refused = demo_refusal(st.context.ip_address, dict(st.context.headers or {}))
+    if refused is not None:
         st.title("Inloggning krävs")
-        st.error(DEMO_REFUSED)
+        st.error(refused)
         st.stop()
     st.sidebar.info(
         "Demoläge: inloggning är avstängd, så alla som når sidan kan se och ändra allt. "

@@ -49,7 +49,7 @@ def allowed(
 ) -> bool:
     if principal.role == "administratör":
         return True
-    if principal.role != "rapportör" or action in ("audit", "accounts"):
+    if principal.role != "rapportör" or action in ("audit", "accounts", "examples"):
         return action == "view"
     if action == "undo":
         return owner == principal.name
@@ -80,6 +80,8 @@ def require(
         raise PermissionDenied("Loggen är bara för administratörer.")
     if action == "accounts":
         raise PermissionDenied("Bara administratörer kan ändra konton.")
+    if action == "examples":
+        raise PermissionDenied("Bara administratörer kan ta bort exempeldata.")
     names = names or {}
     own = ", ".join(names.get(c, c) for c in principal.districts)
     outside = ", ".join(sorted(names.get(c, c) for c in set(codes) - set(principal.districts)))

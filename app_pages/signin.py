@@ -30,10 +30,7 @@ def local_accounts() -> bool:
 
 def identity_provider() -> bool:
     """True when ``[auth]`` is configured in secrets.toml (it then takes precedence)."""
-    try:
-        return "auth" in st.secrets
-    except Exception:
-        return False
+    return state.identity_provider()
 
 
 def _providers() -> list[str | None]:

@@ -9,11 +9,19 @@ import streamlit as st
 from service import results, session, uploads
 
 
+def identity_provider() -> bool:
+    """True when ``[auth]`` is configured in secrets.toml (it then takes precedence)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # an unreadable secrets file: not configured
+        return False
+
+
 @st.cache_resource(show_spinner="Öppnar databasen …")
 def _started(path: str) -> bool:
     """Once per process and store: open (and on first start fill) the store, and delete
     staged uploads left over from a process that ended."""
-    session.connection(path)
+    session.connection(path, demo=not identity_provider())
     uploads.sweep()
     return True
 

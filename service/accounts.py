@@ -32,6 +32,7 @@ from access.users import (
     prepare_refusals,
     users_path,
 )
+from loaders.demo import DEMO_USER
 from loaders.reference import open_store
 from service import session
 from store import accounts as store_accounts
@@ -163,7 +164,11 @@ def account_rows(users: UserStore, now: float | None = None) -> list[dict[str, s
 
 
 UNKNOWN_NAME = "(okänt namn)"
-PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host")
+# Headers a proxy adds: any of them, or any header of these families, means the request did
+# not come straight from this computer (issue 34: Via and X-Original-URL passed before).
+PROXY_HEADERS = ("forwarded", "via", "x-real-ip", "x-client-ip", "true-client-ip",
+                 "cf-connecting-ip", "client-ip", "x-cluster-client-ip")  # fmt: skip
+PROXY_HEADER_FAMILIES = ("x-forwarded-", "x-original-", "x-envoy-", "x-proxy-")
 DEMO_REFUSED = (
     "Inloggning är inte inställd. Utan inloggning (demoläge) kan instrumentpanelen bara "
     "användas direkt på datorn där den körs, inte från en annan dator eller genom en "
@@ -171,6 +176,19 @@ DEMO_REFUSED = (
     "README: lokala konton (python -m store users add NAMN --role ROLL) eller en "
     "identitetsleverantör i .streamlit/secrets.toml."
 )
+REAL_DATA_REFUSED = (
+    "Inloggning är inte inställd, och databasen innehåller uppgifter som inte är demodata. "
+    "Demoläget (utan inloggning, där alla kan se och ändra allt) gäller bara så länge "
+    "databasen bara har demodata. Ställ in inloggning enligt README: lägg upp ett konto "
+    "(python -m store users add NAMN --role administratör) eller en identitetsleverantör i "
+    ".streamlit/secrets.toml."
+)
+
+
+def proxied(headers: Mapping[str, str]) -> bool:
+    """Whether a request carries any header a proxy adds (fail closed: any of them)."""
+    present = {str(k).casefold() for k in headers}
+    return any(h in PROXY_HEADERS or h.startswith(PROXY_HEADER_FAMILIES) for h in present)
 
 
 def demo_allowed(client_ip: str | None, headers: Mapping[str, str]) -> bool:
@@ -178,10 +196,23 @@ def demo_allowed(client_ip: str | None, headers: Mapping[str, str]) -> bool:
     straight, not through a proxy: ``client_ip`` is None for a loopback connection
     (Streamlit's ``st.context.ip_address``), and a proxy adds a forwarding header. Anything
     else is refused (fail closed)."""
-    if client_ip is not None:
-        return False
-    present = {str(k).casefold() for k in headers}
-    return not any(h in present for h in PROXY_HEADERS)
+    return client_ip is None and not proxied(headers)
+
+
+def demo_refusal(client_ip: str | None, headers: Mapping[str, str]) -> str | None:
+    """None when demo mode may serve this request, else why not in Swedish: a client that
+    is not straight on this computer (:func:`demo_allowed`), or a store that holds more than
+    the bundled demo data (a load of anyone else's: demo mode then no longer serves anyone,
+    issue 34)."""
+    if not demo_allowed(client_ip, headers):
+        return DEMO_REFUSED
+    reader = session.cursor()
+    try:
+        if not queries.only_loaded_by(reader, DEMO_USER):
+            return REAL_DATA_REFUSED
+    finally:
+        reader.close()
+    return None
 
 
 def logged_name(typed: str, known: UserStore | None = None) -> str:

@@ -17,6 +17,7 @@ from access.roles import Principal
 from catalogue.catalogue import Catalogue, load_catalogue
 from loaders import registry, survey, survey_template, swedish
 from loaders.batch import LoadError, LoadReport
+from loaders.demo import DEMO_USER
 from loaders.polisen_fetch import Fetcher
 from loaders.reference import ReferenceDataError, open_store
 from loaders.respondents import Mapping
@@ -177,6 +178,30 @@ def compact(con: duckdb.DuckDBPyConnection, principal: Principal) -> int:
             deleted = police.compact_counts(con, every=True)
             audit.record(con, principal.name, "rensning", f"{deleted} ersatta antal borttagna")
             return deleted
+
+    return retry_conflicts(attempt)
+
+
+def example_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """What :func:`remove_examples` would remove, per table."""
+    from store import examples
+
+    return examples.example_rows(con, DEMO_USER)
+
+
+def remove_examples(con: duckdb.DuckDBPyConnection, principal: Principal) -> dict[str, int]:
+    """Remove the bundled demo data and every example row in one guarded, audited step (an
+    administratör only; issue 34): the batches the demo loaded with their rows (others'
+    rows under the same keys come into force), and the actions, assessments, comments,
+    events and local agreements marked as examples. Returns what was removed per table."""
+    from store import audit, examples
+
+    def attempt() -> dict[str, int]:
+        with guarded(con, principal, "examples"):
+            removed = examples.remove(con, DEMO_USER)
+            detail = ", ".join(f"{table} {n}" for table, n in removed.items() if n)
+            audit.record(con, principal.name, "exempeldata borttagna", detail or "inget")
+            return removed
 
     return retry_conflicts(attempt)
 

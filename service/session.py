@@ -1,6 +1,6 @@
 """The store as a front door uses it: one connection per process and database file, the
-region register copied in, the demo data on first start, and the versions the read model
-keys its views on."""
+region register copied in, the demo data on first start where harmless (:func:`demo_wanted`),
+and the versions the read model keys its views on."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from pathlib import Path
 
 import duckdb
 
+from access.users import users_path
 from catalogue.catalogue import CATALOGUE_DIR
 from loaders.demo import ensure_demo, load_demo
 from loaders.reference import open_store
+from store import accounts as store_accounts
 from store import db, followup, queries, transfer
 from store.db import (
     PROJECT_ROOT,
@@ -50,17 +52,44 @@ def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return resolve_db_path(cli_value)
 
 
-def connection(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
-    """The process's one read-write connection to the store at ``path``; an empty store is
-    filled with the demo data the first time it is opened."""
+def connection(
+    path: str | os.PathLike[str] | None = None, demo: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """The process's one read-write connection to the store at ``path``; the first time it is
+    opened, an empty store is filled with the demo data when ``demo`` (the caller knows of
+    no sign-in configured) and :func:`demo_wanted` says it is harmless."""
     key = str(db_path(path))
     with _LOCK:
         con = _CONNECTIONS.get(key)
         if con is None:
             con = open_store(key)
-            ensure_demo(con)
+            if demo and demo_wanted(con):
+                ensure_demo(con)
             _CONNECTIONS[key] = con
     return con
+
+
+DEMO_ENV = "DASHBOARD_DEMO"
+OFF = ("off", "0", "no", "false")
+
+
+def demo_wanted(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a store may be filled with the demo data at start (issue 34): only an embedded
+    store (never a server's catalog, whatever else holds), with no account, no accounts file
+    of an earlier version waiting to be moved in, and not turned off (``DASHBOARD_DEMO=off``).
+    The store must also be empty (``ensure_demo``). ``python -m store init --demo`` fills
+    a store when asked, whatever this says."""
+    if os.environ.get(DEMO_ENV, "on").strip().lower() in OFF:
+        return False
+    if db.server_catalog() is not None:
+        return False
+    if users_path().exists():
+        return False
+    cur = db.cursor(con)
+    try:
+        return store_accounts.count(cur) == 0
+    finally:
+        cur.close()
 
 
 def check_reachable(path: str | os.PathLike[str] | None = None) -> None:

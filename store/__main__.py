@@ -5,6 +5,7 @@
     python -m store import DIR --db NEW_PATH
     python -m store snapshots create NAME [--date YYYY-MM-DD] | list [--db PATH]
     python -m store maintain [--keep-days N] [--db PATH]
+    python -m store examples [--remove] [--db PATH]
     python -m store users add NAME --role ROLE [--district NAME] [--external] | list
                           | disable NAME | enable NAME
                           | set-role NAME --role ROLE [--district NAME]
@@ -18,6 +19,9 @@ exactly as the dashboard does on its first start. No other command fills a store
 ``snapshots create`` keeps the figures as they stand now under a meeting's name (pages, the
 year-end summary and ``indicators values --snapshot`` show them as of it); ``maintain`` compacts
 the files and forgets unnamed snapshots older than ``--keep-days`` (meetings are kept).
+``examples`` lists what the bundled demo data and the example follow-up put in the store;
+with ``--remove`` it removes them in one audited step (the demo's batches with their rows, and
+every row marked as an example), then refreshes the indicator results.
 
 This entry point is the one place in store/ that calls into loaders/ (the demo data and
 the register are loaded through them); the library modules of store/ import nothing of ours.
@@ -30,7 +34,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from service import accounts, loads, meetings, session
+from service import accounts, loads, meetings, results, session
 
 DB_HELP = "the store's catalog file (default: $DASHBOARD_DB or data/dashboard.sqlite)"
 
@@ -61,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep every snapshot this many days (default 7); meetings are always kept",
     )  # fmt: skip
     maintain.add_argument("--db", help=DB_HELP)
+    examples = sub.add_parser("examples", help="the demo data and examples; --remove them")
+    examples.add_argument("--remove", action="store_true", help="remove them (audited)")
+    examples.add_argument("--db", help=DB_HELP)
     users = sub.add_parser("users", help="local accounts (in the store)")
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add", help="add an account; the password is asked twice")
@@ -97,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         return transfer_command(args)
     if args.command in ("snapshots", "maintain"):
         return snapshot_command(args)
+    if args.command == "examples":
+        return examples_command(args)
 
     path = session.db_path(args.db)
     try:
@@ -125,6 +134,29 @@ def transfer_command(args: argparse.Namespace) -> int:
     print(f"{verb}: {len(counts)} tables, {sum(counts.values())} rows.")
     for name, rows in counts.items():
         print(f"  {name}: {rows}")
+    return 0
+
+
+def examples_command(args: argparse.Namespace) -> int:
+    path = session.db_path(args.db)
+    con = loads.open_store(path)
+    try:
+        if not args.remove:
+            rows = loads.example_rows(con)
+            print(f"Demo data and examples in {path}: {sum(rows.values())} rows.")
+            for table, n in rows.items():
+                print(f"  {table}: {n}")
+            print("Remove them with: python -m store examples --remove")
+            return 0
+        removed = loads.remove_examples(con, loads.operator())
+        print(f"Removed the demo data and examples from {path}: {sum(removed.values())} rows.")
+        for table, n in removed.items():
+            print(f"  {table}: {n}")
+        done = results.refresh_connection(con)
+        if done is not None:
+            print(results.report(done))
+    finally:
+        con.close()
     return 0
 
 

@@ -179,6 +179,12 @@ _BATCH_COLUMNS = (
 )
 
 
+def only_loaded_by(con: duckdb.DuckDBPyConnection, who: str) -> bool:
+    """Whether every batch of the store (none: true) was loaded by ``who`` (the bundled demo
+    data's loader)."""
+    return not count(con, "SELECT count(*) FROM load_batch WHERE loaded_by <> $who", {"who": who})
+
+
 def find_loaded_batch(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> Batch | None:
     """The batch that already holds this exact file, unless that batch was undone."""
     row = con.execute(

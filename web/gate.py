@@ -183,9 +183,10 @@ class Gate:
         if path in HEALTH:
             return None  # says only "ok": a load balancer's check, in every mode
         if current == "demo":
-            if accounts.demo_allowed(client_of(scope), headers_of(scope)):
+            refused = accounts.demo_refusal(client_of(scope), headers_of(scope))
+            if refused is None:
                 return None
-            return HTMLResponse(pages.refused(accounts.DEMO_REFUSED), status_code=403)
+            return HTMLResponse(pages.refused(refused), status_code=403)
         if current != "local" or path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             return None
         found = accounts.session_of(cookies_of(scope).get(accounts.SESSION_COOKIE))

@@ -9,8 +9,8 @@ import pytest
 from streamlit.runtime.context import ContextProxy
 from streamlit.testing.v1 import AppTest
 
-from service.accounts import DEMO_REFUSED, demo_allowed
-from tests.conftest import ROOT
+from service.accounts import DEMO_REFUSED, REAL_DATA_REFUSED, demo_allowed
+from tests.conftest import ROOT, copy_store, release_store
 
 
 @pytest.mark.parametrize(
@@ -22,6 +22,14 @@ from tests.conftest import ROOT
         (None, {"X-Forwarded-For": "203.0.113.7"}, False),
         (None, {"forwarded": "for=203.0.113.7"}, False),
         (None, {"X-Real-IP": "203.0.113.7"}, False),
+        # Every header a proxy may add (issue 34: these passed before).
+        (None, {"Via": "1.1 proxy.example"}, False),
+        (None, {"X-Original-URL": "/"}, False),
+        (None, {"X-Original-Forwarded-For": "203.0.113.7"}, False),
+        (None, {"x-forwarded-proto": "https"}, False),
+        (None, {"X-Forwarded-Port": "443"}, False),
+        (None, {"True-Client-IP": "203.0.113.7"}, False),
+        (None, {"CF-Connecting-IP": "203.0.113.7"}, False),
     ],
 )
 def test_the_rule(ip: str | None, headers: dict[str, str], allowed: bool) -> None:
@@ -72,3 +80,34 @@ def test_text_a_user_typed_is_never_markdown() -> None:
     escaped = plain(name)
     assert "![" not in escaped and "](" not in escaped and ":red[" not in escaped
     assert escaped.replace("\\", "") == name  # shown literally
+
+
+@pytest.mark.slow
+def test_once_other_data_are_loaded_demo_mode_serves_no_one(
+    demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Demo mode serves only while the store holds nothing but the bundled demo data (issue
+    34): after a load of anyone else's, the page and the gate ask for sign-in to be set up,
+    straight from this computer too."""
+    from starlette.testclient import TestClient
+
+    from loaders import registry
+    from loaders.reference import open_store
+    from tests.service.test_examples import _bra
+    from tests.web.test_gate import _app
+
+    path = copy_store(demo_db_path, tmp_path / "store.sqlite")
+    con = open_store(path)
+    registry.load_file(con, "bra", _bra(tmp_path / "own.txt", [500, 501, 502]), loaded_by="anna")
+    con.close()
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Inloggning krävs"
+    assert at.error[0].value == REAL_DATA_REFUSED
+    assert not at.dataframe
+    release_store(keep=frozenset())
+    answer = TestClient(_app(), client=("127.0.0.1", 50000)).get("/")
+    assert answer.status_code == 403
+    assert "databasen innehåller uppgifter som inte är demodata" in answer.text
