@@ -64,7 +64,7 @@ def store_or_stop() -> None:
             "sidan kan inte visas. Inget har ändrats. Försök igen om en stund; om felet "
             "består, kontakta den som driftar instrumentpanelen."
         )
-        st.caption(f"Tekniska uppgifter: {exc}")
+        st.caption(f"Tekniska uppgifter: {session.redact(str(exc))}")
         st.stop()
     except session.StoreError as exc:
         st.title("Databasen kan inte öppnas")
@@ -72,5 +72,5 @@ def store_or_stop() -> None:
             "Instrumentpanelens databas kan inte öppnas, så sidan kan inte visas. Inget har "
             "ändrats. Kontakta den som driftar instrumentpanelen och ge dem uppgifterna nedan."
         )
-        st.caption(f"Tekniska uppgifter: {exc}")
+        st.caption(f"Tekniska uppgifter: {session.redact(str(exc))}")
         st.stop()

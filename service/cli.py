@@ -12,13 +12,13 @@ from collections.abc import Callable
 import duckdb
 
 from service.writes import RuleBroken
-from store.db import StoreError
+from store.db import StoreError, redact
 
 UNCHANGED = "Nothing was changed."
 
 
 def _line(text: object) -> str:
-    return " ".join(str(text).split())[:500]
+    return redact(" ".join(str(text).split()))[:500]
 
 
 def message(exc: BaseException) -> str:

@@ -25,6 +25,7 @@ from store.db import (
     StoreError,
     StoreLockedError,
     StoreUnreachableError,
+    redact,
     resolve_db_path,
 )
 from store.replica import Replica
@@ -39,6 +40,7 @@ __all__ = [
     "cursor",
     "db_path",
     "open_store",
+    "redact",
     "version",
     "write_cursor",
 ]
@@ -104,7 +106,9 @@ def check_reachable(path: str | os.PathLike[str] | None = None) -> None:
         else:
             db.cursor(con).close()
     except duckdb.Error as exc:
-        raise StoreUnreachableError(f"the store's catalog does not answer: {exc}") from exc
+        raise StoreUnreachableError(
+            f"the store's catalog does not answer: {db.redact(str(exc))}"
+        ) from exc
     finally:
         AS_OF.reset(token)
 

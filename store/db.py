@@ -28,6 +28,7 @@ import fcntl
 import importlib.util
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -300,6 +301,9 @@ def connect(
         create_derived(con)
         return con
     location = locate(target)
+    private_files()
+    if location.lock is None:  # server mode: the shared data folder, private when we make it
+        Path(location.data_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     files = _extension_files(location)
     verified = _verified(files)
     con = _new_connection(verified)
@@ -326,13 +330,37 @@ def connect(
     except duckdb.Error as exc:
         con.close()
         raise StoreUnreachableError(
-            f"Could not open the store's catalog ({location.label}): {_first_line(exc)}"
+            f"Could not open the store's catalog ({location.label}): {redact(_first_line(exc))}"
         ) from exc
     use_lake(con)
     if snapshot is None:
         retrying(lambda: migrate(con))
     create_derived(con)
     return con
+
+
+def private_files() -> None:
+    """Every file and folder this process creates from now on is its owner's only (0600 and
+    0700; issue 34): the store's data files hold the accounts' password hashes and the key
+    that signs session cookies, and an export or a backup holds the same. In server mode every
+    instance and timer runs as the one service account that owns the data folder (see
+    docs/store.md: what the share must allow)."""
+    os.umask(0o077)
+
+
+# A password in a catalog's address (postgresql://user:secret@host/db) or a libpq option
+# (password=secret): never in a message or a log line.
+_SECRETS = (
+    (re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^/@\s:]*:)[^@\s/]*(?=@)", re.I), r"\g<head>***"),
+    (re.compile(r"(?P<head>\bpassword\s*=\s*)('[^']*'|\S+)", re.I), r"\g<head>***"),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with any password of a connection string replaced by ***."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _first_line(exc: BaseException) -> str:

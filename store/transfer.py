@@ -51,7 +51,7 @@ def _quoted(name: str, known: list[str]) -> str:
 def export_store(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
     """Every table to ``folder/<table>.parquet`` plus the manifest; returns the row counts.
     Read in one transaction, so the files are one consistent state."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if any(folder.iterdir()):
         raise StoreError(f"{folder} is not empty; export into a new folder")
     counts: dict[str, int] = {}
