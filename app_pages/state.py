@@ -66,6 +66,24 @@ def store_or_stop() -> None:
         )
         st.caption(f"Tekniska uppgifter: {session.redact(str(exc))}")
         st.stop()
+    except session.EarlierStoreError as exc:
+        st.title("Databasen behöver flyttas över")
+        st.error(
+            f"Det finns ingen databas i {exc.file}, men en databas från en tidigare version "
+            f"finns i {exc.earlier}. Instrumentpanelen startar inte en ny, tom databas bredvid "
+            "den, så inget har skapats och inget har ändrats. Den som driftar "
+            "instrumentpanelen flyttar över uppgifterna så här (i projektmappen):"
+        )
+        commit = session.LAST_SINGLE_FILE_COMMIT
+        st.code(
+            f"git checkout {commit}\n"
+            f"python -m store export /tmp/samverkan-export --db {exc.earlier}\n"
+            "git checkout -  # tillbaka till den här versionen\n"
+            f"python -m store import /tmp/samverkan-export --db {exc.file}",
+            language="sh",
+        )
+        st.caption("Starta sedan om instrumentpanelen. Mer i docs/store.md (Export and import).")
+        st.stop()
     except session.StoreError as exc:
         st.title("Databasen kan inte öppnas")
         st.error(

@@ -21,7 +21,9 @@ from loaders.reference import open_store
 from store import accounts as store_accounts
 from store import db, followup, queries, transfer
 from store.db import (
+    LAST_SINGLE_FILE_COMMIT,
     PROJECT_ROOT,
+    EarlierStoreError,
     StoreError,
     StoreLockedError,
     StoreUnreachableError,
@@ -31,7 +33,9 @@ from store.db import (
 from store.replica import Replica
 
 __all__ = [
+    "LAST_SINGLE_FILE_COMMIT",
     "PROJECT_ROOT",
+    "EarlierStoreError",
     "StoreError",
     "StoreLockedError",
     "StoreUnreachableError",
@@ -113,6 +117,20 @@ def check_reachable(path: str | os.PathLike[str] | None = None) -> None:
         AS_OF.reset(token)
 
 
+def health_problem(path: str | os.PathLike[str] | None = None) -> str | None:
+    """Why the store cannot serve now, in English for the health endpoint (a load balancer
+    or an operator's probe), None when it can: its catalog answers and its data folder is
+    there. Never a password (redacted)."""
+    try:
+        check_reachable(path)
+        folder = Path(db.locate(db_path(path)).data_path)
+    except (StoreError, duckdb.Error, OSError) as exc:
+        return redact(" ".join(str(exc).split()))[:300]
+    if not folder.is_dir():
+        return f"the store's data folder {folder} is not there"
+    return None
+
+
 def snapshot_connection(
     snapshot: int, path: str | os.PathLike[str] | None = None
 ) -> duckdb.DuckDBPyConnection:
@@ -188,6 +206,31 @@ def init(path: str | os.PathLike[str] | None = None, demo: bool = False) -> list
         con.close()
 
 
+def describe(path: str | os.PathLike[str] | None = None) -> str:
+    """Which store ``path`` opens and what it holds, for ``store init``: "data/x.sqlite
+    (embedded, schema version 18; 3 batches, 2 accounts, 220 regions in the register)"."""
+    target = db_path(path)
+    location = db.locate(target)
+    con = open_store(target)
+    try:
+        cur = db.cursor(con)
+        try:
+            version = db.schema_version(cur)
+            batches, users, regions = queries.store_counts(cur)
+        finally:
+            cur.close()
+    finally:
+        con.close()
+    where = (
+        f"{target} (embedded" if location.lock is not None
+        else f"{location.label}, data folder {location.data_path} (server mode"
+    )  # fmt: skip
+    return (
+        f"{where}, schema version {version}; {batches} batches, {users} accounts, "
+        f"{regions} regions in the register)"
+    )
+
+
 def export_store(folder: Path, path: str | os.PathLike[str] | None = None) -> dict[str, int]:
     """Every table of the store as Parquet in ``folder`` (see store.transfer)."""
     con = open_store(db_path(path))
@@ -205,7 +248,8 @@ def import_store(folder: Path, path: str | os.PathLike[str] | None = None) -> di
     if target.exists():
         raise StoreError(f"{target} exists already; import into a new store file")
     try:
-        con = open_store(target)
+        with db.importing():
+            con = open_store(target)
         try:
             return transfer.import_store(con, Path(folder))
         finally:

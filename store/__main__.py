@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     except (loads.StoreError, loads.ReferenceDataError, loads.LoadError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"Store ready at {path} ({len(accounts.region_names())} regions in the register).")
+    print(f"Store ready at {session.describe(path)}.")
     for report in reports:
         print(report.summary())  # type: ignore[attr-defined]
     return 0

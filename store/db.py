@@ -36,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -44,6 +45,11 @@ import duckdb
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.sqlite"
+# The default store of the versions up to 1 December 2026 (one DuckDB file): found beside a
+# new store's file, it is refused with the way over rather than left for an empty new store.
+EARLIER_NAMES = ("dashboard.duckdb",)
+# Set while `store import` creates a new store on purpose (the way over from an earlier one).
+_IMPORTING: ContextVar[bool] = ContextVar("importing", default=False)
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 DERIVED_FILE = Path(__file__).with_name("derived.sql")
 SCHEMA_VERSION = 18
@@ -78,6 +84,15 @@ T = TypeVar("T")
 
 class StoreError(Exception):
     """A problem with the store that a user can act on; the message says what to do."""
+
+
+class EarlierStoreError(StoreError):
+    """No store at the file named, but one of an earlier version beside it (under the
+    earlier default name): this version never starts an empty store beside it."""
+
+    def __init__(self, message: str, file: Path, earlier: Path) -> None:
+        super().__init__(message)
+        self.file, self.earlier = file, earlier
 
 
 class StoreLockedError(StoreError):
@@ -261,6 +276,28 @@ def _new_connection(verified: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _earlier_store(file: Path) -> Path | None:
+    """A store of an earlier version in ``file``'s folder (its default name, or ``file``'s own
+    name with the earlier suffix), if there is one."""
+    for candidate in (file.with_suffix(".duckdb"), *(file.with_name(n) for n in EARLIER_NAMES)):
+        if candidate != file and candidate.is_file() and candidate.stat().st_size >= 12:
+            with candidate.open("rb") as head:
+                if head.read(12)[8:12] == DUCKDB_MAGIC:
+                    return candidate
+    return None
+
+
+@contextmanager
+def importing() -> Iterator[None]:
+    """A new store is created on purpose (``store import``): an earlier one beside it is
+    what it is being moved over from."""
+    token = _IMPORTING.set(True)
+    try:
+        yield
+    finally:
+        _IMPORTING.reset(token)
+
+
 def _prepare_file(location: Location) -> None:
     """Refuse a store file of the old kind; create a new catalog file with write-ahead logging
     (readers never block the writer), readable by its owner only."""
@@ -275,6 +312,18 @@ def _prepare_file(location: Location) -> None:
                     f"'python -m store export DIR --db {file}', come back to this version and "
                     "run 'python -m store import DIR --db NEW_FILE'."
                 )
+    if not file.exists() and not _IMPORTING.get():
+        earlier = _earlier_store(file)
+        if earlier is not None:
+            raise EarlierStoreError(
+                f"No store at {file}, but a store of an earlier version is at {earlier}; "
+                "nothing was created beside it. Move it over: check out commit "
+                f"{LAST_SINGLE_FILE_COMMIT}, run 'python -m store export DIR --db {earlier}', "
+                f"come back to this version and run 'python -m store import DIR --db {file}' "
+                f"(or name the store you mean with --db or DASHBOARD_DB).",
+                file,
+                earlier,
+            )
     if not file.exists():
         fd = os.open(file, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)

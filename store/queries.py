@@ -179,6 +179,15 @@ _BATCH_COLUMNS = (
 )
 
 
+def store_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """The store's batches, accounts and regions (``store init``'s line)."""
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM load_batch), (SELECT count(*) FROM account), "
+        "(SELECT count(*) FROM region)"
+    ).fetchone()
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+
+
 def only_loaded_by(con: duckdb.DuckDBPyConnection, who: str) -> bool:
     """Whether every batch of the store (none: true) was loaded by ``who`` (the bundled demo
     data's loader)."""

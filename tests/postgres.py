@@ -50,6 +50,12 @@ class Server:
     def stop(self) -> None:
         self.run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "stop")
 
+    def resume(self) -> None:
+        """Start the stopped server again (an outage over)."""
+        options = f"-k {self.folder} -p {self.port} -c listen_addresses='' -c fsync=off"
+        self.run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-o", options,
+                 "-l", str(self.folder / "server.log"), "-w", "start")  # fmt: skip
+
     def new_database(self) -> str:
         """A new empty database; its address as DASHBOARD_CATALOG takes it."""
         name = "lake_" + uuid.uuid4().hex[:12]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -25,13 +26,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
 
+import duckdb
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from service import accounts, session
+from service.session import StoreError, redact
 from web import pages
 
 Scope = MutableMapping[str, Any]
@@ -44,6 +47,7 @@ FORM_COOKIE = "samverkan_formular"
 MAX_FORM_BYTES = 8_192
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 PUBLIC_PREFIXES = ("/static/",)
+LOG = logging.getLogger(__name__)
 HEALTH = {"/_stcore/health"}
 PUBLIC_PATHS = {SIGN_IN, "/favicon.png"}
 CLOSED_PATHS = ("/_stcore/metrics",)
@@ -179,9 +183,18 @@ class Gate:
         """The answer instead of Streamlit's, or None to let the request through."""
         if any(path == p or path.startswith(p + "/") for p in CLOSED_PATHS):
             return HTMLResponse(pages.not_found(), status_code=404)
-        current = mode()
-        if path in HEALTH:
-            return None  # says only "ok": a load balancer's check, in every mode
+        if path in HEALTH:  # a load balancer's check, in every mode: "ok" only with a store
+            problem = session.health_problem()
+            if problem is None:
+                return None  # Streamlit's own answer: "ok"
+            return PlainTextResponse(f"not ok: {problem}", status_code=503)
+        try:
+            current = mode()
+        except (StoreError, duckdb.Error, OSError) as exc:
+            # The store cannot be read now (its catalog or data folder): the Swedish page
+            # that says so, for every request, until it can again (no restart needed).
+            LOG.warning("store unavailable: %s", redact(str(exc)))
+            return HTMLResponse(pages.outage(), status_code=503)
         if current == "demo":
             refused = accounts.demo_refusal(client_of(scope), headers_of(scope))
             if refused is None:

@@ -1,6 +1,6 @@
 """The few plain HTML pages the server answers itself (before any Streamlit page): sign-in,
-refusal in demo mode, and not found. Swedish, self-contained (no script, no request to
-another host), every value escaped."""
+refusal in demo mode, the store's outage, and not found. Swedish, self-contained (no
+script, no request to another host), every value escaped."""
 
 from __future__ import annotations
 
@@ -59,6 +59,18 @@ def sign_in_form(
 
 def refused(message: str) -> str:
     return page("Inloggning krävs", f'<p class="error" role="alert">{escape(message)}</p>')
+
+
+def outage() -> str:
+    """The store cannot be read now (its catalog does not answer, or the data folder is
+    gone): what the page says instead of a server error."""
+    return page(
+        "Databasen går inte att nå",
+        '<p class="error" role="alert">Instrumentpanelens databas svarar inte just nu, så '
+        "sidan kan inte visas. Inget har ändrats. Försök igen om en stund: sidan fungerar "
+        "igen så snart databasen svarar. Om felet består, kontakta den som driftar "
+        "instrumentpanelen.</p>",
+    )
 
 
 def not_found() -> str:
