@@ -19,7 +19,7 @@ from catalogue.catalogue import CATALOGUE_DIR
 from loaders.demo import ensure_demo, load_demo
 from loaders.reference import open_store
 from store import accounts as store_accounts
-from store import db, followup, queries, transfer
+from store import backup, db, followup, queries, transfer
 from store.db import (
     LAST_SINGLE_FILE_COMMIT,
     PROJECT_ROOT,
@@ -204,6 +204,41 @@ def init(path: str | os.PathLike[str] | None = None, demo: bool = False) -> list
         return list(load_demo(con)) if demo else []
     finally:
         con.close()
+
+
+def backup_store(folder: Path, path: str | os.PathLike[str] | None = None) -> dict[str, object]:
+    """A backup of the store at ``path`` into the new folder ``folder`` that keeps
+    everything, its saved meetings included (see store.backup)."""
+    target = db_path(path)
+    con = open_store(target)
+    try:
+        return backup.backup(con, db.locate(target), Path(folder))
+    finally:
+        con.close()
+
+
+def restore_store(folder: Path, path: str | os.PathLike[str] | None = None) -> dict[str, object]:
+    """The backup in ``folder`` as the new store at ``path``, checked table by table and
+    meeting by meeting against the backup; on any difference nothing is left of it (of an
+    embedded store; a server's new database and folder are the operator's to drop)."""
+    target = db_path(path)
+    location = db.locate(target)
+    data = Path(location.data_path)
+    created = location.lock is not None and not target.exists() and not data.exists()
+    try:
+        manifest = backup.restore(Path(folder), location)
+        con = db.connect(target)
+        try:
+            backup.check(con, manifest)
+        finally:
+            con.close()
+    except BaseException:
+        if created:
+            for leftover in (target, target.with_name(target.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+            shutil.rmtree(data, ignore_errors=True)
+        raise
+    return manifest
 
 
 def describe(path: str | os.PathLike[str] | None = None) -> str:

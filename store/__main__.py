@@ -3,6 +3,8 @@
     python -m store init [--demo] [--db PATH]
     python -m store export DIR [--db PATH]
     python -m store import DIR --db NEW_PATH
+    python -m store backup DIR [--db PATH]
+    python -m store restore DIR --db NEW_PATH
     python -m store snapshots create NAME [--date YYYY-MM-DD] | list [--db PATH]
     python -m store maintain [--keep-days N] [--db PATH]
     python -m store examples [--remove] [--db PATH]
@@ -16,6 +18,9 @@ region register from data/reference/. With ``--demo`` it also loads the bundled 
 exactly as the dashboard does on its first start. No other command fills a store by itself.
 ``export`` writes every table as Parquet with a manifest (schema version, row counts);
 ``import`` reads such a folder into a new store file in one transaction, checked by the counts.
+``backup`` copies the store's catalog and data folder together into a new folder (saved
+meetings kept, which an export cannot carry); ``restore`` puts such a folder back as a new
+store and checks every table's count and the meetings against it.
 ``snapshots create`` keeps the figures as they stand now under a meeting's name (pages, the
 year-end summary and ``indicators values --snapshot`` show them as of it); ``maintain`` compacts
 the files and forgets unnamed snapshots older than ``--keep-days`` (meetings are kept).
@@ -48,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write every table as Parquet to a new folder")
     export.add_argument("folder", type=Path)
     export.add_argument("--db", help=DB_HELP)
+    taken = sub.add_parser("backup", help="catalog and data folder into a new folder")
+    taken.add_argument("folder", type=Path)
+    taken.add_argument("--db", help=DB_HELP)
+    back = sub.add_parser("restore", help="a backup as a new store, checked")
+    back.add_argument("folder", type=Path)
+    back.add_argument("--db", required=True, help="the new store's catalog file")
     load = sub.add_parser("import", help="read an export into a new store file")
     load.add_argument("folder", type=Path)
     load.add_argument("--db", help="the new store file (must not exist)")
@@ -106,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         return snapshot_command(args)
     if args.command == "examples":
         return examples_command(args)
+    if args.command in ("backup", "restore"):
+        return backup_command(args)
 
     path = session.db_path(args.db)
     try:
@@ -134,6 +147,23 @@ def transfer_command(args: argparse.Namespace) -> int:
     print(f"{verb}: {len(counts)} tables, {sum(counts.values())} rows.")
     for name, rows in counts.items():
         print(f"  {name}: {rows}")
+    return 0
+
+
+def backup_command(args: argparse.Namespace) -> int:
+    path = session.db_path(args.db)
+    if args.command == "backup":
+        manifest = session.backup_store(args.folder, path)
+        verb = f"Backed up {path} into {args.folder}"
+    else:
+        manifest = session.restore_store(args.folder, path)
+        verb = f"Restored {args.folder} as {path} (every table and meeting checked)"
+    tables = manifest["tables"]
+    assert isinstance(tables, dict)
+    meetings = manifest["meetings"]
+    assert isinstance(meetings, list)
+    print(f"{verb}: {len(tables)} tables, {sum(tables.values())} rows, {len(meetings)} "
+          f"meetings, snapshot {manifest['snapshot']}.")  # fmt: skip
     return 0
 
 

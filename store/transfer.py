@@ -42,7 +42,7 @@ def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def _quoted(name: str, known: list[str]) -> str:
+def quoted(name: str, known: list[str]) -> str:
     if name not in known or not name.replace("_", "").isalnum():
         raise StoreError(f"unknown table {name!r}")
     return f'"{name}"'
@@ -58,7 +58,7 @@ def export_store(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]
     with transaction(con):
         known = tables(con)
         for name in known:
-            table = con.sql(f"SELECT * FROM {_quoted(name, known)}").to_arrow_table()
+            table = con.sql(f"SELECT * FROM {quoted(name, known)}").to_arrow_table()
             pq.write_table(table, folder / f"{name}.parquet")
             counts[name] = table.num_rows
         version = schema_version(con)
@@ -116,7 +116,7 @@ def import_store(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]
         for name, rows in expected.items():
             if name in OWN_TABLES:
                 continue
-            table = _quoted(name, known)
+            table = quoted(name, known)
             con.execute(f"DELETE FROM {table}")
             path = str(folder / f"{name}.parquet")
             con.execute(
@@ -138,4 +138,4 @@ def import_store(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]
 
 
 def _count(con: duckdb.DuckDBPyConnection, name: str, known: list[str]) -> int:
-    return count(con, f"SELECT count(*) FROM {_quoted(name, known)}")
+    return count(con, f"SELECT count(*) FROM {quoted(name, known)}")

@@ -18,6 +18,9 @@ from tests import cli
 from tests.conftest import ROOT
 
 ROWS = ROOT / "data" / "demo" / "bra" / "Databasfil2023.txt"
+# Each test sets its own mode (the server test its own catalog): not for the server pass,
+# which puts every store path in one.
+pytestmark = pytest.mark.embedded_only
 
 
 @pytest.fixture
