@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import duckdb
 
+from service import logs
 from service.writes import RuleBroken
 from store.db import StoreError, redact
 
@@ -45,7 +46,9 @@ def _where(exc: OSError) -> str:
 
 
 def run(main: Callable[[], int]) -> int:
-    """Run a command's ``main`` and turn any failure into one line and exit status 1."""
+    """Run a command's ``main`` and turn any failure into one line and exit status 1. The
+    operator's log lines (service/logs.py) go to standard error beside it."""
+    logs.configure()
     try:
         return main()
     except KeyboardInterrupt:

@@ -3,11 +3,16 @@ change it records, so the log and the data never disagree."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import duckdb
 import pandas as pd
 
+from store.db import after_commit
+
+# The operator's log (service/logs.py sets it up): one line per audited event.
+LOG = logging.getLogger("samverkan.audit")
 MAX_WHO = 80  # a name
 MAX_DETAIL = 2000  # a log line, not a document: a flood of huge names must not grow the store
 
@@ -18,11 +23,20 @@ def _clip(text: str, size: int) -> str:
 
 
 def record(con: duckdb.DuckDBPyConnection, who: str, what: str, detail: str = "") -> None:
-    """One entry; the name and the detail are cut to a bounded length."""
+    """One entry; the name and the detail are cut to a bounded length. Once the write it is
+    part of has committed, the same entry is a line of the log (who, what, how long), for the
+    operator (a refusal as a warning)."""
+    who, detail = _clip(who, MAX_WHO), _clip(detail, MAX_DETAIL)
     con.execute(
         "INSERT INTO audit_log (who, what, detail) VALUES ($who, $what, $detail)",
-        {"who": _clip(who, MAX_WHO), "what": what, "detail": _clip(detail, MAX_DETAIL)},
+        {"who": who, "what": what, "detail": detail},
     )
+    level = logging.WARNING if what == "nekad" else logging.INFO
+
+    def line(seconds: float) -> None:
+        LOG.log(level, "%s by %s (%.2f s): %s", what, who, seconds, detail or "-")
+
+    after_commit(con, line)
 
 
 _FILTER = """

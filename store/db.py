@@ -627,19 +627,23 @@ def transaction(
     if id(con) in _OPEN:
         yield con
         return
+    started = time.monotonic()
     with _writer_turn(_lock_file(con)):
         con.execute("BEGIN TRANSACTION")
         _OPEN.add(id(con))
+        _AFTER[id(con)] = []
         try:
             if turn:
                 con.execute("UPDATE write_turn SET turn = turn + 1")
             yield con
         except BaseException:
             _OPEN.discard(id(con))
+            _AFTER.pop(id(con), None)
             with suppress(duckdb.TransactionException):  # the failure may have ended it
                 con.execute("ROLLBACK")
             raise
         _OPEN.discard(id(con))
+        done = _AFTER.pop(id(con), [])
         try:
             con.execute("COMMIT")
         except duckdb.Error as exc:
@@ -650,6 +654,23 @@ def transaction(
                 f"not be written; nothing of this write was saved ({_first_line(exc)})"
             ) from exc
         GENERATION[0] += 1
+    for then in done:
+        then(time.monotonic() - started)
+
+
+# What runs once a transaction has committed (its log lines), per connection; dropped when it
+# rolls back. Each is given the transaction's seconds (the wait for its turn included).
+_AFTER: dict[int, list[Callable[[float], None]]] = {}
+
+
+def after_commit(con: duckdb.DuckDBPyConnection, then: Callable[[float], None]) -> None:
+    """Run ``then(seconds)`` when the transaction ``con`` is in has committed (never when it
+    rolls back); at once when ``con`` is in none."""
+    pending = _AFTER.get(id(con))
+    if pending is None or id(con) not in _OPEN:
+        then(0.0)
+    else:
+        pending.append(then)
 
 
 def retrying(work: Callable[[], T], attempts: int = 4) -> T:

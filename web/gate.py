@@ -33,7 +33,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service import accounts, session
+from service import accounts, logs, session
 from service.session import StoreError, redact
 from web import pages
 
@@ -144,6 +144,7 @@ class Gate:
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
         self.app = app
         self.headers = security_headers()
+        logs.configure()
         accounts.prepare()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -28,7 +28,7 @@ def _log(path: str) -> list[tuple[str, str]]:
 
 
 def test_sign_ins_refusals_throttling_and_time_outs_are_in_the_store(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = str(session.db_path())
     with accounts_in(path) as users:
@@ -59,3 +59,12 @@ def test_sign_ins_refusals_throttling_and_time_outs_are_in_the_store(
     ]
     # Nothing typed in the form is in the log (a password typed in the name field).
     assert not any("gissning" in who or "bertil" in who for who, _ in log)
+    # And each is a line of the operator's log (the gate set it up), with nothing typed.
+    err = capsys.readouterr().err
+    assert " INFO samverkan.audit: inloggning by anna (" in err
+    assert (
+        err.count(f" INFO samverkan.audit: misslyckad inloggning by {accounts.UNKNOWN_NAME} (") == 2
+    )
+    assert " INFO samverkan.audit: inloggning stoppad by anna (" in err
+    assert "utloggad: ingen aktivitet på en stund by anna (" in err
+    assert "gissning" not in err and "bertil" not in err and PASSWORD not in err
