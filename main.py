@@ -15,7 +15,7 @@ from app_pages.signin import (
     require_identity_provider_sign_in,
     require_sign_in,
 )
-from service.accounts import demo_refusal
+from service.accounts import REAL_DATA_WARNING, demo_refusal, other_than_demo_data
 
 st.set_page_config(
     page_title="Uppföljning: samverkan Stockholms stad och Polisregion Stockholm",
@@ -61,6 +61,8 @@ else:
         "Demoläge: inloggning är avstängd, så alla som når sidan kan se och ändra allt. "
         "Servern lyssnar bara på den här datorn."
     )
+    if other_than_demo_data():
+        st.sidebar.warning(REAL_DATA_WARNING)
 
 WRITERS = {"app_pages/actions.py", "app_pages/upload.py"}
 ADMINS = {"app_pages/audit.py", "app_pages/accounts.py"}

@@ -176,12 +176,18 @@ DEMO_REFUSED = (
     "README: lokala konton (python -m store users add NAMN --role ROLL) eller en "
     "identitetsleverantör i .streamlit/secrets.toml."
 )
-REAL_DATA_REFUSED = (
-    "Inloggning är inte inställd, och databasen innehåller uppgifter som inte är demodata. "
-    "Demoläget (utan inloggning, där alla kan se och ändra allt) gäller bara så länge "
-    "databasen bara har demodata. Ställ in inloggning enligt README: lägg upp ett konto "
+SERVER_REFUSED = (
+    "Inloggning är inte inställd, men databasen är en delad databas (serverläge, "
+    "DASHBOARD_CATALOG). Demoläget, där alla kan se och ändra allt, gäller bara en egen "
+    "databas på den här datorn. Ställ in inloggning enligt README: lägg upp ett konto "
     "(python -m store users add NAMN --role administratör) eller en identitetsleverantör i "
     ".streamlit/secrets.toml."
+)
+REAL_DATA_WARNING = (
+    "Databasen innehåller uppgifter som inte är demodata, och inloggning är inte inställd: "
+    "alla som når sidan på den här datorn kan se och ändra dem. Ställ in inloggning enligt "
+    "README innan riktiga uppgifter används (python -m store users add NAMN --role "
+    "administratör), och ta bort demodata med python -m store examples --remove."
 )
 
 
@@ -201,18 +207,23 @@ def demo_allowed(client_ip: str | None, headers: Mapping[str, str]) -> bool:
 
 def demo_refusal(client_ip: str | None, headers: Mapping[str, str]) -> str | None:
     """None when demo mode may serve this request, else why not in Swedish: a client that
-    is not straight on this computer (:func:`demo_allowed`), or a store that holds more than
-    the bundled demo data (a load of anyone else's: demo mode then no longer serves anyone,
-    issue 34)."""
+    is not straight on this computer (:func:`demo_allowed`), or a server's shared store
+    (``DASHBOARD_CATALOG``: a city's installation is never in demo mode, issue 34)."""
     if not demo_allowed(client_ip, headers):
         return DEMO_REFUSED
+    if db.server_catalog() is not None:
+        return SERVER_REFUSED
+    return None
+
+
+def other_than_demo_data() -> bool:
+    """Whether the store holds a batch the bundled demo data did not load (demo mode then
+    warns on every page: data that may be real, open to anyone at this computer)."""
     reader = session.cursor()
     try:
-        if not queries.only_loaded_by(reader, DEMO_USER):
-            return REAL_DATA_REFUSED
+        return not queries.only_loaded_by(reader, DEMO_USER)
     finally:
         reader.close()
-    return None
 
 
 def logged_name(typed: str, known: UserStore | None = None) -> str:

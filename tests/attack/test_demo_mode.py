@@ -9,7 +9,7 @@ import pytest
 from streamlit.runtime.context import ContextProxy
 from streamlit.testing.v1 import AppTest
 
-from service.accounts import DEMO_REFUSED, REAL_DATA_REFUSED, demo_allowed
+from service.accounts import DEMO_REFUSED, REAL_DATA_WARNING, SERVER_REFUSED, demo_allowed
 from tests.conftest import ROOT, copy_store, release_store
 
 
@@ -83,31 +83,50 @@ def test_text_a_user_typed_is_never_markdown() -> None:
 
 
 @pytest.mark.slow
-def test_once_other_data_are_loaded_demo_mode_serves_no_one(
+def test_once_other_data_are_loaded_every_page_warns(
     demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Demo mode serves only while the store holds nothing but the bundled demo data (issue
-    34): after a load of anyone else's, the page and the gate ask for sign-in to be set up,
-    straight from this computer too."""
-    from starlette.testclient import TestClient
-
+    """After a load of anyone else's the store may hold real data: demo mode says so on every
+    page, with the way to sign-in and to remove the demo data (issue 34)."""
     from loaders import registry
     from loaders.reference import open_store
     from tests.service.test_examples import _bra
-    from tests.web.test_gate import _app
 
     path = copy_store(demo_db_path, tmp_path / "store.sqlite")
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
+    at.run()
+    assert REAL_DATA_WARNING not in [w.value for w in at.sidebar.warning]
+    release_store(keep=frozenset())
     con = open_store(path)
     registry.load_file(con, "bra", _bra(tmp_path / "own.txt", [500, 501, 502]), loaded_by="anna")
     con.close()
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Översikt"
+    assert REAL_DATA_WARNING in [w.value for w in at.sidebar.warning]
+
+
+@pytest.mark.postgres
+def test_a_servers_store_is_never_served_without_sign_in(  # type: ignore[no-untyped-def]
+    postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shared store (DASHBOARD_CATALOG) is a city's installation: without sign-in the page
+    and the gate refuse it, straight from this computer too."""
+    from starlette.testclient import TestClient
+
+    from tests.web.test_gate import _app
+
+    monkeypatch.setenv("DASHBOARD_CATALOG", postgres.new_database())
+    monkeypatch.setenv("DASHBOARD_DATA_PATH", str(tmp_path / "data"))
     at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
     at.run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Inloggning krävs"
-    assert at.error[0].value == REAL_DATA_REFUSED
+    assert at.error[0].value == SERVER_REFUSED
     assert not at.dataframe
     release_store(keep=frozenset())
     answer = TestClient(_app(), client=("127.0.0.1", 50000)).get("/")
-    assert answer.status_code == 403
-    assert "databasen innehåller uppgifter som inte är demodata" in answer.text
+    assert answer.status_code == 403 and "delad databas (serverläge" in answer.text
+    release_store(keep=frozenset())
