@@ -163,12 +163,15 @@ class Gate:
             await self.app(scope, receive, send)
             return
 
+        route = _route_cookie(scope)
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 message["headers"] = [
                     *message.get("headers", []),
                     *(h for h in self.headers if h[0] not in present),
+                    *([(b"set-cookie", route)] if route else []),
                 ]
             await send(message)
 
@@ -218,6 +221,25 @@ class Gate:
         return Response(
             "Inloggning krävs.", status_code=401, media_type="text/plain; charset=utf-8"
         )
+
+
+ROUTE_COOKIE = "samverkan_route"
+
+
+def _route_cookie(scope: Scope) -> bytes | None:
+    """The Set-Cookie of the browser's route, when it has none yet: a random value that
+    deploy/nginx.conf hashes to choose the instance, so the page, its live connection and its
+    uploads reach the instance that holds the browser's session (issue 34: round robin sent
+    uploads to the other one). It says nothing about the user and signs in no one."""
+    if ROUTE_COOKIE in cookies_of(scope):
+        return None
+    secure = (
+        "; Secure"
+        if _secure(scope) or headers_of(scope).get("x-forwarded-proto") == "https"
+        else ""
+    )
+    value = secrets.token_urlsafe(12)
+    return f"{ROUTE_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{secure}".encode()
 
 
 def _page_request(scope: Scope, path: str) -> bool:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from loaders.reference import open_store
+from store import queries
 from tests import system
 from tests.conftest import ROOT, accounts_in, copy_store
 from tests.e2e.test_first_start import CHROMIUM, CHROMIUM_ARGS, running_dashboard, sync_playwright
@@ -34,19 +36,25 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def proxy_config(folder: Path, upstream: int, listen: int) -> Path:
-    """deploy/nginx.conf with its "test:" lines replaced, inside a minimal main config."""
+def proxy_config(folder: Path, upstreams: list[int], listen: int) -> Path:
+    """deploy/nginx.conf with its "test:" lines replaced (the instances' ports: one or two),
+    inside a minimal main config."""
     replaced, lines = 0, []
     for line in (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8").splitlines():
-        if "# test: the dashboard's port" in line:
-            line, replaced = f"    server 127.0.0.1:{upstream};", replaced + 1
+        if "# test: the first dashboard's port" in line:
+            line, replaced = f"    server 127.0.0.1:{upstreams[0]};", replaced + 1
+        elif "# test: the second dashboard's port" in line:
+            replaced += 1
+            if len(upstreams) < 2:
+                continue
+            line = f"    server 127.0.0.1:{upstreams[1]};"
         elif "# test: listen on loopback" in line:
             line, replaced = f"    listen 127.0.0.1:{listen};", replaced + 1
         elif "# test: removed" in line:
             replaced += 1
             continue
         lines.append(line)
-    assert replaced == 4, "deploy/nginx.conf lost a line the test replaces"
+    assert replaced == 5, "deploy/nginx.conf lost a line the test replaces"
     (folder / "site.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
     temp = "\n".join(
         f"    {kind}_temp_path {folder / kind};"
@@ -64,9 +72,9 @@ def proxy_config(folder: Path, upstream: int, listen: int) -> Path:
 
 
 @contextmanager
-def nginx_in_front(folder: Path, upstream_url: str) -> Iterator[str]:
+def nginx_in_front(folder: Path, *upstream_urls: str) -> Iterator[str]:
     listen = _free_port()
-    config = proxy_config(folder, int(upstream_url.rsplit(":", 1)[1]), listen)
+    config = proxy_config(folder, [int(u.rsplit(":", 1)[1]) for u in upstream_urls], listen)
     check = subprocess.run(
         [NGINX, "-t", "-p", str(folder), "-c", str(config)], capture_output=True, text=True
     )
@@ -201,3 +209,61 @@ def test_demo_mode_behind_a_proxy_refuses(tmp_path: Path, demo_db_path: Path) ->
         assert "Inloggning är inte inställd" in body and "README" in body
         status, _, _ = _get(f"{app}/")
         assert status == 200  # straight on this computer: the demo opens
+
+
+def _survey(folder: Path, n: int) -> Path:
+    """The city's survey for Bromma, one share changed per file (five different files)."""
+    source = (ROOT / "tests" / "fixtures" / "uploads" / "enkat_utf8_semikolon.csv").read_text(
+        encoding="utf-8"
+    )
+    path = folder / f"enkat_{n}.csv"
+    path.write_text(source.replace(";6,2;1307;", f";{6 + n},2;1307;", 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.postgres
+def test_two_instances_behind_the_proxy_take_five_uploads_in_a_row(  # type: ignore[no-untyped-def]
+    postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """deploy/nginx.conf in front of two instances on one store (server mode), as the
+    systemd units of deploy/systemd/ run them: a signed-in browser's page, live connection and
+    uploads reach the same instance (the route cookie), so five uploads in a row are all
+    saved. With round robin, three of four failed (issue 34)."""
+    monkeypatch.setenv("DASHBOARD_CATALOG", postgres.new_database())
+    monkeypatch.setenv("DASHBOARD_DATA_PATH", str(tmp_path / "shared"))
+    with accounts_in(tmp_path / "store.sqlite") as users:
+        users.add("anna", "rapportör", PASSWORD)  # city-wide
+    env = {"HOME": str(tmp_path), "DASHBOARD_TRUST_PROXY": "1"}
+    assert sync_playwright is not None
+    with (
+        running_dashboard(tmp_path / "a.sqlite", env=env) as first,
+        running_dashboard(tmp_path / "b.sqlite", env=env) as second,
+        nginx_in_front(tmp_path, first, second) as url,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(f"{url}/ladda-upp")
+            page.fill("#namn", "anna")
+            page.fill("#losenord", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{url}/ladda-upp", timeout=60_000)
+            cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+            assert "samverkan_route" in cookies
+            for n in range(1, 6):
+                page.wait_for_selector("input[type='file']", state="attached", timeout=120_000)
+                page.locator("input[type='file']").set_input_files(str(_survey(tmp_path, n)))
+                page.get_by_role("button", name="Spara i databasen").click(timeout=120_000)
+                page.get_by_text("Sparat som sats").first.wait_for(timeout=120_000)
+                page.screenshot(path=str(tmp_path / f"upload_{n}.png"))
+                page.goto(f"{url}/ladda-upp")
+        finally:
+            browser.close()
+    con = open_store(tmp_path / "store.sqlite")
+    try:
+        uploaded = [b for b in queries.batches(con) if b.file_name.startswith("enkat_")]
+    finally:
+        con.close()
+    assert sorted(b.file_name for b in uploaded) == [f"enkat_{n}.csv" for n in range(1, 6)]
+    assert {b.loaded_by for b in uploaded} == {"anna"}
