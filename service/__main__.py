@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import smtplib
 import sys
 import tomllib
@@ -39,6 +40,9 @@ class Smtp:
     password: str = ""
     starttls: bool = False
     ssl: bool = False
+
+
+LOG = logging.getLogger("service.remind")
 
 
 def smtp_settings(path: Path) -> Smtp:
@@ -87,11 +91,12 @@ def remind(args: argparse.Namespace) -> int:
         if args.dry_run:
             for reminder in due:
                 subject, _body = calendar.message_text(reminder, today)
-                print(f"{reminder.recipient}\t{subject}")
+                print(f"{reminder.name} <{_masked(reminder.recipient)}>\t{subject}")
             return 0
         assert smtp is not None
         server = _connect(smtp)
         sent = 0
+        refused: list[str] = []
         try:
             for reminder in due:
                 subject, body = calendar.message_text(reminder, today)
@@ -102,17 +107,42 @@ def remind(args: argparse.Namespace) -> int:
                 message["Date"] = formatdate(localtime=True)
                 message["Message-ID"] = make_msgid(domain=smtp.sender.rpartition("@")[2] or None)
                 message.set_content(body, charset="utf-8")
-                server.send_message(message)
+                who = f"{reminder.name} <{_masked(reminder.recipient)}>"
+                try:
+                    server.send_message(message)
+                except smtplib.SMTPRecipientsRefused as exc:
+                    # This address only: the others still get theirs, and this one is tried
+                    # again at the next run (it is not recorded as sent).
+                    code, why = next(iter(exc.recipients.values()), (0, b""))
+                    reason = (
+                        f"{code} {why.decode(errors='replace') if isinstance(why, bytes) else why}"
+                    )
+                    refused.append(f"{who} ({reason.strip()})")
+                    LOG.warning("reminder refused by the mail server: %s (%s)", who, reason.strip())
+                    continue
                 calendar.record_sent(con, reminder, today)
                 sent += 1
-                print(f"{reminder.recipient}\t{subject}")
+                print(f"{who}\t{subject}")
         finally:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 server.quit()
-        print(f"{today}: {sent} reminder(s) sent.", file=sys.stderr)
-        return 0
+        summary = f"{today}: {sent} reminder(s) sent."
+        if refused:
+            summary += (
+                f" {len(refused)} refused by the mail server, to be tried again at the next "
+                f"run: {'; '.join(refused)}."
+            )
+        print(summary, file=sys.stderr)
+        return 1 if refused else 0
     finally:
         con.close()
+
+
+def _masked(address: str) -> str:
+    """An e-mail address as the output shows it (the log keeps no addresses): its first
+    letter and its domain, enough for the operator to know whose it is."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}…@{domain}" if domain else "…"
 
 
 def build_parser() -> argparse.ArgumentParser:
