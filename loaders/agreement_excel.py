@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from io import BytesIO
 from pathlib import Path
 
 from loaders.survey_table import _norm_header, _text, address
@@ -58,33 +57,6 @@ WIDTHS = {"Beskrivning": 60, "Stadsövergripande områden": 45, "Rubrik": 40, "I
 
 def _joined(values: object) -> str:
     return "; ".join(str(v) for v in values)  # type: ignore[attr-defined]
-
-
-def write(sheets: dict[str, list[list[object]]]) -> bytes:
-    """The workbook: one sheet per part, the first row bold; dates as dates."""
-    # openpyxl imported here: every page and document that reads agreements imports this
-    # module, and only the export writes a workbook (0,15 s of a command line).
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for column in sheet.columns:
-            header = str(column[0].value or "")
-            sheet.column_dimensions[column[0].column_letter].width = WIDTHS.get(header, 22)
-            for cell in column[1:]:
-                if isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @dataclass

@@ -128,3 +128,29 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "Data") -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def workbook(sheets: dict[str, list[list[object]]], widths: dict[str, int] | None = None) -> bytes:
+    """A workbook of plain tables (one sheet per name, the first row the bold header; dates
+    as dates, text wrapped), every cell written by :func:`set_cell`: what a user typed never
+    runs as a formula. ``widths``: a column's width by its header (else 22)."""
+    from datetime import date
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name[:31])
+        write_rows(sheet, rows, header=True, wrap=True)
+        for column in sheet.columns:
+            header = str(column[0].value or "")
+            sheet.column_dimensions[column[0].column_letter].width = (widths or {}).get(header, 22)
+            for cell in column[1:]:
+                if isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -21,6 +21,7 @@ import pandas as pd
 
 from access.roles import Principal
 from loaders import agreement_excel
+from report import exports
 from service import views
 from service.writes import RuleBroken, guarded
 from store import local as store_local
@@ -589,7 +590,8 @@ def to_excel(agreement: Agreement, names: dict[str, str]) -> bytes:
             *[[m.meeting_date, m.note] for m in agreement.meetings],
         ],
     }
-    return agreement_excel.write(sheets)
+    # Through the one writer of downloads: a note typed as =… stays text (issue 34).
+    return exports.workbook(sheets, agreement_excel.WIDTHS)
 
 
 def _list(value: object) -> tuple[str, ...]:
