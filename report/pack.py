@@ -176,7 +176,14 @@ def _wrap(text: str, width: int) -> str:
 
 
 def render_pdf(pack: Pack) -> bytes:
-    """A4 landscape pages: the title page, then one page per area."""
+    """A4 landscape pages: the title page, then one page per area. Every text is drawn as
+    it is: matplotlib reads a text between two dollar signs as mathematics, so a note with
+    "5 $ och 10 $" would come out as a formula (issue 34); that is turned off here."""
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        return _render_pdf(pack)
+
+
+def _render_pdf(pack: Pack) -> bytes:
     buffer = io.BytesIO()
     metadata = {
         "Title": pack.title,

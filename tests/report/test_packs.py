@@ -169,3 +169,34 @@ def test_the_crime_pack_has_the_chart_and_the_yearly_table_shown(demo: Path) -> 
     assert any("Järva 2023 3 438 ja" in p for p in pages[2:])
     monthly = packs.crime(frame, shown, "x", "y", "month", facts, [], "Källa: BRÅ.")
     assert len(monthly.pages) == 1 and "Excel-nedladdningen" in monthly.pages[0].notes[-1]
+
+
+def test_typed_text_is_drawn_as_typed_never_as_mathematics() -> None:
+    """matplotlib reads text between two dollar signs as a formula: a judgement, a table
+    cell or a note a user typed is drawn as typed (issue 34)."""
+    typed = "Kostnad 5 $ per deltagare, 10 $ totalt; x_1^2 {obs}"
+    built = pack.Pack(
+        title="Översikt: Järva $test$",
+        facts=[("Område", "Järva $a$ och $b$")],
+        pages=[
+            pack.PackPage(
+                title="Unga i riskzon",
+                verdict="Indikatorerna visar: blandat",
+                judgement=f"Gruppens bedömning: {typed}",
+                notes=[typed],
+            ),
+            pack.PackPage(
+                title="Åtgärder",
+                header=["Åtgärd", "Anteckning"],
+                table=[["$\\alpha$ trygghetsvandring", typed]],
+                widths=[0.4, 0.6],
+            ),
+        ],
+    )
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pack.render_pdf(built))).pages
+    )
+    flat = " ".join(text.split())
+    assert "Översikt: Järva $test$" in flat and "Järva $a$ och $b$" in flat
+    assert "Kostnad 5 $ per deltagare, 10 $ totalt" in flat
+    assert "$\\alpha$ trygghetsvandring" in flat
