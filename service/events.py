@@ -13,7 +13,7 @@ from access.roles import Principal
 from indicators import timeline
 from indicators.timeline import Marker
 from service import views
-from service.writes import RuleBroken, guarded
+from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
 from store import events as store_events
 from store import queries
 
@@ -46,6 +46,8 @@ def add(
         raise RuleBroken("Sparades inte: ange ett datum för händelsen.")
     if ends_on is not None and ends_on < starts_on:
         raise RuleBroken("Sparades inte: slutdatumet ligger före startdatumet.")
+    if out_of_range(starts_on) or out_of_range(ends_on):
+        raise RuleBroken(f"Sparades inte: händelsens datum ska vara {DATE_RANGE}.")
     if party not in PARTIES:
         raise RuleBroken("Sparades inte: välj stad, polis eller gemensamt.")
     catalogue = views.catalogue()

@@ -18,7 +18,7 @@ from indicators.compute import Request
 from indicators.results import values_all
 from service import session, views
 from service.readmodel import view
-from service.writes import RuleBroken, guarded
+from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
 from store import audit, followup, queries
 from store import local as store_local
 
@@ -127,6 +127,9 @@ def _checked_action(
     end = _day(clean.get("end_date", (current or {}).get("end_date")))
     if start is not None and end is not None and end < start:
         problems.append("slutdatum ligger före startdatum")
+    for label, day in (("startdatum", start), ("slutdatum", end)):
+        if out_of_range(day):
+            problems.append(f"{label} ska vara {DATE_RANGE}, inte {day}")
     if "region_code" in clean and str(clean["region_code"]) not in queries.region_names(con):
         problems.append(f"okänt stadsdelsområde {clean['region_code']}")
     if "indicators" in clean:

@@ -23,7 +23,7 @@ from access.roles import Principal
 from loaders import agreement_excel
 from report import exports
 from service import views
-from service.writes import RuleBroken, guarded
+from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
 from store import local as store_local
 from store import queries
 
@@ -205,6 +205,9 @@ def check(
         problem("agreement", None, "revision_date", "ett datum (ÅÅÅÅ-MM-DD)")
     if draft.valid_from and draft.valid_to and draft.valid_to < draft.valid_from:
         problem("agreement", None, "valid_to", "ett datum efter gäller från")
+    for name in ("valid_from", "valid_to", "revision_date"):
+        if out_of_range(getattr(draft, name)):
+            problem("agreement", None, name, DATE_RANGE)
     if draft.valid_from and draft.revision_date:
         latest = draft.valid_from.replace(year=draft.valid_from.year + REVISION_YEARS)
         if not draft.valid_from <= draft.revision_date <= latest:
@@ -297,6 +300,8 @@ def check(
             continue
         if meeting.meeting_date in dates:
             problem("meetings", row, "meeting_date", "samma datum står två gånger")
+        if out_of_range(meeting.meeting_date):
+            problem("meetings", row, "meeting_date", DATE_RANGE)
         dates.add(meeting.meeting_date)
         meetings.append(Meeting(meeting.meeting_date, _text(meeting.note)[:300]))
     if problems:

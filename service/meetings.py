@@ -13,7 +13,7 @@ import duckdb
 
 from access.roles import Principal
 from service import session
-from service.writes import RuleBroken, guarded
+from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
 from store import db, snapshots
 from store.replica import Replica, partial_cursor
 from store.snapshots import NAME_LIMIT, Meeting
@@ -73,6 +73,8 @@ def save_in(
     con: duckdb.DuckDBPyConnection, principal: Principal, name: str, meeting_date: date
 ) -> Meeting:
     """Save a meeting in the store ``con`` is on (the command line's ``snapshots create``)."""
+    if out_of_range(meeting_date):
+        raise RuleBroken(f"Mötets datum ska vara {DATE_RANGE}.")
     with guarded(con, principal, "meetings"):
         return snapshots.create(con, name, meeting_date, principal.name)
 

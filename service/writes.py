@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from typing import TypeVar
 
 import duckdb
@@ -87,6 +88,24 @@ def retry_conflicts(work: Callable[[], T], attempts: int = 4) -> T:
                 raise
             time.sleep(0.2 * attempt)
     raise AssertionError("unreachable")
+
+
+# The dates a write may carry (issue 34): the agreements' years and a margin, so that a
+# typing error (0226, 20266) is refused with its reason rather than stored.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def out_of_range(day: object) -> bool:
+    """Whether a date lies outside FIRST_DAY–LAST_DAY (a missing date is not)."""
+    return isinstance(day, date) and not FIRST_DAY <= _as_date(day) <= LAST_DAY
+
+
+def _as_date(day: date) -> date:
+    return day.date() if isinstance(day, datetime) else day
+
+
+DATE_RANGE = f"ett datum mellan {FIRST_DAY:%Y-%m-%d} och {LAST_DAY:%Y-%m-%d}"
 
 
 def demo_principal(name: str) -> Principal:
