@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from service import loads, results
+from service import cli, loads, results
 from service.loads import (
     Fetcher,
     LoadError,
@@ -244,11 +244,9 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_compact(args)
         return cmd_batches(args)
     except (StoreError, ReferenceDataError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {cli.message(exc)}", file=sys.stderr)  # a full disk said as such
         return 1
 
 
 if __name__ == "__main__":
-    from service import cli
-
     sys.exit(cli.run(main))

@@ -13,6 +13,7 @@ import duckdb
 
 from service import logs
 from service.writes import RuleBroken
+from store import db
 from store.db import StoreError, redact
 
 UNCHANGED = "Nothing was changed."
@@ -24,6 +25,12 @@ def _line(text: object) -> str:
 
 def message(exc: BaseException) -> str:
     """The one line for a failure."""
+    if isinstance(exc, (StoreError, RuleBroken, duckdb.Error, OSError)) and (
+        "no space left" in str(exc).casefold()
+        or getattr(exc, "errno", None) == errno.ENOSPC
+        or db.disk_full()
+    ):
+        return f"the disk is full{_where(exc) if isinstance(exc, OSError) else ''}. {UNCHANGED}"
     if isinstance(exc, (StoreError, RuleBroken)):  # RuleBroken: a guarded write's refusal
         return _line(exc)
     if isinstance(exc, OSError):

@@ -50,8 +50,15 @@ class WriteFailed(RuleBroken, UploadRefused):
     nothing was written. The message says so in Swedish and what to do."""
 
 
-def _storage_message(exc: BaseException) -> str:
+def _storage_message(exc: BaseException, con: duckdb.DuckDBPyConnection | None = None) -> str:
     text = str(exc).casefold()
+    # A full disk first: the catalog then fails in ways that look like anything else (SQLite's
+    # "disk I/O error", a commit that "could not be written").
+    if "no space left" in text or getattr(exc, "errno", None) == errno.ENOSPC or db.disk_full(con):
+        return (
+            "Disken där databasen ligger är full, så inget sparades (inget ändrades). "
+            "Kontakta den som driftar instrumentpanelen."
+        )
     if isinstance(exc, db.StoreLockedError):
         return (
             "En annan ändring av databasen (t.ex. en inläsning) pågår fortfarande, så inget "
@@ -64,11 +71,6 @@ def _storage_message(exc: BaseException) -> str:
         )
     if isinstance(exc, (db.StoreConflictError, duckdb.TransactionException)) or "conflict" in text:
         return "Någon annan ändrade samma uppgifter samtidigt, så inget sparades. Försök igen."
-    if "no space left" in text or getattr(exc, "errno", None) == errno.ENOSPC:
-        return (
-            "Disken där databasen ligger är full, så inget sparades (inget ändrades). "
-            "Kontakta den som driftar instrumentpanelen."
-        )
     if "lock" in text:
         return (
             "Databasen är låst av en annan process (t.ex. en inläsning från kommandoraden), "
@@ -171,11 +173,10 @@ def guarded(
         with _WRITE_LOCK, db.transaction(con):
             yield con
     except (
-        duckdb.IOException,
-        duckdb.TransactionException,
+        duckdb.Error,  # any failure of the store's own (I/O, a conflict, a catalog's error)
         OSError,
         db.StoreLockedError,
         db.StoreConflictError,
         db.StoreUnreachableError,
     ) as exc:
-        raise WriteFailed(_storage_message(exc)) from exc
+        raise WriteFailed(_storage_message(exc, con)) from exc

@@ -39,7 +39,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from service import accounts, loads, meetings, results, session
+from service import accounts, cli, loads, meetings, results, session
 
 DB_HELP = "the store's catalog file (default: $DASHBOARD_DB or data/dashboard.sqlite)"
 
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         reports = session.init(path, demo=args.demo)
     except (loads.StoreError, loads.ReferenceDataError, loads.LoadError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {cli.message(exc)}", file=sys.stderr)  # a full disk said as such
         return 1
     print(f"Store ready at {session.describe(path)}.")
     for report in reports:

@@ -351,6 +351,7 @@ def connect(
         return con
     location = locate(target)
     private_files()
+    _OPENED.add(Path(location.data_path).parent)
     if location.lock is None:  # server mode: the shared data folder, private when we make it
         Path(location.data_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     files = _extension_files(location)
@@ -410,6 +411,35 @@ def redact(text: str) -> str:
     for pattern, replacement in _SECRETS:
         text = pattern.sub(replacement, text)
     return text
+
+
+# Below this much free space where the store lives, a failed write is put down to a full disk
+# (SQLite then says only "disk I/O error", DuckDB "No space left on device" or nothing).
+DISK_FULL_BYTES = 1 << 20
+
+
+# The folders of the stores this process opened (where a failure may be a full disk).
+_OPENED: set[Path] = set()
+
+
+def disk_full(con: duckdb.DuckDBPyConnection | None = None) -> bool:
+    """Whether the disk that holds the store ``con`` is on (its catalog file's folder, or a
+    server's data folder; without ``con`` every store this process opened) is full, or
+    nearly."""
+    folders: list[Path] = [] if con is not None else sorted(_OPENED)
+    with suppress(duckdb.Error, AttributeError):
+        if con is not None:
+            lock = _lock_file(con)
+            if lock is not None:
+                folders.append(lock.parent)
+    data = os.environ.get("DASHBOARD_DATA_PATH", "").strip()
+    if data:
+        folders.append(Path(data))
+    for folder in folders:
+        with suppress(OSError):
+            if shutil.disk_usage(folder).free < DISK_FULL_BYTES:
+                return True
+    return False
 
 
 def _first_line(exc: BaseException) -> str:
