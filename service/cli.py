@@ -20,7 +20,7 @@ UNCHANGED = "Nothing was changed."
 
 
 def _line(text: object) -> str:
-    return redact(" ".join(str(text).split()))[:500]
+    return redact(" ".join(str(text).split()))[:1000]
 
 
 def message(exc: BaseException) -> str:
