@@ -99,7 +99,7 @@ if submitted and chosen:
     item = by_key[chosen]
     views.submit(
         actor,
-        lambda who: calendar.mark_done(state.cursor(), who, item, today),
+        lambda who: calendar.mark_done(state.cursor(), who, item.key, today),
         "arshjul_klart",
         lambda _: f"Markerad som klar: {item.title}.",
     )

@@ -11,6 +11,7 @@ most once a week after, never twice the same day."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -290,10 +291,17 @@ def overdue(found: Iterable[Item], districts: Iterable[str] | None = None) -> li
 
 
 def mark_done(
-    con: duckdb.DuckDBPyConnection, principal: Principal, item: Item, today: date | None = None
-) -> None:
+    con: duckdb.DuckDBPyConnection, principal: Principal, key: str, today: date | None = None
+) -> Item:
     """A report handed in, or the year-end summary done: an administratör, or a rapportör
-    for the item's district."""
+    for the item's district. The item is found by its key in the årshjul as the store holds
+    it now (issue 34: never what a page passed in, which may be stale or made up); returns
+    it as it was."""
+    today = today or date.today()
+    years = sorted({int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", key)} | {today.year})
+    item = next((i for y in years for i in items(con, y, today) if i.key == key), None)
+    if item is None:
+        raise RuleBroken(f"Sparades inte: punkten {key} finns inte i årshjulet.")
     if item.kind not in MARKABLE:
         raise RuleBroken(
             "Sparades inte: bara rapporter och årssammanställningen markeras som klara; en "
@@ -302,7 +310,8 @@ def mark_done(
     if item.status == "klar":
         raise RuleBroken("Sparades inte: punkten är redan markerad som klar.")
     with guarded(con, principal, "calendar", [item.district or views.CITY]):
-        store_local.mark_done(con, item.key, today or date.today(), principal.name)
+        store_local.mark_done(con, item.key, today, principal.name)
+    return item
 
 
 @dataclass(frozen=True)

@@ -351,13 +351,17 @@ def test_the_arshjul_shows_what_is_overdue_and_remind_mails_each_person_once(
         assert set(ours["recipient"]) == set(by) and len(ours) == 3 + 3 + 1
         # A report marked done on the årshjul is no longer reminded.
         item = next(i for i in calendar.items(con, 2026, today) if i.key == report.key)
-        calendar.mark_done(con, Principal("Sara Stad", "rapportör", (JARVA,)), item, today)
+        calendar.mark_done(con, Principal("Sara Stad", "rapportör", (JARVA,)), item.key, today)
         again = {i.key: i for i in calendar.items(con, 2026, today)}[report.key]
         assert again.status == "klar" and again.note == "markerad klar av Sara Stad"
         other = {i.key: i for i in calendar.items(con, 2026, today)}[
             f"rapport:2026:arsunderlag:{JARVA}"
         ]
         with pytest.raises(PermissionDenied):
-            calendar.mark_done(con, Principal("Bo Berg", "rapportör", (BROMMA,)), other, today)
+            calendar.mark_done(con, Principal("Bo Berg", "rapportör", (BROMMA,)), other.key, today)
+        # Found by its key in the store: a key of no item is refused, not stored.
+        with pytest.raises(RuleBroken, match="finns inte i årshjulet"):
+            calendar.mark_done(con, Principal("Sara Stad", "rapportör", (JARVA,)),
+                               "rapport:2026:påhittad:80132", today)  # fmt: skip
     finally:
         con.close()
