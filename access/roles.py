@@ -35,6 +35,7 @@ class Principal:
     name: str
     role: str
     districts: tuple[str, ...] = ()
+    demo: bool = False  # demo mode (no sign-in): a name typed, not an account
 
     @property
     def city_wide(self) -> bool:

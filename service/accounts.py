@@ -35,6 +35,7 @@ from access.users import (
 from loaders.demo import DEMO_USER
 from loaders.reference import open_store
 from service import session
+from service.writes import REAL_DATA_SETTING
 from store import accounts as store_accounts
 from store import audit, db, queries
 from store.regions import RegionResolver
@@ -183,6 +184,13 @@ SERVER_REFUSED = (
     "(python -m store users add NAMN --role administratör) eller en identitetsleverantör i "
     ".streamlit/secrets.toml."
 )
+REAL_DATA_REFUSED = (
+    "Inloggning är inte inställd, och databasen innehåller uppgifter som lästs in från "
+    "kommandoraden, en schemalagd hämtning eller av ett konto. Demoläget, där alla kan se och "
+    "ändra allt, gäller bara en databas med demodata och det som lagts in här i demoläget. "
+    "Ställ in inloggning enligt README: lägg upp ett konto (python -m store users add NAMN "
+    "--role administratör) eller en identitetsleverantör i .streamlit/secrets.toml."
+)
 REAL_DATA_WARNING = (
     "Databasen innehåller uppgifter som inte är demodata, och inloggning är inte inställd: "
     "alla som når sidan på den här datorn kan se och ändra dem. Ställ in inloggning enligt "
@@ -213,6 +221,12 @@ def demo_refusal(client_ip: str | None, headers: Mapping[str, str]) -> str | Non
         return DEMO_REFUSED
     if db.server_catalog() is not None:
         return SERVER_REFUSED
+    reader = session.cursor()
+    try:
+        if store_accounts.setting(reader, REAL_DATA_SETTING) is not None:
+            return REAL_DATA_REFUSED
+    finally:
+        reader.close()
     return None
 
 

@@ -19,6 +19,7 @@ import duckdb
 
 from access.roles import PermissionDenied, Principal, allowed, require
 from loaders.upload_safety import UploadRefused
+from store import accounts as store_accounts
 from store import audit, db, queries
 
 __all__ = [
@@ -110,13 +111,19 @@ def _as_date(day: date) -> date:
 DATE_RANGE = f"ett datum mellan {FIRST_DAY:%Y-%m-%d} och {LAST_DAY:%Y-%m-%d}"
 
 
+# Writes that bring data into the store; made by anyone but a demo-mode user, they end demo
+# mode for the store (service.accounts.demo_refusal).
+REAL_DATA_ACTIONS = frozenset({"load", "upload"})
+REAL_DATA_SETTING = "real_data_loaded_by"
+
+
 def demo_principal(name: str) -> Principal:
     """Demo mode (no sign-in configured): every role open, writes recorded under the name
     the user typed."""
     cleaned = " ".join(name.split())[:80]
     if not cleaned:
         raise RuleBroken("Skriv ditt namn först: det sparas med varje ändring.")
-    return Principal(cleaned, DEMO_ROLE)
+    return Principal(cleaned, DEMO_ROLE, demo=True)
 
 
 def may(
@@ -171,6 +178,10 @@ def guarded(
     authorise(con, principal, action, regions, owner)
     try:
         with _WRITE_LOCK, db.transaction(con):
+            if action in REAL_DATA_ACTIONS and not principal.demo:
+                # Data loaded by an account, the command line or a timer: from now on the
+                # store holds more than a demo, and demo mode no longer serves it (issue 34).
+                store_accounts.keep_setting(con, REAL_DATA_SETTING, principal.name)
             yield con
     except (
         duckdb.Error,  # any failure of the store's own (I/O, a conflict, a catalog's error)

@@ -9,7 +9,13 @@ import pytest
 from streamlit.runtime.context import ContextProxy
 from streamlit.testing.v1 import AppTest
 
-from service.accounts import DEMO_REFUSED, REAL_DATA_WARNING, SERVER_REFUSED, demo_allowed
+from service.accounts import (
+    DEMO_REFUSED,
+    REAL_DATA_REFUSED,
+    REAL_DATA_WARNING,
+    SERVER_REFUSED,
+    demo_allowed,
+)
 from tests.conftest import ROOT, copy_store, release_store
 
 
@@ -129,4 +135,34 @@ def test_a_servers_store_is_never_served_without_sign_in(  # type: ignore[no-unt
     release_store(keep=frozenset())
     answer = TestClient(_app(), client=("127.0.0.1", 50000)).get("/")
     assert answer.status_code == 403 and "delad databas (serverläge" in answer.text
+    release_store(keep=frozenset())
+
+
+@pytest.mark.slow
+def test_a_load_from_the_command_line_ends_demo_mode_for_good(
+    demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file loaded from the command line (or a timer, or an account) is real data: demo mode
+    then serves no one, straight from this computer neither, until sign-in is set up (issue
+    34)."""
+    from starlette.testclient import TestClient
+
+    from tests import cli
+    from tests.service.test_examples import _bra
+    from tests.web.test_gate import _app
+
+    path = copy_store(demo_db_path, tmp_path / "store.sqlite")
+    done = cli.run("loaders", "load", "bra", str(_bra(tmp_path / "own.txt", [500, 501, 502])),
+                   "--db", str(path))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Inloggning krävs"
+    assert at.error[0].value == REAL_DATA_REFUSED
+    assert not at.dataframe
+    release_store(keep=frozenset())
+    answer = TestClient(_app(), client=("127.0.0.1", 50000)).get("/")
+    assert answer.status_code == 403 and "lästs in från kommandoraden" in answer.text
     release_store(keep=frozenset())

@@ -155,7 +155,7 @@ def test_every_write_needs_a_principal(con: duckdb.DuckDBPyConnection) -> None:
         followup.comment(con, None, area="platser", region_code="0180", year=2025, text="x")  # type: ignore[arg-type]
     with pytest.raises(RuleBroken, match="Skriv ditt namn"):
         demo_principal("   ")
-    assert demo_principal("  Anna   Berg ") == Principal("Anna Berg", "administratör")
+    assert demo_principal("  Anna   Berg ") == Principal("Anna Berg", "administratör", demo=True)
 
 
 @pytest.mark.slow
