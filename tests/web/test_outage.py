@@ -70,3 +70,25 @@ def test_a_stopped_catalog_is_a_swedish_page_and_not_ok_and_comes_back(
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def test_a_missing_data_folder_is_not_ok_and_comes_back(tmp_path: Path) -> None:
+    """The data folder gone (a share not mounted): health says so, with the folder's name;
+    back in place, health is ok again, no restart."""
+    from service import session
+
+    with accounts_in(session.db_path()) as users:  # the embedded store of this test
+        users.add("anna", "administratör", "ett-lösenord-1")
+    release_store(keep=frozenset())
+    client = _client(LOCAL)
+    assert client.get(HEALTH).status_code == 200
+    data = session.db_path().with_name(session.db_path().name + ".files")
+    data.rename(tmp_path / "moved")
+    try:
+        health = client.get(HEALTH)
+        assert health.status_code == 503
+        assert health.text == f"not ok: the store's data folder {data} is not there"
+    finally:
+        (tmp_path / "moved").rename(data)
+    assert client.get(HEALTH).status_code == 200
+    release_store(keep=frozenset())
