@@ -264,6 +264,20 @@ class _Inbox:
         return "250 OK"
 
 
+def mail_server(inbox: _Inbox, folder: Path) -> tuple[Controller, Path]:
+    """An SMTP server on this computer delivering into ``inbox`` (started), and the secrets
+    file that points the reminders at it."""
+    port = _free_port()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    secrets = folder / "secrets.toml"
+    secrets.write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsender = "samverkan@example.se"\n',
+        encoding="utf-8",
+    )
+    return server, secrets
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -306,14 +320,7 @@ def test_the_arshjul_shows_what_is_overdue_and_remind_mails_each_person_once(
     release_store()
 
     inbox = _Inbox()
-    port = _free_port()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(
-        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsender = "samverkan@example.se"\n',
-        encoding="utf-8",
-    )
+    server, secrets = mail_server(inbox, tmp_path)
     command = ["remind", "--db", str(demo_copy), "--secrets", str(secrets), "--today", "2026-12-03"]
     try:
         assert service_main(command) == 0

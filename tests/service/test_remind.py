@@ -8,10 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from service.__main__ import main as service_main
-from tests.app.test_local_agreements import _free_port, _Inbox
+from tests.app.test_local_agreements import _Inbox, mail_server
 from tests.conftest import copy_store, release_store
 
 REFUSED = "samordnare.farsta@example.org"
@@ -38,14 +37,7 @@ def test_a_refused_address_is_reported_and_tried_again_the_others_sent_once(
     db = copy_store(demo_db_path, tmp_path / "remind.sqlite")
     release_store()
     inbox = _Refusing()
-    port = _free_port()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(
-        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsender = "samverkan@example.se"\n',
-        encoding="utf-8",
-    )
+    server, secrets = mail_server(inbox, tmp_path)
     command = ["remind", "--db", str(db), "--secrets", str(secrets), "--today", "2026-12-03"]
     try:
         assert service_main(command) == 1
