@@ -194,6 +194,13 @@ class Gate:
             return PlainTextResponse(f"not ok: {problem}", status_code=503)
         try:
             current = mode()
+        except session.EarlierStoreError as exc:  # an upgrade over an earlier store
+            return HTMLResponse(
+                pages.earlier_store(
+                    str(exc.file), str(exc.earlier), session.LAST_SINGLE_FILE_COMMIT
+                ),
+                status_code=503,
+            )
         except (StoreError, duckdb.Error, OSError) as exc:
             # The store cannot be read now (its catalog or data folder): the Swedish page
             # that says so, for every request, until it can again (no restart needed).

@@ -1,6 +1,6 @@
 """The few plain HTML pages the server answers itself (before any Streamlit page): sign-in,
-refusal in demo mode, the store's outage, and not found. Swedish, self-contained (no
-script, no request to another host), every value escaped."""
+refusal in demo mode, the store's outage or an earlier store, and not found. Swedish,
+self-contained (no script, no request to another host), every value escaped."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ button { margin-top: 1.4rem; padding: 0.6rem 1.4rem; font-size: 1rem; background
 .error { background: #fde8e8; color: #8a1c1c; padding: 0.7rem 1rem; border-radius: 0.3rem; }
 .note { background: #e8f1fb; color: #15406b; padding: 0.7rem 1rem; border-radius: 0.3rem; }
 p.small { color: #545b68; font-size: 0.9rem; }
+pre { background: #f3f4f6; padding: 0.7rem 1rem; border-radius: 0.3rem; white-space: pre-wrap;
+      word-break: break-all; font-size: 0.85rem; }
 """
 
 TITLE = "Uppföljning: samverkan Stockholms stad och Polisregion Stockholm"
@@ -70,6 +72,27 @@ def outage() -> str:
         "sidan kan inte visas. Inget har ändrats. Försök igen om en stund: sidan fungerar "
         "igen så snart databasen svarar. Om felet består, kontakta den som driftar "
         "instrumentpanelen.</p>",
+    )
+
+
+def earlier_store(file: str, earlier: str, commit: str) -> str:
+    """No store at the file named, but one of an earlier version beside it: the way over
+    (the same steps as the page's and the command line's)."""
+    steps = (
+        f"git checkout {commit}\n"
+        f"python -m store export /tmp/samverkan-export --db {earlier}\n"
+        "git checkout -  # tillbaka till den här versionen\n"
+        f"python -m store import /tmp/samverkan-export --db {file}"
+    )
+    return page(
+        "Databasen behöver flyttas över",
+        f'<p class="error" role="alert">Det finns ingen databas i {escape(file)}, men en '
+        f"databas från en tidigare version finns i {escape(earlier)}. Instrumentpanelen "
+        "startar inte en ny, tom databas bredvid den, så inget har skapats och inget har "
+        "ändrats. Den som driftar instrumentpanelen flyttar över uppgifterna så här (i "
+        f"projektmappen):</p><pre>{escape(steps)}</pre>"
+        '<p class="small">Starta sedan om instrumentpanelen. Mer i docs/store.md (Export and '
+        "import).</p>",
     )
 
 

@@ -75,3 +75,22 @@ def test_import_into_the_new_name_goes_on_and_init_names_the_store(tmp_path: Pat
     assert init.returncode == 0, init.stderr
     assert f"Store ready at {new}" in init.stdout
     assert f"(embedded, schema version {db.SCHEMA_VERSION}" in init.stdout
+
+
+@pytest.mark.embedded_only
+def test_the_server_answers_the_way_over_before_any_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The front gate opens the store first (to know whether sign-in is set up): it answers
+    the same Swedish steps, not an outage, and creates nothing."""
+    from tests.web.test_gate import LOCAL, _client
+
+    earlier = _earlier_store(tmp_path / "data")
+    new = tmp_path / "data" / "dashboard.sqlite"
+    monkeypatch.setenv("DASHBOARD_DB", str(new))
+    answer = _client(LOCAL).get("/", headers={"accept": "text/html"})
+    assert answer.status_code == 503
+    assert "Databasen behöver flyttas över" in answer.text
+    assert f"python -m store export /tmp/samverkan-export --db {earlier}" in answer.text
+    assert not new.exists()
+    release_store(keep=frozenset())
