@@ -74,14 +74,7 @@ def store_or_stop() -> None:
             "den, så inget har skapats och inget har ändrats. Den som driftar "
             "instrumentpanelen flyttar över uppgifterna så här (i projektmappen):"
         )
-        commit = session.LAST_SINGLE_FILE_COMMIT
-        st.code(
-            f"git checkout {commit}\n"
-            f"python -m store export /tmp/samverkan-export --db {exc.earlier}\n"
-            "git checkout -  # tillbaka till den här versionen\n"
-            f"python -m store import /tmp/samverkan-export --db {exc.file}",
-            language="sh",
-        )
+        st.code(session.way_over(exc), language="sh")
         st.caption("Starta sedan om instrumentpanelen. Mer i docs/store.md (Export and import).")
         st.stop()
     except session.StoreError as exc:

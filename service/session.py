@@ -117,6 +117,17 @@ def check_reachable(path: str | os.PathLike[str] | None = None) -> None:
         AS_OF.reset(token)
 
 
+def way_over(exc: EarlierStoreError) -> str:
+    """The commands that move an earlier store over to this version (the page and the front
+    gate show them; the command line's message names the same steps)."""
+    return (
+        f"git checkout {LAST_SINGLE_FILE_COMMIT}\n"
+        f"python -m store export /tmp/samverkan-export --db {exc.earlier}\n"
+        "git checkout -  # tillbaka till den här versionen\n"
+        f"python -m store import /tmp/samverkan-export --db {exc.file}"
+    )
+
+
 def health_problem(path: str | os.PathLike[str] | None = None) -> str | None:
     """Why the store cannot serve now, in English for the health endpoint (a load balancer
     or an operator's probe), None when it can: its catalog answers and its data folder is

@@ -196,9 +196,7 @@ class Gate:
             current = mode()
         except session.EarlierStoreError as exc:  # an upgrade over an earlier store
             return HTMLResponse(
-                pages.earlier_store(
-                    str(exc.file), str(exc.earlier), session.LAST_SINGLE_FILE_COMMIT
-                ),
+                pages.earlier_store(str(exc.file), str(exc.earlier), session.way_over(exc)),
                 status_code=503,
             )
         except (StoreError, duckdb.Error, OSError) as exc:

@@ -75,15 +75,9 @@ def outage() -> str:
     )
 
 
-def earlier_store(file: str, earlier: str, commit: str) -> str:
+def earlier_store(file: str, earlier: str, steps: str) -> str:
     """No store at the file named, but one of an earlier version beside it: the way over
-    (the same steps as the page's and the command line's)."""
-    steps = (
-        f"git checkout {commit}\n"
-        f"python -m store export /tmp/samverkan-export --db {earlier}\n"
-        "git checkout -  # tillbaka till den här versionen\n"
-        f"python -m store import /tmp/samverkan-export --db {file}"
-    )
+    (``steps``, the commands the page shows too)."""
     return page(
         "Databasen behöver flyttas över",
         f'<p class="error" role="alert">Det finns ingen databas i {escape(file)}, men en '
