@@ -14,17 +14,16 @@ import streamlit as st
 
 from app_pages import signin, state, views
 from app_pages.meetings import no_writes_in_meeting
-from service import followup, uploads
-from service import views as service_views
+from service import followup, indicator_values, local, uploads
 from service.writes import PermissionDenied, Principal, RuleBroken, may
 
 WHOLE_AREA = "(hela området)"
 
 st.title("Åtgärder, bedömningar och lägesbild")
 no_writes_in_meeting("ändra åtgärder, bedömningar eller lägesbilder")
-catalogue = views.catalogue()
+catalogue = indicator_values.catalogue()
 areas = dict(catalogue.areas())
-regions = views.district_options()
+regions = indicator_values.district_options()
 names = ["Hela staden", *[n for n in regions if n != "Hela staden"]]
 region_name = {code: name for name, code in regions.items()}
 actor: Principal | None = signin.acting()
@@ -75,7 +74,7 @@ st.header("Åtgärdsregister")
 owner = st.radio(
     "Visa", ["alla", *followup.OWNERS], horizontal=True, key="agare", bind="query-params"
 )
-local_options = views.local_area_options()
+local_options = local.local_area_options()
 local_filter = st.selectbox(
     "Lokalt område",
     ["", *local_options],
@@ -351,7 +350,7 @@ def area_and_indicator(prefix: str) -> tuple[str, str, int, str | None]:
 st.header("Bedömning av målen")
 judged_area, judged_region, judged_year, judged_indicator = area_and_indicator("bed")
 statuses = followup.statuses(None, judged_area, judged_region, judged_year, judged_indicator,
-                             frames=service_views.all_values())  # fmt: skip
+                             frames=indicator_values.all_values())  # fmt: skip
 st.markdown(f"Indikatorerna visar: **{followup.assessment.calculated(statuses)}**")
 judgement = st.radio("Bedömning", followup.JUDGEMENTS, key="bed_dom", horizontal=True)
 justification = st.text_area("Motivering", key="bed_motiv")

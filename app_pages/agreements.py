@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages import local_section, signin, state, views
 from app_pages.meetings import no_writes_in_meeting
-from service import local, uploads
+from service import indicator_values, local, uploads
 from service.writes import Principal, RuleBroken, may
 
 st.title("Lokala överenskommelser")
@@ -24,8 +24,10 @@ st.caption(
     "ska knyta an till de fem stadsövergripande områdena; överenskommelsen revideras vart "
     "fjärde år."
 )
-catalogue = views.catalogue()
-regions = {n: c for n, c in views.district_options().items() if c != views.CITY}
+catalogue = indicator_values.catalogue()
+regions = {
+    n: c for n, c in indicator_values.district_options().items() if c != indicator_values.CITY
+}
 names = {c: n for n, c in regions.items()}
 viewer = signin.principal() or Principal("demo", "administratör")
 wide = local.city_areas()
@@ -36,13 +38,13 @@ views.saved_message("lok_klart")
 with st.sidebar:
     name = st.selectbox("Stadsdelsområde", list(regions), key="lok_sdo", bind="query-params")
 code = regions[name]
-agreements = views.local_agreements()
+agreements = local.local_agreements()
 agreement = agreements.get(code)
 views.print_header("lokala-overenskommelser", [("Stadsdelsområde", name)])
 local_section.show(code, name, agreement, heading=False)
 
 if agreement is not None:
-    data = local.to_excel(agreement, views.region_names())
+    data = local.to_excel(agreement, indicator_values.region_names())
     st.download_button(
         "Ladda ner som Excel",
         data,
@@ -59,7 +61,7 @@ with st.expander("Lokalpolisområden i registret"):
                 "Lokalpolisområde": [p.name for p in register.values()],
                 "Polisområde": [p.police_district for p in register.values()],
                 "Stadsdelsområden": [
-                    ", ".join(views.region_names().get(d, d) for d in p.districts)
+                    ", ".join(indicator_values.region_names().get(d, d) for d in p.districts)
                     for p in register.values()
                 ],
                 "Kontrollerat": ["ja" if p.verified else "nej" for p in register.values()],

@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages import charts, signin, state, views
 from app_pages.meetings import no_writes_in_meeting
-from service import calendar
+from service import calendar, indicator_values
 from service.writes import Principal, may
 
 st.title("Årshjul")
@@ -25,7 +25,9 @@ st.caption(
     "datumet och när det har passerat."
 )
 today = date.today()
-regions = {n: c for n, c in views.district_options().items() if c != views.CITY}
+regions = {
+    n: c for n, c in indicator_values.district_options().items() if c != indicator_values.CITY
+}
 names = {c: n for n, c in regions.items()}
 viewer = signin.principal() or Principal("demo", "administratör")
 
@@ -40,7 +42,7 @@ with st.sidebar:
         "Stadsdelsområde", ["Alla", *regions], key="arshjul_sdo", bind="query-params"
     )
 views.print_header("arshjul", [("År", str(year)), ("Stadsdelsområde", scope)])
-found: list[calendar.Item] = views.calendar_items(int(year), today.isoformat())  # type: ignore[assignment]
+found: list[calendar.Item] = calendar.calendar_items(int(year), today.isoformat())  # type: ignore[assignment]
 if scope != "Alla":
     found = [i for i in found if i.district in (None, regions[scope])]
 counts = {s: sum(i.status == s for i in found) for s in calendar.STATUS_WORDS}
@@ -81,7 +83,7 @@ views.downloads(table, f"arshjul_{year}", "calendar")
 markable = [
     i for i in found
     if i.kind in calendar.MARKABLE and i.status != "klar"
-    and may(viewer, "calendar", [i.district or views.CITY])
+    and may(viewer, "calendar", [i.district or indicator_values.CITY])
 ]  # fmt: skip
 if not markable:
     st.stop()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import signin, views
-from service import views as data
-from service.views import number
+from service import audit
 from service.writes import PermissionDenied, require
+from swedish.format import number
 
 st.title("Logg över ändringar")
 signed_in = signin.principal()
@@ -25,14 +25,14 @@ st.caption(
 left, middle, right = st.columns(3)
 who = left.text_input("Vem (del av namnet)", key="logg_vem").strip()
 what = middle.multiselect(
-    "Vad", data.audit_kinds(), key="logg_vad", placeholder="Välj en eller flera"
+    "Vad", audit.audit_kinds(), key="logg_vad", placeholder="Välj en eller flera"
 )
 period = right.date_input("Period", value=(), key="logg_period", format="YYYY-MM-DD")
 dates = list(period) if isinstance(period, list | tuple) else [period]
 since, until = (dates[0], dates[-1]) if dates else (None, None)
 SHOWN = 1000  # entries per page
 filters = (who or None, what, since, until)
-total = data.audit_count(*filters)
+total = audit.audit_count(*filters)
 pages = max(1, -(-total // SHOWN))
 page = 1
 if pages > 1:
@@ -43,7 +43,7 @@ if pages > 1:
             f"Sida (av {number(pages)}, nyast först)", 1, pages, 1, step=1, key="logg_sida"
         )
     )
-shown = data.audit_page(*filters, page=page, size=SHOWN)
+shown = audit.audit_page(*filters, page=page, size=SHOWN)
 first = (page - 1) * SHOWN + 1
 st.caption(
     f"{number(total)} händelser"
@@ -54,4 +54,4 @@ st.caption(
     )
 )
 st.dataframe(shown, hide_index=True, key="audit")
-views.download_files(data.audit_files(*filters), "logg", "audit")
+views.download_files(audit.audit_files(*filters), "logg", "audit")

@@ -10,12 +10,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import charts, views
-from service import views as data
+from service import indicator_values
 from service.readmodel import view
+from swedish.format import PLOTLY_SEPARATORS
 
 
 def _rows(indicator: str, code: str) -> pd.DataFrame:
-    frame = views.cached_values(indicator, "today")
+    frame = indicator_values.values(indicator, "today")
     if frame.empty:
         return frame
     rows = frame[(frame["region_code"] == code) & (frame["sex"] == "total")
@@ -33,14 +34,14 @@ def _figure(
     """The two panels for one district, None when either series is empty: built once while the
     two indicators' figures are the same (``inputs``: what their frames were computed from),
     not at every run of the page (plotly's figure building is a tenth of a second)."""
-    catalogue = views.catalogue()
+    catalogue = indicator_values.catalogue()
     definition = catalogue.definitions[indicator]
     assert definition.beside is not None
     other = catalogue.definitions[definition.beside]
     reported, survey = _rows(indicator, code), _rows(definition.beside, code)
     if reported.empty or survey.empty:
         return None
-    example = views.example_note(survey) is not None
+    example = indicator_values.example_note(survey) is not None
     titles = (
         f"{definition.title} ({definition.unit})",
         f"{other.title} ({other.unit})" + (" – Exempeldata" if example else ""),
@@ -70,21 +71,21 @@ def _figure(
     source = f"{views.source_line(definition)} {charts.source_text(other, example)}"
     layout["annotations"].append(charts.source_note(source, y=-0.14))
     title = f"{definition.title} och {other.title.lower()}, {name}"
-    layout |= {"title": title, "separators": data.PLOTLY_SEPARATORS, "height": 560}
+    layout |= {"title": title, "separators": PLOTLY_SEPARATORS, "height": 560}
     layout["margin"] = {"b": 90}
     return go.Figure(data=traces, layout=layout)
 
 
 def show(code: str, name: str) -> None:
     """Every pair the catalogue declares (``beside:``) for the district ``code``."""
-    catalogue = views.catalogue()
+    catalogue = indicator_values.catalogue()
     for indicator, definition in catalogue.definitions.items():
         if definition.beside is None:
             continue
         other = catalogue.definitions[definition.beside]
         inputs = (
-            data.inputs_of(views.cached_values(indicator, "today")),
-            data.inputs_of(views.cached_values(definition.beside, "today")),
+            indicator_values.inputs(indicator),
+            indicator_values.inputs(definition.beside),
         )
         figure = _figure(indicator, code, name, inputs)
         st.subheader(f"Anmält och upplevt i {name}")

@@ -11,9 +11,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from app_pages.views import source_line
-from service import views as service_views
-from service.views import Definition
+from app_pages.views import plain, source_line
+from service import indicator_values, maps
+from service.drivers import Drivers
+from service.indicator_values import Definition
+from swedish.format import MONTH_NAMES, PLOTLY_SEPARATORS, number
 
 BAND = "rgba(0,114,178,0.18)"
 LINE = "#0072B2"
@@ -127,7 +129,7 @@ def sparkline(
             + (" – Exempeldata" if example else ""),
             "font": {"size": 13},
         },
-        separators=service_views.PLOTLY_SEPARATORS,
+        separators=PLOTLY_SEPARATORS,
         height=height,
         showlegend=False,
         margin={"l": 40, "r": 10, "t": 30, "b": 42},
@@ -158,7 +160,7 @@ def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go
     region_name, value, suppressed and optionally example), each labelled with its name and
     value; districts whose value is protected are hatched grey, those without one white, both
     in the legend. Drawn offline from the bundled outlines."""
-    outlines = service_views.district_outlines()
+    outlines = maps.district_outlines()
     rows = {str(r["region_code"]): r for r in current.to_dict("records")}
     shown = [
         float(r["value"])
@@ -172,19 +174,19 @@ def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go
     label_x, label_y, labels, hover = [], [], [], []
     for code, (xs, ys, centre) in outlines.items():
         row = rows.get(code)
-        name = str(row["region_name"]) if row else service_views.region_names().get(code, code)
+        name = str(row["region_name"]) if row else indicator_values.region_names().get(code, code)
         if row is not None and bool(row.get("suppressed")):
             kind, text = "skyddat", "skyddat (små tal)"
             style = {"fillcolor": "#D9D9D9", "fillpattern": {"shape": "/", "fgcolor": "#7F7F7F"}}
         elif row is None or not _known(row.get("value")):
             kind, text = "saknas", "inga uppgifter"
-            reason = service_views.MISSING_REASONS.get(
-                str((row or {}).get("missing_reason")), f"ingen uppgift för {year}"
+            reason = indicator_values.missing_reason(
+                (row or {}).get("missing_reason"), f"ingen uppgift för {year}"
             )
             style = {"fillcolor": "#FFFFFF"}
         else:
             value = float(row["value"])
-            kind, text = "värde", service_views.fmt_value(definition, value)
+            kind, text = "värde", indicator_values.fmt_value(definition, value)
             colour = sample_colorscale("Cividis", [(value - low) / span])[0]
             style = {"fillcolor": colour}
         legend = {
@@ -255,7 +257,7 @@ def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go
     middle = 59.33  # Stockholm's latitude: a degree of longitude is cos(59.33°) of one of latitude
     figure.update_layout(
         title=title,
-        separators=service_views.PLOTLY_SEPARATORS,
+        separators=PLOTLY_SEPARATORS,
         height=560,
         plot_bgcolor="#FFFFFF",
         margin={"l": 10, "r": 10, "t": 50, "b": 50},
@@ -285,7 +287,7 @@ DECREASE = "#0072B2"  # Okabe–Ito blue
 TOTAL = "#444444"
 
 
-def drivers_chart(definition: Definition, split: service_views.Drivers, example: bool) -> go.Figure:
+def drivers_chart(definition: Definition, split: Drivers, example: bool) -> go.Figure:
     """What drove a change, as bars: each part's change with its 95 % interval, the total
     last; the sign in words on each bar (+579, −58), so colour is not needed to read it. A
     "därav" line is left out (it is inside the bar above it); a hidden part has no bar."""
@@ -293,7 +295,7 @@ def drivers_chart(definition: Definition, split: service_views.Drivers, example:
     changes = rows["change"].astype(float)
     words = [
         "skyddat" if hidden else "–" if pd.isna(c)
-        else ("+" if c > 0 else "") + service_views.number(c, definition.decimals).replace("-", "−")
+        else ("+" if c > 0 else "") + number(c, definition.decimals).replace("-", "−")
         for c, hidden in zip(changes, rows["suppressed"], strict=True)
     ]  # fmt: skip
     # The change in words beside each part's name: a label on the bar would sit on its
@@ -329,7 +331,7 @@ def drivers_chart(definition: Definition, split: service_views.Drivers, example:
     plot_height = 36 * len(rows) + 20
     figure.update_layout(
         title={"text": title, "font": {"size": 15}},
-        separators=service_views.PLOTLY_SEPARATORS,
+        separators=PLOTLY_SEPARATORS,
         height=plot_height + 80 + 120,
         showlegend=False,
         xaxis={
@@ -392,7 +394,7 @@ def event_list(markers: list) -> None:
     if markers:
         st.caption(
             "Händelser (▲ staden, ◆ polisen, ■ gemensamt, ✕ serieavbrott):  \n"
-            + "  \n".join(service_views.plain(m.text) for m in markers)
+            + "  \n".join(plain(m.text) for m in markers)
         )
 
 
@@ -448,10 +450,10 @@ def calendar_chart(items: list, kinds: dict[str, str], year: int, today: date) -
     figure.update_layout(
         title={"text": f"Årshjul {year}: rapporter, möten, enkäter och revisioner (datum)"},
         height=height,
-        separators=service_views.PLOTLY_SEPARATORS,
+        separators=PLOTLY_SEPARATORS,
         xaxis={"range": [start - timedelta(days=5), end + timedelta(days=5)],
                "tickvals": months,
-               "ticktext": [service_views.MONTH_NAMES[m.month - 1][:3]
+               "ticktext": [MONTH_NAMES[m.month - 1][:3]
                             + (f" {m.year}" if m.year != year else "") for m in months],
                "title": {"text": "datum (månadens första dag vid strecket)"}},
         yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "automargin": True},

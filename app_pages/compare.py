@@ -7,8 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import views
-from service import packs
-from service.views import difference, latest_row
+from service import compare, indicator_values, packs
 
 MODES = {
     "districts": "Två stadsdelsområden",
@@ -17,8 +16,8 @@ MODES = {
 }
 
 st.title("Jämför")
-catalogue = views.catalogue()
-regions = views.district_options()
+catalogue = indicator_values.catalogue()
+regions = indicator_values.district_options()
 districts = [n for n in regions if n != "Hela staden"]
 areas = dict(catalogue.areas())
 with st.sidebar:
@@ -54,58 +53,32 @@ st.caption(
     "bara när de är statistiskt skilda (95 %)."
 )
 
-rows = []
-for indicator in catalogue.indicators_for(area):
-    definition = catalogue.definitions[indicator]
-    if "district" not in definition.levels:
-        continue
-    if mode == "sex":
-        if "sex" not in definition.breakdowns:
-            continue
-        frame = views.cached_values(indicator, "today", by_sex=True)
-        a = latest_row(frame, regions[first], "female")
-        b = (
-            None
-            if a is None
-            else latest_row(frame[frame["year"] == a["year"]], regions[first], "male")
-        )
-    else:
-        frame = views.cached_all("today").get(indicator, pd.DataFrame())
-        a = latest_row(frame, regions[first])
-        other = regions[str(second)] if mode == "districts" else views.CITY
-        b = None if a is None else latest_row(frame[frame["year"] == a["year"]], other)
-    change = None if a is None or b is None else difference(definition, a, b)
-    verdict = (
-        "kan inte prövas"
-        if change is None
-        else (
-            "skillnaden är statistiskt säkerställd" if change.significant else "inom felmarginalen"
-        )
-    )
-    rows.append(
+rows = compare.rows(
+    area,
+    mode,
+    regions[first],
+    regions[str(second)] if mode == "districts" else None,
+)
+table = pd.DataFrame(
+    [
         {
-            "Indikator": definition.title,
-            "År": "" if a is None else str(int(a["year"])),
-            labels[0]: "–"
-            if a is None
-            else ("skyddat" if a["suppressed"] else views.fmt_value(definition, a["value"])),
-            labels[1]: "–"
-            if b is None
-            else ("skyddat" if b["suppressed"] else views.fmt_value(definition, b["value"])),
-            "Skillnad": verdict,
-            f"Utveckling {labels[0]}": "" if a is None else str(a["status_text"]),
-            "Exempeldata": "ja"
-            if any(r is not None and views.is_example(r) for r in (a, b))
-            else "",
+            "Indikator": row.title,
+            "År": row.year,
+            labels[0]: row.first,
+            labels[1]: row.second,
+            "Skillnad": row.verdict,
+            f"Utveckling {labels[0]}": row.development,
+            "Exempeldata": "ja" if row.example else "",
         }
-    )
-table = pd.DataFrame(rows)
+        for row in rows
+    ]
+)
 if table.empty:
     st.info("Området har inga indikatorer med den här jämförelsen.")
 else:
     st.dataframe(table, hide_index=True, key="comparison")
     if (table["Exempeldata"] == "ja").any():
-        st.caption(views.EXAMPLE_NOTE)
+        st.caption(indicator_values.EXAMPLE_NOTE)
     views.downloads(table, f"jamforelse_{area}", "compare")
     years = sorted({int(y) for y in table["År"] if y})
     views.pack_buttons(

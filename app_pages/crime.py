@@ -6,9 +6,8 @@ import streamlit as st
 
 from app_pages import views
 from app_pages.crime_chart import crime_figure, source_line
-from service import packs
-from service import views as data
-from service.views import year_list
+from service import batches, crime, packs
+from swedish.format import year_list
 
 BOUNDARIES = {"today": "Dagens stadsdelsområden", "time": "Dåtidens stadsdelsområden"}
 GRANULARITY = {"year": "År", "month": "Månad"}
@@ -20,7 +19,7 @@ st.caption(
     "Anmälda brott är inte detsamma som faktisk brottslighet: många brott anmäls aldrig "
     "(mörkertal), och benägenheten att anmäla skiljer sig mellan brottstyper och områden."
 )
-categories = data.crime_categories()
+categories = crime.crime_categories()
 if not categories:
     st.warning("Ingen brottsstatistik från BRÅ är inläst ännu.")
     st.stop()
@@ -49,7 +48,7 @@ with st.sidebar:
         bind="query-params",
     )
 
-regions, missing = data.crime_regions(category, boundaries)
+regions, missing = crime.crime_regions(category, boundaries)
 if missing:
     st.caption(f"Inga siffror för {category.label} finns för: {', '.join(missing)}.")
 districts = regions[regions["kind"] == "district"]
@@ -80,15 +79,18 @@ views.print_header(
         ("Områden", ", ".join(names[c] for c in chosen)),
     ],
 )
-threshold = data.crime_threshold(category.count_measure)
-frame = data.crime_series(category.count_measure, tuple(chosen), kind, boundaries, granularity)
+threshold = crime.crime_threshold(category.count_measure)
+frame = crime.crime_series(category.count_measure, tuple(chosen), kind, boundaries, granularity)
 if frame.empty:
     st.info("Det finns inga siffror för de valda områdena.")
     st.stop()
 
 per = "per år" if granularity == "year" else "per månad"
 title = f"Anmälda brott: {category.label}, {per}"
-source = data.source_record(data.reported_crime.SOURCE) or {"citation": "BRÅ", "caveat": None}
+source = batches.source_record(crime.SOURCE) or {
+    "citation": "BRÅ",
+    "caveat": None,
+}
 figure = crime_figure(
     frame,
     title=title,
@@ -117,7 +119,7 @@ if not incomplete.empty:
         + "; ".join(f"{n} {year_list(sorted(int(y) for y in ys))}" for n, ys in names_years.items())
         + "."
     )
-missing_years = data.reported_crime.missing_years(frame)
+missing_years = crime.missing_years(frame)
 if missing_years:
     notes.append(
         "Siffror saknas för: "
@@ -128,7 +130,7 @@ if granularity == "year":
     partial = frame[frame["n_months"] < 12]
     for row in partial.itertuples():
         notes.append(f"{row.region_name} {row.year}: bara {row.n_months} månader finns.")
-if data.published(data.reported_crime.SOURCE):
+if batches.published(crime.SOURCE):
     notes.append(
         "BRÅ publicerar siffrorna själv, även små tal som 1 och 2: de visas som BRÅ redovisar "
         "dem. Där BRÅ inte redovisar något värde står det att källan inte redovisar något."
@@ -143,7 +145,7 @@ for note in notes:
     st.caption(note)
 
 
-table = data.crime_table(frame, UNITS[kind], granularity)
+table = crime.crime_table(frame, UNITS[kind], granularity)
 with st.expander("Tabell med siffrorna"):
     st.dataframe(table, hide_index=True)
 views.downloads(table, f"anmalda_brott_{category.count_measure}", "crime")

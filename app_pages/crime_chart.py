@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from service.views import MONTH_NAMES, PLOTLY_SEPARATORS, number, year_list
+from swedish.format import MONTH_NAMES, PLOTLY_SEPARATORS, number, year_list
 
 # Carto's "Safe" palette: eleven colours chosen to stay apart for colour-blind readers.
 SAFE_COLOURS = [

@@ -7,19 +7,18 @@ from datetime import date
 import streamlit as st
 
 from app_pages import signin, views
-from service import loads, meetings
-from service import views as data
-from service.views import number
+from service import batches, indicator_values, loads, meetings
 from service.writes import PermissionDenied, RuleBroken
+from swedish.format import number
 
 st.title("Datastatus")
 st.caption("Vad som är inläst, varifrån, hur aktuellt det är och vad som saknas: inför varje möte.")
 
-catalogue = data.catalogue()
+catalogue = indicator_values.catalogue()
 today = date.today()
 
 
-tables = data.status_tables(today)
+tables = batches.status_tables(today)
 
 
 def _show(result: loads.PageLoad) -> None:
@@ -47,23 +46,23 @@ for record in tables["records"].itertuples():  # type: ignore[union-attr]
             st.caption(record.caveat)
 
 st.header("Inlästa satser")
-batches = tables["batches"]
-if batches.empty:
+loaded = tables["batches"]
+if loaded.empty:
     st.info("Inga filer är inlästa ännu.")
 else:
-    st.dataframe(batches, hide_index=True, key="batches")
-if not batches.empty and not data.may_open_batches(signin.principal()):
+    st.dataframe(loaded, hide_index=True, key="batches")
+if not loaded.empty and not batches.may_open_batches(signin.principal()):
     st.caption(
         "Satsernas enskilda rader visas bara för administratörer (små tal är inte dolda där)."
     )
-elif not batches.empty:
+elif not loaded.empty:
     chosen = st.selectbox(
         "Öppna en sats",
-        list(batches["Sats"]),
-        format_func=lambda b: f"{b}: {batches.set_index('Sats').loc[b, 'Fil']}",
+        list(loaded["Sats"]),
+        format_func=lambda b: f"{b}: {loaded.set_index('Sats').loc[b, 'Fil']}",
         key="batch",
     )
-    total, rows = data.batch_rows(int(chosen))
+    total, rows = batches.batch_rows(int(chosen))
     if rows.empty:
         st.caption("Satsen har inga rader i observationstabellen (till exempel metadata).")
     else:
@@ -75,7 +74,7 @@ elif not batches.empty:
             key="batch_rows",
         )
 
-if data.may_open_batches(signin.principal()) and meetings.shown() is None:
+if batches.may_open_batches(signin.principal()) and meetings.shown() is None:
     st.header("Läs in källfiler")
     st.caption(
         "För administratörer: en fil från BRÅ, polisen, befolkningsstatistiken eller Kolada "

@@ -10,32 +10,20 @@ import streamlit as st
 
 from app_pages import beside, charts, drivers_section, local_section, views
 from app_pages.signin import guard_fragment
-from service import events, packs
-from service import views as data
-from service.readmodel import view
-from service.views import (
-    PLOTLY_SEPARATORS,
-    by_region,
-    comparison,
-    inputs_of,
-    latest_record,
-    latest_row,
-    period_of,
-    rank_text,
-    rankable,
-    ranking,
-)
+from app_pages.views import plain
+from service import district, events, indicator_values, local, overview, packs
+from swedish.format import PLOTLY_SEPARATORS
 
 st.title("Stadsdelsområdets lägesbild")
-catalogue = views.catalogue()
-regions = views.district_options()
+catalogue = indicator_values.catalogue()
+regions = indicator_values.district_options()
 districts = [n for n in regions if n != "Hela staden"]
 with st.sidebar:
     name = st.selectbox("Stadsdelsområde", districts, key="stadsdelsomrade", bind="query-params")
 code = regions[name]
 views.print_header("stadsdelsomrade", [("Stadsdelsområde", name)])
-frames = views.cached_all("today")
-local_section.show(code, name, views.local_agreements().get(code))
+frames = indicator_values.all_values("today")
+local_section.show(code, name, local.local_agreements().get(code))
 st.header("Indikatorer")
 st.caption(
     f"Alla indikatorer för {name} på dagens indelning, jämfört med hela staden och med "
@@ -44,92 +32,38 @@ st.caption(
 )
 
 
-@view("catalogue", max_entries=2048)
-def indicator_row(
-    area_title: str, indicator: str, code: str, name: str, inputs: tuple[str | None, ...]
-) -> dict[str, str]:
-    """One indicator's row of the district's table, kept while its figures are the same
-    (``inputs``: what its frames were computed from, results.inputs_of), whatever else a load
-    changed: a load for one crime category computes the rows of the indicators over it only."""
-    definition = catalogue.definitions[indicator]
-    frame = views.cached_all("today").get(indicator, pd.DataFrame())
-    split = by_region(frame, [code, views.CITY])  # the two regions' rows, once
-    own = latest_record(split.get(code, []))
-    city = latest_record(split.get(views.CITY, []), int(own["year"])) if own is not None else None
-    placing = ""
-    if own is not None and not pd.isna(own["value"]):
-        if not rankable(definition):
-            placing = "rangordnas inte (antal)"
-        else:
-            ranked = ranking(definition, frame, int(own["year"]))
-            mine = ranked[ranked["region_code"] == code]
-            if not mine.empty:
-                placing = rank_text(mine.iloc[0], len(ranked))
-                placing += f", {int(own['year'])}"
-    said = comparison(definition, own)
-    women = men = ""
-    if "sex" in definition.breakdowns and own is not None:
-        by_sex = views.cached_all("today", by_sex=True).get(indicator, pd.DataFrame())
-        w = latest_row(by_sex[by_sex["year"] == own["year"]], code, "female")
-        m = latest_row(by_sex[by_sex["year"] == own["year"]], code, "male")
-        women = (
-            "skyddat"
-            if w is not None and w["suppressed"]
-            else (views.fmt_value(definition, w["value"]) if w is not None else "")
-        )
-        men = (
-            "skyddat"
-            if m is not None and m["suppressed"]
-            else (views.fmt_value(definition, m["value"]) if m is not None else "")
-        )
-    return {
-        "Område": area_title,
-        "Indikator": definition.title,
-        "Period": "" if own is None else period_of(own),
-        name: "–"
-        if own is None
-        else ("skyddat" if own["suppressed"] else views.fmt_value(definition, own["value"])),
-        "Osäkerhet (95 %)": ""
-        if own is None
-        else views.fmt_interval(definition, own["lower"], own["upper"]),
-        "Hela staden": "–"
-        if city is None
-        else ("skyddat" if city["suppressed"] else views.fmt_value(definition, city["value"])),
-        "Kvinnor": women,
-        "Män": men,
-        "Placering bland områdena": placing,
-        "Jämförelse": said["change_line"],
-        "Utveckling": "Inga uppgifter ännu." if own is None else str(own["status_text"]),
-        "Status": "" if own is None else views.badge_text(str(own["status"]), str(said["verdict"])),
-        "Exempeldata": "ja"
-        if own is not None and not pd.isna(own.get("example")) and own.get("example")
-        else "",
-    }
-
-
 def situation(code: str, name: str) -> pd.DataFrame:
-    """The district's table: one row per indicator (each cached by what it shows)."""
-    sexes = views.cached_all("today", by_sex=True)
-    rows = []
-    for area_id, area_title in catalogue.areas():
-        for indicator in catalogue.indicators_for(area_id):
-            if "district" not in catalogue.definitions[indicator].levels:
-                continue
-            inputs = tuple(
-                inputs_of(f[indicator]) if indicator in f else None for f in (frames, sexes)
-            )
-            rows.append(indicator_row(area_title, indicator, code, name, inputs))
-    return pd.DataFrame(rows)
+    """The district's rows (service.district) as the table shows them."""
+    return pd.DataFrame(
+        [
+            {
+                "Område": row.area,
+                "Indikator": row.title,
+                "Period": row.period,
+                name: row.value,
+                "Osäkerhet (95 %)": row.interval,
+                "Hela staden": row.city,
+                "Kvinnor": row.women,
+                "Män": row.men,
+                "Placering bland områdena": row.placing,
+                "Jämförelse": row.comparison,
+                "Utveckling": row.development,
+                "Status": views.badge_text(row.status, row.verdict) if row.status else "",
+                "Exempeldata": "ja" if row.example else "",
+            }
+            for row in district.situation(code)
+        ]
+    )
 
 
-table = situation(code, name).copy()
-said = data.comments(code)
-judged = data.assessments()
+table = situation(code, name)
+said = overview.comments(code)
+judged = overview.assessments()
 judged = judged[judged["region_code"] == code] if not judged.empty else judged
-titles = dict(catalogue.areas())
-for area_title in table["Område"].unique():
+for area_id, area_title in catalogue.areas():
+    if area_id not in set(table["Område"]):
+        continue
     st.subheader(area_title)
-    area_id = next(a for a, t in titles.items() if t == area_title)
     mine = (
         said[(said["area"] == area_id) & said["indicator"].isna()].sort_values("year")
         if not said.empty
@@ -138,11 +72,11 @@ for area_title in table["Område"].unique():
     if not mine.empty:
         latest_comment = mine.iloc[-1]
         st.caption(
-            f"Lägesbild {int(latest_comment['year'])} ({data.plain(latest_comment['written_by'])}):"
+            f"Lägesbild {int(latest_comment['year'])} ({plain(latest_comment['written_by'])}):"
         )
         st.text(str(latest_comment["text"]))
     views.indicator_followup(catalogue, area_id, said, judged)
-    part = table[table["Område"] == area_title].drop(columns=["Område"])
+    part = table[table["Område"] == area_id].drop(columns=["Område"])
     # Status beside the indicator, visible without scrolling sideways at 1440 px; what the
     # development means under the table, whole.
     shown = part.drop(columns=["Utveckling"])
@@ -181,11 +115,11 @@ def trend_chart() -> None:
     regions_drawn = [
         (region, label, colour)
         for region, label, colour in (
-            (code, name, "#0072B2"), (views.CITY, "Hela staden", "#E69F00"))
+            (code, name, "#0072B2"), (indicator_values.CITY, "Hela staden", "#E69F00"))
         if not frame.empty and frame.loc[
             (frame["region_code"] == region) & (frame["sex"] == "total"), "value"].notna().any()
     ]  # fmt: skip
-    apart = not rankable(definition) and len(regions_drawn) == 2
+    apart = district.drawn_apart(indicator) and len(regions_drawn) == 2
     traces = []
     for k, (region, label, colour) in enumerate(regions_drawn, start=1):
         place = charts.panel(k) if apart else {}
@@ -223,7 +157,10 @@ def trend_chart() -> None:
             )
         )
     example = not frame.empty and (
-        views.example_note(frame[frame["region_code"].isin([code, views.CITY])]) is not None
+        indicator_values.example_note(
+            frame[frame["region_code"].isin([code, indicator_values.CITY])]
+        )
+        is not None
     )
     axis = {"title": definition.unit, "rangemode": "tozero", "separatethousands": True}
     # Built in one step (charts.grid): make_subplots and updates after it validate the layout
@@ -262,7 +199,9 @@ def trend_chart() -> None:
     figure = go.Figure(data=traces, layout=layout)
     st.plotly_chart(figure, key="district_chart")
     note = (
-        views.example_note(frame[frame["region_code"].isin([code, views.CITY])])
+        indicator_values.example_note(
+            frame[frame["region_code"].isin([code, indicator_values.CITY])]
+        )
         if not (frame.empty)
         else None
     )

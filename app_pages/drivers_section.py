@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import charts, views
-from service import views as data
+from app_pages import charts
+from service import drivers, indicator_values
 
 
 def show(indicator: str, region_code: str, key: str) -> None:
     """The section for ``indicator`` in ``region_code`` (the city: split over districts
     first). ``key`` keeps the widgets of two pages apart."""
-    definition = views.catalogue().definitions[indicator]
-    choices = data.driver_choices(indicator, city=region_code == views.CITY)
+    definition = indicator_values.catalogue().definitions[indicator]
+    choices = drivers.driver_choices(indicator, city=region_code == indicator_values.CITY)
     st.subheader("Vad drev förändringen?")
     if not choices:
         st.caption(
@@ -23,7 +23,7 @@ def show(indicator: str, region_code: str, key: str) -> None:
             "finns inte per kön eller åldersgrupp."
         )
         return
-    years = data.driver_years(views.cached_values(indicator, "today"))
+    years = drivers.driver_years(indicator_values.values(indicator, "today"))
     if len(years) < 2:
         st.caption("Det behövs värden för två år för att dela upp en förändring.")
         return
@@ -35,12 +35,12 @@ def show(indicator: str, region_code: str, key: str) -> None:
     by = right.selectbox(
         "Dela upp på", list(choices), format_func=choices.get, key=f"{key}_drivers_by"
     )
-    split = data.drivers(indicator, int(start), int(end), region_code, by)
+    split = drivers.drivers(indicator, int(start), int(end), region_code, by)
     if isinstance(split, str):
         st.info(split)
         return
-    example = views.example_note(views.cached_values(indicator, "today")) is not None
+    example = indicator_values.example_note(indicator_values.values(indicator, "today")) is not None
     st.plotly_chart(charts.drivers_chart(definition, split, example), key=f"{key}_drivers_chart")
-    st.dataframe(data.driver_table(definition, split), hide_index=True, key=f"{key}_drivers")
-    for note in data.driver_notes(split):
+    st.dataframe(drivers.driver_table(definition, split), hide_index=True, key=f"{key}_drivers")
+    for note in drivers.driver_notes(split):
         st.caption(note)

@@ -12,8 +12,9 @@ import streamlit as st
 
 from app_pages import signin, state, views
 from app_pages.meetings import no_writes_in_meeting
-from service import events
+from service import events, indicator_values
 from service.writes import PermissionDenied, Principal, RuleBroken, may
+from swedish.format import date_text
 
 st.title("Händelser på tidsaxeln")
 st.caption(
@@ -21,8 +22,10 @@ st.caption(
     "gäller, med texten när man pekar på den, och i listan under diagrammet, i "
     "årssammanställningen och i mötespaketen."
 )
-catalogue = views.catalogue()
-regions = {n: c for n, c in views.district_options().items() if c != views.CITY}
+catalogue = indicator_values.catalogue()
+regions = {
+    n: c for n, c in indicator_values.district_options().items() if c != indicator_values.CITY
+}
 region_name = {c: n for n, c in regions.items()}
 indicator_titles = {
     i: d.title for i, d in sorted(catalogue.definitions.items(), key=lambda x: x[1].title)
@@ -32,7 +35,7 @@ viewer = signin.principal() or Principal("demo", "administratör")
 
 views.saved_message("handelser_klart")
 
-table = views.timeline_events()
+table = events.timeline_events()
 st.header("Alla händelser")
 if table.empty:
     st.caption("Inga händelser ännu.")
@@ -41,12 +44,8 @@ else:
         pd.DataFrame(
             {
                 "Datum": [
-                    views.date_text(pd.Timestamp(s).date())
-                    + (
-                        ""
-                        if pd.isna(e) or e is None
-                        else f"–{views.date_text(pd.Timestamp(e).date())}"
-                    )
+                    date_text(pd.Timestamp(s).date())
+                    + ("" if pd.isna(e) or e is None else f"–{date_text(pd.Timestamp(e).date())}")
                     for s, e in zip(table["starts_on"], table["ends_on"], strict=True)
                 ],
                 "Händelse": table["title"],
@@ -141,7 +140,7 @@ if not table.empty:
         st.caption("Du har inga egna händelser att ta bort.")
     else:
         labels = {
-            int(r.id): f"{views.date_text(pd.Timestamp(r.starts_on).date())}: {r.title} "
+            int(r.id): f"{date_text(pd.Timestamp(r.starts_on).date())}: {r.title} "
             f"({views.plain(r.created_by)})"
             for r in mine.itertuples()
         }

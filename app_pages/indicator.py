@@ -11,10 +11,9 @@ import streamlit as st
 
 from app_pages import charts, drivers_section, municipalities, views
 from app_pages.signin import guard_fragment
-from service import events, packs
-from service import views as data
+from service import events, indicator_values, overview, packs, targets
 from service.readmodel import view
-from service.views import NOT_RANKED, PLOTLY_SEPARATORS, number, rankable, ranking
+from swedish.format import PLOTLY_SEPARATORS, number
 
 TYPES = {
     "count": "ett antal per år",
@@ -28,7 +27,7 @@ BOUNDARIES = {"today": "Dagens indelning", "time": "Dåtidens indelning"}
 
 
 st.title("Indikator")
-catalogue = views.catalogue()
+catalogue = indicator_values.catalogue()
 # Every indicator followed per district, and those that compare Stockholm with other
 # municipalities (Kolada).
 options = {
@@ -50,10 +49,10 @@ definition = catalogue.definitions[indicator]
 views.print_header(
     "indikator", [("Indikator", definition.title), ("Indelning", BOUNDARIES[boundaries])]
 )
-frame = views.cached_values(indicator, boundaries)
+frame = indicator_values.values(indicator, boundaries)
 
 st.header(definition.title)
-if (failed := views.unavailable(frame)) is not None:
+if (failed := indicator_values.failed(frame)) is not None:
     st.error(failed)
 st.markdown(definition.description)
 with st.expander("Källa, beräkning och förbehåll", expanded=False):
@@ -76,8 +75,8 @@ if "district" not in definition.levels:
     st.stop()
 totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
 districts = totals[totals["region_kind"] == "district"]
-city = totals[totals["region_code"] == views.CITY].sort_values("year")
-notes = [n for n in [views.example_note(totals)] if n]
+city = totals[totals["region_code"] == indicator_values.CITY].sort_values("year")
+notes = [n for n in [indicator_values.example_note(totals)] if n]
 if (totals["preliminary"].astype(bool)).any():
     years = sorted(int(y) for y in totals.loc[totals["preliminary"].astype(bool), "year"].unique())
     notes.append(f"Preliminära siffror för {', '.join(map(str, years))} (öppna ringar).")
@@ -113,7 +112,7 @@ def panel_lines(panel: int, boundaries: str, code: str = "") -> list[dict]:
         lines.append(vline(definition.baseline_year, {"color": "#999999", "dash": "dot"}))
     # Only the targets of the panel's own district (or of every district): the city's and
     # another district's targets are not this panel's.
-    for target in data.panel_targets(indicator, code):
+    for target in targets.panel_targets(indicator, code):
         lines.append(
             {
                 "type": "line",
@@ -217,7 +216,7 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
         )
     if boundaries == "time":
         breaks += " Streckad grå linje: sammanslagning 1 juli 2020 (och 2023 vid den lila)."
-    example = views.example_note(totals) is not None
+    example = indicator_values.example_note(totals) is not None
     layout["annotations"].append(
         charts.source_note(
             f"{charts.source_text(definition, example)} {breaks} Prickad: basår "
@@ -242,7 +241,7 @@ def small_multiples() -> None:
     if districts.empty:
         st.caption("Inga uppgifter per stadsdelsområde.")
         return
-    figure = multiples_figure(indicator, boundaries, data.inputs_of(frame))
+    figure = multiples_figure(indicator, boundaries, indicator_values.inputs(indicator, boundaries))
     st.plotly_chart(figure, key="multiples")
 
 
@@ -250,8 +249,8 @@ small_multiples()
 for note in notes:
     st.caption(note)
 charts.event_list(events.listed(indicator))
-said = data.comments()
-judged = data.assessments()
+said = overview.comments()
+judged = overview.assessments()
 for area in definition.areas:
     views.indicator_followup(catalogue, area, said, judged, indicator)
 
@@ -270,7 +269,7 @@ def map_and_ranking(indicator: str, boundaries: str) -> tuple[go.Figure | None, 
     if boundaries == "today":
         current = districts[districts["year"] == latest_year]
         map_figure = charts.district_map(definition, current, latest_year)
-    ranked = ranking(definition, frame, latest_year)
+    ranked = indicator_values.ranked(indicator, frame, latest_year)
     rank_figure = None
     if not ranked.empty:
         rank_figure = go.Figure(
@@ -315,7 +314,7 @@ def map_and_ranking(indicator: str, boundaries: str) -> tuple[go.Figure | None, 
     return map_figure, rank_figure
 
 
-drivers_section.show(indicator, views.CITY, "indikator")
+drivers_section.show(indicator, indicator_values.CITY, "indikator")
 
 map_figure, rank_figure = map_and_ranking(indicator, boundaries)
 if map_figure is not None:
@@ -324,9 +323,9 @@ if map_figure is not None:
 if rank_figure is not None:
     st.subheader(f"Rangordning {latest_year}, med osäkerhet")
     st.plotly_chart(rank_figure, key="ranking")
-elif latest_year is not None and not rankable(definition):
+elif latest_year is not None and indicator_values.not_ranked(indicator):
     st.subheader(f"Rangordning {latest_year}")
-    st.caption(NOT_RANKED)
+    st.caption(str(indicator_values.not_ranked(indicator)))
 
 st.subheader("Siffrorna")
 table = pd.DataFrame(
@@ -334,11 +333,11 @@ table = pd.DataFrame(
         "Område": totals["region_name"],
         "År": totals["year"].astype(int),
         definition.unit: [
-            "skyddat" if s else views.fmt_value(definition, v)
+            "skyddat" if s else indicator_values.fmt_value(definition, v)
             for v, s in zip(totals["value"], totals["suppressed"], strict=True)
         ],
         "Osäkerhet (95 %)": [
-            views.fmt_interval(definition, lo, hi)
+            indicator_values.fmt_interval(definition, lo, hi)
             for lo, hi in zip(totals["lower"], totals["upper"], strict=True)
         ],
         "Antal svarande": ["" if pd.isna(n) else number(n) for n in totals["respondents"]],

@@ -9,13 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import views
-from service import local
+from service import followup, indicator_values, local, overview, targets
+from swedish.format import date_text
 
 
 def indicator_rows(code: str) -> dict[str, dict]:
     """The overview's row of every indicator for the district (latest year, status)."""
     rows: dict[str, dict] = {}
-    for area_rows in views.overview_rows("2024").get(code, {}).values():
+    for area_rows in overview.overview_rows("2024").get(code, {}).values():
         for row in area_rows:
             rows.setdefault(str(row["indicator"]), row)
     return rows
@@ -31,21 +32,21 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
         )
         return
     wide = local.city_areas()
-    catalogue = views.catalogue()
+    catalogue = indicator_values.catalogue()
     police = ", ".join(local.police_area_name(c) for c in agreement.police_areas)
-    valid = f"gäller från {views.date_text(agreement.valid_from)}" + (
-        f" till {views.date_text(agreement.valid_to)}" if agreement.valid_to else ""
+    valid = f"gäller från {date_text(agreement.valid_from)}" + (
+        f" till {date_text(agreement.valid_to)}" if agreement.valid_to else ""
     )
     st.markdown(
         f"**{views.plain(agreement.title)}** · {views.plain(name)}s stadsdelsförvaltning och "
         f"{views.plain(police)} · {valid} · revideras senast "
-        f"{views.date_text(agreement.revision_date)} · version {agreement.version}"
+        f"{date_text(agreement.revision_date)} · version {agreement.version}"
         + (" · exempeldata" if agreement.is_example else "")
     )
     figures = indicator_rows(code)
-    register = views.action_register()
+    register = followup.action_register()
     by_area = local.actions_by_local_area(register, code)
-    targets = views.app_targets()
+    area_targets = targets.app_targets()
     for number, area in enumerate(agreement.areas, start=1):
         with st.container(border=True, key=f"lokalt_{code}_{area.key}"):
             serves = (
@@ -61,9 +62,9 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
                 for indicator in area.indicators:
                     definition = catalogue.definitions.get(indicator)
                     row = figures.get(indicator)
-                    own = targets[
-                        (targets["indicator"] == indicator) & (targets["scope"] == code)
-                    ] if not targets.empty else targets  # fmt: skip
+                    own = area_targets[
+                        (area_targets["indicator"] == indicator) & (area_targets["scope"] == code)
+                    ] if not area_targets.empty else area_targets  # fmt: skip
                     table.append(
                         {
                             "Indikator": definition.title if definition else indicator,
@@ -71,13 +72,13 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
                             "Senaste": (
                                 "skyddat"
                                 if row and row["suppressed"]
-                                else views.fmt_value(definition, row["value"])
+                                else indicator_values.fmt_value(definition, row["value"])
                                 if row and definition and row["value"] is not None
                                 else "–"
                             ),
                             "Status": str(row["label"]) if row else "följs inte per område",
                             "Lokalt mål": "; ".join(
-                                f"{views.fmt_value(definition, v)} år {int(y)}"
+                                f"{indicator_values.fmt_value(definition, v)} år {int(y)}"
                                 for v, y in zip(own["value"], own["target_year"], strict=True)
                             )
                             if definition is not None and not own.empty
@@ -88,7 +89,7 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
                     pd.DataFrame(table), hide_index=True, key=f"lokalt_ind_{code}_{area.key}"
                 )
                 if any(figures[i]["example"] for i in area.indicators if i in figures):
-                    st.caption(views.EXAMPLE_NOTE)
+                    st.caption(indicator_values.EXAMPLE_NOTE)
             else:
                 st.caption("Inga indikatorer valda för området.")
             actions = by_area.get(area.key)
@@ -115,5 +116,5 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
     if agreement.meetings:
         st.caption(
             "Styrgruppens möten: "
-            + ", ".join(views.date_text(m.meeting_date) for m in agreement.meetings)
+            + ", ".join(date_text(m.meeting_date) for m in agreement.meetings)
         )

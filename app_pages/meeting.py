@@ -10,22 +10,21 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import charts, views
-from service import events, packs
-from service import views as data
-from service.views import first_upper
+from service import drivers, events, indicator_values, overview, packs
+from swedish.format import first_upper
 
 # Opened from a link, the page starts with the sidebar closed: the whole screen for the area.
 st.set_page_config(initial_sidebar_state="collapsed")
-catalogue = views.catalogue()
+catalogue = indicator_values.catalogue()
 areas = catalogue.areas()
-regions = views.district_options()
-slugs = data.region_slugs()
+regions = indicator_values.district_options()
+slugs = indicator_values.region_slugs()
 steps = [str(n) for n in range(1, len(areas) + 1)]
 
 # The link is kept short (``?omrade=jarva&steg=2``) by the page itself: Streamlit's binding
 # would put the shown labels in it. A link that names a step or an area that does not exist
 # says so (instead of silently showing another), then shows the first.
-city = data.slug("Hela staden")
+city = indicator_values.slug("Hela staden")
 problems = []
 typed = st.query_params.get("steg")
 if typed is not None and typed not in steps:
@@ -87,8 +86,8 @@ st.html(
 st.button("Föregående", on_click=go, args=(-1,), key="clicker_back", shortcut="PageUp")
 st.button("Nästa", on_click=go, args=(1,), key="clicker_on", shortcut="PageDown")
 
-shown = data.slide(area_id, regions[scope], "2024")
-since = views.changed_since_meeting("2024")
+shown = overview.slide(area_id, regions[scope], "2024")
+since = overview.changed_since_meeting("2024")
 counts = " · ".join(f"{shown.counts[g]} {g}" for g in shown.counts if shown.counts[g])
 judgement = shown.judgement or "området är inte bedömt ännu."
 st.container(border=True).markdown(
@@ -113,7 +112,9 @@ for start in range(0, len(shown.cards), width):
         if row["year"] is None:
             card.caption(str(row["text"]))
             continue
-        value = "skyddat" if row["suppressed"] else views.fmt_value(definition, row["value"])  # type: ignore[arg-type]
+        value = (
+            "skyddat" if row["suppressed"] else indicator_values.fmt_value(definition, row["value"])
+        )  # type: ignore[arg-type]
         before = row["previous"]
         # Streamlit points the arrow by a leading ASCII minus.
         change = str(row["change_value"]).replace("\u2212", "-")
@@ -128,11 +129,11 @@ for start in range(0, len(shown.cards), width):
             earlier = (
                 "skyddat"
                 if before["suppressed"]  # type: ignore[index]
-                else views.fmt_value(definition, before["value"])  # type: ignore[arg-type,index]
+                else indicator_values.fmt_value(definition, before["value"])  # type: ignore[arg-type,index]
             )
             # What drove the change (the two largest parts), listed under the cards: in a
             # card it would push the trends of a whole area off a 1920×1080 screen.
-            driven = data.driver_headline(
+            driven = drivers.driver_headline(
                 str(row["indicator"]),
                 regions[scope],
                 int(before["year"]),  # type: ignore[index]
@@ -170,9 +171,9 @@ if drivers_said:
     for row, start, driven in drivers_said:
         definition = row["definition"]
         with st.expander(f"{row['title']}, {row['compared_with']}: {driven}"):
-            split = data.drivers(
+            split = drivers.drivers(
                 str(row["indicator"]), start, int(row["year"]), regions[scope],
-                str(data.default_split(str(row["indicator"]), regions[scope])),
+                str(drivers.default_split(str(row["indicator"]), regions[scope])),
             )  # fmt: skip
             if isinstance(split, str):
                 st.info(split)
@@ -181,7 +182,7 @@ if drivers_said:
                 charts.drivers_chart(definition, split, bool(row["example"])),
                 key=f"drivers-{row['indicator']}",
             )
-            st.dataframe(data.driver_table(definition, split), hide_index=True)
+            st.dataframe(drivers.driver_table(definition, split), hide_index=True)
 
 with st.sidebar:
     st.caption("Hela mötet, alla områden, att projicera eller skicka:")

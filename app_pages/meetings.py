@@ -8,8 +8,8 @@ from datetime import date
 import streamlit as st
 
 from service import meetings
-from service.views import date_text as date_sv
 from service.writes import Principal, RuleBroken, demo_principal
+from swedish.format import date_text as date_sv
 
 NOW = "Nuläget"
 KEY = "mote"

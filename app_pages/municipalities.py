@@ -10,10 +10,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import charts, views
-from service import views as data
+from service import indicator_values, municipalities
+from swedish.format import PLOTLY_SEPARATORS
 
 
-def show(definition: data.Definition, frame: object) -> None:
+def show(definition: indicator_values.Definition, frame: object) -> None:
     totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]  # type: ignore[index]
     st.subheader("Stockholm jämfört med andra kommuner")
     figure = go.Figure()
@@ -38,7 +39,7 @@ def show(definition: data.Definition, frame: object) -> None:
         )
     figure.update_layout(
         title=f"{definition.title} ({definition.unit})",
-        separators=data.PLOTLY_SEPARATORS,
+        separators=PLOTLY_SEPARATORS,
         height=480,
         yaxis={"title": definition.unit, "rangemode": "tozero", "tickformat": ",.0f"},
         xaxis={"title": "År", "dtick": 1},
@@ -54,7 +55,7 @@ def show(definition: data.Definition, frame: object) -> None:
         ],
     )
     st.plotly_chart(figure, key="municipalities")
-    table = data.municipality_table(definition, frame)  # type: ignore[arg-type]
+    table = municipalities.municipality_table(definition, frame)  # type: ignore[arg-type]
     if not table.empty:
         st.dataframe(table, hide_index=True, key="municipality_table")
         views.downloads(table, f"{definition.id}_kommuner", "municipalities")

@@ -10,12 +10,11 @@ import streamlit as st
 
 from app_pages import signin, views
 from app_pages.signin import guard_fragment
-from service import calendar, local, packs
-from service.views import GROUP_ORDER, group_counts
+from service import calendar, followup, indicator_values, local, overview, packs
 
 st.title("Översikt")
-catalogue = views.catalogue()
-regions = views.district_options()
+catalogue = indicator_values.catalogue()
+regions = indicator_values.district_options()
 names = list(regions)
 
 with st.sidebar:
@@ -43,10 +42,10 @@ st.caption(
 viewer = signin.principal()
 today = date.today()
 late = calendar.overdue(
-    views.calendar_items(today.year, today.isoformat()),  # type: ignore[arg-type]
+    calendar.calendar_items(today.year, today.isoformat()),  # type: ignore[arg-type]
     viewer.districts if viewer is not None and viewer.districts else None,
 )
-if regions[scope] != views.CITY:
+if regions[scope] != indicator_values.CITY:
     late = [i for i in late if i.district in (None, regions[scope])]
 if late:
     with st.container(key="late"):
@@ -63,10 +62,10 @@ if late:
                 + "). Välj ett stadsdelsområde för dess punkter."
             )
         st.page_link("app_pages/arshjul.py", label="Öppna årshjulet", icon=":material/event:")
-frames = views.cached_all("today")
-summaries = views.overview_rows(agreement)
+frames = indicator_values.all_values("today")
+summaries = overview.overview_rows(agreement)
 # Showing a saved meeting: what differs today, per indicator.
-since = views.changed_since_meeting(agreement)
+since = overview.changed_since_meeting(agreement)
 region = regions[scope]
 examples = set()
 
@@ -81,8 +80,7 @@ def cards() -> None:
             if not rows:
                 st.caption("Området fördes över till ordinarie linjearbete: inga indikatorer.")
                 continue
-            counts = group_counts(rows)
-            st.markdown(" · ".join(f"{counts[g]} {g}" for g in GROUP_ORDER if counts[g]))
+            st.markdown(overview.count_line(rows))
             table = pd.DataFrame(
                 {
                     "Indikator": [r["title"] for r in rows],
@@ -91,7 +89,7 @@ def cards() -> None:
                     "Senaste": [
                         "skyddat"
                         if r["suppressed"]
-                        else views.fmt_value(r["definition"], r["value"])
+                        else indicator_values.fmt_value(r["definition"], r["value"])
                         for r in rows
                     ],
                     "Status": [views.badge_text(str(r["status"]), str(r["verdict"])) for r in rows],
@@ -138,7 +136,7 @@ matrix = []
 for name, code in regions.items():
     row: dict[str, object] = {"Stadsdelsområde": name}
     for area_id, title in catalogue.areas(agreement):
-        row[title] = views.matrix_cell(summaries[code][area_id])
+        row[title] = overview.matrix_cell(summaries[code][area_id])
     row["Lägesbild"] = f"stadsdelsomrade?stadsdelsomrade={name.replace(' ', '+')}"
     matrix.append(row)
 area_columns = {
@@ -166,10 +164,10 @@ views.downloads(
     pd.DataFrame(matrix).drop(columns=["Lägesbild"]), f"oversikt_{agreement}", "overview"
 )
 st.header("Täckning: lokala områden och åtgärder")
-districts_only = {n: c for n, c in regions.items() if c != views.CITY}
+districts_only = {n: c for n, c in regions.items() if c != indicator_values.CITY}
 coverage = local.coverage_rows(
-    views.local_agreements(),
-    views.action_register(),
+    local.local_agreements(),
+    followup.action_register(),
     districts_only,
 )
 st.caption(

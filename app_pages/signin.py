@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 import streamlit as st
 
 from app_pages import state
+from app_pages.views import plain
 from service import accounts
 from service.accounts import (
     Principal,
@@ -20,7 +21,6 @@ from service.accounts import (
     log_event,
     principal_for,
 )
-from service.views import plain
 from service.writes import RuleBroken, demo_principal
 
 

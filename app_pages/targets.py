@@ -12,8 +12,9 @@ import streamlit as st
 
 from app_pages import signin, state, views
 from app_pages.meetings import no_writes_in_meeting
-from service import targets
+from service import indicator_values, targets
 from service.writes import Principal, may
+from swedish.format import date_text
 
 st.title("Mål")
 st.caption(
@@ -21,9 +22,11 @@ st.caption(
     "fel riktning. Ett nytt mål gäller från sitt datum och ändrar aldrig bedömningen av ett "
     "tidigare år. Målen i indikatorernas definitioner (katalogen) gäller som standard."
 )
-catalogue = views.catalogue()
+catalogue = indicator_values.catalogue()
 titles = {i: d.title for i, d in sorted(catalogue.definitions.items(), key=lambda x: x[1].title)}
-districts = {n: c for n, c in views.district_options().items() if c != views.CITY}
+districts = {
+    n: c for n, c in indicator_values.district_options().items() if c != indicator_values.CITY
+}
 viewer = signin.principal() or Principal("demo", "administratör")
 
 views.saved_message("mal_klart")
@@ -45,12 +48,12 @@ else:
                 "Gäller": history["scope_name"],
                 "Mål": [
                     f"{targets.DIRECTION_WORDS[catalogue.definitions[i].direction]} "
-                    f"{views.fmt_value(catalogue.definitions[i], v)} år {y}"
+                    f"{indicator_values.fmt_value(catalogue.definitions[i], v)} år {y}"
                     for i, v, y in zip(
                         history["indicator"], history["value"], history["target_year"], strict=True
                     )
                 ],
-                "Gäller från": [views.date_text(d) for d in history["applies_from"]],
+                "Gäller från": [date_text(d) for d in history["applies_from"]],
                 "Beslutat i": history["source"],
                 "Satt av": [
                     views.plain(b)
@@ -64,7 +67,9 @@ else:
     )
 
 scopes = {"city": "Hela staden", **{c: n for n, c in districts.items()}}
-allowed = [s for s in scopes if may(viewer, "targets", [views.CITY if s == "city" else s])]
+allowed = [
+    s for s in scopes if may(viewer, "targets", [indicator_values.CITY if s == "city" else s])
+]
 if not allowed:
     st.info("Din roll kan se målen men inte sätta nya.")
     st.stop()

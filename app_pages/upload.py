@@ -10,10 +10,10 @@ import streamlit as st
 
 from app_pages import signin, state, views
 from app_pages.meetings import no_writes_in_meeting
-from service import followup, results, uploads
+from service import followup, indicator_values, results, uploads
 from service.uploads import Mapping, Question, UploadRefused, columns_and_answers
-from service.views import number
 from service.writes import PermissionDenied, Principal, RuleBroken, may
+from swedish.format import number
 
 st.title("Ladda upp enkätresultat och aktivitetsuppgifter")
 no_writes_in_meeting("ladda upp eller ångra")
@@ -26,9 +26,9 @@ st.caption(
 )
 
 reads = state.reader()  # the writes below take a cursor on the store itself
-catalogue = views.catalogue()
+catalogue = indicator_values.catalogue()
 
-districts = sorted(n for n in views.district_options() if n != "Hela staden")
+districts = sorted(n for n in indicator_values.district_options() if n != "Hela staden")
 st.download_button(
     "Ladda ner mallen (Excel)",
     data=lambda: uploads.template(catalogue, districts),  # built when asked for
@@ -41,7 +41,7 @@ st.download_button(
 signed_in = signin.principal()
 actor: Principal | None = signin.acting("Ditt namn (sparas med uppladdningen)", key="uploader")
 if signed_in is not None and not signed_in.city_wide:
-    own = views.region_names()
+    own = indicator_values.region_names()
     st.caption(
         "Du kan ladda upp värden för: "
         + ", ".join(own.get(c, c) for c in signed_in.districts)

@@ -1,65 +1,25 @@
 """What the pages share for rendering: status badges, Swedish tables, download buttons, the
-link to the current view. The values come from ``service.views`` (cached there on what they
-depend on); the names below pass them through for the pages."""
+link to the current view, the printed header, user text made literal for Markdown. The values
+come from the service's modules (cached there on what they depend on); nothing is passed
+through here."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from html import escape
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from service import uploads
-from service import views as service_views
-from service.views import (
-    CITY,
-    EXAMPLE_NOTE,
-    example_note,
-    fmt_interval,
-    fmt_value,
-    is_example,
-    plain,
-    unavailable,
-)
-
-__all__ = [
-    "CITY",
-    "EXAMPLE_NOTE",
-    "example_note",
-    "fmt_interval",
-    "fmt_value",
-    "is_example",
-    "plain",
-    "unavailable",
-]
-
-catalogue = service_views.catalogue
-district_options = service_views.district_options
-overview_rows = service_views.overview_rows
-changed_since_meeting = service_views.changed_since_meeting
-region_names = service_views.region_names
-matrix_cell = service_views.matrix_cell
-date_text = service_views.date_text
-timeline_events = service_views.timeline_events
-local_agreements = service_views.local_agreements
-action_register = service_views.action_register
-local_area_options = service_views.local_area_options
-app_targets = service_views.app_targets
-calendar_items = service_views.calendar_items
+from service import indicator_values, uploads
+from swedish.format import date_text
 
 
-def cached_all(boundaries: str = "today", by_sex: bool = False) -> dict[str, pd.DataFrame]:
-    return service_views.all_values(boundaries, by_sex)
-
-
-def cached_values(indicator: str, boundaries: str = "today", by_sex: bool = False) -> pd.DataFrame:
-    return service_views.values(indicator, boundaries, by_sex)
-
-
-def source_line(definition: service_views.Definition) -> str:
-    return service_views.source_line(definition.source)
+def source_line(definition: indicator_values.Definition) -> str:
+    return indicator_values.source_line(definition.source)
 
 
 def explanations(items: list[tuple[str, str]]) -> None:
@@ -96,7 +56,7 @@ def badge_text(code: str, label: str) -> str:
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV (Swedish Excel dialect: ';' and decimal comma) and Excel of a table."""
-    download_files(service_views.table_files(frame), name, key)
+    download_files(indicator_values.table_files(frame), name, key)
 
 
 def download_files(
@@ -173,7 +133,7 @@ def print_header(page: str, choices: Sequence[tuple[str, object]] = ()) -> None:
     """The header a printout of the page starts with, shown only on paper (print.css): the
     view's ``choices`` (label, value), when it was printed and the view's address. Call it
     where the choices are made (a page's first lines)."""
-    st.html(service_views.print_header(choices, _address(page), datetime.now()))
+    st.html(_print_header_html(choices, _address(page), datetime.now()))
 
 
 def link_to_view(page: str) -> None:
@@ -199,7 +159,7 @@ def style_status(frame: pd.DataFrame, column: str = "Status") -> object:
 
 
 def indicator_followup(
-    catalogue: service_views.Catalogue,
+    catalogue: indicator_values.Catalogue,
     area: str,
     comments: pd.DataFrame,
     assessments: pd.DataFrame,
@@ -208,7 +168,7 @@ def indicator_followup(
     """The assessments and comments made of single indicators (of an area, or one indicator),
     newest year first, with who wrote them."""
     titles = catalogue.definitions
-    places = service_views.region_names()
+    places = indicator_values.region_names()
     for label, frame, text, by in (
         ("Bedömning", assessments, "judgement", "assessed_by"),
         ("Lägesbild", comments, "text", "written_by"),
@@ -285,3 +245,26 @@ def submit(
         return
     st.session_state[done_key] = success(result)
     st.rerun()
+
+
+def _print_header_html(choices: Sequence[tuple[str, object]], address: str, now: datetime) -> str:
+    """The HTML of the header a printed page starts with (hidden on screen): the view's
+    choices, when it was printed and its address, so a printout says what it shows."""
+    chosen = " · ".join(f"{escape(label)}: {escape(str(value))}" for label, value in choices)
+    when = f"{date_text(now.date())} kl. {now:%H.%M}"
+    return (
+        '<div class="print-only" style="font-size: 0.9rem; border-bottom: 1px solid #999; '
+        'padding-bottom: 0.3rem">'
+        + (f"<div><b>Urval:</b> {chosen}</div>" if chosen else "")
+        + f"<div>Utskriven {escape(when)} från {escape(address)}</div></div>"
+    )
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def plain(text: object) -> str:
+    """Text a user typed (a name, a file name) for a Markdown element, shown literally:
+    every character Markdown or Streamlit's directives would act on is escaped, so
+    ``![](http://…)`` is not an image fetched from another host and ``:red[x]`` no colour."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))

@@ -7,14 +7,14 @@ from datetime import date
 import streamlit as st
 
 from app_pages import signin, views
-from service import meetings, packs, reports
+from service import indicator_values, meetings, packs, reports
 
 st.title("Årssammanställning")
 st.caption(
     "Resultat per prioriterat område, genomförda åtgärder och plan för nästa år, som "
     "ett Word-dokument att arbeta vidare i och som Excel."
 )
-regions = views.district_options()
+regions = indicator_values.district_options()
 names = ["Hela staden", *[n for n in regions if n != "Hela staden"]]
 with st.sidebar:
     year = st.selectbox(

@@ -18,7 +18,6 @@ import pandas as pd
 from catalogue.catalogue import Catalogue
 from catalogue.model import Definition, Target
 from indicators import disclosure, stats
-from indicators.format import MONTH_NAMES
 from indicators.status import (
     Point,
     Status,
@@ -32,6 +31,7 @@ from store import queries
 from store import targets as store_targets
 from store.regions import RegionLifetimes
 from store.series import Boundaries, observation_rows, population_rows, yearly_rows
+from swedish.format import MONTH_NAMES
 
 CITY = "0180"
 LOG = logging.getLogger(__name__)

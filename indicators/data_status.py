@@ -11,9 +11,9 @@ import pandas as pd
 
 from catalogue.catalogue import Catalogue
 from indicators.compute import CITY, Coverage, Request
-from indicators.format import MONTH_NAMES, date_text, number, percent
 from indicators.results import values_all
 from store import police, queries
+from swedish.format import MONTH_NAMES, date_text, number, percent
 
 STATE_NAMES = {"active": "aktiv", "superseded": "ersatt", "undone": "ångrad"}
 

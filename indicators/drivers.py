@@ -30,9 +30,9 @@ import pandas as pd
 from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
 from indicators.compute import Request, compute, period_label, records
-from indicators.format import number
 from indicators.stats import poisson_interval, wilson_interval
 from store import queries
+from swedish.format import number
 
 COLUMNS = ["part", "part_name", "from_value", "to_value", "change", "lower", "upper",
            "suppressed"]  # fmt: skip

@@ -7,7 +7,7 @@ import pandas as pd
 
 from catalogue.model import Definition
 from indicators.compute import MISSING_REASONS
-from indicators.format import indicator_value
+from swedish.format import indicator_value
 
 CITY = "0180"
 

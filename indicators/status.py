@@ -15,7 +15,7 @@ import numpy as np
 
 from catalogue.model import Definition, Target
 from indicators import stats
-from indicators.format import number, percent
+from swedish.format import number, percent
 
 STATUS_LABELS = {
     "target_met": "Målet nått",

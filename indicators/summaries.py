@@ -13,8 +13,8 @@ from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
 from indicators import stats
 from indicators.compute import records, unavailable
-from indicators.format import indicator_value, number
 from indicators.status import STATUS_LABELS
+from swedish.format import indicator_value, number
 
 GROUP_OF = {
     "target_met": "mål nått", "on_track": "förbättring", "improvement": "förbättring",

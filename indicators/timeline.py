@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 
 from catalogue.model import Definition
-from indicators.format import date_text
+from swedish.format import date_text
 
 PARTIES = {"stad": "staden", "polis": "polisen", "gemensamt": "gemensamt"}
 BREAK = "serieavbrott"

@@ -19,13 +19,13 @@ from indicators.compute import (
     with_app_targets,
 )
 from indicators.drivers import default_split, table_rows
-from indicators.format import indicator_value
 from indicators.municipalities import municipality_sentence
 from indicators.results import values, values_all
 from indicators.status import STATUS_LABELS, applicable_target
 from indicators.summaries import comparison
 from store import events as store_events
 from store import followup, queries
+from swedish.format import indicator_value
 
 
 @dataclass

@@ -10,9 +10,9 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from indicators import format as number_format
-from indicators.format import number
 from store import cachefiles
+from swedish import format as number_format
+from swedish.format import number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

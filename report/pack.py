@@ -128,7 +128,7 @@ def draw_chart(axis: plt.Axes, chart: PackChart, size: float = 8) -> None:
     when there are several lines."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    from indicators.format import number
+    from swedish.format import number
 
     title = chart.title + (" – Exempeldata" if chart.example else "")
     if len(chart.lines) == 1:

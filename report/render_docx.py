@@ -19,10 +19,10 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from indicators.format import date_text
 from report import exports
 from report.build import YearEnd
 from report.charts import line_png
+from swedish.format import date_text
 
 _text = exports.quoted_text  # a table cell copied into a spreadsheet must not run
 ORGANISATION = "Stockholms stad och Polisregion Stockholm"

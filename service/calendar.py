@@ -23,10 +23,12 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from access.roles import Principal
-from service import local, views
+from service import indicator_values, local, session
+from service.readmodel import view
 from service.writes import RuleBroken, guarded
 from store import local as store_local
 from store import queries
+from swedish.format import date_text
 
 CONFIG = Path(__file__).resolve().parent.parent / "catalogue" / "arshjul.yaml"
 KINDS = {
@@ -261,7 +263,7 @@ def items(
             None,
             (),
             held_on if in_store else None,
-            "inläst" if in_store else f"omgången hålls {views.date_text(held_on)}",
+            "inläst" if in_store else f"omgången hålls {date_text(held_on)}",
         )
     actions = store_local.actions_ending(con, year)
     for row in actions.itertuples():
@@ -272,7 +274,7 @@ def items(
             "åtgärd",
             f"Åtgärd {int(row.id)}: {row.title}",
             pd.Timestamp(row.end_date).date(),
-            str(row.region_code) if str(row.region_code) != views.CITY else None,
+            str(row.region_code) if str(row.region_code) != indicator_values.CITY else None,
             ((contact, contact),) if contact else (),
             today if finished else None,
             f"status {row.status}" if finished else ("" if contact else "ingen kontaktperson"),
@@ -309,7 +311,7 @@ def mark_done(
         )
     if item.status == "klar":
         raise RuleBroken("Sparades inte: punkten är redan markerad som klar.")
-    with guarded(con, principal, "calendar", [item.district or views.CITY]):
+    with guarded(con, principal, "calendar", [item.district or indicator_values.CITY]):
         store_local.mark_done(con, item.key, today, principal.name)
     return item
 
@@ -373,7 +375,7 @@ SENDER = Principal("påminnelser", "administratör")  # the timer's writes (the 
 
 def record_sent(con: duckdb.DuckDBPyConnection, reminder: Reminder, today: date) -> None:
     """Keep that ``reminder`` went (audited), so it is not sent again."""
-    with guarded(con, SENDER, "calendar", [views.CITY]):
+    with guarded(con, SENDER, "calendar", [indicator_values.CITY]):
         store_local.record_reminders(
             con, reminder.recipient, [(item.key, kind) for item, kind in reminder.items], today
         )
@@ -392,16 +394,30 @@ def message_text(reminder: Reminder, today: date) -> tuple[str, str]:
     lines = [f"Hej {greeting},".replace(" ,", ","), ""]
     if late:
         lines.append("Det här har passerat sitt datum och är inte klart:")
-        lines += [f"- {i.title} (skulle vara klart {views.date_text(i.due)})" for i in late]
+        lines += [f"- {i.title} (skulle vara klart {date_text(i.due)})" for i in late]
         lines.append("")
     if coming:
         lines.append("Det här ska vara klart inom kort:")
-        lines += [f"- {i.title} (senast {views.date_text(i.due)})" for i in coming]
+        lines += [f"- {i.title} (senast {date_text(i.due)})" for i in coming]
         lines.append("")
     lines += [
         "Markera en rapport som klar på sidan Årshjul i uppföljningen av "
         "samverkansöverenskommelsen; en åtgärd avslutas på sidan Åtgärder.",
         "",
-        f"Det här är ett automatiskt meddelande ({views.date_text(today)}).",
+        f"Det här är ett automatiskt meddelande ({date_text(today)}).",
     ]
     return subject, "\n".join(lines)
+
+
+@view("followup", "data", "catalogue", max_entries=8)
+def calendar_items(year: int, today: str) -> list[object]:
+    """The årshjul's items of ``year`` as of ``today`` (ISO date), service.calendar."""
+    from datetime import date
+
+    from service import calendar
+
+    con = session.cursor()
+    try:
+        return list(calendar.items(con, year, date.fromisoformat(today)))
+    finally:
+        con.close()

@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import pandas as pd
 
 from access.roles import Principal
 from indicators import timeline
 from indicators.timeline import Marker
-from service import views
+from service import indicator_values, session
+from service.readmodel import view
 from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
 from store import events as store_events
 from store import queries
@@ -50,7 +52,7 @@ def add(
         raise RuleBroken(f"Sparades inte: händelsens datum ska vara {DATE_RANGE}.")
     if party not in PARTIES:
         raise RuleBroken("Sparades inte: välj stad, polis eller gemensamt.")
-    catalogue = views.catalogue()
+    catalogue = indicator_values.catalogue()
     codes = list(dict.fromkeys(regions or []))
     known = set(queries.regions(con, ("district",))["code"].astype(str))
     unknown = [c for c in codes if c not in known]
@@ -73,7 +75,7 @@ def add(
         "indicators": list(dict.fromkeys(indicators or [])),
         "areas": list(dict.fromkeys(areas or [])),
     }
-    with guarded(con, principal, "events", codes or [views.CITY]):
+    with guarded(con, principal, "events", codes or [indicator_values.CITY]):
         return store_events.add_event(con, values, principal.name)
 
 
@@ -84,7 +86,7 @@ def remove(con: duckdb.DuckDBPyConnection, principal: Principal, event_id: int) 
     if found is None:
         raise RuleBroken("Händelsen finns inte (den kan redan vara borttagen).")
     owner, codes = found
-    with guarded(con, principal, "events", codes or [views.CITY]):
+    with guarded(con, principal, "events", codes or [indicator_values.CITY]):
         if owner != principal.name and principal.role != "administratör":
             raise RuleBroken(
                 "Bara den som lade till händelsen, eller en administratör, kan ta bort den."
@@ -95,8 +97,8 @@ def remove(con: duckdb.DuckDBPyConnection, principal: Principal, event_id: int) 
 def markers(indicator: str, region: str | None, until: int | None = None) -> list[Marker]:
     """The events and series breaks a chart of ``indicator`` for ``region`` shows (None: any
     region), oldest first, up to the year ``until``."""
-    definition = views.catalogue().definitions[indicator]
-    return timeline.markers(views.timeline_events(), definition, region, views.region_names(),
+    definition = indicator_values.catalogue().definitions[indicator]
+    return timeline.markers(timeline_events(), definition, region, indicator_values.region_names(),
                             until)  # fmt: skip
 
 
@@ -104,3 +106,15 @@ def listed(indicator: str) -> list[Marker]:
     """Every event and series break that concerns ``indicator`` in any region (the list
     under a chart of every district), oldest first."""
     return markers(indicator, None)
+
+
+@view("followup", max_entries=4)
+def timeline_events() -> pd.DataFrame:
+    """Every event on the time axis that is not removed (store.events)."""
+    from store import events
+
+    con = session.cursor()
+    try:
+        return events.events(con)
+    finally:
+        con.close()

@@ -16,7 +16,8 @@ from access.roles import Principal
 from indicators import assessment
 from indicators.compute import Request
 from indicators.results import values_all
-from service import session, views
+from indicators.summaries import latest_row
+from service import indicator_values, session
 from service.readmodel import view
 from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
 from store import audit, followup, queries
@@ -139,7 +140,7 @@ def _checked_action(
             if not isinstance(chosen, list | tuple)
             else [str(i) for i in chosen]
         )
-        unknown = [i for i in ids if i not in views.catalogue().definitions]
+        unknown = [i for i in ids if i not in indicator_values.catalogue().definitions]
         if unknown:
             problems.append(f"okända indikatorer: {', '.join(unknown)}")
         clean["indicators"] = ",".join(ids)
@@ -271,7 +272,7 @@ def statuses(
     """The calculated statuses an assessment is judged against: the area's indicators (or
     the one indicator) for the district and year, on today's boundaries, from ``con`` (or
     from ``frames``, every indicator's values as a page has them cached)."""
-    catalogue = views.catalogue()
+    catalogue = indicator_values.catalogue()
     chosen = [indicator] if indicator else catalogue.indicators_for(area)
     found = []
     if frames is None:
@@ -284,7 +285,7 @@ def statuses(
         frame = frames[ind]
         if frame.empty:
             continue
-        row = views.latest_row(frame[frame["year"] == year], region_code)
+        row = latest_row(frame[frame["year"] == year], region_code)
         if row is not None:
             found.append(str(row["status"]))
     return found
@@ -304,7 +305,7 @@ def assess(
     """Save a judgement of a goal (an area, or one of its indicators). A judgement that goes
     against what the indicators show needs a justification: the rule is applied here, not
     only on the page. Returns what the indicators showed."""
-    catalogue = views.catalogue()
+    catalogue = indicator_values.catalogue()
     if area not in dict(catalogue.areas()):
         raise RuleBroken(f"Sparades inte: okänt prioriterat område {area}.")
     if indicator and indicator not in catalogue.indicators_for(area):
@@ -344,7 +345,7 @@ def comment(
         raise RuleBroken("Sparades inte: skriv en text.")
     if len(cleaned) > 20000:
         raise RuleBroken("Sparades inte: texten får vara högst 20 000 tecken.")
-    catalogue = views.catalogue()
+    catalogue = indicator_values.catalogue()
     if indicator and indicator not in catalogue.indicators_for(area):
         raise RuleBroken(f"Sparades inte: indikatorn {indicator} hör inte till området.")
     values = {
@@ -379,3 +380,13 @@ def save_mapping(
 
 
 mappings = queries.mappings
+
+
+@view("followup", "data", max_entries=4)
+def action_register() -> pd.DataFrame:
+    """Every action with its district's name and its follow-up notes."""
+    con = session.cursor()
+    try:
+        return followup.actions(con)
+    finally:
+        con.close()

@@ -22,7 +22,9 @@ import pandas as pd
 from access.roles import Principal
 from loaders import agreement_excel
 from report import exports
-from service import views
+from service import indicator_values, session
+from service.indicator_values import region_names
+from service.readmodel import view
 from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
 from store import local as store_local
 from store import queries
@@ -159,7 +161,7 @@ def police_area_name(code: str) -> str:
 
 def city_areas() -> dict[str, str]:
     """The five city-wide areas of the current agreement: id → title."""
-    return dict(views.catalogue().areas())
+    return dict(indicator_values.catalogue().areas())
 
 
 def _text(value: object) -> str:
@@ -220,7 +222,7 @@ def check(
             )
     wide = city_areas()
     by_title = {t.casefold(): i for i, t in wide.items()}
-    definitions = views.catalogue().definitions
+    definitions = indicator_values.catalogue().definitions
     if not draft.areas:
         problem("areas", None, "title", "minst ett lokalt prioriterat område")
     used_keys = {a.key for a in (previous.areas if previous else ())}
@@ -701,3 +703,27 @@ def from_excel(
     if problems:
         raise RuleBroken("Lästes inte in:\n- " + "\n- ".join(problems))
     return agreement, place
+
+
+@view("followup", max_entries=4)
+def local_agreements() -> dict[str, Agreement]:
+    """The local agreement in force of every district that has one (service.local)."""
+    from service import local
+
+    con = session.cursor()
+    try:
+        return dict(local.every(con))
+    finally:
+        con.close()
+
+
+def local_area_options() -> dict[str, str]:
+    """Every local area of the agreements in force as "district:key" → "District – title"."""
+    names = region_names()
+    options = {}
+    for code, agreement in sorted(
+        local_agreements().items(), key=lambda item: names.get(item[0], item[0])
+    ):
+        for area in agreement.areas:
+            options[f"{code}:{area.key}"] = f"{names.get(code, code)} – {area.title}"
+    return options

@@ -12,13 +12,12 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from indicators.format import date_text
+from indicators.summaries import NOT_RANKED, rank_text, rankable, ranking
 from report.build import YearEnd
 from report.pack import EXAMPLE, Pack, PackChart, PackPage, PackRow, table_pages
-from service import local, session
-from service import views as data
-from service.views import NOT_RANKED, rank_text, rankable, ranking
+from service import followup, indicator_values, local, overview, session
 from store import queries
+from swedish.format import date_text
 
 AGREEMENTS = {"2024": "Överenskommelsen 2024 (fem prioriterade områden)",
               "2019": "Överenskommelsen 2019 (tio prioriterade områden)"}  # fmt: skip
@@ -60,12 +59,12 @@ def _data_version() -> str:
 
 def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
     """The pack of ``page`` ("Översikt", "Mötesläge" or "Årssammanställning") for a region."""
-    catalogue = data.catalogue()
-    names = {code: name for name, code in data.district_options().items()}
+    catalogue = indicator_values.catalogue()
+    names = {code: name for name, code in indicator_values.district_options().items()}
     region = names.get(region_code, region_code)
     pages, years = [], []
     for area, title in catalogue.areas(agreement):
-        slide = data.slide(area, region_code, agreement)
+        slide = overview.slide(area, region_code, agreement)
         rows = []
         for card in slide.cards:
             definition = card["definition"]
@@ -74,7 +73,9 @@ def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
             else:
                 years.append(int(card["year"]))  # type: ignore[arg-type]
                 value = (
-                    "skyddat" if card["suppressed"] else data.fmt_value(definition, card["value"])  # type: ignore[arg-type]
+                    "skyddat"
+                    if card["suppressed"]
+                    else indicator_values.fmt_value(definition, card["value"])  # type: ignore[arg-type]
                 )
                 now = f"{value} ({card['period']})"
                 before = str(card["reference_text"]) or "–"
@@ -89,7 +90,9 @@ def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
                     test=str(card.get("change") or ""),
                     status=str(card["verdict"]),
                     example=example,
-                    source=EXAMPLE_SOURCE if example else data.source_line(definition.source),  # type: ignore[attr-defined]
+                    source=EXAMPLE_SOURCE
+                    if example
+                    else indicator_values.source_line(definition.source),  # type: ignore[attr-defined]
                     series=list(card["series"]),  # type: ignore[call-overload]
                 )
             )
@@ -114,10 +117,14 @@ def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
 def _local_pages(region_code: str, region: str) -> list[PackPage]:
     """The local level: the city's coverage matrix and the revisions due, or the district's
     local agreement (a row per local area)."""
-    agreements = data.local_agreements()
-    actions = data.action_register()
-    if region_code == data.CITY:
-        districts = {n: c for n, c in data.district_options().items() if c != data.CITY}
+    agreements = local.local_agreements()
+    actions = followup.action_register()
+    if region_code == indicator_values.CITY:
+        districts = {
+            n: c
+            for n, c in indicator_values.district_options().items()
+            if c != indicator_values.CITY
+        }
         frame = local.coverage_rows(agreements, actions, districts)
         due = local.revisions_due(
             agreements,
@@ -144,7 +151,7 @@ def _local_pages(region_code: str, region: str) -> list[PackPage]:
         return []
     wide = local.city_areas()
     by_area = local.actions_by_local_area(actions, region_code)
-    titles = {i: d.title for i, d in data.catalogue().definitions.items()}
+    titles = {i: d.title for i, d in indicator_values.catalogue().definitions.items()}
     rows = [
         [
             area.title,
@@ -268,15 +275,15 @@ def _points(rows: pd.DataFrame) -> list[tuple[float, float | None, float | None,
 def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
     """The Indikator page's pack: the latest year per district (value, interval, rank range,
     status) and the trend of every district and the city, each with its 95 % interval."""
-    catalogue = data.catalogue()
+    catalogue = indicator_values.catalogue()
     definition = catalogue.definitions[indicator_id]
-    frame = data.values(indicator_id, boundaries)
+    frame = indicator_values.values(indicator_id, boundaries)
     totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
     districts = totals[totals["region_kind"] == "district"]
     example = (
         bool(totals["example"].fillna(False).astype(bool).any()) if "example" in totals else False
     )
-    source = EXAMPLE_SOURCE if example else data.source_line(definition.source)
+    source = EXAMPLE_SOURCE if example else indicator_values.source_line(definition.source)
     pages: list[PackPage] = []
     years = sorted(int(y) for y in totals["year"].unique())
     if not districts.empty:
@@ -291,20 +298,30 @@ def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
         latest = totals[totals["year"] == year]
         order = [*ranked["region_code"].astype(str)]
         order += sorted(
-            (c for c in latest["region_code"].astype(str) if c not in order and c != data.CITY),
+            (
+                c
+                for c in latest["region_code"].astype(str)
+                if c not in order and c != indicator_values.CITY
+            ),
             key=lambda c: str(latest.loc[latest["region_code"] == c, "region_name"].iloc[0]),
         )
-        order += [data.CITY] if (latest["region_code"] == data.CITY).any() else []
+        order += (
+            [indicator_values.CITY]
+            if (latest["region_code"] == indicator_values.CITY).any()
+            else []
+        )
         table = []
         for code in order:
             row = latest[latest["region_code"] == code].iloc[0]
             table.append([
                 str(row["region_name"]),
-                "skyddat" if row["suppressed"] else data.fmt_value(definition, row["value"]),
+                "skyddat"
+                if row["suppressed"]
+                else indicator_values.fmt_value(definition, row["value"]),
                 ""
                 if row["suppressed"]
-                else data.fmt_interval(definition, row["lower"], row["upper"]),
-                ranks.get(code, unranked if code != data.CITY else ""),
+                else indicator_values.fmt_interval(definition, row["lower"], row["upper"]),
+                ranks.get(code, unranked if code != indicator_values.CITY else ""),
                 str(row["status_text"]),
             ])  # fmt: skip
         notes = [
@@ -333,7 +350,7 @@ def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
             )
             for name, part in districts.groupby("region_name", sort=True)
         ]
-        city = totals[totals["region_code"] == data.CITY]
+        city = totals[totals["region_code"] == indicator_values.CITY]
         if not city.empty and definition.type != "count":
             charts.append(PackChart("Hela staden", definition.unit,
                                     [("Hela staden", _points(city.sort_values("year")))], source,
@@ -345,7 +362,7 @@ def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
                 notes=[
                     "Linjen är värdet per år, bandet dess 95 % osäkerhetsintervall; ett år "
                     "som saknas är skyddat eller har inget värde.",
-                    *_events_of([indicator_id], data.CITY),
+                    *_events_of([indicator_id], indicator_values.CITY),
                 ],
             )
         )

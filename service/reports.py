@@ -11,14 +11,14 @@ from datetime import date
 
 import duckdb
 
-from indicators.format import date_text
 from report.build import LocalAreaPart, LocalPart, YearEnd, build
-from service import local, meetings, session, views
+from service import indicator_values, local, meetings, session
 from service.readmodel import view
 from store import followup, queries
 from store import targets as store_targets
 from store.regions import RegionResolver, UnknownRegionError
 from store.snapshots import Meeting
+from swedish.format import date_text
 
 __all__ = ["UnknownRegionError", "YearEnd"]
 
@@ -41,7 +41,7 @@ def year_end(
 ) -> YearEnd:
     """The summary for a region given by name or code (UnknownRegionError otherwise)."""
     code = RegionResolver.from_store(con).resolve(region).region.code
-    built = build(con, views.catalogue(), year, agreement=agreement, region_code=code)
+    built = build(con, indicator_values.catalogue(), year, agreement=agreement, region_code=code)
     return with_local(con, built)
 
 
@@ -52,7 +52,7 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
     agreements due for revision by the end of next year."""
     agreements = local.every(con)
     actions = followup.actions(con)
-    if built.region_code == views.CITY:
+    if built.region_code == indicator_values.CITY:
         register = queries.regions(con, ("district",))
         current = register[register["valid_to"].isna()].sort_values("name")
         districts = dict(zip(current["name"], current["code"].astype(str), strict=True))
@@ -107,7 +107,7 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
         )
         return dataclasses.replace(built, local=part)
     wide = local.city_areas()
-    catalogue = views.catalogue()
+    catalogue = indicator_values.catalogue()
     lines = {ln.indicator: ln for s in built.sections for ln in s.lines}
     targets = store_targets.targets(con)
     by_area = local.actions_by_local_area(actions, built.region_code)
@@ -131,7 +131,7 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
                     line.value if line else "–",
                     line.status if line else "ingår inte i årets indikatorer",
                     "; ".join(
-                        f"{views.fmt_value(definition, v)} år {int(y)}"
+                        f"{indicator_values.fmt_value(definition, v)} år {int(y)}"
                         for v, y in zip(own["value"], own["target_year"], strict=True)
                     )
                     if definition is not None and not own.empty
@@ -201,7 +201,9 @@ def summary(year: int, region_code: str, agreement: str) -> YearEnd:
     """The summary the page shows (as of the meeting shown, if one is)."""
     con = session.cursor()
     try:
-        built = build(con, views.catalogue(), year, agreement=agreement, region_code=region_code)
+        built = build(
+            con, indicator_values.catalogue(), year, agreement=agreement, region_code=region_code
+        )
         built = with_local(con, built)
     finally:
         con.close()

@@ -14,7 +14,10 @@ import duckdb
 import pandas as pd
 
 from access.roles import Principal
-from service import results, views
+from catalogue.model import Definition
+from service import indicator_values, results, session
+from service.indicator_values import CITY, catalogue, region_names
+from service.readmodel import view
 from service.writes import RuleBroken, guarded
 from store import queries
 from store import targets as store_targets
@@ -36,7 +39,7 @@ def add(
 ) -> int:
     """Save a target; ``scope`` is "city" or a district's code."""
     today = today or date.today()
-    catalogue = views.catalogue()
+    catalogue = indicator_values.catalogue()
     definition = catalogue.definitions.get(indicator)
     if definition is None:
         raise RuleBroken(f"Sparades inte: okänd indikator {indicator}.")
@@ -73,7 +76,7 @@ def add(
         "source": cleaned[:300],
         "applies_from": applies_from,
     }
-    with guarded(con, principal, "targets", [views.CITY if scope == "city" else scope]):
+    with guarded(con, principal, "targets", [indicator_values.CITY if scope == "city" else scope]):
         target_id = store_targets.add_target(con, values, principal.name)
     results.refresh_later()  # the stored statuses of this indicator are out of date now
     return target_id
@@ -82,8 +85,8 @@ def add(
 def history(indicator: str | None = None) -> pd.DataFrame:
     """Every target, the YAML defaults and those set in the app, as the page lists them:
     newest effective date first within each indicator."""
-    catalogue = views.catalogue()
-    names = views.region_names()
+    catalogue = indicator_values.catalogue()
+    names = indicator_values.region_names()
     rows = []
     for ind, definition in catalogue.definitions.items():
         if indicator and ind != indicator:
@@ -95,7 +98,7 @@ def history(indicator: str | None = None) -> pd.DataFrame:
                 "source": target.decided_by or "", "created_by": "katalogen (YAML)",
                 "created_at": None,
             })  # fmt: skip
-    stored = views.app_targets()
+    stored = app_targets()
     if indicator:
         stored = stored[stored["indicator"] == indicator]
     for row in stored.itertuples():
@@ -112,3 +115,46 @@ def history(indicator: str | None = None) -> pd.DataFrame:
         for s in frame["scope"]
     ]
     return frame.sort_values(["indicator", "applies_from"], ascending=[True, False])
+
+
+@view("data", max_entries=4)
+def app_targets() -> pd.DataFrame:
+    """Every target set in the app (store.targets), oldest first."""
+    from store import targets
+
+    con = session.cursor()
+    try:
+        return targets.targets(con)
+    finally:
+        con.close()
+
+
+@view("data", "catalogue", max_entries=64)
+def effective_definition(indicator: str) -> Definition:
+    """The indicator's definition with the targets set in the app beside its YAML ones."""
+    from indicators.compute import with_app_targets
+
+    con = session.cursor()
+    try:
+        return with_app_targets(con, catalogue().definitions[indicator])
+    finally:
+        con.close()
+
+
+def panel_targets(indicator: str, region_code: str) -> list:
+    """The targets a chart of ``region_code`` draws: those for that district (by code or
+    name) and those for every district; for the city, the city's."""
+    names = region_names()
+
+    def drawn(scope: str) -> bool:
+        if scope == "all":
+            return True
+        if scope == "city":
+            return region_code == CITY
+        return region_code in (scope, _code_of(scope, names))
+
+    return [t for t in effective_definition(indicator).targets if drawn(t.scope)]
+
+
+def _code_of(name: str, names: dict[str, str]) -> str:
+    return next((c for c, n in names.items() if n == name), name)

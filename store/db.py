@@ -1,4 +1,9 @@
-"""Opening the store, creating and migrating its schema, and transactions.
+"""Opening the store: where it lives, its connection, its files kept private.
+
+The module is the store's door: the names every caller uses with a connection (the
+transaction of store/turns.py, the errors of store/errors.py, the lake helpers of
+store/lake.py, the schema's version and upgrade of store/upgrade.py) are imported here, so
+``db.transaction`` and ``db.StoreError`` are what the rest of the code writes.
 
 The store is a DuckLake: a catalog database holds the tables' metadata and every snapshot,
 Parquet files in a data folder hold the rows, and any number of processes read and write it
@@ -24,7 +29,6 @@ DuckLake and the second is refused whole (see :class:`StoreConflictError`).
 from __future__ import annotations
 
 import atexit
-import fcntl
 import importlib.util
 import json
 import os
@@ -32,9 +36,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -43,6 +45,52 @@ from typing import TypeVar
 
 import duckdb
 
+from store.errors import (
+    EarlierStoreError,
+    StoreConflictError,
+    StoreError,
+    StoreLockedError,
+    StoreUnreachableError,
+)
+from store.lake import DERIVED_FILE, count, create_derived, cursor, is_lake, snapshot_id, use_lake
+from store.turns import (
+    GENERATION,
+    WRITE_WAIT_SECONDS,
+    _first_line,
+    _lock_file,
+    after_commit,
+    retrying,
+    transaction,
+    writer_turn,
+)
+from store.upgrade import SCHEMA_FILE, SCHEMA_VERSION, SORT_ORDER, migrate, schema_version
+
+__all__ = [
+    "DERIVED_FILE",
+    "GENERATION",
+    "SCHEMA_FILE",
+    "SCHEMA_VERSION",
+    "SORT_ORDER",
+    "WRITE_WAIT_SECONDS",
+    "EarlierStoreError",
+    "StoreConflictError",
+    "StoreError",
+    "StoreLockedError",
+    "StoreUnreachableError",
+    "after_commit",
+    "count",
+    "create_derived",
+    "cursor",
+    "is_lake",
+    "migrate",
+    "retrying",
+    "schema_version",
+    "snapshot_id",
+    "transaction",
+    "use_lake",
+    "writer_turn",
+]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.sqlite"
 # The default store of the versions up to 1 December 2026 (one DuckDB file): found beside a
@@ -50,9 +98,6 @@ DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "dashboard.sqlite"
 EARLIER_NAMES = ("dashboard.duckdb",)
 # Set while `store import` creates a new store on purpose (the way over from an earlier one).
 _IMPORTING: ContextVar[bool] = ContextVar("importing", default=False)
-SCHEMA_FILE = Path(__file__).with_name("schema.sql")
-DERIVED_FILE = Path(__file__).with_name("derived.sql")
-SCHEMA_VERSION = 18
 # The commit that still runs on DuckDB 2.0 and can export a store made before DuckLake.
 LAST_SINGLE_FILE_COMMIT = "25bd6fe"
 
@@ -67,44 +112,12 @@ DEFAULT_THREADS = 1
 # Tables written row by row (follow-up, audit log, accounts) stay in the catalog until this
 # many rows are inserted at once; `store maintain` moves them into Parquet files.
 INLINING_ROWS = 200
-# How long a write waits for another write of this machine to finish before it gives up
-# (DASHBOARD_WRITE_WAIT_SECONDS overrides it).
-WRITE_WAIT_SECONDS = 300.0
-
-
-def _write_wait() -> float:
-    return float(os.environ.get("DASHBOARD_WRITE_WAIT_SECONDS", WRITE_WAIT_SECONDS))
 
 
 EXTENSIONS = ("ducklake", "sqlite_scanner", "postgres_scanner")
 DUCKDB_MAGIC = b"DUCK"
 
 T = TypeVar("T")
-
-
-class StoreError(Exception):
-    """A problem with the store that a user can act on; the message says what to do."""
-
-
-class EarlierStoreError(StoreError):
-    """No store at the file named, but one of an earlier version beside it (under the
-    earlier default name): this version never starts an empty store beside it."""
-
-    def __init__(self, message: str, file: Path, earlier: Path) -> None:
-        super().__init__(message)
-        self.file, self.earlier = file, earlier
-
-
-class StoreLockedError(StoreError):
-    """The store cannot be written now (another write of this machine is taking long)."""
-
-
-class StoreConflictError(StoreError):
-    """Another process changed the store while this write ran; nothing of it was saved."""
-
-
-class StoreUnreachableError(StoreError):
-    """The catalog (a PostgreSQL server, or the SQLite file) cannot be reached."""
 
 
 @dataclass(frozen=True)
@@ -440,276 +453,3 @@ def disk_full(con: duckdb.DuckDBPyConnection | None = None) -> bool:
             if shutil.disk_usage(folder).free < DISK_FULL_BYTES:
                 return True
     return False
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-def use_lake(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """Make the lake the default of this connection or cursor (each cursor starts on the
-    in-memory catalog), with the macros of ``memory`` found after its tables."""
-    con.execute("USE lake")
-    con.execute("SET search_path = 'lake.main,memory.main'")
-    return con
-
-
-def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM duckdb_databases() WHERE database_name = 'lake'"
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """A cursor of ``con`` (one per thread: DuckDB refuses one connection used from two
-    threads at once) that reads and writes the store like ``con`` does."""
-    cur = con.cursor()
-    return use_lake(cur) if is_lake(cur) else cur
-
-
-def create_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """The macros and views (derived.sql) in this connection's own in-memory catalog."""
-    con.execute(DERIVED_FILE.read_text(encoding="utf-8"))
-
-
-def count(
-    con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object] | None = None
-) -> int:
-    """The number a counting query gives (0 when it gives no row)."""
-    row = con.execute(sql, parameters).fetchone()
-    return int(row[0]) if row else 0
-
-
-def snapshot_id(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The DuckLake snapshot this connection reads now (None for an in-memory store)."""
-    if not is_lake(con):
-        return None
-    row = con.execute("SELECT id FROM lake.current_snapshot()").fetchone()
-    return int(row[0]) if row else None
-
-
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The store's schema version, 0 for a new store. Read directly (every process opens
-    with it): the lake's information_schema costs about 70 ms, this query 15."""
-    try:
-        row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
-    except (duckdb.CatalogException, duckdb.InvalidInputException):
-        # No such table (DuckDB's Python client then offers this function of the same name
-        # as a table, and refuses it): a new store, never inside a transaction.
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()
-        if exists and exists[0]:
-            raise
-        return 0
-    return int(row[0]) if row else 0
-
-
-def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table that is missing and record the schema version. Safe to re-run, also
-    by two processes at once (the second finds the tables there or retries)."""
-    current = schema_version(con)
-    if current > SCHEMA_VERSION:
-        raise StoreError(
-            f"The store has schema version {current}, newer than this program's "
-            f"{SCHEMA_VERSION}. Upgrade the program before using it."
-        )
-    if current == SCHEMA_VERSION:
-        return
-    if 0 < current < 10 and is_lake(con):  # cannot happen: older versions were DuckDB files
-        raise StoreError(f"The store has schema version {current}; import an export instead")
-    if current == 10:
-        _add_in_force(con)
-        current = 11
-    if 11 <= current < SCHEMA_VERSION:  # 12 to 16 add tables (15: two columns), 17 sorts,
-        from store import police, queries  # 18 adds a column; both use this module
-
-        with transaction(con):
-            if schema_version(con) == current:
-                con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
-                if current < 16:
-                    police.refresh_series_coverage(con)  # 16: from the events already stored
-                if current < 18:
-                    queries.fill_batch_measures(con)
-                _sort_order(con)
-                con.execute(
-                    "INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION}
-                )
-        return
-    with transaction(con, turn=False):
-        con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
-        _sort_order(con)
-        con.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION})
-        con.execute("INSERT INTO write_turn (turn) VALUES (0)")
-
-
-# Version 17: the order the lake writes a table's rows in (when a file is written: a flush of
-# inlined rows, `store maintain`'s merging and rewriting; loads insert in this order too). A
-# read of one measure's observations (every page's series, the results' refresh) then reads
-# the files and row groups that hold it, not every row of the table: 0,65 → 0,10 s CPU for the
-# 211 000 rows of one crime category in the 100x store.
-SORT_ORDER = {"observation": ("measure", "region_code", "year", "month")}
-
-
-def _sort_order(con: duckdb.DuckDBPyConnection) -> None:
-    if not is_lake(con):  # a plain DuckDB store (tests, previews) has no files to sort
-        return
-    for table, columns in SORT_ORDER.items():
-        con.execute(f"ALTER TABLE {table} SET SORTED BY ({', '.join(columns)})")
-
-
-def _add_in_force(con: duckdb.DuckDBPyConnection) -> None:
-    """Version 10 → 11: the column that says which observation is in force, filled for every
-    stored row. Two transactions (the views over the column can only be made once it is
-    there, and not in a transaction that writes the lake); each is safe to run again, so a
-    second process, or a run after a crash between them, finds the work done or finishes it."""
-    from store import queries  # queries uses this module
-
-    with transaction(con):
-        columns = con.execute(
-            "SELECT count(*) FROM information_schema.columns "
-            "WHERE table_name = 'observation' AND column_name = 'in_force'"
-        ).fetchone()
-        if not columns or columns[0] == 0:
-            con.execute("ALTER TABLE observation ADD COLUMN in_force BOOLEAN")
-    create_derived(con)
-    with transaction(con):
-        if schema_version(con) != 10:
-            return
-        queries.refresh_in_force(con, None)
-        con.execute("INSERT INTO schema_version (version) VALUES (11)")
-
-
-# Connections (cursors) inside a transaction of ours: a nested block joins the outer one,
-# so a guarded write can wrap a load that opens its own transaction.
-_OPEN: set[int] = set()
-# Counts the writes this process committed: read copies (store.replica) look at the lake again
-# at once when it has moved.
-GENERATION = [0]
-# One write at a time per store and process (threads), then per machine (the lock file).
-_TURNS: dict[str, threading.Lock] = {}
-_TURNS_GUARD = threading.Lock()
-
-
-def _lock_file(con: duckdb.DuckDBPyConnection) -> Path | None:
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = 'lake'").fetchone()
-    if not row or not str(row[0]).startswith("sqlite:"):
-        return None
-    file = Path(str(row[0]).removeprefix("sqlite:"))
-    return file.with_name(file.name + ".lock")
-
-
-@contextmanager
-def _writer_turn(lock: Path | None) -> Iterator[None]:
-    """Wait until no other write of this process or machine runs on this store."""
-    if lock is None:
-        yield
-        return
-    with _TURNS_GUARD:
-        turn = _TURNS.setdefault(str(lock), threading.Lock())
-    wait = _write_wait()
-    deadline = time.monotonic() + wait
-    if not turn.acquire(timeout=wait):
-        raise StoreLockedError(_busy_message())
-    try:
-        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreLockedError(_busy_message()) from None
-                    time.sleep(0.05)
-            yield
-        finally:
-            os.close(fd)  # releases the lock
-    finally:
-        turn.release()
-
-
-@contextmanager
-def writer_turn(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """The turn of a write that is not one transaction (maintenance): no other write of
-    this machine runs meanwhile."""
-    with _writer_turn(_lock_file(con)):
-        yield
-
-
-def _busy_message() -> str:
-    return (
-        f"Another write to the store has been running for more than {_write_wait():g} "
-        "seconds. Nothing was changed; try again when it has finished."
-    )
-
-
-@contextmanager
-def transaction(
-    con: duckdb.DuckDBPyConnection, *, turn: bool = True
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: commit when the block ends normally, roll back on any exception. A
-    block inside another on the same connection is part of the outer transaction.
-
-    Writes take turns (see the module's text); a commit that loses to another process's
-    write raises :class:`StoreConflictError` with nothing saved."""
-    if id(con) in _OPEN:
-        yield con
-        return
-    started = time.monotonic()
-    with _writer_turn(_lock_file(con)):
-        con.execute("BEGIN TRANSACTION")
-        _OPEN.add(id(con))
-        _AFTER[id(con)] = []
-        try:
-            if turn:
-                con.execute("UPDATE write_turn SET turn = turn + 1")
-            yield con
-        except BaseException:
-            _OPEN.discard(id(con))
-            _AFTER.pop(id(con), None)
-            with suppress(duckdb.TransactionException):  # the failure may have ended it
-                con.execute("ROLLBACK")
-            raise
-        _OPEN.discard(id(con))
-        done = _AFTER.pop(id(con), [])
-        try:
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            with suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise StoreConflictError(
-                "Another process changed the store while this write ran, or the catalog could "
-                f"not be written; nothing of this write was saved ({_first_line(exc)})"
-            ) from exc
-        GENERATION[0] += 1
-    for then in done:
-        then(time.monotonic() - started)
-
-
-# What runs once a transaction has committed (its log lines), per connection; dropped when it
-# rolls back. Each is given the transaction's seconds (the wait for its turn included).
-_AFTER: dict[int, list[Callable[[float], None]]] = {}
-
-
-def after_commit(con: duckdb.DuckDBPyConnection, then: Callable[[float], None]) -> None:
-    """Run ``then(seconds)`` when the transaction ``con`` is in has committed (never when it
-    rolls back); at once when ``con`` is in none."""
-    pending = _AFTER.get(id(con))
-    if pending is None or id(con) not in _OPEN:
-        then(0.0)
-    else:
-        pending.append(then)
-
-
-def retrying(work: Callable[[], T], attempts: int = 4) -> T:
-    """Run ``work`` (a whole write, transaction included) again when it lost a conflict."""
-    for attempt in range(1, attempts + 1):
-        try:
-            return work()
-        except StoreConflictError:
-            if attempt == attempts:
-                raise
-            time.sleep(0.1 * attempt)
-    raise AssertionError("unreachable")

@@ -13,8 +13,8 @@ import duckdb
 import pandas as pd
 
 from store import series
-from store.db import count
 from store.frames import registered
+from store.lake import count
 
 # --- reference data -------------------------------------------------------------------------
 

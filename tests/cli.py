@@ -1,5 +1,5 @@
 """The command lines, called the way ``python -m PACKAGE`` calls them but in the test's own
-process: the package's ``main`` under ``service.cli.run`` (one English line and exit status 1
+process: the command's ``main`` (cli/) under ``cli.errors.run`` (one English line and exit status 1
 for any failure), with its standard input, output and error captured. A process costs about
 2 s of imports; the smoke tests in tests/test_cli_processes.py run each command once as a
 real process, so what only a process shows (its exit status, ``__main__``) stays tested."""
@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 from tests.conftest import ROOT
 
+# ``python -m service remind`` runs cli/remind.py; the others cli/<package>.py.
+COMMANDS = {"service": "remind"}
+
 
 @dataclass
 class Result:
@@ -26,16 +29,16 @@ class Result:
 
 def run(package: str, *args: str, input: str | None = None) -> Result:
     """``python -m package args…`` in this process."""
-    from service import cli
+    from cli import errors
 
-    main = importlib.import_module(f"{package}.__main__").main
+    main = importlib.import_module(f"cli.{COMMANDS.get(package, package)}").main
     out, err = io.StringIO(), io.StringIO()
     stdin = sys.stdin
     sys.stdin = io.StringIO(input or "")
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = cli.run(lambda: main(list(args)))
+                code = errors.run(lambda: main(list(args)))
             except SystemExit as exc:  # argparse refusing the options
                 code = exc.code if isinstance(exc.code, int) else 2
     finally:

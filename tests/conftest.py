@@ -362,9 +362,9 @@ def build_demo(path: Path) -> Path:
     import io
 
     from catalogue.catalogue import load_catalogue
+    from cli.loaders import main as loaders_main
+    from cli.store import main as store_main
     from indicators import results
-    from loaders.__main__ import main as loaders_main
-    from store.__main__ import main as store_main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

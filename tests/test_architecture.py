@@ -1,10 +1,12 @@
 """The dependency rules of DESIGN.md, read from the syntax tree with no exemptions.
 
-Front doors (``dashboard.py``, ``app_pages/``, every ``__main__`` command line) call only
-``service/``; ``service/`` calls ``report/``, ``indicators/``, ``loaders/``, ``access/``;
-those call ``catalogue/`` and ``store/``, which import nothing of ours. Only the front doors
-of the dashboard import Streamlit, and SQL lives in ``store/``. Relative imports are
-resolved, imports inside functions count, and a probe tree shows the check can fail."""
+Front doors (``dashboard.py``, ``app_pages/``, ``web/`` and the command lines of ``cli/``)
+call only ``service/``; ``service/`` calls ``report/``, ``indicators/``, ``loaders/``,
+``access/``; those call ``catalogue/`` and ``store/``, which import nothing of ours. A
+package's ``__main__.py`` is a launcher that imports its command line from ``cli/`` and
+nothing else. No module imports itself round a circle. Only the front doors of the dashboard
+import Streamlit, and SQL lives in ``store/``. Relative imports are resolved, imports inside
+functions count, and a probe tree shows the check can fail."""
 
 from __future__ import annotations
 
@@ -17,9 +19,13 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGES = ["store", "catalogue", "access", "indicators", "loaders", "report", "service"]
+# How Swedes write numbers and dates: imports nothing of ours, every layer may import it.
+EVERYONE = "swedish"
 FRONT = "front door"
+LAUNCHER = "launcher"
 # What each layer may import of ours (besides itself).
 MAY_IMPORT: dict[str, set[str]] = {
+    EVERYONE: set(),
     "store": set(),
     "catalogue": set(),
     "access": {"store"},
@@ -28,22 +34,37 @@ MAY_IMPORT: dict[str, set[str]] = {
     "report": {"store", "catalogue", "indicators"},
     "service": {"store", "catalogue", "access", "indicators", "loaders", "report"},
     FRONT: {"service", "app_pages", "web"},
+    "cli": {"service"},
+    LAUNCHER: {"cli"},
 }
-OURS = {*PACKAGES, "app_pages", "web", "dashboard", "main", "tests", "tools", "bench"}
+OURS = {
+    *PACKAGES,
+    EVERYONE,
+    "app_pages",
+    "web",
+    "cli",
+    "dashboard",
+    "main",
+    "tests",
+    "tools",
+    "bench",
+}
 # Imports allowed to run back up the layers: at most one, and today none.
 UPWARD_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def modules(root: Path) -> list[Path]:
     found = [root / name for name in ("dashboard.py", "main.py") if (root / name).exists()]
-    for package in [*PACKAGES, "app_pages", "web"]:
+    for package in [*PACKAGES, EVERYONE, "app_pages", "web", "cli"]:
         found += sorted((root / package).rglob("*.py"))
     return found
 
 
 def layer(root: Path, path: Path) -> str:
     relative = path.relative_to(root)
-    if relative.name == "__main__.py" or relative.parts[0] in (
+    if relative.name == "__main__.py" and relative.parts[0] in PACKAGES:
+        return LAUNCHER
+    if relative.parts[0] in (
         "app_pages",
         "web",
         "dashboard.py",
@@ -86,9 +107,9 @@ def violations(root: Path) -> list[str]:
     found = []
     for path in modules(root):
         own = layer(root, path)
-        allowed = MAY_IMPORT[own] | ({own} if own != FRONT else set())
-        if own == FRONT and path.relative_to(root).parts[0] in PACKAGES:
-            allowed = MAY_IMPORT[FRONT] - {"app_pages"}
+        allowed = MAY_IMPORT[own] | ({own} if own not in (FRONT, LAUNCHER) else set())
+        if own != LAUNCHER:
+            allowed = allowed | {EVERYONE}
         for name in sorted(imported(root, path) & OURS - allowed):
             relative = str(path.relative_to(root))
             if (relative, name) not in UPWARD_EXCEPTIONS:
@@ -100,7 +121,7 @@ def streamlit_outside_pages(root: Path) -> list[str]:
     return [
         str(p.relative_to(root))
         for p in modules(root)
-        if layer(root, p) != FRONT or p.name == "__main__.py"
+        if layer(root, p) in (*PACKAGES, EVERYONE, "cli", LAUNCHER)
         if "streamlit" in imported(root, p)
     ]
 
@@ -133,9 +154,87 @@ def sql_outside_store(root: Path) -> list[str]:
     return found
 
 
+def _module_name(root: Path, path: Path) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports_of_modules(root: Path, path: Path, known: set[str]) -> set[str]:
+    """Our modules one module imports (``from store import db`` is ``store.db``), imports
+    inside functions included."""
+    name = _module_name(root, path)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in known)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - (node.level - 1)] if node.level else []
+            module = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            for alias in node.names:
+                full = f"{module}.{alias.name}" if module else alias.name
+                found.update({full} if full in known else {module} & known)
+    return found - {name}
+
+
+def circles(root: Path) -> list[list[str]]:
+    """Every set of our modules that import one another round a circle (the strongly
+    connected components of the import graph with more than one module)."""
+    paths = {_module_name(root, path): path for path in modules(root)}
+    graph = {name: _imports_of_modules(root, path, set(paths)) for name, path in paths.items()}
+    found: list[list[str]] = []
+    for start in sorted(graph):
+        reached = _reachable(graph, start)
+        circle = sorted(name for name in reached if start in _reachable(graph, name))
+        if circle and start == circle[0] and len(circle) > 1:
+            found.append(circle)
+    return found
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        for name in graph[todo.pop()] - seen:
+            seen.add(name)
+            todo.append(name)
+    return seen
+
+
+def launchers_that_do_more(root: Path) -> list[str]:
+    """A package's ``__main__.py`` only imports its command line from ``cli/`` and starts it
+    when run as a program: a docstring, imports from ``cli``, and one ``if __name__``."""
+    found = []
+    for path in modules(root):
+        if layer(root, path) != LAUNCHER:
+            continue
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        for node in body:
+            fine = (
+                (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+                or (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cli"))
+                or (
+                    isinstance(node, ast.If)
+                    and "__name__" in ast.unparse(node.test)
+                    and all(isinstance(n, ast.Expr) for n in node.body)
+                    and len(node.body) == 1
+                )
+            )
+            if not fine:
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return sorted(found)
+
+
 def test_every_import_follows_the_layers() -> None:
     assert violations(ROOT) == []
     assert len(UPWARD_EXCEPTIONS) <= 1
+
+
+def test_no_import_circle() -> None:
+    assert circles(ROOT) == []
+
+
+def test_the_launchers_only_start_a_command_line() -> None:
+    assert launchers_that_do_more(ROOT) == []
 
 
 def test_only_the_dashboard_imports_streamlit() -> None:
@@ -153,6 +252,11 @@ PROBES = {
     "catalogue/probe.py": "import importlib\nimportlib.import_module('store.db')\n",
     "app_pages/probe.py": "from store import queries\n",
     "report/__main__.py": "from report import build\n",
+    "store/__main__.py": "from cli.store import main\n\nmain()\n",
+    "cli/probe.py": "from store import db\n",
+    "swedish/probe.py": "from store import db\n",
+    "service/circle_a.py": "from service import circle_b\n",
+    "service/circle_b.py": "def f():\n    from service.circle_a import x\n",
     "access/probe.py": "import streamlit as st\n",
     "service/probe.py": "Q = 'select x from observation'\n",
 }
@@ -160,7 +264,7 @@ PROBES = {
 
 @pytest.fixture
 def probe_tree(tmp_path: Path) -> Path:
-    for package in [*PACKAGES, "app_pages"]:
+    for package in [*PACKAGES, EVERYONE, "app_pages", "cli"]:
         (tmp_path / package).mkdir()
         (tmp_path / package / "__init__.py").write_text("")
     (tmp_path / "service" / "ok.py").write_text("from store import db\nfrom loaders import x\n")
@@ -174,10 +278,14 @@ def test_the_checks_fail_on_probe_files(probe_tree: Path) -> None:
     assert violations(probe_tree) == [
         "app_pages/probe.py imports store",
         "catalogue/probe.py imports store",
+        "cli/probe.py imports store",
         "indicators/probe.py imports loaders",
         "loaders/probe.py imports service",
         "report/__main__.py imports report",
         "store/probe.py imports loaders",
+        "swedish/probe.py imports store",
     ]
     assert streamlit_outside_pages(probe_tree) == ["access/probe.py"]
+    assert circles(probe_tree) == [["service.circle_a", "service.circle_b"]]
+    assert launchers_that_do_more(probe_tree) == ["report/__main__.py:1", "store/__main__.py:3"]
     assert sql_outside_store(probe_tree) == ["service/probe.py:1: SQL text"]

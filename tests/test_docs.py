@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from indicators.__main__ import build_parser as indicators_parser
-from loaders.__main__ import build_parser
+from cli.indicators import build_parser as indicators_parser
+from cli.loaders import build_parser
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -76,9 +76,9 @@ CODE_DIRS = ["web", "access", "catalogue", "indicators", "loaders", "report", "s
 
 
 def _parsers() -> dict[str, argparse.ArgumentParser]:
-    from report.__main__ import build_parser as report_parser
-    from service.__main__ import build_parser as service_parser
-    from store.__main__ import build_parser as store_parser
+    from cli.remind import build_parser as service_parser
+    from cli.report import build_parser as report_parser
+    from cli.store import build_parser as store_parser
 
     return {
         "loaders": build_parser(),

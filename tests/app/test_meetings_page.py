@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.__main__ import main as loaders_main
+from cli.loaders import main as loaders_main
+from cli.store import main as store_main
 from loaders.reference import open_store
 from service.loads import login_name
 from store import queries, snapshots
-from store.__main__ import main as store_main
 from tests.app.test_pages import _open
 from tests.conftest import ROOT, copy_store, release_store
 

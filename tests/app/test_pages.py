@@ -381,8 +381,7 @@ def test_a_load_for_one_category_recomputes_the_district_rows_over_it_only(
     from; after another connection loads Farsta's reported crime against persons, the rerun
     shows the new figures in those two rows and computes no other row again."""
     from loaders import bra_anmalda_brott
-    from service import results
-    from service import views as service_views
+    from service import district, overview, results
 
     store = copy_store(demo_db_path, tmp_path / "store.sqlite")
     monkeypatch.setenv("DASHBOARD_DB", str(store))
@@ -395,13 +394,14 @@ def test_a_load_for_one_category_recomputes_the_district_rows_over_it_only(
 
     before = rows()
     computed: list[str] = []
-    by_region = service_views.by_region
+    by_region = district.by_region
 
     def counting(frame: pd.DataFrame, codes: list[str]) -> dict:  # type: ignore[type-arg]
         computed.append(str(frame["indicator"].iloc[0]) if not frame.empty else "")
         return by_region(frame, codes)
 
-    monkeypatch.setattr(service_views, "by_region", counting)
+    monkeypatch.setattr(district, "by_region", counting)
+    monkeypatch.setattr(overview, "by_region", counting)
     monkeypatch.setenv("DASHBOARD_RESULTS", "on")
     months = ["Jan", "Feb", "Mar", "Apr", "Maj"]
     lines = ["Region;Brott;År;Period;Antal;/100 000 inv"] + [

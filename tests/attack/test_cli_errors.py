@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cli import errors
 from loaders.reference import open_store
-from service import cli
 from store import audit, queries
 from tests import cli as tests_cli
 from tests.conftest import copy_store
@@ -137,11 +137,11 @@ def test_the_guard_turns_any_failure_into_one_line(capsys: pytest.CaptureFixture
     def unexpected() -> int:
         raise ValueError("line one\nline two")
 
-    assert cli.run(conflict) == 1
+    assert errors.run(conflict) == 1
     assert capsys.readouterr().err == (
         "error: the store refused the change (Conflict on update! more). Nothing was changed.\n"
     )
-    assert cli.run(unexpected) == 1
+    assert errors.run(unexpected) == 1
     assert capsys.readouterr().err == (
         "error: unexpected failure (ValueError: line one line two). Nothing was changed.\n"
     )

@@ -80,7 +80,7 @@ def test_straight_from_this_computer_the_demo_opens(
 
 
 def test_text_a_user_typed_is_never_markdown() -> None:
-    from service.views import plain
+    from app_pages.views import plain
 
     name = "![x](http://example.invalid/a.png) :red[Anna] **B**"
     escaped = plain(name)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.__main__ import main
+from cli.indicators import main
 
 
 def _csv(text: str) -> list[dict[str, str]]:

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from catalogue.model import Definition
+from cli.indicators import main
 from indicators import drivers
-from indicators.__main__ import main
 from tests.conftest import ROOT
 
 BRA = ROOT / "data" / "demo" / "bra"

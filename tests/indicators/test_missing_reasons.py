@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from catalogue.catalogue import Catalogue, load_catalogue
-from indicators.__main__ import main
+from cli.indicators import main
 from indicators.compute import MISSING_REASONS, Request, compute
 from loaders import bra_anmalda_brott as bra
 from store import queries

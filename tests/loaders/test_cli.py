@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.__main__ import main as loaders_main
+from cli.loaders import main as loaders_main
 from tests.conftest import DEMO_BRA, PROBLEMS, ROOT
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.__main__ import cmd_fetch
+from cli.loaders import cmd_fetch
 from loaders.polisen_fetch import API_URL, MIN_INTERVAL_SECONDS, Fetcher
 from loaders.reference import open_store
 from store import police

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from catalogue.catalogue import load_catalogue
-from report.__main__ import main as report_main
+from cli.report import main as report_main
 from tests import cli
 from tests.conftest import ROOT
 

@@ -149,7 +149,7 @@ def test_a_long_table_runs_over_pages_with_its_header_and_example_rows_are_said(
 
 @pytest.mark.slow
 def test_the_crime_pack_has_the_chart_and_the_yearly_table_shown(demo: Path) -> None:
-    from service import views
+    from service import crime as views
 
     category = next(c for c in views.crime_categories() if c.label.startswith("3-7 kap."))
     regions, _ = views.crime_regions(category, "today")

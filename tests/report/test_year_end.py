@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 
 from catalogue.catalogue import load_catalogue
+from cli.report import main
 from indicators.compute import Request, compute
-from indicators.format import number, percent
-from report.__main__ import main
+from swedish.format import number, percent
 from tests.conftest import reading
 
 AREAS = [

@@ -163,7 +163,7 @@ def test_a_saved_comment_is_in_the_next_read_without_a_reload(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The read model keys follow-up views on the follow-up version."""
-    from service import views
+    from service import overview as views
     from tests.conftest import release_store
 
     path = tmp_path / "rm.duckdb"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from service.__main__ import main as service_main
+from cli.remind import main as service_main
 from tests.app.test_local_agreements import _Inbox, mail_server
 from tests.conftest import copy_store, release_store
 

@@ -3,7 +3,8 @@ the short link names of meeting mode."""
 
 from __future__ import annotations
 
-from service.views import matrix_cell, slug
+from service.indicator_values import slug
+from service.overview import matrix_cell
 
 
 def _row(status: str) -> dict[str, object]:
@@ -28,7 +29,7 @@ def test_short_link_names() -> None:
 def test_the_print_header_names_the_choices_and_escapes_them() -> None:
     from datetime import datetime
 
-    from service.views import print_header
+    from app_pages.views import _print_header_html as print_header
 
     html = print_header(
         [("Indikator", "Anmäld misshandel"), ("Område", "<b>Järva</b>")],
@@ -44,7 +45,7 @@ def test_the_print_header_names_the_choices_and_escapes_them() -> None:
 def test_the_crime_table_marks_invented_values_only_when_there_are_some() -> None:
     import pandas as pd
 
-    from service.views import crime_table
+    from service.crime import crime_table
 
     frame = pd.DataFrame(
         {

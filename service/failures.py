@@ -1,17 +1,14 @@
-"""How every command line ends: a one-line English message on standard error and exit
-status 1 for any failure (a store in use, a full disk, a conflict, a file that cannot be
-read or decoded), never a traceback. Every write is one transaction, so a failure leaves the
-store as it was, and the message says so."""
+"""Any failure said in one English line for the operator (a store in use, a full disk, a
+conflict, a file that cannot be read or decoded), never a traceback, secrets redacted. Every
+write is one transaction, so a failure leaves the store as it was, and the line says so. The
+command lines (cli/errors.py) print it."""
 
 from __future__ import annotations
 
 import errno
-import sys
-from collections.abc import Callable
 
 import duckdb
 
-from service import logs
 from service.writes import RuleBroken
 from store import db
 from store.db import StoreError, redact
@@ -50,17 +47,3 @@ def message(exc: BaseException) -> str:
 
 def _where(exc: OSError) -> str:
     return f" ({exc.filename})" if exc.filename else ""
-
-
-def run(main: Callable[[], int]) -> int:
-    """Run a command's ``main`` and turn any failure into one line and exit status 1. The
-    operator's log lines (service/logs.py) go to standard error beside it."""
-    logs.configure()
-    try:
-        return main()
-    except KeyboardInterrupt:
-        print(f"error: interrupted. {UNCHANGED}", file=sys.stderr)
-        return 130
-    except Exception as exc:  # the last guard of a command line
-        print(f"error: {message(exc)}", file=sys.stderr)
-        return 1
