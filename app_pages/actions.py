@@ -258,7 +258,7 @@ if writable:
         values = action_fields("ny", None, writable)
         if st.form_submit_button("Spara åtgärden"):
             save(
-                lambda who: followup.new_action(writer(), who, {"agreement": "2024", **values}),
+                lambda who: followup.new_action(writer(), who, values),
                 "Åtgärd {result} sparad.",
             )
 

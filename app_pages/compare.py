@@ -88,7 +88,6 @@ else:
             table,
             [0.24, 0.06, 0.1, 0.1, 0.15, 0.27, 0.08],
             packs.facts(
-                "2024",
                 areas[area],
                 f"{labels[0]} och {labels[1]}",
                 f"senaste året med värden för båda, {years[0]}–{years[-1]}"

@@ -158,7 +158,6 @@ views.pack_buttons(
         UNITS[kind],
         granularity,
         packs.facts(
-            "2024",
             f"ingen särskild; brottskategori: {category.label}",
             ", ".join(names[c] for c in chosen),
             f"{int(frame['year'].min())}–{int(frame['year'].max())}",

@@ -209,7 +209,10 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
         names, rows, cols, vertical_spacing=0.12, shared_yaxes=True,
         x={"dtick": 1}, y={"range": [0, top * 1.05], "tickformat": tick},
     )  # fmt: skip
-    breaks = " ".join(notes) + " Lila linje: ny överenskommelse 2024."
+    breaks = (
+        " ".join(notes)
+        + f" Lila linje: ny överenskommelse {indicator_values.agreement_change_year()}."
+    )
     if not show_city:
         breaks += (
             " Hela staden visas inte: ett antal för hela staden hör inte hemma på samma skala."

@@ -16,7 +16,7 @@ from swedish.format import date_text
 def indicator_rows(code: str) -> dict[str, dict]:
     """The overview's row of every indicator for the district (latest year, status)."""
     rows: dict[str, dict] = {}
-    for area_rows in overview.overview_rows("2024").get(code, {}).values():
+    for area_rows in overview.overview_rows().get(code, {}).values():
         for row in area_rows:
             rows.setdefault(str(row["indicator"]), row)
     return rows

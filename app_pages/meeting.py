@@ -86,8 +86,8 @@ st.html(
 st.button("Föregående", on_click=go, args=(-1,), key="clicker_back", shortcut="PageUp")
 st.button("Nästa", on_click=go, args=(1,), key="clicker_on", shortcut="PageDown")
 
-shown = overview.slide(area_id, regions[scope], "2024")
-since = overview.changed_since_meeting("2024")
+shown = overview.slide(area_id, regions[scope])
+since = overview.changed_since_meeting()
 counts = " · ".join(f"{shown.counts[g]} {g}" for g in shown.counts if shown.counts[g])
 judgement = shown.judgement or "området är inte bedömt ännu."
 st.container(border=True).markdown(
@@ -186,4 +186,4 @@ if drivers_said:
 
 with st.sidebar:
     st.caption("Hela mötet, alla områden, att projicera eller skicka:")
-    views.pack_buttons("moteslage", lambda: packs.build("Mötesläge", regions[scope], "2024"))
+    views.pack_buttons("moteslage", lambda: packs.build("Mötesläge", regions[scope]))

@@ -20,10 +20,10 @@ names = list(regions)
 with st.sidebar:
     agreement = st.radio(
         "Överenskommelse",
-        ["2024", "2019"],
+        list(agreements := indicator_values.agreement_options()),
         key="overenskommelse",
         bind="query-params",
-        format_func=lambda a: f"Överenskommelsen {a}",
+        format_func=agreements.get,
     )
     scope = st.selectbox(
         "Område",
@@ -32,7 +32,7 @@ with st.sidebar:
         bind="query-params",
     )
 
-views.print_header("", [("Överenskommelse", f"Överenskommelsen {agreement}"), ("Område", scope)])
+views.print_header("", [("Överenskommelse", agreements[agreement]), ("Område", scope)])
 st.caption(
     f"Status för varje indikator i {scope.lower() if scope == 'Hela staden' else scope}, "
     "senaste året med uppgifter. Förändringar räknas bara när de är statistiskt säkerställda."
@@ -171,9 +171,10 @@ coverage = local.coverage_rows(
     districts_only,
 )
 st.caption(
-    "För beredningsgruppen: per stadsdelsområde och stadsövergripande område (överenskommelsen "
-    "2024) de lokala prioriterade områden i den lokala överenskommelsen och de planerade eller "
-    "pågående åtgärder som tjänar området. ⚠ saknas: varken lokalt område eller åtgärd."
+    "För beredningsgruppen: per stadsdelsområde och stadsövergripande område "
+    f"({agreements[next(iter(agreements))].lower()}) de lokala prioriterade områden i den "
+    "lokala överenskommelsen och de planerade eller pågående åtgärder som tjänar området. "
+    "⚠ saknas: varken lokalt område eller åtgärd."
 )
 st.dataframe(
     coverage,

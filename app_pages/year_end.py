@@ -23,14 +23,14 @@ with st.sidebar:
     scope = st.selectbox("Område", names, key="sammanstallning_omrade", bind="query-params")
     agreement = st.radio(
         "Överenskommelse",
-        ["2024", "2019"],
+        list(agreements := indicator_values.agreement_options()),
         key="sammanstallning_overenskommelse",
         bind="query-params",
     )
 
 views.print_header(
     "arssammanstallning",
-    [("År", year), ("Område", scope), ("Överenskommelse", f"Överenskommelsen {agreement}")],
+    [("År", year), ("Område", scope), ("Överenskommelse", agreements[agreement])],
 )
 
 summary = reports.summary(int(year), regions[scope], agreement)

@@ -26,7 +26,20 @@ from catalogue.model import (
 )
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
-CURRENT_AGREEMENT = "2024"
+
+
+def _agreement_ids() -> tuple[str, tuple[str, ...]]:
+    """The agreement in force (the one without an end date, else the newest) and every
+    agreement's id, newest first, as agreements.yaml says: no agreement year is written in
+    code anywhere (the architecture test checks it)."""
+    data = yaml.safe_load((CATALOGUE_DIR / "agreements.yaml").read_text(encoding="utf-8"))
+    listed = sorted(data["agreements"], key=lambda a: str(a["valid_from"]), reverse=True)
+    in_force = [str(a["id"]) for a in listed if a.get("valid_to") is None]
+    return (in_force or [str(listed[0]["id"])])[0], tuple(str(a["id"]) for a in listed)
+
+
+CURRENT_AGREEMENT, AGREEMENT_IDS = _agreement_ids()
+NUMBER_WORDS = {3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta", 9: "nio", 10: "tio"}
 SURVEY_TYPES = {"share", "mean", "index"}
 MEASURE_KIND_FOR_TYPE = {
     "count": "count",
@@ -52,6 +65,18 @@ class Catalogue:
     @property
     def ok(self) -> bool:
         return not any(p.level == "error" for p in self.problems)
+
+    def agreement_name(self, agreement: str = CURRENT_AGREEMENT) -> str:
+        """ "Överenskommelsen 2024", as every page, pack and document names it."""
+        return f"Överenskommelsen {agreement}"
+
+    def agreement_label(self, agreement: str = CURRENT_AGREEMENT) -> str:
+        """ "Överenskommelsen 2024 (fem prioriterade områden)"."""
+        found = self.agreements.get(agreement)
+        if found is None:
+            return self.agreement_name(agreement)
+        count = NUMBER_WORDS.get(len(found.areas), str(len(found.areas)))
+        return f"{self.agreement_name(agreement)} ({count} prioriterade områden)"
 
     def area_title(self, area_id: str, agreement: str = CURRENT_AGREEMENT) -> str:
         for area in self.agreements[agreement].areas:

@@ -1,6 +1,6 @@
 """Command line for reports.
 
-    python -m report year-end --year YEAR [--region NAME] [--agreement 2024|2019]
+    python -m report year-end --year YEAR [--region NAME] [--agreement ID]
                               [--snapshot MEETING] --out FILE [--db PATH]
 
 FILE ending in .docx gives a Word document, .xlsx an Excel workbook.
@@ -16,12 +16,15 @@ DB_HELP = "the store's catalog file (default: $DASHBOARD_DB or data/dashboard.sq
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from service import indicator_values
+
     parser = argparse.ArgumentParser(prog="python -m report")
     sub = parser.add_subparsers(dest="command", required=True)
     year_end = sub.add_parser("year-end", help="the year-end summary for the beredningsgrupp")
     year_end.add_argument("--year", type=int, required=True)
     year_end.add_argument("--region", default="Stockholms stad", help="the city or a district")
-    year_end.add_argument("--agreement", choices=["2024", "2019"], default="2024")
+    agreements = list(indicator_values.agreement_options())  # the one in force first
+    year_end.add_argument("--agreement", choices=agreements, default=agreements[0])
     year_end.add_argument("--out", type=Path, required=True, help="a .docx or .xlsx file")
     year_end.add_argument(
         "--snapshot", metavar="NAME",
@@ -33,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from service import meetings, reports
+    from service import indicator_values, meetings, reports
     from service.loads import StoreError
 
     if args.out.suffix not in (".docx", ".xlsx"):
@@ -43,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         # The year-end reads the observations of the catalogue's indicators only (their
         # results, values computed where not stored, the region splits): a copy of those rows
         # and of the small tables, not of the whole store (issue 33: 1,2 GB at 100x).
-        measures = sorted({m for d in reports.views.catalogue().definitions.values()
+        measures = sorted({m for d in indicator_values.catalogue().definitions.values()
                            for m in d.measures})  # fmt: skip
         with meetings.open_at(args.snapshot, args.db, measures) as (con, meeting):
             summary = reports.year_end(con, args.year, args.region, args.agreement)

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from catalogue.catalogue import Catalogue
+from catalogue.catalogue import CURRENT_AGREEMENT, Catalogue
 from loaders.survey import read_sheet
 from loaders.survey_table import Finding, _norm_header, _text, address
 from store import db, followup
@@ -143,7 +143,7 @@ def read(
                 address(r, j) if j is not None else "",
             )
 
-        values: dict[str, object] = {"agreement": "2024"}
+        values: dict[str, object] = {"agreement": CURRENT_AGREEMENT}
         before = len(result.errors)
         title, where = cell("title")
         if not _text(title):

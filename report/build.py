@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from catalogue.catalogue import Catalogue
+from catalogue.catalogue import CURRENT_AGREEMENT, Catalogue
 from catalogue.model import Definition
 from indicators import assessment, timeline
 from indicators.compute import (
@@ -212,7 +212,7 @@ def build(
     catalogue: Catalogue,
     year: int,
     *,
-    agreement: str = "2024",
+    agreement: str = CURRENT_AGREEMENT,
     region_code: str = CITY,
 ) -> YearEnd:
     # One state for the whole document: what the results depend on is read once, not for each

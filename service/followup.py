@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from access.roles import Principal
+from catalogue.catalogue import CURRENT_AGREEMENT
 from indicators import assessment
 from indicators.compute import Request
 from indicators.results import values_all
@@ -179,7 +180,7 @@ def _day(value: object) -> date | None:
 def new_action(
     con: duckdb.DuckDBPyConnection, principal: Principal, values: Mapping[str, object]
 ) -> int:
-    clean = _checked_action(con, {"agreement": "2024", "status": "planerad", **values})
+    clean = _checked_action(con, {"agreement": CURRENT_AGREEMENT, "status": "planerad", **values})
     for required in ("area", "region_code", "title", "owner"):
         if not clean.get(required):
             raise RuleBroken(f"Sparades inte: {FIELD_LABELS[required]} saknas.")

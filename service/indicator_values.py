@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from catalogue.catalogue import Catalogue, load_catalogue
+from catalogue.catalogue import AGREEMENT_IDS, CURRENT_AGREEMENT, Catalogue, load_catalogue
 from catalogue.model import Definition
 from indicators.compute import CITY, MISSING_REASONS, Request, unavailable
 from indicators.results import inputs_of, values_all
@@ -161,3 +161,13 @@ def missing_reason(code: object, otherwise: str) -> str:
 def failed(frame: pd.DataFrame) -> str | None:
     """The Swedish sentence for an indicator whose values could not be computed, else None."""
     return unavailable(frame)
+
+
+def agreement_options() -> dict[str, str]:
+    """The city-wide agreements, the one in force first: id → "Överenskommelsen …"."""
+    return {a: catalogue().agreement_name(a) for a in AGREEMENT_IDS}
+
+
+def agreement_change_year() -> int:
+    """The first year followed under the agreement in force (charts mark it)."""
+    return catalogue().agreements[CURRENT_AGREEMENT].valid_from.year

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from access.roles import Principal
+from catalogue.catalogue import CURRENT_AGREEMENT
 from loaders import agreement_excel
 from report import exports
 from service import indicator_values, session
@@ -480,7 +481,9 @@ def coverage(
     agreement) that serve it. ``districts`` is name → code of today's districts."""
     wide = city_areas()
     active = (
-        actions[(actions["agreement"].astype(str) == "2024") & actions["status"].isin(ACTIVE)]
+        actions[
+            (actions["agreement"].astype(str) == CURRENT_AGREEMENT) & actions["status"].isin(ACTIVE)
+        ]
         if not actions.empty
         else actions
     )

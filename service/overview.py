@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from catalogue.catalogue import CURRENT_AGREEMENT
 from indicators import assessment
 from indicators.results import inputs_of
 from indicators.summaries import (
@@ -41,7 +42,7 @@ def _overview_cells(
 
 
 @view("data", "catalogue", max_entries=4)
-def overview_rows(agreement: str) -> dict[str, dict[str, list]]:
+def overview_rows(agreement: str = CURRENT_AGREEMENT) -> dict[str, dict[str, list]]:
     """Per region (today's districts and the city) and area: the rows of the overview."""
     frames = all_values("today")
     cat = catalogue()
@@ -81,7 +82,7 @@ class Slide:
     cards: list[dict[str, object]]
 
 
-def slide(area: str, region_code: str, agreement: str) -> Slide:
+def slide(area: str, region_code: str, agreement: str = CURRENT_AGREEMENT) -> Slide:
     """Meeting mode's view of one area and region (the city or a district)."""
     rows = overview_rows(agreement)[region_code][area]
     judged = assessments()
@@ -112,7 +113,7 @@ def _shown(row: dict) -> tuple[object, ...]:
     return (row["year"], value, row["status"])
 
 
-def changed_since_meeting(agreement: str) -> dict[tuple[str, str, str], str]:
+def changed_since_meeting(agreement: str = CURRENT_AGREEMENT) -> dict[tuple[str, str, str], str]:
     """In a run that shows a saved meeting: for each (region, area, indicator) whose year,
     value or status differs today, what it is today ("nu 2024: 12,5 %, ↗ förbättring")."""
     if session.AS_OF.get() is None:

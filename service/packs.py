@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from catalogue.catalogue import CURRENT_AGREEMENT
 from indicators.summaries import NOT_RANKED, rank_text, rankable, ranking
 from report.build import YearEnd
 from report.pack import EXAMPLE, Pack, PackChart, PackPage, PackRow, table_pages
@@ -19,20 +20,18 @@ from service import followup, indicator_values, local, overview, session
 from store import queries
 from swedish.format import date_text
 
-AGREEMENTS = {"2024": "Överenskommelsen 2024 (fem prioriterade områden)",
-              "2019": "Överenskommelsen 2019 (tio prioriterade områden)"}  # fmt: skip
 TODAY = "dagens stadsdelsområden (äldre uppgifter omräknade)"
 EXAMPLE_SOURCE = "Källa: Exempeldata (påhittade värden)."
 
 
 def facts(
-    agreement: str, areas: str, region: str, period: str, boundaries: str = TODAY,
-    extra: list[tuple[str, str]] | None = None,
+    areas: str, region: str, period: str, boundaries: str = TODAY,
+    extra: list[tuple[str, str]] | None = None, *, agreement: str = CURRENT_AGREEMENT,
 ) -> list[tuple[str, str]]:  # fmt: skip
     """The title page's facts, in the same order in every pack."""
     now = datetime.now()
     return [
-        ("Överenskommelse", AGREEMENTS.get(agreement, agreement)),
+        ("Överenskommelse", indicator_values.catalogue().agreement_label(agreement)),
         ("Prioriterade områden", areas),
         ("Område", region),
         ("Period", period),
@@ -57,7 +56,7 @@ def _data_version() -> str:
     return f"sats {last.id}, inläst {str(last.loaded_at)[:16]} (se Datastatus)"
 
 
-def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
+def build(page: str, region_code: str, agreement: str = CURRENT_AGREEMENT) -> Pack:
     """The pack of ``page`` ("Översikt", "Mötesläge" or "Årssammanställning") for a region."""
     catalogue = indicator_values.catalogue()
     names = {code: name for name, code in indicator_values.district_options().items()}
@@ -109,7 +108,7 @@ def build(page: str, region_code: str, agreement: str = "2024") -> Pack:
             )
         )
     period = f"senaste värdet per indikator, {min(years)}–{max(years)}" if years else "inga värden"
-    title_facts = facts(agreement, f"alla {len(pages)}, ett per sida", region, period)
+    title_facts = facts(f"alla {len(pages)}, ett per sida", region, period, agreement=agreement)
     pages += _local_pages(region_code, region)
     return Pack(title=f"{page}: {region}", facts=title_facts, pages=pages)
 
@@ -216,10 +215,10 @@ def from_year_end(summary: YearEnd) -> Pack:
             )
         )
     title_facts = facts(
-        summary.agreement,
         f"alla {len(pages)}, ett per sida",
         summary.region_name,
         f"{summary.year} (varje rad anger vad den jämförs med)",
+        agreement=summary.agreement,
     )
     if summary.as_of:
         title_facts.append(("Visar", summary.as_of))
@@ -369,7 +368,7 @@ def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
     areas = ", ".join(catalogue.area_title(a) for a in definition.areas)
     period = f"{years[0]}–{years[-1]}" if years else "inga värden"
     title_facts = facts(
-        "2024", areas, "alla stadsdelsområden och hela staden", period,
+        areas, "alla stadsdelsområden och hela staden", period,
         TODAY if boundaries == "today" else "stadsdelsområdena som de var varje år",
         [("Indikator", f"{definition.title} ({definition.unit})"),
          ("Källa", source.removeprefix("Källa: "))],

@@ -11,6 +11,7 @@ from datetime import date
 
 import duckdb
 
+from catalogue.catalogue import CURRENT_AGREEMENT
 from report.build import LocalAreaPart, LocalPart, YearEnd, build
 from service import indicator_values, local, meetings, session
 from service.readmodel import view
@@ -37,7 +38,10 @@ def as_of_meeting(summary: YearEnd, meeting: Meeting) -> YearEnd:
 
 
 def year_end(
-    con: duckdb.DuckDBPyConnection, year: int, region: str = "Stockholm", agreement: str = "2024"
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    region: str = "Stockholm",
+    agreement: str = CURRENT_AGREEMENT,
 ) -> YearEnd:
     """The summary for a region given by name or code (UnknownRegionError otherwise)."""
     code = RegionResolver.from_store(con).resolve(region).region.code

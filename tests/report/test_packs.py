@@ -136,7 +136,7 @@ def test_a_long_table_runs_over_pages_with_its_header_and_example_rows_are_said(
             "Exempeldata": ["ja" if k == 19 else "" for k in range(20)],
         }
     )
-    facts = packs.facts("2024", "Unga i riskzon", "Bromma och Järva", "2024")
+    facts = packs.facts("Unga i riskzon", "Bromma och Järva", "2024")
     built = packs.table("Jämför: Bromma mot Järva", frame, [0.5, 0.3, 0.2], facts)
     assert [p.title for p in built.pages] == ["Jämför: Bromma mot Järva",
                                              "Jämför: Bromma mot Järva (forts.)"]  # fmt: skip
@@ -156,7 +156,7 @@ def test_the_crime_pack_has_the_chart_and_the_yearly_table_shown(demo: Path) -> 
     codes = tuple(regions.loc[regions["kind"] == "district", "code"])
     frame = views.crime_series(category.count_measure, codes, "count", "today", "year")
     shown = views.crime_table(frame, "Antal anmälda brott", "year")
-    facts = packs.facts("2024", "ingen särskild", "alla stadsdelsområden", "2020–2023")
+    facts = packs.facts("ingen särskild", "alla stadsdelsområden", "2020–2023")
     built = packs.crime(frame, shown, "Anmälda brott: 3-7 kap.", "Antal anmälda brott", "year",
                         facts, ["En anteckning."], "Källa: BRÅ.")  # fmt: skip
     chart = built.pages[0].charts[0]

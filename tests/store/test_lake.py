@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store import db, queries
+from store import db, queries, turns
 from tests.conftest import DEMO_BRA, ROOT
 
 BRA_2021 = DEMO_BRA / "Databasfil2021.txt"
@@ -114,7 +114,7 @@ def test_a_write_that_loses_a_conflict_saves_nothing(
     whole, and running it again succeeds."""
     path = tmp_path / "conflict.sqlite"
     one, two = db.connect(path), db.connect(path)
-    monkeypatch.setattr(db, "_lock_file", lambda con: None)
+    monkeypatch.setattr(turns, "_lock_file", lambda con: None)
 
     def add(con: duckdb.DuckDBPyConnection, name: str) -> None:
         queries.insert_batch(
