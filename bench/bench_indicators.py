@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalogue.catalogue import load_catalogue
 from indicators.compute import Request, compute_all
 from loaders.demo import load_demo
-from loaders.reference import open_store
+from service.session import open_store
 from store import queries
 
 

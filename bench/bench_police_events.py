@@ -70,7 +70,7 @@ import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from loaders import polisen_handelser
-from loaders.reference import open_store
+from service.session import open_store
 con = open_store(Path(sys.argv[2]))
 start = time.perf_counter()
 report = polisen_handelser.load(con, Path(sys.argv[1]), loaded_by="bench")

@@ -27,9 +27,9 @@ from openpyxl import Workbook
 from catalogue.catalogue import load_catalogue
 from loaders import survey
 from loaders.demo import load_demo
-from loaders.reference import open_store
 from loaders.respondents import Mapping, Question
 from loaders.survey_table import TEMPLATE_HEADERS
+from service.session import open_store
 
 DISTRICTS = [
     "Bromma",

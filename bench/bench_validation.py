@@ -36,9 +36,9 @@ from openpyxl import Workbook
 
 from catalogue.catalogue import load_catalogue
 from loaders import survey
-from loaders.reference import open_store
 from loaders.survey_table import TEMPLATE_HEADERS
 from loaders.upload_safety import UploadRefused
+from service.session import open_store
 
 DISTRICTS = ["Bromma", "Järva", "Farsta", "Södermalm", "Skärholmen", "Skarpnäck"]
 MEASURE = "Otrygg ute ensam sent en kväll i det egna området"

@@ -39,7 +39,7 @@ import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from loaders import bra_anmalda_brott, polisen_handelser
-from loaders.reference import open_store
+from service.session import open_store
 from loaders.survey import undo
 from store import queries
 step, store, arg = sys.argv[2], Path(sys.argv[3]), sys.argv[4]
@@ -105,7 +105,7 @@ def prepare_store(source: Path | None, target: Path) -> None:
         copy_store(source, target)
         return
     from loaders.demo import load_demo
-    from loaders.reference import open_store
+    from service.session import open_store
 
     con = open_store(target)
     load_demo(con)

@@ -27,9 +27,9 @@ from bench.bench_writes import prepare_store  # noqa: E402
 from bench.record import Record  # noqa: E402
 from catalogue.catalogue import load_catalogue  # noqa: E402
 from indicators import results  # noqa: E402
-from loaders.reference import open_store  # noqa: E402
 from report import render_docx, render_xlsx  # noqa: E402
 from report.build import build  # noqa: E402
+from service.session import open_store  # noqa: E402
 
 
 def main() -> int:

@@ -143,6 +143,22 @@ def _load_agreements(file: YamlFile, catalogue: Catalogue) -> list[Problem]:
     return problems
 
 
+MEASURES_FILE = CATALOGUE_DIR / "measures.yaml"
+
+
+def declared_measures(path: Path = MEASURES_FILE) -> list[Measure]:
+    """The measures measures.yaml declares (those that pass the model; ``python -m
+    indicators check`` names the others), for the store's measure table to follow."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    found = []
+    for item in data.get("measures") or []:
+        try:
+            found.append(Measure.model_validate(item))
+        except ValidationError:
+            continue
+    return found
+
+
 def _load_measures(file: YamlFile, catalogue: Catalogue) -> list[Problem]:
     problems: list[Problem] = []
     items = file.data.get("measures") if isinstance(file.data, dict) else None

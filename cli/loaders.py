@@ -28,8 +28,8 @@ from service.loads import (
     StoreError,
     UploadRefused,
     load_catalogue,
-    open_store,
 )
+from service.session import open_store
 
 DB_HELP = "the store's catalog file (default: $DASHBOARD_DB or data/dashboard.sqlite)"
 

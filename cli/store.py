@@ -169,7 +169,7 @@ def backup_command(args: argparse.Namespace) -> int:
 
 def examples_command(args: argparse.Namespace) -> int:
     path = session.db_path(args.db)
-    con = loads.open_store(path)
+    con = session.open_store(path)
     try:
         if not args.remove:
             rows = loads.example_rows(con)
@@ -198,7 +198,7 @@ def _iso_date(text: str) -> date:
 
 
 def snapshot_command(args: argparse.Namespace) -> int:
-    con = loads.open_store(session.db_path(args.db))
+    con = session.open_store(session.db_path(args.db))
     try:
         if args.command == "maintain":
             done = meetings.maintain(con, args.keep_days)
@@ -236,7 +236,7 @@ def _password() -> str:
 
 
 def users_command(args: argparse.Namespace) -> int:
-    con = loads.open_store(session.db_path(args.db))
+    con = session.open_store(session.db_path(args.db))
     try:
         return _users_command(args, accounts.users(con))
     finally:

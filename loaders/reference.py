@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from catalogue.catalogue import MEASURES_FILE, declared_measures
 from store import db, queries
 from store.regions import normalise_name
 
@@ -152,8 +153,34 @@ def _read_sources(path: Path, problems: list[str]) -> pd.DataFrame:
     return frame
 
 
+def sync_measures(con: duckdb.DuckDBPyConnection, path: Path = MEASURES_FILE) -> bool:
+    """Bring the store's measure table up to date with measures.yaml (each measure's source
+    and whether it adds up over districts). True when the file had changed since."""
+    current = hashlib.sha256(path.read_bytes()).hexdigest()
+    if queries.reference_checksum(con, "measures") == current:
+        return False
+    declared = pd.DataFrame(
+        [
+            {"id": m.id, "source": m.source, "spatially_additive": m.kind == "count"}
+            for m in declared_measures(path)
+        ],
+        columns=["id", "source", "spatially_additive"],
+    )
+
+    def write() -> bool:
+        with db.transaction(con):
+            if queries.reference_checksum(con, "measures") == current:
+                return False
+            queries.follow_measures(con, declared, current)
+        return True
+
+    return db.retrying(write)
+
+
 def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> bool:
-    """Bring the store's register up to date with the files. True when it was refreshed."""
+    """Bring the store's register (and its measure table, sync_measures) up to date with the
+    files. True when the register was refreshed."""
+    sync_measures(con)
     current = checksum(directory)
     if queries.reference_checksum(con, "reference") == current:
         return False
@@ -175,10 +202,3 @@ def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> boo
         return True
 
     return db.retrying(write)
-
-
-def open_store(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Connect to the store and make sure its region register matches the files."""
-    con = db.connect(path)
-    sync(con)
-    return con

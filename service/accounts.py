@@ -33,8 +33,8 @@ from access.users import (
     users_path,
 )
 from loaders.demo import DEMO_USER
-from loaders.reference import open_store
 from service import session
+from service.session import open_store
 from service.writes import REAL_DATA_SETTING
 from store import accounts as store_accounts
 from store import audit, db, queries

@@ -13,7 +13,7 @@ from catalogue.catalogue import CATALOGUE_DIR, Catalogue, load_catalogue
 from catalogue.model import Definition
 from indicators.compute import OUTPUT_COLUMNS, Request, compute
 from indicators.drivers import BY, COLUMNS, Drivers, DriversError, split
-from loaders.reference import open_store
+from service.session import open_store
 from store import queries
 from store.db import StoreError
 from store.regions import RegionResolver, UnknownRegionError

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from access.roles import Principal
+from catalogue.arshjul import ARSHJUL_FILE, ArshjulError, Calendar, load_arshjul
 from service import indicator_values, local, session
 from service.readmodel import view
 from service.writes import RuleBroken, guarded
@@ -30,7 +29,6 @@ from store import local as store_local
 from store import queries
 from swedish.format import date_text
 
-CONFIG = Path(__file__).resolve().parent.parent / "catalogue" / "arshjul.yaml"
 KINDS = {
     "rapport": "Rapport till beredningsgruppen",
     "årssammanställning": "Årssammanställning",
@@ -49,67 +47,13 @@ MARKABLE = ("rapport", "årssammanställning")  # done when someone says so
 REMINDED = ("rapport", "åtgärd", "revision")  # kinds with owners who get e-mail
 
 
-class Report(BaseModel):
-    key: str = Field(pattern=r"^[a-z0-9_]+$")
-    title: str = Field(min_length=3)
-    due: str
-
-    @field_validator("due")
-    @classmethod
-    def _month_day(cls, value: str) -> str:
-        date.fromisoformat(f"2024-{value}")  # a leap year: 02-29 is a date
-        return value
-
-
-class YearPlan(BaseModel):
-    reports: list[Report]
-    year_end: str
-
-    @field_validator("year_end")
-    @classmethod
-    def _month_day(cls, value: str) -> str:
-        date.fromisoformat(f"2024-{value}")
-        return value
-
-
-class Survey(BaseModel):
-    source: str
-    every: int = Field(ge=1, le=10)
-    since: int = Field(ge=1990, le=2100)
-    month: int = Field(ge=1, le=12)
-    results_within_days: int = Field(ge=0, le=1000)
-
-
-class Reminders(BaseModel):
-    days_before: int = Field(ge=0, le=90)
-    overdue_every_days: int = Field(ge=1, le=90)
-
-
-class Calendar(BaseModel):
-    reminders: Reminders
-    default: YearPlan
-    years: dict[int, YearPlan] = {}
-    surveys: list[Survey] = []
-
-    def plan(self, year: int) -> YearPlan:
-        return self.years.get(year, self.default)
-
-
-def config(path: Path = CONFIG) -> Calendar:
-    """The calendar's settings; a mistake in the file is named with its place."""
+def config(path: Path = ARSHJUL_FILE) -> Calendar:
+    """The calendar's settings (catalogue/arshjul.yaml); a mistake in the file is refused
+    with its place."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return Calendar.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleBroken(
-            f"Årshjulets inställningar ({path.name}) går inte att läsa: {exc}"
-        ) from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise RuleBroken(
-            f"Årshjulets inställningar ({path.name}): {where}: {first['msg']}"
-        ) from exc
+        return load_arshjul(path)
+    except ArshjulError as exc:
+        raise RuleBroken(str(exc)) from exc
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,12 @@ from loaders import registry, survey, survey_template, swedish
 from loaders.batch import LoadError, LoadReport
 from loaders.demo import DEMO_USER
 from loaders.polisen_fetch import Fetcher
-from loaders.reference import ReferenceDataError, open_store
+from loaders.reference import ReferenceDataError
 from loaders.respondents import Mapping
 from loaders.survey import Prepared
 from loaders.upload_safety import UploadRefused
 from service import results, session
+from service.session import open_store
 from service.writes import PermissionDenied, RuleBroken, guarded, may, retry_conflicts
 from store import queries
 from store.db import StoreError
@@ -37,7 +38,6 @@ __all__ = [
     "StoreError",
     "UploadRefused",
     "load_catalogue",
-    "open_store",
 ]
 
 SOURCES = sorted([*registry.LOADERS, "survey"])

@@ -8,12 +8,10 @@ changes nothing. Also the register of lokalpolisområden and the coverage matrix
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -21,6 +19,7 @@ import pandas as pd
 
 from access.roles import Principal
 from catalogue.catalogue import CURRENT_AGREEMENT
+from catalogue.police_areas import PoliceArea, register
 from loaders import agreement_excel
 from report import exports
 from service import indicator_values, session
@@ -30,7 +29,6 @@ from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
 from store import local as store_local
 from store import queries
 
-REGISTER = Path(__file__).resolve().parent.parent / "data" / "reference" / "lokalpolisomraden.csv"
 PARTIES = {"stad": "Staden", "polis": "Polisen", "annan": "Annan"}
 LOCAL_ONLY = "endast lokalt"
 REVISION_YEARS = 4
@@ -111,46 +109,14 @@ class Agreement:
     is_example: bool = field(default=False, compare=False)
 
 
-@dataclass(frozen=True)
-class PoliceArea:
-    code: str
-    name: str
-    police_district: str
-    districts: tuple[str, ...]
-    verified: bool
-    source: str
-
-
-@cache
-def _register(path: Path = REGISTER) -> tuple[PoliceArea, ...]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    register = []
-    for line, row in enumerate(rows, start=2):
-        code = (row.get("code") or "").strip()
-        if not code or code in {p.code for p in register}:
-            raise ValueError(f"{path.name}, line {line}: a code is missing or used twice")
-        register.append(
-            PoliceArea(
-                code=code,
-                name=(row.get("name") or "").strip(),
-                police_district=(row.get("polisomrade") or "").strip(),
-                districts=tuple((row.get("districts") or "").split()),
-                verified=(row.get("verified") or "").strip().lower() == "ja",
-                source=(row.get("source") or "").strip(),
-            )
-        )
-    return tuple(register)
-
-
 def police_areas() -> dict[str, PoliceArea]:
     """The register of lokalpolisområden (data/reference/lokalpolisomraden.csv)."""
-    return {p.code: p for p in _register()}
+    return {p.code: p for p in register()}
 
 
 def police_areas_of(district: str) -> list[PoliceArea]:
     """The lokalpolisområden the register links to a district."""
-    return [p for p in _register() if district in p.districts]
+    return [p for p in register() if district in p.districts]
 
 
 def police_area_name(code: str) -> str:

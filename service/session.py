@@ -17,7 +17,7 @@ import duckdb
 from access.users import users_path
 from catalogue.catalogue import CATALOGUE_DIR
 from loaders.demo import ensure_demo, load_demo
-from loaders.reference import open_store
+from loaders.reference import sync
 from store import accounts as store_accounts
 from store import backup, db, followup, queries, transfer
 from store.db import (
@@ -51,6 +51,15 @@ __all__ = [
 
 _CONNECTIONS: dict[str, duckdb.DuckDBPyConnection] = {}
 _LOCK = threading.Lock()
+
+
+def open_store(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """The one way a process opens the store (pages, command lines, the front gate, the
+    timers): connect, bring the schema up to date, and make sure its region register matches
+    the reference files."""
+    con = db.connect(path)
+    sync(con)
+    return con
 
 
 def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:

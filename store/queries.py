@@ -430,8 +430,16 @@ def batch_observation_counts(con: duckdb.DuckDBPyConnection, batch_id: int) -> d
 
 
 def upsert_measures(con: duckdb.DuckDBPyConnection, measures: pd.DataFrame) -> None:
-    """Add measures (id, source, label, unit, spatially_additive); keep existing ones."""
+    """Add measures (id, source, label, unit, spatially_additive); a measure already there
+    takes the label and unit the load brings (the publisher's own, as they came)."""
     with registered(con, "incoming_measure", measures):
+        con.execute(
+            """
+            UPDATE measure SET label = i.label, unit = i.unit
+            FROM (SELECT DISTINCT ON (id) id, label, unit FROM incoming_measure) AS i
+            WHERE measure.id = i.id AND (measure.label <> i.label OR measure.unit <> i.unit)
+            """
+        )
         con.execute(
             """
             INSERT INTO measure (id, source, label, unit, spatially_additive)
@@ -440,6 +448,39 @@ def upsert_measures(con: duckdb.DuckDBPyConnection, measures: pd.DataFrame) -> N
             WHERE id NOT IN (SELECT id FROM measure)
             """
         )
+
+
+def follow_measures(con: duckdb.DuckDBPyConnection, declared: pd.DataFrame, checksum: str) -> int:
+    """The measure table follows the catalogue's declarations (``declared``: id, source,
+    spatially_additive from measures.yaml): a stored measure whose source or additivity the
+    catalogue now says otherwise is updated (the source decides whether its figures are
+    published or protected). Measures are added by the loads that bring their figures. The
+    caller holds the transaction; ``checksum`` is recorded. The number of measures changed."""
+    with registered(con, "declared_measure", declared):
+        changed = count(
+            con,
+            """
+            SELECT count(*) FROM measure JOIN declared_measure AS d ON measure.id = d.id
+            WHERE measure.source <> d.source
+               OR measure.spatially_additive <> d.spatially_additive
+            """,
+        )
+        if changed:
+            con.execute(
+                """
+                UPDATE measure SET source = d.source, spatially_additive = d.spatially_additive
+                FROM declared_measure AS d
+                WHERE measure.id = d.id AND (measure.source <> d.source
+                    OR measure.spatially_additive <> d.spatially_additive)
+                """
+            )
+    con.execute("DELETE FROM reference_state WHERE name = 'measures'")
+    con.execute(
+        "INSERT INTO reference_state (name, checksum, synced_at) "
+        "VALUES ('measures', $checksum, current_timestamp)",
+        {"checksum": checksum},
+    )
+    return changed
 
 
 def describe_measures(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:

@@ -18,8 +18,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from access.users import UserStore  # noqa: E402
-from loaders.reference import open_store  # noqa: E402
 from service import readmodel, session  # noqa: E402
+from service.session import open_store  # noqa: E402
 from store import db  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -224,6 +224,48 @@ def launchers_that_do_more(root: Path) -> list[str]:
     return sorted(found)
 
 
+def _agreements(root: Path) -> tuple[set[str], list[str]]:
+    import yaml
+
+    listed = yaml.safe_load((root / "catalogue" / "agreements.yaml").read_text(encoding="utf-8"))
+    ids = {str(a["id"]) for a in listed["agreements"]}
+    return ids, [str(a["title"]) for a in listed["agreements"]]
+
+
+def agreement_literals(root: Path) -> list[str]:
+    """Text in code outside ``catalogue/`` that names a city-wide agreement: a string that is
+    an agreement's id ("2024"), holds its title, or says "överenskommelse(n) 2024". Docstrings
+    and comments may; code reads the agreements through the catalogue."""
+    ids, titles = _agreements(root)
+    said = re.compile(rf"överenskommelse[n]?\s+({'|'.join(sorted(ids))})\b", re.IGNORECASE)
+    found = []
+    for path in modules(root):
+        if path.relative_to(root).parts[0] == "catalogue":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            text = node.value
+            if id(node) in docstrings:
+                continue
+            if text.strip() in ids or said.search(text) or any(t in text for t in titles):
+                found.append(f"{path.relative_to(root)}:{node.lineno}: {text[:40]!r}")
+    return found
+
+
+def test_no_agreement_year_outside_the_catalogue() -> None:
+    assert agreement_literals(ROOT) == []
+
+
 def test_every_import_follows_the_layers() -> None:
     assert violations(ROOT) == []
     assert len(UPWARD_EXCEPTIONS) <= 1
@@ -257,6 +299,8 @@ PROBES = {
     "swedish/probe.py": "from store import db\n",
     "service/circle_a.py": "from service import circle_b\n",
     "service/circle_b.py": "def f():\n    from service.circle_a import x\n",
+    "app_pages/years.py": '"""Överenskommelsen 2024 in a docstring is fine."""\n'
+    'A = ["2024", "2019"]\nB = f"Lila linje: ny överenskommelse 2024 {A}"\n',
     "access/probe.py": "import streamlit as st\n",
     "service/probe.py": "Q = 'select x from observation'\n",
 }
@@ -287,5 +331,13 @@ def test_the_checks_fail_on_probe_files(probe_tree: Path) -> None:
     ]
     assert streamlit_outside_pages(probe_tree) == ["access/probe.py"]
     assert circles(probe_tree) == [["service.circle_a", "service.circle_b"]]
+    (probe_tree / "catalogue" / "agreements.yaml").write_bytes(
+        (ROOT / "catalogue" / "agreements.yaml").read_bytes()
+    )
+    assert agreement_literals(probe_tree) == [
+        "app_pages/years.py:2: '2024'",
+        "app_pages/years.py:2: '2019'",
+        "app_pages/years.py:3: 'Lila linje: ny överenskommelse 2024 '",
+    ]
     assert launchers_that_do_more(probe_tree) == ["report/__main__.py:1", "store/__main__.py:3"]
     assert sql_outside_store(probe_tree) == ["service/probe.py:1: SQL text"]

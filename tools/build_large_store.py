@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_police_events import write_events  # noqa: E402
 from loaders import bra_anmalda_brott, polisen_handelser  # noqa: E402
 from loaders.demo import load_demo  # noqa: E402
-from loaders.reference import open_store  # noqa: E402
 from service.results import refresh_connection  # noqa: E402
+from service.session import open_store  # noqa: E402
 from store import queries, snapshots  # noqa: E402
 
 USER = "large-store"

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from access.users import LOCK_SECONDS, MAX_FAILURES, AccountError, UserStore, _hasher
-from loaders.reference import open_store
+from service.session import open_store
 from store import accounts as account_rows
 from store import audit, db
 from tests import cli

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.reference import open_store
+from service.session import open_store
 from store import followup, queries
 from tests.conftest import ROOT, release_store
 

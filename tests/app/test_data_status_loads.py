@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.reference import open_store
 from service import loads
+from service.session import open_store
 from store import queries
 from tests.conftest import DEMO_BRA, FIXTURES, ROOT, release_store
 

@@ -23,8 +23,8 @@ from streamlit.testing.v1 import AppTest
 
 from access.roles import Principal
 from cli.remind import main as service_main
-from loaders.reference import open_store
 from service import calendar, followup, local, packs, reports
+from service.session import open_store
 from service.writes import PermissionDenied, RuleBroken
 from store import audit
 from store import local as store_local

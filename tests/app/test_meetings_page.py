@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from cli.loaders import main as loaders_main
 from cli.store import main as store_main
-from loaders.reference import open_store
 from service.loads import login_name
+from service.session import open_store
 from store import queries, snapshots
 from tests.app.test_pages import _open
 from tests.conftest import ROOT, copy_store, release_store

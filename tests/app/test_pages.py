@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.reference import open_store
+from service.session import open_store
 from tests.app.plotly_data import _values, table_with
 from tests.conftest import ROOT, copy_store
 

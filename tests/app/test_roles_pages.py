@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.views import plain
-from loaders.reference import open_store
+from service.session import open_store
 from store import audit, db, queries
 from tests.app.plotly_data import table_with
 from tests.conftest import FIXTURES, ROOT, accounts_in, release_store

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.reference import open_store
+from service.session import open_store
 from store import audit
 from tests.conftest import ROOT, accounts_in, copy_store, release_store
 

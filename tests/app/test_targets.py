@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 from access.roles import Principal
 from catalogue.catalogue import load_catalogue
 from indicators.compute import Request, compute
-from loaders.reference import open_store
 from service import targets
+from service.session import open_store
 from service.writes import PermissionDenied, RuleBroken
 from tests.conftest import ROOT, copy_store, release_store
 

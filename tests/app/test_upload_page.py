@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders.reference import open_store
+from service.session import open_store
 from store import audit, queries
 from tests.app.plotly_data import table_with
 from tests.conftest import FIXTURES, PROBLEMS, ROOT, release_store

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from cli import errors
-from loaders.reference import open_store
+from service.session import open_store
 from store import audit, queries
 from tests import cli as tests_cli
 from tests.conftest import copy_store

@@ -95,7 +95,7 @@ def test_once_other_data_are_loaded_every_page_warns(
     """After a load of anyone else's the store may hold real data: demo mode says so on every
     page, with the way to sign-in and to remove the demo data (issue 34)."""
     from loaders import registry
-    from loaders.reference import open_store
+    from service.session import open_store
     from tests.service.test_examples import _bra
 
     path = copy_store(demo_db_path, tmp_path / "store.sqlite")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.reference import open_store
+from service.session import open_store
 from store import queries
 from tests import cli
 from tests.conftest import ROOT

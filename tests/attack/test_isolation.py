@@ -12,7 +12,7 @@ from catalogue.catalogue import load_catalogue
 from indicators import compute as compute_module
 from indicators.compute import Request, compute_all
 from indicators.summaries import area_rows
-from loaders.reference import open_store
+from service.session import open_store
 from store import db
 from store import results as stored_results
 from tests.conftest import ROOT, copy_store

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from loaders.reference import open_store
+from service.session import open_store
 from store import audit
 from tests.conftest import accounts_in, copy_store
 from tests.e2e.fake_oidc import CLIENT_ID, CLIENT_SECRET, running_provider

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from loaders.reference import open_store
+from service.session import open_store
 from store import db, queries
 from tests.conftest import DEMO_BRA, ROOT, accounts_in
 from tests.e2e.test_first_start import CHROMIUM, CHROMIUM_ARGS, running_dashboard, sync_playwright

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.reference import open_store
+from service.session import open_store
 from store import queries
 from tests import system
 from tests.conftest import ROOT, accounts_in, copy_store

@@ -38,7 +38,7 @@ def test_two_instances_share_one_store(postgres: object, tmp_path: Path) -> None
     # An empty store with the register; one placeholder batch, or it fills with the demo data.
     made = _python(
         """
-        from service.loads import open_store
+        from service.session import open_store
         from store import db, queries
         con = open_store("unused")
         with db.transaction(con):
@@ -52,7 +52,7 @@ def test_two_instances_share_one_store(postgres: object, tmp_path: Path) -> None
     made = _python(
         """
         from service import accounts
-        from service.loads import open_store
+        from service.session import open_store
         con = open_store("unused")
         accounts.users(con).add("anna", "rapportör", "ett-långt-lösenord")
         """,

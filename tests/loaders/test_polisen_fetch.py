@@ -10,7 +10,7 @@ import pytest
 
 from cli.loaders import cmd_fetch
 from loaders.polisen_fetch import API_URL, MIN_INTERVAL_SECONDS, Fetcher
-from loaders.reference import open_store
+from service.session import open_store
 from store import police
 from tests.conftest import ROOT
 

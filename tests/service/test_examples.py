@@ -13,8 +13,8 @@ import pytest
 from access.roles import Principal
 from loaders import registry
 from loaders.demo import DEMO_USER, load_demo
-from loaders.reference import open_store
 from service import loads, session
+from service.session import open_store
 from service.writes import PermissionDenied
 from store import db
 from tests import cli

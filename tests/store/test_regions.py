@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from loaders.reference import open_store
+from service.session import open_store
 from store.regions import RegionResolver, UnknownRegionError, normalise_name
 from tests.conftest import DEMO_BRA, FIXTURES, ROOT
 

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from loaders import bra_anmalda_brott, polisen_handelser
-from loaders.reference import open_store
 from loaders.survey import undo
+from service.session import open_store
 from store import police, replica
 from store.replica import Replica
 from tests.conftest import ROOT

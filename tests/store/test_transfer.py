@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from loaders.reference import open_store
+from service.session import open_store
 from store import queries, transfer
 from store.db import SCHEMA_VERSION
 from tests import cli

@@ -21,8 +21,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from access.sessions import SessionClock
 from access.throttle import Throttle
 from access.users import UserStore
-from loaders.reference import open_store
 from service import accounts
+from service.session import open_store
 from store import audit, db
 from web import gate
 

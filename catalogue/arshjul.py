@@ -1,0 +1,84 @@
+"""The årshjul's settings (arshjul.yaml): the reports to the beredningsgrupp and the year-end
+summary per year (a default and any year of its own), the survey rounds each source is expected
+to have, and when reminders go out. Read and checked here; the calendar itself is built by
+service/calendar.py."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+ARSHJUL_FILE = Path(__file__).resolve().parent / "arshjul.yaml"
+# Any leap year: a month and day is checked as a date of it, so 02-29 is one.
+_LEAP_YEAR = 2000
+
+
+class ArshjulError(ValueError):
+    """The settings cannot be read, or a value is wrong; the message names the file and place."""
+
+
+class Report(BaseModel):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    title: str = Field(min_length=3)
+    due: str
+
+    @field_validator("due")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        date.fromisoformat(f"{_LEAP_YEAR}-{value}")  # 02-29 is a date
+        return value
+
+
+class YearPlan(BaseModel):
+    reports: list[Report]
+    year_end: str
+
+    @field_validator("year_end")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        date.fromisoformat(f"{_LEAP_YEAR}-{value}")
+        return value
+
+
+class Survey(BaseModel):
+    source: str
+    every: int = Field(ge=1, le=10)
+    since: int = Field(ge=1990, le=2100)
+    month: int = Field(ge=1, le=12)
+    results_within_days: int = Field(ge=0, le=1000)
+
+
+class Reminders(BaseModel):
+    days_before: int = Field(ge=0, le=90)
+    overdue_every_days: int = Field(ge=1, le=90)
+
+
+class Calendar(BaseModel):
+    reminders: Reminders
+    default: YearPlan
+    years: dict[int, YearPlan] = {}
+    surveys: list[Survey] = []
+
+    def plan(self, year: int) -> YearPlan:
+        return self.years.get(year, self.default)
+
+
+def load_arshjul(path: Path = ARSHJUL_FILE) -> Calendar:
+    """The calendar's settings; a mistake in the file is named with its place (in Swedish:
+    the pages and the reminders show it)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return Calendar.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ArshjulError(
+            f"Årshjulets inställningar ({path.name}) går inte att läsa: {exc}"
+        ) from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ArshjulError(
+            f"Årshjulets inställningar ({path.name}): {where}: {first['msg']}"
+        ) from exc
