@@ -224,17 +224,8 @@ def _meetings(text: str) -> tuple[list[local.Meeting], list[str]]:
 
 if submitted:
     meeting_list, meeting_problems = _meetings(meeting_text)
-    missing = [
-        f"Område {n + 1} ({t}): välj vilka stadsövergripande områden det tjänar, eller "
-        f"”{local.LOCAL_ONLY}”"
-        for n, (_k, t, _d, s, _i) in enumerate(drafts) if t.strip() and not s
-    ]  # fmt: skip
-    mixed = [
-        f"Område {n + 1} ({t}): ”{local.LOCAL_ONLY}” går inte ihop med ett stadsövergripande område"
-        for n, (_k, t, _d, s, _i) in enumerate(drafts) if local.LOCAL_ONLY in s and len(s) > 1
-    ]  # fmt: skip
-    if meeting_problems or missing or mixed:
-        st.error("Sparades inte:\n- " + "\n- ".join([*missing, *mixed, *meeting_problems]))
+    if meeting_problems:  # the lines that are not meetings; the agreement's rules: local.check
+        st.error("Sparades inte:\n- " + "\n- ".join(meeting_problems))
     else:
         draft = local.Agreement(
             district=code,
@@ -250,6 +241,7 @@ if submitted:
                     description=d,
                     city_areas=tuple(a for a in s if a != local.LOCAL_ONLY),
                     indicators=tuple(i),
+                    local_only=local.LOCAL_ONLY in s,
                 )
                 for k, t, d, s, i in drafts
                 if t.strip()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import signin, state, views
 from app_pages.meetings import no_writes_in_meeting
-from service import followup, indicator_values, results, uploads
+from service import followup, indicator_values, uploads
 from service.uploads import Mapping, Question, UploadRefused, columns_and_answers
 from service.writes import PermissionDenied, Principal, RuleBroken, may
 from swedish.format import number
@@ -168,7 +168,6 @@ if staged is not None:
             except (PermissionDenied, UploadRefused) as exc:
                 st.error(f"Sparades inte: {exc}")
                 st.stop()
-            results.refresh_later()  # the indicators this upload changed, in the background
             st.session_state.pop("mapping_in_use", None)
             st.success(
                 f"Sparat som sats {report.batch_id}: {number(report.rows)} värden "
@@ -239,7 +238,6 @@ else:
                 except (PermissionDenied, UploadRefused) as exc:
                     st.error(f"Ångrades inte: {exc}")
                     st.stop()
-                results.refresh_later()
                 back = f" Sats {', '.join(map(str, restored))} gäller igen." if restored else ""
                 # Kept over the rerun that shows the undone batch in the table above.
                 st.session_state["upload_message"] = (

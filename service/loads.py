@@ -158,13 +158,14 @@ def commit_survey(
 ) -> LoadReport:
     from service import uploads
 
-    return uploads.commit(con, principal, prepared, catalogue, example=example)
+    # The command line computes the results itself before it ends (cli/loaders.py).
+    return uploads.commit(con, principal, prepared, catalogue, example=example, refresh=False)
 
 
 def undo(con: duckdb.DuckDBPyConnection, principal: Principal, batch_id: int) -> list[int]:
     from service import uploads
 
-    return uploads.undo(con, principal, batch_id)
+    return uploads.undo(con, principal, batch_id, refresh=False)
 
 
 def compact(con: duckdb.DuckDBPyConnection, principal: Principal) -> int:

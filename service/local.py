@@ -31,6 +31,9 @@ from store import queries
 
 PARTIES = {"stad": "Staden", "polis": "Polisen", "annan": "Annan"}
 LOCAL_ONLY = "endast lokalt"
+# The two rules of a local area's city-wide areas, said where the area is named.
+SERVES = f"välj vilka stadsövergripande områden det tjänar, eller ”{LOCAL_ONLY}”"
+MIXED = f"”{LOCAL_ONLY}” går inte ihop med ett stadsövergripande område"
 REVISION_YEARS = 4
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 KEY = re.compile(r"^L[0-9]{1,4}$")
@@ -74,8 +77,11 @@ class LocalArea:
     key: str
     title: str
     description: str = ""
-    city_areas: tuple[str, ...] = ()  # empty: endast lokalt
+    city_areas: tuple[str, ...] = ()  # the city-wide areas it serves
     indicators: tuple[str, ...] = ()
+    # Chosen as serving none of them ("endast lokalt"). An area must say one or the other,
+    # never both: check() refuses an area with neither, or with both (every front door).
+    local_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,10 +226,14 @@ def check(
         if len(area.description or "") > 4000:
             problem("areas", row, "description", "högst 4 000 tecken")
         served: list[str] = []
-        for item in area.city_areas:
-            name = _text(item)
-            if not name or name.casefold() == LOCAL_ONLY:
-                continue
+        chosen = [_text(i) for i in area.city_areas if _text(i)]
+        local_only = area.local_only or any(c.casefold() == LOCAL_ONLY for c in chosen)
+        chosen = [c for c in chosen if c.casefold() != LOCAL_ONLY]
+        if not chosen and not local_only:
+            problem("areas", row, "city_areas", SERVES)
+        elif chosen and local_only:
+            problem("areas", row, "city_areas", MIXED)
+        for name in chosen:
             code = name if name in wide else by_title.get(name.casefold())
             if code is None:
                 problem(
@@ -245,6 +255,7 @@ def check(
                 description=(area.description or "").strip(),
                 city_areas=tuple(served),
                 indicators=tuple(dict.fromkeys(_text(i) for i in area.indicators if _text(i))),
+                local_only=not served,
             )
         )
     members: list[Member] = []
@@ -391,6 +402,7 @@ def every(con: duckdb.DuckDBPyConnection) -> dict[str, Agreement]:
                     description=str(a.description),
                     city_areas=_split(a.city_areas),
                     indicators=_split(a.indicators),
+                    local_only=not _split(a.city_areas),
                 )
                 for a in areas[areas["district"] == district].itertuples()
             ),
@@ -612,7 +624,7 @@ def from_excel(
     }
     wide = {title.casefold(): code for code, title in city_areas().items()}
     areas = []
-    for row, values in enumerate(read.rows["areas"], start=1):
+    for values in read.rows["areas"]:
         served = tuple(wide.get(s.casefold(), s) for s in _list(values.get("city_areas")))
         areas.append(
             LocalArea(
@@ -621,13 +633,9 @@ def from_excel(
                 description=str(values.get("description") or "").strip(),
                 city_areas=tuple(s for s in served if s.casefold() != LOCAL_ONLY),
                 indicators=_list(values.get("indicators")),
+                local_only=any(s.casefold() == LOCAL_ONLY for s in served),
             )
         )
-        if not served:
-            problems.append(
-                f"{place('areas', row, 'city_areas')}: ett eller flera av de fem områdena, "
-                f"eller {LOCAL_ONLY!r}"
-            )
     members = []
     for row, values in enumerate(read.rows["members"], start=1):
         answer = _text(values.get("reports")).casefold()

@@ -32,6 +32,7 @@ from loaders.survey import Prepared
 from loaders.survey_table import HEADER_WITHIN, find_header
 from loaders.upload_parse import ParsedSheet
 from loaders.upload_safety import UploadRefused, safe_file_name
+from service import results
 from service.writes import guarded
 from store import followup, queries
 
@@ -152,24 +153,35 @@ def commit(
     catalogue: Catalogue,
     staged: Staged | None = None,
     example: bool = False,
+    refresh: bool = True,
 ) -> LoadReport:
     """Write a prepared upload as one batch under the principal's name; refused unless the
-    role may write every district in the file. The staged file is deleted afterwards."""
+    role may write every district in the file. The staged file is deleted afterwards, and the
+    results of the indicators it changed are computed again in the background (``refresh``;
+    a command line computes them itself before it ends)."""
     regions = {r.region_code for r in prepared.table.rows}
     with guarded(con, principal, "upload", regions):
         report = survey.commit(con, prepared, catalogue, loaded_by=principal.name, example=example)
     if staged is not None:
         staged.discard()
+    if refresh:
+        results.refresh_later()
     return report
 
 
-def undo(con: duckdb.DuckDBPyConnection, principal: Principal, batch_id: int) -> list[int]:
-    """Undo a batch (a rapportör only their own); returns the batches in force again."""
+def undo(
+    con: duckdb.DuckDBPyConnection, principal: Principal, batch_id: int, refresh: bool = True
+) -> list[int]:
+    """Undo a batch (a rapportör only their own); returns the batches in force again. The
+    results it changed are computed again in the background, as after an upload."""
     batch = queries.batch(con, batch_id)
     if batch is None:
         raise UploadRefused(f"Sats {batch_id} finns inte.")
     with guarded(con, principal, "undo", owner=batch.loaded_by):
-        return survey.undo(con, batch_id, undone_by=principal.name)
+        restored = survey.undo(con, batch_id, undone_by=principal.name)
+    if refresh:
+        results.refresh_later()
+    return restored
 
 
 def uploads(con: duckdb.DuckDBPyConnection) -> list[queries.Batch]:

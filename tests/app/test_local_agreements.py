@@ -169,7 +169,7 @@ def _saved_jarva(con) -> local.Agreement:  # type: ignore[no-untyped-def]
             local.LocalArea(
                 "", FIRST, "Rekrytering vid skolorna.", ("unga",), ("brott_mot_person",)
             ),
-            local.LocalArea("", SECOND, "", (), ()),
+            local.LocalArea("", SECOND, "", (), (), local_only=True),
         ),
         members=(
             local.Member("Ordförande", "Sara Stad", "stad", "sara.stad@example.se", True),
@@ -370,5 +370,68 @@ def test_the_arshjul_shows_what_is_overdue_and_remind_mails_each_person_once(
         with pytest.raises(RuleBroken, match="finns inte i årshjulet"):
             calendar.mark_done(con, Principal("Sara Stad", "rapportör", (JARVA,)),
                                "rapport:2026:påhittad:80132", today)  # fmt: skip
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_the_local_area_rules_refuse_the_same_input_at_every_front_door(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    """Issue 35: an area that serves no city-wide area and is not "endast lokalt", and one
+    that is "endast lokalt" and serves a city-wide area too, are refused by the service, with
+    the same words, from the page, from the Excel import and from a direct call."""
+    neither = "välj vilka stadsövergripande områden det tjänar, eller ”endast lokalt”"
+    both = "”endast lokalt” går inte ihop med ett stadsövergripande område"
+
+    # The page: area 1 with nothing chosen, area 2 with both.
+    at = _page("agreements", {"lok_sdo": "Järva"})
+    _enter_jarva(at)
+    at.multiselect(key="lok_80132_0_omr0_tjanar").set_value([])
+    at.multiselect(key="lok_80132_0_omr1_tjanar").set_value([local.LOCAL_ONLY, "unga"])
+    _submit(at, "lok_80132_0")
+    said = " ".join(e.value for e in at.error)
+    assert f"Lokala områden, rad 1, stadsövergripande områden: {neither}" in said
+    assert f"Lokala områden, rad 2, stadsövergripande områden: {both}" in said
+    assert not at.success
+    release_store()
+
+    con = open_store(demo_copy)
+    try:
+        assert store_local.versions(con, JARVA).empty  # nothing saved from the page
+        # A direct call of the service with the same areas.
+        saved = _saved_jarva(con)
+        wrong = local.Agreement(
+            **{
+                **saved.__dict__,
+                "areas": (
+                    local.LocalArea("L1", FIRST, "", (), ("brott_mot_person",)),
+                    local.LocalArea("L2", SECOND, "", ("unga",), (), local_only=True),
+                ),
+            }
+        )
+        with pytest.raises(RuleBroken) as refused:
+            local.save(con, ADMIN, wrong)
+        assert f"Lokala områden, rad 1, stadsövergripande områden: {neither}" in str(refused.value)
+        assert f"Lokala områden, rad 2, stadsövergripande områden: {both}" in str(refused.value)
+
+        # The Excel import: the same two cells, named by sheet and cell.
+        file = tmp_path / "jarva.xlsx"
+        file.write_bytes(local.to_excel(saved, {JARVA: "Järva"}))
+        book = load_workbook(file)
+        book["Lokala områden"]["D2"] = None
+        book["Lokala områden"]["D3"] = f"{local.LOCAL_ONLY}; {UNGA}"
+        book.save(file)
+        with pytest.raises(RuleBroken) as refused:
+            local.from_excel(con, file, "jarva.xlsx")
+        text = str(refused.value)
+        assert (
+            f"jarva.xlsx, blad Lokala områden, cell D2, stadsövergripande områden: {neither}"
+            in text
+        )
+        assert (
+            f"jarva.xlsx, blad Lokala områden, cell D3, stadsövergripande områden: {both}" in text
+        )
+        assert len(store_local.versions(con, JARVA)) == 1  # only the right one saved
     finally:
         con.close()
