@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from catalogue.catalogue import load_catalogue
-from indicators.compute import Request, compute_all
+from indicators.basis import Request
+from indicators.compute import compute_all
 from loaders.demo import load_demo
 from service.session import open_store
 from store import queries

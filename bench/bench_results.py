@@ -39,7 +39,7 @@ def main() -> int:
     from bench.bench_writes import BRA_LINES, copy_store
     from catalogue.catalogue import load_catalogue
     from indicators import results
-    from indicators.compute import Request
+    from indicators.basis import Request
     from loaders import bra_anmalda_brott
     from store import audit, db, queries
     from store.replica import Replica

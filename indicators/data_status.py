@@ -10,7 +10,8 @@ import duckdb
 import pandas as pd
 
 from catalogue.catalogue import Catalogue
-from indicators.compute import CITY, Coverage, Request
+from indicators.basis import CITY, Request
+from indicators.coverage import Coverage
 from indicators.results import values_all
 from store import police, queries
 from swedish.format import MONTH_NAMES, date_text, number, percent

@@ -29,7 +29,9 @@ import pandas as pd
 
 from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
-from indicators.compute import Request, compute, period_label, records
+from indicators.basis import Request, records
+from indicators.comparisons import period_label
+from indicators.compute import compute
 from indicators.stats import poisson_interval, wilson_interval
 from store import queries
 from swedish.format import number

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from catalogue.model import Definition
-from indicators.compute import MISSING_REASONS
+from indicators.basis import MISSING_REASONS
 from swedish.format import indicator_value
 
 CITY = "0180"

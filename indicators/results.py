@@ -35,12 +35,8 @@ import pyarrow as pa
 
 from catalogue.catalogue import CATALOGUE_DIR, Catalogue
 from catalogue.model import Definition
-from indicators.compute import (
-    OUTPUT_COLUMNS,
-    Regions,
-    Request,
-    compute_many,
-)
+from indicators.basis import OUTPUT_COLUMNS, Regions, Request
+from indicators.compute import compute_many
 from store import db, queries
 from store import results as stored_results
 from store import targets as store_targets

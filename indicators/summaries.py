@@ -12,7 +12,8 @@ import pandas as pd
 from catalogue.catalogue import Catalogue
 from catalogue.model import Definition
 from indicators import stats
-from indicators.compute import records, unavailable
+from indicators.basis import records
+from indicators.compute import unavailable
 from indicators.status import STATUS_LABELS
 from swedish.format import indicator_value, number
 

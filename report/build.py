@@ -13,11 +13,8 @@ import pandas as pd
 from catalogue.catalogue import CURRENT_AGREEMENT, Catalogue
 from catalogue.model import Definition
 from indicators import assessment, timeline
-from indicators.compute import (
-    CITY,
-    Request,
-    with_app_targets,
-)
+from indicators.basis import CITY, Request
+from indicators.compute import with_app_targets
 from indicators.drivers import default_split, table_rows
 from indicators.municipalities import municipality_sentence
 from indicators.results import values, values_all

@@ -11,7 +11,8 @@ import pandas as pd
 
 from catalogue.catalogue import CATALOGUE_DIR, Catalogue, load_catalogue
 from catalogue.model import Definition
-from indicators.compute import OUTPUT_COLUMNS, Request, compute
+from indicators.basis import OUTPUT_COLUMNS, Request
+from indicators.compute import compute
 from indicators.drivers import BY, COLUMNS, Drivers, DriversError, split
 from service.session import open_store
 from store import queries

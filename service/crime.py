@@ -5,10 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators import reported_crime
-from indicators.compute import (
-    crime_decision,
-    crime_family,
-)
+from indicators.protection import crime_decision, crime_family
 from service import session
 from service.indicator_values import (
     catalogue,

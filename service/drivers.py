@@ -6,9 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from catalogue.model import Definition
-from indicators.compute import (
-    CITY,
-)
+from indicators.basis import CITY
 from indicators.drivers import Drivers, DriversError
 from indicators.drivers import choices as split_choices
 from indicators.results import values as stored_values

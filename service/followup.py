@@ -15,7 +15,7 @@ import pandas as pd
 from access.roles import Principal
 from catalogue.catalogue import CURRENT_AGREEMENT
 from indicators import assessment
-from indicators.compute import Request
+from indicators.basis import Request
 from indicators.results import values_all
 from indicators.summaries import latest_row
 from service import indicator_values, session

@@ -12,7 +12,8 @@ import pandas as pd
 
 from catalogue.catalogue import AGREEMENT_IDS, CURRENT_AGREEMENT, Catalogue, load_catalogue
 from catalogue.model import Definition
-from indicators.compute import CITY, MISSING_REASONS, Request, unavailable
+from indicators.basis import CITY, MISSING_REASONS, Request
+from indicators.compute import unavailable
 from indicators.results import inputs_of, values_all
 from indicators.results import values as stored_values
 from indicators.summaries import NOT_RANKED, rankable, ranking

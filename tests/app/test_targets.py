@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from access.roles import Principal
 from catalogue.catalogue import load_catalogue
-from indicators.compute import Request, compute
+from indicators.basis import Request
+from indicators.compute import compute
 from service import targets
 from service.session import open_store
 from service.writes import PermissionDenied, RuleBroken

@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from catalogue.catalogue import load_catalogue
 from indicators import compute as compute_module
-from indicators.compute import Request, compute_all
+from indicators.basis import Request
+from indicators.compute import compute_all
 from indicators.summaries import area_rows
 from service.session import open_store
 from store import db

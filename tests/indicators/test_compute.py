@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from catalogue.catalogue import Catalogue, load_catalogue
-from indicators.compute import Request, compute
+from indicators.basis import Request
+from indicators.compute import compute
 from indicators.stats import wilson_interval
 from tests.indicators.builders import add_batch, add_population
 

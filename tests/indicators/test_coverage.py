@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from catalogue.catalogue import load_catalogue
-from indicators.compute import Request, compute
+from indicators.basis import Request
+from indicators.compute import compute
 from loaders import polisen_handelser as polisen
 from tests.conftest import reading
 

@@ -23,7 +23,9 @@ from scipy.optimize import linprog
 
 from catalogue.catalogue import Catalogue, load_catalogue
 from indicators import reported_crime
-from indicators.compute import Request, compute, count_threshold, crime_decision
+from indicators.basis import Request
+from indicators.compute import compute
+from indicators.protection import count_threshold, crime_decision
 from indicators.suppression import min_count
 from store import queries
 from store.regions import RegionLifetimes

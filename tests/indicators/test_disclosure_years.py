@@ -10,17 +10,17 @@ import duckdb
 import pytest
 
 from catalogue.catalogue import load_catalogue
-from indicators import compute, disclosure
+from indicators import basis, coverage, disclosure, protection
 
 
 def _families(con: duckdb.DuckDBPyConnection) -> list[disclosure.Family]:
     catalogue = load_catalogue()
-    regions = compute.Regions.from_store(con)
+    regions = basis.Regions.from_store(con)
     found = {}
     for definition in catalogue.definitions.values():
         if definition.source in regions.published:
             continue
-        family = compute.family_of(definition, catalogue, compute.coverage_of(con, definition))
+        family = protection.family_of(definition, catalogue, coverage.coverage_of(con, definition))
         if family is not None:
             found[family] = definition.id
     return list(found)
@@ -31,7 +31,7 @@ def test_a_year_is_decided_once_and_only_again_when_its_figures_change(
     demo_store: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     con = demo_store
-    regions = compute.Regions.from_store(con)
+    regions = basis.Regions.from_store(con)
     kinds = {code: kind for code, (_, kind) in regions.names.items()}
     today_of = regions.today_of or {}
     protected: list[int] = []

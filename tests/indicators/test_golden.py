@@ -13,7 +13,8 @@ import pytest
 from scipy import stats as sps
 
 from catalogue.catalogue import load_catalogue
-from indicators.compute import Request, compute
+from indicators.basis import Request
+from indicators.compute import compute
 
 CITY = "0180"
 

@@ -12,7 +12,8 @@ import pytest
 
 from catalogue.catalogue import Catalogue, load_catalogue
 from cli.indicators import main
-from indicators.compute import MISSING_REASONS, Request, compute
+from indicators.basis import MISSING_REASONS, Request
+from indicators.compute import compute
 from loaders import bra_anmalda_brott as bra
 from store import queries
 

@@ -14,7 +14,8 @@ import pytest
 
 from catalogue.catalogue import Catalogue, load_catalogue
 from indicators import data_status
-from indicators.compute import Request, compute
+from indicators.basis import Request
+from indicators.compute import compute
 from loaders import polisen_handelser as polisen
 from loaders.survey import undo
 

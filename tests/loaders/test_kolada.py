@@ -65,7 +65,8 @@ def test_a_value_kolada_marks_missing_says_so(store: duckdb.DuckDBPyConnection) 
     """Kolada's own code for a missing value: not a number (never 0), and the indicator says
     the source has none for that municipality and year."""
     from catalogue.catalogue import load_catalogue
-    from indicators.compute import Request, compute
+    from indicators.basis import Request
+    from indicators.compute import compute
 
     kolada.load(store, DEMO / "kolada_values_U07417_U07452_all_kommuner_2010_2023.csv",
                 loaded_by="t")  # fmt: skip

@@ -149,7 +149,8 @@ def test_shootings_per_year_agree_with_the_raw_json(
     loaded: duckdb.DuckDBPyConnection,
 ) -> None:
     from catalogue.catalogue import load_catalogue
-    from indicators.compute import Request, compute
+    from indicators.basis import Request
+    from indicators.compute import compute
 
     catalogue = load_catalogue()
     frame = compute(loaded, catalogue.definitions["skjutningar"], catalogue,

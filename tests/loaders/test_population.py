@@ -84,7 +84,8 @@ def test_bad_files_load_nothing(store: duckdb.DuckDBPyConnection, name: str, mes
 
 def test_rates_use_the_demo_population(demo_store: duckdb.DuckDBPyConnection) -> None:
     from catalogue.catalogue import load_catalogue
-    from indicators.compute import Request, compute
+    from indicators.basis import Request
+    from indicators.compute import compute
 
     catalogue = load_catalogue()
     frame = compute(demo_store, catalogue.definitions["brott_mot_person_per_1000"], catalogue,

@@ -273,7 +273,8 @@ def test_a_field_period_is_kept_and_named_with_the_value(
 ) -> None:
     from datetime import date
 
-    from indicators.compute import Request, compute
+    from indicators.basis import Request
+    from indicators.compute import compute
 
     catalogue = load_catalogue()
     rows = [

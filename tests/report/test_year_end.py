@@ -13,7 +13,8 @@ import pytest
 
 from catalogue.catalogue import load_catalogue
 from cli.report import main
-from indicators.compute import Request, compute
+from indicators.basis import Request
+from indicators.compute import compute
 from swedish.format import number, percent
 from tests.conftest import reading
 
