@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from catalogue.model import Definition
-from store import queries
+from store import reference_data
 from store.regions import RegionLifetimes
 from store.series import Boundaries
 
@@ -77,7 +77,7 @@ class Regions:
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection) -> Regions:
-        register = queries.regions(con, ("district", "municipality", "city"))
+        register = reference_data.regions(con, ("district", "municipality", "city"))
         districts = register[register["kind"] == "district"]
         current = districts[districts["valid_to"].isna()]
         municipalities = register[register["kind"] == "municipality"]
@@ -93,8 +93,8 @@ class Regions:
                 )
             },
             lifetimes=RegionLifetimes.from_store(con),
-            today_of=dict(queries.today_region_map(con).itertuples(index=False, name=None)),
-            published=queries.published_sources(con),
+            today_of=dict(reference_data.today_region_map(con).itertuples(index=False, name=None)),
+            published=reference_data.published_sources(con),
         )
 
     def default(self, definition: Definition, boundaries: Boundaries) -> list[str]:

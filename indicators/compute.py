@@ -44,7 +44,7 @@ from indicators.protection import (
     suppress,
     ytd_hidden,
 )
-from store import queries
+from store import queries, reference_data
 from store import targets as store_targets
 from store.series import population_rows, yearly_rows
 
@@ -343,7 +343,7 @@ def compute_all(
 ) -> dict[str, pd.DataFrame]:
     """Every indicator of the catalogue, with the register read once."""
     regions = Regions.from_store(con)
-    present = queries.measures_with_data(con)
+    present = reference_data.measures_with_data(con)
     empty = pd.DataFrame(columns=[*OUTPUT_COLUMNS, "status_text"])
     return {
         indicator: compute_safely(con, definition, catalogue, request, regions)

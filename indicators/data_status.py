@@ -13,7 +13,7 @@ from catalogue.catalogue import Catalogue
 from indicators.basis import CITY, Request
 from indicators.coverage import Coverage
 from indicators.results import values_all
-from store import police, queries
+from store import loading, police, queries, reference_data
 from swedish.format import MONTH_NAMES, date_text, number, percent
 
 STATE_NAMES = {"active": "aktiv", "superseded": "ersatt", "undone": "ångrad"}
@@ -60,7 +60,7 @@ def sources_table(con: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
 
 
 def batches_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    titles = dict(zip(*(queries.sources(con)[c] for c in ("id", "title")), strict=True))
+    titles = dict(zip(*(reference_data.sources(con)[c] for c in ("id", "title")), strict=True))
     return pd.DataFrame(
         [
             {
@@ -73,7 +73,7 @@ def batches_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 "Status": STATE_NAMES.get(b.state, b.state),
                 "Anteckning": b.note or "",
             }
-            for b in queries.batches(con)
+            for b in loading.batches(con)
         ]
     )
 
@@ -107,7 +107,7 @@ def coverage_matrix(
 ) -> pd.DataFrame:
     """Priority area × district (today's 11 and the city): 'n av N (first–last)', where N
     counts the area's indicators shown for that kind of region."""
-    register = queries.regions(con, ("district",))
+    register = reference_data.regions(con, ("district",))
     districts = register[register["valid_to"].isna()].sort_values("name")
     columns = [(str(c), str(n), "district") for c, n in zip(districts["code"],
                districts["name"], strict=True)] + [(CITY, "Hela staden", "city")]  # fmt: skip

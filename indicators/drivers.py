@@ -33,7 +33,7 @@ from indicators.basis import Request, records
 from indicators.comparisons import period_label
 from indicators.compute import compute
 from indicators.stats import poisson_interval, wilson_interval
-from store import queries
+from store import reference_data
 from swedish.format import number
 
 COLUMNS = ["part", "part_name", "from_value", "to_value", "change", "lower", "upper",
@@ -530,7 +530,7 @@ def split(
             definition, replace(request, by_sex=by == "sex", by_age=by == "age_group")
         )
         return by_group(definition, frame, start, end, by, code)
-    if definition.source not in queries.published_sources(con):
+    if definition.source not in reference_data.published_sources(con):
         # Each part would be a family of its own, decided apart from the total's: the sum of
         # the parts could narrow a hidden one down. Parts of a protected count are not shown.
         raise DriversError(

@@ -13,7 +13,7 @@ from indicators import disclosure
 from indicators.basis import ABOUT_INDIVIDUALS_MIN_COUNT, MONTHLY_OUTPUT_SOURCE, Regions, Request
 from indicators.coverage import Coverage
 from indicators.suppression import min_count
-from store import queries
+from store import reference_data
 
 
 def count_threshold(definition: Definition, catalogue: Catalogue) -> int:
@@ -83,7 +83,7 @@ def crime_decision(
     """What the crime page hides of a category: nothing when its source publishes the figures
     (BRÅ publishes counts of 1 and 2 per district and month)."""
     regions = Regions.from_store(con)
-    source = queries.measure_source(con, measure)
+    source = reference_data.measure_source(con, measure)
     if source is not None and source in regions.published:
         return disclosure.Decision(hidden=frozenset())
     kinds = {code: kind for code, (_, kind) in regions.names.items()}

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from indicators.disclosure import Decision
-from store import queries
+from store import queries, reference_data
 from store.series import Boundaries, observation_rows
 
 SOURCE = "bra_anmalda_brott"
@@ -62,16 +62,16 @@ def available_regions(
     present = present[present["kind"].isin(["district", "city"])]
     if boundaries == "time":
         return present[["code", "name", "kind"]].reset_index(drop=True)
-    mapping = queries.today_region_map(con)
+    mapping = reference_data.today_region_map(con)
     targets = set(mapping[mapping["code"].isin(present["code"])]["target"])
-    register = queries.regions(con, ("district", "city"))
+    register = reference_data.regions(con, ("district", "city"))
     return register[register["code"].isin(targets)][["code", "name", "kind"]].reset_index(drop=True)
 
 
 def districts_without_data(con: duckdb.DuckDBPyConnection, category: Category) -> list[str]:
     """Today's districts for which no figure of the category is loaded, on any boundaries."""
     present = set(available_regions(con, category, "today")["code"])
-    today = queries.regions(con, ("district",))
+    today = reference_data.regions(con, ("district",))
     today = today[today["valid_to"].isna()]
     return sorted(
         str(n) for c, n in zip(today["code"], today["name"], strict=True) if c not in present

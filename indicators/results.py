@@ -37,7 +37,7 @@ from catalogue.catalogue import CATALOGUE_DIR, Catalogue
 from catalogue.model import Definition
 from indicators.basis import OUTPUT_COLUMNS, Regions, Request
 from indicators.compute import compute_many
-from store import db, queries
+from store import db, queries, reference_data
 from store import results as stored_results
 from store import targets as store_targets
 
@@ -344,7 +344,7 @@ class _Reader:
                 return frame
         if self._regions is None:
             self._regions = Regions.from_store(self.con)
-            self._present = queries.measures_with_data(self.con)
+            self._present = reference_data.measures_with_data(self.con)
         assert self._present is not None
         (frame,) = _computed(
             self.con, definition, self.catalogue, [request], self._regions, self._present
@@ -469,7 +469,7 @@ def refresh(
             continue
         if regions is None:
             regions = Regions.from_store(reader)
-            present = queries.measures_with_data(reader)
+            present = reference_data.measures_with_data(reader)
         frames = _computed(reader, definition, catalogue, list(wanted.values()), regions, present)
         for kind, frame in zip(wanted, frames, strict=True):
             if not frame.attrs.get("error"):

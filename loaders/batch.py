@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from loaders import plausible
-from store import audit, db, queries
+from store import audit, db, loading, queries, reference_data
 from store.regions import RegionLifetimes
 
 OBSERVATION_COLUMNS = [
@@ -132,12 +132,12 @@ def commit_batch(
     register's, where the loader has read it already (else read here).
     """
     with db.transaction(con):
-        existing = queries.find_loaded_batch(con, source, sha256)
+        existing = loading.find_loaded_batch(con, source, sha256)
         if existing is not None:
             report.already_loaded = True
             report.batch_id = existing.id
             return report
-        batch_id = queries.insert_batch(
+        batch_id = loading.insert_batch(
             con, source=source, file_name=path.name, sha256=sha256, loaded_by=loaded_by,
             row_count=0, note=note,
         )  # fmt: skip
@@ -160,16 +160,16 @@ def commit_batch(
             queries.insert_gaps(con, batch_id, gaps)
         if rounds is not None:
             queries.insert_survey_rounds(con, batch_id, rounds)
-        queries.set_batch_row_count(con, batch_id, len(rows) + report.other_rows)
+        loading.set_batch_row_count(con, batch_id, len(rows) + report.other_rows)
         if example:
-            queries.set_example(con, batch_id)
-        report.superseded_batches = queries.refresh_in_force(con, [batch_id])
+            loading.set_example(con, batch_id)
+        report.superseded_batches = loading.refresh_in_force(con, [batch_id])
         if after is not None:
             after(batch_id)
         audit.record(con, loaded_by, "inläsning", f"sats {batch_id}: {path.name} ({source})")
     report.batch_id = batch_id
     report.rows = len(rows) + report.other_rows
-    names = queries.region_names(con)
+    names = reference_data.region_names(con)
     report.regions = sorted({names.get(c, c) for c in rows["region_code"].unique()})
     report.years = sorted(int(y) for y in rows["year"].unique())
     preliminary = rows["preliminary"].astype(bool)

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from loaders.batch import LoadError, LoadReport, Problem, commit_batch, file_sha256
-from store import queries
+from store import reference_data
 from store.regions import RegionResolver
 
 SOURCE = "bra_anmalda_brott"
@@ -347,7 +347,7 @@ def load(
     records, problems = parse_lines(read_lines(data))
     records, echoes, echo_problems = drop_echoes(records)
     problems += echo_problems
-    register = queries.regions(con)
+    register = reference_data.regions(con)
     resolver = RegionResolver.from_store(con, register)
     frame, measures, region_problems, gaps = tidy(
         records, resolver, register, skip_unknown_regions=skip_unknown_regions, report=report

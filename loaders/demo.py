@@ -12,7 +12,7 @@ import duckdb
 
 from loaders import registry
 from loaders.batch import LoadReport
-from store import db, queries
+from store import db, loading
 
 DEMO_DIR = db.PROJECT_ROOT / "data" / "demo"
 DEMO_USER = "demodata"
@@ -45,6 +45,6 @@ def _options(text: str) -> dict[str, object]:
 
 def ensure_demo(con: duckdb.DuckDBPyConnection) -> list[LoadReport]:
     """Fill an empty store (no batch ever loaded) with the demo data; else do nothing."""
-    if queries.batches(con):
+    if loading.batches(con):
         return []
     return load_demo(con)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from loaders import plausible
 from loaders.batch import LoadError, LoadReport, Problem, commit_batch, file_sha256
-from store import queries
+from store import queries, reference_data
 from store.regions import RegionResolver, UnknownRegionError
 
 SOURCE = "befolkning"
@@ -314,7 +314,7 @@ def load(
         report=report,
         note=f"year {year}" if year else None,
     )
-    names = queries.region_names(con)
+    names = reference_data.region_names(con)
     report.regions = sorted({names[c] for c in frame["region_code"]})
     report.years = sorted(int(y) for y in frame["year"].unique())
     return report

@@ -15,7 +15,7 @@ import pandas as pd
 import yaml
 
 from catalogue.catalogue import MEASURES_FILE, declared_measures
-from store import db, queries
+from store import db, queries, reference_data
 from store.regions import normalise_name
 
 REFERENCE_DIR = db.PROJECT_ROOT / "data" / "reference"
@@ -157,7 +157,7 @@ def sync_measures(con: duckdb.DuckDBPyConnection, path: Path = MEASURES_FILE) ->
     """Bring the store's measure table up to date with measures.yaml (each measure's source
     and whether it adds up over districts). True when the file had changed since."""
     current = hashlib.sha256(path.read_bytes()).hexdigest()
-    if queries.reference_checksum(con, "measures") == current:
+    if reference_data.reference_checksum(con, "measures") == current:
         return False
     declared = pd.DataFrame(
         [
@@ -169,7 +169,7 @@ def sync_measures(con: duckdb.DuckDBPyConnection, path: Path = MEASURES_FILE) ->
 
     def write() -> bool:
         with db.transaction(con):
-            if queries.reference_checksum(con, "measures") == current:
+            if reference_data.reference_checksum(con, "measures") == current:
                 return False
             queries.follow_measures(con, declared, current)
         return True
@@ -182,10 +182,10 @@ def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> boo
     files. True when the register was refreshed."""
     sync_measures(con)
     current = checksum(directory)
-    if queries.reference_checksum(con, "reference") == current:
+    if reference_data.reference_checksum(con, "reference") == current:
         return False
     tables = build_tables(directory)
-    orphaned = sorted(queries.observed_region_codes(con) - set(tables["region"]["code"]))
+    orphaned = sorted(reference_data.observed_region_codes(con) - set(tables["region"]["code"]))
     if orphaned:
         raise ReferenceDataError(
             "regions.csv no longer holds these codes, which stored observations use: "
@@ -196,9 +196,9 @@ def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> boo
     def write() -> bool:
         with db.transaction(con):
             # Another process may have copied the same files meanwhile.
-            if queries.reference_checksum(con, "reference") == current:
+            if reference_data.reference_checksum(con, "reference") == current:
                 return False
-            queries.replace_reference(con, tables, current)
+            reference_data.replace_reference(con, tables, current)
         return True
 
     return db.retrying(write)

@@ -24,7 +24,7 @@ from loaders.respondents import Mapping, aggregate
 from loaders.survey_table import MAX_CELL_CHARS, SEX_NAMES, Finding, SurveyTable, read_table
 from loaders.upload_parse import ParsedSheet, read_safely
 from loaders.upload_safety import Limits, UploadRefused, check, safe_file_name
-from store import audit, queries
+from store import audit, loading, reference_data
 from store.regions import RegionResolver
 
 UPLOAD_SOURCE = "uppladdning"
@@ -51,7 +51,7 @@ class Prepared:
     sha256: str
     table: SurveyTable
     preview: pd.DataFrame = field(default_factory=pd.DataFrame)
-    already_loaded: queries.Batch | None = None
+    already_loaded: loading.Batch | None = None
 
     @property
     def ok(self) -> bool:
@@ -145,7 +145,7 @@ def _history_warnings(
     if not table.rows:
         return
     measures = sorted({r.measure for r in table.rows})
-    stored = queries.stored_values(con, measures)
+    stored = loading.stored_values(con, measures)
     history: dict[tuple[str, str, str, str], list[tuple[int, float]]] = {}
     for m, code, year, sex, age, value in stored[
         ["measure", "region_code", "year", "sex", "age_group", "value"]
@@ -173,7 +173,7 @@ def _history_warnings(
             )
     file_years = {(r.measure, r.year) for r in table.rows}
     present = {(r.measure, r.year, r.region_code) for r in table.rows}
-    names = queries.region_names(con)
+    names = reference_data.region_names(con)
     for measure, year in sorted(file_years):
         last = stored[
             (stored["measure"] == measure)
@@ -206,7 +206,7 @@ def _preview(
 ) -> pd.DataFrame:
     if not table.rows:
         return pd.DataFrame(columns=PREVIEW_COLUMNS)
-    stored = queries.stored_values(con, sorted({r.measure for r in table.rows}))
+    stored = loading.stored_values(con, sorted({r.measure for r in table.rows}))
     current = {
         (m, c, int(y), s, a): v
         for m, c, y, s, a, v in stored[
@@ -262,7 +262,7 @@ def prepare(
     else:
         table = read_table(parsed, catalogue, resolver)
     prepared = Prepared(file_name=name, sha256=data_hash, table=table)
-    prepared.already_loaded = queries.find_loaded_batch_any_source(con, data_hash)
+    prepared.already_loaded = loading.find_loaded_batch_any_source(con, data_hash)
     if not table.errors:
         _history_warnings(con, table, catalogue)
         prepared.preview = _preview(con, table, catalogue)
@@ -350,7 +350,7 @@ def undo(
     counts of a later batch include the events of the earlier ones)."""
     from store import db, police
 
-    batch = queries.batch(con, batch_id)
+    batch = loading.batch(con, batch_id)
     if batch is None:
         raise UploadRefused(f"Sats {batch_id} finns inte.")
     if batch.state == "undone":
@@ -364,7 +364,7 @@ def undo(
             )
         newer = [
             b
-            for b in queries.batches(con)
+            for b in loading.batches(con)
             if b.source == batch.source
             and b.id > batch.id
             and b.state != "undone"
@@ -376,13 +376,13 @@ def undo(
                 f"{', '.join(str(b.id) for b in newer)}."
             )
     with db.transaction(con):
-        before = {b.id: b.state for b in queries.batches(con)}
-        queries.undo_batch(con, batch_id, undone_by)
+        before = {b.id: b.state for b in loading.batches(con)}
+        loading.undo_batch(con, batch_id, undone_by)
         audit.record(con, undone_by, "ångra", f"sats {batch_id}: {batch.file_name}")
-        queries.refresh_in_force(con, [batch_id])
+        loading.refresh_in_force(con, [batch_id])
         if batch.source == police.SOURCE:  # the types' first events may have changed
             police.refresh_series_coverage(con)
-        after = {b.id: b.state for b in queries.batches(con)}
+        after = {b.id: b.state for b in loading.batches(con)}
     return sorted(i for i, state in after.items() if state == "active" and before[i] != "active")
 
 

@@ -21,7 +21,7 @@ from indicators.results import values, values_all
 from indicators.status import STATUS_LABELS, applicable_target
 from indicators.summaries import comparison
 from store import events as store_events
-from store import followup, queries
+from store import followup, reference_data
 from swedish.format import indicator_value
 
 
@@ -221,11 +221,11 @@ def build(
         values_all(con, catalogue, Request(boundaries="today", by_sex=True), state) if split else {}
     )
     sources = {
-        d.source: (queries.source(con, d.source) or {}).get("citation") or d.source
+        d.source: (reference_data.source(con, d.source) or {}).get("citation") or d.source
         for d in catalogue.definitions.values()
     }
-    names = queries.region_names(con)
-    register = queries.regions(con, ("district",))
+    names = reference_data.region_names(con)
+    register = reference_data.regions(con, ("district",))
     district_codes = dict(zip(register["name"], register["code"], strict=True))
     actions = followup.actions(con)
     assessed = followup.assessments(con, year)

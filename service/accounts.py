@@ -37,7 +37,7 @@ from service import session
 from service.session import open_store
 from service.writes import REAL_DATA_SETTING
 from store import accounts as store_accounts
-from store import audit, db, queries
+from store import audit, db, loading, queries, reference_data
 from store.regions import RegionResolver
 
 __all__ = [
@@ -60,7 +60,7 @@ def region_names() -> dict[str, str]:
     """District code → name from the register (no store file needed)."""
     con = open_store(":memory:")
     try:
-        return queries.region_names(con)
+        return reference_data.region_names(con)
     finally:
         con.close()
 
@@ -127,7 +127,7 @@ def change(
         result = users.set_role(name, role, districts)
     else:
         raise ValueError(f"unknown account change {action}")
-    names = queries.region_names(users.cursor()) if districts else {}
+    names = reference_data.region_names(users.cursor()) if districts else {}
     where = f"; {', '.join(names.get(c, c) for c in districts)}" if districts else ""
     detail = f"{name} ({role}{where})" if role else name
     log_event(users.cursor(), principal.name, AUDIT_WORDS[action], detail)
@@ -137,14 +137,14 @@ def change(
 def current_districts(users: UserStore) -> dict[str, str]:
     """Today's districts, name → code (for choosing a rapportör's districts), from the
     register of the accounts' store."""
-    frame = queries.regions(users.cursor(), ("district",))
+    frame = reference_data.regions(users.cursor(), ("district",))
     today = frame[frame["valid_to"].isna()].sort_values("name")
     return dict(zip(today["name"], today["code"], strict=True))
 
 
 def account_rows(users: UserStore, now: float | None = None) -> list[dict[str, str]]:
     """The accounts as Konton and ``store users list`` show them, in Swedish; never a hash."""
-    names = queries.region_names(users.cursor())
+    names = reference_data.region_names(users.cursor())
     moment = time.time() if now is None else now
     rows = []
     for user in users.list():
@@ -235,7 +235,7 @@ def other_than_demo_data() -> bool:
     warns on every page: data that may be real, open to anyone at this computer)."""
     reader = session.cursor()
     try:
-        return not queries.only_loaded_by(reader, DEMO_USER)
+        return not loading.only_loaded_by(reader, DEMO_USER)
     finally:
         reader.close()
 

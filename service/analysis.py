@@ -15,7 +15,7 @@ from indicators.basis import OUTPUT_COLUMNS, Request
 from indicators.compute import compute
 from indicators.drivers import BY, COLUMNS, Drivers, DriversError, split
 from service.session import open_store
-from store import queries
+from store import reference_data
 from store.db import StoreError
 from store.regions import RegionResolver, UnknownRegionError
 
@@ -71,7 +71,7 @@ def values(
         found = RegionResolver.from_store(con).resolve(region).region
         codes = (found.code,)
         if boundaries == "today":
-            mapping = dict(queries.today_region_map(con).itertuples(index=False, name=None))
+            mapping = dict(reference_data.today_region_map(con).itertuples(index=False, name=None))
             codes = (mapping.get(found.code, found.code),)
     request = Request(
         boundaries=boundaries,  # type: ignore[arg-type]
@@ -103,7 +103,7 @@ def drivers(
     if region:
         resolver = RegionResolver.from_store(con)
         found = resolver.by_code(region) or resolver.resolve(region).region.code
-        mapping = dict(queries.today_region_map(con).itertuples(index=False, name=None))
+        mapping = dict(reference_data.today_region_map(con).itertuples(index=False, name=None))
         code = mapping.get(found, found)
     return split(con, definition, catalogue, start=start, end=end, region_code=code, by=by,
                  values_of=values_of)  # fmt: skip

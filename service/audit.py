@@ -14,7 +14,7 @@ from service.indicator_values import (
     catalogue,
 )
 from service.readmodel import view
-from store import audit, queries
+from store import audit, reference_data
 
 
 # Logg
@@ -40,7 +40,7 @@ def _audit_names() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     names = {a: t for agreement in cat.agreements for a, t in cat.areas(agreement)}
     con = session.cursor()
     try:
-        register = queries.regions(con, ("city", "district"))
+        register = reference_data.regions(con, ("city", "district"))
     finally:
         con.close()
     names.update(zip(register["code"].astype(str), register["name"].astype(str), strict=True))

@@ -13,7 +13,7 @@ from service.indicator_values import (
     catalogue,
 )
 from service.readmodel import view
-from store import queries
+from store import queries, reference_data
 from swedish.format import (
     MONTH_NAMES,
     number,
@@ -30,7 +30,7 @@ def published(source: str) -> bool:
 def source_record(source: str) -> dict | None:
     con = session.cursor()
     try:
-        return queries.source(con, source)
+        return reference_data.source(con, source)
     finally:
         con.close()
 
@@ -46,7 +46,7 @@ def status_tables(day: object) -> dict[str, object]:
     try:
         return {
             "sources": data_status.sources_table(con, day),  # type: ignore[arg-type]
-            "records": queries.sources(con),
+            "records": reference_data.sources(con),
             "batches": data_status.batches_table(con),
             "matrix": data_status.coverage_matrix(con, cat, cover),
             "placement": data_status.police_placement(con),

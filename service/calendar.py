@@ -26,7 +26,7 @@ from service import indicator_values, local, session
 from service.readmodel import view
 from service.writes import RuleBroken, guarded
 from store import local as store_local
-from store import queries
+from store import reference_data
 from swedish.format import date_text
 
 KINDS = {
@@ -107,7 +107,7 @@ def items(
     settings = settings or config()
     soon = settings.reminders.days_before
     if districts is None:
-        register = queries.regions(con, ("district",))
+        register = reference_data.regions(con, ("district",))
         current = register[register["valid_to"].isna()]
         districts = dict(zip(current["code"].astype(str), current["name"], strict=True))
     agreements = local.every(con)
@@ -190,7 +190,7 @@ def items(
         (),
     )
     loaded = store_local.survey_years(con)
-    registered = queries.sources(con)
+    registered = reference_data.sources(con)
     sources = dict(zip(registered["id"], registered["title"], strict=True))
     for survey in settings.surveys:
         if year < survey.since or (year - survey.since) % survey.every:

@@ -17,7 +17,7 @@ from service import indicator_values, session
 from service.readmodel import view
 from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
 from store import events as store_events
-from store import queries
+from store import reference_data
 
 PARTIES = timeline.PARTIES
 
@@ -54,7 +54,7 @@ def add(
         raise RuleBroken("Sparades inte: välj stad, polis eller gemensamt.")
     catalogue = indicator_values.catalogue()
     codes = list(dict.fromkeys(regions or []))
-    known = set(queries.regions(con, ("district",))["code"].astype(str))
+    known = set(reference_data.regions(con, ("district",))["code"].astype(str))
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise RuleBroken(f"Sparades inte: okänt stadsdelsområde {', '.join(unknown)}.")

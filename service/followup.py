@@ -21,7 +21,7 @@ from indicators.summaries import latest_row
 from service import indicator_values, session
 from service.readmodel import view
 from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
-from store import audit, followup, queries
+from store import audit, followup, loading, reference_data
 from store import local as store_local
 
 OWNERS = ["stad", "polis", "gemensamt"]
@@ -132,7 +132,7 @@ def _checked_action(
     for label, day in (("startdatum", start), ("slutdatum", end)):
         if out_of_range(day):
             problems.append(f"{label} ska vara {DATE_RANGE}, inte {day}")
-    if "region_code" in clean and str(clean["region_code"]) not in queries.region_names(con):
+    if "region_code" in clean and str(clean["region_code"]) not in reference_data.region_names(con):
         problems.append(f"okänt stadsdelsområde {clean['region_code']}")
     if "indicators" in clean:
         chosen = clean["indicators"]
@@ -369,18 +369,18 @@ def save_mapping(
     if not cleaned:
         raise RuleBroken("Sparades inte: ge kopplingen ett namn.")
     with guarded(con, principal, "upload"):
-        owner = queries.mapping_owner(con, cleaned)
+        owner = loading.mapping_owner(con, cleaned)
         if owner is not None and owner != principal.name and principal.role != "administratör":
             raise RuleBroken(
                 f"Sparades inte: kopplingen {cleaned} är sparad av {owner}, och bara hen eller "
                 "en administratör kan ersätta den. Välj ett annat namn."
             )
-        queries.save_mapping(con, cleaned, mapping_json, principal.name)
+        loading.save_mapping(con, cleaned, mapping_json, principal.name)
         detail = cleaned if owner is None else f"{cleaned} (ersatte {owner}s)"
         audit.record(con, principal.name, "koppling sparad", detail)
 
 
-mappings = queries.mappings
+mappings = loading.mappings
 
 
 @view("followup", "data", max_entries=4)

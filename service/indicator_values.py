@@ -20,7 +20,7 @@ from indicators.summaries import NOT_RANKED, rankable, ranking
 from report import exports
 from service import session
 from service.readmodel import view
-from store import queries
+from store import reference_data
 from swedish.format import (
     indicator_value,
 )
@@ -65,7 +65,7 @@ def district_options() -> dict[str, str]:
     """Today's districts by name → code, and the city."""
     con = session.cursor()
     try:
-        register = queries.regions(con, ("district",))
+        register = reference_data.regions(con, ("district",))
     finally:
         con.close()
     current = register[register["valid_to"].isna()].sort_values("name")
@@ -76,7 +76,7 @@ def district_options() -> dict[str, str]:
 def region_names() -> dict[str, str]:
     con = session.cursor()
     try:
-        return queries.region_names(con)
+        return reference_data.region_names(con)
     finally:
         con.close()
 
@@ -96,7 +96,7 @@ def region_slugs() -> dict[str, str]:
 def source_line(source: str) -> str:
     con = session.cursor()
     try:
-        record = queries.source(con, source)
+        record = reference_data.source(con, source)
     finally:
         con.close()
     citation = record["citation"] if record else source

@@ -26,7 +26,7 @@ from loaders.upload_safety import UploadRefused
 from service import results, session
 from service.session import open_store
 from service.writes import PermissionDenied, RuleBroken, guarded, may, retry_conflicts
-from store import queries
+from store import loading, reference_data
 from store.db import StoreError
 
 __all__ = [
@@ -42,7 +42,7 @@ __all__ = [
 
 SOURCES = sorted([*registry.LOADERS, "survey"])
 options_for = registry.options_for
-batches = queries.batches
+batches = loading.batches
 
 
 def login_name() -> str:
@@ -212,7 +212,9 @@ def template(out: Path) -> None:
     con = open_store(":memory:")
     try:
         districts = list(
-            queries.regions(con, ("district",)).sort_values("valid_from", ascending=False)["name"]
+            reference_data.regions(con, ("district",)).sort_values("valid_from", ascending=False)[
+                "name"
+            ]
         )
     finally:
         con.close()

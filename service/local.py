@@ -27,7 +27,7 @@ from service.indicator_values import region_names
 from service.readmodel import view
 from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
 from store import local as store_local
-from store import queries
+from store import reference_data
 
 PARTIES = {"stad": "Staden", "polis": "Polisen", "annan": "Annan"}
 LOCAL_ONLY = "endast lokalt"
@@ -154,7 +154,7 @@ def check(
     def problem(part: str, row: int | None, name: str, what: str) -> None:
         problems.append(f"{place(part, row, name)}: {what}")
 
-    register_ = queries.regions(con, ("district",))
+    register_ = reference_data.regions(con, ("district",))
     districts = set(register_[register_["valid_to"].isna()]["code"].astype(str))
     if draft.district not in districts:
         problem("agreement", None, "district", "ett av dagens stadsdelsområden")
@@ -606,7 +606,7 @@ def from_excel(
             return None
         return parsed  # type: ignore[return-value]
 
-    register_ = queries.regions(con, ("district",))
+    register_ = reference_data.regions(con, ("district",))
     today_names = {
         str(n).casefold(): str(c)
         for n, c in zip(register_["name"], register_["code"], strict=True)

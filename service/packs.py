@@ -17,7 +17,7 @@ from indicators.summaries import NOT_RANKED, rank_text, rankable, ranking
 from report.build import YearEnd
 from report.pack import EXAMPLE, Pack, PackChart, PackPage, PackRow, table_pages
 from service import followup, indicator_values, local, overview, session
-from store import queries
+from store import loading
 from swedish.format import date_text
 
 TODAY = "dagens stadsdelsområden (äldre uppgifter omräknade)"
@@ -47,7 +47,7 @@ def _data_version() -> str:
     Datastatus."""
     con = session.cursor()
     try:
-        batches = [b for b in queries.batches(con) if b.state == "active"]
+        batches = [b for b in loading.batches(con) if b.state == "active"]
     finally:
         con.close()
     if not batches:

@@ -15,7 +15,7 @@ from catalogue.catalogue import CURRENT_AGREEMENT
 from report.build import LocalAreaPart, LocalPart, YearEnd, build
 from service import indicator_values, local, meetings, session
 from service.readmodel import view
-from store import followup, queries
+from store import followup, reference_data
 from store import targets as store_targets
 from store.regions import RegionResolver, UnknownRegionError
 from store.snapshots import Meeting
@@ -57,7 +57,7 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
     agreements = local.every(con)
     actions = followup.actions(con)
     if built.region_code == indicator_values.CITY:
-        register = queries.regions(con, ("district",))
+        register = reference_data.regions(con, ("district",))
         current = register[register["valid_to"].isna()].sort_values("name")
         districts = dict(zip(current["name"], current["code"].astype(str), strict=True))
         frame = local.coverage_rows(agreements, actions, districts)

@@ -19,7 +19,7 @@ from catalogue.catalogue import CATALOGUE_DIR
 from loaders.demo import ensure_demo, load_demo
 from loaders.reference import sync
 from store import accounts as store_accounts
-from store import backup, db, followup, queries, transfer
+from store import backup, db, followup, loading, queries, transfer
 from store.db import (
     LAST_SINGLE_FILE_COMMIT,
     PROJECT_ROOT,
@@ -271,7 +271,7 @@ def describe(path: str | os.PathLike[str] | None = None) -> str:
         cur = db.cursor(con)
         try:
             version = db.schema_version(cur)
-            batches, users, regions = queries.store_counts(cur)
+            batches, users, regions = loading.store_counts(cur)
         finally:
             cur.close()
     finally:

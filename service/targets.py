@@ -19,7 +19,7 @@ from service import indicator_values, results, session
 from service.indicator_values import CITY, catalogue, region_names
 from service.readmodel import view
 from service.writes import RuleBroken, guarded
-from store import queries
+from store import reference_data
 from store import targets as store_targets
 
 DIRECTION_WORDS = {"lower_is_better": "högst", "higher_is_better": "minst"}
@@ -44,7 +44,7 @@ def add(
     if definition is None:
         raise RuleBroken(f"Sparades inte: okänd indikator {indicator}.")
     if scope != "city":
-        known = set(queries.regions(con, ("district",))["code"].astype(str))
+        known = set(reference_data.regions(con, ("district",))["code"].astype(str))
         if scope not in known:
             raise RuleBroken(f"Sparades inte: okänt stadsdelsområde {scope}.")
         if "district" not in definition.levels:

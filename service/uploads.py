@@ -34,7 +34,7 @@ from loaders.upload_parse import ParsedSheet
 from loaders.upload_safety import UploadRefused, safe_file_name
 from service import results
 from service.writes import guarded
-from store import followup, queries
+from store import followup, loading
 
 __all__ = [
     "Mapping",
@@ -174,7 +174,7 @@ def undo(
 ) -> list[int]:
     """Undo a batch (a rapportör only their own); returns the batches in force again. The
     results it changed are computed again in the background, as after an upload."""
-    batch = queries.batch(con, batch_id)
+    batch = loading.batch(con, batch_id)
     if batch is None:
         raise UploadRefused(f"Sats {batch_id} finns inte.")
     with guarded(con, principal, "undo", owner=batch.loaded_by):
@@ -184,9 +184,9 @@ def undo(
     return restored
 
 
-def uploads(con: duckdb.DuckDBPyConnection) -> list[queries.Batch]:
+def uploads(con: duckdb.DuckDBPyConnection) -> list[loading.Batch]:
     """Batches that staff uploaded (not the public sources)."""
-    return [b for b in queries.batches(con) if b.source not in PUBLIC_SOURCES]
+    return [b for b in loading.batches(con) if b.source not in PUBLIC_SOURCES]
 
 
 def template(catalogue: Catalogue, districts: list[str]) -> bytes:

@@ -20,7 +20,7 @@ import duckdb
 from access.roles import PermissionDenied, Principal, allowed, require
 from loaders.upload_safety import UploadRefused
 from store import accounts as store_accounts
-from store import audit, db, queries
+from store import audit, db, reference_data
 
 __all__ = [
     "PermissionDenied",
@@ -147,7 +147,7 @@ def authorise(
     if allowed(principal, action, codes, owner):
         return
     try:
-        require(principal, action, codes, owner, names=queries.region_names(con))
+        require(principal, action, codes, owner, names=reference_data.region_names(con))
     except PermissionDenied as exc:
         _log_refusal(con, principal, action, str(exc))
         raise

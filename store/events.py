@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from store import audit, queries
+from store import audit, loading
 
 LISTS = ("regions", "indicators", "areas")
 
@@ -20,7 +20,7 @@ def add_event(
     con: duckdb.DuckDBPyConnection, values: dict[str, object], by: str, is_example: bool = False
 ) -> int:
     """Store one event (``regions``, ``indicators`` and ``areas`` as lists); its id."""
-    event_id = queries.next_id(con, "timeline_event")
+    event_id = loading.next_id(con, "timeline_event")
     con.execute(
         """
         INSERT INTO timeline_event (id, title, description, starts_on, ends_on, party,

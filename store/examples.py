@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 
 from store.db import count
+from store.loading import refresh_in_force
 from store.police import refresh_series_coverage
-from store.queries import refresh_in_force
 
 # Tables whose rows belong to a batch (the batch's own rows go with it).
 _BATCH_TABLES = ("observation", "population", "source_gap", "survey_round")

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from store import audit, queries
+from store import audit, loading
 
 ACTION_FIELDS = [
     "agreement",
@@ -49,7 +49,7 @@ def add_action(
     copied_from: int | None = None,
 ) -> int:
     params = {f: values.get(f) for f in ACTION_FIELDS}
-    action_id = queries.next_id(con, "action")
+    action_id = loading.next_id(con, "action")
     params.update(id=action_id, by=by, example=is_example, copied=copied_from)
     con.execute(
         """

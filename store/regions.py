@@ -22,7 +22,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from store import queries
+from store import reference_data
 
 # Administrative words that say what kind of unit a name is, in the forms files use them
 # (definite, genitive). They never distinguish one place from another.
@@ -108,8 +108,8 @@ class RegionResolver:
     def from_store(
         cls, con: duckdb.DuckDBPyConnection, register: pd.DataFrame | None = None
     ) -> RegionResolver:
-        """``register``: queries.regions(con), where the caller has read it already."""
-        frame = queries.region_aliases(con)
+        """``register``: reference_data.regions(con), where the caller has read it already."""
+        frame = reference_data.region_aliases(con)
         aliases = {
             str(row.alias): Region(str(row.code), str(row.name), str(row.kind))
             for row in frame.itertuples(index=False)
@@ -178,14 +178,14 @@ class RegionLifetimes:
     def from_store(
         cls, con: duckdb.DuckDBPyConnection, register: pd.DataFrame | None = None
     ) -> RegionLifetimes:
-        """``register``: queries.regions(con), where the caller has read it already."""
-        register = queries.regions(con) if register is None else register
+        """``register``: reference_data.regions(con), where the caller has read it already."""
+        register = reference_data.regions(con) if register is None else register
         spans = {
             str(r.code): (_day(r.valid_from), _day(r.valid_to))
             for r in register.itertuples(index=False)
         }
         successors: dict[str, list[str]] = {}
-        for row in queries.region_successions(con).itertuples(index=False):
+        for row in reference_data.region_successions(con).itertuples(index=False):
             successors.setdefault(str(row.old_code), []).append(str(row.new_code))
         return cls(spans, dict(zip(register["code"], register["name"], strict=True)), successors)
 

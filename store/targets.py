@@ -6,11 +6,11 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from store import audit, queries
+from store import audit, loading
 
 
 def add_target(con: duckdb.DuckDBPyConnection, values: dict[str, object], by: str) -> int:
-    target_id = queries.next_id(con, "indicator_target")
+    target_id = loading.next_id(con, "indicator_target")
     con.execute(
         """
         INSERT INTO indicator_target (id, indicator, scope, target_year, value, direction,

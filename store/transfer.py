@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 
 from store import police
 from store.db import SCHEMA_VERSION, StoreError, count, schema_version, transaction
-from store.queries import fill_batch_measures, refresh_in_force
+from store.loading import refresh_in_force
+from store.queries import fill_batch_measures
 
 MANIFEST = "manifest.json"
 FORMAT = "samverkan-store-export"

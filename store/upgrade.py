@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from store import police, queries
+from store import loading, police, queries
 from store.errors import StoreError
 from store.lake import create_derived, is_lake
 from store.turns import transaction
@@ -102,5 +102,5 @@ def _add_in_force(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         if schema_version(con) != 10:
             return
-        queries.refresh_in_force(con, None)
+        loading.refresh_in_force(con, None)
         con.execute("INSERT INTO schema_version (version) VALUES (11)")

@@ -36,7 +36,7 @@ from loaders import bra_anmalda_brott, polisen_handelser  # noqa: E402
 from loaders.demo import load_demo  # noqa: E402
 from service.results import refresh_connection  # noqa: E402
 from service.session import open_store  # noqa: E402
-from store import queries, snapshots  # noqa: E402
+from store import loading, queries, reference_data, snapshots  # noqa: E402
 
 USER = "large-store"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
@@ -212,7 +212,9 @@ def add_followup(con: object, actions: int, assessments: int) -> None:
 
     catalogue = load_catalogue()
     areas = [a for a, _ in catalogue.areas()]
-    codes = [str(c) for c in queries.regions(con, ("district",)).query("valid_to.isna()")["code"]]  # type: ignore[arg-type]
+    codes = [
+        str(c) for c in reference_data.regions(con, ("district",)).query("valid_to.isna()")["code"]
+    ]  # type: ignore[arg-type]
     rng = random.Random(34)
     who = loads.operator(USER)
     for n in range(actions):
@@ -286,7 +288,7 @@ def main() -> int:
     print(
         f"{args.db}: {queries.count_observations(con)} observations "
         f"({queries.count_observations(con, current_only=True)} in force), "
-        f"{len(queries.batches(con))} batches, built in {time.perf_counter() - started:.0f} s"
+        f"{len(loading.batches(con))} batches, built in {time.perf_counter() - started:.0f} s"
     )
     con.close()
     return 0

@@ -9,7 +9,7 @@ from access.roles import PermissionDenied, Principal, allowed, require
 from catalogue.catalogue import load_catalogue
 from loaders import survey
 from service import uploads
-from store import audit, queries
+from store import audit, loading
 from tests.conftest import FIXTURES
 
 READER = Principal("lisa", "läsare")
@@ -52,15 +52,15 @@ def test_a_district_rapportor_cannot_write_another_district(
         uploads.commit(store, JARVA, prepared, catalogue)
     with pytest.raises(PermissionDenied, match="rollen läsare"):
         uploads.commit(store, READER, prepared, catalogue)
-    assert queries.batches(store) == []
+    assert loading.batches(store) == []
     report = uploads.commit(store, CITY, prepared, catalogue)
     # The identity is the signed-in one, not a typed name.
-    assert queries.batch(store, report.batch_id).loaded_by == "cecilia"
+    assert loading.batch(store, report.batch_id).loaded_by == "cecilia"
     assert audit.entries(store).iloc[0]["who"] == "cecilia"
     with pytest.raises(PermissionDenied, match="bara ångra sina egna"):
         uploads.undo(store, JARVA, report.batch_id)
     uploads.undo(store, ADMIN, report.batch_id)
-    assert queries.batch(store, report.batch_id).state == "undone"
+    assert loading.batch(store, report.batch_id).state == "undone"
 
 
 def test_require_says_why() -> None:

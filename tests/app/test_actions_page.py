@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from service.session import open_store
-from store import followup, queries
+from store import followup, loading
 from tests.conftest import ROOT, release_store
 
 
@@ -18,7 +18,7 @@ from tests.conftest import ROOT, release_store
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "actions.duckdb"
     con = open_store(path)
-    queries.insert_batch(
+    loading.insert_batch(
         con, source="bra_anmalda_brott", file_name="x", sha256="x", loaded_by="t", row_count=0
     )
     con.close()

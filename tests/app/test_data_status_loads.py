@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from service import loads
 from service.session import open_store
-from store import queries
+from store import loading
 from tests.conftest import DEMO_BRA, FIXTURES, ROOT, release_store
 
 RECORDED = ROOT / "data" / "demo" / "polisen" / "events_api_snapshot.json"
@@ -22,7 +22,7 @@ RECORDED = ROOT / "data" / "demo" / "polisen" / "events_api_snapshot.json"
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "kallor.sqlite"
     con = open_store(path)  # the register; one placeholder batch keeps the demo data out
-    queries.insert_batch(con, source="bra", file_name="x", sha256="x", loaded_by="t",
+    loading.insert_batch(con, source="bra", file_name="x", sha256="x", loaded_by="t",
                          row_count=0)  # fmt: skip
     con.close()
     monkeypatch.setenv("DASHBOARD_DB", str(path))
@@ -48,7 +48,7 @@ def _batches(path: Path) -> list[tuple[str, str, str]]:
     release_store()
     con = open_store(path)
     try:
-        return [(b.file_name, b.loaded_by, b.state) for b in queries.batches(con)][1:]
+        return [(b.file_name, b.loaded_by, b.state) for b in loading.batches(con)][1:]
     finally:
         con.close()
 

@@ -15,7 +15,7 @@ from cli.loaders import main as loaders_main
 from cli.store import main as store_main
 from service.loads import login_name
 from service.session import open_store
-from store import queries, snapshots
+from store import loading, snapshots
 from tests.app.test_pages import _open
 from tests.conftest import ROOT, copy_store, release_store
 
@@ -37,7 +37,7 @@ def after_meeting(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     _run("store", "snapshots", "create", "Styrgrupp", "--date", "2026-11-30", "--db", str(db))
     con = open_store(db)
     try:
-        batch = next(b for b in queries.batches(con) if b.file_name == "Databasfil2023.txt")
+        batch = next(b for b in loading.batches(con) if b.file_name == "Databasfil2023.txt")
     finally:
         con.close()
     _run("loaders", "undo", str(batch.id), "--db", str(db))

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.views import plain
 from service.session import open_store
-from store import audit, db, queries
+from store import audit, db, loading
 from tests.app.plotly_data import table_with
 from tests.conftest import FIXTURES, ROOT, accounts_in, release_store
 
@@ -36,7 +36,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "roles.duckdb"
     con = open_store(path)
     # One placeholder batch: a store with none would fill itself with the demo data.
-    queries.insert_batch(con, source="bra_anmalda_brott", file_name="x", sha256="x",
+    loading.insert_batch(con, source="bra_anmalda_brott", file_name="x", sha256="x",
                          loaded_by="t", row_count=0)  # fmt: skip
     con.close()
     monkeypatch.setenv("DASHBOARD_DB", str(path))
@@ -77,7 +77,7 @@ def _read(path: Path) -> tuple[list[tuple[int, str, str]], list[tuple[str, str]]
     release_store()  # the page holds the file; let go of it to read
     con = open_store(path)
     try:
-        batches = [(b.id, b.loaded_by, b.state) for b in queries.batches(con) if b.id > 1]
+        batches = [(b.id, b.loaded_by, b.state) for b in loading.batches(con) if b.id > 1]
         log = audit.entries(con)
         return batches, list(zip(log["who"], log["what"], strict=True))
     finally:

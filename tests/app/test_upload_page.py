@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from service.session import open_store
-from store import audit, queries
+from store import audit, loading
 from tests.app.plotly_data import table_with
 from tests.conftest import FIXTURES, PROBLEMS, ROOT, release_store
 
@@ -21,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "upload.duckdb"
     con = open_store(path)  # an empty store with the register (no demo data needed)
-    queries.insert_batch(con, source="bra_anmalda_brott", file_name="x", sha256="x",
+    loading.insert_batch(con, source="bra_anmalda_brott", file_name="x", sha256="x",
                          loaded_by="t", row_count=0)  # fmt: skip
     con.close()
     monkeypatch.setenv("DASHBOARD_DB", str(path))
@@ -37,7 +37,7 @@ def _page() -> AppTest:
 
 
 def _bromma(con: duckdb.DuckDBPyConnection) -> float | None:
-    frame = queries.stored_values(con, ["stad_trygghet.otrygg_ute_kvall"])
+    frame = loading.stored_values(con, ["stad_trygghet.otrygg_ute_kvall"])
     rows = frame[(frame["region_code"] == "80106") & (frame["sex"] == "total")]
     return None if rows.empty else float(rows["value"].iloc[0])
 
@@ -93,7 +93,7 @@ def test_upload_preview_confirm_undo(db_path: Path) -> None:
                for s in at.success)  # fmt: skip
     assert list(table_with(at, "Status")["Status"]) == ["ångrad"]
     con = open_store(db_path)
-    assert queries.batch(con, 2).state == "undone"
+    assert loading.batch(con, 2).state == "undone"
     con.close()
 
 
@@ -144,7 +144,7 @@ def test_a_new_mapping_is_used_and_saved_on_the_first_click(db_path: Path) -> No
     release_store()
     con = open_store(db_path)
     try:
-        saved = queries.mappings(con)
+        saved = loading.mappings(con)
         log = [tuple(r) for r in audit.entries(con)[["who", "what", "detail"]].values]
     finally:
         con.close()

@@ -13,7 +13,7 @@ import pytest
 
 from cli import errors
 from service.session import open_store
-from store import audit, queries
+from store import audit, loading, queries
 from tests import cli as tests_cli
 from tests.conftest import copy_store
 
@@ -38,7 +38,7 @@ def _checksum(db: Path) -> tuple[int, ...]:
     try:
         return (
             queries.count_observations(con),
-            len(queries.batches(con)),
+            len(loading.batches(con)),
             len(audit.entries(con, limit=None)),
         )
     finally:

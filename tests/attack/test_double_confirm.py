@@ -13,7 +13,7 @@ from loaders.survey_table import TEMPLATE_HEADERS
 from loaders.upload_safety import UploadRefused
 from service import session, uploads
 from service.writes import demo_principal
-from store import queries
+from store import loading
 from tests.conftest import release_store
 from tests.loaders.sheets import data_book
 
@@ -59,9 +59,9 @@ def test_two_confirmations_at_once_store_the_file_once(
     assert messages[0].startswith("Filen är redan inläst som sats ")
     con = session.write_cursor()
     try:
-        mine = [b for b in queries.batches(con) if b.file_name == "enkat.xlsx"]
+        mine = [b for b in loading.batches(con) if b.file_name == "enkat.xlsx"]
         assert len(mine) == 1
-        assert queries.batch_observation_counts(con, mine[0].id)
+        assert loading.batch_observation_counts(con, mine[0].id)
     finally:
         con.close()
         release_store()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from service.session import open_store
-from store import queries
+from store import loading
 from tests import cli
 from tests.conftest import ROOT
 
@@ -61,7 +61,7 @@ def test_a_load_on_a_full_disk_says_so_and_loses_nothing(small_disk: Path) -> No
     filler.unlink()
     con = open_store(store)
     try:
-        assert [b.file_name for b in queries.batches(con)] == ["Databasfil2020.txt"]
+        assert [b.file_name for b in loading.batches(con)] == ["Databasfil2020.txt"]
     finally:
         con.close()
     again = cli.run("loaders", "load", "bra", str(BRA / "Databasfil2021.txt"), "--db", str(store))

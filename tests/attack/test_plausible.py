@@ -13,7 +13,7 @@ from catalogue.catalogue import load_catalogue
 from loaders import bra_anmalda_brott as bra
 from loaders import population, survey
 from loaders.batch import LoadError, LoadReport, commit_batch
-from store import queries
+from store import loading, queries
 from tests.loaders.sheets import data_book
 
 OTRYGG = "stad_trygghet.otrygg_ute_kvall"
@@ -29,8 +29,8 @@ def _book(tmp_path: Path, rows: list[list[object]]) -> Path:
 def _checksums(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     return (
         queries.count_observations(con),
-        len(queries.batches(con)),
-        len(queries.stored_values(con, [OTRYGG, WALKS])),
+        len(loading.batches(con)),
+        len(loading.stored_values(con, [OTRYGG, WALKS])),
     )
 
 

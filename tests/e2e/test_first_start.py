@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from service.session import open_store
-from store import queries
+from store import loading
 from tests import system
 from tests.conftest import ROOT, copy_store
 
@@ -139,7 +139,7 @@ def test_first_start_shows_real_numbers(server: tuple[str, Path]) -> None:
     try:
         with (ROOT / "data" / "demo" / "manifest.csv").open(encoding="utf-8") as handle:
             manifest = [line.split(",")[1].split("/")[-1] for line in handle.readlines()[1:]]
-        assert [b.file_name for b in queries.batches(con)] == manifest
-        assert {b.loaded_by for b in queries.batches(con)} == {"demodata"}
+        assert [b.file_name for b in loading.batches(con)] == manifest
+        assert {b.loaded_by for b in loading.batches(con)} == {"demodata"}
     finally:
         con.close()

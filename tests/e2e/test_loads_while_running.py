@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from service.session import open_store
-from store import db, queries
+from store import db, loading
 from tests.conftest import DEMO_BRA, ROOT, accounts_in
 from tests.e2e.test_first_start import CHROMIUM, CHROMIUM_ARGS, running_dashboard, sync_playwright
 
@@ -30,7 +30,7 @@ def test_two_loads_at_once_while_the_dashboard_shows_a_page(tmp_path: Path) -> N
     store = tmp_path / "delad.sqlite"
     con = open_store(store)  # the register; a placeholder batch keeps the demo data out
     with db.transaction(con):
-        queries.insert_batch(con, source="bra", file_name="x", sha256="x", loaded_by="t",
+        loading.insert_batch(con, source="bra", file_name="x", sha256="x", loaded_by="t",
                              row_count=0)  # fmt: skip
     con.close()
     # Signed in: a store the command line loads into is never served in demo mode (issue 34).

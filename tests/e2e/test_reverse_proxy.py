@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from service.session import open_store
-from store import queries
+from store import loading
 from tests import system
 from tests.conftest import ROOT, accounts_in, copy_store
 from tests.e2e.test_first_start import CHROMIUM, CHROMIUM_ARGS, running_dashboard, sync_playwright
@@ -262,7 +262,7 @@ def test_two_instances_behind_the_proxy_take_five_uploads_in_a_row(  # type: ign
             browser.close()
     con = open_store(tmp_path / "store.sqlite")
     try:
-        uploaded = [b for b in queries.batches(con) if b.file_name.startswith("enkat_")]
+        uploaded = [b for b in loading.batches(con) if b.file_name.startswith("enkat_")]
     finally:
         con.close()
     assert sorted(b.file_name for b in uploaded) == [f"enkat_{n}.csv" for n in range(1, 6)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from store import db, queries
+from store import db, loading, queries
 
 
 def add_batch(
@@ -32,11 +32,11 @@ def add_batch(
         ]
     )
     with db.transaction(con):
-        batch_id = queries.insert_batch(
+        batch_id = loading.insert_batch(
             con, source=source, file_name=name, sha256=name, loaded_by="test", row_count=len(rows)
         )
         queries.insert_observations(con, batch_id, frame)
-        queries.refresh_in_force(con, [batch_id])
+        loading.refresh_in_force(con, [batch_id])
     return batch_id
 
 
@@ -45,7 +45,7 @@ def add_population(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, int, fl
         sex="total", age_group="all"
     )
     with db.transaction(con):
-        batch_id = queries.insert_batch(
+        batch_id = loading.insert_batch(
             con, source="population", file_name="pop.csv", sha256="pop", loaded_by="test",
             row_count=len(rows),
         )  # fmt: skip

@@ -27,7 +27,7 @@ from indicators.basis import Request
 from indicators.compute import compute
 from indicators.protection import count_threshold, crime_decision
 from indicators.suppression import min_count
-from store import queries
+from store import reference_data
 from store.regions import RegionLifetimes
 from tests.indicators.builders import add_batch
 
@@ -100,7 +100,7 @@ def _families(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> dict[tupl
             for row in frame.to_dict("records"):
                 _add_row(family, row, request.boundaries, counts, definition.id)
     for category in reported_crime.categories(con):
-        if queries.measure_source(con, category.count_measure) not in protected:
+        if reference_data.measure_source(con, category.count_measure) not in protected:
             continue
         family = families.setdefault(
             (category.count_measure,), Family((category.count_measure,), "count", min_count())
@@ -162,7 +162,7 @@ def _atoms(con: duckdb.DuckDBPyConnection, measures: tuple[str, ...], size: str)
         """,
         {"m": list(measures)},
     ).df()
-    today = dict(queries.today_region_map(con).itertuples(index=False, name=None))
+    today = dict(reference_data.today_region_map(con).itertuples(index=False, name=None))
     return atoms.assign(
         size=(atoms["total"] if size == "count" else atoms["respondents"]).astype(float),
         today=atoms["region_code"].map(today).fillna(atoms["region_code"]),
@@ -277,7 +277,7 @@ def _small_counts_store(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE source SET disclosure = 'protected' WHERE id = 'bra_anmalda_brott'")
     rng = random.Random(13)
     lifetimes = RegionLifetimes.from_store(con)
-    register = queries.regions(con, ("district",))
+    register = reference_data.regions(con, ("district",))
     rows: list[dict[str, object]] = []
     for year in (2021, 2022, 2024):
         districts = [c for c in register["code"] if lifetimes.existed(str(c), year)]

@@ -10,7 +10,7 @@ import pytest
 
 from loaders import bra_anmalda_brott as bra
 from loaders.batch import LoadError
-from store import queries
+from store import loading, queries
 from tests.conftest import DEMO_BRA, PROBLEMS
 
 
@@ -102,7 +102,7 @@ def test_loading_twice_adds_nothing(store: duckdb.DuckDBPyConnection) -> None:
     assert second.summary() == (
         f"Databasfil2021.txt was already loaded as batch {first.batch_id}; nothing was added."
     )
-    assert len(queries.batches(store)) == 1
+    assert len(loading.batches(store)) == 1
 
 
 @pytest.mark.slow
@@ -127,12 +127,12 @@ def test_final_figures_supersede_preliminary_ones(
     final_report = bra.load(store, final, loaded_by="t")
 
     assert final_report.superseded_batches == [prel_report.batch_id]
-    states = {b.id: b.state for b in queries.batches(store)}
+    states = {b.id: b.state for b in loading.batches(store)}
     assert states == {prel_report.batch_id: "superseded", final_report.batch_id: "active"}
     assert prel_value is not None and prel_value[1] is True
     assert store.execute(jan).fetchone() == (float(f"1{int(prel_value[0])}"), False)
     # The preliminary rows are kept, not deleted.
-    kept = queries.batch_observation_counts(store, prel_report.batch_id)
+    kept = loading.batch_observation_counts(store, prel_report.batch_id)
     assert kept == {"stored": prel_report.rows, "current": 0}
 
     # Loading the preliminary file again afterwards does not bring it back.
@@ -151,7 +151,7 @@ def test_unknown_districts_load_nothing_and_are_all_listed(
     assert "line 4: unknown region 'Stadsdelsområde Vasastan (Sthlm)'" in message
     assert "line 5: unknown region 'Stadsdelsområde Norrmalmm (Sthlm)'" in message
     assert "closest known names: Norrmalm" in message
-    assert queries.count_observations(store) == 0 and queries.batches(store) == []
+    assert queries.count_observations(store) == 0 and loading.batches(store) == []
 
 
 def test_skip_unknown_regions_loads_the_rest(store: duckdb.DuckDBPyConnection) -> None:
@@ -206,7 +206,7 @@ def test_a_failed_load_leaves_earlier_batches_untouched(
     with pytest.raises(LoadError):
         bra.load(store, PROBLEMS / "bra_unknown_districts.txt", loaded_by="t")
     assert store.execute("SELECT count(*), sum(value) FROM observation").fetchone() == before
-    assert [b.state for b in queries.batches(store)] == ["active"]
+    assert [b.state for b in loading.batches(store)] == ["active"]
 
 
 def test_utf8_copy_of_an_export_is_read_too(

@@ -8,7 +8,7 @@ import pytest
 
 from loaders import kolada
 from loaders.batch import LoadError
-from store import queries
+from store import loading, queries
 from tests.conftest import FIXTURES, PROBLEMS, ROOT
 
 DEMO = ROOT / "data" / "demo" / "kolada"
@@ -58,7 +58,7 @@ def test_unknown_municipality_loads_nothing(store: duckdb.DuckDBPyConnection) ->
     with pytest.raises(LoadError) as caught:
         kolada.load(store, PROBLEMS / "kolada_unknown_municipality.json", loaded_by="t")
     assert "page 1, value 3: municipality '9999' is not in the register" in str(caught.value)
-    assert queries.batches(store) == []
+    assert loading.batches(store) == []
 
 
 def test_a_value_kolada_marks_missing_says_so(store: duckdb.DuckDBPyConnection) -> None:

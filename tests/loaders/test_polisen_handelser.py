@@ -12,7 +12,7 @@ import pytest
 
 from loaders import polisen_handelser as polisen
 from loaders.batch import LoadError
-from store import police, queries
+from store import loading, police, queries
 from tests.conftest import PROBLEMS, ROOT
 
 DEMO = ROOT / "data" / "demo" / "polisen"
@@ -188,7 +188,7 @@ def test_bad_files_load_nothing(store: duckdb.DuckDBPyConnection, name: str, mes
     assert message in str(caught.value)
     assert name in str(caught.value)
     assert (police.event_count(store), queries.count_observations(store)) == before
-    assert len(queries.batches(store)) == 1
+    assert len(loading.batches(store)) == 1
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import pytest
 
 from loaders import population
 from loaders.batch import LoadError
-from store import queries
+from store import loading
 from tests.conftest import FIXTURES, PROBLEMS, ROOT
 
 DEMO = ROOT / "data" / "demo" / "population"
@@ -45,7 +45,7 @@ def test_folkhalsokollen_needs_a_year(store: duckdb.DuckDBPyConnection) -> None:
         population.load(store, path, loaded_by="t")
     population.load(store, path, loaded_by="t", year=2020)
     assert _pop(store, "80106", 2020) == 81185
-    assert queries.batches(store)[0].note == "year 2020"
+    assert loading.batches(store)[0].note == "year 2020"
 
 
 def test_tidy_csv_with_sex_and_spaces_in_numbers(store: duckdb.DuckDBPyConnection) -> None:
@@ -79,7 +79,7 @@ def test_bad_files_load_nothing(store: duckdb.DuckDBPyConnection, name: str, mes
     with pytest.raises(LoadError) as caught:
         population.load(store, PROBLEMS / name, loaded_by="t", year=2020)
     assert message in str(caught.value) and name in str(caught.value)
-    assert queries.batches(store) == []
+    assert loading.batches(store) == []
 
 
 def test_rates_use_the_demo_population(demo_store: duckdb.DuckDBPyConnection) -> None:

@@ -14,7 +14,7 @@ from loaders import survey
 from loaders.respondents import Mapping
 from loaders.survey_table import TEMPLATE_HEADERS
 from loaders.upload_safety import UploadRefused
-from store import queries
+from store import loading, queries
 from tests.conftest import FIXTURES, PROBLEMS
 from tests.loaders.sheets import data_book
 
@@ -35,13 +35,13 @@ def catalogue() -> Catalogue:
 
 
 def _stored(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str], tuple[float, float]]:
-    frame = queries.stored_values(con, [OTRYGG])
+    frame = loading.stored_values(con, [OTRYGG])
     return {(r.region_code, r.sex, r.age_group): (round(r.value, 6), r.respondents)
             for r in frame.itertuples()}  # fmt: skip
 
 
 def _walks(con: duckdb.DuckDBPyConnection) -> float:
-    frame = queries.stored_values(con, ["aktivitet.trygghetsvandringar"])
+    frame = loading.stored_values(con, ["aktivitet.trygghetsvandringar"])
     return float(frame.set_index("region_code").loc["80118", "value"])
 
 
@@ -126,14 +126,14 @@ def test_broken_content_is_named_by_cell_and_nothing_is_written(
 ) -> None:
     survey.commit(store, survey.prepare(store, UPLOADS / "enkat_openpyxl.xlsx", catalogue),
                   catalogue, loaded_by="Anna")  # fmt: skip
-    before = (_stored(store), len(queries.batches(store)))
+    before = (_stored(store), len(loading.batches(store)))
     prepared = survey.prepare(store, PROBLEMS / name, catalogue)
     assert any(message in str(f) for f in prepared.table.errors), [
         str(f) for f in prepared.table.findings
     ]
     with pytest.raises(UploadRefused):
         survey.commit(store, prepared, catalogue, loaded_by="Anna")
-    assert (_stored(store), len(queries.batches(store))) == before
+    assert (_stored(store), len(loading.batches(store))) == before
 
 
 @pytest.mark.parametrize(("name", "message"), sorted(REFUSED.items()))
@@ -143,7 +143,7 @@ def test_refused_files_say_why_and_write_nothing(
     with pytest.raises(UploadRefused) as caught:
         survey.prepare(store, PROBLEMS / name, catalogue)
     assert message in str(caught.value)
-    assert queries.batches(store) == []
+    assert loading.batches(store) == []
 
 
 def test_there_are_at_least_twenty_broken_files() -> None:
@@ -173,9 +173,9 @@ def test_preview_replace_and_undo(store: duckdb.DuckDBPyConnection, catalogue: C
     restored = survey.undo(store, second.batch_id, undone_by="Bo")
     assert _stored(store)[("80106", "total", "all")] == (6.2, 1307.0)
     assert restored == [] or restored == [first.batch_id]
-    states = {b.id: b.state for b in queries.batches(store)}
+    states = {b.id: b.state for b in loading.batches(store)}
     assert states == {first.batch_id: "active", second.batch_id: "undone"}
-    assert "ångrad av Bo" in (queries.batch(store, second.batch_id).note or "")
+    assert "ångrad av Bo" in (loading.batch(store, second.batch_id).note or "")
 
 
 def test_a_file_already_loaded_is_refused_with_a_pointer(
@@ -198,7 +198,7 @@ def test_respondent_level_file_with_a_mapping(
                               mapping=mapping)  # fmt: skip
     assert prepared.table.errors == []
     survey.commit(store, prepared, catalogue, loaded_by="Anna")
-    frame = queries.stored_values(store, [OTRYGG])
+    frame = loading.stored_values(store, [OTRYGG])
     values = {(r.region_code, r.year, r.sex, r.age_group): (round(r.value, 2), r.respondents)
               for r in frame.itertuples()}  # fmt: skip
     # Bromma: 5 respondents, 1 "Vet inte" left out → 4 counted, 2 unsafe → 50 %.

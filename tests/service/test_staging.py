@@ -15,7 +15,7 @@ import pytest
 from access.roles import Principal
 from catalogue.catalogue import load_catalogue
 from service import uploads
-from store import queries
+from store import loading
 from tests.conftest import FIXTURES
 
 CITY = Principal("cecilia", "rapportör")
@@ -35,7 +35,7 @@ def test_staged_files_are_private_and_deleted_on_commit(store: duckdb.DuckDBPyCo
     assert staged.path.parent == uploads.staging_dir() and "Enk" not in staged.path.name
     prepared = uploads.prepare(store, staged, load_catalogue())
     report = uploads.commit(store, CITY, prepared, load_catalogue(), staged)
-    assert queries.batch(store, report.batch_id).file_name == "Enkät 2024.xlsx"
+    assert loading.batch(store, report.batch_id).file_name == "Enkät 2024.xlsx"
     assert not staged.path.exists()
     assert list(uploads.staging_dir().iterdir()) == []
 

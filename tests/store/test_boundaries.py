@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from store import queries
+from store import reference_data
 from store.series import observation_rows
 
 
@@ -16,7 +16,7 @@ def _yearly(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_today_map_follows_every_merger(store: duckdb.DuckDBPyConnection) -> None:
-    mapping = dict(queries.today_region_map(store).itertuples(index=False, name=None))
+    mapping = dict(reference_data.today_region_map(store).itertuples(index=False, name=None))
     assert mapping["80125"] == "80132"  # Rinkeby-Kista → Järva
     assert mapping["80103"] == "80132"  # Spånga-Tensta → Järva
     assert mapping["80109"] == "80131" and mapping["80110"] == "80131"  # → Norra innerstaden

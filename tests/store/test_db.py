@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from store import db, queries, snapshots
+from store import db, loading, queries, snapshots
 from store import results as stored_results
 from tests.conftest import ROOT, copy_store
 
@@ -40,11 +40,11 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_transaction_rolls_back_everything_on_error(store: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(RuntimeError), db.transaction(store):
-        queries.insert_batch(
+        loading.insert_batch(
             store, source="x", file_name="f", sha256="0", loaded_by="t", row_count=0
         )
         raise RuntimeError("boom")
-    assert queries.batches(store) == []
+    assert loading.batches(store) == []
 
 
 def test_path_comes_from_option_then_environment_then_default(

@@ -1,5 +1,5 @@
 """Which value is in force: ``observation.in_force``, kept per batch by
-``queries.refresh_in_force``, equals ranking every row of the store afresh, through loads,
+``loading.refresh_in_force``, equals ranking every row of the store afresh, through loads,
 preliminary and final figures, undo, and the migration of a store that did not have it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from loaders.survey import undo
-from store import db, queries
+from store import db, loading
 from tests.indicators.builders import add_batch
 
 # The rule, written out over the whole store (as the store did before version 11).
@@ -32,7 +32,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> set[tuple[object, ...]]:
 
 
 def _states(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
-    return {b.id: b.state for b in queries.batches(con)}
+    return {b.id: b.state for b in loading.batches(con)}
 
 
 def _history(con: duckdb.DuckDBPyConnection) -> list[int]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store import db, queries, turns
+from store import db, loading, turns
 from tests.conftest import DEMO_BRA, ROOT
 
 BRA_2021 = DEMO_BRA / "Databasfil2021.txt"
@@ -47,12 +47,12 @@ def test_two_loads_at_once_while_another_process_holds_the_store(
     holder sees their figures at its next read, without reopening."""
     path = tmp_path / "shared.sqlite"
     holder = db.connect(path)
-    assert queries.batches(holder) == []
+    assert loading.batches(holder) == []
     first, second = _load(path, BRA_2021), _load(path, BRA_2022)
     results = [(*p.communicate(timeout=300), p.returncode) for p in (first, second)]
     for _out, err, code in results:
         assert code == 0, err
-    batches = queries.batches(db.cursor(holder))
+    batches = loading.batches(db.cursor(holder))
     assert sorted(b.file_name for b in batches) == ["Databasfil2021.txt", "Databasfil2022.txt"]
     assert len({b.id for b in batches}) == 2  # ids stay unique without a sequence
     # The lines "Botkyrka kommun;3-7 kap. Brott mot person;2021;Jan;241" and "…;2022;Jan;190".
@@ -65,7 +65,7 @@ def test_two_loads_at_once_while_another_process_holds_the_store(
 def test_a_load_killed_mid_way_leaves_the_previous_state(tmp_path: Path, store_mode: str) -> None:
     path = tmp_path / "killed.sqlite"
     con = db.connect(path)
-    before = queries.batches(con)
+    before = loading.batches(con)
     con.close()
     child = subprocess.Popen(
         [
@@ -77,7 +77,7 @@ def test_a_load_killed_mid_way_leaves_the_previous_state(tmp_path: Path, store_m
                 from store import db, queries
                 con = db.connect({str(path)!r})
                 with db.transaction(con):
-                    batch = queries.insert_batch(con, source="bra", file_name="half.txt",
+                    batch = loading.insert_batch(con, source="bra", file_name="half.txt",
                         sha256="0" * 64, loaded_by="test", row_count=100000)
                     con.execute("INSERT INTO observation (batch_id, source, measure, "
                         "region_code, year, value) SELECT $b, 'bra', 'bra_total', '0180', "
@@ -95,14 +95,14 @@ def test_a_load_killed_mid_way_leaves_the_previous_state(tmp_path: Path, store_m
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
     con = db.connect(path)
-    assert queries.batches(con) == before
+    assert loading.batches(con) == before
     assert con.execute("SELECT count(*) FROM observation").fetchone() == (0,)
     # The killed writer's turn is over: the next write goes through at once.
     with db.transaction(con):
-        queries.insert_batch(
+        loading.insert_batch(
             con, source="bra", file_name="next.txt", sha256="1" * 64, loaded_by="t", row_count=0
         )
-    assert [b.file_name for b in queries.batches(con)] == ["next.txt"]
+    assert [b.file_name for b in loading.batches(con)] == ["next.txt"]
     con.close()
 
 
@@ -117,7 +117,7 @@ def test_a_write_that_loses_a_conflict_saves_nothing(
     monkeypatch.setattr(turns, "_lock_file", lambda con: None)
 
     def add(con: duckdb.DuckDBPyConnection, name: str) -> None:
-        queries.insert_batch(
+        loading.insert_batch(
             con, source="bra", file_name=name, sha256="0" * 64, loaded_by="t", row_count=0
         )
 
@@ -129,14 +129,14 @@ def test_a_write_that_loses_a_conflict_saves_nothing(
     first.__exit__(None, None, None)
     with pytest.raises(db.StoreConflictError, match="nothing of this write was saved"):
         second.__exit__(None, None, None)
-    assert [b.file_name for b in queries.batches(db.cursor(two))] == ["first.txt"]
+    assert [b.file_name for b in loading.batches(db.cursor(two))] == ["first.txt"]
 
     def again() -> None:
         with db.transaction(two):
             add(two, "second.txt")
 
     db.retrying(again)
-    assert [(b.id, b.file_name) for b in queries.batches(db.cursor(one))] == [
+    assert [(b.id, b.file_name) for b in loading.batches(db.cursor(one))] == [
         (1, "first.txt"),
         (2, "second.txt"),
     ]

@@ -10,7 +10,7 @@ import pandas as pd
 from catalogue.catalogue import MEASURES_FILE
 from loaders import reference
 from service.session import open_store
-from store import db, queries
+from store import db, queries, reference_data
 
 
 def _measure(con: object, measure: str) -> tuple:
@@ -45,7 +45,7 @@ def test_the_measure_table_follows_the_yaml(tmp_path: Path) -> None:
     edited.write_text(text.replace(line, changed), encoding="utf-8")
     assert reference.sync_measures(con, edited)
     assert _measure(con, "bra.misshandel") == ("stadens_enkat", "Misshandel", "antal", False)
-    assert queries.measure_source(con, "bra.misshandel") == "stadens_enkat"
+    assert reference_data.measure_source(con, "bra.misshandel") == "stadens_enkat"
     assert not reference.sync_measures(con, edited)
 
     # A load that brings another label and unit: the publisher's words replace the stored.

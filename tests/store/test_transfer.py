@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from service.session import open_store
-from store import queries, transfer
+from store import loading, transfer
 from store.db import SCHEMA_VERSION
 from tests import cli
 from tests.conftest import copy_store
@@ -59,8 +59,8 @@ def test_export_then_import_gives_the_same_store(tmp_path: Path, demo_db_path: P
     assert values[0] == values[1] and values[0].count("\n") > 20
     con = open_store(tmp_path / "ny.duckdb")
     try:
-        highest = max(b.id for b in queries.batches(con))
-        new = queries.insert_batch(
+        highest = max(b.id for b in loading.batches(con))
+        new = loading.insert_batch(
             con, source="bra", file_name="x", sha256="x", loaded_by="test", row_count=0
         )
         assert new == highest + 1
