@@ -2,7 +2,7 @@
 -- creates them in its own in-memory catalog (DuckLake keeps tables, not macros); they name
 -- the store's tables unqualified, found through the connection's search path.
 
--- The value in force for every key: observation.in_force, kept by queries.refresh_in_force in
+-- The value in force for every key: observation.in_force, kept by loading.refresh_in_force in
 -- the transaction of every load and undo (rows of undone batches never are in force; where
 -- several batches carry the same key, final figures beat preliminary ones and a newer batch
 -- beats an older one). Superseded rows stay in observation.

@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS region_succession (
 );
 
 -- Derived from region and region_succession whenever the register is copied
--- (queries.replace_reference), so queries join tables instead of recursing:
+-- (reference_data.replace_reference), so queries join tables instead of recursing:
 -- region_leaf: every region with the leaf regions (no predecessor) it is made of;
 -- region_today: every region with the region it belongs to today (itself if it exists).
 CREATE TABLE IF NOT EXISTS region_leaf (code VARCHAR NOT NULL, leaf VARCHAR NOT NULL);
@@ -87,7 +87,7 @@ CREATE TABLE IF NOT EXISTS observation (
     value       DOUBLE NOT NULL,
     respondents INTEGER,
     preliminary BOOLEAN NOT NULL DEFAULT false,
-    -- Version 11: whether this row is the value in force for its key (queries.refresh_in_force)
+    -- Version 11: whether this row is the value in force for its key (loading.refresh_in_force)
     in_force    BOOLEAN DEFAULT false
 );
 

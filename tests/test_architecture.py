@@ -1,4 +1,4 @@
-"""The dependency rules of DESIGN.md, read from the syntax tree with no exemptions.
+"""The dependency rules of docs/architecture.md, read from the syntax tree with no exemptions.
 
 Front doors (``dashboard.py``, ``app_pages/``, ``web/`` and the command lines of ``cli/``)
 call only ``service/``; ``service/`` calls ``report/``, ``indicators/``, ``loaders/``,

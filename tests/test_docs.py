@@ -139,3 +139,52 @@ def test_environment_variables_in_docs_and_code_agree() -> None:
     configuration = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     assert code - set(re.findall(r"`(DASHBOARD_[A-Z_]+)`", configuration)) == set()
     assert documented - code == set()
+
+
+DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PATH_ROOTS = ("store", "catalogue", "access", "indicators", "loaders", "report", "service",
+            "app_pages", "web", "cli", "swedish", "tests", "bench", "tools", "deploy")  # fmt: skip
+
+
+def _named_paths(text: str) -> set[str]:
+    """Every `package/…` path the text names in backticks (a module, a file, a folder), with a
+    function after a dot or a colon left off (`service/writes.guarded` → service/writes.py)."""
+    found = set()
+    for token in re.findall(r"`([a-z_]+/[A-Za-z0-9_./<>*-]+)", text):
+        if not token.startswith(PATH_ROOTS) or any(c in token for c in "<>*"):
+            continue
+        path = token.rstrip("/.")
+        head, _, tail = path.rpartition("/")
+        if "." in tail and not tail.endswith((".py", ".yaml", ".sql", ".csv", ".md", ".toml",
+                                               ".conf", ".css", ".json", ".service", ".timer",
+                                               ".example", ".txt", ".lock")):  # fmt: skip
+            path = f"{head}/{tail.split('.')[0]}.py"
+        found.add(path)
+    return found
+
+
+def test_every_path_the_docs_name_exists() -> None:
+    missing = sorted(
+        f"{doc.name}: {path}"
+        for doc in DOC_FILES
+        for path in _named_paths(doc.read_text(encoding="utf-8"))
+        if not any((ROOT / where).exists() for where in (path, f"{path}.py", f"tests/{path}"))
+    )
+    assert missing == []
+
+
+def test_the_architecture_picture_names_modules_that_exist() -> None:
+    """The picture's lists of the service's and the store's modules are the modules there."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    picture = text.split("```", 2)[1]
+    service = picture.split(" SERVICE ", 1)[1].split(" DOMAIN ", 1)[0]
+    named = set()
+    for line in service.splitlines()[1:]:
+        line = line.split(":", 1)[-1] if line.strip().split(" ")[0].endswith(":") else line
+        named |= {
+            m.group(0) for part in line.split("·") if (m := re.match(r"[a-z_]+", part.strip()))
+        }
+    missing = sorted(n for n in named if not (ROOT / "service" / f"{n}.py").exists())
+    assert missing == [], missing
+    modules = {p.stem for p in (ROOT / "service").glob("*.py") if not p.stem.startswith("_")}
+    assert modules - named == set(), "modules of service/ the picture leaves out"

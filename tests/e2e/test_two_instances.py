@@ -39,10 +39,10 @@ def test_two_instances_share_one_store(postgres: object, tmp_path: Path) -> None
     made = _python(
         """
         from service.session import open_store
-        from store import db, queries
+        from store import db, loading
         con = open_store("unused")
         with db.transaction(con):
-            queries.insert_batch(con, source="bra", file_name="x", sha256="x",
+            loading.insert_batch(con, source="bra", file_name="x", sha256="x",
                                  loaded_by="t", row_count=0)
         """,
         env,

@@ -74,7 +74,7 @@ def test_a_load_killed_mid_way_leaves_the_previous_state(tmp_path: Path, store_m
             textwrap.dedent(
                 f"""
                 import sys, time
-                from store import db, queries
+                from store import db, loading
                 con = db.connect({str(path)!r})
                 with db.transaction(con):
                     batch = loading.insert_batch(con, source="bra", file_name="half.txt",
