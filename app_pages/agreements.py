@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages import local_section, signin, state, views
 from app_pages.meetings import no_writes_in_meeting
-from service import indicator_values, local, uploads
+from service import indicator_values, local, local_excel, uploads
 from service.writes import Principal, RuleBroken, may
 
 st.title("Lokala överenskommelser")
@@ -44,7 +44,7 @@ views.print_header("lokala-overenskommelser", [("Stadsdelsområde", name)])
 local_section.show(code, name, agreement, heading=False)
 
 if agreement is not None:
-    data = local.to_excel(agreement, indicator_values.region_names())
+    data = local_excel.to_excel(agreement, indicator_values.region_names())
     st.download_button(
         "Ladda ner som Excel",
         data,
@@ -283,7 +283,7 @@ with st.expander("Läs in överenskommelsen från Excel"):
     staged = views.staged_upload(upload, "lok_staged")
     if staged is not None:
         try:
-            read, place = local.from_excel(state.cursor(), staged.path, staged.name)
+            read, place = local_excel.from_excel(state.cursor(), staged.path, staged.name)
             if read.district != code:
                 raise RuleBroken(
                     f"Lästes inte in: filen gäller {names.get(read.district, read.district)}, "

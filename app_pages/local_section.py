@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import views
-from service import followup, indicator_values, local, overview, targets
+from service import followup, indicator_values, local, local_coverage, overview, targets
 from swedish.format import date_text
 
 
@@ -45,7 +45,7 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
     )
     figures = indicator_rows(code)
     register = followup.action_register()
-    by_area = local.actions_by_local_area(register, code)
+    by_area = local_coverage.actions_by_local_area(register, code)
     area_targets = targets.app_targets()
     for number, area in enumerate(agreement.areas, start=1):
         with st.container(border=True, key=f"lokalt_{code}_{area.key}"):

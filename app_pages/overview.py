@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import signin, views
 from app_pages.signin import guard_fragment
-from service import calendar, followup, indicator_values, local, overview, packs
+from service import calendar, followup, indicator_values, local, local_coverage, overview, packs
 
 st.title("Översikt")
 catalogue = indicator_values.catalogue()
@@ -165,7 +165,7 @@ views.downloads(
 )
 st.header("Täckning: lokala områden och åtgärder")
 districts_only = {n: c for n, c in regions.items() if c != indicator_values.CITY}
-coverage = local.coverage_rows(
+coverage = local_coverage.coverage_rows(
     local.local_agreements(),
     followup.action_register(),
     districts_only,

@@ -12,16 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from access.roles import Principal
-from catalogue.catalogue import CURRENT_AGREEMENT
 from catalogue.police_areas import PoliceArea, register
-from loaders import agreement_excel
-from report import exports
 from service import indicator_values, session
 from service.indicator_values import region_names
 from service.readmodel import view
@@ -137,8 +133,11 @@ def city_areas() -> dict[str, str]:
     return dict(indicator_values.catalogue().areas())
 
 
-def _text(value: object) -> str:
+def text(value: object) -> str:
     return " ".join(str(value or "").split()) if value is not None else ""
+
+
+Problem = Callable[[str, int | None, str, str], None]
 
 
 def check(
@@ -148,21 +147,42 @@ def check(
     previous: Agreement | None = None,
 ) -> Agreement:
     """The agreement with its texts cleaned and new local areas given keys; refuses with
-    every problem named where it is."""
+    every problem named where it is (``place``: the form's words, or a file's sheet and
+    cell). The same rules for every front door: the page, the Excel import, a direct call."""
     problems: list[str] = []
 
     def problem(part: str, row: int | None, name: str, what: str) -> None:
         problems.append(f"{place(part, row, name)}: {what}")
 
+    title, police = _checked_head(con, draft, problem)
+    areas = _checked_areas(draft, previous, problem)
+    members = _checked_members(draft, problem)
+    meetings = _checked_meetings(draft, problem)
+    if problems:
+        raise RuleBroken("Sparades inte:\n- " + "\n- ".join(problems))
+    return replace(
+        draft,
+        title=title,
+        police_areas=police,
+        areas=tuple(areas),
+        members=tuple(members),
+        meetings=tuple(sorted(meetings, key=lambda m: m.meeting_date)),
+    )
+
+
+def _checked_head(
+    con: duckdb.DuckDBPyConnection, draft: Agreement, problem: Problem
+) -> tuple[str, tuple[str, ...]]:
+    """The agreement's own fields: its district, title, partners and dates."""
     register_ = reference_data.regions(con, ("district",))
     districts = set(register_[register_["valid_to"].isna()]["code"].astype(str))
     if draft.district not in districts:
         problem("agreement", None, "district", "ett av dagens stadsdelsområden")
-    title = _text(draft.title)
+    title = text(draft.title)
     if not 3 <= len(title) <= 200:
         problem("agreement", None, "title", "3–200 tecken")
     register = police_areas()
-    police = tuple(dict.fromkeys(_text(p) for p in draft.police_areas if _text(p)))
+    police = tuple(dict.fromkeys(text(p) for p in draft.police_areas if text(p)))
     if not police:
         problem("agreement", None, "police_areas", "minst ett lokalpolisområde")
     for code in police:
@@ -193,6 +213,14 @@ def check(
                 f"ett datum mellan {draft.valid_from} och {latest} (överenskommelsen revideras "
                 f"vart {REVISION_YEARS}:e år)",
             )
+    return title, police
+
+
+def _checked_areas(
+    draft: Agreement, previous: Agreement | None, problem: Problem
+) -> list[LocalArea]:
+    """The local areas: keys kept or given, titles, the city-wide areas each serves (or
+    "endast lokalt", never both and never neither) and the indicators followed."""
     wide = city_areas()
     by_title = {t.casefold(): i for i, t in wide.items()}
     definitions = indicator_values.catalogue().definitions
@@ -205,19 +233,19 @@ def check(
     seen_titles: set[str] = set()
     seen_keys: set[str] = set()
     for row, area in enumerate(draft.areas, start=1):
-        key = _text(area.key)
+        key = text(area.key)
         if key and not KEY.match(key):
             problem("areas", row, "key", "tom för ett nytt område, annars L och ett nummer")
         if not key:  # a new row, or one whose key was left out: the same title keeps its key
             before = {a.title.casefold(): a.key for a in (previous.areas if previous else ())}
-            key = before.get(_text(area.title).casefold(), "")
+            key = before.get(text(area.title).casefold(), "")
             if not key or key in seen_keys:
                 key = f"L{next_key}"
                 next_key += 1
         if key in seen_keys:
             problem("areas", row, "key", f"{key} används redan av ett annat område")
         seen_keys.add(key)
-        area_title = _text(area.title)
+        area_title = text(area.title)
         if not 3 <= len(area_title) <= 200:
             problem("areas", row, "title", "3–200 tecken")
         if area_title.casefold() in seen_titles:
@@ -226,7 +254,7 @@ def check(
         if len(area.description or "") > 4000:
             problem("areas", row, "description", "högst 4 000 tecken")
         served: list[str] = []
-        chosen = [_text(i) for i in area.city_areas if _text(i)]
+        chosen = [text(i) for i in area.city_areas if text(i)]
         local_only = area.local_only or any(c.casefold() == LOCAL_ONLY for c in chosen)
         chosen = [c for c in chosen if c.casefold() != LOCAL_ONLY]
         if not chosen and not local_only:
@@ -245,7 +273,7 @@ def check(
                 )
             elif code not in served:
                 served.append(code)
-        unknown = [i for i in area.indicators if _text(i) and _text(i) not in definitions]
+        unknown = [i for i in area.indicators if text(i) and text(i) not in definitions]
         if unknown:
             problem("areas", row, "indicators", f"okänd indikator {', '.join(unknown)}")
         areas.append(
@@ -254,13 +282,18 @@ def check(
                 title=area_title,
                 description=(area.description or "").strip(),
                 city_areas=tuple(served),
-                indicators=tuple(dict.fromkeys(_text(i) for i in area.indicators if _text(i))),
+                indicators=tuple(dict.fromkeys(text(i) for i in area.indicators if text(i))),
                 local_only=not served,
             )
         )
+    return areas
+
+
+def _checked_members(draft: Agreement, problem: Problem) -> list[Member]:
+    """The steering group: roles, names, parties and the e-mail of whoever reports."""
     members: list[Member] = []
     for row, member in enumerate(draft.members, start=1):
-        role, name, email = _text(member.role), _text(member.name), _text(member.email)
+        role, name, email = text(member.role), text(member.name), text(member.email)
         if not 2 <= len(role) <= 100:
             problem("members", row, "role", "2–100 tecken (t.ex. ordförande)")
         if not 2 <= len(name) <= 100:
@@ -272,6 +305,11 @@ def check(
         if member.reports and not email:
             problem("members", row, "email", "den som rapporterar behöver en e-postadress")
         members.append(replace(member, role=role, name=name, email=email.lower()))
+    return members
+
+
+def _checked_meetings(draft: Agreement, problem: Problem) -> list[Meeting]:
+    """The steering group's meetings: a date each, never the same twice."""
     meetings: list[Meeting] = []
     dates: set[date] = set()
     for row, meeting in enumerate(draft.meetings, start=1):
@@ -283,17 +321,8 @@ def check(
         if out_of_range(meeting.meeting_date):
             problem("meetings", row, "meeting_date", DATE_RANGE)
         dates.add(meeting.meeting_date)
-        meetings.append(Meeting(meeting.meeting_date, _text(meeting.note)[:300]))
-    if problems:
-        raise RuleBroken("Sparades inte:\n- " + "\n- ".join(problems))
-    return replace(
-        draft,
-        title=title,
-        police_areas=police,
-        areas=tuple(areas),
-        members=tuple(members),
-        meetings=tuple(sorted(meetings, key=lambda m: m.meeting_date)),
-    )
+        meetings.append(Meeting(meeting.meeting_date, text(meeting.note)[:300]))
+    return meetings
 
 
 def _changes(old: Agreement | None, new: Agreement) -> str:
@@ -431,265 +460,12 @@ def current(con: duckdb.DuckDBPyConnection, district: str) -> Agreement | None:
     return every(con).get(district)
 
 
-def actions_by_local_area(actions: pd.DataFrame, district: str) -> dict[str, pd.DataFrame]:
-    """The actions of a district per local area key."""
-    if actions.empty or "local_area" not in actions:
-        return {}
-    own = actions[(actions["region_code"].astype(str) == district) & actions["local_area"].notna()]
-    return {str(k): g for k, g in own.groupby("local_area")}
-
-
-ACTIVE = ("planerad", "pågående")
-
-
-@dataclass(frozen=True)
-class Cell:
-    local_areas: tuple[str, ...]
-    actions: tuple[str, ...]
-
-    @property
-    def empty(self) -> bool:
-        return not self.local_areas and not self.actions
-
-
-def coverage(
-    agreements: dict[str, Agreement], actions: pd.DataFrame, districts: dict[str, str]
-) -> dict[str, dict[str, Cell]]:
-    """District × city-wide area: the local areas and the active actions (of the current
-    agreement) that serve it. ``districts`` is name → code of today's districts."""
-    wide = city_areas()
-    active = (
-        actions[
-            (actions["agreement"].astype(str) == CURRENT_AGREEMENT) & actions["status"].isin(ACTIVE)
-        ]
-        if not actions.empty
-        else actions
-    )
-    matrix: dict[str, dict[str, Cell]] = {}
-    for _name, code in districts.items():
-        agreement = agreements.get(code)
-        row: dict[str, Cell] = {}
-        for area_id in wide:
-            local = tuple(
-                a.title for a in (agreement.areas if agreement else ()) if area_id in a.city_areas
-            )
-            own = (
-                active[(active["region_code"].astype(str) == code) & (active["area"] == area_id)]
-                if not active.empty
-                else active
-            )
-            row[area_id] = Cell(local, tuple(str(t) for t in own.get("title", [])))
-        matrix[code] = row
-    return matrix
-
-
-def coverage_text(cell: Cell) -> str:
-    """A cell as the matrix shows it."""
-    if cell.empty:
-        return "⚠ saknas"
-    parts = []
-    if cell.local_areas:
-        parts.append(
-            f"{len(cell.local_areas)} lokalt område" + ("n" if len(cell.local_areas) > 1 else "")
-        )
-    if cell.actions:
-        parts.append(f"{len(cell.actions)} åtgärd" + ("er" if len(cell.actions) > 1 else ""))
-    return " · ".join(parts)
-
-
-def coverage_rows(
-    agreements: dict[str, Agreement], actions: pd.DataFrame, districts: dict[str, str]
-) -> pd.DataFrame:
-    """The matrix as a table: a row per district, a column per city-wide area, and a column
-    naming what is missing."""
-    wide = city_areas()
-    matrix = coverage(agreements, actions, districts)
-    rows = []
-    for name, code in districts.items():
-        cells = matrix[code]
-        row: dict[str, object] = {"Stadsdelsområde": name}
-        agreement = agreements.get(code)
-        row["Lokal överenskommelse"] = (
-            f"version {agreement.version}, revideras {agreement.revision_date}"
-            if agreement
-            else "saknas"
-        )
-        for area_id, title in wide.items():
-            row[title] = coverage_text(cells[area_id])
-        missing = [wide[a] for a, c in cells.items() if c.empty]
-        row["Saknar lokalt område och åtgärd"] = "; ".join(missing) if missing else "–"
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def revisions_due(
-    agreements: dict[str, Agreement], by: date, districts: dict[str, str]
-) -> list[tuple[str, date | None]]:
-    """Districts whose agreement is to be revised by ``by`` (or who have none): (name, date)."""
-    due = []
-    for name, code in districts.items():
-        agreement = agreements.get(code)
-        if agreement is None:
-            due.append((name, None))
-        elif agreement.revision_date and agreement.revision_date <= by:
-            due.append((name, agreement.revision_date))
-    return due
-
-
-def to_excel(agreement: Agreement, names: dict[str, str]) -> bytes:
-    """The agreement as the workbook ``from_excel`` reads back (names, not codes)."""
-    wide = city_areas()
-    register = police_areas()
-    sheets: dict[str, list[list[object]]] = {
-        agreement_excel.HEAD: [
-            ["Fält", "Värde"],
-            ["Stadsdelsområde", names.get(agreement.district, agreement.district)],
-            ["Rubrik", agreement.title],
-            [
-                "Lokalpolisområden",
-                "; ".join(register[c].name if c in register else c for c in agreement.police_areas),
-            ],
-            ["Gäller från", agreement.valid_from],
-            ["Gäller till", agreement.valid_to],
-            ["Revideras senast", agreement.revision_date],
-        ],
-        agreement_excel.SHEETS["areas"]: [
-            list(agreement_excel.COLUMNS["areas"].values()),
-            *[
-                [
-                    a.key,
-                    a.title,
-                    a.description,
-                    "; ".join(wide.get(c, c) for c in a.city_areas) or LOCAL_ONLY,
-                    "; ".join(a.indicators),
-                ]
-                for a in agreement.areas
-            ],
-        ],
-        agreement_excel.SHEETS["members"]: [
-            list(agreement_excel.COLUMNS["members"].values()),
-            *[
-                [m.role, m.name, m.party, m.email, "ja" if m.reports else "nej"]
-                for m in agreement.members
-            ],
-        ],
-        agreement_excel.SHEETS["meetings"]: [
-            list(agreement_excel.COLUMNS["meetings"].values()),
-            *[[m.meeting_date, m.note] for m in agreement.meetings],
-        ],
-    }
-    # Through the one writer of downloads: a note typed as =… stays text (issue 34).
-    return exports.workbook(sheets, agreement_excel.WIDTHS)
-
-
-def _list(value: object) -> tuple[str, ...]:
-    return tuple(t.strip() for t in str(value or "").replace(",", ";").split(";") if t.strip())
-
-
-def from_excel(
-    con: duckdb.DuckDBPyConnection, path: Path, original_name: str
-) -> tuple[Agreement, Locate]:
-    """The agreement a workbook holds, and where each value was (for ``check``'s messages);
-    refuses with every problem that is not a rule of the agreement (a sheet, a column, a
-    date, a name) named with its sheet and cell."""
-    read = agreement_excel.parse(agreement_excel.read_sheets(path, original_name), original_name)
-    problems = list(read.problems)
-
-    def place(part: str, row: int | None, name: str) -> str:
-        where = read.cells.get((part, row, name)) or read.cells.get((part, None, name))
-        return f"{where or original_name}, {FIELD_WORDS.get(name, name)}"
-
-    def day(part: str, row: int | None, name: str, value: object) -> date | None:
-        parsed = agreement_excel.cell_date(value)
-        if parsed == "fel":
-            problems.append(f"{place(part, row, name)}: ett datum (ÅÅÅÅ-MM-DD), inte {value!r}")
-            return None
-        return parsed  # type: ignore[return-value]
-
-    register_ = reference_data.regions(con, ("district",))
-    today_names = {
-        str(n).casefold(): str(c)
-        for n, c in zip(register_["name"], register_["code"], strict=True)
-        if c in set(register_[register_["valid_to"].isna()]["code"])
-    }
-    district_text = _text(read.head.get("district"))
-    district = today_names.get(district_text.casefold(), district_text)
-    police_by_name = {p.name.casefold(): p.code for p in police_areas().values()}
-    police = tuple(
-        police_by_name.get(n.casefold(), n) for n in _list(read.head.get("police_areas"))
-    )
-    head = {
-        k: day("agreement", None, k, read.head.get(k))
-        for k in ("valid_from", "valid_to", "revision_date")
-    }
-    wide = {title.casefold(): code for code, title in city_areas().items()}
-    areas = []
-    for values in read.rows["areas"]:
-        served = tuple(wide.get(s.casefold(), s) for s in _list(values.get("city_areas")))
-        areas.append(
-            LocalArea(
-                key=_text(values.get("key")),
-                title=_text(values.get("title")),
-                description=str(values.get("description") or "").strip(),
-                city_areas=tuple(s for s in served if s.casefold() != LOCAL_ONLY),
-                indicators=_list(values.get("indicators")),
-                local_only=any(s.casefold() == LOCAL_ONLY for s in served),
-            )
-        )
-    members = []
-    for row, values in enumerate(read.rows["members"], start=1):
-        answer = _text(values.get("reports")).casefold()
-        if answer not in ("", "ja", "nej"):
-            problems.append(f"{place('members', row, 'reports')}: ja eller nej, inte {answer!r}")
-        members.append(
-            Member(
-                role=_text(values.get("role")),
-                name=_text(values.get("name")),
-                party=_text(values.get("party")).casefold(),
-                email=_text(values.get("email")),
-                reports=answer == "ja",
-            )
-        )
-    meetings = []
-    for row, values in enumerate(read.rows["meetings"], start=1):
-        when = day("meetings", row, "meeting_date", values.get("meeting_date"))
-        if when is None and "meeting_date" in values and not _text(values.get("meeting_date")):
-            problems.append(f"{place('meetings', row, 'meeting_date')}: ett datum saknas")
-        if when is not None:
-            meetings.append(Meeting(when, _text(values.get("note"))))
-    agreement = Agreement(
-        district=district,
-        title=_text(read.head.get("title")),
-        police_areas=police,
-        valid_from=head["valid_from"],
-        valid_to=head["valid_to"],
-        revision_date=head["revision_date"],
-        areas=tuple(areas),
-        members=tuple(members),
-        meetings=tuple(meetings),
-    )
-    # The agreement's own rules too, so the file's every problem is listed at once (a place
-    # already named for what it holds is not named again).
-    try:
-        check(con, agreement, place, current(con, district))
-    except RuleBroken as exc:
-        named = {p.split(": ", 1)[0] for p in problems}
-        problems += [
-            line for line in str(exc).split("\n- ")[1:] if line.split(": ", 1)[0] not in named
-        ]
-    if problems:
-        raise RuleBroken("Lästes inte in:\n- " + "\n- ".join(problems))
-    return agreement, place
-
-
 @view("followup", max_entries=4)
 def local_agreements() -> dict[str, Agreement]:
-    """The local agreement in force of every district that has one (service.local)."""
-    from service import local
-
+    """The local agreement in force of every district that has one."""
     con = session.cursor()
     try:
-        return dict(local.every(con))
+        return dict(every(con))
     finally:
         con.close()
 

@@ -16,7 +16,7 @@ from catalogue.catalogue import CURRENT_AGREEMENT
 from indicators.summaries import NOT_RANKED, rank_text, rankable, ranking
 from report.build import YearEnd
 from report.pack import EXAMPLE, Pack, PackChart, PackPage, PackRow, table_pages
-from service import followup, indicator_values, local, overview, session
+from service import followup, indicator_values, local, local_coverage, overview, session
 from store import loading
 from swedish.format import date_text
 
@@ -124,8 +124,8 @@ def _local_pages(region_code: str, region: str) -> list[PackPage]:
             for n, c in indicator_values.district_options().items()
             if c != indicator_values.CITY
         }
-        frame = local.coverage_rows(agreements, actions, districts)
-        due = local.revisions_due(
+        frame = local_coverage.coverage_rows(agreements, actions, districts)
+        due = local_coverage.revisions_due(
             agreements,
             date(date.today().year + 1, 12, 31),
             districts,
@@ -149,7 +149,7 @@ def _local_pages(region_code: str, region: str) -> list[PackPage]:
     if agreement is None:
         return []
     wide = local.city_areas()
-    by_area = local.actions_by_local_area(actions, region_code)
+    by_area = local_coverage.actions_by_local_area(actions, region_code)
     titles = {i: d.title for i, d in indicator_values.catalogue().definitions.items()}
     rows = [
         [

@@ -13,7 +13,7 @@ import duckdb
 
 from catalogue.catalogue import CURRENT_AGREEMENT
 from report.build import LocalAreaPart, LocalPart, YearEnd, build
-from service import indicator_values, local, meetings, session
+from service import indicator_values, local, local_coverage, meetings, session
 from service.readmodel import view
 from store import followup, reference_data
 from store import targets as store_targets
@@ -60,7 +60,7 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
         register = reference_data.regions(con, ("district",))
         current = register[register["valid_to"].isna()].sort_values("name")
         districts = dict(zip(current["name"], current["code"].astype(str), strict=True))
-        frame = local.coverage_rows(agreements, actions, districts)
+        frame = local_coverage.coverage_rows(agreements, actions, districts)
         wide = local.city_areas()
         examples = {c for c, a in agreements.items() if a.is_example}
         due_by = date(built.year + 1, 12, 31)
@@ -71,7 +71,7 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
                 if when is None
                 else f"revideras senast {date_text(when)}"
             )
-            for name, when in local.revisions_due(agreements, due_by, districts)
+            for name, when in local_coverage.revisions_due(agreements, due_by, districts)
         ]
         part = LocalPart(
             heading="Lokala överenskommelser: täckning och revision",
@@ -114,7 +114,7 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
     catalogue = indicator_values.catalogue()
     lines = {ln.indicator: ln for s in built.sections for ln in s.lines}
     targets = store_targets.targets(con)
-    by_area = local.actions_by_local_area(actions, built.region_code)
+    by_area = local_coverage.actions_by_local_area(actions, built.region_code)
     parts = []
     for area in agreement.areas:
         rows = []

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from access.roles import Principal
 from cli.remind import main as service_main
-from service import calendar, followup, local, packs, reports
+from service import calendar, followup, local, local_excel, packs, reports
 from service.session import open_store
 from service.writes import PermissionDenied, RuleBroken
 from store import audit
@@ -194,12 +194,12 @@ def test_an_excel_round_trip_changes_nothing_and_a_wrong_file_names_its_cells(
         saved = _saved_jarva(con)
         assert [a.key for a in saved.areas] == ["L1", "L2"]
         file = tmp_path / "jarva.xlsx"
-        file.write_bytes(local.to_excel(saved, {JARVA: "Järva"}))
+        file.write_bytes(local_excel.to_excel(saved, {JARVA: "Järva"}))
         book = load_workbook(file)
         assert book.sheetnames == ["Överenskommelse", "Lokala områden", "Styrgrupp", "Möten"]
         assert book["Lokala områden"]["D3"].value == local.LOCAL_ONLY
         assert book["Överenskommelse"]["B4"].value == "Lokalpolisområde Järva"
-        read, place = local.from_excel(con, file, "jarva.xlsx")
+        read, place = local_excel.from_excel(con, file, "jarva.xlsx")
         assert read == saved
         assert local.save(con, ADMIN, read, place) is None  # nothing changed, nothing written
         assert len(store_local.versions(con, JARVA)) == 1
@@ -208,7 +208,7 @@ def test_an_excel_round_trip_changes_nothing_and_a_wrong_file_names_its_cells(
         book["Möten"]["A2"] = "12 mars"
         book.save(file)
         with pytest.raises(RuleBroken) as refused:
-            read, place = local.from_excel(con, file, "jarva.xlsx")
+            read, place = local_excel.from_excel(con, file, "jarva.xlsx")
         assert "jarva.xlsx, blad Möten, cell A2, datum: ett datum (ÅÅÅÅ-MM-DD), inte '12 mars'" in (
             str(refused.value)
         )
@@ -221,7 +221,7 @@ def test_an_excel_round_trip_changes_nothing_and_a_wrong_file_names_its_cells(
         book["Möten"]["A2"] = date(2026, 3, 12)
         book.save(file)
         with pytest.raises(RuleBroken, match="'Trafiksäkerhet'") as refused:
-            local.from_excel(con, file, "jarva.xlsx")
+            local_excel.from_excel(con, file, "jarva.xlsx")
         assert "Möten" not in str(refused.value)
         assert len(store_local.versions(con, JARVA)) == 1  # nothing half-saved
     finally:
@@ -417,13 +417,13 @@ def test_the_local_area_rules_refuse_the_same_input_at_every_front_door(
 
         # The Excel import: the same two cells, named by sheet and cell.
         file = tmp_path / "jarva.xlsx"
-        file.write_bytes(local.to_excel(saved, {JARVA: "Järva"}))
+        file.write_bytes(local_excel.to_excel(saved, {JARVA: "Järva"}))
         book = load_workbook(file)
         book["Lokala områden"]["D2"] = None
         book["Lokala områden"]["D3"] = f"{local.LOCAL_ONLY}; {UNGA}"
         book.save(file)
         with pytest.raises(RuleBroken) as refused:
-            local.from_excel(con, file, "jarva.xlsx")
+            local_excel.from_excel(con, file, "jarva.xlsx")
         text = str(refused.value)
         assert (
             f"jarva.xlsx, blad Lokala områden, cell D2, stadsövergripande områden: {neither}"

@@ -9,7 +9,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from service import local
+from service import local, local_excel
 
 JARVA = "80132"
 TYPED = '=HYPERLINK("http://example.invalid/x","Klicka här")'
@@ -27,7 +27,7 @@ def test_typed_formulas_in_an_agreement_stay_text() -> None:
         members=(local.Member("Ordförande", "-Sara Stad", "stad", "sara@example.se", True),),
         meetings=(local.Meeting(date(2026, 3, 12), TYPED),),
     )
-    book = load_workbook(io.BytesIO(local.to_excel(agreement, {JARVA: "Järva"})))
+    book = load_workbook(io.BytesIO(local_excel.to_excel(agreement, {JARVA: "Järva"})))
     found = {}
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
