@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from catalogue.catalogue import load_catalogue
-from indicators import basis, coverage, disclosure, protection
+from indicators import basis, coverage, disclosure, disclosure_years, protection
 
 
 def _families(con: duckdb.DuckDBPyConnection) -> list[disclosure.Family]:
@@ -35,13 +35,15 @@ def test_a_year_is_decided_once_and_only_again_when_its_figures_change(
     kinds = {code: kind for code, (_, kind) in regions.names.items()}
     today_of = regions.today_of or {}
     protected: list[int] = []
-    original = disclosure._protect_year
-    monkeypatch.setattr(disclosure, "_protect_year", lambda *a: protected.append(1) or original(*a))
+    original = disclosure_years.protect_year
+    monkeypatch.setattr(
+        disclosure_years, "protect_year", lambda *a: protected.append(1) or original(*a)
+    )
     families = _families(con)
 
     def decide(cache: str) -> list[disclosure.Decision]:
-        monkeypatch.setenv(disclosure.CACHE_ENV, cache)
-        disclosure._YEARS.clear()  # a new process: only the cache folder is left
+        monkeypatch.setenv(disclosure_years.CACHE_ENV, cache)
+        disclosure_years._YEARS.clear()  # a new process: only the cache folder is left
         protected.clear()
         return [disclosure._decide(con, f, today_of, kinds) for f in families]
 
@@ -61,10 +63,10 @@ def test_a_year_is_decided_once_and_only_again_when_its_figures_change(
     year = min(key[3] for key in decided.hidden if key[1] == "year")
     changed = atoms.copy()
     changed.loc[changed["year"] == year, "size"] += 1
-    monkeypatch.setenv(disclosure.CACHE_ENV, "off")
+    monkeypatch.setenv(disclosure_years.CACHE_ENV, "off")
     fresh = disclosure.solve(changed, cells, constraints, family, relations)
-    monkeypatch.setenv(disclosure.CACHE_ENV, str(tmp_path / "years"))
-    disclosure._YEARS.clear()
+    monkeypatch.setenv(disclosure_years.CACHE_ENV, str(tmp_path / "years"))
+    disclosure_years._YEARS.clear()
     protected.clear()
     assert disclosure.solve(changed, cells, constraints, family, relations) == fresh
     assert len(protected) <= 1  # the changed year; every other year from the cache
