@@ -28,7 +28,7 @@ from catalogue.catalogue import load_catalogue
 from loaders import survey
 from loaders.demo import load_demo
 from loaders.respondents import Mapping, Question
-from loaders.survey_table import TEMPLATE_HEADERS
+from loaders.survey_cells import TEMPLATE_HEADERS
 from service.session import open_store
 
 DISTRICTS = [

@@ -36,7 +36,7 @@ from openpyxl import Workbook
 
 from catalogue.catalogue import load_catalogue
 from loaders import survey
-from loaders.survey_table import TEMPLATE_HEADERS
+from loaders.survey_cells import TEMPLATE_HEADERS
 from loaders.upload_safety import UploadRefused
 from service.session import open_store
 

@@ -18,7 +18,8 @@ import pandas as pd
 
 from catalogue.catalogue import CURRENT_AGREEMENT, Catalogue
 from loaders.survey import read_sheet
-from loaders.survey_table import Finding, _norm_header, _text, address
+from loaders.survey_cells import address, cell_text, norm_header
+from loaders.survey_types import Finding
 from store import db, followup
 from store.regions import RegionResolver, UnknownRegionError
 
@@ -113,9 +114,7 @@ def read(
         add(Finding("fel", sheet, "", "", "filen är tom"))
         return result
     header = {
-        FIELDS[_norm_header(h)]: j
-        for j, h in enumerate(parsed.rows[0])
-        if _norm_header(h) in FIELDS
+        FIELDS[norm_header(h)]: j for j, h in enumerate(parsed.rows[0]) if norm_header(h) in FIELDS
     }
     for needed in ("title", "area", "region", "owner", "status"):
         if needed not in header:
@@ -124,16 +123,14 @@ def read(
     if result.errors:
         return result
     resolver = RegionResolver.from_store(con)
-    areas = {a: a for a, _ in catalogue.areas()} | {
-        _norm_header(t): a for a, t in catalogue.areas()
-    }
+    areas = {a: a for a, _ in catalogue.areas()} | {norm_header(t): a for a, t in catalogue.areas()}
     indicators = {i: i for i in catalogue.definitions} | {
-        _norm_header(d.title): i for i, d in catalogue.definitions.items()
+        norm_header(d.title): i for i, d in catalogue.definitions.items()
     }
     stored = followup.actions(con).set_index("id")
     numbered: dict[int, str] = {}  # Nr → the cell it was first given in
     for r, row in enumerate(parsed.rows[1:], start=1):
-        if all(_text(v) == "" for v in row):
+        if all(cell_text(v) == "" for v in row):
             continue
 
         def cell(key: str, r: int = r, row: list[object] = row) -> tuple[object, str]:
@@ -146,9 +143,9 @@ def read(
         values: dict[str, object] = {"agreement": CURRENT_AGREEMENT}
         before = len(result.errors)
         title, where = cell("title")
-        if not _text(title):
+        if not cell_text(title):
             add(Finding("fel", sheet, where, "", "åtgärden saknar rubrik"))
-        values["title"] = _text(title)
+        values["title"] = cell_text(title)
         if len(values["title"]) > MAX_TEXT:
             size = len(values["title"])
             add(
@@ -158,21 +155,21 @@ def read(
                 )
             )  # fmt: skip
         area, where = cell("area")
-        values["area"] = areas.get(_norm_header(area)) or areas.get(_text(area))
+        values["area"] = areas.get(norm_header(area)) or areas.get(cell_text(area))
         if values["area"] is None:
             add(
                 Finding(
                     "fel",
                     sheet,
                     where,
-                    _text(area),
+                    cell_text(area),
                     "okänt prioriterat område; använd "
                     "ett av " + ", ".join(t for _, t in catalogue.areas()),
                 )
             )
         region, where = cell("region")
         try:
-            found = resolver.resolve(_text(region) or "-").region
+            found = resolver.resolve(cell_text(region) or "-").region
             values["region_code"] = found.code
             if found.kind not in ("district", "city"):
                 add(
@@ -180,7 +177,7 @@ def read(
                         "fel",
                         sheet,
                         where,
-                        _text(region),
+                        cell_text(region),
                         "ska vara ett stadsdelsområde eller Hela staden",
                     )
                 )
@@ -190,17 +187,21 @@ def read(
                     "fel",
                     sheet,
                     where,
-                    _text(region),
+                    cell_text(region),
                     "okänt stadsdelsområde; närmast: " + ", ".join(exc.suggestions),
                 )
             )
         for key, allowed in (("owner", OWNERS), ("status", STATUSES)):
             value, where = cell(key)
-            text = _text(value).casefold()
+            text = cell_text(value).casefold()
             if text not in allowed:
                 add(
                     Finding(
-                        "fel", sheet, where, _text(value), f"ska vara en av: {', '.join(allowed)}"
+                        "fel",
+                        sheet,
+                        where,
+                        cell_text(value),
+                        f"ska vara en av: {', '.join(allowed)}",
                     )
                 )
             values[key] = text
@@ -208,18 +209,20 @@ def read(
             value, where = cell(key)
             parsed_date = _date(value)
             if parsed_date == "fel":
-                add(Finding("fel", sheet, where, _text(value), "datumet ska skrivas ÅÅÅÅ-MM-DD"))
+                add(
+                    Finding("fel", sheet, where, cell_text(value), "datumet ska skrivas ÅÅÅÅ-MM-DD")
+                )
             values[key] = None if parsed_date == "fel" else parsed_date
         start, end = values.get("start_date"), values.get("end_date")
         if start and end and str(end) < str(start):
             add(
                 Finding(
-                    "fel", sheet, cell("end_date")[1], _text(cell("end_date")[0]),
+                    "fel", sheet, cell("end_date")[1], cell_text(cell("end_date")[0]),
                     f"slutdatumet ligger före startdatumet ({start})",
                 )
             )  # fmt: skip
         for key in ("responsible_unit", "expected_effect"):
-            values[key] = _text(cell(key)[0])
+            values[key] = cell_text(cell(key)[0])
             if len(str(values[key])) > MAX_TEXT:
                 add(
                     Finding(
@@ -229,35 +232,35 @@ def read(
                 )  # fmt: skip
         wanted, where = cell("indicators")
         ids = []
-        for part in filter(None, (p.strip() for p in _text(wanted).split(","))):
-            known = indicators.get(part) or indicators.get(_norm_header(part))
+        for part in filter(None, (p.strip() for p in cell_text(wanted).split(","))):
+            known = indicators.get(part) or indicators.get(norm_header(part))
             if known is None:
                 add(Finding("fel", sheet, where, part, "okänd indikator"))
             else:
                 ids.append(known)
         values["indicators"] = ",".join(ids)
         number, where = cell("id")
-        if _text(number):
-            if not _text(number).isdigit() or int(_text(number)) not in stored.index:
+        if cell_text(number):
+            if not cell_text(number).isdigit() or int(cell_text(number)) not in stored.index:
                 add(
                     Finding(
                         "fel",
                         sheet,
                         where,
-                        _text(number),
+                        cell_text(number),
                         "det finns ingen åtgärd med det numret; lämna Nr tomt för en ny åtgärd",
                     )
                 )
-            elif int(_text(number)) in numbered:
+            elif int(cell_text(number)) in numbered:
                 add(
                     Finding(
-                        "fel", sheet, where, _text(number),
-                        f"samma Nr finns redan i {numbered[int(_text(number))]}; en åtgärd "
+                        "fel", sheet, where, cell_text(number),
+                        f"samma Nr finns redan i {numbered[int(cell_text(number))]}; en åtgärd "
                         "får bara finnas på en rad",
                     )
                 )  # fmt: skip
             else:
-                values["id"] = int(_text(number))
+                values["id"] = int(cell_text(number))
                 numbered[values["id"]] = where
         if len(result.errors) > before:
             continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from loaders.survey_table import _norm_header, _text, address
+from loaders.survey_cells import address, cell_text, norm_header
 from loaders.upload_parse import read_safely
 from loaders.upload_safety import Limits, UploadRefused, check
 
@@ -71,7 +71,7 @@ def cell_date(value: object) -> date | str | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return None
     try:
@@ -117,9 +117,9 @@ def parse(sheets: dict[str, Sheet], original_name: str) -> Read:
     problems: list[str] = []
     head: dict[str, object] = {}
     top = sheets["agreement"]
-    labels = {_norm_header(v): k for k, v in HEAD_FIELDS.items()}
+    labels = {norm_header(v): k for k, v in HEAD_FIELDS.items()}
     for r, row in enumerate(top.rows):
-        key = labels.get(_norm_header(row[0] if row else ""))
+        key = labels.get(norm_header(row[0] if row else ""))
         if key is None:
             continue
         head[key] = row[1] if len(row) > 1 else None
@@ -133,11 +133,11 @@ def parse(sheets: dict[str, Sheet], original_name: str) -> Read:
         rows[part] = []
         if not sheet.rows:
             continue
-        wanted = {_norm_header(v): k for k, v in columns.items()}
+        wanted = {norm_header(v): k for k, v in columns.items()}
         header = {
-            wanted[_norm_header(h)]: j
+            wanted[norm_header(h)]: j
             for j, h in enumerate(sheet.rows[0])
-            if _norm_header(h) in wanted
+            if norm_header(h) in wanted
         }
         for key, label in columns.items():
             if key not in header and key not in (
@@ -152,7 +152,7 @@ def parse(sheets: dict[str, Sheet], original_name: str) -> Read:
                     f"{original_name}, blad {sheet.name}: kolumnen {label} saknas i rad 1"
                 )
         for r, row in enumerate(sheet.rows[1:], start=1):
-            if all(_text(v) == "" for v in row):
+            if all(cell_text(v) == "" for v in row):
                 continue
             number = len(rows[part]) + 1
             values: dict[str, object] = {}

@@ -19,16 +19,8 @@ from pathlib import Path
 import yaml
 
 from catalogue.catalogue import Catalogue
-from loaders.survey_table import (
-    SEX,
-    Finding,
-    SurveyRow,
-    SurveyTable,
-    _dash,
-    _norm_header,
-    _text,
-    address,
-)
+from loaders.survey_cells import address, cell_text, dashed, norm_header
+from loaders.survey_types import SEX, Finding, SurveyRow, SurveyTable
 from loaders.upload_parse import ParsedSheet
 from store.regions import RegionResolver, UnknownRegionError
 
@@ -72,12 +64,12 @@ def columns_and_answers(parsed: ParsedSheet, limit: int = 50) -> dict[str, list[
     the mapping form)."""
     if not parsed.rows:
         return {}
-    header = [_text(h) for h in parsed.rows[0]]
+    header = [cell_text(h) for h in parsed.rows[0]]
     answers: dict[str, set[str]] = {h: set() for h in header if h}
     for row in parsed.rows[1:]:
         for h, value in zip(header, row, strict=False):
             if h and len(answers[h]) < limit:
-                text = _text(value)
+                text = cell_text(value)
                 if text:
                     answers[h].add(text)
     return {h: sorted(v) for h, v in answers.items()}
@@ -92,12 +84,12 @@ def aggregate(
     if not parsed.rows:
         add(Finding("fel", sheet, "", "", "filen är tom"))
         return table
-    header = {_norm_header(h): j for j, h in enumerate(parsed.rows[0]) if _text(h)}
+    header = {norm_header(h): j for j, h in enumerate(parsed.rows[0]) if cell_text(h)}
 
     def column(name: str | None, what: str) -> int | None:
         if name is None:
             return None
-        j = header.get(_norm_header(name))
+        j = header.get(norm_header(name))
         if j is None:
             add(Finding("fel", sheet, "rad 1", name, f"kolumnen för {what} finns inte i filen"))
         return j
@@ -144,12 +136,12 @@ def aggregate(
     # (region, name, year, measure, sex, age) → [numerator, denominator]
     counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     unknown: set[str] = set()
-    age_values = {_dash(k).casefold(): v for k, v in mapping.age_values.items()}
-    age_groups = {_dash(a).casefold(): _dash(a) for a in catalogue.age_groups}
+    age_values = {dashed(k).casefold(): v for k, v in mapping.age_values.items()}
+    age_groups = {dashed(a).casefold(): dashed(a) for a in catalogue.age_groups}
     for i, row in enumerate(parsed.rows[1:], start=1):
 
         def value(j: int | None, row: list[object] = row) -> str:
-            return _text(row[j]) if j is not None and j < len(row) else ""
+            return cell_text(row[j]) if j is not None and j < len(row) else ""
 
         if fixed_region is not None:
             region = fixed_region
@@ -194,7 +186,7 @@ def aggregate(
             sexes.append(sex)
         ages = ["all"]
         if age_j is not None:
-            raw_age = _dash(value(age_j)).casefold()
+            raw_age = dashed(value(age_j)).casefold()
             band = age_values.get(raw_age) or age_groups.get(raw_age)
             if band:
                 ages.append(band)

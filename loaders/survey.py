@@ -21,7 +21,8 @@ import pandas as pd
 from catalogue.catalogue import Catalogue
 from loaders.batch import LoadReport, commit_batch, file_sha256
 from loaders.respondents import Mapping, aggregate
-from loaders.survey_table import MAX_CELL_CHARS, SEX_NAMES, Finding, SurveyTable, read_table
+from loaders.survey_table import read_table
+from loaders.survey_types import MAX_CELL_CHARS, SEX_NAMES, Finding, SurveyTable
 from loaders.upload_parse import ParsedSheet, read_safely
 from loaders.upload_safety import Limits, UploadRefused, check, safe_file_name
 from store import audit, loading, reference_data

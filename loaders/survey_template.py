@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 
 from catalogue.catalogue import Catalogue
-from loaders.survey_table import EXAMPLE_MARK, TEMPLATE_HEADERS
+from loaders.survey_cells import TEMPLATE_HEADERS
+from loaders.survey_types import EXAMPLE_MARK
 
 ROWS = 2000  # rows the drop-downs and checks cover
 WIDTHS = [26, 8, 60, 10, 14, 12, 16, 10, 40, 16, 16]

@@ -29,7 +29,7 @@ from loaders import actions_excel, survey, survey_template
 from loaders.batch import LoadReport
 from loaders.respondents import Mapping, Question, columns_and_answers
 from loaders.survey import Prepared
-from loaders.survey_table import HEADER_WITHIN, find_header
+from loaders.survey_cells import HEADER_WITHIN, find_header
 from loaders.upload_parse import ParsedSheet
 from loaders.upload_safety import UploadRefused, safe_file_name
 from service import results

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from loaders.survey_table import TEMPLATE_HEADERS
+from loaders.survey_cells import TEMPLATE_HEADERS
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "demo" / "exempel"
 HEADERS = TEMPLATE_HEADERS

@@ -154,7 +154,7 @@ def load_surveys(con: object, folder: Path, years: list[int], respondents: int) 
 
     from catalogue.catalogue import load_catalogue
     from loaders.respondents import Mapping
-    from loaders.survey_table import TEMPLATE_HEADERS
+    from loaders.survey_cells import TEMPLATE_HEADERS
     from service import loads
     from tools.build_example_surveys import districts, share_rows
 

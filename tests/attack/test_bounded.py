@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from catalogue.catalogue import load_catalogue
 from loaders import survey
-from loaders.survey_table import MAX_FINDINGS, TEMPLATE_HEADERS
+from loaders.survey_cells import TEMPLATE_HEADERS
+from loaders.survey_types import MAX_FINDINGS
 from loaders.upload_safety import Limits, UploadRefused
 
 OTRYGG = "Otrygg ute ensam sent en kväll i det egna området"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from catalogue.catalogue import load_catalogue
-from loaders.survey_table import TEMPLATE_HEADERS
+from loaders.survey_cells import TEMPLATE_HEADERS
 from loaders.upload_safety import UploadRefused
 from service import session, uploads
 from service.writes import demo_principal

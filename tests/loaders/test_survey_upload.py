@@ -12,7 +12,7 @@ import pytest
 from catalogue.catalogue import Catalogue, load_catalogue
 from loaders import survey
 from loaders.respondents import Mapping
-from loaders.survey_table import TEMPLATE_HEADERS
+from loaders.survey_cells import TEMPLATE_HEADERS
 from loaders.upload_safety import UploadRefused
 from store import loading, queries
 from tests.conftest import FIXTURES, PROBLEMS
