@@ -12,8 +12,9 @@ import pandas as pd
 from catalogue.catalogue import CATALOGUE_DIR, Catalogue, load_catalogue
 from catalogue.model import Definition
 from indicators.basis import OUTPUT_COLUMNS, Request
+from indicators.change_parts import BY, COLUMNS, Drivers, DriversError
 from indicators.compute import compute
-from indicators.drivers import BY, COLUMNS, Drivers, DriversError, split
+from indicators.drivers import split
 from service.session import open_store
 from store import reference_data
 from store.db import StoreError

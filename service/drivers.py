@@ -7,7 +7,7 @@ import pandas as pd
 
 from catalogue.model import Definition
 from indicators.basis import CITY
-from indicators.drivers import Drivers, DriversError
+from indicators.change_parts import Drivers, DriversError
 from indicators.drivers import choices as split_choices
 from indicators.results import values as stored_values
 from service import session

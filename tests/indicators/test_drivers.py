@@ -13,7 +13,7 @@ import pytest
 
 from catalogue.model import Definition
 from cli.indicators import main
-from indicators import drivers
+from indicators import change_parts, drivers
 from tests.conftest import ROOT
 
 BRA = ROOT / "data" / "demo" / "bra"
@@ -48,7 +48,7 @@ def test_the_citys_change_in_crimes_against_persons_split_over_its_districts(
 ) -> None:
     rows, notes = _run(capsys, "brott_mot_person", "--from", "2022", "--to", "2023", "--db",
                        str(demo_db_path))  # fmt: skip
-    assert list(rows[0]) == drivers.COLUMNS
+    assert list(rows[0]) == change_parts.COLUMNS
     assert rows[-1]["part"] == "total"
     by_name = {r["part_name"]: r for r in rows}
     person = "3-7 kap. Brott mot person"
@@ -175,7 +175,8 @@ def test_events_outside_every_district_are_a_part_so_the_parts_add_up() -> None:
     })  # fmt: skip
     split = drivers.by_region(_definition(), frame, 2022, 2023, "0180").frame()
     rows = split.set_index("part")
-    assert rows.loc[drivers.UNPLACED, ["from_value", "to_value", "change"]].tolist() == [3, 2, -1]
+    unplaced = rows.loc[change_parts.UNPLACED, ["from_value", "to_value", "change"]]
+    assert unplaced.tolist() == [3, 2, -1]
     assert rows.loc[rows.index != "total", "change"].sum() == rows.loc["total", "change"] == 7
 
 
@@ -198,7 +199,7 @@ def test_part_of_a_year_is_compared_with_the_same_months_only() -> None:
     assert (split.from_label, split.to_label) == ("jan–jul 2025", "jan–jul 2026")
     assert split.frame().set_index("part").loc["A", ["from_value", "to_value"]].tolist() == [14, 9]
     two_years = frame.assign(year=frame["year"].replace({2025: 2024}))
-    with pytest.raises(drivers.DriversError) as refused:
+    with pytest.raises(change_parts.DriversError) as refused:
         drivers.by_region(_definition(), two_years, 2024, 2026, "0180")
     assert refused.value.swedish == (
         "2026 täcks bara jan–jul 2026: jämför med samma månader 2025, eller välj två hela år."
