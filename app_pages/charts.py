@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from app_pages.views import plain, source_line
-from service import indicator_values, maps
+from service import maps
 from service.drivers import Drivers
 from service.indicator_values import Definition
 from swedish.format import MONTH_NAMES, PLOTLY_SEPARATORS, number
@@ -156,103 +156,14 @@ def sparkline(
 
 
 def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go.Figure:
-    """Today's districts coloured by the indicator in ``year`` (columns region_code,
-    region_name, value, suppressed and optionally example), each labelled with its name and
-    value; districts whose value is protected are hatched grey, those without one white, both
-    in the legend. Drawn offline from the bundled outlines."""
-    outlines = maps.district_outlines()
-    rows = {str(r["region_code"]): r for r in current.to_dict("records")}
-    shown = [
-        float(r["value"])
-        for r in rows.values()
-        if not r.get("suppressed") and _known(r.get("value"))
-    ]
-    low, high = (min(shown), max(shown)) if shown else (0.0, 1.0)
-    span = (high - low) or 1.0
-    figure = go.Figure()
-    legend_done: set[str] = set()
-    label_x, label_y, labels, hover = [], [], [], []
-    for code, (xs, ys, centre) in outlines.items():
-        row = rows.get(code)
-        name = str(row["region_name"]) if row else indicator_values.region_names().get(code, code)
-        if row is not None and bool(row.get("suppressed")):
-            kind, text = "skyddat", "skyddat (små tal)"
-            style = {"fillcolor": "#D9D9D9", "fillpattern": {"shape": "/", "fgcolor": "#7F7F7F"}}
-        elif row is None or not _known(row.get("value")):
-            kind, text = "saknas", "inga uppgifter"
-            reason = indicator_values.missing_reason(
-                (row or {}).get("missing_reason"), f"ingen uppgift för {year}"
-            )
-            style = {"fillcolor": "#FFFFFF"}
-        else:
-            value = float(row["value"])
-            kind, text = "värde", indicator_values.fmt_value(definition, value)
-            colour = sample_colorscale("Cividis", [(value - low) / span])[0]
-            style = {"fillcolor": colour}
-        legend = {
-            "skyddat": "Skyddat: små tal visas inte",
-            "saknas": "Inga uppgifter",
-        }.get(kind)
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                fill="toself",
-                mode="lines",
-                line={"color": "#FFFFFF" if kind == "värde" else "#7F7F7F", "width": 1.2},
-                name=legend or name,
-                legendgroup=kind,
-                showlegend=legend is not None and kind not in legend_done,
-                hoverinfo="skip",
-                **style,
-            )
-        )
-        if legend:
-            legend_done.add(kind)
-        label_x.append(centre[0])
-        label_y.append(centre[1])
-        labels.append(f"{name}<br>{text}")
-        hover.append(f"{name}: {text}" + (f" ({reason})" if kind == "saknas" and reason else ""))
-    # The labels, and the colour bar (drawn by an invisible marker trace on the same scale).
-    figure.add_trace(
-        go.Scatter(
-            x=label_x,
-            y=label_y,
-            mode="text",
-            text=labels,
-            hovertext=hover,
-            hoverinfo="text",
-            # Black with a white halo: readable on the dark end of the scale and off the map.
-            textfont={
-                "size": 10,
-                "color": "#000000",
-                "shadow": "1px 1px 2px #FFFFFF, "
-                "-1px -1px 2px #FFFFFF, 1px -1px 2px #FFFFFF, -1px 1px 2px #FFFFFF",
-            },
-            showlegend=False,
-        )
-    )
-    tick = ",.0f" if definition.decimals == 0 else f",.{definition.decimals}f"
-    figure.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            showlegend=False,
-            hoverinfo="skip",
-            marker={
-                "color": [low, high],
-                "colorscale": "Cividis",
-                "cmin": low,
-                "cmax": high,
-                "showscale": bool(shown),
-                "colorbar": {"title": {"text": definition.unit}, "tickformat": tick},
-            },
-        )
-    )
-    example = "example" in current and current["example"].fillna(False).astype(bool).any()
+    """Today's districts coloured by the indicator in ``year`` (service.maps.district_map
+    says what each shows), each labelled with its name and value; districts whose value is
+    protected are hatched grey, those without one white, both in the legend. Drawn offline
+    from the bundled outlines."""
+    shown = maps.district_map(definition, current, year)
+    figure = go.Figure(data=[*_outlines(shown), _labels(shown), _colour_bar(definition, shown)])
     title = f"{definition.title} {year}, per stadsdelsområde ({definition.unit})"
-    if example:
+    if shown.example:
         title += " – Exempeldata"
     middle = 59.33  # Stockholm's latitude: a degree of longitude is cos(59.33°) of one of latitude
     figure.update_layout(
@@ -270,7 +181,7 @@ def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go
         legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top"},
         annotations=[
             source_note(
-                source_text(definition, bool(example))
+                source_text(definition, shown.example)
                 + " Gränser: Region Stockholm, Folkhälsokollen (stadsdelsområden 2024)."
             )
         ],
@@ -278,8 +189,77 @@ def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go
     return figure
 
 
-def _known(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
+_HATCHED = {"fillcolor": "#D9D9D9", "fillpattern": {"shape": "/", "fgcolor": "#7F7F7F"}}
+
+
+def _outlines(shown: maps.MapView) -> list[go.Scatter]:
+    """A filled outline per district; the first of each kind without a value in the legend."""
+    traces, in_legend = [], set()
+    for cell in shown.cells:
+        if cell.kind == "skyddat":
+            style: dict[str, object] = _HATCHED
+        elif cell.kind == "saknas":
+            style = {"fillcolor": "#FFFFFF"}
+        else:
+            style = {"fillcolor": sample_colorscale("Cividis", [cell.position])[0]}
+        legend = maps.LEGENDS.get(cell.kind)
+        traces.append(
+            go.Scatter(
+                x=cell.xs,
+                y=cell.ys,
+                fill="toself",
+                mode="lines",
+                line={"color": "#FFFFFF" if cell.kind == "värde" else "#7F7F7F", "width": 1.2},
+                name=legend or cell.name,
+                legendgroup=cell.kind,
+                showlegend=legend is not None and cell.kind not in in_legend,
+                hoverinfo="skip",
+                **style,
+            )
+        )
+        if legend:
+            in_legend.add(cell.kind)
+    return traces
+
+
+def _labels(shown: maps.MapView) -> go.Scatter:
+    """Each district's name and value at its centre, black with a white halo: readable on
+    the dark end of the scale and off the map."""
+    return go.Scatter(
+        x=[c.centre[0] for c in shown.cells],
+        y=[c.centre[1] for c in shown.cells],
+        mode="text",
+        text=[f"{c.name}<br>{c.text}" for c in shown.cells],
+        hovertext=[c.hover for c in shown.cells],
+        hoverinfo="text",
+        textfont={
+            "size": 10,
+            "color": "#000000",
+            "shadow": "1px 1px 2px #FFFFFF, "
+            "-1px -1px 2px #FFFFFF, 1px -1px 2px #FFFFFF, -1px 1px 2px #FFFFFF",
+        },
+        showlegend=False,
+    )
+
+
+def _colour_bar(definition: Definition, shown: maps.MapView) -> go.Scatter:
+    """The colour bar, drawn by an invisible marker trace on the same scale."""
+    tick = ",.0f" if definition.decimals == 0 else f",.{definition.decimals}f"
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        showlegend=False,
+        hoverinfo="skip",
+        marker={
+            "color": [shown.low, shown.high],
+            "colorscale": "Cividis",
+            "cmin": shown.low,
+            "cmax": shown.high,
+            "showscale": shown.any_shown,
+            "colorbar": {"title": {"text": definition.unit}, "tickformat": tick},
+        },
+    )
 
 
 INCREASE = "#D55E00"  # Okabe–Ito vermillion

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import math
+from dataclasses import dataclass
 
+import pandas as pd
+
+from catalogue.model import Definition
 from service import session
+from service.indicator_values import fmt_value, missing_reason, region_names
 from service.readmodel import view
 
 
@@ -62,3 +68,67 @@ def _ring_centre(ring: list) -> tuple[float, tuple[float, float]]:
     if area == 0:
         return 0.0, (ring[0][0], ring[0][1])
     return abs(area) / 2, (cx / (3 * area), cy / (3 * area))
+
+
+LEGENDS = {"skyddat": "Skyddat: små tal visas inte", "saknas": "Inga uppgifter"}
+
+
+@dataclass(frozen=True)
+class MapCell:
+    """One of today's districts on the map: its outline, what it shows and how."""
+
+    code: str
+    name: str
+    xs: list
+    ys: list
+    centre: tuple[float, float]
+    kind: str  # "värde", "skyddat" (a protected value) or "saknas" (no value)
+    text: str  # the value as the definition writes it, or why there is none
+    hover: str
+    position: float | None  # where the value lies between the lowest and highest shown (0–1)
+
+
+@dataclass(frozen=True)
+class MapView:
+    cells: list[MapCell]
+    low: float  # the lowest and highest value shown (the colour scale's ends)
+    high: float
+    any_shown: bool
+    example: bool  # an invented value among them (the demo)
+
+
+def district_map(definition: Definition, current: pd.DataFrame, year: int) -> MapView:
+    """Today's districts with the indicator's value in ``year`` (``current``: columns
+    region_code, region_name, value, suppressed and optionally example and missing_reason):
+    a protected value is said as such, a missing one with its reason."""
+    rows = {str(r["region_code"]): r for r in current.to_dict("records")}
+    shown = [
+        float(r["value"])
+        for r in rows.values()
+        if not r.get("suppressed") and _known(r.get("value"))
+    ]
+    low, high = (min(shown), max(shown)) if shown else (0.0, 1.0)
+    span = (high - low) or 1.0
+    names = region_names()
+    cells = []
+    for code, (xs, ys, centre) in district_outlines().items():
+        row = rows.get(code)
+        name = str(row["region_name"]) if row else names.get(code, code)
+        position = None
+        if row is not None and bool(row.get("suppressed")):
+            kind, text, hover = "skyddat", "skyddat (små tal)", f"{name}: skyddat (små tal)"
+        elif row is None or not _known(row.get("value")):
+            kind, text = "saknas", "inga uppgifter"
+            reason = missing_reason((row or {}).get("missing_reason"), f"ingen uppgift för {year}")
+            hover = f"{name}: {text}" + (f" ({reason})" if reason else "")
+        else:
+            value = float(row["value"])
+            kind, text = "värde", fmt_value(definition, value)
+            hover, position = f"{name}: {text}", (value - low) / span
+        cells.append(MapCell(code, name, xs, ys, centre, kind, text, hover, position))
+    example = "example" in current and bool(current["example"].fillna(False).astype(bool).any())
+    return MapView(cells, low, high, bool(shown), example)
+
+
+def _known(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
