@@ -22,7 +22,6 @@ with st.sidebar:
     name = st.selectbox("Stadsdelsområde", districts, key="stadsdelsomrade", bind="query-params")
 code = regions[name]
 views.print_header("stadsdelsomrade", [("Stadsdelsområde", name)])
-frames = indicator_values.all_values("today")
 local_section.show(code, name, local.local_agreements().get(code))
 st.header("Indikatorer")
 st.caption(
@@ -109,106 +108,89 @@ def trend_chart() -> None:
     title = st.selectbox("Indikator", list(options), key="indikator", bind="query-params")
     indicator = options[title]
     definition = catalogue.definitions[indicator]
-    frame = frames.get(indicator, pd.DataFrame())
-    # A count of a district and of the whole city differ twenty-fold: each gets its own panel
-    # and axis, never one count axis. Rates and shares compare on one.
-    regions_drawn = [
-        (region, label, colour)
-        for region, label, colour in (
-            (code, name, "#0072B2"), (indicator_values.CITY, "Hela staden", "#E69F00"))
-        if not frame.empty and frame.loc[
-            (frame["region_code"] == region) & (frame["sex"] == "total"), "value"].notna().any()
-    ]  # fmt: skip
-    apart = district.drawn_apart(indicator) and len(regions_drawn) == 2
+    shown = district.trend(indicator, code, name)
+    traces = [trace for k, s in enumerate(shown.series, start=1) for trace in _lines(k, s, shown)]
+    layout = _trend_layout(definition, shown, name)
+    marked = events.markers(indicator, code)
+    if marked:
+        traces.append(charts.event_trace(marked, True))
+        layout["shapes"] = charts.event_lines(marked, "x", "y domain")
+    figure = go.Figure(data=traces, layout=layout)  # one step: see _trend_layout
+    st.plotly_chart(figure, key="district_chart")
+    if shown.example_note:
+        st.caption(shown.example_note)
+    charts.event_list(marked)
+    drivers_section.show(indicator, code, "stadsdelsomrade")
+
+
+COLOURS = {"Hela staden": "#E69F00"}  # the district's line: "#0072B2"
+
+
+def _lines(k: int, series: district.Series, shown: district.Trend) -> list[go.Scatter]:
+    """One region's line, with its 95 % band where it has one (in panel ``k`` when apart)."""
+    colour = COLOURS.get(series.label, "#0072B2")
+    place = charts.panel(k) if shown.apart else {}
     traces = []
-    for k, (region, label, colour) in enumerate(regions_drawn, start=1):
-        place = charts.panel(k) if apart else {}
-        rows = (
-            frame[(frame["region_code"] == region) & (frame["sex"] == "total")]
-            if not (frame.empty)
-            else frame
-        )
-        if rows.empty:
-            continue
-        rows = rows.sort_values("year")
-        if rows["lower"].notna().any():
-            traces.append(
-                go.Scatter(
-                    x=list(rows["year"]) + list(rows["year"])[::-1],
-                    y=list(rows["upper"]) + list(rows["lower"])[::-1],
-                    fill="toself",
-                    mode="lines",  # the band alone: no markers at its corners
-                    fillcolor=colour,
-                    opacity=0.15,
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    name=f"{label}, 95 % osäkerhet",
-                    **place,
-                )
-            )
+    if series.has_interval:
         traces.append(
             go.Scatter(
-                x=rows["year"],
-                y=rows["value"],
-                mode="lines+markers",
-                name=label,
-                line={"color": colour, "width": 3},
+                x=series.years + series.years[::-1],
+                y=series.upper + series.lower[::-1],
+                fill="toself",
+                mode="lines",  # the band alone: no markers at its corners
+                fillcolor=colour,
+                opacity=0.15,
+                line={"width": 0},
+                hoverinfo="skip",
+                name=f"{series.label}, 95 % osäkerhet",
                 **place,
             )
         )
-    example = not frame.empty and (
-        indicator_values.example_note(
-            frame[frame["region_code"].isin([code, indicator_values.CITY])]
+    traces.append(
+        go.Scatter(
+            x=series.years,
+            y=series.values,
+            mode="lines+markers",
+            name=series.label,
+            line={"color": colour, "width": 3},
+            **place,
         )
-        is not None
     )
-    axis = {"title": definition.unit, "rangemode": "tozero", "separatethousands": True}
-    # Built in one step (charts.grid): make_subplots and updates after it validate the layout
-    # again at each step.
-    if apart:
-        titles = [f"{name} ({definition.unit})", f"Hela staden ({definition.unit})"]
+    return traces
+
+
+def _trend_layout(definition: object, shown: district.Trend, name: str) -> dict:
+    """The chart's axes (a panel each when apart), title and source line. Built in one step
+    (charts.grid): make_subplots and updates after it validate the layout again at each step."""
+    unit = definition.unit  # type: ignore[attr-defined]
+    axis = {"title": unit, "rangemode": "tozero", "separatethousands": True}
+    if shown.apart:
+        titles = [f"{name} ({unit})", f"Hela staden ({unit})"]
         layout = charts.grid(titles, 2, 1, vertical_spacing=0.12, shared_xaxes=True, y=axis)
         layout["xaxis"] |= {"title": "", "dtick": 1}
         layout["xaxis2"] |= {"title": "År", "dtick": 1}
         layout["height"] = 620
     else:
         layout = {"yaxis": axis, "xaxis": {"title": "År", "dtick": 1}, "annotations": []}
-    marked = events.markers(indicator, code)
-    if marked:
-        traces.append(charts.event_trace(marked, True))
-        layout["shapes"] = charts.event_lines(marked, "x", "y domain")
-    layout["title"] = f"{definition.title} ({definition.unit})" + (
-        " – Exempeldata" if example else ""
+    layout["title"] = f"{definition.title} ({unit})" + (  # type: ignore[attr-defined]
+        " – Exempeldata" if shown.example else ""
     )
     layout |= {"separators": PLOTLY_SEPARATORS, "margin": {"b": 90}}
-    missing = [label for region, label, _ in regions_drawn]
-    missing = [n for n in (name, "Hela staden") if n not in missing]
+    missing = shown.missing
     layout["annotations"].append(
         {
-            "text": charts.source_text(definition, example)
-            + (" Området och hela staden har var sin skala." if apart else "")
+            "text": charts.source_text(definition, shown.example)  # type: ignore[arg-type]
+            + (" Området och hela staden har var sin skala." if shown.apart else "")
             + (f" {' och '.join(missing)}: inga värden för indikatorn." if missing else ""),
             "xref": "paper",
             "yref": "paper",
             "x": 0,
-            "y": -0.25 if not apart else -0.14,
+            "y": -0.25 if not shown.apart else -0.14,
             "showarrow": False,
             "xanchor": "left",
         }
     )
-    figure = go.Figure(data=traces, layout=layout)
-    st.plotly_chart(figure, key="district_chart")
-    note = (
-        indicator_values.example_note(
-            frame[frame["region_code"].isin([code, indicator_values.CITY])]
-        )
-        if not (frame.empty)
-        else None
-    )
-    if note:
-        st.caption(note)
-    charts.event_list(marked)
-    drivers_section.show(indicator, code, "stadsdelsomrade")
+    return layout
 
 
 trend_chart()

@@ -20,7 +20,14 @@ from indicators.summaries import (
     rankable,
     ranking,
 )
-from service.indicator_values import CITY, all_values, catalogue, fmt_interval, fmt_value
+from service.indicator_values import (
+    CITY,
+    all_values,
+    catalogue,
+    example_note,
+    fmt_interval,
+    fmt_value,
+)
 from service.readmodel import view
 
 PROTECTED = "skyddat"
@@ -128,3 +135,62 @@ def drawn_apart(indicator: str) -> bool:
     """Whether the district and the city get a panel and an axis each (counts: a district's
     and the city's differ twenty-fold) rather than one axis (rates and shares)."""
     return not rankable(catalogue().definitions[indicator])
+
+
+@dataclass(frozen=True)
+class Series:
+    """One region's line of the district's trend chart: its yearly values and intervals."""
+
+    region: str
+    label: str
+    years: list[int]
+    values: list[float]
+    lower: list[float]
+    upper: list[float]
+
+    @property
+    def has_interval(self) -> bool:
+        return any(not pd.isna(v) for v in self.lower)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The district against the whole city for one indicator: the lines there are values for,
+    the regions without any, whether each gets its own panel and axis, invented values."""
+
+    series: list[Series]
+    missing: list[str]
+    apart: bool
+    example: bool
+    example_note: str | None
+
+
+def trend(indicator: str, code: str, name: str) -> Trend:
+    """The district's and the city's totals over the years (today's boundaries). A count of a
+    district and of the whole city differ twenty-fold: each then gets its own panel and axis
+    (``apart``), never one count axis; rates and shares compare on one."""
+    frame = all_values("today").get(indicator, pd.DataFrame())
+    series = []
+    for region, label in ((code, name), (CITY, "Hela staden")):
+        rows = (
+            frame[(frame["region_code"] == region) & (frame["sex"] == "total")]
+            if not frame.empty
+            else frame
+        )
+        if rows.empty or not rows["value"].notna().any():
+            continue
+        rows = rows.sort_values("year")
+        series.append(
+            Series(region, label, [int(y) for y in rows["year"]], list(rows["value"]),
+                   list(rows["lower"]), list(rows["upper"]))
+        )  # fmt: skip
+    both = frame[frame["region_code"].isin([code, CITY])] if not frame.empty else frame
+    note = example_note(both) if not frame.empty else None
+    drawn = [s.label for s in series]
+    return Trend(
+        series=series,
+        missing=[n for n in (name, "Hela staden") if n not in drawn],
+        apart=drawn_apart(indicator) and len(series) == 2,
+        example=note is not None,
+        example_note=note,
+    )
