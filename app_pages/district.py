@@ -134,8 +134,8 @@ def _lines(k: int, series: district.Series, shown: district.Trend) -> list[go.Sc
     if series.has_interval:
         traces.append(
             go.Scatter(
-                x=series.years + series.years[::-1],
-                y=series.upper + series.lower[::-1],
+                x=list(series.years) + list(series.years)[::-1],
+                y=list(series.upper) + list(series.lower)[::-1],
                 fill="toself",
                 mode="lines",  # the band alone: no markers at its corners
                 fillcolor=colour,

@@ -125,7 +125,9 @@ def panel_lines(panel: int, boundaries: str, code: str = "") -> list[dict]:
                 "line": {"color": "#009E73", "dash": "dashdot"},
             }
         )
-    lines.append(vline(2023.5, {"color": "#CC79A7", "width": 1}))
+    # The agreement in force changed between the year before its first and that year.
+    change = indicator_values.agreement_change_year() - 0.5
+    lines.append(vline(change, {"color": "#CC79A7", "width": 1}))
     if boundaries == "time":
         lines.append(vline(2020.5, {"color": "#555555", "width": 1, "dash": "dash"}))
     return lines
@@ -149,56 +151,13 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
     shapes: list[dict] = []
     shown_event = False
     for k, name in enumerate(names):
-        place = charts.panel(k + 1)
         part = districts[districts["region_name"] == name].sort_values("year")
-        if part["lower"].notna().any():
-            traces.append(
-                go.Scatter(
-                    x=list(part["year"]) + list(part["year"])[::-1],
-                    y=list(part["upper"]) + list(part["lower"])[::-1],
-                    fill="toself",
-                    mode="lines",  # the band alone: no markers at its corners
-                    fillcolor="rgba(0,114,178,0.18)",
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    showlegend=k == 0,
-                    name="95 % osäkerhet",
-                    **place,
-                )
-            )
-        traces.append(
-            go.Scatter(
-                x=part["year"],
-                y=part["value"],
-                mode="lines+markers",
-                name="Stadsdelsområdet",
-                meta=name,
-                line={"color": "#0072B2", "width": 2.5},
-                showlegend=k == 0,
-                marker={
-                    "symbol": ["circle-open" if p else "circle" for p in part["preliminary"]],
-                    "color": "#0072B2",
-                },
-                **place,
-            )
-        )
-        if show_city:
-            traces.append(
-                go.Scatter(
-                    x=city["year"],
-                    y=city["value"],
-                    mode="lines",
-                    name="Hela staden",
-                    showlegend=k == 0,
-                    line={"color": "#E69F00", "dash": "dash"},
-                    **place,
-                )
-            )
+        traces += _panel_traces(k, part, show_city)
         code = str(part["region_code"].iloc[0]) if not part.empty else ""
         shapes.extend(panel_lines(k + 1, boundaries, code))
         marked = events.markers(indicator, code)
         if marked:
-            traces.append(charts.event_trace(marked, not shown_event).update(place))
+            traces.append(charts.event_trace(marked, not shown_event).update(charts.panel(k + 1)))
             shown_event = True
             axis = "" if k == 0 else str(k + 1)
             shapes.extend(charts.event_lines(marked, f"x{axis}", f"y{axis} domain"))
@@ -236,6 +195,57 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
     }
     figure = go.Figure(data=traces, layout=layout)
     return figure
+
+
+def _panel_traces(k: int, part: pd.DataFrame, show_city: bool) -> list[go.Scatter]:
+    """One district's panel: its 95 % band, its line (open rings for preliminary figures) and
+    the city's line where it shares the scale; the legend from the first panel."""
+    place = charts.panel(k + 1)
+    traces = []
+    if part["lower"].notna().any():
+        traces.append(
+            go.Scatter(
+                x=list(part["year"]) + list(part["year"])[::-1],
+                y=list(part["upper"]) + list(part["lower"])[::-1],
+                fill="toself",
+                mode="lines",  # the band alone: no markers at its corners
+                fillcolor="rgba(0,114,178,0.18)",
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=k == 0,
+                name="95 % osäkerhet",
+                **place,
+            )
+        )
+    traces.append(
+        go.Scatter(
+            x=part["year"],
+            y=part["value"],
+            mode="lines+markers",
+            name="Stadsdelsområdet",
+            meta=str(part["region_name"].iloc[0]) if not part.empty else "",
+            line={"color": "#0072B2", "width": 2.5},
+            showlegend=k == 0,
+            marker={
+                "symbol": ["circle-open" if p else "circle" for p in part["preliminary"]],
+                "color": "#0072B2",
+            },
+            **place,
+        )
+    )
+    if show_city:
+        traces.append(
+            go.Scatter(
+                x=city["year"],
+                y=city["value"],
+                mode="lines",
+                name="Hela staden",
+                showlegend=k == 0,
+                line={"color": "#E69F00", "dash": "dash"},
+                **place,
+            )
+        )
+    return traces
 
 
 @st.fragment

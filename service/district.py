@@ -143,14 +143,14 @@ class Series:
 
     region: str
     label: str
-    years: list[int]
-    values: list[float]
-    lower: list[float]
-    upper: list[float]
+    years: pd.Series  # kept as columns: Plotly sends them as compact typed arrays
+    values: pd.Series
+    lower: pd.Series
+    upper: pd.Series
 
     @property
     def has_interval(self) -> bool:
-        return any(not pd.isna(v) for v in self.lower)
+        return bool(self.lower.notna().any())
 
 
 @dataclass(frozen=True)
@@ -181,8 +181,7 @@ def trend(indicator: str, code: str, name: str) -> Trend:
             continue
         rows = rows.sort_values("year")
         series.append(
-            Series(region, label, [int(y) for y in rows["year"]], list(rows["value"]),
-                   list(rows["lower"]), list(rows["upper"]))
+            Series(region, label, rows["year"], rows["value"], rows["lower"], rows["upper"])
         )  # fmt: skip
     both = frame[frame["region_code"].isin([code, CITY])] if not frame.empty else frame
     note = example_note(both) if not frame.empty else None
