@@ -9,17 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import views
-from service import followup, indicator_values, local, local_coverage, overview, targets
+from service import followup, indicator_values, local, local_coverage
 from swedish.format import date_text
-
-
-def indicator_rows(code: str) -> dict[str, dict]:
-    """The overview's row of every indicator for the district (latest year, status)."""
-    rows: dict[str, dict] = {}
-    for area_rows in overview.overview_rows().get(code, {}).values():
-        for row in area_rows:
-            rows.setdefault(str(row["indicator"]), row)
-    return rows
 
 
 def show(code: str, name: str, agreement: local.Agreement | None, heading: bool = True) -> None:
@@ -32,7 +23,6 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
         )
         return
     wide = local.city_areas()
-    catalogue = indicator_values.catalogue()
     police = ", ".join(local.police_area_name(c) for c in agreement.police_areas)
     valid = f"gäller från {date_text(agreement.valid_from)}" + (
         f" till {date_text(agreement.valid_to)}" if agreement.valid_to else ""
@@ -43,10 +33,8 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
         f"{date_text(agreement.revision_date)} · version {agreement.version}"
         + (" · exempeldata" if agreement.is_example else "")
     )
-    figures = indicator_rows(code)
     register = followup.action_register()
     by_area = local_coverage.actions_by_local_area(register, code)
-    area_targets = targets.app_targets()
     for number, area in enumerate(agreement.areas, start=1):
         with st.container(border=True, key=f"lokalt_{code}_{area.key}"):
             serves = (
@@ -58,37 +46,18 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
             if area.description:
                 st.caption(views.plain(area.description))
             if area.indicators:
-                table = []
-                for indicator in area.indicators:
-                    definition = catalogue.definitions.get(indicator)
-                    row = figures.get(indicator)
-                    own = area_targets[
-                        (area_targets["indicator"] == indicator) & (area_targets["scope"] == code)
-                    ] if not area_targets.empty else area_targets  # fmt: skip
-                    table.append(
-                        {
-                            "Indikator": definition.title if definition else indicator,
-                            "År": str(row["year"] or "–") if row else "–",
-                            "Senaste": (
-                                "skyddat"
-                                if row and row["suppressed"]
-                                else indicator_values.fmt_value(definition, row["value"])
-                                if row and definition and row["value"] is not None
-                                else "–"
-                            ),
-                            "Status": str(row["label"]) if row else "följs inte per område",
-                            "Lokalt mål": "; ".join(
-                                f"{indicator_values.fmt_value(definition, v)} år {int(y)}"
-                                for v, y in zip(own["value"], own["target_year"], strict=True)
-                            )
-                            if definition is not None and not own.empty
-                            else "–",
-                        }
-                    )
-                st.dataframe(
-                    pd.DataFrame(table), hide_index=True, key=f"lokalt_ind_{code}_{area.key}"
+                followed = local_coverage.followed_indicators(code, area.indicators)
+                table = pd.DataFrame(
+                    {
+                        "Indikator": [f.title for f in followed],
+                        "År": [f.year for f in followed],
+                        "Senaste": [f.latest for f in followed],
+                        "Status": [f.status for f in followed],
+                        "Lokalt mål": [f.local_target for f in followed],
+                    }
                 )
-                if any(figures[i]["example"] for i in area.indicators if i in figures):
+                st.dataframe(table, hide_index=True, key=f"lokalt_ind_{code}_{area.key}")
+                if any(f.example for f in followed):
                     st.caption(indicator_values.EXAMPLE_NOTE)
             else:
                 st.caption("Inga indikatorer valda för området.")

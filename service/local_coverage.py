@@ -10,6 +10,8 @@ from datetime import date
 import pandas as pd
 
 from catalogue.catalogue import CURRENT_AGREEMENT
+from service import overview, targets
+from service.indicator_values import catalogue, fmt_value
 from service.local import Agreement, city_areas
 
 
@@ -116,3 +118,60 @@ def revisions_due(
         elif agreement.revision_date and agreement.revision_date <= by:
             due.append((name, agreement.revision_date))
     return due
+
+
+@dataclass(frozen=True)
+class FollowedIndicator:
+    """One indicator a local area follows, as its table shows it."""
+
+    title: str
+    year: str
+    latest: str  # the latest value ("skyddat", "–")
+    status: str
+    local_target: str  # the district's own targets ("12,0 år 2027; …", "–")
+    example: bool
+
+
+def followed_indicators(code: str, indicators: tuple[str, ...]) -> list[FollowedIndicator]:
+    """The indicators of a local area with the district's latest value and status (the
+    overview's rows) and the targets set for the district alone."""
+    figures: dict[str, dict] = {}
+    for area_rows in overview.overview_rows().get(code, {}).values():
+        for row in area_rows:
+            figures.setdefault(str(row["indicator"]), row)
+    definitions = catalogue().definitions
+    set_targets = targets.app_targets()
+    found = []
+    for indicator in indicators:
+        definition = definitions.get(indicator)
+        row = figures.get(indicator)
+        own = (
+            set_targets[(set_targets["indicator"] == indicator) & (set_targets["scope"] == code)]
+            if not set_targets.empty
+            else set_targets
+        )
+        if row and row["suppressed"]:
+            latest = "skyddat"
+        elif row and definition and row["value"] is not None:
+            latest = fmt_value(definition, row["value"])
+        else:
+            latest = "–"
+        goals = (
+            "; ".join(
+                f"{fmt_value(definition, v)} år {int(y)}"
+                for v, y in zip(own["value"], own["target_year"], strict=True)
+            )
+            if definition is not None and not own.empty
+            else "–"
+        )
+        found.append(
+            FollowedIndicator(
+                title=definition.title if definition else indicator,
+                year=str(row["year"] or "–") if row else "–",
+                latest=latest,
+                status=str(row["label"]) if row else "följs inte per område",
+                local_target=goals,
+                example=bool(row and row["example"]),
+            )
+        )
+    return found
