@@ -158,30 +158,28 @@ with st.expander("Läs in åtgärder från Excel", expanded=False):
                     )
 
 
+def _pick(options: list[str], value: object) -> int:
+    return options.index(str(value)) if value is not None and str(value) in options else 0
+
+
+def _day(value: object) -> date | None:
+    stamp = pd.Timestamp(value) if value is not None else pd.NaT  # type: ignore[arg-type]
+    return None if pd.isna(stamp) else stamp.date()
+
+
 def action_fields(prefix: str, current: dict | None, choices: list[str]) -> dict[str, object]:
     """Every field of an action, each widget keyed by ``prefix`` (the record's own key), with
-    the record's values as defaults."""
+    the record's values as defaults: what it is and who owns it, then when and what for."""
     current = current or {}
+    return {**_what_fields(prefix, current, choices), **_when_fields(prefix, current)}
 
-    def pick(options: list[str], value: object) -> int:
-        return options.index(str(value)) if value is not None and str(value) in options else 0
 
-    def day(value: object) -> date | None:
-        stamp = pd.Timestamp(value) if value is not None else pd.NaT  # type: ignore[arg-type]
-        return None if pd.isna(stamp) else stamp.date()
-
+def _what_fields(prefix: str, current: dict, choices: list[str]) -> dict[str, object]:
+    """Title, description, area, district, owner, unit and status."""
+    pick = _pick
     area_ids = list(areas)
     here = region_name.get(str(current.get("region_code")), "")
     places = choices if not here or here in choices else [here, *choices]
-    chosen = [
-        i for i in str(current.get("indicators") or "").split(",") if i in catalogue.definitions
-    ]
-    local_key = current.get("local_area")
-    here_local = (
-        f"{current.get('region_code')}:{local_key}"
-        if local_key is not None and not pd.isna(local_key)
-        else ""
-    )
     return {
         "title": st.text_input(
             "Åtgärd", value=str(current.get("title") or ""), key=f"{prefix}_titel"
@@ -216,6 +214,22 @@ def action_fields(prefix: str, current: dict | None, choices: list[str]) -> dict
             index=pick(followup.STATUSES, current.get("status")),
             key=f"{prefix}_status",
         ),
+    }
+
+
+def _when_fields(prefix: str, current: dict) -> dict[str, object]:
+    """Dates, the expected effect, the local area it serves, the contact and indicators."""
+    pick, day = _pick, _day
+    chosen = [
+        i for i in str(current.get("indicators") or "").split(",") if i in catalogue.definitions
+    ]
+    local_key = current.get("local_area")
+    here_local = (
+        f"{current.get('region_code')}:{local_key}"
+        if local_key is not None and not pd.isna(local_key)
+        else ""
+    )
+    return {
         "start_date": st.date_input(
             "Start",
             value=day(current.get("start_date")) if current else date.today(),
