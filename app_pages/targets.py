@@ -93,7 +93,7 @@ with st.form("new_target", clear_on_submit=True):
     )  # fmt: skip
     source = st.text_input(
         "Beslutat i", max_chars=300,
-        placeholder="T.ex. Lokal samverkansöverenskommelse Järva", key="target_source",
+        placeholder="T.ex. Lokal samverkansöverenskommelse Järva 2024–2027", key="target_source",
     )  # fmt: skip
     st.caption(
         "Riktningen är indikatorns: för en indikator där lägre är bättre är målet ett "

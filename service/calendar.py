@@ -105,16 +105,39 @@ def items(
     """Every item of the year, in date order. ``districts`` is code → name of today's
     districts (read from the store when not given)."""
     settings = settings or config()
-    soon = settings.reminders.days_before
     if districts is None:
         register = reference_data.regions(con, ("district",))
         current = register[register["valid_to"].isna()]
         districts = dict(zip(current["code"].astype(str), current["name"], strict=True))
-    agreements = local.every(con)
     done = {str(r.item): r for r in store_local.done(con).itertuples()}
-    found: list[Item] = []
+    found = _Found(today, settings.reminders.days_before, done)
+    plan = settings.plan(year)
+    agreements = local.every(con)
+    for code, name in sorted(districts.items(), key=lambda item: item[1]):
+        _district_items(found, year, code, name, plan.reports, agreements.get(code))
+    found.add(
+        f"årssammanställning:{year}",
+        "årssammanställning",
+        f"Årssammanställning {year} (beredningsgruppen)",
+        _day(year, plan.year_end),
+        None,
+        (),
+    )
+    _survey_items(found, con, year, settings)
+    _action_items(found, con, year)
+    return sorted(found.items, key=lambda i: (i.due, i.kind, i.title))
+
+
+class _Found:
+    """The items found so far, each given its status as of ``today`` (a report marked done
+    on the page carries who marked it)."""
+
+    def __init__(self, today: date, soon: int, done: dict[str, object]) -> None:
+        self.today, self.soon, self.done = today, soon, done
+        self.items: list[Item] = []
 
     def add(
+        self,
         key: str,
         kind: str,
         title: str,
@@ -124,71 +147,63 @@ def items(
         done_on: date | None = None,
         note: str = "",
     ) -> None:
-        if key in done and done_on is None:
-            done_on = pd.Timestamp(done[key].done_on).date()
-            note = note or f"markerad klar av {done[key].done_by}"
-        found.append(
-            Item(
-                key,
-                kind,
-                title,
-                due,
-                district,
-                responsible,
-                _status(due, today, done_on, soon),
-                done_on,
-                note,
+        if key in self.done and done_on is None:
+            marked = self.done[key]
+            done_on = pd.Timestamp(marked.done_on).date()  # type: ignore[attr-defined]
+            note = note or f"markerad klar av {marked.done_by}"  # type: ignore[attr-defined]
+        status = _status(due, self.today, done_on, self.soon)
+        self.items.append(Item(key, kind, title, due, district, responsible, status, done_on, note))
+
+
+def _district_items(
+    found: _Found, year: int, code: str, name: str, reports: list, agreement: object
+) -> None:
+    """A district's reports of the year, and from its local agreement its steering group's
+    meetings and the revision (also an overdue one, in the current year)."""
+    reporters = _reporters(agreement)  # type: ignore[arg-type]
+    for report in reports:
+        found.add(
+            f"rapport:{year}:{report.key}:{code}",
+            "rapport",
+            f"{report.title}: {name}",
+            _day(year, report.due),
+            code,
+            reporters,
+            note="" if reporters else "ingen i styrgruppen är angiven som rapportör",
+        )
+    if agreement is None:
+        return
+    today = found.today
+    for meeting in agreement.meetings:  # type: ignore[attr-defined]
+        if meeting.meeting_date.year == year:
+            held = meeting.meeting_date if meeting.meeting_date < today else None
+            found.add(
+                f"möte:{code}:{meeting.meeting_date}",
+                "möte",
+                f"Styrgruppsmöte {name}" + (f": {meeting.note}" if meeting.note else ""),
+                meeting.meeting_date,
+                code,
+                reporters,
+                held,
             )
+    revision = agreement.revision_date  # type: ignore[attr-defined]
+    if revision is not None and (
+        revision.year == year or (revision < today and year == today.year)
+    ):
+        found.add(
+            f"revision:{code}:{revision}",
+            "revision",
+            f"Revidera {name}s lokala överenskommelse",
+            revision,
+            code,
+            reporters,
         )
 
-    plan = settings.plan(year)
-    for code, name in sorted(districts.items(), key=lambda item: item[1]):
-        agreement = agreements.get(code)
-        reporters = _reporters(agreement)
-        for report in plan.reports:
-            add(
-                f"rapport:{year}:{report.key}:{code}",
-                "rapport",
-                f"{report.title}: {name}",
-                _day(year, report.due),
-                code,
-                reporters,
-                note="" if reporters else "ingen i styrgruppen är angiven som rapportör",
-            )
-        if agreement is None:
-            continue
-        for meeting in agreement.meetings:
-            if meeting.meeting_date.year == year:
-                held = meeting.meeting_date if meeting.meeting_date < today else None
-                add(
-                    f"möte:{code}:{meeting.meeting_date}",
-                    "möte",
-                    f"Styrgruppsmöte {name}" + (f": {meeting.note}" if meeting.note else ""),
-                    meeting.meeting_date,
-                    code,
-                    reporters,
-                    held,
-                )
-        revision = agreement.revision_date
-        if revision is not None and (
-            revision.year == year or (revision < today and year == today.year)
-        ):
-            add(
-                f"revision:{code}:{revision}",
-                "revision",
-                f"Revidera {name}s lokala överenskommelse",
-                revision,
-                code,
-                reporters,
-            )
-    add(
-        f"årssammanställning:{year}",
-        "årssammanställning",
-        f"Årssammanställning {year} (beredningsgruppen)",
-        _day(year, plan.year_end),
-        None,
-        (),
-    )
+
+def _survey_items(
+    found: _Found, con: duckdb.DuckDBPyConnection, year: int, settings: Calendar
+) -> None:
+    """The survey rounds held in the year (each source's rhythm): done when loaded."""
     loaded = store_local.survey_years(con)
     registered = reference_data.sources(con)
     sources = dict(zip(registered["id"], registered["title"], strict=True))
@@ -199,7 +214,7 @@ def items(
         title = sources.get(survey.source, survey.source)
         in_store = (survey.source, year) in loaded
         due = held_on + timedelta(days=survey.results_within_days)
-        add(
+        found.add(
             f"enkät:{survey.source}:{year}",
             "enkät",
             f"{title} {year}: resultaten inlästa",
@@ -209,21 +224,23 @@ def items(
             held_on if in_store else None,
             "inläst" if in_store else f"omgången hålls {date_text(held_on)}",
         )
-    actions = store_local.actions_ending(con, year)
-    for row in actions.itertuples():
+
+
+def _action_items(found: _Found, con: duckdb.DuckDBPyConnection, year: int) -> None:
+    """The actions that end in the year, for their contact person: done when finished."""
+    for row in store_local.actions_ending(con, year).itertuples():
         finished = row.status in ("genomförd", "avbruten")
         contact = str(row.contact) if isinstance(row.contact, str) and row.contact else ""
-        add(
+        found.add(
             f"åtgärd:{int(row.id)}:{pd.Timestamp(row.end_date).date()}",
             "åtgärd",
             f"Åtgärd {int(row.id)}: {row.title}",
             pd.Timestamp(row.end_date).date(),
             str(row.region_code) if str(row.region_code) != indicator_values.CITY else None,
             ((contact, contact),) if contact else (),
-            today if finished else None,
+            found.today if finished else None,
             f"status {row.status}" if finished else ("" if contact else "ingen kontaktperson"),
         )
-    return sorted(found, key=lambda i: (i.due, i.kind, i.title))
 
 
 def overdue(found: Iterable[Item], districts: Iterable[str] | None = None) -> list[Item]:
