@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 
 import duckdb
+import pandas as pd
 
 from catalogue.catalogue import CURRENT_AGREEMENT
 from report.build import LocalAreaPart, LocalPart, YearEnd, build
@@ -57,52 +58,7 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
     agreements = local.every(con)
     actions = followup.actions(con)
     if built.region_code == indicator_values.CITY:
-        register = reference_data.regions(con, ("district",))
-        current = register[register["valid_to"].isna()].sort_values("name")
-        districts = dict(zip(current["name"], current["code"].astype(str), strict=True))
-        frame = local_coverage.coverage_rows(agreements, actions, districts)
-        wide = local.city_areas()
-        examples = {c for c, a in agreements.items() if a.is_example}
-        due_by = date(built.year + 1, 12, 31)
-        revisions = [
-            f"{name}: "
-            + (
-                "ingen lokal överenskommelse registrerad"
-                if when is None
-                else f"revideras senast {date_text(when)}"
-            )
-            for name, when in local_coverage.revisions_due(agreements, due_by, districts)
-        ]
-        part = LocalPart(
-            heading="Lokala överenskommelser: täckning och revision",
-            facts=[
-                f"{len([c for c in districts.values() if c in agreements])} av {len(districts)} "
-                "stadsdelsområden har en lokal överenskommelse registrerad.",
-                "De stadsövergripande områdena i tabellen: "
-                + "; ".join(f"{n}. {title}" for n, title in enumerate(wide.values(), start=1))
-                + ".",
-                *(
-                    [
-                        "Exempeldata (påhittade överenskommelser för demonstration): "
-                        + ", ".join(n for n, c in districts.items() if c in examples)
-                        + "."
-                    ]
-                    if examples
-                    else []
-                ),
-            ],
-            # The areas by number (their names in the line above): the table fits A4.
-            coverage_header=[
-                "Stadsdelsområde",
-                "Lokal överenskommelse",
-                *(f"{n}." for n in range(1, len(wide) + 1)),
-            ],
-            coverage_rows=frame[["Stadsdelsområde", "Lokal överenskommelse", *wide.values()]]
-            .astype(str)
-            .values.tolist(),
-            revisions=revisions or [f"Ingen ska revideras före utgången av {built.year + 1}."],
-        )
-        return dataclasses.replace(built, local=part)
+        return dataclasses.replace(built, local=_city_part(con, built, agreements, actions))
     agreement = agreements.get(built.region_code)
     if agreement is None:
         part = LocalPart(
@@ -110,6 +66,77 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
             facts=[f"{built.region_name} har ingen lokal överenskommelse registrerad."],
         )
         return dataclasses.replace(built, local=part)
+    parts = _area_parts(con, built, agreement, actions)
+    part = LocalPart(
+        heading="Lokala prioriterade områden", facts=_agreement_facts(built, agreement), areas=parts
+    )
+    return dataclasses.replace(built, local=part)
+
+
+def _city_part(
+    con: duckdb.DuckDBPyConnection,
+    built: YearEnd,
+    agreements: dict[str, local.Agreement],
+    actions: pd.DataFrame,
+) -> LocalPart:
+    """For the city: how the districts' local agreements cover the city-wide areas, and the
+    revisions due by the end of next year."""
+    register = reference_data.regions(con, ("district",))
+    current = register[register["valid_to"].isna()].sort_values("name")
+    districts = dict(zip(current["name"], current["code"].astype(str), strict=True))
+    frame = local_coverage.coverage_rows(agreements, actions, districts)
+    wide = local.city_areas()
+    examples = {c for c, a in agreements.items() if a.is_example}
+    due_by = date(built.year + 1, 12, 31)
+    revisions = [
+        f"{name}: "
+        + (
+            "ingen lokal överenskommelse registrerad"
+            if when is None
+            else f"revideras senast {date_text(when)}"
+        )
+        for name, when in local_coverage.revisions_due(agreements, due_by, districts)
+    ]
+    part = LocalPart(
+        heading="Lokala överenskommelser: täckning och revision",
+        facts=[
+            f"{len([c for c in districts.values() if c in agreements])} av {len(districts)} "
+            "stadsdelsområden har en lokal överenskommelse registrerad.",
+            "De stadsövergripande områdena i tabellen: "
+            + "; ".join(f"{n}. {title}" for n, title in enumerate(wide.values(), start=1))
+            + ".",
+            *(
+                [
+                    "Exempeldata (påhittade överenskommelser för demonstration): "
+                    + ", ".join(n for n, c in districts.items() if c in examples)
+                    + "."
+                ]
+                if examples
+                else []
+            ),
+        ],
+        # The areas by number (their names in the line above): the table fits A4.
+        coverage_header=[
+            "Stadsdelsområde",
+            "Lokal överenskommelse",
+            *(f"{n}." for n in range(1, len(wide) + 1)),
+        ],
+        coverage_rows=frame[["Stadsdelsområde", "Lokal överenskommelse", *wide.values()]]
+        .astype(str)
+        .values.tolist(),
+        revisions=revisions or [f"Ingen ska revideras före utgången av {built.year + 1}."],
+    )
+    return part
+
+
+def _area_parts(
+    con: duckdb.DuckDBPyConnection,
+    built: YearEnd,
+    agreement: local.Agreement,
+    actions: pd.DataFrame,
+) -> list[LocalAreaPart]:
+    """A part per local area: what it serves, its indicators' year with the district's own
+    targets, and the actions that serve it."""
     wide = local.city_areas()
     catalogue = indicator_values.catalogue()
     lines = {ln.indicator: ln for s in built.sections for ln in s.lines}
@@ -162,6 +189,11 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
                 else [],
             )
         )
+    return parts
+
+
+def _agreement_facts(built: YearEnd, agreement: local.Agreement) -> list[str]:
+    """The agreement's parties, validity, revision, steering group and the year's meetings."""
     police = ", ".join(
         local.police_areas()[c].name if c in local.police_areas() else c
         for c in agreement.police_areas
@@ -184,8 +216,7 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
             + ", ".join(date_text(m.meeting_date) for m in meetings_held)
             + "."
         )
-    part = LocalPart(heading="Lokala prioriterade områden", facts=facts, areas=parts)
-    return dataclasses.replace(built, local=part)
+    return facts
 
 
 def render(summary: YearEnd, suffix: str, author: str | None = None) -> bytes:
