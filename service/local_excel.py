@@ -4,6 +4,7 @@ by sheet and cell, and checked by the same rules as the page (service.local.chec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -115,41 +116,9 @@ def from_excel(
         k: day("agreement", None, k, read.head.get(k))
         for k in ("valid_from", "valid_to", "revision_date")
     }
-    wide = {title.casefold(): code for code, title in city_areas().items()}
-    areas = []
-    for values in read.rows["areas"]:
-        served = tuple(wide.get(s.casefold(), s) for s in _list(values.get("city_areas")))
-        areas.append(
-            LocalArea(
-                key=text(values.get("key")),
-                title=text(values.get("title")),
-                description=str(values.get("description") or "").strip(),
-                city_areas=tuple(s for s in served if s.casefold() != LOCAL_ONLY),
-                indicators=_list(values.get("indicators")),
-                local_only=any(s.casefold() == LOCAL_ONLY for s in served),
-            )
-        )
-    members = []
-    for row, values in enumerate(read.rows["members"], start=1):
-        answer = text(values.get("reports")).casefold()
-        if answer not in ("", "ja", "nej"):
-            problems.append(f"{place('members', row, 'reports')}: ja eller nej, inte {answer!r}")
-        members.append(
-            Member(
-                role=text(values.get("role")),
-                name=text(values.get("name")),
-                party=text(values.get("party")).casefold(),
-                email=text(values.get("email")),
-                reports=answer == "ja",
-            )
-        )
-    meetings = []
-    for row, values in enumerate(read.rows["meetings"], start=1):
-        when = day("meetings", row, "meeting_date", values.get("meeting_date"))
-        if when is None and "meeting_date" in values and not text(values.get("meeting_date")):
-            problems.append(f"{place('meetings', row, 'meeting_date')}: ett datum saknas")
-        if when is not None:
-            meetings.append(Meeting(when, text(values.get("note"))))
+    areas = _areas(read.rows["areas"])
+    members = _members(read.rows["members"], place, problems)
+    meetings = _meetings(read.rows["meetings"], day, place, problems)
     agreement = Agreement(
         district=district,
         title=text(read.head.get("title")),
@@ -173,3 +142,59 @@ def from_excel(
     if problems:
         raise RuleBroken("Lästes inte in:\n- " + "\n- ".join(problems))
     return agreement, place
+
+
+def _areas(rows: list[dict]) -> list[LocalArea]:
+    """The local areas as written, the city-wide areas by title or id ("endast lokalt" kept
+    as the area's choice: check() holds the rules)."""
+    wide = {title.casefold(): code for code, title in city_areas().items()}
+    areas = []
+    for values in rows:
+        served = tuple(wide.get(s.casefold(), s) for s in _list(values.get("city_areas")))
+        areas.append(
+            LocalArea(
+                key=text(values.get("key")),
+                title=text(values.get("title")),
+                description=str(values.get("description") or "").strip(),
+                city_areas=tuple(s for s in served if s.casefold() != LOCAL_ONLY),
+                indicators=_list(values.get("indicators")),
+                local_only=any(s.casefold() == LOCAL_ONLY for s in served),
+            )
+        )
+    return areas
+
+
+def _members(rows: list[dict], place: Locate, problems: list[str]) -> list[Member]:
+    """The steering group; "rapporterar" must be ja or nej."""
+    members = []
+    for row, values in enumerate(rows, start=1):
+        answer = text(values.get("reports")).casefold()
+        if answer not in ("", "ja", "nej"):
+            problems.append(f"{place('members', row, 'reports')}: ja eller nej, inte {answer!r}")
+        members.append(
+            Member(
+                role=text(values.get("role")),
+                name=text(values.get("name")),
+                party=text(values.get("party")).casefold(),
+                email=text(values.get("email")),
+                reports=answer == "ja",
+            )
+        )
+    return members
+
+
+def _meetings(
+    rows: list[dict],
+    day: Callable[[str, int | None, str, object], date | None],
+    place: Locate,
+    problems: list[str],
+) -> list[Meeting]:
+    """The meetings with a date (a row whose date is empty or not a date is named)."""
+    meetings = []
+    for row, values in enumerate(rows, start=1):
+        when = day("meetings", row, "meeting_date", values.get("meeting_date"))
+        if when is None and "meeting_date" in values and not text(values.get("meeting_date")):
+            problems.append(f"{place('meetings', row, 'meeting_date')}: ett datum saknas")
+        if when is not None:
+            meetings.append(Meeting(when, text(values.get("note"))))
+    return meetings
