@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from catalogue.catalogue import CURRENT_AGREEMENT
+from catalogue.model import Definition
 from indicators.summaries import NOT_RANKED, rank_text, rankable, ranking
 from report.build import YearEnd
 from report.pack import EXAMPLE, Pack, PackChart, PackPage, PackRow, table_pages
@@ -286,85 +287,8 @@ def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
     pages: list[PackPage] = []
     years = sorted(int(y) for y in totals["year"].unique())
     if not districts.empty:
-        shown = districts[districts["value"].notna()]
-        year = int((shown if not shown.empty else districts)["year"].max())
-        ranked = ranking(definition, frame, year)  # rates and shares only
-        ranks = {
-            str(code): rank_text(row, len(ranked))
-            for code, (_, row) in zip(ranked["region_code"], ranked.iterrows(), strict=True)
-        }
-        unranked = "rangordnas inte (antal)" if not rankable(definition) else ""
-        latest = totals[totals["year"] == year]
-        order = [*ranked["region_code"].astype(str)]
-        order += sorted(
-            (
-                c
-                for c in latest["region_code"].astype(str)
-                if c not in order and c != indicator_values.CITY
-            ),
-            key=lambda c: str(latest.loc[latest["region_code"] == c, "region_name"].iloc[0]),
-        )
-        order += (
-            [indicator_values.CITY]
-            if (latest["region_code"] == indicator_values.CITY).any()
-            else []
-        )
-        table = []
-        for code in order:
-            row = latest[latest["region_code"] == code].iloc[0]
-            table.append([
-                str(row["region_name"]),
-                "skyddat"
-                if row["suppressed"]
-                else indicator_values.fmt_value(definition, row["value"]),
-                ""
-                if row["suppressed"]
-                else indicator_values.fmt_interval(definition, row["lower"], row["upper"]),
-                ranks.get(code, unranked if code != indicator_values.CITY else ""),
-                str(row["status_text"]),
-            ])  # fmt: skip
-        notes = [
-            "Placering: bäst först; inom parentes de placeringar som intervallen tillåter."
-            if rankable(definition)
-            else NOT_RANKED
-        ]
-        if example:
-            notes.append(EXAMPLE)
-        pages += table_pages(
-            f"{definition.title} {year}, per stadsdelsområde",
-            ["Område", definition.unit, "Osäkerhet (95 %)", "Placering", "Utveckling"],
-            table,
-            [0.17, 0.1, 0.13, 0.12, 0.48],
-            per_page=13,
-            example=example,
-            notes=notes,
-        )
-        charts = [
-            PackChart(
-                title=str(name),
-                unit=definition.unit,
-                lines=[(str(name), _points(part.sort_values("year")))],
-                source=source,
-                example=example,
-            )
-            for name, part in districts.groupby("region_name", sort=True)
-        ]
-        city = totals[totals["region_code"] == indicator_values.CITY]
-        if not city.empty and definition.type != "count":
-            charts.append(PackChart("Hela staden", definition.unit,
-                                    [("Hela staden", _points(city.sort_values("year")))], source,
-                                    example))  # fmt: skip
-        pages.append(
-            PackPage(
-                title=f"{definition.title}: utvecklingen per stadsdelsområde",
-                charts=charts,
-                notes=[
-                    "Linjen är värdet per år, bandet dess 95 % osäkerhetsintervall; ett år "
-                    "som saknas är skyddat eller har inget värde.",
-                    *_events_of([indicator_id], indicator_values.CITY),
-                ],
-            )
-        )
+        pages += _latest_pages(definition, frame, totals, districts, example)
+        pages.append(_trend_page(indicator_id, definition, totals, districts, source, example))
     areas = ", ".join(catalogue.area_title(a) for a in definition.areas)
     period = f"{years[0]}–{years[-1]}" if years else "inga värden"
     title_facts = facts(
@@ -374,6 +298,98 @@ def indicator(indicator_id: str, boundaries: str = "today") -> Pack:
          ("Källa", source.removeprefix("Källa: "))],
     )  # fmt: skip
     return Pack(title=f"Indikator: {definition.title}", facts=title_facts, pages=pages)
+
+
+def _latest_pages(
+    definition: Definition,
+    frame: pd.DataFrame,
+    totals: pd.DataFrame,
+    districts: pd.DataFrame,
+    example: bool,
+) -> list[PackPage]:
+    """The latest year per district, ranked districts first (best first), then the rest by
+    name, then the city."""
+    shown = districts[districts["value"].notna()]
+    year = int((shown if not shown.empty else districts)["year"].max())
+    ranked = ranking(definition, frame, year)  # rates and shares only
+    ranks = {
+        str(code): rank_text(row, len(ranked))
+        for code, (_, row) in zip(ranked["region_code"], ranked.iterrows(), strict=True)
+    }
+    unranked = "rangordnas inte (antal)" if not rankable(definition) else ""
+    latest = totals[totals["year"] == year]
+    city = indicator_values.CITY
+    order = [*ranked["region_code"].astype(str)]
+    order += sorted(
+        (c for c in latest["region_code"].astype(str) if c not in order and c != city),
+        key=lambda c: str(latest.loc[latest["region_code"] == c, "region_name"].iloc[0]),
+    )
+    order += [city] if (latest["region_code"] == city).any() else []
+    table = []
+    for code in order:
+        row = latest[latest["region_code"] == code].iloc[0]
+        table.append([
+            str(row["region_name"]),
+            "skyddat"
+            if row["suppressed"]
+            else indicator_values.fmt_value(definition, row["value"]),
+            ""
+            if row["suppressed"]
+            else indicator_values.fmt_interval(definition, row["lower"], row["upper"]),
+            ranks.get(code, unranked if code != city else ""),
+            str(row["status_text"]),
+        ])  # fmt: skip
+    notes = [
+        "Placering: bäst först; inom parentes de placeringar som intervallen tillåter."
+        if rankable(definition)
+        else NOT_RANKED
+    ]
+    if example:
+        notes.append(EXAMPLE)
+    return table_pages(
+        f"{definition.title} {year}, per stadsdelsområde",
+        ["Område", definition.unit, "Osäkerhet (95 %)", "Placering", "Utveckling"],
+        table,
+        [0.17, 0.1, 0.13, 0.12, 0.48],
+        per_page=13,
+        example=example,
+        notes=notes,
+    )
+
+
+def _trend_page(
+    indicator_id: str,
+    definition: Definition,
+    totals: pd.DataFrame,
+    districts: pd.DataFrame,
+    source: str,
+    example: bool,
+) -> PackPage:
+    """Every district's trend, and the city's where it shares the scale (not for counts)."""
+    charts = [
+        PackChart(
+            title=str(name),
+            unit=definition.unit,
+            lines=[(str(name), _points(part.sort_values("year")))],
+            source=source,
+            example=example,
+        )
+        for name, part in districts.groupby("region_name", sort=True)
+    ]
+    city = totals[totals["region_code"] == indicator_values.CITY]
+    if not city.empty and definition.type != "count":
+        charts.append(PackChart("Hela staden", definition.unit,
+                                [("Hela staden", _points(city.sort_values("year")))], source,
+                                example))  # fmt: skip
+    return PackPage(
+        title=f"{definition.title}: utvecklingen per stadsdelsområde",
+        charts=charts,
+        notes=[
+            "Linjen är värdet per år, bandet dess 95 % osäkerhetsintervall; ett år "
+            "som saknas är skyddat eller har inget värde.",
+            *_events_of([indicator_id], indicator_values.CITY),
+        ],
+    )
 
 
 def table(
