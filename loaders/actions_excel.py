@@ -106,12 +106,12 @@ def _date(value: object) -> date | str | None:
 def read(
     con: duckdb.DuckDBPyConnection, path: Path, original_name: str, catalogue: Catalogue
 ) -> ActionImport:
+    """Every row of the register's workbook read and checked, each problem with its cell;
+    a row without problems is new, changed or unchanged against the stored action."""
     parsed = read_sheet(path, original_name)
     result = ActionImport()
-    add = result.findings.append
-    sheet = parsed.sheet
     if not parsed.rows:
-        add(Finding("fel", sheet, "", "", "filen är tom"))
+        result.findings.append(Finding("fel", parsed.sheet, "", "", "filen är tom"))
         return result
     header = {
         FIELDS[norm_header(h)]: j for j, h in enumerate(parsed.rows[0]) if norm_header(h) in FIELDS
@@ -119,164 +119,179 @@ def read(
     for needed in ("title", "area", "region", "owner", "status"):
         if needed not in header:
             label = next(c for c in COLUMNS if FIELDS.get(c.casefold()) == needed)
-            add(Finding("fel", sheet, "A1", "", f"kolumnen {label} saknas"))
+            result.findings.append(
+                Finding("fel", parsed.sheet, "A1", "", f"kolumnen {label} saknas")
+            )
     if result.errors:
         return result
-    resolver = RegionResolver.from_store(con)
-    areas = {a: a for a, _ in catalogue.areas()} | {norm_header(t): a for a, t in catalogue.areas()}
-    indicators = {i: i for i in catalogue.definitions} | {
-        norm_header(d.title): i for i, d in catalogue.definitions.items()
-    }
-    stored = followup.actions(con).set_index("id")
-    numbered: dict[int, str] = {}  # Nr → the cell it was first given in
+    rows = _Rows(con, catalogue, result, parsed.sheet, header)
     for r, row in enumerate(parsed.rows[1:], start=1):
-        if all(cell_text(v) == "" for v in row):
-            continue
+        if any(cell_text(v) != "" for v in row):
+            rows.read(r, row)
+    return result
 
-        def cell(key: str, r: int = r, row: list[object] = row) -> tuple[object, str]:
-            j = header.get(key)
-            return (
-                row[j] if j is not None and j < len(row) else None,
-                address(r, j) if j is not None else "",
-            )
 
+class _Rows:
+    """Reads the register's rows one by one: each field checked in its cell."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        catalogue: Catalogue,
+        result: ActionImport,
+        sheet: str,
+        header: dict[str, int],
+    ) -> None:
+        self.catalogue, self.result, self.sheet, self.header = catalogue, result, sheet, header
+        self.resolver = RegionResolver.from_store(con)
+        self.areas = {a: a for a, _ in catalogue.areas()} | {
+            norm_header(t): a for a, t in catalogue.areas()
+        }
+        self.indicators = {i: i for i in catalogue.definitions} | {
+            norm_header(d.title): i for i, d in catalogue.definitions.items()
+        }
+        self.stored = followup.actions(con).set_index("id")
+        self.numbered: dict[int, str] = {}  # Nr → the cell it was first given in
+        self.r, self.row = 0, []
+
+    def fail(self, where: str, value: str, message: str) -> None:
+        self.result.findings.append(Finding("fel", self.sheet, where, value, message))
+
+    def cell(self, key: str) -> tuple[object, str]:
+        j = self.header.get(key)
+        return (
+            self.row[j] if j is not None and j < len(self.row) else None,
+            address(self.r, j) if j is not None else "",
+        )
+
+    def read(self, r: int, row: list[object]) -> None:
+        self.r, self.row = r, row
         values: dict[str, object] = {"agreement": CURRENT_AGREEMENT}
-        before = len(result.errors)
-        title, where = cell("title")
-        if not cell_text(title):
-            add(Finding("fel", sheet, where, "", "åtgärden saknar rubrik"))
-        values["title"] = cell_text(title)
-        if len(values["title"]) > MAX_TEXT:
-            size = len(values["title"])
-            add(
-                Finding(
-                    "fel", sheet, where, values["title"][:30] + "…",
-                    f"rubriken är för lång ({size} tecken; högst {MAX_TEXT})",
-                )
-            )  # fmt: skip
-        area, where = cell("area")
-        values["area"] = areas.get(norm_header(area)) or areas.get(cell_text(area))
-        if values["area"] is None:
-            add(
-                Finding(
-                    "fel",
-                    sheet,
-                    where,
-                    cell_text(area),
-                    "okänt prioriterat område; använd "
-                    "ett av " + ", ".join(t for _, t in catalogue.areas()),
-                )
-            )
-        region, where = cell("region")
-        try:
-            found = resolver.resolve(cell_text(region) or "-").region
-            values["region_code"] = found.code
-            if found.kind not in ("district", "city"):
-                add(
-                    Finding(
-                        "fel",
-                        sheet,
-                        where,
-                        cell_text(region),
-                        "ska vara ett stadsdelsområde eller Hela staden",
-                    )
-                )
-        except UnknownRegionError as exc:
-            add(
-                Finding(
-                    "fel",
-                    sheet,
-                    where,
-                    cell_text(region),
-                    "okänt stadsdelsområde; närmast: " + ", ".join(exc.suggestions),
-                )
-            )
-        for key, allowed in (("owner", OWNERS), ("status", STATUSES)):
-            value, where = cell(key)
-            text = cell_text(value).casefold()
-            if text not in allowed:
-                add(
-                    Finding(
-                        "fel",
-                        sheet,
-                        where,
-                        cell_text(value),
-                        f"ska vara en av: {', '.join(allowed)}",
-                    )
-                )
-            values[key] = text
-        for key in ("start_date", "end_date"):
-            value, where = cell(key)
-            parsed_date = _date(value)
-            if parsed_date == "fel":
-                add(
-                    Finding("fel", sheet, where, cell_text(value), "datumet ska skrivas ÅÅÅÅ-MM-DD")
-                )
-            values[key] = None if parsed_date == "fel" else parsed_date
-        start, end = values.get("start_date"), values.get("end_date")
-        if start and end and str(end) < str(start):
-            add(
-                Finding(
-                    "fel", sheet, cell("end_date")[1], cell_text(cell("end_date")[0]),
-                    f"slutdatumet ligger före startdatumet ({start})",
-                )
-            )  # fmt: skip
-        for key in ("responsible_unit", "expected_effect"):
-            values[key] = cell_text(cell(key)[0])
-            if len(str(values[key])) > MAX_TEXT:
-                add(
-                    Finding(
-                        "fel", sheet, cell(key)[1], str(values[key])[:30] + "…",
-                        f"texten är för lång ({len(str(values[key]))} tecken; högst {MAX_TEXT})",
-                    )
-                )  # fmt: skip
-        wanted, where = cell("indicators")
-        ids = []
-        for part in filter(None, (p.strip() for p in cell_text(wanted).split(","))):
-            known = indicators.get(part) or indicators.get(norm_header(part))
-            if known is None:
-                add(Finding("fel", sheet, where, part, "okänd indikator"))
-            else:
-                ids.append(known)
-        values["indicators"] = ",".join(ids)
-        number, where = cell("id")
-        if cell_text(number):
-            if not cell_text(number).isdigit() or int(cell_text(number)) not in stored.index:
-                add(
-                    Finding(
-                        "fel",
-                        sheet,
-                        where,
-                        cell_text(number),
-                        "det finns ingen åtgärd med det numret; lämna Nr tomt för en ny åtgärd",
-                    )
-                )
-            elif int(cell_text(number)) in numbered:
-                add(
-                    Finding(
-                        "fel", sheet, where, cell_text(number),
-                        f"samma Nr finns redan i {numbered[int(cell_text(number))]}; en åtgärd "
-                        "får bara finnas på en rad",
-                    )
-                )  # fmt: skip
-            else:
-                values["id"] = int(cell_text(number))
-                numbered[values["id"]] = where
-        if len(result.errors) > before:
-            continue
+        before = len(self.result.errors)
+        self._title(values)
+        self._area(values)
+        self._region(values)
+        self._choices(values)
+        self._dates(values)
+        self._texts(values)
+        self._indicators(values)
+        self._number(values)
+        if len(self.result.errors) > before:
+            return
         if "id" in values:
-            current = stored.loc[values["id"]]
+            current = self.stored.loc[values["id"]]
             same = all(
                 followup.comparable(current[k]) == followup.comparable(values[k])
                 for k in followup.ACTION_FIELDS
                 if k in values
             )
-            result.unchanged += same
-            result.changed += not same
+            self.result.unchanged += same
+            self.result.changed += not same
         else:
-            result.new += 1
-        result.rows.append(values)
-    return result
+            self.result.new += 1
+        self.result.rows.append(values)
+
+    def _title(self, values: dict[str, object]) -> None:
+        title, where = self.cell("title")
+        if not cell_text(title):
+            self.fail(where, "", "åtgärden saknar rubrik")
+        text = values["title"] = cell_text(title)
+        if len(text) > MAX_TEXT:
+            self.fail(
+                where,
+                text[:30] + "…",
+                f"rubriken är för lång ({len(text)} tecken; högst {MAX_TEXT})",
+            )
+
+    def _area(self, values: dict[str, object]) -> None:
+        area, where = self.cell("area")
+        values["area"] = self.areas.get(norm_header(area)) or self.areas.get(cell_text(area))
+        if values["area"] is None:
+            self.fail(
+                where,
+                cell_text(area),
+                "okänt prioriterat område; använd ett av "
+                + ", ".join(t for _, t in self.catalogue.areas()),
+            )
+
+    def _region(self, values: dict[str, object]) -> None:
+        region, where = self.cell("region")
+        try:
+            found = self.resolver.resolve(cell_text(region) or "-").region
+            values["region_code"] = found.code
+            if found.kind not in ("district", "city"):
+                self.fail(
+                    where, cell_text(region), "ska vara ett stadsdelsområde eller Hela staden"
+                )
+        except UnknownRegionError as exc:
+            self.fail(
+                where,
+                cell_text(region),
+                "okänt stadsdelsområde; närmast: " + ", ".join(exc.suggestions),
+            )
+
+    def _choices(self, values: dict[str, object]) -> None:
+        for key, allowed in (("owner", OWNERS), ("status", STATUSES)):
+            value, where = self.cell(key)
+            text = cell_text(value).casefold()
+            if text not in allowed:
+                self.fail(where, cell_text(value), f"ska vara en av: {', '.join(allowed)}")
+            values[key] = text
+
+    def _dates(self, values: dict[str, object]) -> None:
+        for key in ("start_date", "end_date"):
+            value, where = self.cell(key)
+            parsed_date = _date(value)
+            if parsed_date == "fel":
+                self.fail(where, cell_text(value), "datumet ska skrivas ÅÅÅÅ-MM-DD")
+            values[key] = None if parsed_date == "fel" else parsed_date
+        start, end = values.get("start_date"), values.get("end_date")
+        if start and end and str(end) < str(start):
+            value, where = self.cell("end_date")
+            self.fail(where, cell_text(value), f"slutdatumet ligger före startdatumet ({start})")
+
+    def _texts(self, values: dict[str, object]) -> None:
+        for key in ("responsible_unit", "expected_effect"):
+            value, where = self.cell(key)
+            text = values[key] = cell_text(value)
+            if len(text) > MAX_TEXT:
+                self.fail(
+                    where,
+                    text[:30] + "…",
+                    f"texten är för lång ({len(text)} tecken; högst {MAX_TEXT})",
+                )
+
+    def _indicators(self, values: dict[str, object]) -> None:
+        wanted, where = self.cell("indicators")
+        ids = []
+        for part in filter(None, (p.strip() for p in cell_text(wanted).split(","))):
+            known = self.indicators.get(part) or self.indicators.get(norm_header(part))
+            if known is None:
+                self.fail(where, part, "okänd indikator")
+            else:
+                ids.append(known)
+        values["indicators"] = ",".join(ids)
+
+    def _number(self, values: dict[str, object]) -> None:
+        """Nr: an action already stored, once in the file; empty for a new one."""
+        number, where = self.cell("id")
+        text = cell_text(number)
+        if not text:
+            return
+        if not text.isdigit() or int(text) not in self.stored.index:
+            self.fail(
+                where, text, "det finns ingen åtgärd med det numret; lämna Nr tomt för en ny åtgärd"
+            )
+        elif int(text) in self.numbered:
+            self.fail(
+                where,
+                text,
+                f"samma Nr finns redan i {self.numbered[int(text)]}; en "
+                "åtgärd får bara finnas på en rad",
+            )
+        else:
+            values["id"] = int(text)
+            self.numbered[int(text)] = where
 
 
 def commit(
