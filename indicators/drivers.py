@@ -35,6 +35,7 @@ from indicators.change_parts import (
     Drivers,
     DriversError,
     Part,
+    Periods,
     count_ci,
     interval_of,
     pair,
@@ -62,36 +63,12 @@ def by_region(
         )
     totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
     when = periods(definition, totals, start, end)
-    rate = definition.type == "rate"
-    per = float(definition.per or 1)
     districts = totals[totals["region_kind"] == "district"]
     city_rows = pair(totals, city, when)
-    scale = {start: 1.0, end: 1.0}
-    if rate:
-        for year, row in ((start, city_rows[0]), (end, city_rows[1])):
-            known = part_value(row, "population")
-            year_rows = districts[districts["year"] == year]
-            if known is None and not year_rows.empty and year_rows["population"].notna().all():
-                known = float(year_rows["population"].sum())
-            if known is None:
-                raise DriversError(
-                    f"no population for the city in {year}",
-                    f"Befolkningen för hela staden saknas för {year}.",
-                )
-            scale[year] = per / known
+    scale = _scale(definition, districts, city_rows, start, end)
 
     def part(code: str, name: str, rows: tuple) -> Part:  # type: ignore[type-arg]
-        before_row, after_row, before, after, hidden = rows
-        if rate:  # the district's count over the city's population
-            count_before = part_value(before_row, "numerator")
-            count_after = part_value(after_row, "numerator")
-            before = None if count_before is None else count_before * scale[start]
-            after = None if count_after is None else count_after * scale[end]
-            return Part(code, name, before, after, count_ci(count_before, scale[start]),
-                        count_ci(count_after, scale[end]), hidden)  # fmt: skip
-        first = interval_of(definition, before_row, before, when.same_months)
-        second = interval_of(definition, after_row, after, False)
-        return Part(code, name, before, after, first, second, hidden)
+        return _region_part(definition, when, scale, start, end, code, name, rows)
 
     parts: list[Part] = []
     missing_names: list[str] = []
@@ -104,17 +81,82 @@ def by_region(
         if not item.hidden and (item.before is None or item.after is None):
             missing_names.append(item.name)
         parts.append(item)
+    named = totals.loc[totals["region_code"] == city, "region_name"]
+    city_name = str(named.iloc[0]) if not named.empty else "Hela staden"
+    total, notes = _city_total(
+        part("total", city_name, city_rows), parts, missing_names, scale, when, start, end
+    )
+    protect(parts, total)
+    return Drivers(definition.id, "region", city_name, when.from_label, when.to_label, True,
+                   parts, total, notes)  # fmt: skip
+
+
+def _scale(
+    definition: Definition, districts: pd.DataFrame, city_rows: tuple, start: int, end: int
+) -> dict[int, float]:
+    """For a rate, each year's factor from a count to the city's rate (per / the city's
+    population, or the districts' summed); 1 for a count."""
+    scale = {start: 1.0, end: 1.0}
+    if definition.type != "rate":
+        return scale
+    per = float(definition.per or 1)
+    for year, row in ((start, city_rows[0]), (end, city_rows[1])):
+        known = part_value(row, "population")
+        year_rows = districts[districts["year"] == year]
+        if known is None and not year_rows.empty and year_rows["population"].notna().all():
+            known = float(year_rows["population"].sum())
+        if known is None:
+            raise DriversError(
+                f"no population for the city in {year}",
+                f"Befolkningen för hela staden saknas för {year}.",
+            )
+        scale[year] = per / known
+    return scale
+
+
+def _region_part(
+    definition: Definition,
+    when: Periods,
+    scale: dict[int, float],
+    start: int,
+    end: int,
+    code: str,
+    name: str,
+    rows: tuple,  # type: ignore[type-arg]
+) -> Part:
+    """A region's part: for a rate its count over the city's population."""
+    before_row, after_row, before, after, hidden = rows
+    if definition.type == "rate":
+        count_before = part_value(before_row, "numerator")
+        count_after = part_value(after_row, "numerator")
+        before = None if count_before is None else count_before * scale[start]
+        after = None if count_after is None else count_after * scale[end]
+        return Part(code, name, before, after, count_ci(count_before, scale[start]),
+                    count_ci(count_after, scale[end]), hidden)  # fmt: skip
+    first = interval_of(definition, before_row, before, when.same_months)
+    second = interval_of(definition, after_row, after, False)
+    return Part(code, name, before, after, first, second, hidden)
+
+
+def _city_total(
+    city_total: Part,
+    parts: list[Part],
+    missing_names: list[str],
+    scale: dict[int, float],
+    when: Periods,
+    start: int,
+    end: int,
+) -> tuple[Part, list[str]]:
+    """The total the parts split: the city's own figure (what no district holds as a part of
+    its own, unless that would reveal a protected part), or the sum of the districts'."""
     counted = [p for p in parts if not p.hidden and p.before is not None and p.after is not None]
     any_hidden = any(p.hidden for p in parts)
     notes: list[str] = []
-    named = totals.loc[totals["region_code"] == city, "region_name"]
-    city_name = str(named.iloc[0]) if not named.empty else "Hela staden"
-    city_total = part("total", city_name, city_rows)
+    city_name = city_total.name
     if city_total.before is not None and city_total.after is not None and not city_total.hidden:
-        total = city_total
         if not any_hidden:
-            rest_before = total.before - sum(p.before for p in counted)  # type: ignore[operator,misc]
-            rest_after = total.after - sum(p.after for p in counted)  # type: ignore[operator,misc]
+            rest_before = city_total.before - sum(p.before for p in counted)  # type: ignore[misc]
+            rest_after = city_total.after - sum(p.after for p in counted)  # type: ignore[misc]
             if abs(rest_before) > 1e-6 or abs(rest_after) > 1e-6:
                 name = (
                     "Stadsdelsområden utan uppgifter: " + _names(missing_names)
@@ -130,28 +172,26 @@ def by_region(
                 "inte (skyddade), och det som inte kan placeras i något stadsdelsområde "
                 "redovisas då inte heller som en egen del, eftersom det skulle avslöja dem."
             )
-    elif city_total.hidden or any_hidden:
-        total = Part("total", city_name, None, None, None, None, hidden=True)
-    else:
-        # The source gives no figure for the city: the sum of the districts that have one.
-        before = sum(p.before for p in counted)  # type: ignore[misc]
-        after = sum(p.after for p in counted)  # type: ignore[misc]
-        name = (
-            f"{city_name}: summan av {len(counted)} av {len(parts)} stadsdelsområden"
-            if missing_names
-            else city_name
+        return city_total, notes
+    if city_total.hidden or any_hidden:
+        return Part("total", city_name, None, None, None, None, hidden=True), notes
+    # The source gives no figure for the city: the sum of the districts that have one.
+    before = sum(p.before for p in counted)  # type: ignore[misc]
+    after = sum(p.after for p in counted)  # type: ignore[misc]
+    name = (
+        f"{city_name}: summan av {len(counted)} av {len(parts)} stadsdelsområden"
+        if missing_names
+        else city_name
+    )
+    total = Part("total", name, before, after, count_ci(before / scale[start], scale[start]),
+                 count_ci(after / scale[end], scale[end]))  # fmt: skip
+    if missing_names:
+        notes.append(
+            f"Källan har ingen siffra för hela staden, och {_names(missing_names)} saknar "
+            f"uppgifter för {when.from_label} eller {when.to_label}: summan gäller de "
+            f"övriga {len(counted)} stadsdelsområdena."
         )
-        total = Part("total", name, before, after, count_ci(before / scale[start], scale[start]),
-                     count_ci(after / scale[end], scale[end]))  # fmt: skip
-        if missing_names:
-            notes.append(
-                f"Källan har ingen siffra för hela staden, och {_names(missing_names)} saknar "
-                f"uppgifter för {when.from_label} eller {when.to_label}: summan gäller de "
-                f"övriga {len(counted)} stadsdelsområdena."
-            )
-    protect(parts, total)
-    return Drivers(definition.id, "region", city_name, when.from_label, when.to_label, True,
-                   parts, total, notes)  # fmt: skip
+    return total, notes
 
 
 def _names(names: list[str]) -> str:
