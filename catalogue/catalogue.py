@@ -203,7 +203,20 @@ def check_definition(
     catalogue: Catalogue,
     known_region: Callable[[str], bool] | None,
 ) -> list[Problem]:
-    """The rules a single valid definition must also meet against the rest of the catalogue."""
+    """The rules a single valid definition must also meet against the rest of the catalogue:
+    where it lies, what its type needs of its measures, its breakdowns and levels, its
+    targets (each problem with its file and line)."""
+    return [
+        *_check_place(file, definition, catalogue),
+        *_check_measures(file, definition, catalogue),
+        *_check_levels(file, definition, known_region),
+        *_check_targets(file, definition, known_region),
+    ]
+
+
+def _check_place(file: YamlFile, definition: Definition, catalogue: Catalogue) -> list[Problem]:
+    """The id is the file's name, the areas are the agreement in force's, the folder the
+    first area."""
     problems: list[Problem] = []
     if file.path.stem != definition.id:
         problems.append(file.problem(("id",), f"id {definition.id!r} differs from the file name"))
@@ -225,6 +238,13 @@ def check_definition(
                 f"{definition.areas[0]!r}",
             )
         )
+    return problems
+
+
+def _check_measures(file: YamlFile, definition: Definition, catalogue: Catalogue) -> list[Problem]:
+    """A rate has its denominator; each measure is declared, of the kind the type needs and
+    from the indicator's source."""
+    problems: list[Problem] = []
     if definition.type == "rate" and (definition.denominator is None or definition.per is None):
         problems.append(
             file.problem(
@@ -259,6 +279,15 @@ def check_definition(
                     f"measure {measure_id} comes from {measure.source}, not {definition.source}",
                 )
             )
+    return problems
+
+
+def _check_levels(
+    file: YamlFile, definition: Definition, known_region: Callable[[str], bool] | None
+) -> list[Problem]:
+    """A survey indicator splits by sex; absent means zero for counts only; a comparison
+    with municipalities names known ones and has the level."""
+    problems: list[Problem] = []
     if definition.type in SURVEY_TYPES and "sex" not in definition.breakdowns:
         problems.append(
             file.problem(("breakdowns",), "a survey indicator must support the breakdown by sex")
@@ -274,6 +303,14 @@ def check_definition(
             problems.append(
                 file.problem(("comparison", i), f"{code!r} is not a known municipality code")
             )
+    return problems
+
+
+def _check_targets(
+    file: YamlFile, definition: Definition, known_region: Callable[[str], bool] | None
+) -> list[Problem]:
+    """A target applies before its year, for the city, all districts or a known one."""
+    problems: list[Problem] = []
     for i, target in enumerate(definition.targets):
         if target.applies_from.year > target.year:
             problems.append(
