@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -78,129 +79,34 @@ def columns_and_answers(parsed: ParsedSheet, limit: int = 50) -> dict[str, list[
 def aggregate(
     parsed: ParsedSheet, mapping: Mapping, catalogue: Catalogue, resolver: RegionResolver
 ) -> SurveyTable:
+    """One answer per row (a respondent) counted into shares per district, year, sex and age
+    band as the mapping says; every problem named with its cell."""
     table = SurveyTable(sheet=parsed.sheet)
-    add = table.findings.append
-    sheet = parsed.sheet
     if not parsed.rows:
-        add(Finding("fel", sheet, "", "", "filen är tom"))
+        table.findings.append(Finding("fel", parsed.sheet, "", "", "filen är tom"))
         return table
-    header = {norm_header(h): j for j, h in enumerate(parsed.rows[0]) if cell_text(h)}
-
-    def column(name: str | None, what: str) -> int | None:
-        if name is None:
-            return None
-        j = header.get(norm_header(name))
-        if j is None:
-            add(Finding("fel", sheet, "rad 1", name, f"kolumnen för {what} finns inte i filen"))
-        return j
-
-    district_j = column(mapping.district_column, "stadsdelsområde")
-    sex_j = column(mapping.sex_column, "kön")
-    age_j = column(mapping.age_column, "åldersgrupp")
-    year_j = column(mapping.year_column, "år")
-    questions = [(q, column(q.column, f"frågan {q.column!r}")) for q in mapping.questions]
-    for q, _ in questions:
-        measure = catalogue.measures.get(q.measure)
-        if measure is None or not measure.upload or measure.kind != "share":
-            add(
-                Finding(
-                    "fel",
-                    sheet,
-                    "",
-                    q.measure,
-                    f"frågan {q.column!r}: måttet är inte en andel i indikatorkatalogen",
-                )
-            )
-    if mapping.district is None and mapping.district_column is None:
-        add(Finding("fel", sheet, "", "", "ange kolumnen för stadsdelsområde eller ett område"))
-    if mapping.year is None and mapping.year_column is None:
-        add(Finding("fel", sheet, "", "", "ange året eller kolumnen för år"))
+    columns = _Columns(table, parsed, mapping, catalogue)
     if table.errors:
         return table
-
     fixed_region = None
     if mapping.district:
         try:
             fixed_region = resolver.resolve(mapping.district).region
         except UnknownRegionError as exc:
-            add(
+            table.findings.append(
                 Finding(
                     "fel",
-                    sheet,
+                    parsed.sheet,
                     "",
                     mapping.district,
                     f"okänt stadsdelsområde; närmast: {', '.join(exc.suggestions)}",
                 )
             )
             return table
-    # (region, name, year, measure, sex, age) → [numerator, denominator]
-    counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    unknown: set[str] = set()
-    age_values = {dashed(k).casefold(): v for k, v in mapping.age_values.items()}
-    age_groups = {dashed(a).casefold(): dashed(a) for a in catalogue.age_groups}
+    counter = _Counter(table, parsed.sheet, mapping, catalogue, resolver, columns, fixed_region)
     for i, row in enumerate(parsed.rows[1:], start=1):
-
-        def value(j: int | None, row: list[object] = row) -> str:
-            return cell_text(row[j]) if j is not None and j < len(row) else ""
-
-        if fixed_region is not None:
-            region = fixed_region
-        else:
-            name = value(district_j)
-            if not name:
-                continue
-            try:
-                region = resolver.resolve(name).region
-            except UnknownRegionError as exc:
-                if name not in unknown:
-                    unknown.add(name)
-                    add(
-                        Finding(
-                            "fel",
-                            sheet,
-                            address(i, district_j or 0),
-                            name,
-                            f"okänt stadsdelsområde; närmast: {', '.join(exc.suggestions)}",
-                        )
-                    )
-                continue
-        year_text = value(year_j) if year_j is not None else str(mapping.year)
-        if not year_text.isdigit():
-            add(
-                Finding("fel", sheet, address(i, year_j or 0), year_text, "året ska vara ett årtal")
-            )
-            continue
-        gone = (
-            resolver.lifetimes.not_existing(region.code, int(year_text))
-            if (resolver.lifetimes is not None)
-            else None
-        )
-        if gone:
-            if gone not in unknown:
-                unknown.add(gone)
-                add(Finding("fel", sheet, address(i, district_j or 0), region.name, gone))
-            continue
-        sexes = ["total"]
-        sex = SEX.get(value(sex_j).casefold()) if sex_j is not None else None
-        if sex in ("female", "male"):
-            sexes.append(sex)
-        ages = ["all"]
-        if age_j is not None:
-            raw_age = dashed(value(age_j)).casefold()
-            band = age_values.get(raw_age) or age_groups.get(raw_age)
-            if band:
-                ages.append(band)
-        for q, j in questions:
-            answer = value(j)
-            if not answer or answer.casefold() in {e.casefold() for e in q.exclude}:
-                continue
-            hit = answer.casefold() in {n.casefold() for n in q.numerator}
-            for s in sexes:
-                for a in ages:
-                    cell = counts[(region.code, region.name, int(year_text), q.measure, s, a)]
-                    cell[0] += int(hit)
-                    cell[1] += 1
-    for (code, name, year, measure, sex, age), (hits, total) in sorted(counts.items()):
+        counter.count(i, row)
+    for (code, name, year, measure, sex, age), (hits, total) in sorted(counter.counts.items()):
         table.rows.append(
             SurveyRow(
                 0,
@@ -216,5 +122,143 @@ def aggregate(
             )
         )
     if not table.rows and not table.errors:
-        add(Finding("fel", sheet, "", "", "inga svar att räkna med kartläggningen"))
+        table.findings.append(
+            Finding("fel", parsed.sheet, "", "", "inga svar att räkna med kartläggningen")
+        )
     return table
+
+
+class _Columns:
+    """The mapping's columns found in the header row, and its questions checked against the
+    catalogue (each must be a share staff may upload)."""
+
+    def __init__(
+        self, table: SurveyTable, parsed: ParsedSheet, mapping: Mapping, catalogue: Catalogue
+    ) -> None:
+        self.table, self.sheet = table, parsed.sheet
+        self.header = {norm_header(h): j for j, h in enumerate(parsed.rows[0]) if cell_text(h)}
+        self.district = self._column(mapping.district_column, "stadsdelsområde")
+        self.sex = self._column(mapping.sex_column, "kön")
+        self.age = self._column(mapping.age_column, "åldersgrupp")
+        self.year = self._column(mapping.year_column, "år")
+        self.questions = [
+            (q, self._column(q.column, f"frågan {q.column!r}")) for q in mapping.questions
+        ]
+        add = table.findings.append
+        for q, _ in self.questions:
+            measure = catalogue.measures.get(q.measure)
+            if measure is None or not measure.upload or measure.kind != "share":
+                add(
+                    Finding(
+                        "fel",
+                        self.sheet,
+                        "",
+                        q.measure,
+                        f"frågan {q.column!r}: måttet är inte en andel i indikatorkatalogen",
+                    )
+                )
+        if mapping.district is None and mapping.district_column is None:
+            add(
+                Finding(
+                    "fel", self.sheet, "", "", "ange kolumnen för stadsdelsområde eller ett område"
+                )
+            )
+        if mapping.year is None and mapping.year_column is None:
+            add(Finding("fel", self.sheet, "", "", "ange året eller kolumnen för år"))
+
+    def _column(self, name: str | None, what: str) -> int | None:
+        if name is None:
+            return None
+        j = self.header.get(norm_header(name))
+        if j is None:
+            self.table.findings.append(
+                Finding("fel", self.sheet, "rad 1", name, f"kolumnen för {what} finns inte i filen")
+            )
+        return j
+
+
+class _Counter:
+    """Counts each answer (a hit when it is one of the question's numerator answers) for
+    the total and for the row's sex and age band."""
+
+    def __init__(
+        self,
+        table: SurveyTable,
+        sheet: str,
+        mapping: Mapping,
+        catalogue: Catalogue,
+        resolver: RegionResolver,
+        columns: _Columns,
+        fixed_region: object,
+    ) -> None:
+        self.table, self.sheet, self.mapping = table, sheet, mapping
+        self.resolver, self.columns, self.fixed_region = resolver, columns, fixed_region
+        # (region, name, year, measure, sex, age) → [numerator, denominator]
+        self.counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        self.unknown: set[str] = set()
+        self.age_values = {dashed(k).casefold(): v for k, v in mapping.age_values.items()}
+        self.age_groups = {dashed(a).casefold(): dashed(a) for a in catalogue.age_groups}
+
+    def fail(self, where: str, value: str, message: str) -> None:
+        self.table.findings.append(Finding("fel", self.sheet, where, value, message))
+
+    def count(self, i: int, row: list[object]) -> None:
+        def value(j: int | None) -> str:
+            return cell_text(row[j]) if j is not None and j < len(row) else ""
+
+        columns = self.columns
+        region = self._region(i, value(columns.district))
+        if region is None:
+            return
+        year_text = value(columns.year) if columns.year is not None else str(self.mapping.year)
+        if not year_text.isdigit():
+            self.fail(address(i, columns.year or 0), year_text, "året ska vara ett årtal")
+            return
+        lifetimes = self.resolver.lifetimes
+        gone = (
+            lifetimes.not_existing(region.code, int(year_text)) if lifetimes is not None else None
+        )
+        if gone:
+            if gone not in self.unknown:
+                self.unknown.add(gone)
+                self.fail(address(i, columns.district or 0), region.name, gone)
+            return
+        sexes = ["total"]
+        sex = SEX.get(value(columns.sex).casefold()) if columns.sex is not None else None
+        if sex in ("female", "male"):
+            sexes.append(sex)
+        ages = ["all"]
+        if columns.age is not None:
+            raw_age = dashed(value(columns.age)).casefold()
+            band = self.age_values.get(raw_age) or self.age_groups.get(raw_age)
+            if band:
+                ages.append(band)
+        for q, j in columns.questions:
+            answer = value(j)
+            if not answer or answer.casefold() in {e.casefold() for e in q.exclude}:
+                continue
+            hit = answer.casefold() in {n.casefold() for n in q.numerator}
+            for s in sexes:
+                for a in ages:
+                    cell = self.counts[(region.code, region.name, int(year_text), q.measure, s, a)]
+                    cell[0] += int(hit)
+                    cell[1] += 1
+
+    def _region(self, i: int, name: str) -> Any:
+        """The mapping's one district, or the row's; None to skip the row (no name, or an
+        unknown one: named once)."""
+        if self.fixed_region is not None:
+            return self.fixed_region
+        if not name:
+            return None
+        try:
+            return self.resolver.resolve(name).region
+        except UnknownRegionError as exc:
+            if name not in self.unknown:
+                self.unknown.add(name)
+                self.fail(
+                    address(i, self.columns.district or 0),
+                    name,
+                    f"okänt stadsdelsområde; närmast: {', '.join(exc.suggestions)}",
+                )
+            return None
