@@ -20,7 +20,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from report import exports
-from report.build import YearEnd
+from report.build import AreaSection, IndicatorLine, YearEnd
 from report.charts import line_png
 from swedish.format import date_text
 
@@ -265,6 +265,21 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
     document = Document()
     _a4(document)
     _styles(document)
+    _properties(document, summary, author)
+    _footer(document, summary, today)
+    headings = _opening(document, summary, author, today)
+    _overview(document, summary, headings[0])
+    for number, section in enumerate(summary.sections, start=2):
+        _section(document, summary, number, section)
+    if summary.local is not None:
+        _local(document, summary, headings[-2])
+    _appendix(document, summary, headings[-1])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _properties(document: Document, summary: YearEnd, author: str | None) -> None:
     properties = document.core_properties
     properties.author = author or ORGANISATION
     properties.last_modified_by = author or ORGANISATION
@@ -274,9 +289,12 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
     )
     properties.language = "sv-SE"
     properties.comments = ""
-    _footer(document, summary, today)
 
-    title = document.add_paragraph(properties.title, style="Title")
+
+def _opening(document: Document, summary: YearEnd, author: str | None, today: date) -> list[str]:
+    """The title, what the document is, the snapshot it shows, a warning for invented
+    values, and the table of contents; the headings it lists."""
+    title = document.add_paragraph(document.core_properties.title, style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.LEFT
     document.add_paragraph(
         f"Samverkansöverenskommelsen mellan Stockholms stad och Polisregion Stockholm "
@@ -298,8 +316,11 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
         headings.append(f"{len(summary.sections) + 2} {summary.local.heading}")
     headings.append(f"{len(headings) + 1} Bilaga: källor, metod och förbehåll")
     _contents(document, headings)
+    return headings
 
-    document.add_heading(headings[0], level=1)
+
+def _overview(document: Document, summary: YearEnd, heading: str) -> None:
+    document.add_heading(heading, level=1)
     _table(
         document,
         ["Prioriterat område", "Indikatorerna visar", "Bedömning", "Statusar"],
@@ -314,61 +335,67 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
         ],
         [5.0, 3.6, 2.6, 5.4],
     )
-    for number, section in enumerate(summary.sections, start=2):
-        document.add_heading(f"{number} {section.title}", level=1)
-        if not section.lines:
-            document.add_paragraph("Inga indikatorer (området följs i ordinarie linjearbete).")
-        else:
-            _table(
-                document,
-                summary.line_header(),
-                [ln.cells() for ln in section.lines],
-                [3.3, 1.6, 1.6, 2.8, 1.2, 2.2, 3.9],
-            )
-            for line in section.lines:
-                if line.sexes:
-                    document.add_paragraph(f"{line.title}, {summary.year}: {line.sexes}.")
-                if line.comparison:
-                    document.add_paragraph(f"{line.title}: {line.comparison}")
-                if line.drivers:
-                    document.add_paragraph(
-                        f"{line.title}, {summary.year - 1}–{summary.year}: {line.drivers}"
-                    )
-                if line.driver_rows:
-                    _table(
-                        document,
-                        ["Vad drev förändringen?", str(summary.year - 1), str(summary.year),
-                         "Förändring", "Osäkerhet (95 %)"],
-                        line.driver_rows,
-                        [6.4, 2.2, 2.2, 2.4, 3.4],
-                    )  # fmt: skip
-                if line.judgement:
-                    document.add_paragraph(f"{line.title}: bedömning {line.judgement}")
-                if line.comment:
-                    document.add_paragraph(f"{line.title}: {line.comment}")
-            _charts(document, summary, section.lines)
-            if section.events:
-                document.add_paragraph(
-                    f"Händelser {summary.year} (▲ i diagrammen; även serieavbrott):"
-                )
-                for text in section.events:
-                    document.add_paragraph(text, style="List Bullet")
-        document.add_heading(f"{number}.1 Bedömning", level=2)
-        document.add_paragraph(
-            f"{section.judgement or 'Ej bedömt'}. {section.justification}".strip()
+
+
+def _section(document: Document, summary: YearEnd, number: int, section: AreaSection) -> None:
+    """One priority area: its indicators (table, notes, charts, events), the judgement, the
+    situation picture, the actions done and planned."""
+    document.add_heading(f"{number} {section.title}", level=1)
+    if not section.lines:
+        document.add_paragraph("Inga indikatorer (området följs i ordinarie linjearbete).")
+    else:
+        _table(
+            document,
+            summary.line_header(),
+            [ln.cells() for ln in section.lines],
+            [3.3, 1.6, 1.6, 2.8, 1.2, 2.2, 3.9],
         )
-        sub = 2
-        if section.comment:
-            document.add_heading(f"{number}.{sub} Lägesbild och orsaksanalys", level=2)
-            document.add_paragraph(section.comment)
-            sub += 1
-        document.add_heading(f"{number}.{sub} Genomförda åtgärder {summary.year}", level=2)
-        _actions(document, section.done, "Inga genomförda åtgärder registrerade.")
-        document.add_heading(f"{number}.{sub + 1} Plan för {summary.year + 1}", level=2)
-        _actions(document, section.planned, "Inga planerade åtgärder registrerade.")
-    if summary.local is not None:
-        _local(document, summary, headings[-2])
-    document.add_heading(headings[-1], level=1)
+        for line in section.lines:
+            _line_notes(document, summary, line)
+        _charts(document, summary, section.lines)
+        if section.events:
+            document.add_paragraph(f"Händelser {summary.year} (▲ i diagrammen; även serieavbrott):")
+            for text in section.events:
+                document.add_paragraph(text, style="List Bullet")
+    document.add_heading(f"{number}.1 Bedömning", level=2)
+    document.add_paragraph(f"{section.judgement or 'Ej bedömt'}. {section.justification}".strip())
+    sub = 2
+    if section.comment:
+        document.add_heading(f"{number}.{sub} Lägesbild och orsaksanalys", level=2)
+        document.add_paragraph(section.comment)
+        sub += 1
+    document.add_heading(f"{number}.{sub} Genomförda åtgärder {summary.year}", level=2)
+    _actions(document, section.done, "Inga genomförda åtgärder registrerade.")
+    document.add_heading(f"{number}.{sub + 1} Plan för {summary.year + 1}", level=2)
+    _actions(document, section.planned, "Inga planerade åtgärder registrerade.")
+
+
+def _line_notes(document: Document, summary: YearEnd, line: IndicatorLine) -> None:
+    """Under the table: women and men, the other municipalities, what drove the change,
+    the judgement and the comment of one indicator."""
+    if line.sexes:
+        document.add_paragraph(f"{line.title}, {summary.year}: {line.sexes}.")
+    if line.comparison:
+        document.add_paragraph(f"{line.title}: {line.comparison}")
+    if line.drivers:
+        document.add_paragraph(f"{line.title}, {summary.year - 1}–{summary.year}: {line.drivers}")
+    if line.driver_rows:
+        _table(
+            document,
+            ["Vad drev förändringen?", str(summary.year - 1), str(summary.year),
+             "Förändring", "Osäkerhet (95 %)"],
+            line.driver_rows,
+            [6.4, 2.2, 2.2, 2.4, 3.4],
+        )  # fmt: skip
+    if line.judgement:
+        document.add_paragraph(f"{line.title}: bedömning {line.judgement}")
+    if line.comment:
+        document.add_paragraph(f"{line.title}: {line.comment}")
+
+
+def _appendix(document: Document, summary: YearEnd, heading: str) -> None:
+    """Sources, method and caveats: the notes, then every real source cited."""
+    document.add_heading(heading, level=1)
     for note in summary.notes:
         document.add_paragraph(note, style="List Bullet")
     sources = sorted(
@@ -381,6 +408,3 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
     )
     for source in sources:
         document.add_paragraph(source, style="List Bullet")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
