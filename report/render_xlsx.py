@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from report import exports
-from report.build import IndicatorLine, YearEnd
+from report.build import AreaSection, IndicatorLine, YearEnd
 
 HEADER = PatternFill("solid", fgColor="DDE7F0")
 
@@ -105,6 +105,21 @@ def _write(sheet, row: int, values: list[object], bold: bool = False) -> None:  
 
 def render(summary: YearEnd) -> bytes:
     book = Workbook()
+    _overview_sheet(book, summary)
+    used = {"Översikt"}
+    for section in summary.sections:
+        sheet = book.create_sheet(_sheet_name(section.title, used))
+        _section_sheet(sheet, summary, section)
+        _chart_series(sheet, section)
+    if summary.local is not None:
+        _local_sheet(book.create_sheet(_sheet_name("Lokalt", used)), summary)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _overview_sheet(book: Workbook, summary: YearEnd) -> None:
+    """Översikt: a row per priority area, then the sources, method and caveats."""
     overview = book.active
     assert overview is not None
     overview.title = "Översikt"
@@ -139,87 +154,87 @@ def render(summary: YearEnd) -> bytes:
         exports.set_cell(overview.cell(row=j, column=1), note)
     for column, width in zip("ABCDE", (45, 22, 16, 60, 12), strict=True):
         overview.column_dimensions[column].width = width
-    used = {"Översikt"}
-    for section in summary.sections:
-        sheet = book.create_sheet(_sheet_name(section.title, used))
-        sheet["A1"] = section.title
-        sheet["A1"].font = Font(bold=True, size=13)
-        if any(line.example for line in section.lines):
-            sheet["A2"] = "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
-            sheet["A2"].font = Font(bold=True, color="9C2A00")
-        row = _indicator_table(sheet, summary, section.lines) + 1
+
+
+def _section_sheet(sheet, summary: YearEnd, section: AreaSection) -> None:  # type: ignore[no-untyped-def]
+    """A priority area: its indicators, the judgement and situation picture, the actions
+    done and planned."""
+    sheet["A1"] = section.title
+    sheet["A1"].font = Font(bold=True, size=13)
+    if any(line.example for line in section.lines):
+        sheet["A2"] = "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
+        sheet["A2"].font = Font(bold=True, color="9C2A00")
+    row = _indicator_table(sheet, summary, section.lines) + 1
+    _write(
+        sheet,
+        row,
+        ["Bedömning", section.judgement or "ej bedömt", section.justification],
+        bold=False,
+    )
+    if section.comment:
+        _write(sheet, row + 1, ["Lägesbild", section.comment])
+    row += 2
+    for line in section.lines:
+        for label, text in (("Bedömning", line.judgement), ("Lägesbild", line.comment)):
+            if text:
+                _write(sheet, row, [f"{label}: {line.title}", text])
+                row += 1
+    row += 1
+    for label, frame in (
+        (f"Genomförda åtgärder {summary.year}", section.done),
+        (f"Plan för {summary.year + 1}", section.planned),
+    ):
+        sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
         _write(
             sheet,
-            row,
-            ["Bedömning", section.judgement or "ej bedömt", section.justification],
-            bold=False,
+            row + 1,
+            ["Åtgärd", "Område", "Ansvar", "Status", "Förväntad effekt"],
+            bold=True,
         )
-        if section.comment:
-            _write(sheet, row + 1, ["Lägesbild", section.comment])
-        row += 2
-        for line in section.lines:
-            for label, text in (("Bedömning", line.judgement), ("Lägesbild", line.comment)):
-                if text:
-                    _write(sheet, row, [f"{label}: {line.title}", text])
-                    row += 1
-        row += 1
-        for label, frame in (
-            (f"Genomförda åtgärder {summary.year}", section.done),
-            (f"Plan för {summary.year + 1}", section.planned),
-        ):
-            sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
+        for k, action in enumerate(frame.itertuples(), start=row + 2):
             _write(
                 sheet,
-                row + 1,
-                ["Åtgärd", "Område", "Ansvar", "Status", "Förväntad effekt"],
-                bold=True,
+                k,
+                [
+                    action.title,
+                    action.region_name,
+                    f"{action.owner}: {action.responsible_unit or ''}",
+                    action.status,
+                    action.expected_effect or "",
+                ],
             )
-            for k, action in enumerate(frame.itertuples(), start=row + 2):
-                _write(
-                    sheet,
-                    k,
-                    [
-                        action.title,
-                        action.region_name,
-                        f"{action.owner}: {action.responsible_unit or ''}",
-                        action.status,
-                        action.expected_effect or "",
-                    ],
-                )
-            row += len(frame) + 3
-        # Series for the charts, to the right of the table (one empty column between), and
-        # Excel's own line charts.
-        data_column, anchor_row = len(TABLE_WIDTHS) + 2, 3
-        for line in section.lines:
-            if len(line.series) < 2:
-                continue
-            sheet.cell(row=anchor_row, column=data_column, value="År")
-            sheet.cell(row=anchor_row, column=data_column + 1, value=line.title[:40])
-            shown = number_format(line.kind, line.decimals)
-            for k, point in enumerate(line.series, start=anchor_row + 1):
-                sheet.cell(row=k, column=data_column, value=point[0])
-                cell = sheet.cell(row=k, column=data_column + 1, value=_as_cell(line, point[1]))
-                cell.number_format = shown
-            chart = LineChart()
-            chart.title = line.title + (" – Exempeldata" if line.example else "")
-            chart.y_axis.title = line.unit
-            chart.x_axis.title = "År"
-            chart.height, chart.width = 6, 14
-            end = anchor_row + len(line.series)
-            chart.add_data(
-                Reference(sheet, min_col=data_column + 1, min_row=anchor_row, max_row=end),
-                titles_from_data=True,
-            )
-            chart.set_categories(
-                Reference(sheet, min_col=data_column, min_row=anchor_row + 1, max_row=end)
-            )
-            sheet.add_chart(chart, f"{get_column_letter(data_column + 3)}{anchor_row}")
-            anchor_row = end + 12
-    if summary.local is not None:
-        _local_sheet(book.create_sheet(_sheet_name("Lokalt", used)), summary)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        row += len(frame) + 3
+
+
+def _chart_series(sheet, section: AreaSection) -> None:  # type: ignore[no-untyped-def]
+    """Series for the charts, to the right of the table (one empty column between), and
+    Excel's own line charts."""
+    data_column, anchor_row = len(TABLE_WIDTHS) + 2, 3
+    for line in section.lines:
+        if len(line.series) < 2:
+            continue
+        sheet.cell(row=anchor_row, column=data_column, value="År")
+        sheet.cell(row=anchor_row, column=data_column + 1, value=line.title[:40])
+        shown = number_format(line.kind, line.decimals)
+        for k, point in enumerate(line.series, start=anchor_row + 1):
+            sheet.cell(row=k, column=data_column, value=point[0])
+            cell = sheet.cell(row=k, column=data_column + 1, value=_as_cell(line, point[1]))
+            cell.number_format = shown
+        chart = LineChart()
+        chart.title = line.title + (" – Exempeldata" if line.example else "")
+        chart.y_axis.title = line.unit
+        chart.x_axis.title = "År"
+        chart.height, chart.width = 6, 14
+        end = anchor_row + len(line.series)
+        chart.add_data(
+            Reference(sheet, min_col=data_column + 1, min_row=anchor_row, max_row=end),
+            titles_from_data=True,
+        )
+        chart.set_categories(
+            Reference(sheet, min_col=data_column, min_row=anchor_row + 1, max_row=end)
+        )
+        sheet.add_chart(chart, f"{get_column_letter(data_column + 3)}{anchor_row}")
+        anchor_row = end + 12
 
 
 def _local_sheet(sheet, summary: YearEnd) -> None:  # type: ignore[no-untyped-def]
