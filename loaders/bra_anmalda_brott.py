@@ -297,9 +297,30 @@ def tidy(
         rows, columns=["measure", "region_code", "year", "month", "preliminary", "value", "label"]
     )
 
-    # BRÅ lists every region it has ever had, with zeros for the years a region did not
-    # exist (Järva in 2023, Kista in 2023). A region-year that is all zeros while the
-    # region did not exist for the whole year is such a placeholder, not a measurement.
+    frame = _without_placeholders(frame, register, report)
+
+    frame = frame.assign(source=SOURCE, sex="total", age_group="all", respondents=None)
+    labels = frame[["measure", "label"]].drop_duplicates("measure")
+    measures = pd.DataFrame(
+        {
+            "id": labels["measure"],
+            "source": SOURCE,
+            "label": labels["label"],
+            "unit": [RATE_UNIT if _is_rate(m) else COUNT_UNIT for m in labels["measure"]],
+            "spatially_additive": [not _is_rate(m) for m in labels["measure"]],
+        }
+    )
+    gap_frame = pd.DataFrame(gaps, columns=["measure", "region_code", "year", "month"])
+    return frame, measures, problems, gap_frame
+
+
+def _without_placeholders(
+    frame: pd.DataFrame, register: pd.DataFrame, report: LoadReport
+) -> pd.DataFrame:
+    """BRÅ lists every region it has ever had, with zeros for the years a region did not
+    exist (Järva in 2023, Kista in 2023). A region-year that is all zeros while the region
+    did not exist for the whole year is such a placeholder, not a measurement: left out,
+    and said in the report."""
     validity = register.set_index("code")
     placeholders = []
     if not frame.empty:
@@ -318,19 +339,7 @@ def tidy(
             + ", ".join(f"{name} {year}" for _, year, name in sorted(placeholders, key=str))
         )
 
-    frame = frame.assign(source=SOURCE, sex="total", age_group="all", respondents=None)
-    labels = frame[["measure", "label"]].drop_duplicates("measure")
-    measures = pd.DataFrame(
-        {
-            "id": labels["measure"],
-            "source": SOURCE,
-            "label": labels["label"],
-            "unit": [RATE_UNIT if _is_rate(m) else COUNT_UNIT for m in labels["measure"]],
-            "spatially_additive": [not _is_rate(m) for m in labels["measure"]],
-        }
-    )
-    gap_frame = pd.DataFrame(gaps, columns=["measure", "region_code", "year", "month"])
-    return frame, measures, problems, gap_frame
+    return frame
 
 
 def load(
