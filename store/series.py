@@ -165,34 +165,9 @@ def observation_rows(
     ).df()
 
 
-def yearly_rows(
-    con: duckdb.DuckDBPyConnection,
-    measures: list[str],
-    *,
-    boundaries: Boundaries,
-    by_sex: bool = False,
-    by_age: bool = False,
-    region_codes: list[str] | None = None,
-    sex: str | None = None,
-    age_group: str | None = None,
-    absent_is_zero: bool = False,
-    months: tuple[object, object] | None = None,
-) -> pd.DataFrame:
-    """Like :func:`observation_rows` but per year: monthly figures are summed, and a year
-    with fewer than 12 months carries the same months of the year before
-    (``ytd_previous``, NULL unless those months are all there and complete).
-
-    Extra columns: n_months (12 for a yearly figure), last_month, ytd_previous.
-    ``sex``/``age_group`` select one sex or age band instead of the totals.
-    ``absent_is_zero``: the source lists every event, so a part of a region of today with no
-    row had none, and a sum over the parts present is complete.
-    ``months``: the first and last whole month the source covers (dates of their first
-    days): only those months count, and each year's months (first_month, last_month,
-    n_months) are the covered ones, not the ones that happen to have a figure.
-    """
-    sql = (
-        _monthly_ctes(boundaries)
-        + """,
+# The years from the monthly rows (_monthly_ctes): months summed, the months each year
+# covers, and for a part of a year the same months of the year before.
+_YEARLY_SQL = """,
         yearly AS (
             SELECT region_code, year, sex, age_group,
                    sum(total) AS total,
@@ -244,7 +219,34 @@ def yearly_rows(
         LEFT JOIN ytd AS t USING (region_code, year, sex, age_group)
         ORDER BY r.name, y.sex, y.age_group, y.year
     """
-    )
+
+
+def yearly_rows(
+    con: duckdb.DuckDBPyConnection,
+    measures: list[str],
+    *,
+    boundaries: Boundaries,
+    by_sex: bool = False,
+    by_age: bool = False,
+    region_codes: list[str] | None = None,
+    sex: str | None = None,
+    age_group: str | None = None,
+    absent_is_zero: bool = False,
+    months: tuple[object, object] | None = None,
+) -> pd.DataFrame:
+    """Like :func:`observation_rows` but per year: monthly figures are summed, and a year
+    with fewer than 12 months carries the same months of the year before
+    (``ytd_previous``, NULL unless those months are all there and complete).
+
+    Extra columns: n_months (12 for a yearly figure), last_month, ytd_previous.
+    ``sex``/``age_group`` select one sex or age band instead of the totals.
+    ``absent_is_zero``: the source lists every event, so a part of a region of today with no
+    row had none, and a sum over the parts present is complete.
+    ``months``: the first and last whole month the source covers (dates of their first
+    days): only those months count, and each year's months (first_month, last_month,
+    n_months) are the covered ones, not the ones that happen to have a figure.
+    """
+    sql = _monthly_ctes(boundaries) + _YEARLY_SQL
     return con.execute(
         sql,
         _parameters(measures, by_sex, by_age, region_codes, sex, age_group, absent_is_zero, months),
