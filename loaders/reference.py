@@ -8,6 +8,7 @@ differs from the one recorded at the last copy, in one transaction.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -166,15 +167,7 @@ def sync_measures(con: duckdb.DuckDBPyConnection, path: Path = MEASURES_FILE) ->
         ],
         columns=["id", "source", "spatially_additive"],
     )
-
-    def write() -> bool:
-        with db.transaction(con):
-            if reference_data.reference_checksum(con, "measures") == current:
-                return False
-            queries.follow_measures(con, declared, current)
-        return True
-
-    return db.retrying(write)
+    return _once(con, "measures", current, lambda: queries.follow_measures(con, declared, current))
 
 
 def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> bool:
@@ -192,13 +185,23 @@ def sync(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> boo
             + ", ".join(orphaned)
             + ". Put them back (a region that ended keeps its row, with valid_to set)."
         )
+    return _once(
+        con, "reference", current, lambda: reference_data.replace_reference(con, tables, current)
+    )
 
-    def write() -> bool:
+
+def _once(
+    con: duckdb.DuckDBPyConnection, name: str, current: str, write: Callable[[], object]
+) -> bool:
+    """Run ``write`` in a transaction unless the store already holds files of checksum
+    ``current`` under ``name`` (another process may have copied the same files meanwhile);
+    again when it loses a conflict. True when it wrote."""
+
+    def attempt() -> bool:
         with db.transaction(con):
-            # Another process may have copied the same files meanwhile.
-            if reference_data.reference_checksum(con, "reference") == current:
+            if reference_data.reference_checksum(con, name) == current:
                 return False
-            reference_data.replace_reference(con, tables, current)
+            write()
         return True
 
-    return db.retrying(write)
+    return db.retrying(attempt)
