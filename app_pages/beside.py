@@ -5,26 +5,13 @@ the survey says so."""
 
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import charts, views
-from service import indicator_values
+from service import district, indicator_values
 from service.readmodel import view
 from swedish.format import PLOTLY_SEPARATORS
-
-
-def _rows(indicator: str, code: str) -> pd.DataFrame:
-    frame = indicator_values.values(indicator, "today")
-    if frame.empty:
-        return frame
-    rows = frame[(frame["region_code"] == code) & (frame["sex"] == "total")
-                 & (frame["age_group"] == "all") & frame["value"].notna()]  # fmt: skip
-    # Whole years only: a part of a year is not drawn beside whole ones.
-    if "n_months" in rows:
-        rows = rows[rows["n_months"].fillna(12) >= 12]
-    return rows.sort_values("year")
 
 
 @view("catalogue", max_entries=64)
@@ -38,7 +25,8 @@ def _figure(
     definition = catalogue.definitions[indicator]
     assert definition.beside is not None
     other = catalogue.definitions[definition.beside]
-    reported, survey = _rows(indicator, code), _rows(definition.beside, code)
+    reported = district.whole_years(indicator, code)
+    survey = district.whole_years(definition.beside, code)
     if reported.empty or survey.empty:
         return None
     example = indicator_values.example_note(survey) is not None

@@ -7,7 +7,6 @@ import streamlit as st
 from app_pages import views
 from app_pages.crime_chart import crime_figure, source_line
 from service import batches, crime, packs
-from swedish.format import year_list
 
 BOUNDARIES = {"today": "Dagens stadsdelsområden", "time": "Dåtidens stadsdelsområden"}
 GRANULARITY = {"year": "År", "month": "Månad"}
@@ -101,46 +100,7 @@ figure = crime_figure(
 )
 st.plotly_chart(figure, key="crime_chart")
 
-notes = []
-if kind == "rate" and boundaries == "today":
-    merged = frame[(frame["n_parts"] > 1)]
-    if not merged.empty:
-        notes.append(
-            "BRÅ:s takt per 100 000 invånare kan inte läggas ihop för sammanslagna områden; "
-            "de punkterna saknas. Välj antal eller dåtidens indelning."
-        )
-if kind == "rate" and granularity == "year":
-    notes.append("Årstakten är summan av BRÅ:s månadstakter (avrundade till heltal).")
-incomplete = frame[~frame["complete"]]
-if not incomplete.empty:
-    names_years = incomplete.groupby("region_name")["year"].unique()
-    notes.append(
-        "Bara en del av området finns i källan, så summan visas inte för: "
-        + "; ".join(f"{n} {year_list(sorted(int(y) for y in ys))}" for n, ys in names_years.items())
-        + "."
-    )
-missing_years = crime.missing_years(frame)
-if missing_years:
-    notes.append(
-        "Siffror saknas för: "
-        + "; ".join(f"{name} {year_list(years)}" for name, years in missing_years.items())
-        + "."
-    )
-if granularity == "year":
-    partial = frame[frame["n_months"] < 12]
-    for row in partial.itertuples():
-        notes.append(f"{row.region_name} {row.year}: bara {row.n_months} månader finns.")
-if batches.published(crime.SOURCE):
-    notes.append(
-        "BRÅ publicerar siffrorna själv, även små tal som 1 och 2: de visas som BRÅ redovisar "
-        "dem. Där BRÅ inte redovisar något värde står det att källan inte redovisar något."
-    )
-elif frame["suppressed"].any():
-    notes.append(
-        f"Antal under {threshold} visas inte (och inte heller takter byggda på dem), så att "
-        "ingen kan pekas ut; några fler döljs så att de inte kan räknas fram ur summor "
-        "(året ur månaderna, staden ur stadsdelsområdena)."
-    )
+notes = crime.notes(frame, kind, granularity, boundaries, threshold)
 for note in notes:
     st.caption(note)
 

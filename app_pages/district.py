@@ -74,7 +74,7 @@ for area_id, area_title in catalogue.areas():
             f"Lägesbild {int(latest_comment['year'])} ({plain(latest_comment['written_by'])}):"
         )
         st.text(str(latest_comment["text"]))
-    views.indicator_followup(catalogue, area_id, said, judged)
+    views.indicator_followup(area_id, said, judged)
     part = table[table["Område"] == area_id].drop(columns=["Område"])
     # Status beside the indicator, visible without scrolling sideways at 1440 px; what the
     # development means under the table, whole.

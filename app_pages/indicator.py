@@ -11,9 +11,9 @@ import streamlit as st
 
 from app_pages import charts, drivers_section, municipalities, views
 from app_pages.signin import guard_fragment
-from service import events, indicator_values, overview, packs, targets
+from service import events, indicator_values, indicator_view, overview, packs, targets
 from service.readmodel import view
-from swedish.format import PLOTLY_SEPARATORS, number
+from swedish.format import PLOTLY_SEPARATORS
 
 TYPES = {
     "count": "ett antal per år",
@@ -73,19 +73,9 @@ if frame.empty:
 if "district" not in definition.levels:
     municipalities.show(definition, frame)
     st.stop()
-totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]
-districts = totals[totals["region_kind"] == "district"]
-city = totals[totals["region_code"] == indicator_values.CITY].sort_values("year")
-notes = [n for n in [indicator_values.example_note(totals)] if n]
-if (totals["preliminary"].astype(bool)).any():
-    years = sorted(int(y) for y in totals.loc[totals["preliminary"].astype(bool), "year"].unique())
-    notes.append(f"Preliminära siffror för {', '.join(map(str, years))} (öppna ringar).")
-older = totals[totals["population_year"].notna() & (totals["population_year"] != totals["year"])]
-if not older.empty:
-    notes.append(
-        "Vissa år använder befolkningen från ett tidigare år (närmast tidigare, högst "
-        "två år bakåt)."
-    )
+page_view = indicator_view.indicator_view(frame)
+totals, districts, city = page_view.totals, page_view.districts, page_view.city
+notes = page_view.notes
 
 
 def panel_lines(panel: int, boundaries: str, code: str = "") -> list[dict]:
@@ -139,23 +129,18 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
     results.inputs_of; its targets and the region register are in it), and the follow-up's
     version (the event markers): drawing 11 panels is slow, and a load that leaves this
     indicator's figures as they were does not draw them again."""
-    names = sorted(districts["region_name"].unique())
+    grid = indicator_view.multiples(definition, page_view)
+    names = [p.name for p in grid.panels]
     cols = 4
     rows = (len(names) + cols - 1) // cols
     traces: list[go.Scatter] = []
-    # A count for the whole city is many times a district's: on one scale it would flatten the
-    # districts, so the city line is drawn for shares, rates and indexes only.
-    show_city = definition.type not in ("count",) and not city.empty
-    shown = totals if show_city else districts
-    top = float(shown["upper"].max() if shown["upper"].notna().any() else shown["value"].max())
+    show_city, top = grid.show_city, grid.top
     shapes: list[dict] = []
     shown_event = False
-    for k, name in enumerate(names):
-        part = districts[districts["region_name"] == name].sort_values("year")
-        traces += _panel_traces(k, part, show_city)
-        code = str(part["region_code"].iloc[0]) if not part.empty else ""
-        shapes.extend(panel_lines(k + 1, boundaries, code))
-        marked = events.markers(indicator, code)
+    for k, panel in enumerate(grid.panels):
+        traces += _panel_traces(k, panel.rows, show_city)
+        shapes.extend(panel_lines(k + 1, boundaries, panel.code))
+        marked = events.markers(indicator, panel.code)
         if marked:
             traces.append(charts.event_trace(marked, not shown_event).update(charts.panel(k + 1)))
             shown_event = True
@@ -265,12 +250,11 @@ charts.event_list(events.listed(indicator))
 said = overview.comments()
 judged = overview.assessments()
 for area in definition.areas:
-    views.indicator_followup(catalogue, area, said, judged, indicator)
+    views.indicator_followup(area, said, judged, indicator)
 
 # The latest year any district has a value for (a year whose values are all missing, e.g. for
 # want of population, would draw an empty map and rank nobody).
-with_values = districts[districts["value"].notna()]
-latest_year = int(with_values["year"].max()) if not with_values.empty else None
+latest_year = page_view.latest_year
 
 
 @view("data", "catalogue", max_entries=64)
@@ -341,29 +325,7 @@ elif latest_year is not None and indicator_values.not_ranked(indicator):
     st.caption(str(indicator_values.not_ranked(indicator)))
 
 st.subheader("Siffrorna")
-table = pd.DataFrame(
-    {
-        "Område": totals["region_name"],
-        "År": totals["year"].astype(int),
-        definition.unit: [
-            "skyddat" if s else indicator_values.fmt_value(definition, v)
-            for v, s in zip(totals["value"], totals["suppressed"], strict=True)
-        ],
-        "Osäkerhet (95 %)": [
-            indicator_values.fmt_interval(definition, lo, hi)
-            for lo, hi in zip(totals["lower"], totals["upper"], strict=True)
-        ],
-        "Antal svarande": ["" if pd.isna(n) else number(n) for n in totals["respondents"]],
-        "Preliminärt": ["ja" if p else "" for p in totals["preliminary"]],
-        "Status": [str(t) for t in totals["status_text"]],
-        # Invented values say so in the table and in its downloads.
-        "Exempeldata": (
-            totals["example"].fillna(False).astype(bool).map({True: "ja", False: ""})
-            if "example" in totals
-            else ""
-        ),
-    }
-)
+table = indicator_view.figures_table(definition, totals)
 st.dataframe(table, hide_index=True, key="numbers")
 views.downloads(table, indicator, "indicator")
 views.pack_buttons("indikator", lambda: packs.indicator(indicator, boundaries))

@@ -13,25 +13,24 @@ from app_pages import charts, views
 from service import indicator_values, municipalities
 from swedish.format import PLOTLY_SEPARATORS
 
+COLOURS = {"Stockholm": "#0072B2", "1480": "#E69F00", "1280": "#009E73"}  # Göteborg, Malmö
+WIDTHS = {"Stockholm": 4, "storstad": 2.5, "grannkommun": 1.2}
+
 
 def show(definition: indicator_values.Definition, frame: object) -> None:
-    totals = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")]  # type: ignore[index]
     st.subheader("Stockholm jämfört med andra kommuner")
     figure = go.Figure()
-    colours = {"0180": "#0072B2", "1480": "#E69F00", "1280": "#009E73"}
-    for code, part in sorted(totals.groupby("region_code"), key=lambda x: x[0] != "0180"):
-        part = part.sort_values("year")
-        name = str(part["region_name"].iloc[0])
-        big = str(code) in colours
+    for line in municipalities.lines(frame):  # type: ignore[arg-type]
+        big = line.group != "grannkommun"
         figure.add_trace(
             go.Scatter(
-                x=part["year"],
-                y=part["value"],
+                x=line.years,
+                y=line.values,
                 mode="lines+markers" if big else "lines",
-                name=name + ("" if big else " (grannkommun)"),
+                name=line.name + ("" if big else " (grannkommun)"),
                 line={
-                    "color": colours.get(str(code), "#9a9a9a"),
-                    "width": 4 if code == "0180" else 2.5 if big else 1.2,
+                    "color": COLOURS.get(line.group, COLOURS.get(line.code, "#9a9a9a")),
+                    "width": WIDTHS[line.group],
                     "dash": "solid" if big else "dot",
                 },
                 connectgaps=False,
@@ -55,7 +54,7 @@ def show(definition: indicator_values.Definition, frame: object) -> None:
         ],
     )
     st.plotly_chart(figure, key="municipalities")
-    table = municipalities.municipality_table(definition, frame)  # type: ignore[arg-type]
+    table = municipalities.table(definition, frame)  # type: ignore[arg-type]
     if not table.empty:
         st.dataframe(table, hide_index=True, key="municipality_table")
         views.downloads(table, f"{definition.id}_kommuner", "municipalities")

@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from service import indicator_values, uploads
+from service import indicator_values, overview, uploads
 from swedish.format import date_text
 
 
@@ -159,35 +159,16 @@ def style_status(frame: pd.DataFrame, column: str = "Status") -> object:
 
 
 def indicator_followup(
-    catalogue: indicator_values.Catalogue,
     area: str,
     comments: pd.DataFrame,
     assessments: pd.DataFrame,
     indicator: str | None = None,
 ) -> None:
     """The assessments and comments made of single indicators (of an area, or one indicator),
-    newest year first, with who wrote them."""
-    titles = catalogue.definitions
-    places = indicator_values.region_names()
-    for label, frame, text, by in (
-        ("Bedömning", assessments, "judgement", "assessed_by"),
-        ("Lägesbild", comments, "text", "written_by"),
-    ):
-        if frame.empty:
-            continue
-        mine = frame[frame["indicator"].notna() & (frame["area"] == area)]
-        if indicator is not None:
-            mine = mine[mine["indicator"] == indicator]
-        for row in mine.sort_values("year", ascending=False).itertuples():
-            title = titles[row.indicator].title if row.indicator in titles else row.indicator
-            body = str(getattr(row, text))
-            why = str(getattr(row, "justification", "") or "").strip()
-            if why:
-                body += f": {why}"
-            where = places.get(str(row.region_code), str(row.region_code))
-            who = plain(getattr(row, by))
-            st.caption(f"{label} {int(row.year)}, {where}, av {title} ({who}):")
-            st.text(body)
+    newest year first, with who wrote them (service.overview.followup_notes)."""
+    for note in overview.followup_notes(area, comments, assessments, indicator):
+        st.caption(f"{note.label} {note.year}, {note.place}, av {note.title} ({plain(note.who)}):")
+        st.text(note.body)
 
 
 def staged_upload(upload: object, key: str) -> uploads.Staged | None:

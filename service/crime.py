@@ -7,14 +7,12 @@ import pandas as pd
 from indicators import reported_crime
 from indicators.protection import crime_decision, crime_family
 from service import session
+from service.batches import published
 from service.indicator_values import (
     catalogue,
 )
 from service.readmodel import view
-from swedish.format import (
-    MONTH_NAMES,
-    number,
-)
+from swedish.format import MONTH_NAMES, number, year_list
 
 
 # Anmälda brott
@@ -110,3 +108,54 @@ SOURCE = reported_crime.SOURCE
 def missing_years(frame: pd.DataFrame) -> dict[str, list[int]]:
     """The years of each region the series has no figures for, by the region's name."""
     return reported_crime.missing_years(frame)
+
+
+def notes(
+    frame: pd.DataFrame, kind: str, granularity: str, boundaries: str, threshold: int
+) -> list[str]:
+    """What the chart cannot show, in words: merged districts' rates, a year's rate as the
+    sum of months, parts of a region missing, years missing, months missing in a year, and
+    how small counts are treated (as BRÅ publishes them, or hidden below ``threshold``)."""
+    notes = []
+    if kind == "rate" and boundaries == "today":
+        merged = frame[(frame["n_parts"] > 1)]
+        if not merged.empty:
+            notes.append(
+                "BRÅ:s takt per 100 000 invånare kan inte läggas ihop för sammanslagna områden; "
+                "de punkterna saknas. Välj antal eller dåtidens indelning."
+            )
+    if kind == "rate" and granularity == "year":
+        notes.append("Årstakten är summan av BRÅ:s månadstakter (avrundade till heltal).")
+    incomplete = frame[~frame["complete"]]
+    if not incomplete.empty:
+        names_years = incomplete.groupby("region_name")["year"].unique()
+        notes.append(
+            "Bara en del av området finns i källan, så summan visas inte för: "
+            + "; ".join(
+                f"{n} {year_list(sorted(int(y) for y in ys))}" for n, ys in names_years.items()
+            )
+            + "."
+        )
+    missing = missing_years(frame)
+    if missing:
+        notes.append(
+            "Siffror saknas för: "
+            + "; ".join(f"{name} {year_list(years)}" for name, years in missing.items())
+            + "."
+        )
+    if granularity == "year":
+        partial = frame[frame["n_months"] < 12]
+        for row in partial.itertuples():
+            notes.append(f"{row.region_name} {row.year}: bara {row.n_months} månader finns.")
+    if published(SOURCE):
+        notes.append(
+            "BRÅ publicerar siffrorna själv, även små tal som 1 och 2: de visas som BRÅ redovisar "
+            "dem. Där BRÅ inte redovisar något värde står det att källan inte redovisar något."
+        )
+    elif frame["suppressed"].any():
+        notes.append(
+            f"Antal under {threshold} visas inte (och inte heller takter byggda på dem), så att "
+            "ingen kan pekas ut; några fler döljs så att de inte kan räknas fram ur summor "
+            "(året ur månaderna, staden ur stadsdelsområdena)."
+        )
+    return notes

@@ -27,6 +27,7 @@ from service.indicator_values import (
     example_note,
     fmt_interval,
     fmt_value,
+    values,
 )
 from service.readmodel import view
 
@@ -193,3 +194,16 @@ def trend(indicator: str, code: str, name: str) -> Trend:
         example=note is not None,
         example_note=note,
     )
+
+
+def whole_years(indicator: str, code: str) -> pd.DataFrame:
+    """A region's totals by year with a value, whole years only (a part of a year is not
+    drawn beside whole ones)."""
+    frame = values(indicator, "today")
+    if frame.empty:
+        return frame
+    rows = frame[(frame["region_code"] == code) & (frame["sex"] == "total")
+                 & (frame["age_group"] == "all") & frame["value"].notna()]  # fmt: skip
+    if "n_months" in rows:
+        rows = rows[rows["n_months"].fillna(12) >= 12]
+    return rows.sort_values("year")

@@ -23,6 +23,7 @@ from service.indicator_values import (
     catalogue,
     district_options,
     fmt_value,
+    region_names,
 )
 from service.readmodel import view
 from store import followup
@@ -161,3 +162,48 @@ def count_line(rows: list[dict[str, object]]) -> str:
     """How many of an area's indicators are in each group ("2 förbättring · 1 oförändrat")."""
     counts = group_counts(rows)
     return " · ".join(f"{counts[g]} {g}" for g in GROUP_ORDER if counts[g])
+
+
+@dataclass(frozen=True)
+class FollowupNote:
+    """An assessment or a comment made of a single indicator, as a page shows it."""
+
+    label: str  # "Bedömning" or "Lägesbild"
+    year: int
+    place: str
+    title: str  # the indicator's
+    who: str
+    body: str
+
+
+def followup_notes(
+    area: str, comments: pd.DataFrame, assessments: pd.DataFrame, indicator: str | None = None
+) -> list[FollowupNote]:
+    """The assessments and comments made of single indicators (of an area, or one indicator),
+    newest year first, with who wrote them and (for an assessment) why."""
+    titles = catalogue().definitions
+    places = region_names()
+    found = []
+    for label, frame, text, by in (
+        ("Bedömning", assessments, "judgement", "assessed_by"),
+        ("Lägesbild", comments, "text", "written_by"),
+    ):
+        if frame.empty:
+            continue
+        mine = frame[frame["indicator"].notna() & (frame["area"] == area)]
+        if indicator is not None:
+            mine = mine[mine["indicator"] == indicator]
+        for row in mine.sort_values("year", ascending=False).itertuples():
+            body = str(getattr(row, text))
+            why = str(getattr(row, "justification", "") or "").strip()
+            found.append(
+                FollowupNote(
+                    label=label,
+                    year=int(row.year),
+                    place=places.get(str(row.region_code), str(row.region_code)),
+                    title=titles[row.indicator].title if row.indicator in titles else row.indicator,
+                    who=str(getattr(row, by)),
+                    body=body + (f": {why}" if why else ""),
+                )
+            )
+    return found
