@@ -277,11 +277,7 @@ if writable:
             )
 
 # Only the actions this user may change are offered (the server checks again).
-changeable = (
-    register[[may(viewer, "actions", [str(c)]) for c in register["region_code"]]]
-    if not register.empty
-    else register.iloc[0:0]
-)
+changeable = followup.changeable(register, viewer)
 if not changeable.empty:
     with st.expander("Ändra, följ upp eller avsluta en åtgärd", expanded=False):
         by_id = register.set_index("id")
@@ -329,8 +325,7 @@ if not changeable.empty:
 
     next_year = date.today().year + 1
     with st.expander(f"Plan för {next_year}: fortsätt pågående och planerade åtgärder"):
-        candidates = followup.candidates(next_year)
-        candidates = candidates[candidates["id"].isin(changeable["id"])]
+        candidates = followup.candidates_among(next_year, changeable)
         st.caption(
             f"{len(candidates)} åtgärder är inte avslutade och inte redan kopierade till "
             f"{next_year}. En åtgärd kopieras bara en gång till samma år."

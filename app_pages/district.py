@@ -57,19 +57,13 @@ def situation(code: str, name: str) -> pd.DataFrame:
 
 table = situation(code, name)
 said = overview.comments(code)
-judged = overview.assessments()
-judged = judged[judged["region_code"] == code] if not judged.empty else judged
+judged = overview.region_assessments(code)
 for area_id, area_title in catalogue.areas():
     if area_id not in set(table["Område"]):
         continue
     st.subheader(area_title)
-    mine = (
-        said[(said["area"] == area_id) & said["indicator"].isna()].sort_values("year")
-        if not said.empty
-        else said
-    )
-    if not mine.empty:
-        latest_comment = mine.iloc[-1]
+    latest_comment = overview.latest_area_comment(said, area_id)
+    if latest_comment is not None:
         st.caption(
             f"Lägesbild {int(latest_comment['year'])} ({plain(latest_comment['written_by'])}):"
         )

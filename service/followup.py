@@ -20,7 +20,7 @@ from indicators.results import values_all
 from indicators.summaries import latest_row
 from service import indicator_values, session
 from service.readmodel import view
-from service.writes import DATE_RANGE, RuleBroken, guarded, out_of_range
+from service.writes import DATE_RANGE, RuleBroken, guarded, may, out_of_range
 from store import audit, followup, loading, reference_data
 from store import local as store_local
 
@@ -90,6 +90,20 @@ def saved_assessments() -> pd.DataFrame:
 def candidates(year: int) -> pd.DataFrame:
     """:func:`copy_candidates` for a page."""
     return _read(lambda con: copy_candidates(con, year))
+
+
+def candidates_among(year: int, among: pd.DataFrame) -> pd.DataFrame:
+    """The candidates to copy to ``year`` that are among the actions ``among``."""
+    found = candidates(year)
+    return found[found["id"].isin(among["id"])]
+
+
+def changeable(register: pd.DataFrame, principal: Principal | None) -> pd.DataFrame:
+    """The actions of the register ``principal`` may change (their role's districts): the
+    ones a page offers; the write path checks again."""
+    if register.empty:
+        return register.iloc[0:0]
+    return register[[may(principal, "actions", [str(c)]) for c in register["region_code"]]]
 
 
 def _read(query: Callable[[duckdb.DuckDBPyConnection], R]) -> R:

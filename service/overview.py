@@ -207,3 +207,18 @@ def followup_notes(
                 )
             )
     return found
+
+
+def latest_area_comment(comments: pd.DataFrame, area: str) -> dict[str, object] | None:
+    """The newest situation picture written for an area as a whole (not for one indicator):
+    its year, who wrote it and the text; None when there is none."""
+    if comments.empty:
+        return None
+    mine = comments[(comments["area"] == area) & comments["indicator"].isna()]
+    return None if mine.empty else mine.sort_values("year").iloc[-1].to_dict()
+
+
+def region_assessments(region_code: str) -> pd.DataFrame:
+    """Every assessment made for one region."""
+    judged = assessments()
+    return judged[judged["region_code"] == region_code] if not judged.empty else judged
