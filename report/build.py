@@ -245,12 +245,16 @@ def build(
         section = AreaSection(area=area, title=title)
         statuses = []
         for indicator in catalogue.indicators_for(area, agreement):
-            line, status = _line(con, catalogue, read, seen, area, indicator, year, region_code)
+            marked = timeline.markers(
+                read.happened, catalogue.definitions[indicator], region_code, read.names, year
+            )
+            events = [m.x for m in marked]
+            line, status = _line(
+                con, catalogue, read, seen, area, indicator, year, region_code, events
+            )
             section.lines.append(line)
             statuses.append(status)
-            for marker in timeline.markers(
-                read.happened, catalogue.definitions[indicator], region_code, read.names, year
-            ):
+            for marker in marked:
                 if marker.on.year == year and marker.text not in section.events:
                     section.events.append(marker.text)
         section.calculated = assessment.calculated(statuses)
@@ -330,8 +334,10 @@ def _line(
     indicator: str,
     year: int,
     region_code: str,
+    events: list[float],
 ) -> tuple[IndicatorLine, str]:
-    """One indicator's line of the year and its status code."""
+    """One indicator's line of the year and its status code (``events``: where its chart
+    marks what happened)."""
     definition = catalogue.definitions[indicator]
     frame = read.frames.get(indicator, pd.DataFrame())
     rows = _region_rows(frame, region_code)
@@ -394,9 +400,7 @@ def _line(
         comparison=municipality_sentence(definition, frame, year)
         if "municipality" in definition.levels and region_code == CITY
         else "",
-        events=[
-            m.x for m in timeline.markers(read.happened, definition, region_code, read.names, year)
-        ],
+        events=events,
     )
     return line, status
 
