@@ -42,6 +42,19 @@ def draw_trend(axis: Axes, series: list[tuple[int, float, float | None, float | 
               color="#0072B2", lw=1.8)  # fmt: skip
 
 
+def floor_at_zero(axis: Axes, values: list[float | None]) -> None:
+    """The value axis from zero; when every value is zero, a 0–1 axis with the line on its
+    floor (matplotlib otherwise spans a sliver around zero, drawn as a solid block)."""
+    from matplotlib.ticker import MaxNLocator
+
+    top = max((v for v in values if v is not None), default=0)
+    if top <= 0:
+        axis.set_ylim(0, 1)
+        axis.yaxis.set_major_locator(MaxNLocator(nbins=2, integer=True))
+    else:
+        axis.set_ylim(bottom=0)
+
+
 def line_png(
     title: str,
     unit: str,
@@ -95,7 +108,7 @@ def _drawn(
     # invånare") fits the axis' height.
     unit_lines = textwrap.wrap(re.sub(r"(\d) (\d{3})", "\\1\u00a0\\2", unit), 24) or [""]
     axis.set_ylabel("\n".join(unit_lines), fontsize=7)
-    axis.set_ylim(bottom=0)
+    floor_at_zero(axis, [s[1] for s in series] + [s[3] for s in series if s[3] is not None])
     axis.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(int(v))))
     axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 0 if v >= 10 else 1)))

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 
-from report.charts import draw_trend, line_png
+from report.charts import draw_trend, floor_at_zero, line_png
 
 EXAMPLE = "Exempeldata: påhittade värden för demonstration, inte verkliga resultat."
 HEADER = ["Indikator", "Nu", "Jämförs med", "Förändring", "Prövning", "Status"]
@@ -142,7 +142,7 @@ def draw_chart(axis: plt.Axes, chart: PackChart, size: float = 8) -> None:
         axis.legend(fontsize=size - 2, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     axis.set_title(_wrap(title, 60 if size > 8 else 38), fontsize=size, loc="left")
     axis.set_ylabel(chart.unit, fontsize=size - 1)
-    axis.set_ylim(bottom=0)
+    floor_at_zero(axis, [p[1] for _, points in chart.lines for p in points])
     axis.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(int(v))))
     axis.yaxis.set_major_formatter(
@@ -328,7 +328,7 @@ def _pdf_page(page: PackPage) -> plt.Figure:
             _wrap(row.title + (" – Exempeldata" if row.example else ""), 38), fontsize=8, loc="left"
         )
         axis.set_ylabel(row.unit, fontsize=7)
-        axis.set_ylim(bottom=0)
+        floor_at_zero(axis, [s[1] for s in row.series] + [s[3] for s in row.series])
         axis.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=4, integer=True))
         axis.tick_params(labelsize=7)
         axis.spines[["top", "right"]].set_visible(False)

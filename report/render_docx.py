@@ -22,7 +22,8 @@ from docx.shared import Cm, Pt, RGBColor
 from report import exports
 from report.build import AreaSection, IndicatorLine, YearEnd
 from report.charts import line_png
-from swedish.format import date_text
+from report.widths import fitted
+from swedish.format import date_text, first_upper
 
 _text = exports.quoted_text  # a table cell copied into a spreadsheet must not run
 ORGANISATION = "Stockholms stad och Polisregion Stockholm"
@@ -109,9 +110,10 @@ def _table(
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    scale = WIDTH_CM / sum(widths)
+    texts = [[_text(_cell(value)) for value in row] for row in rows]
+    widths = fitted(widths, header, texts, WIDTH_CM, 8.5)  # type: ignore[arg-type]
     for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width * scale)
+        column.width = Cm(width)
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
@@ -120,7 +122,7 @@ def _table(
     repeat.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(repeat)
     for cell, width in zip(table.rows[0].cells, widths, strict=True):
-        cell.width = Cm(width * scale)
+        cell.width = Cm(width)
         for paragraph in cell.paragraphs:
             paragraph.paragraph_format.space_after = Pt(0)
             for run in paragraph.runs:
@@ -129,13 +131,18 @@ def _table(
     # width, no space after its paragraph, one 8,5 pt run, a line break for each new line), one
     # parse per row: building them through python-docx's objects was a second of the city's
     # year-end document (16 000 elements).
-    twips = [int(Cm(width * scale).twips) for width in widths]
-    for row in rows:
+    twips = [int(Cm(width).twips) for width in widths]
+    for row in texts:
         cells = "".join(
-            _CELL.format(width=width, text=_runs(_text(value)))
+            _CELL.format(width=width, text=_runs(value))
             for width, value in zip(twips, row, strict=True)
         )
         table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}>{cells}</w:tr>"))
+
+
+def _cell(value: object) -> object:
+    """A cell's text starts as a sentence does ("ej bedömt" → "Ej bedömt")."""
+    return first_upper(value) if isinstance(value, str) else value
 
 
 _CELL = (
@@ -230,12 +237,17 @@ def _local(document: Document, summary: YearEnd, heading: str) -> None:
 
 
 def _charts(document: Document, summary: YearEnd, lines: list) -> None:  # type: ignore[type-arg]
-    """The indicators' trends two to a row (a borderless table), each 8 cm wide."""
+    """The indicators' trends two to a row (a borderless table), each 7,8 cm wide."""
     drawn = [ln for ln in lines if len(ln.series) >= 2]
     if not drawn:
         return
+    # A paragraph between two tables: without one Word joins them into one table and
+    # LibreOffice draws the charts over the last rows of the table above.
+    document.add_paragraph().paragraph_format.space_after = Pt(0)
     grid = document.add_table(rows=(len(drawn) + 1) // 2, cols=2)
     grid.autofit = False
+    for column in grid.columns:
+        column.width = Cm(WIDTH_CM / 2)
     for k, line in enumerate(drawn):
         png = line_png(
             line.title + (" – Exempeldata" if line.example else ""),
@@ -248,7 +260,7 @@ def _charts(document: Document, summary: YearEnd, lines: list) -> None:  # type:
         cell = grid.cell(k // 2, k % 2)
         cell.width = Cm(WIDTH_CM / 2)
         run = cell.paragraphs[0].add_run()
-        picture = run.add_picture(io.BytesIO(png), width=Cm(8.0))
+        picture = run.add_picture(io.BytesIO(png), width=Cm(7.8))  # within the cell's margins
         shown = [p[0] for p in line.series if p[0] <= summary.year]
         # The alternative text a screen reader reads (and a test checks the years by).
         picture._inline.docPr.set(
@@ -358,7 +370,9 @@ def _section(document: Document, summary: YearEnd, number: int, section: AreaSec
             for text in section.events:
                 document.add_paragraph(text, style="List Bullet")
     document.add_heading(f"{number}.1 Bedömning", level=2)
-    document.add_paragraph(f"{section.judgement or 'Ej bedömt'}. {section.justification}".strip())
+    document.add_paragraph(
+        first_upper(f"{section.judgement or 'ej bedömt'}. {section.justification}".strip())
+    )
     sub = 2
     if section.comment:
         document.add_heading(f"{number}.{sub} Lägesbild och orsaksanalys", level=2)

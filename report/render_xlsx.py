@@ -33,7 +33,7 @@ def _as_cell(line: IndicatorLine, value: float | None) -> float | None:
 
 
 # The widths of the indicator table's columns (its header is in _indicator_table).
-TABLE_WIDTHS = (42, 16, 11, 13, 11, 11, 22, 13, 14, 12, 26, 10, 26, 60, 10, 10, 11, 40)
+TABLE_WIDTHS = (42, 16, 11, 13, 11, 11, 22, 13, 14, 12, 26, 10, 26, 60, 10, 10, 11, 40, 24)
 
 
 def _period_cell(period: str) -> int | str | None:
@@ -52,7 +52,7 @@ def _indicator_table(sheet, summary: YearEnd, lines: list[IndicatorLine]) -> int
         "Indikator", "Enhet", f"Värde {year}", "Period", "Nedre gräns (95 %)",
         "Övre gräns (95 %)", "Jämförs med", "Jämförelsevärde", "Jämförelseperiod",
         "Förändring", "Prövning av förändringen", "Mål", "Status", "Förklaring",
-        f"Kvinnor {year}", f"Män {year}", "Exempeldata", "Källa",
+        f"Kvinnor {year}", f"Män {year}", "Exempeldata", "Källa", "Om värdet saknas",
     ]  # fmt: skip
     _write(sheet, 3, header, bold=True)
     for row, line in enumerate(lines, start=4):
@@ -60,15 +60,17 @@ def _indicator_table(sheet, summary: YearEnd, lines: list[IndicatorLine]) -> int
         change = None if line.change_value is None else round(line.change_value, 10)
         values: list[object] = [
             line.title, line.unit,
-            _as_cell(line, line.number_value) if line.number_value is not None else line.value,
+            _as_cell(line, line.number_value) if line.number_value is not None else None,
             _period_cell(line.period), _as_cell(line, line.lower), _as_cell(line, line.upper),
             line.compared_with or "ingen jämförelse",
-            _as_cell(line, line.previous_value) if line.previous_value is not None else "–",
+            _as_cell(line, line.previous_value) if line.previous_value is not None else None,
             _period_cell(line.reference_period), change, line.change,
             _as_cell(line, line.target_value), line.status, line.explanation,
             _as_cell(line, line.women_value), _as_cell(line, line.men_value),
             "ja" if line.example else "nej",
             "Exempeldata (påhittade värden)" if line.example else line.source,
+            # Numbers only in the number columns: why a value is missing ("skyddat", "–") here.
+            None if line.number_value is not None else _missing(line.value),
         ]  # fmt: skip
         _write(sheet, row, values)
         shown = number_format(line.kind, line.decimals)
@@ -86,10 +88,21 @@ def _indicator_table(sheet, summary: YearEnd, lines: list[IndicatorLine]) -> int
     return end + 1
 
 
+def _missing(value: str) -> str:
+    """What the value column's text said, in words."""
+    return "ingen uppgift" if value.strip() in ("", "–", "-") else value
+
+
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", "", title)[:31]
+    """A sheet's name (at most 31 characters) cut after a whole word, unique in the book."""
+    name = re.sub(r"[\[\]:*?/\\]", "", title).strip()
+    if len(name) > 31:
+        name = name[:32].rsplit(" ", 1)[0].rstrip(" ,–-")
+        name = re.sub(r"\s+(och|i|för|av|med|mot|på)$", "", name)  # no word left hanging
+    base, n = name, 2
     while name in used:
-        name = name[:29] + str(len(used))
+        name = f"{base[: 31 - len(str(n)) - 1].rstrip()} {n}"
+        n += 1
     used.add(name)
     return name
 

@@ -18,6 +18,8 @@ def number(value: float | None, decimals: int = 0) -> str:
     """``1234.5`` → ``"1 234,5"`` (a non-breaking space between thousands)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if round(value, decimals) == 0:  # never "-0" or "-0,0": a value that rounds to zero
+        value = 0.0
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u00a0").replace(".", ",")
 

@@ -1,6 +1,7 @@
 """What the slower test tiers need from the machine besides Python packages, and how to get it.
 
-The browser tier drives Debian's Chromium (and runs deploy/nginx.conf in nginx); the postgres
+The browser tier drives Debian's Chromium (and runs deploy/nginx.conf in nginx, and renders the
+Word documents in LibreOffice, read back with poppler); the postgres
 tier starts a throwaway PostgreSQL server. Neither is a Python package, so the lock files
 cannot bring them: ``python -m tests`` installs them from Debian's packages when it may (as
 root, with apt-get), and otherwise stops at once with the one command that does; pytest stops
@@ -23,16 +24,20 @@ FALLBACK: dict[str, tuple[str, ...]] = {
     "chromium": ("/usr/bin/chromium",),
     "nginx": ("/usr/sbin/nginx",),
     "initdb": ("/usr/lib/postgresql/*/bin/initdb",),
+    "soffice": ("/usr/bin/soffice",),
+    "pdftohtml": ("/usr/bin/pdftohtml",),
 }
 # The Debian packages that bring each tool (Chromium needs a font to draw text with).
 PACKAGES: dict[str, tuple[str, ...]] = {
     "chromium": ("chromium", "fonts-dejavu-core"),
     "nginx": ("nginx-light",),
     "initdb": ("postgresql",),
+    "soffice": ("libreoffice-writer-nogui",),
+    "pdftohtml": ("poppler-utils",),
 }
 # The tools each tier's tests need.
 TIERS: dict[str, tuple[str, ...]] = {
-    "browser": ("chromium", "nginx"),
+    "browser": ("chromium", "nginx", "soffice", "pdftohtml"),
     "postgres": ("initdb",),
 }
 
