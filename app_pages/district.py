@@ -188,6 +188,10 @@ def _trend_layout(definition: object, shown: district.Trend, name: str) -> dict:
 
 
 trend_chart()
-views.downloads(table, f"lagesbild_{name}", "district")
-views.pack_buttons("stadsdelsomrade", lambda: packs.build("Stadsdelsområde", code))
+views.downloads(table, views.file_name("lagesbild", name), "district")
+views.pack_buttons(
+    "stadsdelsomrade",
+    lambda: packs.build("Stadsdelsområde", code),
+    views.file_name("stadsdelsomrade", name),
+)
 views.link_to_view("stadsdelsomrade")

@@ -327,6 +327,10 @@ elif latest_year is not None and indicator_values.not_ranked(indicator):
 st.subheader("Siffrorna")
 table = indicator_view.figures_table(definition, totals)
 st.dataframe(table, hide_index=True, key="numbers")
-views.downloads(table, indicator, "indicator")
-views.pack_buttons("indikator", lambda: packs.indicator(indicator, boundaries))
+views.downloads(table, views.file_name(indicator, boundaries), "indicator")
+views.pack_buttons(
+    "indikator",
+    lambda: packs.indicator(indicator, boundaries),
+    views.file_name("indikator", indicator, boundaries),
+)
 views.link_to_view("indikator")

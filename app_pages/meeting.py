@@ -186,4 +186,8 @@ if drivers_said:
 
 with st.sidebar:
     st.caption("Hela mötet, alla områden, att projicera eller skicka:")
-    views.pack_buttons("moteslage", lambda: packs.build("Mötesläge", regions[scope]))
+    views.pack_buttons(
+        "moteslage",
+        lambda: packs.build("Mötesläge", regions[scope]),
+        views.file_name("moteslage", scope),
+    )

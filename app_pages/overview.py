@@ -161,7 +161,9 @@ st.caption(
     + (f"; uppgifter till och med {last_year}." if last_year else ".")
 )
 views.downloads(
-    pd.DataFrame(matrix).drop(columns=["Lägesbild"]), f"oversikt_{agreement}", "overview"
+    pd.DataFrame(matrix).drop(columns=["Lägesbild"]),
+    views.file_name("oversikt", scope, agreements[agreement]),
+    "overview",
 )
 st.header("Täckning: lokala områden och åtgärder")
 districts_only = {n: c for n, c in regions.items() if c != indicator_values.CITY}
@@ -191,6 +193,12 @@ st.dataframe(
         "Saknar lokalt område och åtgärd": st.column_config.TextColumn(width="large"),
     },
 )
-views.downloads(coverage, "tackning", "coverage")
-views.pack_buttons("oversikt", lambda: packs.build("Översikt", region, agreement))
+views.downloads(
+    coverage, views.file_name("tackning_lokala_omraden", agreements[agreement]), "coverage"
+)
+views.pack_buttons(
+    "oversikt",
+    lambda: packs.build("Översikt", region, agreement),
+    views.file_name("oversikt", scope, agreements[agreement]),
+)
 views.link_to_view("")

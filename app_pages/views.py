@@ -80,11 +80,17 @@ def download_files(
     )
 
 
-def pack_buttons(key: str, make: Callable[[], object]) -> None:
+def file_name(*parts: object) -> str:
+    """A download's file name (without suffix) that says what it holds: its parts as short
+    names, "Årssammanställning", 2025, "Hela staden" → "arssammanstallning_2025_hela-staden"."""
+    return "_".join(indicator_values.slug(str(p)) for p in parts if str(p).strip())
+
+
+def pack_buttons(key: str, make: Callable[[], object], name: str | None = None) -> None:
     """Download what the page shows as a meeting pack, PDF and PowerPoint: a title page
     naming agreement, area, period, boundaries and data version, then the page's content.
     ``make`` builds the pack (service.packs) when a button is pressed (matplotlib and
-    python-pptx, no browser)."""
+    python-pptx, no browser). ``name``: what the files hold (:func:`file_name`), else ``key``."""
     from service import packs
 
     pdf, pptx = packs.files(make)  # type: ignore[arg-type]
@@ -92,7 +98,7 @@ def pack_buttons(key: str, make: Callable[[], object]) -> None:
     left.download_button(
         "Mötespaket (PDF)",
         pdf,
-        f"motespaket_{key}.pdf",
+        f"motespaket_{name or key}.pdf",
         "application/pdf",
         key=f"{key}_pack_pdf",
         on_click="ignore",
@@ -100,7 +106,7 @@ def pack_buttons(key: str, make: Callable[[], object]) -> None:
     right.download_button(
         "Mötespaket (PowerPoint)",
         pptx,
-        f"motespaket_{key}.pptx",
+        f"motespaket_{name or key}.pptx",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key=f"{key}_pack_pptx",
         on_click="ignore",

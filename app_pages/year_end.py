@@ -17,15 +17,31 @@ st.caption(
 regions = indicator_values.district_options()
 names = ["Hela staden", *[n for n in regions if n != "Hela staden"]]
 with st.sidebar:
-    year = st.selectbox(
-        "År", list(range(date.today().year, 2014, -1)), index=3, key="ar", bind="query-params"
-    )
     scope = st.selectbox("Område", names, key="sammanstallning_omrade", bind="query-params")
     agreement = st.radio(
         "Överenskommelse",
         list(agreements := indicator_values.agreement_options()),
         key="sammanstallning_overenskommelse",
         bind="query-params",
+    )
+    # The last year with figures for a whole year, unless a link or the user chose another.
+    latest = reports.latest_year(regions[scope], agreement)
+    years = list(range(max(date.today().year, latest or 0), 2014, -1))
+    year = st.selectbox(
+        "År", years, index=years.index(latest) if latest else 0, key="ar", bind="query-params"
+    )
+
+st.subheader(f"{year}, {scope.lower() if scope == 'Hela staden' else scope}")
+if latest is None:
+    st.caption("Inget av överenskommelsens indikatorer har ett värde för ett helt år här.")
+elif int(year) == latest:
+    st.caption(
+        f"{latest} är det senaste året med uppgifter för hela året. Ett annat år väljs i "
+        "sidopanelen."
+    )
+else:
+    st.caption(
+        f"Det senaste året med uppgifter för hela året är {latest}; {year} är valt i sidopanelen."
     )
 
 views.print_header(
@@ -48,11 +64,12 @@ if meetings.shown() is not None:  # a saved meeting: what differs today
         f"ändrat sedan mötet: {since[o[0]]}" if o[0] in since else "som i dag" for o in overview
     ]
 st.dataframe(table, hide_index=True, key="summary")
+stem = views.file_name("arssammanstallning", year, scope, agreements[agreement])
 left, right = st.columns(2)
 left.download_button(
     "Ladda ner Word",
     word,
-    f"arssammanstallning_{year}.docx",
+    f"{stem}.docx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     key="docx",
     on_click="ignore",
@@ -60,10 +77,10 @@ left.download_button(
 right.download_button(
     "Ladda ner Excel",
     excel,
-    f"arssammanstallning_{year}.xlsx",
+    f"{stem}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="xlsx",
     on_click="ignore",
 )
-views.pack_buttons("arssammanstallning", lambda: packs.from_year_end(summary))
+views.pack_buttons("arssammanstallning", lambda: packs.from_year_end(summary), stem)
 views.link_to_view("arssammanstallning")

@@ -246,6 +246,27 @@ def summary(year: int, region_code: str, agreement: str) -> YearEnd:
     return built if shown is None else as_of_meeting(built, shown)
 
 
+@view("data", "catalogue", max_entries=16)
+def latest_year(region_code: str, agreement: str) -> int | None:
+    """The last year for which an indicator of ``agreement`` has a value covering the whole
+    year for the region (a part of a year is not a year to sum up); None without any."""
+    catalogue = indicator_values.catalogue()
+    wanted = {
+        i
+        for area, _ in catalogue.areas(agreement)
+        for i in catalogue.indicators_for(area, agreement)
+    }
+    years = []
+    for indicator, frame in indicator_values.all_values().items():
+        if indicator not in wanted or frame.empty:
+            continue
+        rows = frame[(frame["region_code"] == region_code) & frame["value"].notna()]
+        rows = rows[rows["n_months"].fillna(12) >= 12]
+        if not rows.empty:
+            years.append(int(rows["year"].max()))
+    return max(years, default=None)
+
+
 def area_overview(year: int, region_code: str, agreement: str) -> list[tuple[str, str, str]]:
     """Per priority area: its title, what the indicators show and the judgement."""
     return [

@@ -278,9 +278,11 @@ def test_a_saved_assessment_is_in_the_year_end_documents_of_the_same_session(
     # AppTest has no runtime to hold a download built on click: keep each button's callable,
     # as the server's media file manager does, and run it as a click would.
     deferred: dict[str, object] = {}
+    names: dict[str, str] = {}
 
     def add_deferred(data, mimetype, coordinates, **kwargs):  # type: ignore[no-untyped-def]
         deferred[coordinates] = data
+        names[coordinates] = kwargs.get("file_name")
         return coordinates
 
     fake = types.SimpleNamespace(
@@ -298,7 +300,18 @@ def test_a_saved_assessment_is_in_the_year_end_documents_of_the_same_session(
         button = next(b for b in at.get("download_button") if b.proto.label == label)
         return deferred[button.proto.deferred_file_id]()  # type: ignore[operator]
 
-    at = _page("year_end")  # the documents are built (and cached) before the assessment
+    at = _page("year_end")
+    # It opens on the last year with figures for a whole year (the police events of 2025;
+    # 2026 has only January–July) and says so; the files say what they hold.
+    assert at.selectbox(key="ar").value == 2025
+    assert "2025 är det senaste året med uppgifter för hela året" in at.caption[1].value
+    stem = "arssammanstallning_2025_hela-staden_overenskommelsen-2024"
+    assert sorted(names[b.proto.deferred_file_id] for b in at.get("download_button")) == [
+        f"{stem}.docx", f"{stem}.xlsx", f"motespaket_{stem}.pdf", f"motespaket_{stem}.pptx"
+    ]  # fmt: skip
+    at.selectbox(key="ar").set_value(2023).run()
+    assert "Det senaste året med uppgifter för hela året är 2025" in at.caption[1].value
+    # The documents are built (and cached) before the assessment.
     assert b"Ungdomsmottagningen" not in downloaded(at, "Ladda ner Word")
     at.switch_page("app_pages/actions.py").run()
     at.text_input(key="vem").set_value("Bo Berg")
@@ -311,9 +324,10 @@ def test_a_saved_assessment_is_in_the_year_end_documents_of_the_same_session(
     at.button(key="bed_spara").click().run()
     assert any(s.value == "Bedömningen sparad." for s in at.success), at.error
     at.switch_page("app_pages/year_end.py").run()
+    at.selectbox(key="ar").set_value(2023).run()
     assert not at.exception, at.exception
     word = docx.Document(io.BytesIO(downloaded(at, "Ladda ner Word")))
-    assert f"delvis. {why}" in [p.text for p in word.paragraphs]
+    assert f"Delvis. {why}" in [p.text for p in word.paragraphs]
     book = openpyxl.load_workbook(io.BytesIO(downloaded(at, "Ladda ner Excel")))
     sheet = book.worksheets[1]  # the first area's sheet: Unga i riskzon …
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
