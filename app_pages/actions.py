@@ -76,7 +76,7 @@ owner = st.radio(
 )
 local_options = local.local_area_options()
 local_filter = st.selectbox(
-    "Lokalt område",
+    "Visa åtgärder för lokalt område",
     ["", *local_options],
     format_func=lambda k: "alla" if not k else local_options[k],
     key="lokalt_omrade",
@@ -229,6 +229,11 @@ def _when_fields(prefix: str, current: dict) -> dict[str, object]:
         if local_key is not None and not pd.isna(local_key)
         else ""
     )
+    # An action being changed is offered its own district's local areas only (a new one all,
+    # each named with its district: a form cannot follow the district chosen in it; the rule
+    # refuses a local area of another district).
+    own = f"{current.get('region_code')}:" if current and current.get("region_code") else ""
+    offered = {k: v for k, v in local_options.items() if k.startswith(own)}
     return {
         "start_date": st.date_input(
             "Start",
@@ -246,9 +251,9 @@ def _when_fields(prefix: str, current: dict) -> dict[str, object]:
         ),
         "local_area": st.selectbox(
             "Lokalt område (ur stadsdelsområdets lokala överenskommelse)",
-            ["", *local_options],
-            index=pick(["", *local_options], here_local),
-            format_func=lambda k: "inget" if not k else local_options[k],
+            ["", *offered],
+            index=pick(["", *offered], here_local),
+            format_func=lambda k: "inget" if not k else offered[k],
             key=f"{prefix}_lokalt",
         ),
         "contact": st.text_input(

@@ -21,7 +21,7 @@ from loaders.survey import read_sheet
 from loaders.survey_cells import address, cell_text, norm_header
 from loaders.survey_types import Finding
 from store import db, followup
-from store.regions import RegionResolver, UnknownRegionError
+from store.regions import DISTRICT_KINDS, RegionResolver, UnknownRegionError
 
 MAX_TEXT = 2000  # characters in a text cell
 
@@ -217,7 +217,7 @@ class _Rows:
     def _region(self, values: dict[str, object]) -> None:
         region, where = self.cell("region")
         try:
-            found = self.resolver.resolve(cell_text(region) or "-").region
+            found = self.resolver.resolve(cell_text(region) or "-", DISTRICT_KINDS).region
             values["region_code"] = found.code
             if found.kind not in ("district", "city"):
                 self.fail(

@@ -312,7 +312,7 @@ def load(
         loaded_by=loaded_by,
         build=build,
         report=report,
-        note=f"year {year}" if year else None,
+        note=f"år {year}" if year else None,
     )
     names = reference_data.region_names(con)
     report.regions = sorted({names[c] for c in frame["region_code"]})

@@ -23,7 +23,7 @@ from catalogue.catalogue import Catalogue
 from loaders.survey_cells import address, cell_text, dashed, norm_header
 from loaders.survey_types import SEX, Finding, SurveyRow, SurveyTable
 from loaders.upload_parse import ParsedSheet
-from store.regions import RegionResolver, UnknownRegionError
+from store.regions import DISTRICT_KINDS, RegionResolver, UnknownRegionError
 
 
 @dataclass
@@ -91,7 +91,7 @@ def aggregate(
     fixed_region = None
     if mapping.district:
         try:
-            fixed_region = resolver.resolve(mapping.district).region
+            fixed_region = resolver.resolve(mapping.district, DISTRICT_KINDS).region
         except UnknownRegionError as exc:
             table.findings.append(
                 Finding(
@@ -252,7 +252,7 @@ class _Counter:
         if not name:
             return None
         try:
-            return self.resolver.resolve(name).region
+            return self.resolver.resolve(name, DISTRICT_KINDS).region
         except UnknownRegionError as exc:
             if name not in self.unknown:
                 self.unknown.add(name)

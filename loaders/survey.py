@@ -27,6 +27,7 @@ from loaders.upload_parse import ParsedSheet, read_safely
 from loaders.upload_safety import Limits, UploadRefused, check, safe_file_name
 from store import audit, loading, reference_data
 from store.regions import RegionResolver
+from swedish.format import short
 
 UPLOAD_SOURCE = "uppladdning"
 PREVIEW_COLUMNS = [
@@ -168,8 +169,9 @@ def _history_warnings(
                     "varning",
                     table.sheet,
                     f"rad {row.line}",
-                    f"{row.value:g}",
-                    f"långt från områdets tidigare värden ({low:g}–{high:g}); stämmer det?",
+                    short(row.value),
+                    f"långt från områdets tidigare värden ({short(low)}–{short(high)}); "
+                    "stämmer det?",
                 )
             )
     file_years = {(r.measure, r.year) for r in table.rows}

@@ -30,7 +30,7 @@ from loaders.survey_cells import (
 )
 from loaders.survey_types import EXAMPLE_MARK, MAX_CELL_CHARS, SEX, Finding, SurveyRow, SurveyTable
 from loaders.upload_parse import ParsedSheet
-from store.regions import RegionResolver, UnknownRegionError
+from store.regions import DISTRICT_KINDS, RegionResolver, UnknownRegionError
 
 
 def read_table(
@@ -252,7 +252,7 @@ class _Rows:
             self.fail(where, "", "stadsdelsområde saknas")
             return region_code, region_name, name, where
         try:
-            region = self.resolver.resolve(name).region
+            region = self.resolver.resolve(name, DISTRICT_KINDS).region
             if region.kind not in ("district", "city"):
                 self.fail(
                     where,

@@ -86,7 +86,7 @@ def batch_rows(batch_id: int) -> tuple[int, pd.DataFrame]:
 
     shown = pd.DataFrame(
         {
-            "Mått": rows["measure"],
+            "Mått": rows["measure_label"],
             "Område": rows["region_name"],
             "Områdeskod": rows["region_code"],
             "År": rows["year"].astype("Int64"),

@@ -10,7 +10,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from store import audit
+from store import audit, reference_data
 
 
 def _next(con: duckdb.DuckDBPyConnection) -> int:
@@ -84,9 +84,8 @@ def save_agreement(
             "VALUES ($id, $meeting_date, $note)",
             {"id": agreement_id, **meeting},
         )
-    audit.record(
-        con, by, "lokal överenskommelse", f"{agreement['district']} version {version}: {summary}"
-    )
+    name = reference_data.region_names(con).get(str(agreement["district"]), agreement["district"])
+    audit.record(con, by, "lokal överenskommelse", f"{name} version {version}: {summary}")
     return agreement_id, version
 
 

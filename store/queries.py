@@ -259,8 +259,10 @@ def batch_rows(con: duckdb.DuckDBPyConnection, batch_id: int, limit: int = 500) 
                    false, true
             FROM population AS p WHERE p.batch_id = $id
         )
-        SELECT rows.*, r.name AS region_name, count(*) OVER () AS total
+        SELECT rows.*, r.name AS region_name, coalesce(m.label, rows.measure) AS measure_label,
+               count(*) OVER () AS total
         FROM rows JOIN region AS r ON r.code = rows.region_code
+        LEFT JOIN measure AS m ON m.id = rows.measure
         ORDER BY rows.measure, r.name, rows.year, rows.month
         LIMIT $limit
         """,

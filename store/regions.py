@@ -78,6 +78,9 @@ class Region:
     kind: str
 
 
+DISTRICT_KINDS = ("district", "city")  # what the city's own files are about
+
+
 class UnknownRegionError(LookupError):
     """A name that the register does not know; carries the closest known names."""
 
@@ -116,7 +119,9 @@ class RegionResolver:
         }
         return cls(aliases, RegionLifetimes.from_store(con, register))
 
-    def resolve(self, name: str) -> Resolution:
+    def resolve(self, name: str, kinds: tuple[str, ...] | None = None) -> Resolution:
+        """The region a spelling names; unknown, an error with the closest names (of
+        ``kinds`` only: an upload about districts suggests no municipality)."""
         key = normalise_name(name)
         if key in self._aliases:
             return Resolution(self._aliases[key], "exact")
@@ -124,7 +129,7 @@ class RegionResolver:
         # unknown, so real names ending in s (Borås, Bollnäs) are found first.
         if key.endswith("s") and key[:-1] in self._aliases:
             return Resolution(self._aliases[key[:-1]], "genitive")
-        raise UnknownRegionError(name, self.suggest(name))
+        raise UnknownRegionError(name, self.suggest(name, kinds=kinds))
 
     def by_code(self, code: str) -> str | None:
         """A code as files write it (``80106``, ``0180``, ``180``) if the register has it."""
@@ -138,9 +143,10 @@ class RegionResolver:
     def code(self, name: str) -> str:
         return self.resolve(name).region.code
 
-    def suggest(self, name: str, limit: int = 3) -> list[str]:
+    def suggest(self, name: str, limit: int = 3, kinds: tuple[str, ...] | None = None) -> list[str]:
         key = normalise_name(name)
-        close = difflib.get_close_matches(key, list(self._aliases), n=limit * 3, cutoff=0.6)
+        known = [a for a, r in self._aliases.items() if kinds is None or r.kind in kinds]
+        close = difflib.get_close_matches(key, known, n=limit * 3, cutoff=0.6)
         names: list[str] = []
         for alias in close:
             display = self._aliases[alias].name

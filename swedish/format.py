@@ -24,6 +24,15 @@ def number(value: float | None, decimals: int = 0) -> str:
     return text.replace(",", "\u00a0").replace(".", ",")
 
 
+def short(value: float) -> str:
+    """A measured value with the decimals it has (at most three), as Swedes write it:
+    ``24.1`` → ``"24,1"``, ``1200.0`` → ``"1 200"`` (Python's ``:g`` writes "24.1")."""
+    for decimals in range(4):
+        if round(value, decimals) == round(value, 3):
+            return number(value, decimals)
+    return number(value, 3)
+
+
 def percent(value: float | None, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"

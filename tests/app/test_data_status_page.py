@@ -45,7 +45,7 @@ def test_batches_are_listed_with_file_user_rows_and_state(page: AppTest) -> None
     # The snapshot recounted only the months its new events fall in: the archive's other
     # counts stay in force, so both batches are active.
     assert list(batches["Status"])[5:7] == ["aktiv", "aktiv"]
-    assert batches.iloc[8]["Anteckning"] == "year 2020"
+    assert batches.iloc[8]["Anteckning"] == "år 2020"
 
 
 def test_sources_say_how_fresh_they_are(page: AppTest) -> None:
@@ -71,6 +71,10 @@ def test_a_batch_can_be_opened(page: AppTest) -> None:
         "Preliminär", "Gäller",
     ]  # fmt: skip
     assert (bromma["Kön"], bromma["Ålder"], bromma["Gäller"]) == ("alla", "alla", "ja")
+    # A measure by its name, not its code ("bra.arekrankningsbrott").
+    page.selectbox(key="batch").set_value(1).run()
+    measures = set(table_with(page, "Gäller")["Mått"])
+    assert measures == {"5 kap. Ärekränkningsbrott"}
 
 
 def test_coverage_matrix(page: AppTest) -> None:

@@ -45,7 +45,7 @@ def test_folkhalsokollen_needs_a_year(store: duckdb.DuckDBPyConnection) -> None:
         population.load(store, path, loaded_by="t")
     population.load(store, path, loaded_by="t", year=2020)
     assert _pop(store, "80106", 2020) == 81185
-    assert loading.batches(store)[0].note == "year 2020"
+    assert loading.batches(store)[0].note == "år 2020"
 
 
 def test_tidy_csv_with_sex_and_spaces_in_numbers(store: duckdb.DuckDBPyConnection) -> None:

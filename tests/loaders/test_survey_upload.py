@@ -85,6 +85,21 @@ def test_percent_formatted_cell_and_merged_cells(
     assert _stored(store)[("80106", "female", "all")] == (7.2, 681.0)
 
 
+def test_a_misspelt_district_is_offered_districts_only(
+    store: duckdb.DuckDBPyConnection, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """"Farstra" is close to the municipalities Fagersta and Karlstad too; a survey of the
+    city's districts offers only Farsta."""
+    book = openpyxl.load_workbook(UPLOADS / "enkat_openpyxl.xlsx")
+    book["Data"]["A2"] = "Farstra"
+    path = tmp_path / "farstra.xlsx"
+    book.save(path)
+    prepared = survey.prepare(store, path, catalogue)
+    assert [str(e) for e in prepared.table.errors] == [
+        "fel: Data!A2 (värde: Farstra): okänt stadsdelsområde; närmast: Farsta"
+    ]
+
+
 BROKEN = {
     "upload_okant_omrade.xlsx": "Data!A5 (värde: Vasastan): okänt stadsdelsområde; närmast: ",
     "upload_ar_utanfor.xlsx": "Data!B2 (värde: 1899): året ska vara mellan 2000 och",
@@ -233,7 +248,7 @@ def test_a_value_far_from_history_is_a_warning(
                       loaded_by="Anna")  # fmt: skip
     prepared = survey.prepare(store, write(2023, 48.0), catalogue)
     assert prepared.ok
-    assert any("långt från områdets tidigare värden (6–6.5)" in str(w)
+    assert any("långt från områdets tidigare värden (6–6,5)" in str(w)
                for w in prepared.table.warnings)  # fmt: skip
 
 
