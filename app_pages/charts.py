@@ -155,14 +155,17 @@ def sparkline(
     return figure
 
 
-def district_map(definition: Definition, current: pd.DataFrame, year: int) -> go.Figure:
+def district_map(
+    definition: Definition, current: pd.DataFrame, year: int, period: str = ""
+) -> go.Figure:
     """Today's districts coloured by the indicator in ``year`` (service.maps.district_map
     says what each shows), each labelled with its name and value; districts whose value is
     protected are hatched grey, those without one white, both in the legend. Drawn offline
-    from the bundled outlines."""
+    from the bundled outlines. ``period``: the year as its figures cover it ("jan–jul
+    2026"), in the title."""
     shown = maps.district_map(definition, current, year)
     figure = go.Figure(data=[*_outlines(shown), _labels(shown), _colour_bar(definition, shown)])
-    title = f"{definition.title} {year}, per stadsdelsområde ({definition.unit})"
+    title = f"{definition.title} {period or year}, per stadsdelsområde ({definition.unit})"
     if shown.example:
         title += " – Exempeldata"
     middle = 59.33  # Stockholm's latitude: a degree of longitude is cos(59.33°) of one of latitude

@@ -100,21 +100,6 @@ def panel_lines(panel: int, boundaries: str, code: str = "") -> list[dict]:
     lines = []
     if definition.baseline_year:
         lines.append(vline(definition.baseline_year, {"color": "#999999", "dash": "dot"}))
-    # Only the targets of the panel's own district (or of every district): the city's and
-    # another district's targets are not this panel's.
-    for target in targets.panel_targets(indicator, code):
-        lines.append(
-            {
-                "type": "line",
-                "x0": 0,
-                "x1": 1,
-                "xref": f"{x} domain",
-                "y0": target.value,
-                "y1": target.value,
-                "yref": y,
-                "line": {"color": "#009E73", "dash": "dashdot"},
-            }
-        )
     # The agreement in force changed between the year before its first and that year.
     change = indicator_values.agreement_change_year() - 0.5
     lines.append(vline(change, {"color": "#CC79A7", "width": 1}))
@@ -137,8 +122,10 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
     show_city, top = grid.show_city, grid.top
     shapes: list[dict] = []
     shown_event = False
+    legend: set[str] = set()  # the legend's entries so far: each once, from its first panel
     for k, panel in enumerate(grid.panels):
-        traces += _panel_traces(k, panel.rows, show_city)
+        traces += _panel_traces(k, panel.rows, show_city, legend)
+        traces += _target_traces(k, panel.code, legend)
         shapes.extend(panel_lines(k + 1, boundaries, panel.code))
         marked = events.markers(indicator, panel.code)
         if marked:
@@ -182,11 +169,44 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
     return figure
 
 
-def _panel_traces(k: int, part: pd.DataFrame, show_city: bool) -> list[go.Scatter]:
-    """One district's panel: its 95 % band, its line (open rings for preliminary figures) and
-    the city's line where it shares the scale; the legend from the first panel."""
+def _first(legend: set[str], name: str) -> bool:
+    """Whether ``name`` is new to the legend (and now in it)."""
+    new = name not in legend
+    legend.add(name)
+    return new
+
+
+def _target_traces(k: int, code: str, legend: set[str]) -> list[go.Scatter]:
+    """The targets of the panel's own district (or of every district; the city's and another
+    district's are not this panel's), each a mark at the year it applies to, in the legend."""
+    place = charts.panel(k + 1)
+    return [
+        go.Scatter(
+            x=[target.year],
+            y=[target.value],
+            mode="markers",
+            name="Mål (för sitt år)",
+            marker={"symbol": "line-ew-open", "size": 22, "line": {"width": 3, "color": "#009E73"}},
+            hovertemplate=f"Mål {target.year}: %{{y}}<extra></extra>",
+            showlegend=_first(legend, "target"),
+            **place,
+        )
+        for target in targets.panel_targets(indicator, code)
+    ]
+
+
+def _panel_traces(
+    k: int, part: pd.DataFrame, show_city: bool, legend: set[str]
+) -> list[go.Scatter]:
+    """One district's panel: its 95 % band, its line over whole years (open rings for
+    preliminary figures), a part of a year apart from it (an open diamond labelled with its
+    months, never on the line of whole years), and the city's line where it shares the
+    scale; each legend entry once."""
     place = charts.panel(k + 1)
     traces = []
+    months = part["n_months"].fillna(12) if "n_months" in part else pd.Series(12, part.index)
+    partial = part[months < 12]
+    part = part[months >= 12]
     if part["lower"].notna().any():
         traces.append(
             go.Scatter(
@@ -218,6 +238,24 @@ def _panel_traces(k: int, part: pd.DataFrame, show_city: bool) -> list[go.Scatte
             **place,
         )
     )
+    if not partial.empty:
+        shown = [str(p).rsplit(" ", 1)[0] for p in partial["period"]]  # "jan–jul"
+        traces.append(
+            go.Scatter(
+                x=partial["year"],
+                y=partial["value"],
+                mode="markers+text",
+                name="Del av år (månaderna står vid punkten)",
+                text=shown,
+                textposition="top center",
+                textfont={"size": 12, "color": "#0072B2"},
+                customdata=list(partial["period"]),
+                hovertemplate="%{customdata}: %{y}<extra></extra>",
+                marker={"symbol": "diamond-open", "size": 10, "color": "#0072B2"},
+                showlegend=_first(legend, "partial"),
+                **place,
+            )
+        )
     if show_city:
         traces.append(
             go.Scatter(
@@ -255,6 +293,7 @@ for area in definition.areas:
 # The latest year any district has a value for (a year whose values are all missing, e.g. for
 # want of population, would draw an empty map and rank nobody).
 latest_year = page_view.latest_year
+latest_period = page_view.latest_period  # "jan–jul 2026" where the year is not whole
 
 
 @view("data", "catalogue", max_entries=64)
@@ -265,7 +304,7 @@ def map_and_ranking(indicator: str, boundaries: str) -> tuple[go.Figure | None, 
     map_figure = None
     if boundaries == "today":
         current = districts[districts["year"] == latest_year]
-        map_figure = charts.district_map(definition, current, latest_year)
+        map_figure = charts.district_map(definition, current, latest_year, latest_period)
     ranked = indicator_values.ranked(indicator, frame, latest_year)
     rank_figure = None
     if not ranked.empty:
@@ -289,7 +328,7 @@ def map_and_ranking(indicator: str, boundaries: str) -> tuple[go.Figure | None, 
             else False
         )
         rank_figure.update_layout(
-            title=f"{definition.title} {latest_year}: bäst överst"
+            title=f"{definition.title} {latest_period}: bäst överst"
             + (" – Exempeldata" if example else ""),
             separators=PLOTLY_SEPARATORS,
             xaxis={"title": definition.unit, "separatethousands": True},
@@ -315,13 +354,13 @@ drivers_section.show(indicator, indicator_values.CITY, "indikator")
 
 map_figure, rank_figure = map_and_ranking(indicator, boundaries)
 if map_figure is not None:
-    st.subheader(f"Karta {latest_year}")
+    st.subheader(f"Karta {latest_period}")
     st.plotly_chart(map_figure, key="map")
 if rank_figure is not None:
-    st.subheader(f"Rangordning {latest_year}, med osäkerhet")
+    st.subheader(f"Rangordning {latest_period}, med osäkerhet")
     st.plotly_chart(rank_figure, key="ranking")
 elif latest_year is not None and indicator_values.not_ranked(indicator):
-    st.subheader(f"Rangordning {latest_year}")
+    st.subheader(f"Rangordning {latest_period}")
     st.caption(str(indicator_values.not_ranked(indicator)))
 
 st.subheader("Siffrorna")

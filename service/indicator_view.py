@@ -21,6 +21,7 @@ class IndicatorView:
     city: pd.DataFrame  # by year
     notes: list[str]
     latest_year: int | None  # the latest year a district has a value
+    latest_period: str = ""  # that year as its figures cover it: "2025", "jan–jul 2026"
 
 
 def indicator_view(frame: pd.DataFrame) -> IndicatorView:
@@ -41,9 +42,19 @@ def indicator_view(frame: pd.DataFrame) -> IndicatorView:
             "Vissa år använder befolkningen från ett tidigare år (närmast tidigare, högst "
             "två år bakåt)."
         )
+    if "n_months" in totals and (totals["n_months"].fillna(12) < 12).any():
+        parts = totals[totals["n_months"].fillna(12) < 12]
+        notes.append(
+            f"Del av år: {', '.join(sorted(set(parts['period'].astype(str))))} (öppen romb "
+            "med månaderna vid punkten, inte på linjen mellan hela år)."
+        )
     with_values = districts[districts["value"].notna()]
     latest = int(with_values["year"].max()) if not with_values.empty else None
-    return IndicatorView(totals, districts, city, notes, latest)
+    period = str(latest or "")
+    if latest is not None and "period" in with_values:
+        shown = with_values.loc[with_values["year"] == latest, "period"].astype(str)
+        period = shown.mode().iloc[0] if not shown.empty else period
+    return IndicatorView(totals, districts, city, notes, latest, period.replace(" prel.", ""))
 
 
 def figures_table(definition: Definition, totals: pd.DataFrame) -> pd.DataFrame:

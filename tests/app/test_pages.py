@@ -150,6 +150,24 @@ def test_indicator_page_from_a_link_shows_rinkeby_kista(demo: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_part_of_a_year_is_marked_as_such_on_the_indicator_page(demo: Path) -> None:
+    """Shootings from the police events: 2023 from 27 March, 2026 until July. Neither sits on
+    the line of whole years (Järva read as 6 → 3); each is an open diamond labelled with its
+    months, and the map and ranking name the months of their year."""
+    at = _open("indicator", {"indikator": "Skjutningar"})
+    spec = _chart(at, "multiples")
+    jarva = next(t for t in spec["data"] if t.get("meta") == "Järva")
+    assert _values(jarva["x"]) == [2024, 2025]
+    parts = [t for t in spec["data"] if t.get("name", "").startswith("Del av år")]
+    mine = next(t for t in parts if t["xaxis"] == jarva["xaxis"])
+    assert _values(mine["x"]) == [2023, 2026] and mine["text"] == ["apr–dec", "jan–jul"]
+    assert mine["marker"]["symbol"] == "diamond-open"
+    assert [t["showlegend"] for t in parts].count(True) == 1
+    assert "Del av år: apr–dec 2023, jan–jul 2026" in spec["layout"]["annotations"][-1]["text"]
+    assert "Rangordning jan–jul 2026" in [s.value for s in at.subheader]
+
+
+@pytest.mark.slow
 def test_indicator_page_map_and_ranking(demo: Path) -> None:
     at = _open("indicator", {"indikator": "Anmälda brott mot person"})
     spec = _chart(at, "map")

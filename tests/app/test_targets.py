@@ -83,12 +83,14 @@ def test_a_target_for_jarva_decides_its_year_and_a_later_one_changes_nothing_bef
     spec = next(
         json.loads(e.proto.spec) for e in at.get("plotly_chart") if "multiples" in e.proto.id
     )
-    target_lines = [
-        s for s in spec["layout"]["shapes"] if s.get("line", {}).get("dash") == "dashdot"
-    ]
+    # Each target a mark at the year it applies to, in Järva's panel only, once in the legend
+    # (it was a line across every year, with no legend entry).
+    marks = [t for t in spec["data"] if str(t.get("name", "")).startswith("Mål")]
     jarva = next(t for t in spec["data"] if t.get("meta") == "Järva")
-    assert {s["y0"] for s in target_lines} == {3000, 4000}
-    assert {s["yref"] for s in target_lines} == {jarva["yaxis"]}  # Järva's panel only
+    assert sorted((m["x"][0], m["y"][0]) for m in marks) == [(2023, 3000), (2024, 4000)]
+    assert {m["yaxis"] for m in marks} == {jarva["yaxis"]}
+    assert [m.get("showlegend") for m in marks] == [True, False]
+    assert marks[0]["name"] == "Mål (för sitt år)"
 
     at.switch_page("app_pages/targets.py").run()
     assert not at.exception, at.exception

@@ -88,7 +88,7 @@ def test_percent_formatted_cell_and_merged_cells(
 def test_a_misspelt_district_is_offered_districts_only(
     store: duckdb.DuckDBPyConnection, catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    """"Farstra" is close to the municipalities Fagersta and Karlstad too; a survey of the
+    """ "Farstra" is close to the municipalities Fagersta and Karlstad too; a survey of the
     city's districts offers only Farsta."""
     book = openpyxl.load_workbook(UPLOADS / "enkat_openpyxl.xlsx")
     book["Data"]["A2"] = "Farstra"
