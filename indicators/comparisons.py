@@ -95,6 +95,7 @@ def point_from_row(row: dict[str, object]) -> Point:
         exposure=_number(row, "population"),
         respondents=_number(row, "respondents"),
         label=period_label(row),
+        whole_year=(_number(row, "n_months") or 12) >= 12,
     )
 
 
@@ -108,6 +109,7 @@ def _ytd_previous_point(row: dict[str, object]) -> Point | None:
         value=previous,
         count=previous,
         label=period_label(row, year_offset=-1),
+        whole_year=False,
     )
 
 

@@ -29,6 +29,10 @@ STATUS_LABELS = {
 }
 
 
+# Types whose value grows with the months covered: a part of a year is not judged by a target.
+ACCUMULATING = ("count", "rate", "published_rate")
+
+
 @dataclass(frozen=True)
 class Point:
     """One value of a series, with what the tests need."""
@@ -39,6 +43,7 @@ class Point:
     exposure: float | None = None  # population for rates
     respondents: float | None = None  # for shares
     label: str = ""  # how the period is named in the text, e.g. "2023" or "jan–aug 2023"
+    whole_year: bool = True  # False: a part of a year (a count so far is not the year's)
 
 
 @dataclass(frozen=True)
@@ -194,7 +199,12 @@ def assess(
     if current.value is None:
         return Status("insufficient_data", "Värdet saknas eller visas inte (för litet underlag).")
     target_text = ""
-    if target is not None:
+    if target is not None and not current.whole_year and definition.type in ACCUMULATING:
+        # A count (or a count per inhabitant) of some months is not the year's: the target is
+        # judged when the year is whole, never against a part of it.
+        target_text = f" Målet för {target.year} gäller hela året och prövas när året är slut."
+        target = None
+    elif target is not None:
         bound = "högst" if definition.direction == "lower_is_better" else "minst"
         target_text = f" Målet för {target.year} är {bound} {_fmt(definition, target.value)}."
         if _meets(definition, current.value, target.value):

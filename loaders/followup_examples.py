@@ -9,12 +9,16 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from catalogue.catalogue import load_catalogue
 from store import db, followup
+from store import events as store_events
 from store import local as store_local
+from store import targets as store_targets
 from store.regions import RegionResolver
 
 EXAMPLES = db.PROJECT_ROOT / "data" / "demo" / "followup_examples.yaml"
 DEMO_USER = "demodata"
+TARGET_SOURCE = "Exempeldata: påhittat mål för demonstrationen"
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path = EXAMPLES) -> int:
@@ -55,4 +59,28 @@ def load(con: duckdb.DuckDBPyConnection, path: Path = EXAMPLES) -> int:
             store_local.save_agreement(
                 con, head, areas, members, meetings, DEMO_USER, "exempel", is_example=True
             )
+        _events_and_targets(con, data, resolver)
     return added
+
+
+def _events_and_targets(
+    con: duckdb.DuckDBPyConnection, data: dict, resolver: RegionResolver
+) -> None:
+    """The example events (their districts by code) and targets (the indicator's direction
+    from the catalogue; "city" for the whole city)."""
+    for item in data.get("events", []):
+        values = {**item, "regions": [resolver.code(r) for r in item.get("regions", [])]}
+        store_events.add_event(con, values, DEMO_USER, is_example=True)
+    definitions = load_catalogue().definitions if data.get("targets") else {}
+    for item in data.get("targets", []):
+        region = resolver.resolve(item["region"]).region
+        values = {
+            "indicator": item["indicator"],
+            "scope": "city" if region.kind == "city" else region.code,
+            "target_year": item["target_year"],
+            "value": float(item["value"]),
+            "direction": definitions[item["indicator"]].direction,
+            "source": TARGET_SOURCE,
+            "applies_from": item["applies_from"],
+        }
+        store_targets.add_target(con, values, DEMO_USER, is_example=True)

@@ -140,10 +140,13 @@ def meetings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def mark_done(con: duckdb.DuckDBPyConnection, item: str, done_on: date, by: str) -> None:
+def mark_done(
+    con: duckdb.DuckDBPyConnection, item: str, done_on: date, by: str, is_example: bool = False
+) -> None:
     con.execute(
-        "INSERT INTO calendar_done (item, done_on, done_by) VALUES ($item, $on, $by)",
-        {"item": item, "on": done_on, "by": by},
+        "INSERT INTO calendar_done (item, done_on, done_by, is_example) "
+        "VALUES ($item, $on, $by, $example)",
+        {"item": item, "on": done_on, "by": by, "example": is_example},
     )
     audit.record(con, by, "årshjul klart", item)
 

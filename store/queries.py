@@ -150,6 +150,15 @@ def count_observations(con: duckdb.DuckDBPyConnection, current_only: bool = Fals
     return int(row[0]) if row else 0
 
 
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = $table AND column_name = $column",
+        {"table": table, "column": column},
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def measures(con: duckdb.DuckDBPyConnection, source: str | None = None) -> pd.DataFrame:
     return con.execute(
         """

@@ -350,7 +350,8 @@ CREATE TABLE IF NOT EXISTS indicator_target (
     source       VARCHAR NOT NULL,   -- e.g. the local agreement that decided it
     applies_from DATE NOT NULL,
     created_by   VARCHAR NOT NULL,
-    created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+    created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    is_example   BOOLEAN             -- version 19: the demo's example targets (null: no)
 );
 
 -- Version 15: each district's local agreement with its lokalpolisområden, kept as versions:
@@ -404,7 +405,8 @@ CREATE TABLE IF NOT EXISTS calendar_done (
     item     VARCHAR NOT NULL,
     done_on  DATE NOT NULL,
     done_by  VARCHAR NOT NULL,
-    done_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+    done_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    is_example BOOLEAN               -- version 19: the demo's reports marked done (null: no)
 );
 
 CREATE TABLE IF NOT EXISTS reminder_sent (

@@ -9,18 +9,20 @@ import pandas as pd
 from store import audit, loading
 
 
-def add_target(con: duckdb.DuckDBPyConnection, values: dict[str, object], by: str) -> int:
+def add_target(
+    con: duckdb.DuckDBPyConnection, values: dict[str, object], by: str, is_example: bool = False
+) -> int:
     target_id = loading.next_id(con, "indicator_target")
     con.execute(
         """
         INSERT INTO indicator_target (id, indicator, scope, target_year, value, direction,
-                                      source, applies_from, created_by)
+                                      source, applies_from, created_by, is_example)
         VALUES ($id, $indicator, $scope, $target_year, $value, $direction, $source,
-                $applies_from, $by)
+                $applies_from, $by, $example)
         """,
         {"id": target_id, **{k: values[k] for k in (
             "indicator", "scope", "target_year", "value", "direction", "source", "applies_from"
-        )}, "by": by},
+        )}, "by": by, "example": is_example},
     )  # fmt: skip
     audit.record(
         con,

@@ -15,7 +15,13 @@ from store.turns import transaction
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
+# Version 19: columns added to tables of earlier versions (CREATE IF NOT EXISTS leaves an
+# existing table as it is); nullable, as the lake adds no column with a default.
+ADDED_COLUMNS = (
+    ("indicator_target", "is_example", "BOOLEAN"),
+    ("calendar_done", "is_example", "BOOLEAN"),
+)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -59,6 +65,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
                     police.refresh_series_coverage(con)  # 16: from the events already stored
                 if current < 18:
                     queries.fill_batch_measures(con)
+                if current < 19:
+                    _add_columns(con)
                 _sort_order(con)
                 con.execute(
                     "INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION}
@@ -69,6 +77,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         _sort_order(con)
         con.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": SCHEMA_VERSION})
         con.execute("INSERT INTO write_turn (turn) VALUES (0)")
+
+
+def _add_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """The columns of :data:`ADDED_COLUMNS` a table does not have yet."""
+    for table, column, kind in ADDED_COLUMNS:
+        if not queries.has_column(con, table, column):
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")  # constants above
 
 
 # Version 17: the order the lake writes a table's rows in (when a file is written: a flush of

@@ -91,6 +91,25 @@ def test_counts_use_the_poisson_test() -> None:
     )
 
 
+def test_a_part_of_a_year_is_not_judged_by_a_target_for_the_whole_year() -> None:
+    """Shootings jan–jul 2026: 0 of a target of at most 2 for 2026 is no "target met" (the
+    year has five months left); a share of a part of a year is still judged."""
+    definition = Definition(
+        id="skott", title="Skjutningar", description="Skjutningar per år.", areas=["systemhot"],
+        source="s", type="count", measures=["s.m"], unit="antal", decimals=0,
+        direction="lower_is_better", owner="polis",
+    )  # fmt: skip
+    target = Target(value=2, year=2026, scope="all", applies_from=date(2026, 1, 1))
+    part = Point(2026, 0, count=0, label="jan–jul 2026", whole_year=False)
+    status = assess(definition, part, Point(2025, 1, count=1, label="2025"), target)
+    assert status.code != "target_met"
+    assert "Målet för 2026 gäller hela året och prövas när året är slut." in status.text
+    whole = Point(2025, 1, count=1, label="2025")
+    assert assess(definition, whole, Point(2024, 2, count=2), target).code == "target_met"
+    share_part = Point(2024, 13.5, respondents=1000, label="jan–jun 2024", whole_year=False)
+    assert assess(_share(), share_part, _p(2020, 20), TARGET_2026).code == "target_met"
+
+
 def test_target_in_force_that_year() -> None:
     first = Target(value=15, year=2026, scope="city", applies_from=date(2024, 1, 1))
     revised = Target(value=12, year=2026, scope="city", applies_from=date(2025, 6, 1))
