@@ -3,24 +3,35 @@ Served by dashboard.py, which puts the front gate of web/ in front of it."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import streamlit as st
-
-from app_pages import meetings as meeting_view
-from app_pages import state
-from app_pages.signin import (
-    identity_provider,
-    local_accounts,
-    require_identity_provider_sign_in,
-    require_sign_in,
-)
-from service.accounts import REAL_DATA_WARNING, demo_refusal, other_than_demo_data
 
 st.set_page_config(
     page_title="Uppföljning: samverkan Stockholms stad och Polisregion Stockholm",
     layout="wide",
 )
+# The first run in a new process imports the program and opens the store (on first start:
+# puts the demo data in place): say so from the first moment (issue 36), gone once it is open.
+starting = st.empty()
+if "service.session" not in sys.modules:
+    starting.info(
+        "Instrumentpanelen startar … Första gången läggs demodata in i databasen; det tar "
+        "några sekunder.",
+        icon=":material/hourglass_top:",
+    )
+
+# After the message: these imports are the first run's wait.
+from app_pages import meetings as meeting_view  # noqa: E402
+from app_pages import state  # noqa: E402
+from app_pages.signin import (  # noqa: E402
+    identity_provider,
+    local_accounts,
+    require_identity_provider_sign_in,
+    require_sign_in,
+)
+from service.accounts import REAL_DATA_WARNING, demo_refusal, other_than_demo_data  # noqa: E402
 
 # Also when started from another folder (where .streamlit/config.toml is not read): tables are
 # downloaded only through the app's own, formula-safe buttons.
@@ -33,7 +44,10 @@ st.html(f"<style>{PRINT_CSS.read_text(encoding='utf-8')}</style>")
 # A new run: what is read once per run (the catalogue's version) is read again.
 state.begin_run()
 # The store opened (and on first start filled), or a Swedish page saying why it cannot be.
-state.store_or_stop()
+try:
+    state.store_or_stop()
+finally:
+    starting.empty()
 
 LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
 

@@ -8,6 +8,7 @@
     python -m store snapshots create NAME [--date YYYY-MM-DD] | list [--db PATH]
     python -m store maintain [--keep-days N] [--db PATH]
     python -m store examples [--remove] [--db PATH]
+    python -m store examples --prepare
     python -m store users add NAME --role ROLE [--district NAME] [--external] | list
                           | disable NAME | enable NAME
                           | set-role NAME --role ROLE [--district NAME]
@@ -26,7 +27,9 @@ year-end summary and ``indicators values --snapshot`` show them as of it); ``mai
 the files and forgets unnamed snapshots older than ``--keep-days`` (meetings are kept).
 ``examples`` lists what the bundled demo data and the example follow-up put in the store;
 with ``--remove`` it removes them in one audited step (the demo's batches with their rows, and
-every row marked as an example), then refreshes the indicator results.
+every row marked as an example), then refreshes the indicator results. ``--prepare`` builds
+the demo store from its files with its results into ``data/demo/prepared/`` (commit it), which
+a first start copies into place in one step while it is current (issue 36).
 
 This entry point is the one place in store/ that calls into loaders/ (the demo data and
 the register are loaded through them); the library modules of store/ import nothing of ours.
@@ -78,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     maintain.add_argument("--db", help=DB_HELP)
     examples = sub.add_parser("examples", help="the demo data and examples; --remove them")
     examples.add_argument("--remove", action="store_true", help="remove them (audited)")
+    examples.add_argument(
+        "--prepare", action="store_true",
+        help="build data/demo/prepared/, the demo store a first start copies in",
+    )  # fmt: skip
     examples.add_argument("--db", help=DB_HELP)
     users = sub.add_parser("users", help="local accounts (in the store)")
     users_sub = users.add_subparsers(dest="action", required=True)
@@ -168,6 +175,15 @@ def backup_command(args: argparse.Namespace) -> int:
 
 
 def examples_command(args: argparse.Namespace) -> int:
+    if args.prepare:
+        manifest = loads.prepare_demo()
+        rows = manifest["tables"]
+        assert isinstance(rows, dict)
+        print(
+            f"Prepared the demo store in {loads.PREPARED}: {sum(rows.values())} rows, "
+            f"inputs {str(manifest['inputs'])[:12]}. Commit it."
+        )
+        return 0
     path = session.db_path(args.db)
     con = session.open_store(path)
     try:

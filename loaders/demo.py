@@ -7,15 +7,69 @@ A new store is filled from here on first start (by the app, or ``python -m store
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
+import os
+from pathlib import Path
 
 import duckdb
 
 from loaders import registry
 from loaders.batch import LoadReport
-from store import db, loading
+from store import backup, db, loading
+from store.upgrade import SCHEMA_VERSION
 
 DEMO_DIR = db.PROJECT_ROOT / "data" / "demo"
 DEMO_USER = "demodata"
+# The demo store prepared from those files (python -m store examples --prepare): a backup of
+# a store the demo data were loaded into and whose indicator results were computed, copied
+# into place on first start in one step instead of loading 16 files (issue 36). Used only
+# while it is what the files and this program's loaders would build (INPUTS).
+PREPARED = DEMO_DIR / "prepared"
+INPUTS = ("data/demo", "data/reference", "loaders", "store", "catalogue")
+_READ = {".py", ".sql", ".yaml", ".csv", ".json", ".txt", ".xlsx", ".geojson", ".md"}
+
+
+def inputs_digest() -> str:
+    """What a demo store is built from: the schema version and every file of :data:`INPUTS`
+    (the demo's files, the region register, the loaders, the store, the catalogue), the
+    prepared store itself left out."""
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
+    for root in INPUTS:
+        for path in sorted((db.PROJECT_ROOT / root).rglob("*")):
+            if (
+                path.is_file()
+                and path.suffix in _READ
+                and PREPARED not in path.parents
+                and "__pycache__" not in path.parts
+            ):
+                relative = path.relative_to(db.PROJECT_ROOT).as_posix()
+                digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def prepared_inputs(folder: Path = PREPARED) -> str | None:
+    """The inputs the prepared store was built from (None: there is none)."""
+    try:
+        manifest = json.loads((folder / backup.MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest.get("inputs")
+
+
+def place_prepared(location: db.Location, folder: Path = PREPARED) -> bool:
+    """Put the prepared demo store in place as the new embedded store at ``location`` when
+    it is current (its inputs are today's); False (nothing done) otherwise, and the demo is
+    loaded from its files as before. The files are made the owner's only: git checks them
+    out readable by everyone."""
+    if location.lock is None or prepared_inputs(folder) != inputs_digest():
+        return False
+    backup.restore(folder, location)
+    catalog = Path(location.catalog.removeprefix("sqlite:"))
+    os.chmod(catalog, 0o600)
+    for path in [Path(location.data_path), *Path(location.data_path).rglob("*")]:
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    return True
 
 
 def load_demo(con: duckdb.DuckDBPyConnection) -> list[LoadReport]:

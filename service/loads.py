@@ -17,7 +17,7 @@ from access.roles import Principal
 from catalogue.catalogue import Catalogue, load_catalogue
 from loaders import registry, survey, survey_template, swedish
 from loaders.batch import LoadError, LoadReport
-from loaders.demo import DEMO_USER
+from loaders.demo import DEMO_USER, PREPARED, inputs_digest, load_demo
 from loaders.polisen_fetch import Fetcher
 from loaders.reference import ReferenceDataError
 from loaders.respondents import Mapping
@@ -26,7 +26,7 @@ from loaders.upload_safety import UploadRefused
 from service import results, session
 from service.session import open_store
 from service.writes import PermissionDenied, RuleBroken, guarded, may, retry_conflicts
-from store import loading, reference_data
+from store import backup, db, loading, reference_data
 from store.db import StoreError
 
 __all__ = [
@@ -219,3 +219,32 @@ def template(out: Path) -> None:
     finally:
         con.close()
     out.write_bytes(survey_template.build(load_catalogue(), districts))
+
+
+def prepare_demo(folder: Path = PREPARED) -> dict[str, object]:
+    """Build the demo store from its files in a new store, compute every indicator's results,
+    and put a backup of it in ``folder`` (replacing what was there), with the inputs it was
+    built from (loaders.demo.inputs_digest). Refused if the store holds an account or a
+    setting: nothing of one installation may travel to another."""
+    import json
+    import shutil
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "demo.sqlite"
+        con = open_store(path)
+        try:
+            load_demo(con)
+            results.refresh_connection(con)
+            private = db.count(con, "SELECT (SELECT count(*) FROM account) + "
+                               "(SELECT count(*) FROM setting)")  # fmt: skip
+            if private:
+                raise StoreError("the demo store holds accounts or settings; not prepared")
+            built = Path(tmp) / "prepared"
+            manifest = backup.backup(con, db.locate(path), built)
+        finally:
+            con.close()
+        manifest["inputs"] = inputs_digest()
+        (built / backup.MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(built, folder)
+    return manifest

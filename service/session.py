@@ -16,7 +16,7 @@ import duckdb
 
 from access.users import users_path
 from catalogue.catalogue import CATALOGUE_DIR
-from loaders.demo import ensure_demo, load_demo
+from loaders.demo import ensure_demo, load_demo, place_prepared
 from loaders.reference import sync
 from store import accounts as store_accounts
 from store import backup, db, followup, loading, queries, transfer
@@ -77,6 +77,8 @@ def connection(
     with _LOCK:
         con = _CONNECTIONS.get(key)
         if con is None:
+            if demo and demo_may_be_placed(key):
+                place_prepared(db.locate(key))  # the prepared demo in one step, if current
             con = open_store(key)
             if demo and demo_wanted(con):
                 ensure_demo(con)
@@ -86,6 +88,20 @@ def connection(
 
 DEMO_ENV = "DASHBOARD_DEMO"
 OFF = ("off", "0", "no", "false")
+
+
+def demo_may_be_placed(path: str) -> bool:
+    """Before a store is opened: whether the prepared demo store may be copied in as the new
+    store at ``path`` (the rules of :func:`demo_wanted` that hold before a store exists, for
+    an embedded store file that does not exist yet, with no earlier store beside it)."""
+    if os.environ.get(DEMO_ENV, "on").strip().lower() in OFF or db.server_catalog() is not None:
+        return False
+    location = db.locate(path)
+    file = Path(location.label)
+    data = Path(location.data_path)
+    if file.exists() or (data.exists() and any(data.iterdir())) or users_path().exists():
+        return False
+    return db.earlier_store(file) is None
 
 
 def demo_wanted(con: duckdb.DuckDBPyConnection) -> bool:

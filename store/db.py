@@ -289,6 +289,11 @@ def _new_connection(verified: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def earlier_store(file: Path) -> Path | None:
+    """A store of the earlier kind beside where ``file`` would be (see _prepare_file)."""
+    return _earlier_store(file)
+
+
 def _earlier_store(file: Path) -> Path | None:
     """A store of an earlier version in ``file``'s folder (its default name, or ``file``'s own
     name with the earlier suffix), if there is one."""
