@@ -15,7 +15,8 @@ st.set_page_config(
 # The first run in a new process imports the program and opens the store (on first start:
 # puts the demo data in place): say so from the first moment (issue 36), gone once it is open.
 starting = st.empty()
-if "service.session" not in sys.modules:
+opened = sys.modules.get("service.session")  # the front gate may have imported it already
+if opened is None or not opened.is_open():
     starting.info(
         "Instrumentpanelen startar … Första gången läggs demodata in i databasen; det tar "
         "några sekunder.",
