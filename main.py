@@ -12,14 +12,14 @@ st.set_page_config(
     page_title="Uppföljning: samverkan Stockholms stad och Polisregion Stockholm",
     layout="wide",
 )
-# The first run in a new process imports the program and opens the store (on first start:
-# puts the demo data in place): say so from the first moment (issue 36), gone once it is open.
+# The first run in a new process imports the pages, opens the store (on first start: puts
+# the demo data in place) and computes the first page: say so from its first moment (issue
+# 36), until the page is drawn. Later runs (the pages imported) show nothing here.
 starting = st.empty()
-opened = sys.modules.get("service.session")  # the front gate may have imported it already
-if opened is None or not opened.is_open():
+if "app_pages.state" not in sys.modules:
     starting.info(
-        "Instrumentpanelen startar … Första gången läggs demodata in i databasen; det tar "
-        "några sekunder.",
+        "Instrumentpanelen startar … Första gången läggs demodata in i databasen och sidan "
+        "beräknas; det tar några sekunder.",
         icon=":material/hourglass_top:",
     )
 
@@ -47,8 +47,9 @@ state.begin_run()
 # The store opened (and on first start filled), or a Swedish page saying why it cannot be.
 try:
     state.store_or_stop()
-finally:
+except BaseException:  # the page saying why it cannot open the store: no "startar" above it
     starting.empty()
+    raise
 
 LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
 
@@ -125,4 +126,7 @@ navigation = st.navigation(
     # Every page listed: collapsed, Streamlit would show "View 3 more" (in English).
     expanded=True,
 )
-navigation.run()
+try:
+    navigation.run()
+finally:
+    starting.empty()  # the first page is drawn (or stopped): the start message goes

@@ -119,7 +119,8 @@ def main() -> int:
             run = one_run(Path(tmp))
         runs.append(run)
         print(
-            f"run {n + 1}: server answers {run['server answers']:.1f} s, message "
+            f"run {n + 1}: server answers {run['server answers']:.1f} s, page opened "
+            f"{run['page opened']:.1f} s, message "
             f"{run['message']:.1f} s ({str(run['first text']).splitlines()[0][:60]!r}), "
             f"first numbers {run['numbers']:.1f} s",
             flush=True,

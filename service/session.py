@@ -67,11 +67,6 @@ def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return resolve_db_path(cli_value)
 
 
-def is_open(path: str | os.PathLike[str] | None = None) -> bool:
-    """Whether this process has opened the store at ``path`` (see :func:`connection`)."""
-    return str(db_path(path)) in _CONNECTIONS
-
-
 def connection(
     path: str | os.PathLike[str] | None = None, demo: bool = True
 ) -> duckdb.DuckDBPyConnection:
