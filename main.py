@@ -41,6 +41,12 @@ st.set_option("client.disableDataExport", True)
 # Printing a page: A4 landscape, its content only, scaled to the paper (app_pages/print.css).
 PRINT_CSS = Path(__file__).with_name("app_pages") / "print.css"
 st.html(f"<style>{PRINT_CSS.read_text(encoding='utf-8')}</style>")
+# Narrower side margins than Streamlit's wide layout (5 rem a side): 1440 px wide screens get
+# about a hundred pixels more for tables (issue 36: nothing cut off at 1440×1000).
+st.html(
+    "<style>@media screen and (min-width: 1024px) {[data-testid='stMainBlockContainer'] "
+    "{padding-left: 2rem; padding-right: 2rem;}}</style>"
+)
 
 # A new run: what is read once per run (the catalogue's version) is read again.
 state.begin_run()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import signin
+from app_pages import signin, tables
 from service import accounts
 from service.writes import PermissionDenied, require
 
@@ -26,7 +26,7 @@ st.caption(
     "inloggning. Varje ändring loggas med ditt namn. Ett avstängt konto eller ett nytt "
     "lösenord avslutar kontots inloggningar direkt, i alla webbläsare."
 )
-st.dataframe(pd.DataFrame(accounts.account_rows(users)), hide_index=True, key="konton")
+tables.table(pd.DataFrame(accounts.account_rows(users)), hide_index=True, key="konton")
 districts = accounts.current_districts(users)
 NEW_KEYS = ("nk_namn", "nk_roll", "nk_omraden", "nk_extern", "nk_pw1", "nk_pw2")
 

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages import signin, state, views
+from app_pages import signin, state, tables, views
 from app_pages.meetings import no_writes_in_meeting
 from service import followup, indicator_values, local, uploads
 from service.writes import PermissionDenied, Principal, RuleBroken, may
@@ -94,25 +94,25 @@ if register.empty:
 else:
     shown = pd.DataFrame(
         {
+            # The most important first; the contact person is in the form and the download.
             "Nr": register["id"],
             "Åtgärd": register["title"],
-            "Område": register["area"].map(lambda a: areas.get(a, a)),
+            "Status": register["status"],
             "Stadsdelsområde": register["region_name"],
+            "Område": register["area"].map(lambda a: areas.get(a, a)),
+            "Start": register["start_date"].astype(str),
+            "Slut": register["end_date"].astype(str),
+            "Ägare": register["owner"],
+            "Ansvarig": register["responsible_unit"],
             "Lokalt område": [
                 local_options.get(f"{c}:{k}", "").partition(" – ")[2] if k else ""
                 for c, k in zip(register["region_code"], register["local_area"], strict=True)
             ],
-            "Kontakt": register["contact"].fillna(""),
-            "Ägare": register["owner"],
-            "Ansvarig": register["responsible_unit"],
-            "Status": register["status"],
-            "Start": register["start_date"].astype(str),
-            "Slut": register["end_date"].astype(str),
             "Uppföljning": register["notes"].fillna(""),
             "Exempel": register["is_example"].map({True: "exempeldata", False: ""}),
         }
     )
-    st.dataframe(shown, hide_index=True, key="register")
+    tables.table(shown, hide_index=True, key="register")
     views.downloads(uploads.export_actions(register, catalogue), "atgarder", "actions")
 
 with st.expander("Läs in åtgärder från Excel", expanded=False):
@@ -129,7 +129,7 @@ with st.expander("Läs in åtgärder från Excel", expanded=False):
             st.error(f"{views.plain(staged.name)}: {views.plain(exc)}")
         else:
             if imported.findings:
-                st.dataframe(
+                tables.table(
                     pd.DataFrame(
                         [
                             {
@@ -314,7 +314,7 @@ if not changeable.empty:
                     f"Åtgärd {chosen} sparad. Ändrat: " + "{result}.",
                 )
         history = followup.history(int(chosen)).fillna("")
-        st.dataframe(
+        tables.table(
             history.rename(
                 columns={
                     "field": "Fält",
@@ -386,7 +386,7 @@ if st.button("Spara bedömningen", key="bed_spara"):
     )
 saved = followup.saved_assessments()
 if not saved.empty:
-    st.dataframe(
+    tables.table(
         pd.DataFrame(
             {
                 "Område": saved["area"].map(lambda a: areas.get(a, a)),

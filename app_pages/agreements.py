@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages import local_section, signin, state, views
+from app_pages import local_section, signin, state, tables, views
 from app_pages.meetings import no_writes_in_meeting
 from service import indicator_values, local, local_excel, uploads
 from service.writes import Principal, RuleBroken, may
@@ -55,7 +55,7 @@ if agreement is not None:
     )
 
 with st.expander("Lokalpolisområden i registret"):
-    st.dataframe(
+    tables.table(
         pd.DataFrame(
             {
                 "Lokalpolisområde": [p.name for p in register.values()],

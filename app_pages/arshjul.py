@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, signin, state, views
+from app_pages import charts, signin, state, tables, views
 from app_pages.meetings import no_writes_in_meeting
 from service import calendar, indicator_values
 from service.writes import Principal, may
@@ -72,7 +72,7 @@ table = pd.DataFrame(
         "Anteckning": [i.note for i in found],
     }
 )
-st.dataframe(
+tables.table(
     table,
     hide_index=True,
     key="arshjul_tabell",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import signin, views
+from app_pages import signin, tables, views
 from service import audit
 from service.writes import PermissionDenied, require
 from swedish.format import number
@@ -53,5 +53,5 @@ st.caption(
         else "."
     )
 )
-st.dataframe(shown, hide_index=True, key="audit")
+tables.table(shown, hide_index=True, key="audit")
 views.download_files(audit.audit_files(*filters), "logg", "audit")

@@ -89,9 +89,11 @@ def sparkline(
     example: bool = False,
     height: int = 190,
     markers: list | None = None,
+    font: int = 12,
 ) -> go.Figure:
     """A small trend of one indicator for a card: years on the axis, the 95 % interval as a
-    band, the unit in the title and the source underneath (Exempeldata where it is)."""
+    band, the unit in the title and the source underneath (Exempeldata where it is).
+    ``font``: the tick labels' size in px (larger for a projector)."""
     years = [s[0] for s in series]
     figure = go.Figure()
     band = [s for s in series if s[2] is not None and s[3] is not None]
@@ -132,7 +134,8 @@ def sparkline(
         separators=PLOTLY_SEPARATORS,
         height=height,
         showlegend=False,
-        margin={"l": 40, "r": 10, "t": 30, "b": 42},
+        margin={"l": 44, "r": 10, "t": 30, "b": 44},
+        font={"size": font},
         xaxis={"dtick": 1 if len(years) <= 8 else 2, "tickformat": "d"},
         shapes=charts_events
         if (charts_events := event_lines(shown_markers, "x", "paper"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import views
+from app_pages import tables, views
 from service import compare, indicator_values, packs
 
 MODES = {
@@ -76,7 +76,7 @@ table = pd.DataFrame(
 if table.empty:
     st.info("Området har inga indikatorer med den här jämförelsen.")
 else:
-    st.dataframe(table, hide_index=True, key="comparison")
+    tables.table(table, hide_index=True, key="comparison")
     if (table["Exempeldata"] == "ja").any():
         st.caption(indicator_values.EXAMPLE_NOTE)
     views.downloads(table, f"jamforelse_{area}", "compare")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import views
+from app_pages import tables, views
 from app_pages.crime_chart import crime_figure, source_line
 from service import batches, crime, packs
 
@@ -107,7 +107,7 @@ for note in notes:
 
 table = crime.crime_table(frame, UNITS[kind], granularity)
 with st.expander("Tabell med siffrorna"):
-    st.dataframe(table, hide_index=True)
+    tables.table(table, hide_index=True)
 views.downloads(table, f"anmalda_brott_{category.count_measure}", "crime")
 views.pack_buttons(
     "anmalda_brott",

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages import signin, views
+from app_pages.tables import table as fitted_table
 from service import batches, indicator_values, loads, meetings
 from service.writes import PermissionDenied, RuleBroken
 from swedish.format import number
@@ -32,7 +33,7 @@ def _show(result: loads.PageLoad) -> None:
 
 st.header("Källor")
 sources = tables["sources"]
-st.dataframe(sources.drop(columns=["id"]), hide_index=True, key="sources")
+fitted_table(sources.drop(columns=["id"]), hide_index=True, key="sources")
 for record in tables["records"].itertuples():  # type: ignore[union-attr]
     with st.expander(f"{record.title} – om källan"):
         st.markdown(f"**Utgivare:** {record.publisher}  \n**Publiceras:** {record.rhythm}")
@@ -50,7 +51,7 @@ loaded = tables["batches"]
 if loaded.empty:
     st.info("Inga filer är inlästa ännu.")
 else:
-    st.dataframe(loaded, hide_index=True, key="batches")
+    fitted_table(loaded, hide_index=True, key="batches")
 if not loaded.empty and not batches.may_open_batches(signin.principal()):
     st.caption(
         "Satsernas enskilda rader visas bara för administratörer (små tal är inte dolda där)."
@@ -68,7 +69,7 @@ elif not loaded.empty:
     else:
         shown = "alla" if total <= len(rows) else f"de första {number(len(rows))}"
         st.caption(f"Satsen har {number(total)} rader; här visas {shown}.")
-        st.dataframe(
+        fitted_table(
             rows,
             hide_index=True,
             key="batch_rows",
@@ -134,7 +135,8 @@ st.caption(
     "Antal indikatorer med data (av områdets indikatorer) och vilka år, på dagens indelning. "
     "Indikatorer från enkäter och aktivitetsdata får data när förvaltningarna laddar upp dem."
 )
-st.dataframe(tables["matrix"], key="coverage")
+# A district a row, an area a column: twelve columns of regions did not fit 1440 px.
+fitted_table(tables["matrix"].T.rename_axis("Område"), key="coverage")
 views.downloads(tables["matrix"].reset_index(names="Prioriterat område"), "tackning", "coverage")
 for area_id, title in catalogue.areas():
     with st.expander(f"{title}: antal områden med data per indikator och år"):
@@ -142,7 +144,7 @@ for area_id, title in catalogue.areas():
         if by_year.empty or by_year.columns.empty:
             st.caption("Ingen indikator i området har data ännu.")
         else:
-            st.dataframe(by_year, key=f"coverage_{area_id}")
+            fitted_table(by_year, key=f"coverage_{area_id}")
 
 st.header("Polisens händelser: täckning per händelsetyp")
 st.caption(
@@ -154,10 +156,10 @@ series = tables["series"]
 if series.empty:  # type: ignore[union-attr]
     st.caption("Inga polishändelser är inlästa.")
 else:
-    st.dataframe(series, hide_index=True, key="series_coverage")
+    fitted_table(series, hide_index=True, key="series_coverage")
 
 st.header("Polisens händelser som inte kunde placeras")
 placement, text = tables["placement"]  # type: ignore[misc]
 st.markdown(text)
 if not placement.empty:
-    st.dataframe(placement, hide_index=True, key="placement")
+    fitted_table(placement, hide_index=True, key="placement")

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import beside, charts, drivers_section, local_section, views
+from app_pages import beside, charts, drivers_section, local_section, tables, views
 from app_pages.signin import guard_fragment
 from app_pages.views import plain
 from service import district, events, indicator_values, local, overview, packs
@@ -76,7 +76,7 @@ for area_id, area_title in catalogue.areas():
     shown = shown[
         ["Indikator", "Status", *[c for c in shown.columns if c not in ("Indikator", "Status")]]
     ]
-    st.dataframe(
+    tables.table(
         shown,
         hide_index=True,
         key=f"area_{area_title}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import charts
+from app_pages import charts, tables
 from service import drivers, indicator_values
 
 
@@ -41,6 +41,6 @@ def show(indicator: str, region_code: str, key: str) -> None:
         return
     example = indicator_values.example_note(indicator_values.values(indicator, "today")) is not None
     st.plotly_chart(charts.drivers_chart(definition, split, example), key=f"{key}_drivers_chart")
-    st.dataframe(drivers.driver_table(definition, split), hide_index=True, key=f"{key}_drivers")
+    tables.table(drivers.driver_table(definition, split), hide_index=True, key=f"{key}_drivers")
     for note in drivers.driver_notes(split):
         st.caption(note)

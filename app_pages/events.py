@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages import signin, state, views
+from app_pages import signin, state, tables, views
 from app_pages.meetings import no_writes_in_meeting
 from service import events, indicator_values
 from service.writes import PermissionDenied, Principal, RuleBroken, may
@@ -40,7 +40,7 @@ st.header("Alla händelser")
 if table.empty:
     st.caption("Inga händelser ännu.")
 else:
-    st.dataframe(
+    tables.table(
         pd.DataFrame(
             {
                 "Datum": [

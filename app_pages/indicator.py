@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import charts, drivers_section, municipalities, views
+from app_pages import charts, drivers_section, municipalities, tables, views
 from app_pages.signin import guard_fragment
 from service import events, indicator_values, indicator_view, overview, packs, targets
 from service.readmodel import view
@@ -365,7 +365,7 @@ elif latest_year is not None and indicator_values.not_ranked(indicator):
 
 st.subheader("Siffrorna")
 table = indicator_view.figures_table(definition, totals)
-st.dataframe(table, hide_index=True, key="numbers")
+tables.table(table, hide_index=True, key="numbers")
 views.downloads(table, views.file_name(indicator, boundaries), "indicator")
 views.pack_buttons(
     "indikator",

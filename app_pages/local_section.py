@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import views
+from app_pages import tables, views
 from service import followup, indicator_values, local, local_coverage
 from swedish.format import date_text
 
@@ -56,7 +56,7 @@ def show(code: str, name: str, agreement: local.Agreement | None, heading: bool 
                         "Lokalt mål": [f.local_target for f in followed],
                     }
                 )
-                st.dataframe(table, hide_index=True, key=f"lokalt_ind_{code}_{area.key}")
+                tables.table(table, hide_index=True, key=f"lokalt_ind_{code}_{area.key}")
                 if any(f.example for f in followed):
                     st.caption(indicator_values.EXAMPLE_NOTE)
             else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import charts, views
+from app_pages import charts, tables, views
 from service import drivers, events, indicator_values, overview, packs
 from swedish.format import first_upper
 
@@ -71,17 +71,20 @@ area_id, title = areas[int(step) - 1]
 for problem in problems:
     st.warning(problem)
 
-head, previous, following = st.columns([8, 1, 1], vertical_alignment="bottom")
+head, why, previous, following = st.columns([10, 3, 2, 2], vertical_alignment="bottom")
 head.title(title)
 head.caption(f"{scope} · prioriterat område {step} av {len(areas)}")
 previous.button("← Föregående", on_click=go, args=(-1,), key="previous", shortcut="Left")
 following.button("Nästa →", on_click=go, args=(1,), key="next", shortcut="Right")
 # A presentation clicker sends Page Up/Page Down: the same moves, from buttons kept out of
 # sight (Streamlit allows one shortcut per button).
-# Less empty space above the title: the whole area fits a 1920×1080 screen.
+# Less empty space above the title and between the cards: the whole area fits a 1920×1080
+# screen (issue 36: a browser test walks every area and step).
 st.html(
     "<style>.st-key-clicker_back, .st-key-clicker_on {display: none;}"
-    "[data-testid='stMainBlockContainer'] {padding-top: 2.5rem;}</style>"
+    "[data-testid='stMainBlockContainer'] {padding-top: 3.25rem; padding-bottom: 1rem;}"
+    "[data-testid='stMainBlockContainer'] h1 {padding-top: 0; padding-bottom: 0.25rem;}"
+    "</style>"
 )
 st.button("Föregående", on_click=go, args=(-1,), key="clicker_back", shortcut="PageUp")
 st.button("Nästa", on_click=go, args=(1,), key="clicker_on", shortcut="PageDown")
@@ -157,8 +160,9 @@ for start in range(0, len(shown.cards), width):
                     row["series"],
                     bool(row["example"]),
                     # Two rows of cards must fit 1920×1080 with the verdict and its reference.
-                    height=130 if len(shown.cards) <= width else 115,  # type: ignore[arg-type]
+                    height=130 if len(shown.cards) <= width else 118,  # type: ignore[arg-type]
                     markers=events.markers(str(row["indicator"]), regions[scope]),
+                    font=13,  # read on a projector
                 ),
                 key=f"trend-{row['indicator']}",
                 config={"displayModeBar": False},
@@ -166,23 +170,25 @@ for start in range(0, len(shown.cards), width):
         changed = since.get((regions[scope], area_id, str(row["indicator"])))
         if changed:
             card.warning(f"Ändrat sedan mötet: {changed}.", icon=":material/update:")
+# What drove the changes: behind a button in the heading row, not under the cards (below them
+# it pushed an area's page past a 1920×1080 screen).
 if drivers_said:
-    st.subheader("Vad drev förändringen?")
-    for row, start, driven in drivers_said:
-        definition = row["definition"]
-        with st.expander(f"{row['title']}, {row['compared_with']}: {driven}"):
-            split = drivers.drivers(
-                str(row["indicator"]), start, int(row["year"]), regions[scope],
-                str(drivers.default_split(str(row["indicator"]), regions[scope])),
-            )  # fmt: skip
-            if isinstance(split, str):
-                st.info(split)
-                continue
-            st.plotly_chart(
-                charts.drivers_chart(definition, split, bool(row["example"])),
-                key=f"drivers-{row['indicator']}",
-            )
-            st.dataframe(drivers.driver_table(definition, split), hide_index=True)
+    with why.popover("Vad drev förändringen?", icon=":material/query_stats:"):
+        for row, start, driven in drivers_said:
+            definition = row["definition"]
+            with st.expander(f"{row['title']}, {row['compared_with']}: {driven}"):
+                split = drivers.drivers(
+                    str(row["indicator"]), start, int(row["year"]), regions[scope],
+                    str(drivers.default_split(str(row["indicator"]), regions[scope])),
+                )  # fmt: skip
+                if isinstance(split, str):
+                    st.info(split)
+                    continue
+                st.plotly_chart(
+                    charts.drivers_chart(definition, split, bool(row["example"])),
+                    key=f"drivers-{row['indicator']}",
+                )
+                tables.table(drivers.driver_table(definition, split), hide_index=True)
 
 with st.sidebar:
     st.caption("Hela mötet, alla områden, att projicera eller skicka:")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import charts, views
+from app_pages import charts, tables, views
 from service import indicator_values, municipalities
 from swedish.format import PLOTLY_SEPARATORS
 
@@ -56,7 +56,7 @@ def show(definition: indicator_values.Definition, frame: object) -> None:
     st.plotly_chart(figure, key="municipalities")
     table = municipalities.table(definition, frame)  # type: ignore[arg-type]
     if not table.empty:
-        st.dataframe(table, hide_index=True, key="municipality_table")
+        tables.table(table, hide_index=True, key="municipality_table")
         views.downloads(table, f"{definition.id}_kommuner", "municipalities")
     st.caption(
         "Kolada har inga uppgifter per stadsdelsområde: indikatorn följs för hela staden. "

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages import signin, views
+from app_pages import signin, tables, views
 from app_pages.signin import guard_fragment
 from service import calendar, followup, indicator_values, local, local_coverage, overview, packs
 
@@ -105,7 +105,7 @@ def cards() -> None:
                         for key in ((region, area_id, r["indicator"]) for r in rows)
                     ],
                 )
-            st.dataframe(
+            tables.table(
                 views.style_status(table),
                 hide_index=True,
                 key=f"card_{area_id}",
@@ -143,7 +143,7 @@ area_columns = {
     title: st.column_config.TextColumn(f"{n}. {title}", width=140, help=title)
     for n, (_, title) in enumerate(catalogue.areas(agreement), start=1)
 }
-st.dataframe(
+tables.table(
     pd.DataFrame(matrix),
     hide_index=True,
     key="matrix",
@@ -178,7 +178,7 @@ st.caption(
     "lokala överenskommelsen och de planerade eller pågående åtgärder som tjänar området. "
     "⚠ saknas: varken lokalt område eller åtgärd."
 )
-st.dataframe(
+tables.table(
     coverage,
     hide_index=True,
     key="coverage",

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages import signin, state, views
+from app_pages import signin, state, tables, views
 from app_pages.meetings import no_writes_in_meeting
 from service import indicator_values, targets
 from service.writes import Principal, may
@@ -41,7 +41,7 @@ st.header("Mål och deras historik")
 if history.empty:
     st.caption("Inga mål satta ännu.")
 else:
-    st.dataframe(
+    tables.table(
         pd.DataFrame(
             {
                 "Indikator": [titles.get(i, i) for i in history["indicator"]],

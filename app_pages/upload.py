@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from app_pages import signin, state, views
+from app_pages import signin, state, tables, views
 from app_pages.meetings import no_writes_in_meeting
 from service import followup, indicator_values, uploads
 from service.uploads import Mapping, Question, UploadRefused, columns_and_answers
@@ -139,7 +139,7 @@ if staged is not None:
     if errors:
         st.error(f"{views.plain(name)}: {len(errors)} fel. Inget sparas förrän de är rättade.")
     if not findings.empty:
-        st.dataframe(findings, hide_index=True, key="findings")
+        tables.table(findings, hide_index=True, key="findings")
     if prepared.already_loaded is not None:
         b = prepared.already_loaded
         st.warning(
@@ -159,7 +159,7 @@ if staged is not None:
                 "" if pd.isna(v) else number(v, 0 if float(v).is_integer() else 1)
                 for v in shown[column]
             ]
-        st.dataframe(shown, hide_index=True, key="preview")
+        tables.table(shown, hide_index=True, key="preview")
         if actor is None:
             st.info("Skriv ditt namn ovan för att kunna spara.")
         elif st.button("Spara i databasen", type="primary", key="confirm"):
@@ -199,7 +199,7 @@ else:
             for b in loaded
         ]
     )
-    st.dataframe(table, hide_index=True, key="uploads")
+    tables.table(table, hide_index=True, key="uploads")
     undoable = {b.id: b for b in loaded if b.state != "undone"}
 
     def described(batch_id: int) -> str:

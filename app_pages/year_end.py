@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import signin, views
+from app_pages import signin, tables, views
 from service import indicator_values, meetings, packs, reports
 
 st.title("Årssammanställning")
@@ -63,7 +63,7 @@ if meetings.shown() is not None:  # a saved meeting: what differs today
     table["Sedan mötet"] = [
         f"ändrat sedan mötet: {since[o[0]]}" if o[0] in since else "som i dag" for o in overview
     ]
-st.dataframe(table, hide_index=True, key="summary")
+tables.table(table, hide_index=True, key="summary")
 stem = views.file_name("arssammanstallning", year, scope, agreements[agreement])
 left, right = st.columns(2)
 left.download_button(
