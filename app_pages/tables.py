@@ -50,7 +50,7 @@ def widths(frame: pd.DataFrame, config: Mapping[str, Any], index: bool) -> dict[
         else:
             free[name] = _natural(name, values)
     room = BUDGET - fixed
-    if sum(n for n, _ in free.values()) <= room:
+    if not free or sum(n for n, _ in free.values()) <= room:
         return {}
     if sum(least for _, least in free.values()) > room:  # the headers alone do not fit:
         free = {k: (n, min(least, max(MIN_TEXT, 0.55 * least))) for k, (n, least) in free.items()}

@@ -27,6 +27,7 @@ from service import results, session
 from service.session import open_store
 from service.writes import PermissionDenied, RuleBroken, guarded, may, retry_conflicts
 from store import backup, db, loading, reference_data
+from store import examples as store_examples
 from store.db import StoreError
 
 __all__ = [
@@ -235,9 +236,7 @@ def prepare_demo(folder: Path = PREPARED) -> dict[str, object]:
         try:
             load_demo(con)
             results.refresh_connection(con)
-            private = db.count(con, "SELECT (SELECT count(*) FROM account) + "
-                               "(SELECT count(*) FROM setting)")  # fmt: skip
-            if private:
+            if store_examples.installation_rows(con):
                 raise StoreError("the demo store holds accounts or settings; not prepared")
             built = Path(tmp) / "prepared"
             manifest = backup.backup(con, db.locate(path), built)

@@ -86,3 +86,9 @@ def remove(con: duckdb.DuckDBPyConnection, demo_user: str) -> dict[str, int]:
             )  # constants of this module
         con.execute(f"DELETE FROM {table} WHERE is_example")
     return removed
+
+
+def installation_rows(con: duckdb.DuckDBPyConnection) -> int:
+    """Rows that belong to one installation and must never travel in a prepared store: its
+    accounts and settings (the session key among them)."""
+    return count(con, "SELECT (SELECT count(*) FROM account) + (SELECT count(*) FROM setting)")
