@@ -87,7 +87,7 @@ else:
         st.sidebar.warning(REAL_DATA_WARNING)
 
 WRITERS = {"app_pages/actions.py", "app_pages/upload.py"}
-ADMINS = {"app_pages/audit.py", "app_pages/accounts.py"}
+ADMINS = {"app_pages/audit.py", "app_pages/accounts.py", "app_pages/quality.py"}
 SIGNED_IN_ONLY = {"app_pages/accounts.py"}  # no accounts to keep in demo mode
 
 
@@ -117,6 +117,7 @@ PAGES = [
     ("app_pages/year_end.py", "Årssammanställning", "arssammanstallning"),
     ("app_pages/upload.py", "Ladda upp", "ladda-upp"),
     ("app_pages/data_status.py", "Datastatus", "datastatus"),
+    ("app_pages/quality.py", "Datakvalitet", "datakvalitet"),
     ("app_pages/audit.py", "Logg", "logg"),
     ("app_pages/accounts.py", "Konton", "konton"),
 ]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages import signin, views
 from app_pages.tables import table as fitted_table
-from service import batches, indicator_values, loads, meetings
+from service import batches, indicator_values, loads, meetings, quality
 from service.writes import PermissionDenied, RuleBroken
 from swedish.format import number
 
@@ -45,6 +45,23 @@ for record in tables["records"].itertuples():  # type: ignore[union-attr]
             st.text(record.method)
         if record.caveat:
             st.caption(record.caveat)
+
+st.header("Datakvalitet")
+if batches.may_open_batches(signin.principal()):  # raw values: as a batch's rows
+    flagged = quality.flags()
+    st.markdown(
+        f"**{len(flagged)} nya värden** ligger långt från sin egen historik (de "
+        f"{quality.NEWEST_BATCHES} senaste satserna)."
+        if len(flagged)
+        else "Inget nytt värde ligger långt från sin egen historik."
+    )
+    st.page_link(
+        "app_pages/quality.py",
+        label="Datakvalitet: flaggade värden och täckning över tid",
+        icon=":material/fact_check:",
+    )
+else:
+    st.caption("Datakvaliteten (värden som de är lästa) visas för administratörer.")
 
 st.header("Inlästa satser")
 loaded = tables["batches"]

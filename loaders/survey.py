@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from catalogue.catalogue import Catalogue
+from loaders import outliers
 from loaders.batch import LoadReport, commit_batch, file_sha256
 from loaders.respondents import Mapping, aggregate
 from loaders.survey_table import read_table
@@ -159,19 +160,19 @@ def _history_warnings(
             for y, v in history.get((row.measure, row.region_code, row.sex, row.age_group), [])
             if y != row.year
         ]
-        if len(earlier) < 2:
-            continue
-        low, high = min(earlier), max(earlier)
-        spread = max(high - low, abs(sum(earlier) / len(earlier)) * 0.25, 1.0)
-        if row.value > high + 2 * spread or row.value < low - 2 * spread:
+        # The data-quality view's rule (loaders.outliers): a count without respondents.
+        median, mad, n = outliers.summary(earlier)
+        count = row.respondents is None
+        if outliers.far(row.value, median, mad, n, count):
+            low, high = outliers.expected(median, mad, count)
             table.findings.append(
                 Finding(
                     "varning",
                     table.sheet,
                     f"rad {row.line}",
                     short(row.value),
-                    f"långt från områdets tidigare värden ({short(low)}–{short(high)}); "
-                    "stämmer det?",
+                    f"långt från områdets tidigare värden (median {short(round(median, 1))} av "
+                    f"{n}; väntat {short(round(low, 1))}–{short(round(high, 1))}); stämmer det?",
                 )
             )
     file_years = {(r.measure, r.year) for r in table.rows}

@@ -248,7 +248,8 @@ def test_a_value_far_from_history_is_a_warning(
                       loaded_by="Anna")  # fmt: skip
     prepared = survey.prepare(store, write(2023, 48.0), catalogue)
     assert prepared.ok
-    assert any("långt från områdets tidigare värden (6–6,5)" in str(w)
+    # The data-quality view's rule: median 6,25 of two earlier values, 3,5 robust deviations.
+    assert any("långt från områdets tidigare värden (median 6,2 av 2; väntat 5–7,5)" in str(w)
                for w in prepared.table.warnings)  # fmt: skip
 
 
