@@ -38,6 +38,7 @@ from indicators.coverage import (
     fill_zeros,
     same_months_before,
     with_absent_rows,
+    within_lifetimes,
 )
 from indicators.protection import (
     decision_for,
@@ -260,6 +261,7 @@ def _core(
         return _Core(None, codes, regions, frozenset())
     if definition.absent_is_zero:
         frame = fill_zeros(frame, codes, regions, covered, request.boundaries)
+        frame = within_lifetimes(frame, regions, request.boundaries)
         frame = same_months_before(con, definition, request, frame, covered)
     if frame.empty:
         return _Core(None, codes, regions, frozenset())

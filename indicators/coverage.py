@@ -96,6 +96,23 @@ def fill_zeros(
     return pd.concat([frame, pd.DataFrame(rows)], ignore_index=True)
 
 
+def within_lifetimes(frame: pd.DataFrame, regions: Regions, boundaries: Boundaries) -> pd.DataFrame:
+    """On the boundaries of the time, a district's year covers only the months it existed:
+    Järva's 2023 is July–December, Rinkeby-Kista's January–June (the source's coverage
+    otherwise gave both April–December). The months, not the counts, change."""
+    if boundaries != "time" or regions.lifetimes is None or frame.empty:
+        return frame
+    lives = [regions.lifetimes.months_in(str(c), int(y))
+             for c, y in zip(frame["region_code"], frame["year"], strict=True)]  # fmt: skip
+    first = np.maximum(frame["first_month"].to_numpy(), [f for f, _ in lives])
+    last = np.minimum(frame["last_month"].to_numpy(), [t for _, t in lives])
+    if (first == frame["first_month"].to_numpy()).all() and (last == frame["last_month"]).all():
+        return frame
+    return frame.assign(
+        first_month=first, last_month=last, n_months=np.maximum(last - first + 1, 0)
+    )
+
+
 def same_months_before(
     con: duckdb.DuckDBPyConnection,
     definition: Definition,

@@ -201,6 +201,15 @@ class RegionLifetimes:
             end is None or end >= date(year, 1, 1)
         )
 
+    def months_in(self, code: str, year: int) -> tuple[int, int]:
+        """The first and last month of ``year`` the region existed in, whole or in part
+        (1, 12 for a year it existed throughout; a district merged on 1 July 2023 existed
+        January–June of it, its successor July–December)."""
+        start, end = self._spans.get(code, (None, None))
+        first = start.month if start is not None and start.year == year else 1
+        last = end.month if end is not None and end.year == year else 12
+        return first, last
+
     def successor_in(self, code: str, year: int) -> str | None:
         """The name of the district that had taken over ``code``'s area in ``year``."""
         todo, seen = list(self._successors.get(code, [])), set()

@@ -105,8 +105,10 @@ def test_no_district_has_a_value_for_a_year_it_did_not_exist(demo_db_path: Path)
         lifetimes = RegionLifetimes.from_store(con)
         catalogue = load_catalogue()
         outside = []
+        frames = {}
         for indicator in ("skjutningar", "explosioner", "mord_drap"):
             frame = compute(con, catalogue.definitions[indicator], catalogue, Request("time"))
+            frames[indicator] = frame
             districts = frame[frame["region_kind"] == "district"]
             assert not districts.empty
             outside += [
@@ -120,6 +122,15 @@ def test_no_district_has_a_value_for_a_year_it_did_not_exist(demo_db_path: Path)
     assert outside == []
     assert {"Rinkeby-Kista", "Norrmalm", "Kista", "Älvsjö"}.isdisjoint(names)
     assert {"Järva", "Norra innerstaden", "Hägersten-Älvsjö"} <= names
+    # The merger year: each side's months only (issue 36; both read "apr–dec 2023", the
+    # source's coverage, before). Shootings are covered from 27 March 2023; Järva exists from
+    # 1 July, Rinkeby-Kista until 30 June.
+    shootings = frames["skjutningar"]
+    shootings = shootings[(shootings["year"] == 2023) & (shootings["sex"] == "total")]
+    periods = dict(zip(shootings["region_name"], shootings["period"], strict=True))
+    assert periods["Järva"] == periods["Norra innerstaden"] == "jul–dec 2023"
+    assert periods["Rinkeby-Kista"] == periods["Östermalm"] == "apr–jun 2023"
+    assert periods["Bromma"] == "apr–dec 2023"
 
 
 @pytest.mark.slow
