@@ -96,7 +96,13 @@ def _drawn(
     figure = Figure(figsize=(4.2, 2.5), dpi=150)
     FigureCanvasAgg(figure)
     axis = figure.add_subplot()
-    draw_trend(axis, series)
+    zero = bool(series) and all(s[1] == 0 for s in series)
+    # All zero: the line on the floor, without the band (the interval of a count of 0 reaches
+    # 3,7 and filled the chart like a block; the table gives it), and said in words.
+    draw_trend(axis, [(s[0], s[1], None, None) for s in series] if zero else series)
+    if zero:
+        axis.text(0.5, 0.55, "0 varje år", transform=axis.transAxes, ha="center", fontsize=8,
+                  color="#0072B2")  # fmt: skip
     if series:
         for at in [e for e in events or [] if series[0][0] <= e < series[-1][0] + 1]:
             axis.axvline(at, color="#000000", lw=0.8, ls=":")
@@ -108,7 +114,7 @@ def _drawn(
     # invånare") fits the axis' height.
     unit_lines = textwrap.wrap(re.sub(r"(\d) (\d{3})", "\\1\u00a0\\2", unit), 24) or [""]
     axis.set_ylabel("\n".join(unit_lines), fontsize=7)
-    floor_at_zero(axis, [s[1] for s in series] + [s[3] for s in series if s[3] is not None])
+    floor_at_zero(axis, [s[1] for s in series] + ([] if zero else [s[3] for s in series]))
     axis.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(int(v))))
     axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 0 if v >= 10 else 1)))

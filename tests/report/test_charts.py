@@ -53,3 +53,28 @@ def test_no_charts_are_kept_when_turned_off_and_the_oldest_go_first(
     for n in range(3):
         charts.line_png(f"{TITLE} {n}", "antal", SERIES, SOURCE)
     assert len(list((tmp_path / "charts").glob("*.png"))) == 2
+
+
+def test_an_all_zero_series_reads_as_zero_not_as_a_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Narcotics events in Järva, 0 in 2024 and 2025: the interval of a count of 0 reaches
+    3,7, and drawn as a band it filled the chart like a solid block (issue 36). Now the line
+    lies on the floor of a 0–1 axis, without the band, and the chart says "0 varje år"."""
+    import io
+
+    from PIL import Image
+
+    from report.charts import line_png
+
+    monkeypatch.setenv("DASHBOARD_CHART_CACHE", "off")
+    band = (217, 234, 244)  # the band's blue at 18 % on white
+
+    def banded(series: list[tuple[int, float, float | None, float | None]]) -> float:
+        image = Image.open(
+            io.BytesIO(line_png("Narkotikabrott", "antal", series, "Källa"))
+        ).convert("RGB")
+        pixels = list(image.getdata())
+        near = sum(1 for p in pixels if all(abs(a - b) <= 12 for a, b in zip(p, band, strict=True)))
+        return near / len(pixels)
+
+    assert banded([(2024, 0.0, 0.0, 3.7), (2025, 0.0, 0.0, 3.7)]) < 0.01
+    assert banded([(2024, 1.0, 0.0, 5.6), (2025, 2.0, 0.2, 7.2)]) > 0.05  # a band where it informs
