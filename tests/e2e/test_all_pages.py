@@ -41,6 +41,7 @@ PAGES = {
     "arssammanstallning": "[data-testid='stDownloadButton']",
     "ladda-upp": "[data-testid='stFileUploader']",
     "datastatus": "[data-testid='stDataFrame']",
+    "datakvalitet": "[data-testid='stDataFrame']",
     "logg": "[data-testid='stDataFrame']",
 }
 

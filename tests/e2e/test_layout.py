@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 PAGES = [
     "", "stadsdelsomrade?stadsdelsomrade=Järva", "indikator", "jamfor", "moteslage",
     "anmalda-brott", "atgarder", "lokala-overenskommelser?omrade=Farsta", "arshjul",
-    "handelser", "mal", "arssammanstallning", "ladda-upp", "datastatus", "logg",
+    "handelser", "mal", "arssammanstallning", "ladda-upp", "datastatus", "datakvalitet", "logg",
     "?mote=Styrgrupp", "arssammanstallning?mote=Styrgrupp",
 ]  # fmt: skip
 SIZES = [(1440, 1000), (1920, 1080)]
