@@ -8,19 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from cli.loaders import main as loaders_main
 from loaders import outliers
 from service.session import open_store
 from store import loading
 from tests.app.plotly_data import table_with
-from tests.conftest import ROOT, accounts_in, copy_store, release_store
+from tests.app.test_roles_pages import PASSWORD, _signed_in
+from tests.conftest import accounts_in, copy_store, release_store
 
 HEADER = "Region;Brott;År;Period;Antal;/100 000 inv\n"
 FARSTA = "Stadsdelsområde Farsta (Sthlm)"
 PERSON = "3-7 kap. Brott mot person"
-PASSWORD = "ett-långt-lösenord"
 
 
 @pytest.fixture
@@ -49,16 +48,6 @@ def loaded(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         users.add("lisa", "läsare", PASSWORD)
     release_store()
     return db, batch
-
-
-def _signed_in(name: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=120)
-    at.run()
-    at.text_input(key="signin_name").set_value(name)
-    at.text_input(key="signin_password").set_value(PASSWORD)
-    next(iter(at.get("form_submit_button"))).click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,17 @@ def server(demo_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield url
 
 
+@contextmanager
+def _chromium() -> Iterator[object]:
+    assert sync_playwright is not None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def _settled(page: object) -> None:
     page.wait_for_selector("[data-testid=stMain] h1", timeout=90_000)  # type: ignore[attr-defined]
     page.wait_for_timeout(1500)  # type: ignore[attr-defined]
@@ -69,52 +81,60 @@ def _settled(page: object) -> None:
 
 
 def test_no_table_chart_or_page_is_cut_off(server: str) -> None:
-    assert sync_playwright is not None
     cut = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for width, height in SIZES:
-                page = browser.new_page(viewport={"width": width, "height": height})
-                for path in PAGES:
-                    page.goto(f"{server}/{path}")
-                    _settled(page)
-                    cut += [f"{width}×{height} /{path}: {c}" for c in page.evaluate(CUT)]
-                page.close()
-        finally:
-            browser.close()
+    with _chromium() as browser:
+        for width, height in SIZES:
+            page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+            for path in PAGES:
+                page.goto(f"{server}/{path}")
+                _settled(page)
+                cut += [f"{width}×{height} /{path}: {c}" for c in page.evaluate(CUT)]
+            page.close()
     assert cut == []
 
 
 def test_every_meeting_step_of_every_area_fits_1920_by_1080(server: str) -> None:
-    assert sync_playwright is not None
     tall = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            for area in AREAS:
-                page.goto(f"{server}/moteslage?omrade={area}&steg=1")
-                _settled(page)
-                for step in range(1, 6):
-                    caption = page.inner_text(
-                        "[data-testid=stMain] [data-testid=stCaptionContainer]"
+    with _chromium() as browser:
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+        for area in AREAS:
+            page.goto(f"{server}/moteslage?omrade={area}&steg=1")
+            _settled(page)
+            for step in range(1, 6):
+                caption = page.inner_text("[data-testid=stMain] [data-testid=stCaptionContainer]")
+                assert f"prioriterat område {step} av 5" in caption, (area, step, caption)
+                height = page.evaluate(
+                    "() => document.querySelector('[data-testid=stMain]').scrollHeight"
+                )
+                if height > 1080:
+                    tall.append(f"{area} step {step}: {height} px")
+                if step < 5:
+                    page.get_by_role("button", name="Nästa →").click()
+                    page.wait_for_function(
+                        "(s) => document.querySelector('[data-testid=stMain]').innerText"
+                        ".includes(`prioriterat område ${s} av 5`)",
+                        arg=step + 1,
+                        timeout=60_000,
                     )
-                    assert f"prioriterat område {step} av 5" in caption, (area, step, caption)
-                    height = page.evaluate(
-                        "() => document.querySelector('[data-testid=stMain]').scrollHeight"
-                    )
-                    if height > 1080:
-                        tall.append(f"{area} step {step}: {height} px")
-                    if step < 5:
-                        page.get_by_role("button", name="Nästa →").click()
-                        page.wait_for_function(
-                            "(s) => document.querySelector('[data-testid=stMain]').innerText"
-                            ".includes(`prioriterat område ${s} av 5`)",
-                            arg=step + 1,
-                            timeout=60_000,
-                        )
-                        _settled(page)
-        finally:
-            browser.close()
+                    _settled(page)
     assert tall == []
+
+
+def test_the_upload_preview_shows_every_column(server: str) -> None:
+    """The preview of an uploaded survey (its last column was cut at 1440 px)."""
+    from tests.conftest import FIXTURES
+
+    cut = []
+    with _chromium() as browser:
+        for width, height in SIZES:
+            page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+            page.goto(f"{server}/ladda-upp")
+            _settled(page)
+            page.set_input_files(
+                "input[type=file]", str(FIXTURES / "uploads" / "enkat_openpyxl.xlsx")
+            )
+            page.get_by_role("button", name="Spara i databasen").wait_for(timeout=90_000)
+            _settled(page)
+            cut += [f"{width}×{height}: {c}" for c in page.evaluate(CUT)]
+            page.close()
+    assert cut == []
