@@ -34,32 +34,41 @@ def _natural(name: str, values: pd.Series) -> tuple[float, float]:
 
 
 def widths(frame: pd.DataFrame, config: Mapping[str, Any], index: bool) -> dict[str, int]:
-    """Pixel widths for the columns to narrow (empty when the table fits as it is)."""
-    fixed = 0.0
+    """Pixel widths for the columns to narrow (empty when the table fits as it is). Columns a
+    page gave widths of their own keep them, unless those alone leave too little for the
+    rest: then they shrink in proportion too."""
+    given: dict[str, float] = {}
     free: dict[str, tuple[float, float]] = {}
     columns = [(str(c), frame[c]) for c in frame.columns]
     if index:
         columns.insert(0, ("", pd.Series(frame.index.astype(str))))
     for name, values in columns:
-        given = config.get(name)
-        width = getattr(given, "get", lambda _k, _d=None: None)("width") if given else None
+        setting = config.get(name)
+        width = setting.get("width") if isinstance(setting, Mapping) else None
         if isinstance(width, str) and width in NAMED:
-            fixed += NAMED[width]
+            given[name] = NAMED[width]
         elif isinstance(width, int):
-            fixed += width
+            given[name] = width
         else:
             free[name] = _natural(name, values)
-    room = BUDGET - fixed
+    result: dict[str, int] = {}
+    least_free = sum(least for _, least in free.values())
+    if given and sum(given.values()) + least_free > BUDGET:
+        factor = max(BUDGET - least_free, MIN_TEXT * len(given)) / sum(given.values())
+        given = {k: max(MIN_TEXT, int(v * factor)) for k, v in given.items()}
+        result.update({k: int(v) for k, v in given.items()})
+    room = BUDGET - sum(given.values())
     if not free or sum(n for n, _ in free.values()) <= room:
-        return {}
-    if sum(least for _, least in free.values()) > room:  # the headers alone do not fit:
+        return result
+    if least_free > room:  # the headers alone do not fit:
         free = {k: (n, min(least, max(MIN_TEXT, 0.55 * least))) for k, (n, least) in free.items()}
     # The widest columns narrowed to one width ``cap``, the largest at which all fit.
     naturals = sorted(n for n, _ in free.values())
     cap = naturals[-1]
     while cap > MIN_TEXT and sum(max(min(n, cap), m) for n, m in free.values()) > room:
         cap -= 5
-    return {name: int(max(cap, least)) for name, (n, least) in free.items() if n > cap}
+    result.update({name: int(max(cap, least)) for name, (n, least) in free.items() if n > cap})
+    return result
 
 
 def table(data: object, **kwargs: Any) -> Any:

@@ -133,7 +133,7 @@ def test_the_upload_preview_shows_every_column(server: str) -> None:
             page.set_input_files(
                 "input[type=file]", str(FIXTURES / "uploads" / "enkat_openpyxl.xlsx")
             )
-            page.get_by_role("button", name="Spara i databasen").wait_for(timeout=90_000)
+            page.get_by_text("Förhandsgranskning").wait_for(timeout=90_000)
             _settled(page)
             cut += [f"{width}×{height}: {c}" for c in page.evaluate(CUT)]
             page.close()
