@@ -5,6 +5,8 @@ numbers."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -134,11 +136,16 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
             axis = "" if k == 0 else str(k + 1)
             shapes.extend(charts.event_lines(marked, f"x{axis}", f"y{axis} domain"))
     tick = ",.0f" if definition.decimals == 0 else f",.{definition.decimals}f"
+    drawn_years = [int(y) for p in grid.panels for y in p.rows["year"]]
+    drawn_years += [t.year for p in grid.panels for t in targets.panel_targets(indicator, p.code)]
+    years = [min(drawn_years), max(drawn_years)] if drawn_years else [2000, 2001]
     # One step (charts.grid): make_subplots, 33 traces added panel by panel and the axes
     # updated after validated the layout again at each step.
     layout = charts.grid(
         names, rows, cols, vertical_spacing=0.12, shared_yaxes=True,
-        x={"dtick": 1}, y={"range": [0, top * 1.05], "tickformat": tick},
+        # Half a year of room at each end: a part of a year's label ("jan–jul") is not cut.
+        x={"dtick": 1, "range": [years[0] - 0.6, years[-1] + 0.6]},
+        y={"range": [0, top * 1.05], "tickformat": tick},
     )  # fmt: skip
     breaks = (
         " ".join(notes)
@@ -153,8 +160,15 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
     example = indicator_values.example_note(totals) is not None
     layout["annotations"].append(
         charts.source_note(
-            f"{charts.source_text(definition, example)} {breaks} Prickad: basår "
-            f"{definition.baseline_year}."
+            # Wrapped: Plotly cuts a note wider than the chart instead of wrapping it.
+            "<br>".join(
+                textwrap.wrap(
+                    f"{charts.source_text(definition, example)} {breaks} Prickad: basår "
+                    f"{definition.baseline_year}.",
+                    150,
+                )
+            ),
+            y=-0.1,  # below the bottom row's years
         )
     )
     layout |= {
@@ -163,7 +177,7 @@ def multiples_figure(indicator: str, boundaries: str, inputs: str | None) -> go.
         + (" – Exempeldata" if example else ""),
         "separators": PLOTLY_SEPARATORS,
         "height": 260 * rows + 120,
-        "margin": {"b": 90},
+        "margin": {"b": 110},
     }
     figure = go.Figure(data=traces, layout=layout)
     return figure
@@ -186,7 +200,12 @@ def _target_traces(k: int, code: str, legend: set[str]) -> list[go.Scatter]:
             y=[target.value],
             mode="markers",
             name="Mål (för sitt år)",
-            marker={"symbol": "line-ew-open", "size": 22, "line": {"width": 3, "color": "#009E73"}},
+            marker={
+                "symbol": "line-ew",
+                "size": 22,
+                "color": "#009E73",
+                "line": {"width": 3, "color": "#009E73"},
+            },
             hovertemplate=f"Mål {target.year}: %{{y}}<extra></extra>",
             showlegend=_first(legend, "target"),
             **place,

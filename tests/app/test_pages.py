@@ -163,7 +163,8 @@ def test_a_part_of_a_year_is_marked_as_such_on_the_indicator_page(demo: Path) ->
     assert _values(mine["x"]) == [2023, 2026] and mine["text"] == ["apr–dec", "jan–jul"]
     assert mine["marker"]["symbol"] == "diamond-open"
     assert [t["showlegend"] for t in parts].count(True) == 1
-    assert "Del av år: apr–dec 2023, jan–jul 2026" in spec["layout"]["annotations"][-1]["text"]
+    note = spec["layout"]["annotations"][-1]["text"].replace("<br>", " ")
+    assert "Del av år: apr–dec 2023, jan–jul 2026" in note
     assert "Rangordning jan–jul 2026" in [s.value for s in at.subheader]
 
 
