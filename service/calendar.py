@@ -89,10 +89,18 @@ def _status(due: date, today: date, done_on: date | None, soon: int) -> str:
     return "kommande"
 
 
-def _reporters(agreement: local.Agreement | None) -> tuple[tuple[str, str], ...]:
+def _reporters(
+    agreement: local.Agreement | None, due: date | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The reporters of a district's item due on ``due``: those responsible by then (issue
+    36: someone named today is not responsible for a report due months before)."""
     if agreement is None:
         return ()
-    return tuple((m.name, m.email) for m in agreement.members if m.reports and m.email)
+    return tuple(
+        (m.name, m.email)
+        for m in agreement.members
+        if m.reports and m.email and (due is None or m.since is None or m.since <= due)
+    )
 
 
 def items(
@@ -160,16 +168,22 @@ def _district_items(
 ) -> None:
     """A district's reports of the year, and from its local agreement its steering group's
     meetings and the revision (also an overdue one, in the current year)."""
-    reporters = _reporters(agreement)  # type: ignore[arg-type]
+    named = _reporters(agreement)  # type: ignore[arg-type]
     for report in reports:
+        due = _day(year, report.due)
+        reporters = _reporters(agreement, due)  # type: ignore[arg-type]
         found.add(
             f"rapport:{year}:{report.key}:{code}",
             "rapport",
             f"{report.title}: {name}",
-            _day(year, report.due),
+            due,
             code,
             reporters,
-            note="" if reporters else "ingen i styrgruppen är angiven som rapportör",
+            note=""
+            if reporters
+            else "rapportören utsågs efter sista dagen"
+            if named
+            else "ingen i styrgruppen är angiven som rapportör",
         )
     if agreement is None:
         return
@@ -183,7 +197,7 @@ def _district_items(
                 f"Styrgruppsmöte {name}" + (f": {meeting.note}" if meeting.note else ""),
                 meeting.meeting_date,
                 code,
-                reporters,
+                _reporters(agreement, meeting.meeting_date),  # type: ignore[arg-type]
                 held,
             )
     revision = agreement.revision_date  # type: ignore[attr-defined]
@@ -196,7 +210,7 @@ def _district_items(
             f"Revidera {name}s lokala överenskommelse",
             revision,
             code,
-            reporters,
+            _reporters(agreement, revision),  # type: ignore[arg-type]
         )
 
 

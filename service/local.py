@@ -87,6 +87,9 @@ class Member:
     party: str
     email: str = ""
     reports: bool = False
+    # The day they became responsible for the district's reports (store_local.reporting_since);
+    # None where not known (a draft). Not part of what the agreement says.
+    since: date | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -413,6 +416,10 @@ def every(con: duckdb.DuckDBPyConnection) -> dict[str, Agreement]:
     heads = store_local.agreements(con)
     areas = store_local.areas(con)
     members = store_local.members(con)
+    since = {
+        (str(r.district), str(r.email)): _day(r.since)
+        for r in store_local.reporting_since(con).itertuples()
+    }
     meetings = store_local.meetings(con)
     result: dict[str, Agreement] = {}
     for head in heads.itertuples():
@@ -442,6 +449,7 @@ def every(con: duckdb.DuckDBPyConnection) -> dict[str, Agreement]:
                     party=str(m.party),
                     email=str(m.email),
                     reports=bool(m.reports),
+                    since=since.get((district, str(m.email).lower())) if m.reports else None,
                 )
                 for m in members[members["district"] == district].itertuples()
             ),

@@ -130,6 +130,43 @@ def members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def reporting_since(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per district and reporter of the agreement in force (e-mail, lower case): the day they
+    became responsible for its reports. A reporter since the first version was named with the
+    agreement: from its start (``valid_from``); one added in a later version (and a reporter
+    in every version since): from the day that version was saved."""
+    return con.execute(
+        """
+        WITH rep AS (
+            SELECT a.district, a.version, CAST(a.saved_at AS DATE) AS saved_on, a.valid_from,
+                   lower(m.email) AS email
+            FROM local_agreement AS a JOIN steering_member AS m ON m.agreement_id = a.id
+            WHERE m.reports AND coalesce(m.email, '') <> ''
+        ),
+        latest AS (SELECT district, max(version) AS version FROM local_agreement GROUP BY district),
+        now_reporting AS (
+            SELECT r.district, r.email FROM rep AS r
+            JOIN latest AS l ON l.district = r.district AND l.version = r.version
+        ),
+        gap AS (
+            SELECT n.district, n.email, max(v.version) AS version
+            FROM now_reporting AS n JOIN local_agreement AS v ON v.district = n.district
+            WHERE NOT EXISTS (SELECT 1 FROM rep AS r WHERE r.district = v.district
+                              AND r.version = v.version AND r.email = n.email)
+            GROUP BY n.district, n.email
+        )
+        SELECT n.district, n.email,
+               arg_min(CASE WHEN r.version = 1 THEN r.valid_from ELSE r.saved_on END,
+                       r.version) AS since
+        FROM now_reporting AS n
+        JOIN rep AS r ON r.district = n.district AND r.email = n.email
+        LEFT JOIN gap AS g ON g.district = n.district AND g.email = n.email
+        WHERE r.version > coalesce(g.version, 0)
+        GROUP BY n.district, n.email
+        """
+    ).df()
+
+
 def meetings(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         f"""

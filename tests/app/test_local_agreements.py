@@ -284,6 +284,35 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def test_a_reporter_named_later_is_not_responsible_for_what_fell_due_before(
+    demo_copy: Path,
+) -> None:
+    """Issue 36: the agreement's reporters from its start answer for the June report; Nils,
+    added in a new version today, answers only for what falls due from today (a report
+    of 2099 here), never for one due months before he was named."""
+    from dataclasses import replace
+
+    con = open_store(demo_copy)
+    try:
+        saved = _saved_jarva(con)
+        nils = local.Member("Samordnare", "Nils Ny", "stad", "nils.ny@example.se", True)
+        assert local.save(con, ADMIN, replace(saved, members=(*saved.members, nils))) == 2
+        june = {i.key: i for i in calendar.items(con, 2026, date(2026, 12, 3))}[
+            f"rapport:2026:halvar:{JARVA}"
+        ]
+        later = {i.key: i for i in calendar.items(con, 2099, date(2026, 12, 3))}[
+            f"rapport:2099:halvar:{JARVA}"
+        ]
+        members = {m.name: m.since for m in local.current(con, JARVA).members}  # type: ignore[union-attr]
+    finally:
+        con.close()
+    release_store()
+    assert members["Sara Stad"] == date(2022, 1, 1)  # named with the agreement
+    assert members["Nils Ny"] == date.today()
+    assert [n for n, _ in june.responsible] == ["Sara Stad", "Per Polis"]
+    assert [n for n, _ in later.responsible] == ["Sara Stad", "Per Polis", "Nils Ny"]
+
+
 @pytest.mark.slow
 def test_the_arshjul_shows_what_is_overdue_and_remind_mails_each_person_once(
     demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
