@@ -66,6 +66,19 @@ class Calendar(BaseModel):
         return self.years.get(year, self.default)
 
 
+def due_day(year: int, month_day: str) -> date:
+    """A deadline "MM-DD" in ``year`` (29 February as 28 in a year without it)."""
+    month, day = (int(p) for p in month_day.split("-"))
+    if (month, day) == (2, 29) and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        day = 28
+    return date(year, month, day)
+
+
+def report_key(year: int, report: str, district: str) -> str:
+    """The årshjul's key of a district's report of a year (what a mark as done is kept by)."""
+    return f"rapport:{year}:{report}:{district}"
+
+
 def load_arshjul(path: Path = ARSHJUL_FILE) -> Calendar:
     """The calendar's settings; a mistake in the file is named with its place (in Swedish:
     the pages and the reminders show it)."""

@@ -9,8 +9,9 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from catalogue.arshjul import due_day, load_arshjul, report_key
 from catalogue.catalogue import load_catalogue
-from store import db, followup
+from store import db, followup, reference_data
 from store import events as store_events
 from store import local as store_local
 from store import targets as store_targets
@@ -60,7 +61,27 @@ def load(con: duckdb.DuckDBPyConnection, path: Path = EXAMPLES) -> int:
                 con, head, areas, members, meetings, DEMO_USER, "exempel", is_example=True
             )
         _events_and_targets(con, data, resolver)
+        _reports_handed_in(con, date.today())
     return added
+
+
+def _reports_handed_in(con: duckdb.DuckDBPyConnection, today: date) -> None:
+    """The demo's districts handed in every report due before ``today`` (last year's and this
+    year's) on its date, and the year-end summaries were done: a new user is not greeted by
+    a list of overdue reports no one could have written (issue 36). Marked as examples."""
+    settings = load_arshjul()
+    register = reference_data.regions(con, ("district",))
+    districts = [str(c) for c in register[register["valid_to"].isna()]["code"]]
+    items: list[tuple[str, date]] = []
+    for year in (today.year - 1, today.year):
+        plan = settings.plan(year)
+        for report in plan.reports:
+            due = due_day(year, report.due)
+            if due < today:
+                items += [(report_key(year, report.key, code), due) for code in districts]
+        if (due := due_day(year, plan.year_end)) < today:
+            items.append((f"årssammanställning:{year}", due))
+    store_local.mark_many_done(con, items, DEMO_USER, is_example=True)
 
 
 def _events_and_targets(

@@ -29,7 +29,8 @@ def audit_kinds() -> list[str]:
 AUDIT_COLUMNS = {"logged_at": "När", "who": "Vem", "what": "Vad", "detail": "Detaljer"}
 
 
-CODED_ENTRIES = {"bedömning", "lägesbild"}  # their details are "area region year: …"
+# Their details name codes: "area region year: …", a target's "indicator scope year = …".
+CODED_ENTRIES = {"bedömning", "lägesbild", "mål"}
 
 
 @view("data", "catalogue", max_entries=1)
@@ -38,6 +39,8 @@ def _audit_names() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     today and of the time) with their names, and one pattern that finds them as whole words."""
     cat = catalogue()
     names = {a: t for agreement in cat.agreements for a, t in cat.areas(agreement)}
+    names.update({i: d.title for i, d in cat.definitions.items()})
+    names["city"] = "Hela staden"
     con = session.cursor()
     try:
         register = reference_data.regions(con, ("city", "district"))

@@ -21,7 +21,14 @@ import duckdb
 import pandas as pd
 
 from access.roles import Principal
-from catalogue.arshjul import ARSHJUL_FILE, ArshjulError, Calendar, load_arshjul
+from catalogue.arshjul import (
+    ARSHJUL_FILE,
+    ArshjulError,
+    Calendar,
+    due_day,
+    load_arshjul,
+    report_key,
+)
 from service import indicator_values, local, session
 from service.readmodel import view
 from service.writes import RuleBroken, guarded
@@ -69,14 +76,7 @@ class Item:
     note: str = ""
 
 
-def _day(year: int, month_day: str) -> date:
-    month, day = (int(p) for p in month_day.split("-"))
-    if (month, day) == (2, 29):
-        try:
-            return date(year, 2, 29)
-        except ValueError:
-            return date(year, 2, 28)
-    return date(year, month, day)
+_day = due_day
 
 
 def _status(due: date, today: date, done_on: date | None, soon: int) -> str:
@@ -155,8 +155,9 @@ class _Found:
         done_on: date | None = None,
         note: str = "",
     ) -> None:
-        if key in self.done and done_on is None:
-            marked = self.done[key]
+        marked = self.done.get(key) if done_on is None else None
+        # Done as of ``today``: a mark dated later is not there yet on that day.
+        if marked is not None and pd.Timestamp(marked.done_on).date() <= self.today:  # type: ignore[attr-defined]
             done_on = pd.Timestamp(marked.done_on).date()  # type: ignore[attr-defined]
             note = note or f"markerad klar av {marked.done_by}"  # type: ignore[attr-defined]
         status = _status(due, self.today, done_on, self.soon)
@@ -173,7 +174,7 @@ def _district_items(
         due = _day(year, report.due)
         reporters = _reporters(agreement, due)  # type: ignore[arg-type]
         found.add(
-            f"rapport:{year}:{report.key}:{code}",
+            report_key(year, report.key, code),
             "rapport",
             f"{report.title}: {name}",
             due,

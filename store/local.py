@@ -188,6 +188,21 @@ def mark_done(
     audit.record(con, by, "årshjul klart", item)
 
 
+def mark_many_done(
+    con: duckdb.DuckDBPyConnection, items: list[tuple[str, date]], by: str, is_example: bool
+) -> None:
+    """Many items marked done at once (the demo's reports), one audit line for them."""
+    if not items:
+        return
+    con.execute(
+        "INSERT INTO calendar_done (item, done_on, done_by, is_example) "
+        "SELECT unnest($items), unnest($days), $by, $example",
+        {"items": [i for i, _ in items], "days": [d for _, d in items], "by": by,
+         "example": is_example},
+    )  # fmt: skip
+    audit.record(con, by, "årshjul klart", f"{len(items)} punkter")
+
+
 def done(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         "SELECT item, min(done_on) AS done_on, arg_min(done_by, done_on) AS done_by "

@@ -44,6 +44,17 @@ def demo_copy(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     return path
 
 
+def reports_not_handed_in(path: Path) -> None:
+    """The demo's districts handed in their reports (example marks, issue 36); a test of
+    overdue reports and their reminders takes those marks away on its copy."""
+    con = open_store(path)
+    try:
+        con.execute("DELETE FROM calendar_done WHERE is_example")
+    finally:
+        con.close()
+    release_store()
+
+
 def _page(name: str, params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=180)
     for key, value in (params or {}).items():
@@ -112,8 +123,9 @@ def test_a_jarva_agreement_entered_on_the_page_is_shown_everywhere(demo_copy: Pa
     assert coverage.loc["Järva", "Lokal överenskommelse"] == "version 1, revideras 2025-12-31"
     assert coverage.loc["Järva", UNGA].startswith("1 lokalt område")
     assert coverage.loc["Bromma", "Lokal överenskommelse"] == "saknas"
-    # The overdue revision is on Översikt: counted for the city, named for Järva.
-    assert any("revision av lokal överenskommelse: " in w.value for w in at.warning)
+    # The overdue revision is on Översikt: for the city too (the demo's reports were handed
+    # in, so the city's few overdue items are named one by one).
+    assert any("Revidera Järvas lokala överenskommelse" in w.value for w in at.warning)
     at = _page("overview", {"omfattning": "Järva"})
     assert any("2025-12-31: Revidera Järvas lokala överenskommelse" in w.value for w in at.warning)
     release_store()
@@ -318,6 +330,7 @@ def test_the_arshjul_shows_what_is_overdue_and_remind_mails_each_person_once(
     demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     today = date(2026, 12, 3)
+    reports_not_handed_in(demo_copy)
     con = open_store(demo_copy)
     try:
         _saved_jarva(con)

@@ -99,3 +99,11 @@ def test_a_target_for_jarva_decides_its_year_and_a_later_one_changes_nothing_bef
     assert table["Gäller"].tolist() == ["Järva", "Järva"]
     assert table.iloc[0]["Mål"] == "högst 4\u00a0000 år 2024"
     assert table.iloc[0]["Gäller från"] == "1 januari 2024"
+    # The log names the indicator and the district (it stores "brott_mot_person 80132").
+    at.switch_page("app_pages/audit.py").run()
+    log = next(d.value for d in at.dataframe if "Detaljer" in d.value.columns)
+    details = log[log["Vad"] == "mål"]["Detaljer"].tolist()
+    assert any(
+        d.endswith(": Anmälda brott mot person Järva 2023 = 3000.0 från 2023-01-01")
+        for d in details
+    ), details

@@ -96,3 +96,29 @@ def test_it_equals_the_demo_loaded_from_its_files(demo_db_path: Path, tmp_path: 
             release_store()
     for table in tables:
         assert contents[0][table] == contents[1][table], table
+
+
+def test_the_demo_handed_its_reports_in(demo_db_path: Path) -> None:
+    """A new user is not greeted by overdue reports no one could have written (issue 36): the
+    demo's districts handed in last year's reports and this year's so far, on their dates, as
+    examples (``store examples --remove`` takes the marks away with the rest)."""
+    from datetime import date
+
+    from service import calendar
+    from tests.conftest import reading
+
+    today = date.today()
+    con = reading(demo_db_path)
+    try:
+        last_year = calendar.items(con, today.year - 1, today)
+        this_year = calendar.items(con, today.year, today)
+    finally:
+        con.close()
+    reports = [i for i in last_year if i.kind == "rapport"]
+    assert len(reports) == 22  # two reports of each of the eleven districts
+    assert {i.status for i in reports} == {"klar"}
+    # Marked by the demo (a district with reporters says so; one without says it has none).
+    assert "markerad klar av demodata" in {i.note for i in reports}
+    assert all(i.done_on == i.due for i in reports)
+    late = [i for i in this_year if i.kind in ("rapport", "årssammanställning")]
+    assert [i.key for i in late if i.status == "försenad"] == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cli.remind import main as service_main
-from tests.app.test_local_agreements import _Inbox, mail_server
+from tests.app.test_local_agreements import _Inbox, mail_server, reports_not_handed_in
 from tests.conftest import copy_store, release_store
 
 REFUSED = "samordnare.farsta@example.org"
@@ -36,6 +36,7 @@ def test_a_refused_address_is_reported_and_tried_again_the_others_sent_once(
 ) -> None:
     db = copy_store(demo_db_path, tmp_path / "remind.sqlite")
     release_store()
+    reports_not_handed_in(db)  # the demo's reporters have overdue reports to be reminded of
     inbox = _Refusing()
     server, secrets = mail_server(inbox, tmp_path)
     command = ["remind", "--db", str(db), "--secrets", str(secrets), "--today", "2026-12-03"]
