@@ -9,7 +9,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages import tables
-from service import batches, quality
+from service import quality
 
 st.title("Datakvalitet")
 st.caption(
@@ -39,7 +39,7 @@ else:
 
 st.header("Täckning över tid")
 measures = quality.measures()
-sources = batches.status_tables(date.today())["sources"]
+sources = quality.source_states(date.today())
 titles = dict(zip(sources["id"], sources["Källa"], strict=True))
 source = st.selectbox(
     "Källa",
@@ -55,7 +55,8 @@ matrix = quality.coverage(measure)
 st.caption(
     "✓ värde · prel. preliminärt värde · SAKNAS ingen uppgift inom seriens tid (och källan "
     "säger inte att den saknas) · ej publ. källan anger att uppgiften inte finns · fanns ej: "
-    "området fanns inte då. Månadsserier: de 24 senaste månaderna."
+    "området fanns inte då · 0: ingen händelse (en källa som listar varje händelse). "
+    "Månadsserier: de 24 senaste månaderna."
 )
 tables.table(matrix, key="quality_coverage")
 state = sources[sources["id"] == source]

@@ -79,6 +79,11 @@ def report_key(year: int, report: str, district: str) -> str:
     return f"rapport:{year}:{report}:{district}"
 
 
+def year_end_key(year: int) -> str:
+    """The årshjul's key of the year-end summary of a year."""
+    return f"årssammanställning:{year}"
+
+
 def load_arshjul(path: Path = ARSHJUL_FILE) -> Calendar:
     """The calendar's settings; a mistake in the file is named with its place (in Swedish:
     the pages and the reminders show it)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from catalogue.arshjul import due_day, load_arshjul, report_key
+from catalogue.arshjul import due_day, load_arshjul, report_key, year_end_key
 from catalogue.catalogue import load_catalogue
 from store import db, followup, reference_data
 from store import events as store_events
@@ -80,7 +80,7 @@ def _reports_handed_in(con: duckdb.DuckDBPyConnection, today: date) -> None:
             if due < today:
                 items += [(report_key(year, report.key, code), due) for code in districts]
         if (due := due_day(year, plan.year_end)) < today:
-            items.append((f"årssammanställning:{year}", due))
+            items.append((year_end_key(year), due))
     store_local.mark_many_done(con, items, DEMO_USER, is_example=True)
 
 

@@ -28,6 +28,7 @@ from catalogue.arshjul import (
     due_day,
     load_arshjul,
     report_key,
+    year_end_key,
 )
 from service import indicator_values, local, session
 from service.readmodel import view
@@ -76,9 +77,6 @@ class Item:
     note: str = ""
 
 
-_day = due_day
-
-
 def _status(due: date, today: date, done_on: date | None, soon: int) -> str:
     if done_on is not None:
         return "klar"
@@ -124,10 +122,10 @@ def items(
     for code, name in sorted(districts.items(), key=lambda item: item[1]):
         _district_items(found, year, code, name, plan.reports, agreements.get(code))
     found.add(
-        f"årssammanställning:{year}",
+        year_end_key(year),
         "årssammanställning",
         f"Årssammanställning {year} (beredningsgruppen)",
-        _day(year, plan.year_end),
+        due_day(year, plan.year_end),
         None,
         (),
     )
@@ -171,7 +169,7 @@ def _district_items(
     meetings and the revision (also an overdue one, in the current year)."""
     named = _reporters(agreement)  # type: ignore[arg-type]
     for report in reports:
-        due = _day(year, report.due)
+        due = due_day(year, report.due)
         reporters = _reporters(agreement, due)  # type: ignore[arg-type]
         found.add(
             report_key(year, report.key, code),

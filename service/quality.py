@@ -10,11 +10,14 @@ import math
 
 import pandas as pd
 
+from indicators import data_status
 from loaders import outliers
 from service import session
+from service.indicator_values import catalogue
 from service.readmodel import view
 from store import quality as store_quality
 from store import reference_data
+from store.regions import RegionLifetimes
 from swedish.format import MONTH_NAMES, short
 
 NEWEST_BATCHES = 20  # the batches whose values are checked
@@ -85,6 +88,7 @@ CELL_WORDS = {
     "gap": "SAKNAS",
     "not_published": "ej publ.",
     "absent": "fanns ej",
+    "zero": "0",
 }
 
 
@@ -94,15 +98,22 @@ def coverage(measure: str) -> pd.DataFrame:
     the city, today's districts and any other region with values): ✓ a value, "prel." a
     preliminary one, "SAKNAS" a gap (no value inside the series' span, the source not saying
     it has none), "ej publ." the source marks it as not available, "fanns ej" the district
-    did not exist then, empty before the region's first value."""
+    did not exist then (the register's lifetimes: a merger's year or month belongs to both
+    sides); for a source that lists every event (the police's), a period without one is 0,
+    not a gap."""
     con = session.cursor()
     try:
         held = store_quality.periods(con, measure)
         register = reference_data.regions(con, ("district", "city"))
+        lifetimes = RegionLifetimes.from_store(con)
     finally:
         con.close()
     if held.empty:
         return pd.DataFrame()
+    sources = dict(zip(measures()["id"], measures()["source"], strict=True))
+    every_event = sources.get(measure) in {
+        d.source for d in catalogue().definitions.values() if d.absent_is_zero
+    }
     monthly = held["month"].notna().any()
     held["key"] = held["year"] * 100 + (held["month"].fillna(0) if monthly else 0)
     keys = sorted(set(held["key"].astype(int)))
@@ -116,26 +127,42 @@ def coverage(measure: str) -> pd.DataFrame:
     codes = [*today.sort_values(["kind", "name"], ascending=[False, True])["code"]]
     codes += sorted(set(held["region_code"]) & set(register["code"]) - set(codes))
     names = dict(zip(register["code"], register["name"], strict=True))
-    lifetimes = {r.code: (r.valid_from, r.valid_to) for r in register.itertuples()}
-    cells = {(r.region_code, int(r.key)): r for r in held.itertuples()}
+    # A value in force wins over another batch's mark that the source had none.
+    cells = {
+        (r.region_code, int(r.key)): r
+        for r in held.sort_values("gap", ascending=False).itertuples()
+    }
+
+    def existed(code: str, year: int, month: int) -> bool:
+        if not lifetimes.existed(code, year):
+            return False
+        first, last = lifetimes.months_in(code, year)
+        return not month or first <= month <= last
+
     table = {}
     for code in codes:
         row = []
         for key in keys:
-            year, month = key // 100, key % 100 or 1
-            start, end = lifetimes.get(code, (None, None))
-            day = pd.Timestamp(year, month, 1)
             held_cell = cells.get((code, key))
             if held_cell is not None and held_cell.gap:
                 row.append(CELL_WORDS["not_published"])
             elif held_cell is not None:
                 row.append(CELL_WORDS["preliminary" if held_cell.preliminary else "value"])
-            elif (not pd.isna(start) and day < pd.Timestamp(start) and
-                  (not monthly or day.replace(day=28) < pd.Timestamp(start))) or (
-                  not pd.isna(end) and day > pd.Timestamp(end)):  # fmt: skip
+            elif not existed(code, key // 100, key % 100):
                 row.append(CELL_WORDS["absent"])
             else:
-                row.append(CELL_WORDS["gap"])
+                row.append(CELL_WORDS["zero" if every_event else "gap"])
         table[names.get(code, code)] = row
     columns = [period_text(k // 100, (k % 100) or None) for k in keys]
     return pd.DataFrame.from_dict(table, orient="index", columns=columns).rename_axis("Område")
+
+
+@view("data", max_entries=4)
+def source_states(day: object) -> pd.DataFrame:
+    """Each source's title, freshness and rhythm as Datastatus lists them (without the rest
+    of Datastatus' tables)."""
+    con = session.cursor()
+    try:
+        return data_status.sources_table(con, day)  # type: ignore[arg-type]
+    finally:
+        con.close()

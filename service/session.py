@@ -94,14 +94,22 @@ def demo_may_be_placed(path: str) -> bool:
     """Before a store is opened: whether the prepared demo store may be copied in as the new
     store at ``path`` (the rules of :func:`demo_wanted` that hold before a store exists, for
     an embedded store file that does not exist yet, with no earlier store beside it)."""
-    if os.environ.get(DEMO_ENV, "on").strip().lower() in OFF or db.server_catalog() is not None:
+    if not _demo_allowed():
         return False
     location = db.locate(path)
     file = Path(location.label)
     data = Path(location.data_path)
-    if file.exists() or (data.exists() and any(data.iterdir())) or users_path().exists():
+    if file.exists() or (data.exists() and any(data.iterdir())):
         return False
     return db.earlier_store(file) is None
+
+
+def _demo_allowed() -> bool:
+    """What allows the demo whatever the store holds: not turned off, no server's catalog,
+    no accounts file of an earlier version waiting to be moved in."""
+    if os.environ.get(DEMO_ENV, "on").strip().lower() in OFF:
+        return False
+    return db.server_catalog() is None and not users_path().exists()
 
 
 def demo_wanted(con: duckdb.DuckDBPyConnection) -> bool:
@@ -110,11 +118,7 @@ def demo_wanted(con: duckdb.DuckDBPyConnection) -> bool:
     of an earlier version waiting to be moved in, and not turned off (``DASHBOARD_DEMO=off``).
     The store must also be empty (``ensure_demo``). ``python -m store init --demo`` fills
     a store when asked, whatever this says."""
-    if os.environ.get(DEMO_ENV, "on").strip().lower() in OFF:
-        return False
-    if db.server_catalog() is not None:
-        return False
-    if users_path().exists():
+    if not _demo_allowed():
         return False
     cur = db.cursor(con)
     try:

@@ -92,3 +92,20 @@ def test_the_rule() -> None:
     # A series that never moved (MAD 0) of small counts: 0 → 4 is ordinary, 0 → 6 is not.
     assert not outliers.far(4, 0, 0, 24, count=True)
     assert outliers.far(6, 0, 0, 24, count=True)
+
+
+@pytest.mark.slow
+def test_coverage_shows_values_over_marks_and_events_as_counted(
+    demo_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value in force is shown though another batch (BRÅ's file with the 2024 region list)
+    marks the cell as not published; a month without a police event is 0, not a gap; a
+    district is "fanns ej" only outside its months (Järva from July 2023)."""
+    from service import quality
+
+    monkeypatch.setenv("DASHBOARD_DB", str(demo_db_path))
+    bra = quality.coverage("bra.brott_mot_person")
+    assert bra.loc["Farsta", "dec 2023"] == "prel." and bra.loc["Farsta", "jan 2022"] == "✓"
+    assert bra.loc["Järva", "jan 2022"] == "fanns ej"
+    events = quality.coverage("polisen.skottlossning")
+    assert "SAKNAS" not in set(events.loc["Farsta"]) and "0" in set(events.loc["Farsta"])
