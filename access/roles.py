@@ -1,5 +1,7 @@
 """Who may do what: läsare view; rapportör upload, keep the action register, assess and write
-for the districts they are given (city-wide when given none), and undo their own uploads;
+for the districts they are given (city-wide when given none), write and submit their
+districts' reports to the beredningsgrupp, and undo their own uploads; beredningsgrupp view,
+and review the districts' reports (return them with comments, or approve them), nothing else;
 administratör everything, including undo of any batch and the audit log. Checked on the server
 in the write paths, whatever the page shows."""
 
@@ -12,7 +14,11 @@ CITY = "0180"
 # "meetings": saving the figures as they stand under a meeting's name; "events": dated
 # events on the charts' time axis; "targets": targets set in the app. Loads of the public
 # sources ("load") and accounts are the administratör's alone. "agreements": a district's
-# local agreement; "calendar": marking an item of the årshjul done.
+# local agreement; "calendar": marking an item of the årshjul done; "reports": writing and
+# submitting a district's report to the beredningsgrupp. "review" (returning or approving a
+# submitted report) is the beredningsgrupp's and the administratör's, never a rapportör's.
+ROLES = ("läsare", "rapportör", "beredningsgrupp", "administratör")
+REVIEW = "review"
 WRITE = (
     "upload",
     "actions",
@@ -23,6 +29,7 @@ WRITE = (
     "targets",
     "agreements",
     "calendar",
+    "reports",
 )
 
 
@@ -50,6 +57,8 @@ def allowed(
 ) -> bool:
     if principal.role == "administratör":
         return True
+    if principal.role == "beredningsgrupp":
+        return action in ("view", REVIEW)
     if principal.role != "rapportör" or action in ("audit", "accounts", "examples"):
         return action == "view"
     if action == "undo":
@@ -83,6 +92,16 @@ def require(
         raise PermissionDenied("Bara administratörer kan ändra konton.")
     if action == "examples":
         raise PermissionDenied("Bara administratörer kan ta bort exempeldata.")
+    if action == REVIEW:
+        raise PermissionDenied(
+            f"{principal.name} har rollen {principal.role}: bara beredningsgruppen och "
+            "administratörer granskar, återsänder och godkänner distriktens rapporter."
+        )
+    if principal.role == "beredningsgrupp":
+        raise PermissionDenied(
+            f"{principal.name} har rollen beredningsgrupp: den granskar och godkänner "
+            "rapporter men ändrar inga andra uppgifter."
+        )
     names = names or {}
     own = ", ".join(names.get(c, c) for c in principal.districts)
     outside = ", ".join(sorted(names.get(c, c) for c in set(codes) - set(principal.districts)))

@@ -24,12 +24,12 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from access.roles import ROLES
 from store import accounts
 from store.db import StoreConflictError, transaction
 
 T = TypeVar("T")
 
-ROLES = ("läsare", "rapportör", "administratör")
 MAX_NAME = 80
 MAX_PASSWORD = 200
 MAX_FAILURES = 5

@@ -83,7 +83,7 @@ if account is not None:
         if not own:
             with st.form(f"roll:{account.name}"):
                 st.subheader("Roll och stadsdelsområden")
-                roles = ["läsare", "rapportör", "administratör"]
+                roles = list(accounts.ROLES)
                 new_role = st.selectbox("Roll", roles, index=roles.index(account.role))
                 by_code = {code: name for name, code in districts.items()}
                 new_districts = st.multiselect(
@@ -138,7 +138,7 @@ with st.form("nytt_konto"):
     name = st.text_input(
         "Namn (för organisationens inloggning: e-postadressen)", max_chars=80, key="nk_namn"
     )
-    role = st.selectbox("Roll", ["läsare", "rapportör", "administratör"], key="nk_roll")
+    role = st.selectbox("Roll", list(accounts.ROLES), key="nk_roll")
     chosen = st.multiselect(
         "Stadsdelsområden (bara för en rapportör; inga betyder hela staden)",
         list(districts),

@@ -82,7 +82,7 @@ views.downloads(table, f"arshjul_{year}", "calendar")
 
 markable = [
     i for i in found
-    if i.kind in calendar.MARKABLE and i.status != "klar"
+    if i.kind in calendar.MARKABLE and i.status in ("kommande", "snart", "försenad")
     and may(viewer, "calendar", [i.district or indicator_values.CITY])
 ]  # fmt: skip
 if not markable:

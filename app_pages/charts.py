@@ -388,6 +388,8 @@ def event_list(markers: list) -> None:
 CALENDAR_STYLE = {
     "försenad": ("#D55E00", "x", "försenad"),
     "snart": ("#E69F00", "diamond", "inom kort"),
+    "återsänd": ("#CC79A7", "triangle-up", "återsänd"),
+    "inskickad": ("#56B4E9", "square", "inskickad"),
     "kommande": ("#0072B2", "circle-open", "kommande"),
     "klar": ("#009E73", "circle", "klar"),
 }

@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     users_sub = users.add_subparsers(dest="action", required=True)
     add = users_sub.add_parser("add", help="add an account; the password is asked twice")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["läsare", "rapportör", "administratör"])
+    add.add_argument("--role", required=True, choices=list(accounts.ROLES))
     add.add_argument("--district", action="append", default=[], help="a district it may change")
     add.add_argument(
         "--external",
@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     enable.add_argument("name")
     role = users_sub.add_parser("set-role", help="give an account another role and districts")
     role.add_argument("name")
-    role.add_argument("--role", required=True, choices=["läsare", "rapportör", "administratör"])
+    role.add_argument("--role", required=True, choices=list(accounts.ROLES))
     role.add_argument("--district", action="append", default=[], help="a district it may change")
     for action in (add, listing, disable, reset, enable, role):
         action.add_argument("--db", help=DB_HELP)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 
 from access import tokens
-from access.roles import PermissionDenied, Principal, require
+from access.roles import ROLES, PermissionDenied, Principal, require
 from access.sessions import (
     ENDED,
     SessionClock,
@@ -42,6 +42,7 @@ from store.regions import RegionResolver
 
 __all__ = [
     "MAX_NAME",
+    "ROLES",
     "SESSION_COOKIE",
     "AccountError",
     "PermissionDenied",

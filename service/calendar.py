@@ -33,6 +33,7 @@ from catalogue.arshjul import (
 from service import indicator_values, local, session
 from service.readmodel import view
 from service.writes import RuleBroken, guarded
+from store import district_reports as store_reports
 from store import local as store_local
 from store import reference_data
 from swedish.format import date_text
@@ -47,6 +48,8 @@ KINDS = {
 }
 STATUS_WORDS = {
     "klar": "klar",
+    "inskickad": "inskickad, granskas",
+    "återsänd": "återsänd med kommentarer",
     "kommande": "kommande",
     "snart": "inom kort",
     "försenad": "försenad",
@@ -75,6 +78,9 @@ class Item:
     status: str
     done_on: date | None = None
     note: str = ""
+    # A report returned with comments: the day it was returned (its author is reminded once
+    # per return).
+    returned_on: date | None = None
 
 
 def _status(due: date, today: date, done_on: date | None, soon: int) -> str:
@@ -116,7 +122,7 @@ def items(
         current = register[register["valid_to"].isna()]
         districts = dict(zip(current["code"].astype(str), current["name"], strict=True))
     done = {str(r.item): r for r in store_local.done(con).itertuples()}
-    found = _Found(today, settings.reminders.days_before, done)
+    found = _Found(today, settings.reminders.days_before, done, _report_steps(con, year))
     plan = settings.plan(year)
     agreements = local.every(con)
     for code, name in sorted(districts.items(), key=lambda item: item[1]):
@@ -134,12 +140,31 @@ def items(
     return sorted(found.items, key=lambda i: (i.due, i.kind, i.title))
 
 
+def _report_steps(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, tuple[str, str, date]]:
+    """The districts' reports of ``year`` submitted, returned or approved: item → (state, who,
+    the day of that step) (issue 37: a submitted report is not late, an approved one is
+    done). Written when they happened, never ahead of time, so ``today`` does not filter."""
+    steps: dict[str, tuple[str, str, date]] = {}
+    for row in store_reports.newest(con, f"rapport:{year}:").itertuples():
+        day = pd.Timestamp(row.saved_at).date()
+        if str(row.state) != "utkast":
+            steps[str(row.item)] = (str(row.state), str(row.saved_by), day)
+    return steps
+
+
 class _Found:
     """The items found so far, each given its status as of ``today`` (a report marked done
-    on the page carries who marked it)."""
+    on the page carries who marked it; a report written in the app, its state)."""
 
-    def __init__(self, today: date, soon: int, done: dict[str, object]) -> None:
+    def __init__(
+        self,
+        today: date,
+        soon: int,
+        done: dict[str, object],
+        steps: dict[str, tuple[str, str, date]] | None = None,
+    ) -> None:
         self.today, self.soon, self.done = today, soon, done
+        self.steps = steps or {}
         self.items: list[Item] = []
 
     def add(
@@ -159,7 +184,20 @@ class _Found:
             done_on = pd.Timestamp(marked.done_on).date()  # type: ignore[attr-defined]
             note = note or f"markerad klar av {marked.done_by}"  # type: ignore[attr-defined]
         status = _status(due, self.today, done_on, self.soon)
-        self.items.append(Item(key, kind, title, due, district, responsible, status, done_on, note))
+        returned_on = None
+        step = self.steps.get(key)
+        if step is not None:
+            state, who, day = step
+            if state == "godkänd":
+                status, done_on, note = "klar", day, f"godkänd av {who}"
+            elif state == "inskickad":
+                status, note = "inskickad", f"inskickad av {who} {date_text(day)}"
+            elif state == "återsänd":
+                status, returned_on = "återsänd", day
+                note = f"återsänd av {who} {date_text(day)}"
+        self.items.append(
+            Item(key, kind, title, due, district, responsible, status, done_on, note, returned_on)
+        )
 
 
 def _district_items(
@@ -285,6 +323,12 @@ def mark_done(
         )
     if item.status == "klar":
         raise RuleBroken("Sparades inte: punkten är redan markerad som klar.")
+    if item.status in ("inskickad", "återsänd"):
+        raise RuleBroken(
+            "Sparades inte: rapporten är skriven i appen och "
+            + ("inskickad" if item.status == "inskickad" else "återsänd med kommentarer")
+            + "; den blir klar när beredningsgruppen godkänner den på sidan Rapporter."
+        )
     with guarded(con, principal, "calendar", [item.district or indicator_values.CITY]):
         store_local.mark_done(con, item.key, today, principal.name)
     return item
@@ -321,13 +365,19 @@ def reminders(
             today_sent.add(str(row.recipient))
     per: dict[str, tuple[str, list[tuple[Item, str]]]] = {}
     for item in found:
-        if item.kind not in REMINDED or item.status not in ("snart", "försenad"):
+        if item.kind not in REMINDED or item.status not in ("snart", "försenad", "återsänd"):
             continue
-        kind = "fore" if item.status == "snart" else "forsenad"
+        kind = {"snart": "fore", "försenad": "forsenad", "återsänd": "atersand"}[item.status]
         for name, email in item.responsible:
             if not email or email in today_sent:
                 continue
             before = last.get((email, item.key, kind))
+            if kind == "atersand":
+                # Once per return: a reminder sent since the report came back is enough.
+                if before is not None and item.returned_on and before >= item.returned_on:
+                    continue
+                per.setdefault(email, (name, []))[1].append((item, kind))
+                continue
             if kind == "fore" and before is not None:
                 continue
             if (
@@ -359,7 +409,14 @@ def message_text(reminder: Reminder, today: date) -> tuple[str, str]:
     """The subject and body (Swedish) of a reminder."""
     late = [i for i, k in reminder.items if k == "forsenad"]
     coming = [i for i, k in reminder.items if k == "fore"]
-    if late:
+    returned = [i for i, k in reminder.items if k == "atersand"]
+    if returned and not late:
+        subject = (
+            f"Påminnelse: {_count(len(returned), 'rapport', 'rapporter')} återsänd"
+            + ("a" if len(returned) > 1 else "")
+            + " med kommentarer"
+        )
+    elif late:
         subject = f"Påminnelse: {_count(len(late), 'försenad punkt', 'försenade punkter')}"
         subject += " i årshjulet"
     else:
@@ -370,13 +427,21 @@ def message_text(reminder: Reminder, today: date) -> tuple[str, str]:
         lines.append("Det här har passerat sitt datum och är inte klart:")
         lines += [f"- {i.title} (skulle vara klart {date_text(i.due)})" for i in late]
         lines.append("")
+    if returned:
+        lines.append(
+            "Beredningsgruppen har återsänt det här med kommentarer; ändra och skicka in igen "
+            "på sidan Rapporter:"
+        )
+        lines += [f"- {i.title} ({i.note})" for i in returned]
+        lines.append("")
     if coming:
         lines.append("Det här ska vara klart inom kort:")
         lines += [f"- {i.title} (senast {date_text(i.due)})" for i in coming]
         lines.append("")
     lines += [
-        "Markera en rapport som klar på sidan Årshjul i uppföljningen av "
-        "samverkansöverenskommelsen; en åtgärd avslutas på sidan Åtgärder.",
+        "En rapport till beredningsgruppen skrivs och skickas in på sidan Rapporter i "
+        "uppföljningen av samverkansöverenskommelsen (en rapport som lämnats in på annat sätt "
+        "markeras som klar på sidan Årshjul); en åtgärd avslutas på sidan Åtgärder.",
         "",
         f"Det här är ett automatiskt meddelande ({date_text(today)}).",
     ]

@@ -249,7 +249,7 @@ def has_followup(con: duckdb.DuckDBPyConnection) -> bool:
 def version(con: duckdb.DuckDBPyConnection) -> str:
     """Changes with every follow-up write (actions and their history, notes, assessments,
     comments, saved mappings, events on the time axis, local agreements, the årshjul's done
-    marks and reminders): the key under which follow-up views
+    marks and reminders, the districts' reports): the key under which follow-up views
     are cached. Every table here only grows, except mappings, which are replaced under their
     name (hence saved_at)."""
     row = con.execute(
@@ -260,7 +260,7 @@ def version(con: duckdb.DuckDBPyConnection) -> str:
                (SELECT count(*) FROM timeline_event),
                (SELECT count(*) FROM timeline_event_removal),
                (SELECT count(*) FROM local_agreement), (SELECT count(*) FROM calendar_done),
-               (SELECT count(*) FROM reminder_sent),
+               (SELECT count(*) FROM reminder_sent), (SELECT count(*) FROM district_report),
                (SELECT coalesce(strftime(max(saved_at), '%Y%m%d%H%M%S%f'), '')
                 FROM upload_mapping)
         """

@@ -443,3 +443,21 @@ CREATE TABLE IF NOT EXISTS series_coverage (
 -- the upgrade and after an import. A compaction of police counts may leave a measure listed
 -- whose rows it removed: the results of event sources depend on all their batches anyway.
 ALTER TABLE load_batch ADD COLUMN IF NOT EXISTS measures VARCHAR[];
+
+-- Version 20: the districts' reports to the beredningsgrupp (issue 37). A report is the
+-- årshjul's item (rapport:YEAR:KEY:DISTRICT); every save, submission, return and approval
+-- adds a version, and the newest is the report's state: utkast, inskickad, återsänd or
+-- godkänd. `body` is what the district wrote per section (JSON), `figures` the figures its
+-- lägesbild cited as they stood when it was saved (JSON: an approved report keeps them, later
+-- loads never change them), `comments` the reviewer's comments per section (JSON).
+CREATE TABLE IF NOT EXISTS district_report (
+    item      VARCHAR NOT NULL,
+    district  VARCHAR NOT NULL,
+    version   INTEGER NOT NULL,
+    state     VARCHAR NOT NULL,
+    body      VARCHAR NOT NULL,
+    figures   VARCHAR NOT NULL,
+    comments  VARCHAR NOT NULL DEFAULT '{}',
+    saved_by  VARCHAR NOT NULL,
+    saved_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);

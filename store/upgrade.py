@@ -15,7 +15,8 @@ from store.turns import transaction
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
+# Version 20: the districts' reports to the beredningsgrupp (a table, schema.sql).
 # Version 19: columns added to tables of earlier versions (CREATE IF NOT EXISTS leaves an
 # existing table as it is); nullable, as the lake adds no column with a default.
 ADDED_COLUMNS = (

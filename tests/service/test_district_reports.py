@@ -1,0 +1,180 @@
+"""The districts' reports to the beredningsgrupp (issue 37): written, submitted, returned with
+comments, resubmitted and approved by the roles that own each step, audited under their
+names; an approved report keeps the figures it cited through later loads; a rapportör of
+another district is refused on the server and the refusal is logged; the årshjul and the
+overview show each state as it happens."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from access.roles import Principal
+from service import calendar, district_reports
+from service.session import open_store
+from service.writes import PermissionDenied, RuleBroken
+from store import audit
+from tests.conftest import copy_store, release_store
+
+JARVA, BROMMA = "80132", "80106"
+ITEM = f"rapport:2026:halvar:{JARVA}"
+SARA = Principal("Sara Stad", "rapportör", (JARVA,))
+BO = Principal("Bo Berg", "rapportör", (BROMMA,))
+BEA = Principal("Bea Beredning", "beredningsgrupp")
+JUNE = date(2026, 6, 10)
+
+
+@pytest.fixture
+def demo_copy(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = copy_store(demo_db_path, tmp_path / "demo.duckdb")
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    # The demo marks last year's and this year's reports handed in (issue 36): Järva's report
+    # of 15 June 2026 is written in the app here.
+    con = open_store(path)
+    try:
+        con.execute("DELETE FROM calendar_done WHERE is_example")
+    finally:
+        con.close()
+    release_store()
+    return path
+
+
+def _body(report: district_reports.Report, assessed: bool = True) -> dict[str, dict[str, str]]:
+    body: dict[str, dict[str, str]] = {}
+    for section in report.sections:
+        if section.local:
+            continue
+        body[section.key] = {
+            "lagesbild": f"Personalen i {section.title.lower()} beskriver ett lugnare läge.",
+            "orsaker": "Fler vuxna i rörelse kvällstid.",
+        }
+        if assessed:
+            body[section.key]["bedomning"] = "Delvis i rätt riktning."
+    return body
+
+
+def _item(con, key: str, today: date) -> calendar.Item:  # type: ignore[no-untyped-def]
+    return {i.key: i for i in calendar.items(con, 2026, today)}[key]
+
+
+def test_a_report_goes_from_draft_to_approved_and_keeps_its_figures(demo_copy: Path) -> None:
+    con = open_store(demo_copy)
+    try:
+        report = district_reports.read(con, ITEM)
+        assert report.state is None and report.district_name == "Järva"
+        assert report.title == "Halvårsuppföljning till beredningsgruppen"
+        assert report.due == date(2026, 6, 15)
+        wide = [s for s in report.sections if not s.local]
+        assert [s.title for s in wide][:2] == [
+            "Unga i riskzon för destruktivt beteende",
+            "Otrygga och brottsutsatta platser",
+        ]
+        assert _item(con, ITEM, JUNE).status == "snart"
+
+        # A draft: its figures are today's, kept with it.
+        draft = district_reports.save(con, SARA, ITEM, _body(report, assessed=False), 0)
+        assert (draft.state, draft.version, draft.saved_by) == ("utkast", 1, "Sara Stad")
+        assert draft.figures and all(f.period for f in draft.figures)
+        person = next(f for f in draft.figures if f.indicator == "brott_mot_person")
+        assert person.section == "stad:platser" or person.section.startswith("stad:")
+        # A submission needs each city-wide area's assessment, and says which are missing.
+        with pytest.raises(RuleBroken, match="skriv styrgruppens bedömning för Unga i riskzon"):
+            district_reports.save(con, SARA, ITEM, _body(report, assessed=False), 1, submit=True)
+        # A page drawn before the draft was saved is refused, not overwritten.
+        with pytest.raises(RuleBroken, match="har ändrats sedan du öppnade den"):
+            district_reports.save(con, SARA, ITEM, _body(report), 0)
+
+        # Bo (Bromma) can neither write nor submit nor approve Järva's report.
+        for attempt in (
+            lambda: district_reports.save(con, BO, ITEM, _body(report), 1, submit=True),
+            lambda: district_reports.review(con, BO, ITEM, True, {}),
+        ):
+            with pytest.raises((PermissionDenied, RuleBroken)):
+                attempt()
+        submitted = district_reports.save(con, SARA, ITEM, _body(report), 1, submit=True)
+        assert submitted.state == "inskickad"
+        with pytest.raises(PermissionDenied, match="får bara ändra uppgifter för Bromma"):
+            district_reports.save(con, BO, ITEM, _body(report), 2)
+        with pytest.raises(PermissionDenied, match="bara beredningsgruppen och administratörer"):
+            district_reports.review(con, BO, ITEM, True, {}, 2)
+        with pytest.raises(PermissionDenied, match="bara beredningsgruppen och administratörer"):
+            district_reports.review(con, SARA, ITEM, True, {}, 2)
+        # The beredningsgrupp writes nothing else (its own report neither).
+        with pytest.raises(PermissionDenied, match="rollen beredningsgrupp"):
+            district_reports.save(con, BEA, f"rapport:2026:halvar:{BROMMA}", {}, 0)
+        # Submitted: no longer late in the årshjul, and not offered to mark done.
+        assert _item(con, ITEM, date(2026, 6, 20)).status == "inskickad"
+        with pytest.raises(RuleBroken, match="inskickad"):
+            calendar.mark_done(con, SARA, ITEM, date(2026, 6, 20))
+
+        # Returned with a comment on one area: the author sees it there.
+        first = wide[0].key
+        with pytest.raises(RuleBroken, match="skriv minst en kommentar"):
+            district_reports.review(con, BEA, ITEM, False, {first: "  "}, 2)
+        returned = district_reports.review(
+            con, BEA, ITEM, False, {first: "Beskriv rekryteringen vid skolorna."}, 2
+        )
+        assert returned.state == "återsänd" and returned.comments == {
+            first: "Beskriv rekryteringen vid skolorna."
+        }
+        item = _item(con, ITEM, date(2026, 6, 20))
+        assert item.status == "återsänd" and item.note.startswith("återsänd av Bea Beredning")
+        with pytest.raises(RuleBroken, match="bara en inskickad rapport kan granskas"):
+            district_reports.review(con, BEA, ITEM, True, {}, 3)
+
+        # Revised and resubmitted; approved.
+        revised = _body(report)
+        revised[first]["lagesbild"] = "Rekrytering vid två skolor i Tensta; fler anmälningar."
+        district_reports.save(con, SARA, ITEM, revised, 3, submit=True)
+        approved = district_reports.review(con, BEA, ITEM, True, {}, 4)
+        assert approved.state == "godkänd" and not approved.preliminary
+        assert approved.text(first, "lagesbild").startswith("Rekrytering vid två skolor")
+        assert [v.state for v in approved.history] == [
+            "utkast", "inskickad", "återsänd", "inskickad", "godkänd",
+        ]  # fmt: skip
+        done = _item(con, ITEM, date(2026, 6, 20))
+        assert done.status == "klar" and done.note == "godkänd av Bea Beredning"
+        # Frozen: no more writing or reviewing.
+        with pytest.raises(RuleBroken, match="godkänd rapport är fryst"):
+            district_reports.save(con, SARA, ITEM, revised, 5)
+
+        # Every step in the log under the right name; the refusals too.
+        log = audit.entries(con)
+        steps = log[log["what"].str.startswith("rapport ")]
+        assert list(zip(steps["who"], steps["what"], strict=True))[::-1] == [
+            ("Sara Stad", "rapport sparad"),
+            ("Sara Stad", "rapport inskickad"),
+            ("Bea Beredning", "rapport återsänd"),
+            ("Sara Stad", "rapport inskickad"),
+            ("Bea Beredning", "rapport godkänd"),
+        ]
+        assert "Halvårsuppföljning till beredningsgruppen 2026, Järva: godkänd (version 5)" in (
+            set(steps["detail"])
+        )
+        refused = log[(log["what"] == "nekad") & (log["who"] == "Bo Berg")]
+        assert len(refused) >= 3 and refused["detail"].str.contains("Järva").any()
+
+        # A later load changes the indicator's value; the approved report's figures do not.
+        cited = json.dumps([f.__dict__ for f in approved.figures])
+        con.execute("UPDATE observation SET value = value * 3 WHERE region_code = $c", {"c": JARVA})
+        assert json.dumps([f.__dict__ for f in district_reports.read(con, ITEM).figures]) == cited
+    finally:
+        con.close()
+
+
+def test_the_overview_shows_each_districts_state(demo_copy: Path) -> None:
+    con = open_store(demo_copy)
+    try:
+        report = district_reports.read(con, ITEM)
+        district_reports.save(con, SARA, ITEM, _body(report), 0, submit=True)
+        rows = district_reports.overview_rows(con, 2026, date(2026, 6, 20))
+        halvar = {r.district_name: r for r in rows if r.report == "halvar"}
+        assert halvar["Järva"].state == "inskickad" and halvar["Järva"].by == "Sara Stad"
+        assert halvar["Bromma"].state == "försenad"
+        later = {r.district_name: r for r in rows if r.report == "arsunderlag"}
+        assert later["Järva"].state == "saknas" and later["Järva"].word == "inte påbörjad"
+    finally:
+        con.close()
