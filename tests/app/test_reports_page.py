@@ -1,0 +1,152 @@
+"""The page Rapporter (issue 37) as its users use it: Järva's rapportör writes and submits the
+report for 15 June, a beredningsgrupp member returns it with a comment, the rapportör sees
+the comment where it applies, revises and resubmits, it is approved; the overview, the
+årshjul and the log show each step under the right name; a Bromma rapportör is offered no
+form for Järva's report; a reader sees it marked preliminary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from service.session import open_store
+from store import audit
+from tests.app.test_roles_pages import PASSWORD
+from tests.conftest import ROOT, accounts_in, copy_store, release_store
+
+JARVA = "80132"
+ITEM = f"rapport:2026:halvar:{JARVA}"
+FORM = f"rap_form_{ITEM}"
+PARAMS = {"rap_ar": "2026", "rap_rapport": "halvar", "rap_sdo": "Järva"}
+
+
+@pytest.fixture
+def store(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = copy_store(demo_db_path, tmp_path / "demo.duckdb")
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    con = open_store(path)
+    try:
+        con.execute("DELETE FROM calendar_done WHERE is_example")
+    finally:
+        con.close()
+    with accounts_in(path) as users:
+        users.add("jonas", "rapportör", PASSWORD, [JARVA])
+        users.add("bo", "rapportör", PASSWORD, ["80106"])  # Bromma
+        users.add("bea", "beredningsgrupp", PASSWORD)
+        users.add("lisa", "läsare", PASSWORD)
+    release_store()
+    return path
+
+
+def _as(name: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=180)
+    for key, value in PARAMS.items():
+        at.query_params[key] = value
+    at.run()
+    at.text_input(key="signin_name").set_value(name)
+    at.text_input(key="signin_password").set_value(PASSWORD)
+    next(iter(at.get("form_submit_button"))).click().run()
+    assert not at.exception, at.exception
+    at.switch_page("app_pages/reports.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _press(at: AppTest, form_prefix: str, label: str) -> None:
+    next(
+        b
+        for b in at.get("form_submit_button")
+        if b.form_id.startswith(form_prefix) and b.label == label
+    ).click().run()
+    assert not at.exception, at.exception
+
+
+def _status(at: AppTest, district: str = "Järva") -> str:
+    table = at.dataframe[0].value
+    return str(table[table["Stadsdelsområde"] == district].iloc[0]["Status"])
+
+
+def _write_all(at: AppTest, version: int) -> None:
+    for area in ("unga", "platser", "systemhot", "brottsoffer", "kriminella_miljoer"):
+        at.text_area(key=f"rap_{ITEM}_{version}_stad:{area}_lagesbild").set_value(
+            "Personalen beskriver ett lugnare läge kvällstid."
+        )
+        at.text_area(key=f"rap_{ITEM}_{version}_stad:{area}_bedomning").set_value(
+            "Delvis i rätt riktning."
+        )
+
+
+@pytest.mark.slow
+def test_jarvas_report_is_written_returned_revised_and_approved_on_the_page(store: Path) -> None:
+    at = _as("jonas")
+    assert _status(at) == "försenad"
+    assert any("Preliminärt" in w.value for w in at.warning)
+    # The figures are pre-filled with their periods; the actions' status too.
+    assert any("Anmälda brott mot person" in m.value for m in at.markdown)
+    _write_all(at, 0)
+    _press(at, FORM, "Skicka in till beredningsgruppen")
+    assert any("Järvas rapport är inskickad till beredningsgruppen" in s.value for s in at.success)
+    assert _status(at) == "inskickad"
+    assert not [b for b in at.get("form_submit_button") if b.form_id.startswith(FORM)]
+    release_store()
+
+    # Bromma's rapportör is offered no form for Järva; the reader neither, and reads
+    # the report as preliminary.
+    for name in ("bo", "lisa"):
+        other = _as(name)
+        assert not [b for b in other.get("form_submit_button") if b.form_id.startswith("rap_")]
+        assert any("Preliminärt" in w.value for w in other.warning)
+        release_store()
+
+    bea = _as("bea")
+    assert not [b for b in bea.get("form_submit_button") if b.form_id.startswith(FORM)]
+    bea.text_area(key=f"rap_g_{ITEM}_1_stad:unga").set_value("Beskriv rekryteringen vid skolorna.")
+    _press(bea, f"rap_granska_{ITEM}", "Återsänd med kommentarer")
+    assert any("återsänd med kommentarer" in s.value for s in bea.success)
+    assert _status(bea) == "återsänd med kommentarer"
+    release_store()
+
+    again = _as("jonas")
+    assert any(
+        e.value.replace("\\", "")
+        == "Beredningsgruppens kommentar: Beskriv rekryteringen vid skolorna."
+        for e in again.error
+    )
+    again.text_area(key=f"rap_{ITEM}_2_stad:unga_lagesbild").set_value(
+        "Rekrytering vid två skolor i Tensta."
+    )
+    _press(again, FORM, "Skicka in till beredningsgruppen")
+    release_store()
+
+    bea = _as("bea")
+    _press(bea, f"rap_granska_{ITEM}", "Godkänn rapporten")
+    assert any("Järvas rapport är godkänd och fryst" in s.value for s in bea.success)
+    assert _status(bea) == "godkänd"
+    assert not any("Preliminärt" in w.value for w in bea.warning)
+    assert any(
+        "Rekrytering vid två skolor i Tensta." in m.value.replace("\\", "") for m in bea.markdown
+    )
+    release_store()
+
+    # The årshjul shows it done, by whom.
+    jonas = _as("jonas")
+    jonas.switch_page("app_pages/arshjul.py").run()
+    table = jonas.dataframe[0].value
+    row = table[table["Vad"] == "Halvårsuppföljning till beredningsgruppen: Järva"].iloc[0]
+    assert row["Status"].startswith("klar") and row["Anteckning"] == "godkänd av bea"
+    release_store()
+
+    con = open_store(store)
+    try:
+        log = audit.entries(con)
+        steps = log[log["what"].str.startswith("rapport ")]
+        assert list(zip(steps["who"], steps["what"], strict=True))[::-1] == [
+            ("jonas", "rapport inskickad"),
+            ("bea", "rapport återsänd"),
+            ("jonas", "rapport inskickad"),
+            ("bea", "rapport godkänd"),
+        ]
+    finally:
+        con.close()
