@@ -64,6 +64,18 @@ if meetings.shown() is not None:  # a saved meeting: what differs today
         f"ändrat sedan mötet: {since[o[0]]}" if o[0] in since else "som i dag" for o in overview
     ]
 tables.table(table, hide_index=True, key="summary")
+part = summary.reports
+if part is not None:
+    st.subheader(part.heading)
+    if part.preliminary:
+        st.warning(part.preliminary, icon=":material/pending:")
+    st.markdown("\n".join(f"- {views.plain(f)}" for f in part.facts))
+    st.page_link(
+        "app_pages/reports.py",
+        label="Öppna distriktens rapporter",
+        icon=":material/description:",
+        query_params={"rap_ar": str(year)},
+    )
 stem = views.file_name("arssammanstallning", year, scope, agreements[agreement])
 left, right = st.columns(2)
 left.download_button(

@@ -124,6 +124,22 @@ class LocalPart:
 
 
 @dataclass
+class ReportsPart:
+    """The districts' reports to the beredningsgrupp of the year (issue 37): which are
+    approved, which are not (their figures and assessments preliminary) and which are
+    missing; and what the approved ones say per area. Prepared by ``service.reports``."""
+
+    heading: str
+    facts: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # a row per district and reporting date
+    rows: list[list[str]] = field(default_factory=list)
+    said_header: list[str] = field(default_factory=list)  # a row per area and approved report
+    said: list[list[str]] = field(default_factory=list)
+    # A district's summary whose reports are not all approved says so at the top.
+    preliminary: str = ""
+
+
+@dataclass
 class YearEnd:
     year: int
     agreement: str
@@ -134,6 +150,7 @@ class YearEnd:
     # Said at the top when the summary shows a saved meeting's figures, not today's.
     as_of: str | None = None
     local: LocalPart | None = None
+    reports: ReportsPart | None = None
 
     def line_header(self) -> list[str]:
         """The header of the indicator table, matching ``IndicatorLine.cells``."""

@@ -236,6 +236,30 @@ def _local(document: Document, summary: YearEnd, heading: str) -> None:
             document.add_paragraph(text, style="List Bullet")
 
 
+def _reports(document: Document, summary: YearEnd, heading: str) -> None:
+    """The districts' reports of the year: which are approved, not approved or missing (a
+    row each), then what the approved reports say per area."""
+    part = summary.reports
+    assert part is not None
+    document.add_heading(heading, level=1)
+    for fact in part.facts:
+        document.add_paragraph(fact)
+    _table(document, part.header, part.rows, [4.6, 2.6, 3.4, 3.4, 3.6])
+    if part.said:
+        _after_table(
+            document,
+            "Vad de godkända rapporterna säger per område (styrgruppens bedömning, lägesbild "
+            "och orsaksanalys, som distrikten skrev dem):",
+        )
+        for row in part.said:
+            area, district, report, *texts = row
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(f"{area}, {district} ({report.lower()}): ").bold = True
+            paragraph.add_run(" ".join(t.rstrip(".") + "." for t in texts if t))
+    else:
+        _after_table(document, f"Ingen rapport för {summary.year} är godkänd ännu.")
+
+
 def _charts(document: Document, summary: YearEnd, lines: list) -> None:  # type: ignore[type-arg]
     """The indicators' trends two to a row (a borderless table), each 7,8 cm wide."""
     drawn = [ln for ln in lines if len(ln.series) >= 2]
@@ -283,6 +307,8 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
     _overview(document, summary, headings[0])
     for number, section in enumerate(summary.sections, start=2):
         _section(document, summary, number, section)
+    if summary.reports is not None:
+        _reports(document, summary, headings[len(summary.sections) + 1])
     if summary.local is not None:
         _local(document, summary, headings[-2])
     _appendix(document, summary, headings[-1])
@@ -316,6 +342,8 @@ def _opening(document: Document, summary: YearEnd, author: str | None, today: da
     )
     if summary.as_of:
         document.add_paragraph().add_run(summary.as_of).bold = True
+    if summary.reports is not None and summary.reports.preliminary:
+        document.add_paragraph().add_run(summary.reports.preliminary).bold = True
     if any(line.example for s in summary.sections for line in s.lines):
         warning = document.add_paragraph().add_run(
             "Exempeldata: en del av värdena är påhittade för demonstration (markerade "
@@ -324,8 +352,10 @@ def _opening(document: Document, summary: YearEnd, author: str | None, today: da
         warning.bold = True
     headings = ["1 Översikt"]
     headings += [f"{n} {s.title}" for n, s in enumerate(summary.sections, start=2)]
+    if summary.reports is not None:
+        headings.append(f"{len(headings) + 1} {summary.reports.heading}")
     if summary.local is not None:
-        headings.append(f"{len(summary.sections) + 2} {summary.local.heading}")
+        headings.append(f"{len(headings) + 1} {summary.local.heading}")
     headings.append(f"{len(headings) + 1} Bilaga: källor, metod och förbehåll")
     _contents(document, headings)
     return headings

@@ -124,6 +124,8 @@ def render(summary: YearEnd) -> bytes:
         sheet = book.create_sheet(_sheet_name(section.title, used))
         _section_sheet(sheet, summary, section)
         _chart_series(sheet, section)
+    if summary.reports is not None:
+        _reports_sheet(book.create_sheet(_sheet_name("Rapporter", used)), summary)
     if summary.local is not None:
         _local_sheet(book.create_sheet(_sheet_name("Lokalt", used)), summary)
     buffer = io.BytesIO()
@@ -248,6 +250,33 @@ def _chart_series(sheet, section: AreaSection) -> None:  # type: ignore[no-untyp
         )
         sheet.add_chart(chart, f"{get_column_letter(data_column + 3)}{anchor_row}")
         anchor_row = end + 12
+
+
+def _reports_sheet(sheet, summary: YearEnd) -> None:  # type: ignore[no-untyped-def]
+    """The districts' reports of the year: a row per district and reporting date, then what
+    the approved reports say per area."""
+    part = summary.reports
+    assert part is not None
+    sheet["A1"] = f"{part.heading}: {summary.region_name} {summary.year}"
+    sheet["A1"].font = Font(bold=True, size=14)
+    row = 2
+    for fact in [part.preliminary, *part.facts]:
+        if fact:
+            exports.set_cell(sheet.cell(row=row, column=1), fact)
+            row += 1
+    row += 1
+    _write(sheet, row, part.header, bold=True)
+    for cells in part.rows:
+        row += 1
+        _write(sheet, row, list(cells))
+    if part.said:
+        row += 2
+        _write(sheet, row, part.said_header, bold=True)
+        for cells in part.said:
+            row += 1
+            _write(sheet, row, list(cells))
+    for column, width in enumerate((40, 22, 40, 40, 50, 50), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
 
 
 def _local_sheet(sheet, summary: YearEnd) -> None:  # type: ignore[no-untyped-def]

@@ -223,6 +223,16 @@ def from_year_end(summary: YearEnd) -> Pack:
     )
     if summary.as_of:
         title_facts.append(("Visar", summary.as_of))
+    if summary.reports is not None:
+        part = summary.reports
+        pages += table_pages(
+            part.heading,
+            part.header,
+            part.rows,
+            [1.6, 1.0, 1.3, 1.6, 1.5],
+            per_page=12,
+            notes=[n for n in (part.preliminary, *part.facts) if n],
+        )
     if summary.local is not None and summary.local.coverage_rows:
         pages += table_pages(
             summary.local.heading,

@@ -13,8 +13,8 @@ import duckdb
 import pandas as pd
 
 from catalogue.catalogue import CURRENT_AGREEMENT
-from report.build import LocalAreaPart, LocalPart, YearEnd, build
-from service import indicator_values, local, local_coverage, meetings, session
+from report.build import LocalAreaPart, LocalPart, ReportsPart, YearEnd, build
+from service import district_reports, indicator_values, local, local_coverage, meetings, session
 from service.readmodel import view
 from store import followup, reference_data
 from store import targets as store_targets
@@ -47,7 +47,7 @@ def year_end(
     """The summary for a region given by name or code (UnknownRegionError otherwise)."""
     code = RegionResolver.from_store(con).resolve(region).region.code
     built = build(con, indicator_values.catalogue(), year, agreement=agreement, region_code=code)
-    return with_local(con, built)
+    return with_reports(con, with_local(con, built))
 
 
 def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
@@ -71,6 +71,96 @@ def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
         heading="Lokala prioriterade områden", facts=_agreement_facts(built, agreement), areas=parts
     )
     return dataclasses.replace(built, local=part)
+
+
+def with_reports(
+    con: duckdb.DuckDBPyConnection, built: YearEnd, today: date | None = None
+) -> YearEnd:
+    """The summary with the districts' reports of its year (issue 37): per reporting date
+    which districts' reports are approved, submitted or returned but not approved
+    (preliminary), handed in outside the app, or missing; and per area what the approved
+    reports' steering groups assessed. A district's summary has its own reports only, and
+    says so at the top when they are not all approved."""
+    rows = district_reports.overview_rows(con, built.year, today or date.today())
+    if built.region_code != indicator_values.CITY:
+        rows = [r for r in rows if r.district == built.region_code]
+    if not rows:
+        return built
+    facts = []
+    by_date: dict[tuple[str, date], list[district_reports.OverviewRow]] = {}
+    for row in rows:
+        by_date.setdefault((row.title, row.due), []).append(row)
+    for (title, due), found in by_date.items():
+        groups: dict[str, list[str]] = {}
+        for row in found:
+            groups.setdefault(_group(row.state), []).append(row.district_name)
+        facts.append(
+            f"{title} ({date_text(due)}): "
+            + "; ".join(
+                f"{word} {len(groups[key])} av {len(found)} ({', '.join(groups[key])})"
+                for key, word in REPORT_GROUPS.items()
+                if groups.get(key)
+            )
+            + "."
+        )
+    said: list[list[str]] = []
+    for report in district_reports.approved_reports(con, built.year):
+        if built.region_code not in (indicator_values.CITY, report.district):
+            continue
+        for section in report.sections:
+            texts = [report.text(section.key, f) for f in ("bedomning", "lagesbild", "orsaker")]
+            if any(texts):
+                said.append([section.title, report.district_name, f"{report.title}", *texts])
+    said.sort(key=lambda r: (r[0], r[1]))
+    waiting = [r for r in rows if r.state not in ("godkänd", district_reports.MARKED)]
+    preliminary = ""
+    if built.region_code != indicator_values.CITY and waiting:
+        preliminary = (
+            f"Preliminärt: {built.region_name}s "
+            + " och ".join(f"{r.title.lower()} ({r.word})" for r in waiting)
+            + " är inte godkänd av beredningsgruppen; bedömningarna är distriktets egna."
+        )
+    part = ReportsPart(
+        heading="Distriktens rapporter till beredningsgruppen",
+        facts=facts,
+        header=["Rapport", "Sista dag", "Stadsdelsområde", "Status", "Senast"],
+        rows=[
+            [
+                r.title,
+                date_text(r.due),
+                r.district_name,
+                r.word[:1].upper() + r.word[1:],
+                f"{r.by}, {district_reports.when(r.at)}" if r.by else "–",
+            ]
+            for r in rows
+        ],
+        said_header=["Område", "Stadsdelsområde", "Rapport", "Bedömning", "Lägesbild", "Orsaker"],
+        said=said,
+        preliminary=preliminary,
+    )
+    return dataclasses.replace(built, reports=part)
+
+
+# How the year-end groups the reports' states (issue 37), in the order it names them.
+REPORT_GROUPS = {
+    "godkänd": "godkända",
+    "väntar": "inskickade eller återsända, inte godkända (preliminära)",
+    "utanför": "markerade klara i årshjulet (inlämnade utanför appen)",
+    "utkast": "påbörjade, inte inskickade",
+    "saknas": "saknas",
+}
+
+
+def _group(state: str) -> str:
+    if state == "godkänd":
+        return "godkänd"
+    if state in ("inskickad", "återsänd"):
+        return "väntar"
+    if state == district_reports.MARKED:
+        return "utanför"
+    if state == "utkast":
+        return "utkast"
+    return "saknas"
 
 
 def _city_part(
@@ -239,7 +329,7 @@ def summary(year: int, region_code: str, agreement: str) -> YearEnd:
         built = build(
             con, indicator_values.catalogue(), year, agreement=agreement, region_code=region_code
         )
-        built = with_local(con, built)
+        built = with_reports(con, with_local(con, built))
     finally:
         con.close()
     shown = meetings.shown()

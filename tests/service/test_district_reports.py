@@ -178,3 +178,60 @@ def test_the_overview_shows_each_districts_state(demo_copy: Path) -> None:
         assert later["Järva"].state == "saknas" and later["Järva"].word == "inte påbörjad"
     finally:
         con.close()
+
+
+def _docx_text(data: bytes) -> str:
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_year_end_names_the_approved_reports_and_those_missing(demo_copy: Path) -> None:
+    from report import render_docx, render_xlsx
+    from service import reports
+
+    con = open_store(demo_copy)
+    try:
+        report = district_reports.read(con, ITEM)
+        body = _body(report)
+        body["stad:unga"]["bedomning"] = "Rekryteringen till nätverken har minskat i Tensta."
+        district_reports.save(con, SARA, ITEM, body, 0, submit=True)
+        district_reports.review(con, BEA, ITEM, True, {}, 1)
+        bromma = f"rapport:2026:halvar:{BROMMA}"
+        district_reports.save(con, BO, bromma, _body(report), 0, submit=True)
+
+        city = reports.year_end(con, 2026, "Stockholm")
+        assert city.reports is not None
+        halvar = city.reports.facts[0]
+        assert halvar.startswith("Halvårsuppföljning till beredningsgruppen (15 juni 2026): ")
+        assert "godkända 1 av 11 (Järva)" in halvar
+        assert "inskickade eller återsända, inte godkända (preliminära) 1 av 11 (Bromma)" in halvar
+        assert "saknas 9 av 11 (Enskede-Årsta-Vantör, Farsta," in halvar
+        text = _docx_text(render_docx.render(city))
+        assert "Distriktens rapporter till beredningsgruppen" in text
+        assert "godkända 1 av 11 (Järva)" in text
+        assert "Rekryteringen till nätverken har minskat i Tensta." in text
+        # Bromma's submitted text is not in the city's summary: only approved reports are.
+        assert text.count("Delvis i rätt riktning.") == 4  # Järva's four other areas
+        assert ("Godkänd" in text and "Saknas" in text) or "Försenad" in text
+
+        own = reports.year_end(con, 2026, "Bromma")
+        assert own.reports is not None and own.reports.preliminary.startswith(
+            "Preliminärt: Brommas halvårsuppföljning till beredningsgruppen (inskickad)"
+        )
+        assert own.reports.preliminary in _docx_text(render_docx.render(own))
+        assert [r[2] for r in own.reports.rows] == ["Bromma", "Bromma"]
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(render_xlsx.render(city)))
+        sheet = book["Rapporter"]
+        values = [c.value for row in sheet.iter_rows() for c in row if c.value]
+        assert "Järva" in values and any("godkända 1 av 11" in str(v) for v in values)
+    finally:
+        con.close()
