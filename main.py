@@ -113,6 +113,7 @@ PAGES = [
     ("app_pages/agreements.py", "Lokala överenskommelser", "lokala-overenskommelser"),
     ("app_pages/arshjul.py", "Årshjul", "arshjul"),
     ("app_pages/reports.py", "Rapporter", "rapporter"),
+    ("app_pages/plan.py", "Handlingsplan", "handlingsplan"),
     ("app_pages/events.py", "Händelser", "handelser"),
     ("app_pages/targets.py", "Mål", "mal"),
     ("app_pages/year_end.py", "Årssammanställning", "arssammanstallning"),

@@ -1,7 +1,8 @@
 """Who may do what: läsare view; rapportör upload, keep the action register, assess and write
 for the districts they are given (city-wide when given none), write and submit their
 districts' reports to the beredningsgrupp, and undo their own uploads; beredningsgrupp view,
-and review the districts' reports (return them with comments, or approve them), nothing else;
+review the districts' reports (return them with comments, or approve them) and keep the
+handlingsplan, nothing else;
 administratör everything, including undo of any batch and the audit log. Checked on the server
 in the write paths, whatever the page shows."""
 
@@ -19,6 +20,9 @@ CITY = "0180"
 # submitted report) is the beredningsgrupp's and the administratör's, never a rapportör's.
 ROLES = ("läsare", "rapportör", "beredningsgrupp", "administratör")
 REVIEW = "review"
+# "plan": the handlingsplan of the overarching agreement, kept by the beredningsgrupp (and the
+# administratör).
+PLAN = "plan"
 WRITE = (
     "upload",
     "actions",
@@ -58,7 +62,7 @@ def allowed(
     if principal.role == "administratör":
         return True
     if principal.role == "beredningsgrupp":
-        return action in ("view", REVIEW)
+        return action in ("view", REVIEW, PLAN)
     if principal.role != "rapportör" or action in ("audit", "accounts", "examples"):
         return action == "view"
     if action == "undo":
@@ -96,6 +100,11 @@ def require(
         raise PermissionDenied(
             f"{principal.name} har rollen {principal.role}: bara beredningsgruppen och "
             "administratörer granskar, återsänder och godkänner distriktens rapporter."
+        )
+    if action == PLAN:
+        raise PermissionDenied(
+            f"{principal.name} har rollen {principal.role}: handlingsplanen skrivs och "
+            "fastställs av beredningsgruppen och administratörer."
         )
     if principal.role == "beredningsgrupp":
         raise PermissionDenied(

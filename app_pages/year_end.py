@@ -76,6 +76,15 @@ if part is not None:
         icon=":material/description:",
         query_params={"rap_ar": str(year)},
     )
+if summary.plan is not None:
+    st.subheader(summary.plan.heading)
+    st.markdown(views.plain(summary.plan.state))
+    st.page_link(
+        "app_pages/plan.py",
+        label=f"Öppna handlingsplanen för {int(year) + 1}",
+        icon=":material/checklist:",
+        query_params={"plan_ar": str(int(year) + 1)},
+    )
 stem = views.file_name("arssammanstallning", year, scope, agreements[agreement])
 left, right = st.columns(2)
 left.download_button(

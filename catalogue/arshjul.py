@@ -54,6 +54,9 @@ class Survey(BaseModel):
 class Reminders(BaseModel):
     days_before: int = Field(ge=0, le=90)
     overdue_every_days: int = Field(ge=1, le=90)
+    # The overarching agreement's revision (every fourth year) is warned of this long before
+    # (a remiss to every committee takes months).
+    agreement_revision_days_before: int = Field(default=365, ge=0, le=1000)
 
 
 class Calendar(BaseModel):

@@ -122,16 +122,39 @@ class AgreementArea(BaseModel):
     title: str
     successors: list[str] | None = None  # 2019 areas: the 2024 areas they became
     note: str | None = None
+    # What the area's goal cannot be measured by here (unreported crime …): said in the
+    # handlingsplan beside the indicators that do measure it.
+    unmeasured: str | None = None
 
 
 class Agreement(BaseModel):
+    """An overarching agreement: its decision, signing, period, revision rhythm, the areas it
+    names and the agreement it replaces (issue 37: the agreement as data)."""
+
     model_config = _STRICT
     id: str
     title: str
-    decision: str | None = None
+    decision: str | None = None  # the diary number (KS 2023/740)
+    decided_by: str | None = None  # the body that decided it
+    decided_on: date | None = None
+    signed: str | None = None  # when it was signed, in words, as the sources say it
+    signed_on: date | None = None  # the day, where known
+    parties: list[str] = Field(default_factory=list)
     valid_from: date
     valid_to: date | None = None
+    revision_every_years: int | None = Field(default=None, gt=0)
+    replaces: str | None = None  # the older agreement (an id here, or one before them)
+    sources: list[str] = Field(default_factory=list)  # where the facts above come from
     areas: list[AgreementArea] = Field(min_length=1)
+
+    def next_revision(self) -> date | None:
+        """When the agreement is to be revised: its signing (or, not known, the start of its
+        period) plus its rhythm; None without one."""
+        if self.revision_every_years is None:
+            return None
+        start = self.signed_on or self.valid_from
+        year = start.year + self.revision_every_years
+        return start.replace(year=year, day=min(start.day, 28))
 
 
 # --- YAML with lines -----------------------------------------------------------------------

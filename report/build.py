@@ -140,6 +140,17 @@ class ReportsPart:
 
 
 @dataclass
+class PlanPart:
+    """The plan for the year after (issue 37): the handlingsplan's next version, per area its
+    goal, indicators, responsible parties and commitments. Prepared by ``service.reports``."""
+
+    heading: str
+    state: str
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
 class YearEnd:
     year: int
     agreement: str
@@ -151,6 +162,7 @@ class YearEnd:
     as_of: str | None = None
     local: LocalPart | None = None
     reports: ReportsPart | None = None
+    plan: PlanPart | None = None
 
     def line_header(self) -> list[str]:
         """The header of the indicator table, matching ``IndicatorLine.cells``."""

@@ -260,6 +260,16 @@ def _reports(document: Document, summary: YearEnd, heading: str) -> None:
         _after_table(document, f"Ingen rapport för {summary.year} är godkänd ännu.")
 
 
+def _plan(document: Document, summary: YearEnd, heading: str) -> None:
+    """The plan for the year after: the handlingsplan's next version, an area a row."""
+    part = summary.plan
+    assert part is not None
+    document.add_heading(heading, level=1)
+    document.add_paragraph(part.state)
+    if part.rows:
+        _table(document, part.header, part.rows, [3.0, 4.0, 3.4, 2.4, 3.8])
+
+
 def _charts(document: Document, summary: YearEnd, lines: list) -> None:  # type: ignore[type-arg]
     """The indicators' trends two to a row (a borderless table), each 7,8 cm wide."""
     drawn = [ln for ln in lines if len(ln.series) >= 2]
@@ -308,7 +318,9 @@ def render(summary: YearEnd, author: str | None = None, today: date | None = Non
     for number, section in enumerate(summary.sections, start=2):
         _section(document, summary, number, section)
     if summary.reports is not None:
-        _reports(document, summary, headings[len(summary.sections) + 1])
+        _reports(document, summary, next(h for h in headings if summary.reports.heading in h))
+    if summary.plan is not None:
+        _plan(document, summary, next(h for h in headings if h.endswith(summary.plan.heading)))
     if summary.local is not None:
         _local(document, summary, headings[-2])
     _appendix(document, summary, headings[-1])
@@ -354,6 +366,8 @@ def _opening(document: Document, summary: YearEnd, author: str | None, today: da
     headings += [f"{n} {s.title}" for n, s in enumerate(summary.sections, start=2)]
     if summary.reports is not None:
         headings.append(f"{len(headings) + 1} {summary.reports.heading}")
+    if summary.plan is not None:
+        headings.append(f"{len(headings) + 1} {summary.plan.heading}")
     if summary.local is not None:
         headings.append(f"{len(headings) + 1} {summary.local.heading}")
     headings.append(f"{len(headings) + 1} Bilaga: källor, metod och förbehåll")

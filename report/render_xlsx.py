@@ -126,6 +126,8 @@ def render(summary: YearEnd) -> bytes:
         _chart_series(sheet, section)
     if summary.reports is not None:
         _reports_sheet(book.create_sheet(_sheet_name("Rapporter", used)), summary)
+    if summary.plan is not None:
+        _plan_sheet(book.create_sheet(_sheet_name("Plan", used)), summary)
     if summary.local is not None:
         _local_sheet(book.create_sheet(_sheet_name("Lokalt", used)), summary)
     buffer = io.BytesIO()
@@ -276,6 +278,21 @@ def _reports_sheet(sheet, summary: YearEnd) -> None:  # type: ignore[no-untyped-
             row += 1
             _write(sheet, row, list(cells))
     for column, width in enumerate((40, 22, 40, 40, 50, 50), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _plan_sheet(sheet, summary: YearEnd) -> None:  # type: ignore[no-untyped-def]
+    """The plan for the year after: an area a row."""
+    part = summary.plan
+    assert part is not None
+    sheet["A1"] = part.heading
+    sheet["A1"].font = Font(bold=True, size=14)
+    exports.set_cell(sheet.cell(row=2, column=1), part.state)
+    if part.rows:
+        _write(sheet, 4, part.header, bold=True)
+        for row, cells in enumerate(part.rows, start=5):
+            _write(sheet, row, list(cells))
+    for column, width in enumerate((36, 50, 40, 30, 50), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 

@@ -44,6 +44,7 @@ KINDS = {
     "möte": "Lokalt styrgruppsmöte",
     "enkät": "Enkätomgång",
     "revision": "Revision av lokal överenskommelse",
+    "överenskommelse": "Revision av den övergripande överenskommelsen",
     "åtgärd": "Åtgärd avslutas",
 }
 STATUS_WORDS = {
@@ -135,6 +136,7 @@ def items(
         None,
         (),
     )
+    _agreement_items(found, year, settings)
     _survey_items(found, con, year, settings)
     _action_items(found, con, year)
     return sorted(found.items, key=lambda i: (i.due, i.kind, i.title))
@@ -177,13 +179,14 @@ class _Found:
         responsible: tuple[tuple[str, str], ...],
         done_on: date | None = None,
         note: str = "",
+        soon: int | None = None,
     ) -> None:
         marked = self.done.get(key) if done_on is None else None
         # Done as of ``today``: a mark dated later is not there yet on that day.
         if marked is not None and pd.Timestamp(marked.done_on).date() <= self.today:  # type: ignore[attr-defined]
             done_on = pd.Timestamp(marked.done_on).date()  # type: ignore[attr-defined]
             note = note or f"markerad klar av {marked.done_by}"  # type: ignore[attr-defined]
-        status = _status(due, self.today, done_on, self.soon)
+        status = _status(due, self.today, done_on, self.soon if soon is None else soon)
         returned_on = None
         step = self.steps.get(key)
         if step is not None:
@@ -249,6 +252,62 @@ def _district_items(
             code,
             _reporters(agreement, revision),  # type: ignore[arg-type]
         )
+
+
+def _agreement_items(found: _Found, year: int, settings: Calendar) -> None:
+    """The revision of the overarching agreement in force (every fourth year, catalogue/
+    agreements.yaml): in its year, and in the current year while it is overdue; warned of
+    ``agreement_revision_days_before`` ahead."""
+    for agreement in indicator_values.catalogue().agreements.values():
+        due = agreement.next_revision()
+        if agreement.valid_to is not None or due is None:
+            continue  # replaced (revised) or without a rhythm
+        overdue = due < found.today and year == found.today.year
+        if due.year != year and not overdue:
+            continue
+        basis = (
+            f"undertecknad {agreement.signed}"
+            if agreement.signed
+            else "underskriftsdatum saknas i källorna, räknat från "
+            + date_text(agreement.valid_from)
+        )
+        found.add(
+            f"överenskommelse:{agreement.id}:{due}",
+            "överenskommelse",
+            f"Revidera {agreement.title} (vart {ordinal(agreement.revision_every_years)} år)",
+            due,
+            None,
+            (),
+            note=basis,
+            soon=settings.reminders.agreement_revision_days_before,
+        )
+
+
+def agreement_warning(today: date, settings: Calendar | None = None) -> str | None:
+    """A sentence when the overarching agreement in force is to be revised within the
+    warning time, or was to be; None otherwise (the pages show it)."""
+    settings = settings or config()
+    for agreement in indicator_values.catalogue().agreements.values():
+        due = agreement.next_revision()
+        if agreement.valid_to is not None or due is None:
+            continue
+        days = (due - today).days
+        if days < 0:
+            return (
+                f"{agreement.title} skulle ha reviderats {date_text(due)} (vart "
+                f"{ordinal(agreement.revision_every_years)} år); ingen ny överenskommelse finns "
+                "i catalogue/agreements.yaml."
+            )
+        if days <= settings.reminders.agreement_revision_days_before:
+            return (
+                f"{agreement.title} ska revideras senast {date_text(due)} (vart "
+                f"{ordinal(agreement.revision_every_years)} år): om {days} dagar."
+            )
+    return None
+
+
+def ordinal(n: int | None) -> str:
+    return {2: "andra", 3: "tredje", 4: "fjärde", 5: "femte"}.get(n or 0, f"{n}:e")
 
 
 def _survey_items(

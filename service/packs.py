@@ -233,6 +233,15 @@ def from_year_end(summary: YearEnd) -> Pack:
             per_page=12,
             notes=[n for n in (part.preliminary, *part.facts) if n],
         )
+    if summary.plan is not None:
+        pages += table_pages(
+            summary.plan.heading,
+            summary.plan.header or ["Plan"],
+            summary.plan.rows,
+            [1.2, 1.8, 1.6, 1.0, 1.8] if summary.plan.rows else [1.0],
+            per_page=5,
+            notes=[summary.plan.state],
+        )
     if summary.local is not None and summary.local.coverage_rows:
         pages += table_pages(
             summary.local.heading,

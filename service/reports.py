@@ -13,8 +13,16 @@ import duckdb
 import pandas as pd
 
 from catalogue.catalogue import CURRENT_AGREEMENT
-from report.build import LocalAreaPart, LocalPart, ReportsPart, YearEnd, build
-from service import district_reports, indicator_values, local, local_coverage, meetings, session
+from report.build import LocalAreaPart, LocalPart, PlanPart, ReportsPart, YearEnd, build
+from service import (
+    action_plan,
+    district_reports,
+    indicator_values,
+    local,
+    local_coverage,
+    meetings,
+    session,
+)
 from service.readmodel import view
 from store import followup, reference_data
 from store import targets as store_targets
@@ -47,7 +55,7 @@ def year_end(
     """The summary for a region given by name or code (UnknownRegionError otherwise)."""
     code = RegionResolver.from_store(con).resolve(region).region.code
     built = build(con, indicator_values.catalogue(), year, agreement=agreement, region_code=code)
-    return with_reports(con, with_local(con, built))
+    return with_plan(con, with_reports(con, with_local(con, built)))
 
 
 def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
@@ -139,6 +147,44 @@ def with_reports(
         preliminary=preliminary,
     )
     return dataclasses.replace(built, reports=part)
+
+
+def with_plan(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
+    """The summary with the plan for the year after (the city's only): the handlingsplan's
+    version for that year (a draft says so), else that it is not begun."""
+    if built.region_code != indicator_values.CITY:
+        return built
+    following = built.year + 1
+    saved = action_plan.read(con, following)
+    if saved is None:
+        part = PlanPart(
+            heading=f"Plan för {following}",
+            state=f"Handlingsplanen för {following} är inte påbörjad (påbörjas på sidan "
+            "Handlingsplan).",
+        )
+        return dataclasses.replace(built, plan=part)
+    rows = []
+    for area in saved.areas:
+        actions = action_plan.commitments(con, following, area.area)
+        rows.append(
+            [
+                area.title,
+                area.goal or "Inget mål skrivet ännu.",
+                "; ".join(action_plan.indicator_titles(area.indicators)) or "–",
+                area.responsible or "–",
+                "; ".join(f"{c.title} ({c.district})" for c in actions) or "Inga åtgärder ännu.",
+            ]
+        )
+    state = f"Handlingsplanen för {following}: {action_plan.plan_state_word(saved)}" + (
+        "." if saved.adopted else "; ett utkast, inte fastställd."
+    )
+    part = PlanPart(
+        heading=f"Plan för {following}",
+        state=state,
+        header=["Område", "Mål", "Mäts med", "Ansvariga", "Åtaganden"],
+        rows=rows,
+    )
+    return dataclasses.replace(built, plan=part)
 
 
 # How the year-end groups the reports' states (issue 37), in the order it names them.
@@ -329,7 +375,7 @@ def summary(year: int, region_code: str, agreement: str) -> YearEnd:
         built = build(
             con, indicator_values.catalogue(), year, agreement=agreement, region_code=region_code
         )
-        built = with_reports(con, with_local(con, built))
+        built = with_plan(con, with_reports(con, with_local(con, built)))
     finally:
         con.close()
     shown = meetings.shown()

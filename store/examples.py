@@ -21,6 +21,7 @@ _EXAMPLE_TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("timeline_event", "id", (("timeline_event_removal", "event_id"),)),
     ("indicator_target", "", ()),
     ("calendar_done", "", ()),
+    ("action_plan", "", ()),
     ("local_agreement", "id", (("local_priority_area", "agreement_id"),
                                ("steering_member", "agreement_id"),
                                ("steering_meeting", "agreement_id"))),

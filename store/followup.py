@@ -261,6 +261,7 @@ def version(con: duckdb.DuckDBPyConnection) -> str:
                (SELECT count(*) FROM timeline_event_removal),
                (SELECT count(*) FROM local_agreement), (SELECT count(*) FROM calendar_done),
                (SELECT count(*) FROM reminder_sent), (SELECT count(*) FROM district_report),
+               (SELECT count(*) FROM action_plan),
                (SELECT coalesce(strftime(max(saved_at), '%Y%m%d%H%M%S%f'), '')
                 FROM upload_mapping)
         """

@@ -461,3 +461,18 @@ CREATE TABLE IF NOT EXISTS district_report (
     saved_by  VARCHAR NOT NULL,
     saved_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- Version 20: the handlingsplan of the overarching agreement (issue 37), a version per save:
+-- per priority area the goal, the indicators it is measured by, what cannot be measured, the
+-- responsible parties and the follow-up (JSON); `utkast` until adopted (`fastställd`). The
+-- commitments are the actions of the register.
+CREATE TABLE IF NOT EXISTS action_plan (
+    year       INTEGER NOT NULL,   -- the year the plan is for
+    agreement  VARCHAR NOT NULL,
+    version    INTEGER NOT NULL,
+    state      VARCHAR NOT NULL,   -- utkast or fastställd
+    body       VARCHAR NOT NULL,
+    saved_by   VARCHAR NOT NULL,
+    saved_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    is_example BOOLEAN              -- the demo's plan (removed with the examples)
+);
