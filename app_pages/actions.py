@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages import signin, state, tables, views
 from app_pages.meetings import no_writes_in_meeting
-from service import followup, indicator_values, local, uploads
+from service import before_after, followup, indicator_values, local, uploads
 from service.writes import PermissionDenied, Principal, RuleBroken, may
 
 WHOLE_AREA = "(hela området)"
@@ -114,6 +114,45 @@ else:
     )
     tables.table(shown, hide_index=True, key="register")
     views.downloads(uploads.export_actions(register, catalogue), "atgarder", "actions")
+
+    st.header("Hjälpte det? Före och efter en åtgärd")
+    followed = register[register["indicators"].fillna("").astype(str) != ""]
+    if followed.empty:
+        st.caption("Ingen åtgärd i urvalet har indikatorer att följa.")
+    else:
+        titled = dict(zip(followed["id"].astype(int), followed["title"], strict=True))
+        picked = st.selectbox(
+            "Åtgärd",
+            list(titled),
+            format_func=lambda i: f"{i}: {titled[i]}",
+            key="effekt_nr",
+            bind="query-params",
+        )
+        row = followed[followed["id"].astype(int) == int(picked)].iloc[0]
+        compared = before_after.for_action(row.to_dict())
+        start = row["start_date"]
+        st.caption(
+            f"{row['region_name']}: åtgärdens indikatorer det sista hela året före starten "
+            + (f"({pd.Timestamp(start).date().isoformat()}) " if pd.notna(start) else "")
+            + "och det senaste hela året efter startåret, med 95 % osäkerhetsintervall."
+        )
+        if compared:
+            tables.table(
+                pd.DataFrame(
+                    {
+                        "Indikator": [c.title for c in compared],
+                        "Enhet": [c.unit for c in compared],
+                        "Före": [c.before for c in compared],
+                        "Efter": [c.after for c in compared],
+                        "Vad jämförelsen visar": [c.finding for c in compared],
+                    }
+                ),
+                hide_index=True,
+                key="effekt_tabell",
+            )
+        else:
+            st.caption("Åtgärdens indikatorer har inga värden för dess område.")
+        st.info(before_after.CAVEAT, icon=":material/info:")
 
 with st.expander("Läs in åtgärder från Excel", expanded=False):
     st.caption(

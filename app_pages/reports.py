@@ -118,15 +118,24 @@ in_meeting = meetings.shown() is not None
 
 
 def _figures(section_key: str) -> None:
-    """The section's figures: those the report cited, or (no version yet) today's."""
+    """The section's figures and its actions' before and after: those the report cited,
+    or (no version yet) today's."""
     cited = report.figures_of(section_key) if report.version else []
+    effects = report.effects_of(section_key) if report.version else []
     if not report.version:
-        today_figures, _ = district_reports.prefilled(item)  # type: ignore[misc]
+        today_figures, _, today_effects = district_reports.prefilled(item)  # type: ignore[misc]
         cited = [f for f in today_figures if f.section == section_key]
+        effects = [e for e in today_effects if e.section == section_key]
     if cited:
         st.markdown("\n".join(f"- {plain(f.sentence())}" for f in cited))
     else:
         st.caption("Inga indikatorer med värden för området.")
+    if effects:
+        st.markdown(
+            "**Hjälpte det? Före och efter åtgärderna:**\n"
+            + "\n".join(f"- {plain(e.sentence())}" for e in effects)
+        )
+        st.caption(district_reports.BEFORE_AFTER_CAVEAT)
 
 
 def _section_head(section: district_reports.Section) -> None:
@@ -144,7 +153,7 @@ if may_write and not in_meeting:
         "senare inläsningar. Varje stadsövergripande område behöver styrgruppens bedömning "
         "innan rapporten skickas in."
     )
-    _, actions = district_reports.prefilled(item)  # type: ignore[misc]
+    _, actions, _ = district_reports.prefilled(item)  # type: ignore[misc]
     with st.form(f"rap_form_{item}_{report.version}"):
         written: dict[str, dict[str, str]] = {}
         for section in report.sections:

@@ -97,6 +97,9 @@ class AreaSection:
     events: list[str] = field(default_factory=list)
     done: pd.DataFrame = field(default_factory=pd.DataFrame)
     planned: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Did it help? The region's actions' indicators before and after each started, a line
+    # each (issue 37; filled by service.reports, said with its caveat).
+    before_after: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -426,6 +426,12 @@ def _section(document: Document, summary: YearEnd, number: int, section: AreaSec
     _actions(document, section.done, "Inga genomförda åtgärder registrerade.")
     document.add_heading(f"{number}.{sub + 1} Plan för {summary.year + 1}", level=2)
     _actions(document, section.planned, "Inga planerade åtgärder registrerade.")
+    if section.before_after:
+        document.add_heading(f"{number}.{sub + 2} Hjälpte det? Före och efter åtgärderna", level=2)
+        *lines, caveat = section.before_after
+        for line in lines:
+            document.add_paragraph(line, style="List Bullet")
+        document.add_paragraph().add_run(caveat).italic = True
 
 
 def _line_notes(document: Document, summary: YearEnd, line: IndicatorLine) -> None:

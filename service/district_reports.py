@@ -19,7 +19,7 @@ import pandas as pd
 
 from access.roles import REVIEW, Principal
 from catalogue.arshjul import due_day, report_key
-from service import calendar, district, indicator_values, local, session
+from service import before_after, calendar, district, indicator_values, local, session
 from service.readmodel import view
 from service.writes import RuleBroken, authorise, guarded, may
 from store import district_reports as store_reports
@@ -54,6 +54,7 @@ FIELDS = {
 }
 MAX_TEXT = 20_000
 PRELIMINARY = "Preliminärt: rapporten är inte godkänd av beredningsgruppen."
+BEFORE_AFTER_CAVEAT = before_after.CAVEAT
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,25 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Effect:
+    """Did it help? An action of the section, one indicator before and after its start, as
+    it stood when the report was saved."""
+
+    section: str
+    action: str  # "Fritidsgård i Tensta (start 2024-03-01)"
+    indicator: str  # the indicator's title
+    before: str
+    after: str
+    finding: str
+
+    def sentence(self) -> str:
+        return (
+            f"{self.action}, {self.indicator}: före {self.before}; efter {self.after}: "
+            f"{self.finding}."
+        )
+
+
+@dataclass(frozen=True)
 class Version:
     version: int
     state: str
@@ -115,6 +135,7 @@ class Report:
     saved_by: str = ""
     saved_at: datetime | None = None
     history: tuple[Version, ...] = ()
+    effects: tuple[Effect, ...] = ()
 
     @property
     def preliminary(self) -> bool:
@@ -129,6 +150,9 @@ class Report:
 
     def figures_of(self, section: str) -> list[Figure]:
         return [f for f in self.figures if f.section == section]
+
+    def effects_of(self, section: str) -> list[Effect]:
+        return [e for e in self.effects if e.section == section]
 
     def approved(self) -> Version | None:
         return next((v for v in reversed(self.history) if v.state == "godkänd"), None)
@@ -204,6 +228,43 @@ def _figure(section: str, row: district.IndicatorRow) -> Figure:
     )
 
 
+def current_effects(con: duckdb.DuckDBPyConnection, code: str) -> tuple[Effect, ...]:
+    """The district's started actions with indicators, each indicator before and after the
+    start, under the action's city-wide area and its local area."""
+    actions = store_followup.actions(con)
+    if actions.empty:
+        return ()
+    found = []
+    for row in actions[actions["region_code"].astype(str) == code].itertuples():
+        if pd.isna(row.start_date):
+            continue
+        named = f"{row.title} (start {pd.Timestamp(row.start_date).date().isoformat()})"
+        places = [f"stad:{row.area}"]
+        if isinstance(row.local_area, str) and row.local_area:
+            places.append(f"lokal:{row.local_area}")
+        for compared in before_after.for_action(row._asdict()):
+            for place in places:
+                found.append(
+                    Effect(
+                        place,
+                        named,
+                        compared.title,
+                        compared.before,
+                        compared.after,
+                        compared.finding,
+                    )
+                )
+    return tuple(found)
+
+
+def _cited(figures: tuple[Figure, ...], effects: tuple[Effect, ...]) -> str:
+    """What a version cites, as stored: its figures and the actions' before and after."""
+    return json.dumps(
+        {"figures": [f.__dict__ for f in figures], "effects": [e.__dict__ for e in effects]},
+        ensure_ascii=False,
+    )
+
+
 def action_status(con: duckdb.DuckDBPyConnection, code: str, section: Section) -> str:
     """The district's actions of a section and their status, one line each (the text the
     report's "Åtgärdernas status" starts from)."""
@@ -244,7 +305,9 @@ def read(con: duckdb.DuckDBPyConnection, item: str) -> Report:
         )
         for r in frame.itertuples()
     )
-    figures = tuple(Figure(**f) for f in json.loads(str(last["figures"])))
+    cited = json.loads(str(last["figures"]))
+    figures = tuple(Figure(**f) for f in cited.get("figures", []))
+    effects = tuple(Effect(**e) for e in cited.get("effects", []))
     return Report(
         item,
         year,
@@ -262,6 +325,7 @@ def read(con: duckdb.DuckDBPyConnection, item: str) -> Report:
         str(last["saved_by"]),
         pd.Timestamp(last["saved_at"]).to_pydatetime(),
         history,
+        effects,
     )
 
 
@@ -332,6 +396,7 @@ def save(
                 "Skickades inte in: skriv styrgruppens bedömning för " + "; ".join(missing) + "."
             )
     figures = current_figures(con, report.district)
+    effects = current_effects(con, report.district)
     state = "inskickad" if submit else "utkast"
     with guarded(con, principal, "reports", [report.district]):
         store_reports.add_version(
@@ -340,7 +405,7 @@ def save(
             report.district,
             state,
             json.dumps(cleaned, ensure_ascii=False),
-            json.dumps([f.__dict__ for f in figures], ensure_ascii=False),
+            _cited(figures, effects),
             json.dumps(dict(report.comments), ensure_ascii=False),
             principal.name,
             "rapport inskickad" if submit else "rapport sparad",
@@ -389,7 +454,7 @@ def review(
             report.district,
             state,
             json.dumps(dict(report.body), ensure_ascii=False),
-            json.dumps([f.__dict__ for f in report.figures], ensure_ascii=False),
+            _cited(report.figures, report.effects),
             json.dumps(kept, ensure_ascii=False),
             principal.name,
             "rapport godkänd" if approve else "rapport återsänd",
@@ -493,14 +558,16 @@ def overview_view(year: int, today: str) -> list[OverviewRow]:
 
 
 @view("followup", "data", "catalogue", max_entries=16)
-def prefilled(item: str) -> tuple[tuple[Figure, ...], dict[str, str]]:
-    """The figures as they stand now and the actions' status per section (what a new draft
-    starts from)."""
+def prefilled(item: str) -> tuple[tuple[Figure, ...], dict[str, str], tuple[Effect, ...]]:
+    """The figures as they stand now, the actions' status per section (what a new draft
+    starts from) and the actions' before and after."""
     con = session.cursor()
     try:
         report = read(con, item)
-        return current_figures(con, report.district), {
-            s.key: action_status(con, report.district, s) for s in report.sections
-        }
+        return (
+            current_figures(con, report.district),
+            {s.key: action_status(con, report.district, s) for s in report.sections},
+            current_effects(con, report.district),
+        )
     finally:
         con.close()

@@ -16,6 +16,7 @@ from catalogue.catalogue import CURRENT_AGREEMENT
 from report.build import LocalAreaPart, LocalPart, PlanPart, ReportsPart, YearEnd, build
 from service import (
     action_plan,
+    before_after,
     district_reports,
     indicator_values,
     local,
@@ -55,7 +56,7 @@ def year_end(
     """The summary for a region given by name or code (UnknownRegionError otherwise)."""
     code = RegionResolver.from_store(con).resolve(region).region.code
     built = build(con, indicator_values.catalogue(), year, agreement=agreement, region_code=code)
-    return with_plan(con, with_reports(con, with_local(con, built)))
+    return with_plan(con, with_reports(con, with_before_after(con, with_local(con, built))))
 
 
 def with_local(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
@@ -147,6 +148,30 @@ def with_reports(
         preliminary=preliminary,
     )
     return dataclasses.replace(built, reports=part)
+
+
+def with_before_after(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
+    """Each area with its region's actions (started by the end of the year, with indicators)
+    and their indicators before and after the start, the caveat last (issue 37)."""
+    actions = followup.actions(con)
+    if actions.empty:
+        return built
+    mine = actions[actions["region_code"].astype(str) == built.region_code]
+    sections = []
+    for section in built.sections:
+        lines = []
+        for row in mine[mine["area"].astype(str) == section.area].itertuples():
+            if pd.isna(row.start_date) or pd.Timestamp(row.start_date).year > built.year:
+                continue
+            for found in before_after.for_action(row._asdict(), built.year):
+                lines.append(
+                    f"{row.title} (start {pd.Timestamp(row.start_date).date().isoformat()}), "
+                    f"{found.title}: före {found.before}; efter {found.after}: {found.finding}."
+                )
+        if lines:
+            lines.append(before_after.CAVEAT)
+        sections.append(dataclasses.replace(section, before_after=lines))
+    return dataclasses.replace(built, sections=sections)
 
 
 def with_plan(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
@@ -375,7 +400,8 @@ def summary(year: int, region_code: str, agreement: str) -> YearEnd:
         built = build(
             con, indicator_values.catalogue(), year, agreement=agreement, region_code=region_code
         )
-        built = with_plan(con, with_reports(con, with_local(con, built)))
+        built = with_local(con, built)
+        built = with_plan(con, with_reports(con, with_before_after(con, built)))
     finally:
         con.close()
     shown = meetings.shown()
