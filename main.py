@@ -114,6 +114,7 @@ PAGES = [
     ("app_pages/arshjul.py", "Årshjul", "arshjul"),
     ("app_pages/reports.py", "Rapporter", "rapporter"),
     ("app_pages/plan.py", "Handlingsplan", "handlingsplan"),
+    ("app_pages/alerts.py", "Bevakningar", "bevakningar"),
     ("app_pages/events.py", "Händelser", "handelser"),
     ("app_pages/targets.py", "Mål", "mal"),
     ("app_pages/year_end.py", "Årssammanställning", "arssammanstallning"),

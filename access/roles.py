@@ -23,6 +23,8 @@ REVIEW = "review"
 # "plan": the handlingsplan of the overarching agreement, kept by the beredningsgrupp (and the
 # administratör).
 PLAN = "plan"
+# "alerts": subscribing to alerts by e-mail, for oneself (any role); removing one's own.
+ALERTS = "alerts"
 WRITE = (
     "upload",
     "actions",
@@ -61,6 +63,8 @@ def allowed(
 ) -> bool:
     if principal.role == "administratör":
         return True
+    if action == ALERTS:  # one's own alerts, whatever the role
+        return owner is None or owner == principal.name
     if principal.role == "beredningsgrupp":
         return action in ("view", REVIEW, PLAN)
     if principal.role != "rapportör" or action in ("audit", "accounts", "examples"):
@@ -86,6 +90,8 @@ def require(
     codes = list(regions)
     if allowed(principal, action, codes, owner):
         return
+    if action == ALERTS:
+        raise PermissionDenied(f"{principal.name} kan bara ta bort sina egna bevakningar.")
     if principal.role == "läsare":
         raise PermissionDenied(f"{principal.name} har rollen läsare och kan inte ändra något.")
     if action == "undo":

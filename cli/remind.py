@@ -1,6 +1,11 @@
-"""Reminders of the årshjul by e-mail, for a daily timer:
+"""Reminders of the årshjul and alerts by e-mail, for daily timers:
 
     python -m service remind [--db PATH] [--secrets FILE] [--today YYYY-MM-DD] [--dry-run]
+    python -m service alerts [--db PATH] [--secrets FILE] [--today YYYY-MM-DD] [--dry-run]
+
+``alerts`` e-mails the subscribers (page Bevakningar) of what changed since its last run: a
+verdict turned to a significant deterioration, a target slipped, a district's report returned
+with comments; each change once. Its first run records what it sees and sends nothing.
 
 Sends one e-mail per person who answers for an item that is due within the configured days
 (catalogue/arshjul.yaml) or overdue: the reporters of a district's local agreement for its
@@ -26,6 +31,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from service import alerts as alerting
 from service import calendar, session
 
 SECRETS = Path(".streamlit") / "secrets.toml"
@@ -138,6 +144,55 @@ def remind(args: argparse.Namespace) -> int:
         con.close()
 
 
+def alerts(args: argparse.Namespace) -> int:
+    """Send the alerts due (see the module's text); the states seen are recorded after the
+    e-mails went, so a failure sends the rest at the next run, never one twice."""
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    smtp = None if args.dry_run else smtp_settings(Path(args.secrets))
+    path = session.db_path(args.db)
+    con = session.open_store(path)
+    try:
+        frames = alerting.frames_on(con)
+        due, changed = alerting.due(con, frames, today)
+        if args.dry_run:
+            for alert in due:
+                subject, _body = alerting.message_text(alert, today)
+                print(f"{alert.name} <{_masked(alert.recipient)}>\t{subject}")
+            print(f"{today}: {len(due)} alert(s) due, {len(changed)} state(s) changed.",
+                  file=sys.stderr)  # fmt: skip
+            return 0
+        sent = 0
+        if due:
+            assert smtp is not None
+            server = _connect(smtp)
+            try:
+                for alert in due:
+                    subject, body = alerting.message_text(alert, today)
+                    server.send_message(_message(smtp, alert.recipient, subject, body))
+                    alerting.record_sent(con, alert, today)
+                    sent += 1
+                    print(f"{alert.name} <{_masked(alert.recipient)}>\t{subject}")
+            finally:
+                with contextlib.suppress(smtplib.SMTPException, OSError):
+                    server.quit()
+        alerting.record_states(con, changed)
+        print(f"{today}: {sent} alert(s) sent; {len(changed)} state(s) recorded.", file=sys.stderr)
+        return 0
+    finally:
+        con.close()
+
+
+def _message(smtp: Smtp, recipient: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = smtp.sender
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=smtp.sender.rpartition("@")[2] or None)
+    message.set_content(body, charset="utf-8")
+    return message
+
+
 def _masked(address: str) -> str:
     """An e-mail address as the output shows it (the log keeps no addresses): its first
     letter and its domain, enough for the operator to know whose it is."""
@@ -153,9 +208,16 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--secrets", default=str(SECRETS), help="the TOML file with [smtp]")
     command.add_argument("--today", help="the date to remind as of (default: today)")
     command.add_argument("--dry-run", action="store_true", help="list, send nothing")
+    command = commands.add_parser("alerts", help="e-mail the subscribers of what changed")
+    command.add_argument("--db", help="the store's catalog file (default: $DASHBOARD_DB)")
+    command.add_argument("--secrets", default=str(SECRETS), help="the TOML file with [smtp]")
+    command.add_argument("--today", help="the date to send as of (default: today)")
+    command.add_argument(
+        "--dry-run", action="store_true", help="list, send nothing, record nothing"
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return remind(args)
+    return alerts(args) if args.command == "alerts" else remind(args)

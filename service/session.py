@@ -394,6 +394,7 @@ FOLLOWUP_TABLES = (
     "action", "action_history", "action_note", "assessment", "analysis_comment",
     "upload_mapping", "timeline_event", "timeline_event_removal", "local_agreement",
     "calendar_done", "reminder_sent", "district_report", "action_plan",
+    "alert_subscription", "alert_sent",
 )  # fmt: skip
 
 

@@ -262,6 +262,8 @@ def version(con: duckdb.DuckDBPyConnection) -> str:
                (SELECT count(*) FROM local_agreement), (SELECT count(*) FROM calendar_done),
                (SELECT count(*) FROM reminder_sent), (SELECT count(*) FROM district_report),
                (SELECT count(*) FROM action_plan),
+               (SELECT count(*) FROM alert_subscription),
+               (SELECT count(*) FROM alert_sent),
                (SELECT coalesce(strftime(max(saved_at), '%Y%m%d%H%M%S%f'), '')
                 FROM upload_mapping)
         """

@@ -476,3 +476,30 @@ CREATE TABLE IF NOT EXISTS action_plan (
     saved_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
     is_example BOOLEAN              -- the demo's plan (removed with the examples)
 );
+
+-- Version 20: alerts (issue 37). A person's subscription to a district, a priority area or an
+-- indicator; the last state seen of each verdict, target and report (an alert goes when it
+-- changes); and every alert e-mailed, so that one change is never sent twice.
+CREATE TABLE IF NOT EXISTS alert_subscription (
+    id         INTEGER NOT NULL,
+    name       VARCHAR NOT NULL,
+    email      VARCHAR NOT NULL,
+    scope      VARCHAR NOT NULL,   -- district, area or indicator
+    value      VARCHAR NOT NULL,   -- a region code, an area id or an indicator id
+    created_by VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    removed_at TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS alert_state (
+    key     VARCHAR NOT NULL,      -- verdict:IND:REGION, report:ITEM
+    state   VARCHAR NOT NULL,
+    seen_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TABLE IF NOT EXISTS alert_sent (
+    email   VARCHAR NOT NULL,
+    event   VARCHAR NOT NULL,      -- the change: key, new state and period
+    sent_on DATE NOT NULL,
+    sent_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);

@@ -33,8 +33,9 @@ SERVICES = sorted(p.name for p in UNITS.glob("*.service"))
 
 
 def test_every_service_runs_as_the_service_account_with_private_files() -> None:
-    assert SERVICES == ["samverkan-dashboard@.service", "samverkan-fetch.service",
-                        "samverkan-maintain.service", "samverkan-remind.service"]  # fmt: skip
+    assert SERVICES == ["samverkan-alerts.service", "samverkan-dashboard@.service",
+                        "samverkan-fetch.service", "samverkan-maintain.service",
+                        "samverkan-remind.service"]  # fmt: skip
     for name in SERVICES:
         service = _unit(name)["Service"]
         assert service["User"] == "samverkan", name
@@ -51,7 +52,8 @@ def test_maintenance_runs_on_its_own_timer_and_backs_up() -> None:
             assert "samverkan-fetch" not in maintain[section].get(key, ""), key
     text = (UNITS / "samverkan-maintain.service").read_text(encoding="utf-8")
     assert "-m store maintain --keep-days 7" in text and "-m store backup " in text
-    for timer in ("samverkan-fetch.timer", "samverkan-maintain.timer", "samverkan-remind.timer"):
+    for timer in ("samverkan-fetch.timer", "samverkan-maintain.timer", "samverkan-remind.timer",
+                  "samverkan-alerts.timer"):  # fmt: skip
         assert _unit(timer)["Timer"]["Persistent"] == "true", timer
     assert fetch["Service"]["Type"] == "oneshot"
 
