@@ -1,4 +1,4 @@
-"""``python -m service remind`` and ``python -m service alerts``: start the command line of cli/remind.py."""
+"""``python -m service remind`` or ``alerts``: starts the command line of cli/remind.py."""
 
 from cli.errors import start
 from cli.remind import main
