@@ -4,6 +4,8 @@ and men where the indicator has them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,7 +13,7 @@ import streamlit as st
 from app_pages import beside, charts, drivers_section, local_section, tables, views
 from app_pages.signin import guard_fragment
 from app_pages.views import plain
-from service import district, events, indicator_values, local, overview, packs
+from service import district, district_reports, events, indicator_values, local, overview, packs
 from swedish.format import PLOTLY_SEPARATORS
 
 st.title("Stadsdelsområdets lägesbild")
@@ -56,6 +58,18 @@ def situation(code: str, name: str) -> pd.DataFrame:
 
 
 table = situation(code, name)
+if code != indicator_values.CITY:
+    latest = district_reports.latest_for(code, date.today().isoformat())
+    standing, preliminary = district_reports.standing(latest)
+    if latest is not None:
+        (st.warning if preliminary else st.caption)(standing)
+        st.page_link(
+            "app_pages/reports.py",
+            label=f"Öppna {name}s rapport",
+            icon=":material/description:",
+            query_params={"rap_sdo": name, "rap_ar": str(latest.due.year),
+                          "rap_rapport": latest.report},
+        )  # fmt: skip
 said = overview.comments(code)
 judged = overview.region_assessments(code)
 for area_id, area_title in catalogue.areas():

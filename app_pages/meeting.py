@@ -7,10 +7,12 @@ presentation clicker (Page Up/Page Down); short links (``?omrade=jarva&steg=2``)
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from app_pages import charts, tables, views
-from service import drivers, events, indicator_values, overview, packs
+from service import district_reports, drivers, events, indicator_values, overview, packs
 from swedish.format import first_upper
 
 # Opened from a link, the page starts with the sidebar closed: the whole screen for the area.
@@ -93,6 +95,12 @@ shown = overview.slide(area_id, regions[scope])
 since = overview.changed_since_meeting()
 counts = " · ".join(f"{shown.counts[g]} {g}" for g in shown.counts if shown.counts[g])
 judgement = shown.judgement or "området är inte bedömt ännu."
+if shown.judgement and regions[scope] != indicator_values.CITY:
+    _, preliminary = district_reports.standing(
+        district_reports.latest_for(regions[scope], date.today().isoformat())
+    )
+    if preliminary:
+        judgement += " (preliminär: distriktets rapport är inte godkänd av beredningsgruppen)"
 st.container(border=True).markdown(
     f"**Indikatorerna visar: {shown.calculated}**"
     + (f" ({counts})" if counts else "")

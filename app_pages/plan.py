@@ -52,6 +52,11 @@ tables.table(
 
 st.header(f"Handlingsplan {year}")
 st.markdown(f"**Status:** {plain(action_plan.plan_state_word(plan))}")
+if plan.example:
+    st.warning(
+        "Exempeldata: planens mål och ansvariga är påhittade för demonstrationen.",
+        icon=":material/science:",
+    )
 if not plan.adopted:
     st.info(
         "Planen är inte fastställd: mål och ansvar är preliminära tills beredningsgruppen "

@@ -11,6 +11,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from swedish.format import date_text
+
 ARSHJUL_FILE = Path(__file__).resolve().parent / "arshjul.yaml"
 # Any leap year: a month and day is checked as a date of it, so 02-29 is one.
 _LEAP_YEAR = 2000
@@ -85,6 +87,22 @@ def report_key(year: int, report: str, district: str) -> str:
 def year_end_key(year: int) -> str:
     """The årshjul's key of the year-end summary of a year."""
     return f"årssammanställning:{year}"
+
+
+def followup_lines(calendar: Calendar, year: int) -> str:
+    """The follow-up of a handlingsplan for ``year``: the årshjul's reporting dates and who
+    reports, a line each (Swedish; dates as "15 juni 2026")."""
+    plan = calendar.plan(year)
+    lines = [
+        f"{date_text(due_day(year, r.due))}: {r.title} (varje stadsdelsområdes rapportör, "
+        "efter den lokala styrgruppen)"
+        for r in plan.reports
+    ]
+    lines.append(
+        f"{date_text(due_day(year, plan.year_end))}: årssammanställning med plan för "
+        f"{year + 1} (beredningsgruppen)"
+    )
+    return "\n".join(lines)
 
 
 def load_arshjul(path: Path = ARSHJUL_FILE) -> Calendar:

@@ -3,14 +3,16 @@ marked as examples."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import yaml
 
-from catalogue.arshjul import due_day, load_arshjul, report_key, year_end_key
+from catalogue.arshjul import due_day, followup_lines, load_arshjul, report_key, year_end_key
 from catalogue.catalogue import load_catalogue
+from store import action_plan as store_plan
 from store import db, followup, reference_data
 from store import events as store_events
 from store import local as store_local
@@ -61,8 +63,46 @@ def load(con: duckdb.DuckDBPyConnection, path: Path = EXAMPLES) -> int:
                 con, head, areas, members, meetings, DEMO_USER, "exempel", is_example=True
             )
         _events_and_targets(con, data, resolver)
+        _action_plan(con, data.get("action_plan"))
         _reports_handed_in(con, date.today())
     return added
+
+
+def _action_plan(con: duckdb.DuckDBPyConnection, item: dict | None) -> None:
+    """The example handlingsplan, adopted: the goals and responsible parties of the examples,
+    the indicators, what cannot be measured and the follow-up from the catalogue and the
+    årshjul (as service.action_plan proposes them)."""
+    if not item:
+        return
+    year = int(item["year"])
+    catalogue = load_catalogue()
+    agreement = max(
+        (a for a in catalogue.agreements.values() if a.valid_from <= date(year, 12, 31)),
+        key=lambda a: a.valid_from,
+    )
+    follow = followup_lines(load_arshjul(), year)
+    areas = [
+        {
+            "area": area.id,
+            "title": area.title,
+            "goal": item["areas"][area.id]["goal"],
+            "indicators": catalogue.indicators_for(area.id, agreement.id),
+            "unmeasured": area.unmeasured or "",
+            "responsible": item["areas"][area.id]["responsible"],
+            "followup": follow,
+        }
+        for area in agreement.areas
+    ]
+    store_plan.add_version(
+        con,
+        year,
+        agreement.id,
+        "fastställd",
+        json.dumps({"areas": areas}, ensure_ascii=False),
+        DEMO_USER,
+        f"Handlingsplan {year}: exempel, fastställd",
+        is_example=True,
+    )
 
 
 def _reports_handed_in(con: duckdb.DuckDBPyConnection, today: date) -> None:

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from access.roles import PLAN, Principal
-from catalogue.arshjul import due_day
+from catalogue.arshjul import followup_lines
 from service import calendar, indicator_values, session
 from service.readmodel import view
 from service.writes import RuleBroken, authorise, guarded, may
@@ -87,17 +87,7 @@ def _agreement_of(year: int) -> str:
 
 def followup_text(year: int) -> str:
     """The follow-up dates of the year from the årshjul, and who reports."""
-    plan = calendar.config().plan(year)
-    lines = [
-        f"{date_text(due_day(year, r.due))}: {r.title} (varje stadsdelsområdes rapportör, "
-        "efter den lokala styrgruppen)"
-        for r in plan.reports
-    ]
-    lines.append(
-        f"{date_text(due_day(year, plan.year_end))}: årssammanställning med plan för "
-        f"{year + 1} (beredningsgruppen)"
-    )
-    return "\n".join(lines)
+    return followup_lines(calendar.config(), year)
 
 
 def proposal(year: int) -> Plan:

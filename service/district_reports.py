@@ -571,3 +571,43 @@ def prefilled(item: str) -> tuple[tuple[Figure, ...], dict[str, str], tuple[Effe
         )
     finally:
         con.close()
+
+
+def latest_row(rows: list[OverviewRow], today: date) -> OverviewRow | None:
+    """A district's most recent report: the last one due by ``today`` or already written."""
+    current = [r for r in rows if r.due <= today or r.version]
+    return max(current, key=lambda r: r.due) if current else None
+
+
+@view("followup", "data", "catalogue", max_entries=32)
+def latest_for(code: str, today: str) -> OverviewRow | None:
+    """The district's most recent report to the beredningsgrupp (this year's or last year's)."""
+    day = date.fromisoformat(today)
+    con = session.cursor()
+    try:
+        rows = [
+            r
+            for year in (day.year - 1, day.year)
+            for r in overview_rows(con, year, day)
+            if r.district == code
+        ]
+    finally:
+        con.close()
+    return latest_row(rows, day)
+
+
+def standing(row: OverviewRow | None) -> tuple[str, bool]:
+    """What a page says of the district's latest report, and whether its figures and
+    assessments are preliminary (the report is not approved)."""
+    if row is None:
+        return "", False
+    said = f"Senaste rapport till beredningsgruppen: {row.title} {row.due.year}, {row.word}"
+    if row.by and row.at:
+        said += f" ({row.by}, {when(row.at)})"
+    preliminary = row.state not in ("godkänd", MARKED)
+    if preliminary:
+        said += (
+            ". Lägesbild och bedömningar är preliminära tills beredningsgruppen har godkänt "
+            "rapporten."
+        )
+    return said + ("" if preliminary else "."), preliminary

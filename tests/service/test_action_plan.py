@@ -84,15 +84,19 @@ def test_the_plan_is_written_adopted_carried_into_next_year_and_documented(
 ) -> None:
     con = open_store(demo_copy)
     try:
-        proposal = action_plan.current(con, 2026)
+        # The demo's example plan for 2026, adopted.
+        example = action_plan.current(con, 2026)
+        assert example.example and example.adopted and example.saved_by == "demodata"
+        assert example.area("unga").goal.startswith("Exempel: ")
+        proposal = action_plan.current(con, 2027)
         assert proposal.version == 0 and [a.area for a in proposal.areas] == [
             "unga", "platser", "systemhot", "brottsoffer", "kriminella_miljoer",
         ]  # fmt: skip
         victims = proposal.area("brottsoffer")
-        assert "brott_mot_person" in victims.indicators
+        assert "brott_mot_person" in victims.indicators and not victims.goal
         assert victims.unmeasured.startswith("Våld i nära relationer")
         assert victims.followup.splitlines()[0] == (
-            "15 juni 2026: Halvårsuppföljning till beredningsgruppen (varje stadsdelsområdes "
+            "15 juni 2027: Halvårsuppföljning till beredningsgruppen (varje stadsdelsområdes "
             "rapportör, efter den lokala styrgruppen)"
         )
         action = followup.new_action(con, Principal("Ada", "administratör"), {
@@ -102,47 +106,48 @@ def test_the_plan_is_written_adopted_carried_into_next_year_and_documented(
 
         # A rapportör may not keep the plan; refused and logged.
         with pytest.raises(PermissionDenied, match="handlingsplanen skrivs och fastställs"):
-            action_plan.save(con, CECILIA, 2026, proposal.areas, 0)
+            action_plan.save(con, CECILIA, 2027, proposal.areas, 0)
         areas = list(proposal.areas)
         with pytest.raises(RuleBroken, match="Fastställdes inte: skriv målet för Unga i riskzon"):
-            action_plan.save(con, BEA, 2026, areas, 0, adopt=True)
+            action_plan.save(con, BEA, 2027, areas, 0, adopt=True)
         with pytest.raises(RuleBroken, match="hör inte till området"):
             wrong = [replace(areas[0], indicators=("skjutningar",)), *areas[1:]]
-            action_plan.save(con, BEA, 2026, wrong, 0)
-        draft = action_plan.save(con, BEA, 2026, areas, 0)
+            action_plan.save(con, BEA, 2027, wrong, 0)
+        draft = action_plan.save(con, BEA, 2027, areas, 0)
         assert (draft.version, draft.state, draft.adopted) == (1, "utkast", False)
         goals = [replace(a, goal=f"Färre utsatta: {a.title.lower()}.") for a in areas]
         goals[3] = replace(goals[3], responsible="Socialförvaltningen och Polisregion Stockholm")
         with pytest.raises(RuleBroken, match="har ändrats sedan du öppnade den"):
-            action_plan.save(con, BEA, 2026, goals, 0, adopt=True)
-        adopted = action_plan.save(con, BEA, 2026, goals, 1, adopt=True)
-        assert adopted.adopted and adopted.version == 2
+            action_plan.save(con, BEA, 2027, goals, 0, adopt=True)
+        adopted = action_plan.save(con, BEA, 2027, goals, 1, adopt=True)
+        assert adopted.adopted and adopted.version == 2 and not adopted.example
 
         # Next year's plan: a draft with this year's goals and next year's dates.
-        following = action_plan.start_next_year(con, BEA, 2026)
-        assert following.year == 2027 and following.state == "utkast"
+        following = action_plan.start_next_year(con, BEA, 2027)
+        assert following.year == 2028 and following.state == "utkast"
         assert following.area("brottsoffer").goal == goals[3].goal
-        assert following.area("brottsoffer").followup.startswith("15 juni 2027: ")
+        assert following.area("brottsoffer").followup.startswith("15 juni 2028: ")
         with pytest.raises(RuleBroken, match="redan påbörjad"):
-            action_plan.start_next_year(con, BEA, 2026)
+            action_plan.start_next_year(con, BEA, 2027)
 
         log = audit.entries(con)
         kept = log[log["what"] == "handlingsplan"]
-        assert list(kept["detail"])[::-1] == [
-            "Handlingsplan 2026: utkast sparat (version 1)",
-            "Handlingsplan 2026: fastställd (version 2)",
+        assert list(kept["detail"])[::-1][-3:] == [
             "Handlingsplan 2027: utkast sparat (version 1)",
+            "Handlingsplan 2027: fastställd (version 2)",
+            "Handlingsplan 2028: utkast sparat (version 1)",
         ]
         assert (log[log["what"] == "nekad"]["who"] == "Cecilia").any()
 
         # The commitments are the register's actions of the area running in the year.
-        commitments = action_plan.commitments(con, 2026, "brottsoffer")
+        commitments = action_plan.commitments(con, 2027, "brottsoffer")
         assert [c.id for c in commitments if c.title == "Stödcentrum för brottsutsatta"] == [action]
+        assert not [c for c in action_plan.commitments(con, 2028, "brottsoffer") if c.id == action]
         # The Word document: per area goal, measures, what cannot be measured,
         # responsibilities, commitments and follow-up dates.
-        text = _text(action_plan.word_of(con, 2026))
+        text = _text(action_plan.word_of(con, 2027))
         for expected in (
-            "Handlingsplan 2026",
+            "Handlingsplan 2027",
             "Status: fastställd, version 2 (Bea Beredning).",
             "Särskilt utsatta och sårbara brottsoffer",
             "Färre utsatta: särskilt utsatta och sårbara brottsoffer.",
@@ -151,24 +156,27 @@ def test_the_plan_is_written_adopted_carried_into_next_year_and_documented(
             "Det som inte kan mätas: Våld i nära relationer",
             "Socialförvaltningen och Polisregion Stockholm",
             "Stödcentrum för brottsutsatta",
-            "15 november 2026: Underlag till årssammanställningen",
-            "15 december 2026: årssammanställning med plan för 2027 (beredningsgruppen)",
+            "15 november 2027: Underlag till årssammanställningen",
+            "15 december 2027: årssammanställning med plan för 2028 (beredningsgruppen)",
             "KS 2023/740",
             "Vart fjärde år; nästa senast 1 januari 2028",
         ):
             assert expected in text, expected
+        assert "Exempeldata" in _text(action_plan.word_of(con, 2026))
 
-        # The year-end of 2026 carries the plan for 2027 (a draft, said so).
+        # The year-end of 2026 carries the plan for 2027 (adopted), 2027's the draft for 2028.
         summary = reports.year_end(con, 2026, "Stockholm")
         assert summary.plan is not None and summary.plan.heading == "Plan för 2027"
-        assert summary.plan.state.endswith("ett utkast, inte fastställd.")
-        year_end = _text(render_docx.render(summary))
-        assert (
-            "Plan för 2027" in year_end
-            and "Stödcentrum för brottsutsatta (Stockholms stad)" in year_end
+        assert summary.plan.state == (
+            "Handlingsplanen för 2027: fastställd, version 2 (Bea Beredning)."
         )
-        assert reports.year_end(con, 2027, "Stockholm").plan.state.startswith(  # type: ignore[union-attr]
-            "Handlingsplanen för 2028 är inte påbörjad"
+        year_end = _text(render_docx.render(summary))
+        assert "Plan för 2027" in year_end
+        assert "Stödcentrum för brottsutsatta (Stockholms stad)" in year_end
+        draft_plan = reports.year_end(con, 2027, "Stockholm").plan
+        assert draft_plan is not None and draft_plan.state.endswith("ett utkast, inte fastställd.")
+        assert reports.year_end(con, 2025, "Stockholm").plan.state.startswith(  # type: ignore[union-attr]
+            "Handlingsplanen för 2026: fastställd, version 1 (demodata)"
         )
     finally:
         con.close()
