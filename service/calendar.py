@@ -79,9 +79,9 @@ class Item:
     status: str
     done_on: date | None = None
     note: str = ""
-    # A report returned with comments: the day it was returned (its author is reminded once
-    # per return).
-    returned_on: date | None = None
+    # A report returned with comments: the version that returned it (its district's reporters
+    # are reminded once per return).
+    returned: int | None = None
 
 
 def _status(due: date, today: date, done_on: date | None, soon: int) -> str:
@@ -142,15 +142,17 @@ def items(
     return sorted(found.items, key=lambda i: (i.due, i.kind, i.title))
 
 
-def _report_steps(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, tuple[str, str, date]]:
+def _report_steps(
+    con: duckdb.DuckDBPyConnection, year: int
+) -> dict[str, tuple[str, str, date, int]]:
     """The districts' reports of ``year`` submitted, returned or approved: item → (state, who,
     the day of that step) (issue 37: a submitted report is not late, an approved one is
     done). Written when they happened, never ahead of time, so ``today`` does not filter."""
-    steps: dict[str, tuple[str, str, date]] = {}
+    steps: dict[str, tuple[str, str, date, int]] = {}
     for row in store_reports.newest(con, f"rapport:{year}:").itertuples():
         day = pd.Timestamp(row.saved_at).date()
         if str(row.state) != "utkast":
-            steps[str(row.item)] = (str(row.state), str(row.saved_by), day)
+            steps[str(row.item)] = (str(row.state), str(row.saved_by), day, int(row.version))
     return steps
 
 
@@ -163,7 +165,7 @@ class _Found:
         today: date,
         soon: int,
         done: dict[str, object],
-        steps: dict[str, tuple[str, str, date]] | None = None,
+        steps: dict[str, tuple[str, str, date, int]] | None = None,
     ) -> None:
         self.today, self.soon, self.done = today, soon, done
         self.steps = steps or {}
@@ -187,19 +189,19 @@ class _Found:
             done_on = pd.Timestamp(marked.done_on).date()  # type: ignore[attr-defined]
             note = note or f"markerad klar av {marked.done_by}"  # type: ignore[attr-defined]
         status = _status(due, self.today, done_on, self.soon if soon is None else soon)
-        returned_on = None
+        returned = None
         step = self.steps.get(key)
         if step is not None:
-            state, who, day = step
+            state, who, day, version = step
             if state == "godkänd":
                 status, done_on, note = "klar", day, f"godkänd av {who}"
             elif state == "inskickad":
                 status, note = "inskickad", f"inskickad av {who} {date_text(day)}"
             elif state == "återsänd":
-                status, returned_on = "återsänd", day
+                status, returned = "återsänd", version
                 note = f"återsänd av {who} {date_text(day)}"
         self.items.append(
-            Item(key, kind, title, due, district, responsible, status, done_on, note, returned_on)
+            Item(key, kind, title, due, district, responsible, status, done_on, note, returned)
         )
 
 
@@ -426,14 +428,16 @@ def reminders(
     for item in found:
         if item.kind not in REMINDED or item.status not in ("snart", "försenad", "återsänd"):
             continue
-        kind = {"snart": "fore", "försenad": "forsenad", "återsänd": "atersand"}[item.status]
+        kind = {"snart": "fore", "försenad": "forsenad", "återsänd": f"atersand:{item.returned}"}[
+            item.status
+        ]
         for name, email in item.responsible:
             if not email or email in today_sent:
                 continue
             before = last.get((email, item.key, kind))
-            if kind == "atersand":
-                # Once per return: a reminder sent since the report came back is enough.
-                if before is not None and item.returned_on and before >= item.returned_on:
+            if kind.startswith("atersand"):
+                # Once per return (the kind names the version that returned it).
+                if before is not None:
                     continue
                 per.setdefault(email, (name, []))[1].append((item, kind))
                 continue
@@ -468,7 +472,7 @@ def message_text(reminder: Reminder, today: date) -> tuple[str, str]:
     """The subject and body (Swedish) of a reminder."""
     late = [i for i, k in reminder.items if k == "forsenad"]
     coming = [i for i, k in reminder.items if k == "fore"]
-    returned = [i for i, k in reminder.items if k == "atersand"]
+    returned = [i for i, k in reminder.items if k.startswith("atersand")]
     if returned and not late:
         subject = (
             f"Påminnelse: {_count(len(returned), 'rapport', 'rapporter')} återsänd"

@@ -7,7 +7,7 @@ overview show each state as it happens."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -245,5 +245,32 @@ def test_the_year_end_names_the_approved_reports_and_those_missing(demo_copy: Pa
         sheet = book["Rapporter"]
         values = [c.value for row in sheet.iter_rows() for c in row if c.value]
         assert "Järva" in values and any("godkända 1 av 11" in str(v) for v in values)
+    finally:
+        con.close()
+
+
+def test_a_returned_report_reminds_its_districts_reporters_once(demo_copy: Path) -> None:
+    farsta = "80118"  # the demo's example agreement names its reporter
+    item = f"rapport:2026:arsunderlag:{farsta}"
+    today = date(2026, 12, 7)
+    con = open_store(demo_copy)
+    try:
+        report = district_reports.read(con, item)
+        writer = Principal("Fia", "rapportör", (farsta,))
+        district_reports.save(con, writer, item, _body(report), 0, submit=True)
+        district_reports.review(con, BEA, item, False, {"": "Mer om orsakerna."}, 1)
+        due = calendar.reminders(con, today)
+        mine = [r for r in due if r.recipient == "samordnare.farsta@example.org"]
+        assert len(mine) == 1
+        returned = [(i.key, kind) for i, kind in mine[0].items if kind.startswith("atersand")]
+        assert returned == [(item, "atersand:2")]  # the version that returned it
+        subject, body = calendar.message_text(mine[0], today)
+        assert "återsänd" in subject or "återsänt" in body
+        assert "Beredningsgruppen har återsänt det här med kommentarer" in body
+        assert "- Underlag till årssammanställningen: Farsta (återsänd av Bea Beredning" in body
+        calendar.record_sent(con, mine[0], today)
+        again = [r for r in calendar.reminders(con, today + timedelta(days=1))
+                 if r.recipient == "samordnare.farsta@example.org"]  # fmt: skip
+        assert not [k for r in again for _, k in r.items if k.startswith("atersand")]
     finally:
         con.close()
