@@ -6,11 +6,13 @@ form for Järva's report; a reader sees it marked preliminary."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from service import action_plan
 from service.session import open_store
 from store import audit
 from tests.app.test_roles_pages import PASSWORD
@@ -40,9 +42,9 @@ def store(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     return path
 
 
-def _as(name: str) -> AppTest:
+def _as(name: str, params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "main.py"), default_timeout=180)
-    for key, value in PARAMS.items():
+    for key, value in (PARAMS if params is None else params).items():
         at.query_params[key] = value
     at.run()
     at.text_input(key="signin_name").set_value(name)
@@ -150,3 +152,55 @@ def test_jarvas_report_is_written_returned_revised_and_approved_on_the_page(stor
         ]
     finally:
         con.close()
+
+
+@pytest.mark.slow
+def test_the_plan_is_adopted_and_next_years_begun_on_the_page(store: Path) -> None:
+    year = date.today().year
+    params = {"plan_ar": str(year)}
+    reader = _as("lisa", params)
+    reader.switch_page("app_pages/plan.py").run()
+    assert not reader.exception, reader.exception
+    assert not [b for b in reader.get("form_submit_button") if b.form_id.startswith("plan_")]
+    facts = reader.dataframe[0].value
+    assert "KS 2023/740" in facts[facts["Uppgift"] == "Beslut"].iloc[0]["Värde"]
+    release_store()
+
+    bea = _as("bea", params)
+    bea.switch_page("app_pages/plan.py").run()
+    version = int(next(f for f in bea.get("form_submit_button") if f.label == "Fastställ planen")
+                  .form_id.rsplit("_", 1)[1])  # fmt: skip
+    for area in ("unga", "platser", "systemhot", "brottsoffer", "kriminella_miljoer"):
+        bea.text_area(key=f"plan_{year}_{version}_{area}_mal").set_value(f"Mål för {area}.")
+    _press(bea, f"plan_form_{year}", "Fastställ planen")
+    assert any(f"Handlingsplanen för {year} är fastställd" in s.value for s in bea.success)
+    assert any("**Status:** fastställd" in m.value for m in bea.markdown)
+    _press(bea, "plan_nasta", f"Påbörja planen för {year + 1} (utkast)")
+    assert any(f"Handlingsplanen för {year + 1} är påbörjad som utkast" in s.value
+               for s in bea.success)  # fmt: skip
+    release_store()
+    con = open_store(store)
+    try:
+        following = action_plan.read(con, year + 1)
+        assert following is not None and following.area("unga").goal == "Mål för unga."
+        log = audit.entries(con)
+        assert ("bea", "handlingsplan") in set(zip(log["who"], log["what"], strict=True))
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_a_reader_subscribes_and_unsubscribes_on_the_page(store: Path) -> None:
+    lisa = _as("lisa")
+    lisa.switch_page("app_pages/alerts.py").run()
+    assert not lisa.exception, lisa.exception
+    lisa.radio(key="bevaka_slag").set_value("indicator").run()
+    lisa.selectbox(key="bevaka_varde").set_value("skjutningar")
+    lisa.text_input(key="bevaka_epost").set_value("lisa@example.se")
+    _press(lisa, "bevakning_ny", "Spara bevakningen")
+    assert any("Skjutningar till lisa@example.se" in s.value for s in lisa.success)
+    table = lisa.dataframe[0].value
+    assert list(table["Bevakar"]) == ["Indikator: Skjutningar"]
+    _press(lisa, "bevakning_bort", "Ta bort")
+    assert any("borttagen" in s.value for s in lisa.success)
+    assert any(c.value == "Inga bevakningar ännu." for c in lisa.caption)
