@@ -6,13 +6,20 @@ does not prove its effect."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+import duckdb
 import pandas as pd
 
+from indicators.basis import Request
+from indicators.results import values as stored_values
 from service import district
 from service.indicator_values import CITY, catalogue, fmt_interval, fmt_value, region_names
+
+# A region's whole years of an indicator (service.district.whole_years, or read on a cursor).
+Years = Callable[[str, str], pd.DataFrame]
 
 CAVEAT = (
     "En förändring efter att en åtgärd startade visar inte att åtgärden orsakade den: annat "
@@ -68,13 +75,45 @@ def _finding(definition: object, before: pd.Series, after: pd.Series) -> str:
     )
 
 
+def years_on(con: duckdb.DuckDBPyConnection) -> Years:
+    """Whole years read on ``con`` (a command line's or a document's cursor: no read copy of
+    the store is made for them), each indicator once."""
+    read: dict[str, pd.DataFrame] = {}
+    definitions = catalogue()
+
+    def years(indicator: str, code: str) -> pd.DataFrame:
+        if indicator not in read:
+            read[indicator] = stored_values(
+                con, definitions.definitions[indicator], definitions, Request(boundaries="today")
+            )
+        frame = read[indicator]
+        if frame.empty:
+            return frame
+        rows = frame[(frame["region_code"] == code) & (frame["sex"] == "total")
+                     & (frame["age_group"] == "all") & frame["value"].notna()]  # fmt: skip
+        if "n_months" in rows:
+            rows = rows[rows["n_months"].fillna(12) >= 12]
+        return rows.sort_values("year")
+
+    return years
+
+
 def compare(
-    indicators: list[str], region_code: str, start: date | None, until: int | None = None
+    indicators: list[str],
+    region_code: str,
+    start: date | None,
+    until: int | None = None,
+    years: Years | None = None,
+    name: str | None = None,
 ) -> list[BeforeAfter]:
     """Each of ``indicators`` (that the region has) before and after ``start`` (the years
     after up to ``until``: a year-end looks no further than its year)."""
     definitions = catalogue().definitions
-    name = region_names().get(region_code, "Hela staden" if region_code == CITY else region_code)
+    years = years or district.whole_years
+    if name is None:
+        name = region_names().get(
+            region_code, "Hela staden" if region_code == CITY else region_code
+        )
     found = []
     for indicator in indicators:
         definition = definitions.get(indicator)
@@ -83,7 +122,7 @@ def compare(
         level = "city" if region_code == CITY else "district"
         if level not in definition.levels:
             continue
-        rows = district.whole_years(indicator, region_code)
+        rows = years(indicator, region_code)
         if rows.empty:
             continue
         rows = rows[~rows["suppressed"].fillna(False).astype(bool)]
@@ -117,9 +156,14 @@ def compare(
     return found
 
 
-def for_action(action: dict[str, object], until: int | None = None) -> list[BeforeAfter]:
+def for_action(
+    action: dict[str, object], until: int | None = None, years: Years | None = None
+) -> list[BeforeAfter]:
     """An action of the register (store.followup.action's dict) before and after its start."""
     indicators = [i for i in str(action.get("indicators") or "").split(",") if i.strip()]
     start = action.get("start_date")
     day = pd.Timestamp(start).date() if start is not None and pd.notna(start) else None  # type: ignore[arg-type]
-    return compare([i.strip() for i in indicators], str(action["region_code"]), day, until)
+    name = str(action.get("region_name") or "") or None
+    return compare(
+        [i.strip() for i in indicators], str(action["region_code"]), day, until, years, name
+    )

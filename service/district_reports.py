@@ -24,6 +24,7 @@ from service.readmodel import view
 from service.writes import RuleBroken, authorise, guarded, may
 from store import district_reports as store_reports
 from store import followup as store_followup
+from store import local as store_local
 from store import reference_data
 from swedish.format import date_text
 
@@ -235,6 +236,7 @@ def current_effects(con: duckdb.DuckDBPyConnection, code: str) -> tuple[Effect, 
     if actions.empty:
         return ()
     found = []
+    years = before_after.years_on(con)
     for row in actions[actions["region_code"].astype(str) == code].itertuples():
         if pd.isna(row.start_date):
             continue
@@ -242,7 +244,7 @@ def current_effects(con: duckdb.DuckDBPyConnection, code: str) -> tuple[Effect, 
         places = [f"stad:{row.area}"]
         if isinstance(row.local_area, str) and row.local_area:
             places.append(f"lokal:{row.local_area}")
-        for compared in before_after.for_action(row._asdict()):
+        for compared in before_after.for_action(row._asdict(), years=years):
             for place in places:
                 found.append(
                     Effect(
@@ -495,7 +497,9 @@ def overview_rows(
         current = register[register["valid_to"].isna()]
         districts = dict(zip(current["code"].astype(str), current["name"], strict=True))
     newest = {str(r.item): r for r in store_reports.newest(con, f"rapport:{year}:").itertuples()}
-    marked = {str(i.key) for i in calendar.items(con, year, today) if i.status == "klar"}
+    # Marked done in the årshjul by ``today`` (as the årshjul counts a mark: from its date).
+    marks = store_local.done(con)
+    marked = {str(r.item) for r in marks.itertuples() if pd.Timestamp(r.done_on).date() <= today}
     rows = []
     for planned in calendar.config().plan(year).reports:
         due = due_day(year, planned.due)

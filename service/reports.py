@@ -157,13 +157,14 @@ def with_before_after(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd
     if actions.empty:
         return built
     mine = actions[actions["region_code"].astype(str) == built.region_code]
+    years = before_after.years_on(con)
     sections = []
     for section in built.sections:
         lines = []
         for row in mine[mine["area"].astype(str) == section.area].itertuples():
             if pd.isna(row.start_date) or pd.Timestamp(row.start_date).year > built.year:
                 continue
-            for found in before_after.for_action(row._asdict(), built.year):
+            for found in before_after.for_action(row._asdict(), built.year, years):
                 lines.append(
                     f"{row.title} (start {pd.Timestamp(row.start_date).date().isoformat()}), "
                     f"{found.title}: före {found.before}; efter {found.after}: {found.finding}."
