@@ -32,6 +32,9 @@ names = {c: n for n, c in regions.items()}
 viewer = signin.principal() or Principal("demo", "administratör")
 
 views.saved_message("arshjul_klart")
+warning = calendar.agreement_warning(today)
+if warning:
+    st.warning(warning, icon=":material/event_upcoming:")
 
 with st.sidebar:
     year = st.selectbox(
