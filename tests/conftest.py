@@ -32,6 +32,7 @@ SERVER_PASS = (
     "access/",  # accounts, sessions and the installation's key are kept in the store
     "service/test_guarded_writes.py",  # role, rule, one transaction, audit
     "service/test_followup.py",  # actions, notes and assessments written
+    "service/test_district_reports.py",  # reports' versions written, reviewed, frozen
     "service/test_readmodel.py",  # versions read from the catalog
     "service/test_results_refresh.py",  # results written after a load
     "service/test_staging.py",  # uploads staged and loaded
