@@ -244,7 +244,12 @@ def _reports(document: Document, summary: YearEnd, heading: str) -> None:
     document.add_heading(heading, level=1)
     for fact in part.facts:
         document.add_paragraph(fact)
-    _table(document, part.header, part.rows, [4.6, 2.6, 3.4, 3.4, 3.6])
+    _table(
+        document,
+        part.header,
+        part.rows,
+        [4.0, *([12.6 / max(len(part.header) - 1, 1)] * (len(part.header) - 1))],
+    )
     if part.said:
         _after_table(
             document,
@@ -267,7 +272,7 @@ def _plan(document: Document, summary: YearEnd, heading: str) -> None:
     document.add_heading(heading, level=1)
     document.add_paragraph(part.state)
     if part.rows:
-        _table(document, part.header, part.rows, [3.0, 4.0, 3.4, 2.4, 3.8])
+        _table(document, part.header, part.rows, [2.6, 4.6, 3.6, 2.8, 3.0])
 
 
 def _charts(document: Document, summary: YearEnd, lines: list) -> None:  # type: ignore[type-arg]

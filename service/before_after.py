@@ -39,6 +39,13 @@ class BeforeAfter:
     finding: str  # what the comparison shows, in words
 
 
+def said(before: str, after: str) -> str:
+    """ "före 38 (27–52), 2023; efter 41 (30–55), 2025", leaving out a side without a value."""
+    parts = [f"före {before}" if before not in ("", "–") else "",
+             f"efter {after}" if after not in ("", "–") else ""]  # fmt: skip
+    return "; ".join(p for p in parts if p) or "inga värden"
+
+
 def _point(definition: object, row: pd.Series | None) -> str:
     if row is None:
         return ""

@@ -102,9 +102,8 @@ class Effect:
     finding: str
 
     def sentence(self) -> str:
-        return (
-            f"{self.action}, {self.indicator}: före {self.before}; efter {self.after}: "
-            f"{self.finding}."
+        return f"{self.action}, {self.indicator}: {before_after.said(self.before, self.after)}" + (
+            f": {self.finding}."
         )
 
 

@@ -229,7 +229,7 @@ def from_year_end(summary: YearEnd) -> Pack:
             part.heading,
             part.header,
             part.rows,
-            [1.6, 1.0, 1.3, 1.6, 1.5],
+            [1.4, *([2.0] * (len(part.header) - 1))],
             per_page=12,
             notes=[n for n in (part.preliminary, *part.facts) if n],
         )

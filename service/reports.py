@@ -132,16 +132,11 @@ def with_reports(
     part = ReportsPart(
         heading="Distriktens rapporter till beredningsgruppen",
         facts=facts,
-        header=["Rapport", "Sista dag", "Stadsdelsområde", "Status", "Senast"],
+        # A row per district, a column per reporting date (the city's eleven rows fit a page).
+        header=["Stadsdelsområde", *(f"{t} ({date_text(d)})" for t, d in by_date)],
         rows=[
-            [
-                r.title,
-                date_text(r.due),
-                r.district_name,
-                r.word[:1].upper() + r.word[1:],
-                f"{r.by}, {district_reports.when(r.at)}" if r.by else "–",
-            ]
-            for r in rows
+            [name, *(SHORT_STATES[r.state] for r in found)]
+            for name, found in _by_district(rows).items()
         ],
         said_header=["Område", "Stadsdelsområde", "Rapport", "Bedömning", "Lägesbild", "Orsaker"],
         said=said,
@@ -167,7 +162,8 @@ def with_before_after(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd
             for found in before_after.for_action(row._asdict(), built.year, years):
                 lines.append(
                     f"{row.title} (start {pd.Timestamp(row.start_date).date().isoformat()}), "
-                    f"{found.title}: före {found.before}; efter {found.after}: {found.finding}."
+                    f"{found.title}: {before_after.said(found.before, found.after)}: "
+                    f"{found.finding}."
                 )
         if lines:
             lines.append(before_after.CAVEAT)
@@ -211,6 +207,27 @@ def with_plan(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
         rows=rows,
     )
     return dataclasses.replace(built, plan=part)
+
+
+# A report's state in the year-end's table, in a few words.
+SHORT_STATES = {
+    "godkänd": "Godkänd",
+    "inskickad": "Inskickad, ej godkänd",
+    "återsänd": "Återsänd",
+    "utkast": "Utkast",
+    district_reports.MARKED: "Klar utanför appen",
+    district_reports.MISSING: "Ej påbörjad",
+    district_reports.LATE: "Saknas (försenad)",
+}
+
+
+def _by_district(
+    rows: list[district_reports.OverviewRow],
+) -> dict[str, list[district_reports.OverviewRow]]:
+    found: dict[str, list[district_reports.OverviewRow]] = {}
+    for row in sorted(rows, key=lambda r: (r.district_name, r.due)):
+        found.setdefault(row.district_name, []).append(row)
+    return found
 
 
 # How the year-end groups the reports' states (issue 37), in the order it names them.

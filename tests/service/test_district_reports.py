@@ -232,7 +232,12 @@ def test_the_year_end_names_the_approved_reports_and_those_missing(demo_copy: Pa
             "Preliminärt: Brommas halvårsuppföljning till beredningsgruppen (inskickad)"
         )
         assert own.reports.preliminary in _docx_text(render_docx.render(own))
-        assert [r[2] for r in own.reports.rows] == ["Bromma", "Bromma"]
+        assert own.reports.rows == [["Bromma", "Inskickad, ej godkänd", "Saknas (försenad)"]]
+        assert own.reports.header == [
+            "Stadsdelsområde",
+            "Halvårsuppföljning till beredningsgruppen (15 juni 2026)",
+            "Underlag till årssammanställningen (15 november 2026)",
+        ]
         jarva = _docx_text(render_docx.render(reports.year_end(con, 2025, "Järva")))
         assert "Hjälpte det? Före och efter åtgärderna" in jarva
         assert "före 16 (9–26), 2022; efter 16 (9–26), 2024: oförändrat." in jarva
