@@ -105,7 +105,7 @@ def require(
     if action == REVIEW:
         raise PermissionDenied(
             f"{principal.name} har rollen {principal.role}: bara beredningsgruppen och "
-            "administratörer granskar, återsänder och godkänner distriktens rapporter."
+            "administratörer granskar, återsänder och godkänner stadsdelsområdenas rapporter."
         )
     if action == PLAN:
         raise PermissionDenied(

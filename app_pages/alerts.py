@@ -48,7 +48,7 @@ scope = st.radio(
     "Bevaka", list(alerts.SCOPES), format_func=alerts.SCOPES.get, horizontal=True,
     key="bevaka_slag",
 )  # fmt: skip
-with st.form("bevakning_ny", clear_on_submit=True):
+with st.form("bevakning_ny"):
     values = options[scope]
     value = st.selectbox(
         alerts.SCOPES[scope], list(values), format_func=values.get, key="bevaka_varde"

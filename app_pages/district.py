@@ -68,7 +68,7 @@ if code != indicator_values.CITY:
             label=f"Öppna {name}s rapport",
             icon=":material/description:",
             query_params={"rap_sdo": name, "rap_ar": str(latest.due.year),
-                          "rap_rapport": latest.report},
+                          "rap_rapport": latest.title},
         )  # fmt: skip
 said = overview.comments(code)
 judged = overview.region_assessments(code)

@@ -100,7 +100,7 @@ if shown.judgement and regions[scope] != indicator_values.CITY:
         district_reports.latest_for(regions[scope], date.today().isoformat())
     )
     if preliminary:
-        judgement += " (preliminär: distriktets rapport är inte godkänd av beredningsgruppen)"
+        judgement += " (preliminär: stadsdelsområdets rapport är inte godkänd av beredningsgruppen)"
 st.container(border=True).markdown(
     f"**Indikatorerna visar: {shown.calculated}**"
     + (f" ({counts})" if counts else "")

@@ -76,8 +76,8 @@ may_keep = action_plan.may_keep(viewer) and meetings.shown() is None
 if may_keep and year == today.year and action_plan.plan_view(year + 1).version == 0:
     with right.form("plan_nasta"):
         st.caption(
-            f"Nästa års plan börjar som ett utkast med årets mål, indikatorer och ansvariga "
-            f"och {year + 1}s uppföljningsdatum."
+            "Nästa års plan börjar som ett utkast med årets mål, indikatorer och ansvariga "
+            f"och uppföljningsdatumen för {year + 1}."
         )
         starter = signin.acting(key="plan_nasta_vem")
         start = st.form_submit_button(f"Påbörja planen för {year + 1} (utkast)")
@@ -121,11 +121,13 @@ for area in plan.areas:
 if may_keep:
     st.header("Skriv handlingsplanen")
     definitions = indicator_values.catalogue()
-    with st.form(f"plan_form_{year}_{plan.version}"):
+    form = f"plan_form_{year}"
+    seen = views.seen_version(form, f"plan_{year}_{plan.areas[0].area}_mal", plan.version)
+    with st.form(form):
         written = []
         for area in plan.areas:
             st.subheader(area.title)
-            key = f"plan_{year}_{plan.version}_{area.area}"
+            key = f"plan_{year}_{area.area}"
             options = definitions.indicators_for(area.area, plan.agreement)
             written.append(
                 AreaPlan(
@@ -159,19 +161,20 @@ if may_keep:
         save = first.form_submit_button("Spara utkast")
         adopt = second.form_submit_button("Fastställ planen", type="primary")
     if save or adopt:
-        version = plan.version
+
+        def _saved(saved: action_plan.Plan) -> str:
+            views.saw_version(form, saved.version)
+            if adopt:
+                return f"Handlingsplanen för {year} är fastställd (version {saved.version})."
+            return f"Utkastet till handlingsplanen för {year} är sparat (version {saved.version})."
+
         views.submit(
             actor,
             lambda who: action_plan.save(
-                state.cursor(), who, year, written, version, adopt=bool(adopt)
+                state.cursor(), who, year, written, seen, adopt=bool(adopt)
             ),
             "plan_klar",
-            lambda saved: (
-                f"Handlingsplanen för {year} är fastställd (version {saved.version})."
-                if adopt
-                else f"Utkastet till handlingsplanen för {year} är sparat (version "
-                f"{saved.version})."
-            ),
+            _saved,  # type: ignore[arg-type]
         )
 
 if plan.history:

@@ -9,6 +9,7 @@ it is preliminary."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote_plus
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +18,7 @@ from app_pages import signin, state, tables, views
 from app_pages.views import plain
 from service import calendar, district_reports, indicator_values, meetings
 from service.district_reports import FIELDS, OVERVIEW_WORDS, Report
+from swedish.format import date_text
 
 st.title("Rapporter till beredningsgruppen")
 st.caption(
@@ -43,11 +45,14 @@ with st.sidebar:
             bind="query-params",
         )
     )
-    planned = {p.key: p for p in calendar.config().plan(year).reports}
-    report_key = st.selectbox(
-        "Rapporttillfälle", list(planned), key="rap_rapport", bind="query-params",
-        format_func=lambda k: f"{planned[k].title} ({planned[k].due})",
-    )  # fmt: skip
+    # By title: a bound choice is written in the address as it is shown (links use it too).
+    by_title = {p.title: p for p in calendar.config().plan(year).reports}
+    chosen_title = st.selectbox(
+        "Rapporttillfälle", list(by_title), key="rap_rapport", bind="query-params"
+    )
+    planned = {p.key: p for p in by_title.values()}
+    report_key = by_title[chosen_title].key
+    st.caption(f"Sista dag: {date_text(calendar.due_day(year, by_title[chosen_title].due))}")
     scope = st.selectbox("Stadsdelsområde", list(regions), key="rap_sdo", bind="query-params")
 views.print_header(
     "rapporter",
@@ -69,13 +74,13 @@ overview = pd.DataFrame(
     {
         "Stadsdelsområde": [r.district_name for r in rows],
         "Sista dag": [r.due.isoformat() for r in rows],
-        "Status": [r.word for r in rows],
+        "Status": [district_reports.SHORT_WORDS[r.state] for r in rows],
         "Version": [str(r.version) if r.version else "–" for r in rows],
         "Senast av": [r.by or "–" for r in rows],
-        "När": [district_reports.when(r.at) or "–" for r in rows],
+        "När": [f"{r.at:%Y-%m-%d %H:%M}" if r.at else "–" for r in rows],
         "Rapport": [
-            f"rapporter?rap_ar={year}&rap_rapport={report_key}"
-            f"&rap_sdo={r.district_name.replace(' ', '+')}"
+            f"rapporter?rap_ar={year}&rap_rapport={quote_plus(chosen_title)}"
+            f"&rap_sdo={quote_plus(r.district_name)}"
             for r in rows
         ],
     }
@@ -86,7 +91,7 @@ tables.table(
     key="rap_oversikt",
     height=36 * (len(overview) + 1) + 3,
     column_config={
-        "Status": st.column_config.TextColumn(width="medium"),
+        "Status": st.column_config.TextColumn(width=170),
         "Rapport": st.column_config.LinkColumn("Rapport", display_text="Öppna", width=80),
     },
 )
@@ -99,14 +104,28 @@ views.downloads(
 item = f"rapport:{year}:{report_key}:{regions[scope]}"
 report: Report = district_reports.report_view(item)  # type: ignore[assignment]
 st.header(f"{scope}: {report.title.lower()} {year}")
-state_word = OVERVIEW_WORDS[report.state] if report.state else "inte påbörjad"
+own_row = next((r for r in rows if r.district == regions[scope]), None)
+# Handed in outside the app (marked done in the årshjul): said so, not preliminary.
+marked = report.state is None and own_row is not None and own_row.state == district_reports.MARKED
+state_word = (
+    OVERVIEW_WORDS[report.state]
+    if report.state
+    else OVERVIEW_WORDS[district_reports.MARKED]
+    if marked
+    else "inte påbörjad"
+)
 st.markdown(
     f"**Status:** {state_word}"
     + (f" (version {report.version}, {plain(report.saved_by)}, "
        f"{district_reports.when(report.saved_at)})" if report.version else "")
     + f" · **Sista dag:** {report.due.isoformat()}"
 )  # fmt: skip
-if report.preliminary:
+if marked:
+    st.caption(
+        "Rapporten lämnades in utanför appen och är markerad som klar i årshjulet; den kan "
+        "ändå skrivas här."
+    )
+elif report.preliminary:
     st.warning(district_reports.PRELIMINARY, icon=":material/pending:")
 general = report.comments.get("", "")
 if report.state == "återsänd" and general:
@@ -138,6 +157,11 @@ def _figures(section_key: str) -> None:
         st.caption(district_reports.BEFORE_AFTER_CAVEAT)
 
 
+def _lines(text: str) -> str:
+    """A text as typed, its lines kept, shown literally."""
+    return "  \n".join(plain(line) for line in text.splitlines() if line.strip())
+
+
 def _section_head(section: district_reports.Section) -> None:
     st.subheader(("Lokalt område: " if section.local else "") + section.title)
     if section.local:
@@ -153,8 +177,16 @@ if may_write and not in_meeting:
         "senare inläsningar. Varje stadsövergripande område behöver styrgruppens bedömning "
         "innan rapporten skickas in."
     )
+    st.caption(
+        "Texten sparas när du trycker på Spara utkast eller Skicka in. Byter du "
+        "stadsdelsområde, rapport eller sida innan dess försvinner det du skrivit."
+    )
     _, actions, _ = district_reports.prefilled(item)  # type: ignore[misc]
-    with st.form(f"rap_form_{item}_{report.version}"):
+    form = f"rap_form_{item}"
+    seen = views.seen_version(
+        form, f"rap_{item}_{report.sections[0].key}_lagesbild", report.version
+    )
+    with st.form(form):
         written: dict[str, dict[str, str]] = {}
         for section in report.sections:
             _section_head(section)
@@ -167,7 +199,7 @@ if may_write and not in_meeting:
                 written[section.key][name] = st.text_area(
                     label,
                     value=start,
-                    key=f"rap_{item}_{report.version}_{section.key}_{name}",
+                    key=f"rap_{item}_{section.key}_{name}",
                     height=90,
                     max_chars=district_reports.MAX_TEXT,
                 )
@@ -176,44 +208,51 @@ if may_write and not in_meeting:
         save = left.form_submit_button("Spara utkast")
         send = right.form_submit_button("Skicka in till beredningsgruppen", type="primary")
     if save or send:
-        version = report.version
+
+        def _saved(saved: Report) -> str:
+            views.saw_version(form, saved.version)
+            if send:
+                return (
+                    f"{scope}s rapport är inskickad till beredningsgruppen (version "
+                    f"{saved.version})."
+                )
+            return f"Utkastet till {scope}s rapport är sparat (version {saved.version})."
+
         views.submit(
             actor,
             lambda who: district_reports.save(
-                state.cursor(), who, item, written, version, submit=bool(send)
+                state.cursor(), who, item, written, seen, submit=bool(send)
             ),
             "rapport_klar",
-            lambda saved: (
-                f"{scope}s rapport är inskickad till beredningsgruppen (version {saved.version})."
-                if send
-                else f"Utkastet till {scope}s rapport är sparat (version {saved.version})."
-            ),
+            _saved,  # type: ignore[arg-type]
         )
 else:
     for section in report.sections:
         _section_head(section)
         _figures(section.key)
         texts = [
-            f"**{label}:** {plain(report.text(section.key, name))}"
+            f"**{label}:**  \n{_lines(report.text(section.key, name))}"
             for name, label in FIELDS.items()
             if report.text(section.key, name)
         ]
-        st.markdown("  \n".join(texts) if texts else "_Inget skrivet för området._")
+        st.markdown("\n\n".join(texts) if texts else "_Inget skrivet för området._")
 
 if may_review and not in_meeting:
     st.header("Granska rapporten")
-    with st.form(f"rap_granska_{item}_{report.version}"):
+    review_form = f"rap_granska_{item}"
+    seen_review = views.seen_version(review_form, f"rap_g_{item}_hela", report.version)
+    with st.form(review_form):
         notes = {
             "": st.text_area(
                 "Kommentar till hela rapporten",
-                key=f"rap_g_{item}_{report.version}_hela",
+                key=f"rap_g_{item}_hela",
                 max_chars=district_reports.MAX_TEXT,
             )
         }
         for section in report.sections:
             notes[section.key] = st.text_area(
                 f"Kommentar: {section.title}",
-                key=f"rap_g_{item}_{report.version}_{section.key}",
+                key=f"rap_g_{item}_{section.key}",
                 max_chars=district_reports.MAX_TEXT,
             )
         reviewer = signin.acting(key="rap_granskare")
@@ -221,11 +260,10 @@ if may_review and not in_meeting:
         back = left.form_submit_button("Återsänd med kommentarer")
         approve = right.form_submit_button("Godkänn rapporten", type="primary")
     if back or approve:
-        version = report.version
         views.submit(
             reviewer,
             lambda who: district_reports.review(
-                state.cursor(), who, item, bool(approve), notes, version
+                state.cursor(), who, item, bool(approve), notes, seen_review
             ),
             "rapport_klar",
             lambda _: (

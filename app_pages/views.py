@@ -255,3 +255,20 @@ def plain(text: object) -> str:
     every character Markdown or Streamlit's directives would act on is escaped, so
     ``![](http://…)`` is not an image fetched from another host and ``:red[x]`` no colour."""
     return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def seen_version(form: str, first_key: str, current: int) -> int:
+    """The version of a versioned document (a report, the handlingsplan) a form was drawn
+    with: kept while the form holds the user's typing (``first_key``, one of its widgets, is
+    in the session), so a save made on it is checked against it and a second tab's or another
+    user's newer version is never overwritten; a fresh form is drawn with ``current``. After
+    its own save the page calls :func:`saw_version`."""
+    seen_key = f"{form}_version"
+    if first_key not in st.session_state or seen_key not in st.session_state:
+        st.session_state[seen_key] = current
+    return int(st.session_state[seen_key])
+
+
+def saw_version(form: str, version: int) -> None:
+    """The form now shows ``version`` (its own save)."""
+    st.session_state[f"{form}_version"] = version

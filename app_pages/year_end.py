@@ -72,7 +72,7 @@ if part is not None:
     st.markdown("\n".join(f"- {views.plain(f)}" for f in part.facts))
     st.page_link(
         "app_pages/reports.py",
-        label="Öppna distriktens rapporter",
+        label="Öppna stadsdelsområdenas rapporter",
         icon=":material/description:",
         query_params={"rap_ar": str(year)},
     )

@@ -264,7 +264,7 @@ def _users_command(args: argparse.Namespace, users: accounts.UserStore) -> int:
     try:
         if args.action == "list":
             for row in accounts.account_rows(users):
-                print(f"{row['Namn']:<24} {row['Roll']:<14} {row['Status']:<9} "
+                print(f"{row['Namn']:<24} {row['Roll']:<16} {row['Status']:<9} "
                       f"{row['Inloggning']:<27} {row['Stadsdelsområden']}")  # fmt: skip
             return 0
         if args.action == "disable":

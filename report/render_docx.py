@@ -254,7 +254,7 @@ def _reports(document: Document, summary: YearEnd, heading: str) -> None:
         _after_table(
             document,
             "Vad de godkända rapporterna säger per område (styrgruppens bedömning, lägesbild "
-            "och orsaksanalys, som distrikten skrev dem):",
+            "och orsaksanalys, som stadsdelsområdena skrev dem):",
         )
         for row in part.said:
             area, district, report, *texts = row

@@ -218,7 +218,9 @@ def save(
     if adopt:
         missing = [a.title for a in checked if not a.goal]
         if missing:
-            raise RuleBroken("Fastställdes inte: skriv målet för " + "; ".join(missing) + ".")
+            raise RuleBroken(
+                "Sparades inte: skriv målet för " + "; ".join(missing) + " innan planen fastställs."
+            )
     state = "fastställd" if adopt else "utkast"
     body = {"areas": [{**asdict(a), "indicators": list(a.indicators)} for a in checked]}
     with guarded(con, principal, PLAN, [indicator_values.CITY]):
@@ -252,7 +254,8 @@ def start_next_year(con: duckdb.DuckDBPyConnection, principal: Principal, year: 
         else a
         for a in proposed.areas
     ]
-    return save(con, principal, year + 1, carried, 0)
+    # A copy of the demo's example plan is an example too (removed with the examples).
+    return save(con, principal, year + 1, carried, 0, is_example=base.example)
 
 
 def may_keep(principal: Principal | None) -> bool:

@@ -40,6 +40,16 @@ STATES = {
 MISSING = "saknas"
 LATE = "försenad"
 MARKED = "markerad klar"
+# The same in a few words, for tables (the overview, the year-end).
+SHORT_WORDS = {
+    "utkast": "Utkast",
+    "inskickad": "Inskickad, ej godkänd",
+    "återsänd": "Återsänd",
+    "godkänd": "Godkänd",
+    MISSING: "Ej påbörjad",
+    LATE: "Saknas (försenad)",
+    MARKED: "Klar utanför appen",
+}
 OVERVIEW_WORDS = {
     **STATES,
     MISSING: "inte påbörjad",
@@ -394,7 +404,9 @@ def save(
         ]
         if missing:
             raise RuleBroken(
-                "Skickades inte in: skriv styrgruppens bedömning för " + "; ".join(missing) + "."
+                "Sparades inte: skriv styrgruppens bedömning för "
+                + "; ".join(missing)
+                + " innan rapporten skickas in."
             )
     figures = current_figures(con, report.district)
     effects = current_effects(con, report.district)
@@ -442,7 +454,8 @@ def review(
         raise RuleBroken(f"Sparades inte: avsnittet {sorted(unknown)[0]} finns inte i rapporten.")
     if not approve and not kept:
         raise RuleBroken(
-            "Återsändes inte: skriv minst en kommentar som säger vad distriktet ska ändra."
+            "Sparades inte: skriv minst en kommentar som säger vad stadsdelsområdet ska ändra "
+            "innan rapporten återsänds."
         )
     too_long = [k for k, v in kept.items() if len(v) > MAX_TEXT]
     if too_long:

@@ -120,22 +120,23 @@ def with_reports(
             texts = [report.text(section.key, f) for f in ("bedomning", "lagesbild", "orsaker")]
             if any(texts):
                 said.append([section.title, report.district_name, f"{report.title}", *texts])
-    said.sort(key=lambda r: (r[0], r[1]))
+    order = {title: n for n, (_, title) in enumerate(indicator_values.catalogue().areas())}
+    said.sort(key=lambda r: (order.get(r[0], len(order)), r[1]))
     waiting = [r for r in rows if r.state not in ("godkänd", district_reports.MARKED)]
     preliminary = ""
     if built.region_code != indicator_values.CITY and waiting:
         preliminary = (
             f"Preliminärt: {built.region_name}s "
             + " och ".join(f"{r.title.lower()} ({r.word})" for r in waiting)
-            + " är inte godkänd av beredningsgruppen; bedömningarna är distriktets egna."
+            + " är inte godkänd av beredningsgruppen; bedömningarna är stadsdelsområdets egna."
         )
     part = ReportsPart(
-        heading="Distriktens rapporter till beredningsgruppen",
+        heading="Stadsdelsområdenas rapporter till beredningsgruppen",
         facts=facts,
         # A row per district, a column per reporting date (the city's eleven rows fit a page).
         header=["Stadsdelsområde", *(f"{t} ({date_text(d)})" for t, d in by_date)],
         rows=[
-            [name, *(SHORT_STATES[r.state] for r in found)]
+            [name, *(district_reports.SHORT_WORDS[r.state] for r in found)]
             for name, found in _by_district(rows).items()
         ],
         said_header=["Område", "Stadsdelsområde", "Rapport", "Bedömning", "Lägesbild", "Orsaker"],
@@ -180,7 +181,7 @@ def with_plan(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
     saved = action_plan.read(con, following)
     if saved is None:
         part = PlanPart(
-            heading=f"Plan för {following}",
+            heading=f"Handlingsplan för {following}",
             state=f"Handlingsplanen för {following} är inte påbörjad (påbörjas på sidan "
             "Handlingsplan).",
         )
@@ -197,28 +198,21 @@ def with_plan(con: duckdb.DuckDBPyConnection, built: YearEnd) -> YearEnd:
                 "; ".join(f"{c.title} ({c.district})" for c in actions) or "Inga åtgärder ännu.",
             ]
         )
-    state = f"Handlingsplanen för {following}: {action_plan.plan_state_word(saved)}" + (
-        "." if saved.adopted else "; ett utkast, inte fastställd."
+    state = (
+        f"Handlingsplanen för {following}: {action_plan.plan_state_word(saved)}."
+        if saved.adopted
+        else f"Handlingsplanen för {following} är ett utkast, inte fastställd (version "
+        f"{saved.version}, {saved.saved_by})."
     )
+    if saved.example:
+        state += " Exempeldata: målen och de ansvariga är påhittade för demonstrationen."
     part = PlanPart(
-        heading=f"Plan för {following}",
+        heading=f"Handlingsplan för {following}",
         state=state,
         header=["Område", "Mål", "Mäts med", "Ansvariga", "Åtaganden"],
         rows=rows,
     )
     return dataclasses.replace(built, plan=part)
-
-
-# A report's state in the year-end's table, in a few words.
-SHORT_STATES = {
-    "godkänd": "Godkänd",
-    "inskickad": "Inskickad, ej godkänd",
-    "återsänd": "Återsänd",
-    "utkast": "Utkast",
-    district_reports.MARKED: "Klar utanför appen",
-    district_reports.MISSING: "Ej påbörjad",
-    district_reports.LATE: "Saknas (försenad)",
-}
 
 
 def _by_district(

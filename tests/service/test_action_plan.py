@@ -108,7 +108,7 @@ def test_the_plan_is_written_adopted_carried_into_next_year_and_documented(
         with pytest.raises(PermissionDenied, match="handlingsplanen skrivs och fastställs"):
             action_plan.save(con, CECILIA, 2027, proposal.areas, 0)
         areas = list(proposal.areas)
-        with pytest.raises(RuleBroken, match="Fastställdes inte: skriv målet för Unga i riskzon"):
+        with pytest.raises(RuleBroken, match="Sparades inte: skriv målet för Unga i riskzon"):
             action_plan.save(con, BEA, 2027, areas, 0, adopt=True)
         with pytest.raises(RuleBroken, match="hör inte till området"):
             wrong = [replace(areas[0], indicators=("skjutningar",)), *areas[1:]]
@@ -166,17 +166,19 @@ def test_the_plan_is_written_adopted_carried_into_next_year_and_documented(
 
         # The year-end of 2026 carries the plan for 2027 (adopted), 2027's the draft for 2028.
         summary = reports.year_end(con, 2026, "Stockholm")
-        assert summary.plan is not None and summary.plan.heading == "Plan för 2027"
+        assert summary.plan is not None and summary.plan.heading == "Handlingsplan för 2027"
         assert summary.plan.state == (
             "Handlingsplanen för 2027: fastställd, version 2 (Bea Beredning)."
         )
         year_end = _text(render_docx.render(summary))
-        assert "Plan för 2027" in year_end
+        assert "Handlingsplan för 2027" in year_end
         assert "Stödcentrum för brottsutsatta (Stockholms stad)" in year_end
         draft_plan = reports.year_end(con, 2027, "Stockholm").plan
-        assert draft_plan is not None and draft_plan.state.endswith("ett utkast, inte fastställd.")
+        assert draft_plan is not None and draft_plan.state == (
+            "Handlingsplanen för 2028 är ett utkast, inte fastställd (version 1, Bea Beredning)."
+        )
         assert reports.year_end(con, 2025, "Stockholm").plan.state.startswith(  # type: ignore[union-attr]
-            "Handlingsplanen för 2026: fastställd, version 1 (demodata)"
+            "Handlingsplanen för 2026: fastställd, version 1 (demodata). Exempeldata: "
         )
     finally:
         con.close()

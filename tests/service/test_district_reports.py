@@ -88,7 +88,9 @@ def test_a_report_goes_from_draft_to_approved_and_keeps_its_figures(demo_copy: P
             "trygghetsvandringar: före 16 (9–26), 2022; efter 16 (9–26), 2024: oförändrat."
         )
         # A submission needs each city-wide area's assessment, and says which are missing.
-        with pytest.raises(RuleBroken, match="skriv styrgruppens bedömning för Unga i riskzon"):
+        with pytest.raises(
+            RuleBroken, match="Sparades inte: skriv styrgruppens bedömning för Unga i riskzon"
+        ):
             district_reports.save(con, SARA, ITEM, _body(report, assessed=False), 1, submit=True)
         # A page drawn before the draft was saved is refused, not overwritten.
         with pytest.raises(RuleBroken, match="har ändrats sedan du öppnade den"):
@@ -220,7 +222,7 @@ def test_the_year_end_names_the_approved_reports_and_those_missing(demo_copy: Pa
         assert "inskickade eller återsända, inte godkända (preliminära) 1 av 11 (Bromma)" in halvar
         assert "saknas 9 av 11 (Enskede-Årsta-Vantör, Farsta," in halvar
         text = _docx_text(render_docx.render(city))
-        assert "Distriktens rapporter till beredningsgruppen" in text
+        assert "Stadsdelsområdenas rapporter till beredningsgruppen" in text
         assert "godkända 1 av 11 (Järva)" in text
         assert "Rekryteringen till nätverken har minskat i Tensta." in text
         # Bromma's submitted text is not in the city's summary: only approved reports are.
