@@ -47,7 +47,10 @@ tables.table(
     pd.DataFrame(action_plan.agreement_facts(plan.agreement), columns=["Uppgift", "Värde"]),
     hide_index=True,
     key="plan_fakta",
-    column_config={"Värde": st.column_config.TextColumn(width="large")},
+    column_config={
+        "Uppgift": st.column_config.TextColumn(width=170),
+        "Värde": st.column_config.TextColumn(width=860),
+    },
 )
 
 st.header(f"Handlingsplan {year}")

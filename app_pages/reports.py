@@ -281,7 +281,8 @@ if report.history:
                     "Version": [str(v.version) for v in report.history],
                     "Status": [OVERVIEW_WORDS[v.state] for v in report.history],
                     "Av": [v.saved_by for v in report.history],
-                    "När": [district_reports.when(v.saved_at) for v in report.history],
+                    "När": [f"{v.saved_at:%Y-%m-%d %H:%M}" for v in report.history],
+                    "Beredningsgruppens kommentarer": [v.comments for v in report.history],
                 }
             ),
             hide_index=True,

@@ -44,7 +44,7 @@ KINDS = {
     "möte": "Lokalt styrgruppsmöte",
     "enkät": "Enkätomgång",
     "revision": "Revision av lokal överenskommelse",
-    "överenskommelse": "Revision av den övergripande överenskommelsen",
+    "överenskommelse": "Revision av överenskommelsen",
     "åtgärd": "Åtgärd avslutas",
 }
 STATUS_WORDS = {

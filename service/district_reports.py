@@ -123,6 +123,7 @@ class Version:
     state: str
     saved_by: str
     saved_at: datetime
+    comments: str = ""  # a return's comments, "area: text; …" (kept after the approval)
 
 
 @dataclass(frozen=True)
@@ -310,9 +311,19 @@ def read(con: duckdb.DuckDBPyConnection, item: str) -> Report:
     if frame.empty:
         return shell
     last = frame.iloc[-1]
+    titles = {s.key: s.title for s in shell.sections}
     history = tuple(
         Version(
-            int(r.version), str(r.state), str(r.saved_by), pd.Timestamp(r.saved_at).to_pydatetime()
+            int(r.version),
+            str(r.state),
+            str(r.saved_by),
+            pd.Timestamp(r.saved_at).to_pydatetime(),
+            "; ".join(
+                f"{titles.get(k, k) if k else 'Hela rapporten'}: {v}"
+                for k, v in json.loads(str(r.comments) or "{}").items()
+            )
+            if str(r.state) == "återsänd"
+            else "",
         )
         for r in frame.itertuples()
     )

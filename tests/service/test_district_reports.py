@@ -144,6 +144,9 @@ def test_a_report_goes_from_draft_to_approved_and_keeps_its_figures(demo_copy: P
         assert [v.state for v in approved.history] == [
             "utkast", "inskickad", "återsänd", "inskickad", "godkänd",
         ]  # fmt: skip
+        assert approved.history[2].comments == (
+            "Unga i riskzon för destruktivt beteende: Beskriv rekryteringen vid skolorna."
+        )  # kept after the approval
         done = _item(con, ITEM, date(2026, 6, 20))
         assert done.status == "klar" and done.note == "godkänd av Bea Beredning"
         # Frozen: no more writing or reviewing.
