@@ -89,7 +89,7 @@ tables.table(
     overview,
     hide_index=True,
     key="rap_oversikt",
-    height=36 * (len(overview) + 1) + 3,
+    height=35 * (len(overview) + 1) + 3,
     column_config={
         "Status": st.column_config.TextColumn(width=170),
         "Rapport": st.column_config.LinkColumn("Rapport", display_text="Öppna", width=80),

@@ -43,6 +43,9 @@ PAGES = {
     "datastatus": "[data-testid='stDataFrame']",
     "datakvalitet": "[data-testid='stDataFrame']",
     "logg": "[data-testid='stDataFrame']",
+    "rapporter": "[data-testid='stDataFrame']",
+    "handlingsplan": "[data-testid='stDataFrame']",
+    "bevakningar": "h2:has-text('Ny bevakning')",
 }
 
 

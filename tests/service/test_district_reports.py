@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from access.roles import Principal
+from cli.loaders import main as loaders_main
 from service import calendar, district_reports
 from service.session import open_store
 from service.writes import PermissionDenied, RuleBroken
@@ -60,6 +61,7 @@ def _item(con, key: str, today: date) -> calendar.Item:  # type: ignore[no-untyp
     return {i.key: i for i in calendar.items(con, 2026, today)}[key]
 
 
+@pytest.mark.slow
 def test_a_report_goes_from_draft_to_approved_and_keeps_its_figures(demo_copy: Path) -> None:
     con = open_store(demo_copy)
     try:
@@ -169,11 +171,45 @@ def test_a_report_goes_from_draft_to_approved_and_keeps_its_figures(demo_copy: P
         refused = log[(log["what"] == "nekad") & (log["who"] == "Bo Berg")]
         assert len(refused) >= 3 and refused["detail"].str.contains("Järva").any()
 
-        # A later load changes the indicator's value; the approved report's figures do not.
         cited = json.dumps([f.__dict__ for f in approved.figures + approved.effects])
-        con.execute("UPDATE observation SET value = value * 3 WHERE region_code = $c", {"c": JARVA})
+    finally:
+        con.close()
+
+    # A later BRÅ load (a whole year 2024 for Järva, from the command line) changes what the
+    # district's figures are today; the approved report's figures stay as they were cited.
+    text = "Region;Brott;År;Period;Antal;/100 000 inv\n" + "".join(
+        f"Stadsdelsområde Järva (Sthlm);3-7 kap. Brott mot person;2024;{m};400;520;\n"
+        for m in (
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "Maj",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Okt",
+            "Nov",
+            "Dec",
+        )
+    )
+    file = demo_copy.parent / "Databasfil2024_jarva.txt"
+    file.write_bytes(text.encode("latin-1"))
+    release_store()
+    assert loaders_main(["load", "bra", str(file), "--db", str(demo_copy), "--user", "Anna"]) == 0
+    release_store()
+    con = open_store(demo_copy)
+    try:
+        now = {f.indicator: f for f in district_reports.current_figures(con, JARVA)}
+        assert (
+            now["brott_mot_person"].period == "2024"
+            and now["brott_mot_person"].value == "4\u00a0800"
+        )
         later = district_reports.read(con, ITEM)
         assert json.dumps([f.__dict__ for f in later.figures + later.effects]) == cited
+        before = next(f for f in later.figures if f.indicator == "brott_mot_person")
+        assert before.period != "2024"
     finally:
         con.close()
 
