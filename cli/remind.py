@@ -106,13 +106,7 @@ def remind(args: argparse.Namespace) -> int:
         try:
             for reminder in due:
                 subject, body = calendar.message_text(reminder, today)
-                message = EmailMessage()
-                message["From"] = smtp.sender
-                message["To"] = reminder.recipient
-                message["Subject"] = subject
-                message["Date"] = formatdate(localtime=True)
-                message["Message-ID"] = make_msgid(domain=smtp.sender.rpartition("@")[2] or None)
-                message.set_content(body, charset="utf-8")
+                message = _message(smtp, reminder.recipient, subject, body)
                 who = f"{reminder.name} <{_masked(reminder.recipient)}>"
                 try:
                     server.send_message(message)

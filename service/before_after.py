@@ -93,14 +93,7 @@ def years_on(con: duckdb.DuckDBPyConnection) -> Years:
             read[indicator] = stored_values(
                 con, definitions.definitions[indicator], definitions, Request(boundaries="today")
             )
-        frame = read[indicator]
-        if frame.empty:
-            return frame
-        rows = frame[(frame["region_code"] == code) & (frame["sex"] == "total")
-                     & (frame["age_group"] == "all") & frame["value"].notna()]  # fmt: skip
-        if "n_months" in rows:
-            rows = rows[rows["n_months"].fillna(12) >= 12]
-        return rows.sort_values("year")
+        return district.whole_year_rows(read[indicator], code)
 
     return years
 

@@ -199,7 +199,11 @@ def trend(indicator: str, code: str, name: str) -> Trend:
 def whole_years(indicator: str, code: str) -> pd.DataFrame:
     """A region's totals by year with a value, whole years only (a part of a year is not
     drawn beside whole ones)."""
-    frame = values(indicator, "today")
+    return whole_year_rows(values(indicator, "today"), code)
+
+
+def whole_year_rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """:func:`whole_years` of an indicator's frame."""
     if frame.empty:
         return frame
     rows = frame[(frame["region_code"] == code) & (frame["sex"] == "total")

@@ -151,7 +151,10 @@ def test_a_jarva_agreement_entered_on_the_page_is_shown_everywhere(demo_copy: Pa
     city_text = [p.text for p in city_doc.paragraphs]
     assert "Järva: revideras senast 31 december 2025" in city_text
     assert "Bromma: ingen lokal överenskommelse registrerad" in city_text
-    matrix = next(t for t in city_doc.tables if t.rows[0].cells[0].text == "Stadsdelsområde")
+    matrix = next(
+        t for t in city_doc.tables
+        if [c.text for c in t.rows[0].cells[:2]] == ["Stadsdelsområde", "Lokal överenskommelse"]
+    )  # fmt: skip
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in matrix.rows[1:]}
     assert rows["Järva"][2].startswith("1 lokalt område")
     # The Excel of the summary and the meeting packs carry it too.

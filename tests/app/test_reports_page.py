@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from service import action_plan
 from service.session import open_store
 from store import audit
+from tests.app.test_local_agreements import reports_not_handed_in
 from tests.app.test_roles_pages import PASSWORD
 from tests.conftest import ROOT, accounts_in, copy_store, release_store
 
@@ -32,11 +33,7 @@ PARAMS = {
 def store(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = copy_store(demo_db_path, tmp_path / "demo.duckdb")
     monkeypatch.setenv("DASHBOARD_DB", str(path))
-    con = open_store(path)
-    try:
-        con.execute("DELETE FROM calendar_done WHERE is_example")
-    finally:
-        con.close()
+    reports_not_handed_in(path)
     with accounts_in(path) as users:
         users.add("jonas", "rapportör", PASSWORD, [JARVA])
         users.add("bo", "rapportör", PASSWORD, ["80106"])  # Bromma

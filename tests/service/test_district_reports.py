@@ -18,6 +18,7 @@ from service import calendar, district_reports
 from service.session import open_store
 from service.writes import PermissionDenied, RuleBroken
 from store import audit
+from tests.app.test_local_agreements import reports_not_handed_in
 from tests.conftest import copy_store, release_store
 
 JARVA, BROMMA = "80132", "80106"
@@ -34,12 +35,7 @@ def demo_copy(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("DASHBOARD_DB", str(path))
     # The demo marks last year's and this year's reports handed in (issue 36): Järva's report
     # of 15 June 2026 is written in the app here.
-    con = open_store(path)
-    try:
-        con.execute("DELETE FROM calendar_done WHERE is_example")
-    finally:
-        con.close()
-    release_store()
+    reports_not_handed_in(path)
     return path
 
 
