@@ -222,7 +222,10 @@ def _pdf_table(
 ) -> None:  # fmt: skip
     axis = figure.add_axes(box)
     axis.axis("off")
-    characters = [max(8, int(w * 160)) for w in widths]
+    # The widths are shares of the table's width (as the slides take them): whatever they sum
+    # to, the columns fill the box (summing to 7,8 the first column took all of it).
+    widths = _shares(widths)
+    characters = [max(8, int(w * 140)) for w in widths]
     wrapped = [[_wrap(c, n) for c, n in zip(r, characters, strict=True)] for r in cells]
     table = axis.table(
         cellText=wrapped or [[""] * len(header)],
@@ -244,9 +247,14 @@ def _pdf_table(
             cell.set_facecolor("#DDE7F0")
 
 
+def _shares(widths: list[float]) -> list[float]:
+    total = sum(widths) or 1.0
+    return [w / total for w in widths]
+
+
 def _lines(table: list[list[str]], widths: list[float]) -> int:
     """How many text lines the rows of a table take (a wrapped cell makes its row taller)."""
-    characters = [max(8, int(w * 160)) for w in widths]
+    characters = [max(8, int(w * 140)) for w in _shares(widths)]
     return sum(
         max(1, *(len(textwrap.wrap(c, n)) or 1 for c, n in zip(r, characters, strict=True)))
         for r in table

@@ -118,6 +118,11 @@ def _verdicts(frames: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str, str,
             (frame["sex"] == "total") & (frame["age_group"] == "all") & frame["status"].notna()
         ]
         rows = rows[rows["status"].astype(str) != ""]
+        # A protected cell that is hidden is never the subject of an alert (its verdict and
+        # its words would tell what the outputs hide).
+        if "suppressed" in rows:
+            rows = rows[~rows["suppressed"].fillna(False).astype(bool)]
+        rows = rows[rows["value"].notna()]
         for code, group in rows.groupby("region_code"):
             last = group.sort_values(["year", "n_months"] if "n_months" in group else ["year"])
             row = last.iloc[-1]

@@ -238,8 +238,8 @@ def from_year_end(summary: YearEnd) -> Pack:
             summary.plan.heading,
             summary.plan.header or ["Plan"],
             summary.plan.rows,
-            [1.2, 1.8, 1.6, 1.0, 1.8] if summary.plan.rows else [1.0],
-            per_page=5,
+            [1.1, 1.8, 1.8, 1.5, 1.3] if summary.plan.rows else [1.0],
+            per_page=3,
             notes=[summary.plan.state],
         )
     if summary.local is not None and summary.local.coverage_rows:

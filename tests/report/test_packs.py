@@ -77,8 +77,14 @@ def test_the_year_end_pack_is_the_report_year(demo: Path) -> None:
         "60 (2022)", "\u221222", "säkerställd försämring", "Försämring sedan 2022",
     )  # fmt: skip
     reader = PdfReader(io.BytesIO(pack.render_pdf(built)))
-    assert len(reader.pages) == 7  # the title, the five areas, the local agreements' coverage
-    assert built.pages[-1].title == "Lokala överenskommelser: täckning och revision"
+    # The title, the five areas, the districts' reports, the plan for the year after, the local
+    # agreements' coverage.
+    assert len(reader.pages) == 9  # (no plan for 2024: one page saying so)
+    assert [p.title for p in built.pages[-3:]] == [
+        "Stadsdelsområdenas rapporter till beredningsgruppen",
+        "Handlingsplan för 2024",
+        "Lokala överenskommelser: täckning och revision",
+    ]
     assert all(year <= 2023 for p in built.pages for r in p.rows for year, *_ in r.series)
 
 

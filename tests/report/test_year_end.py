@@ -68,6 +68,8 @@ def test_word(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> N
             [
                 "Översikt",
                 *AREAS,
+                "Stadsdelsområdenas rapporter till beredningsgruppen",
+                "Handlingsplan för 2024",
                 "Lokala överenskommelser: täckning och revision",
                 "Bilaga: källor, metod och förbehåll",
             ],
@@ -120,16 +122,17 @@ def test_excel(demo_db_path: Path, tmp_path: Path, expected: dict[str, str]) -> 
     out = tmp_path / "summary.xlsx"
     assert main(["year-end", "--year", "2023", "--out", str(out), "--db", str(demo_db_path)]) == 0
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames[0] == "Översikt" and len(book.sheetnames) == 7
-    assert book.sheetnames[-1] == "Lokalt"  # the coverage matrix and the revisions due
+    assert book.sheetnames[0] == "Översikt" and len(book.sheetnames) == 9
+    # The districts' reports, the plan for the year after, the coverage matrix and revisions.
+    assert book.sheetnames[-3:] == ["Rapporter", "Plan", "Lokalt"]
     # Whole words, no space at the end ("Kriminella miljöer och l" was one).
-    assert book.sheetnames[1:-1] == [
+    assert book.sheetnames[1:-3] == [
         "Unga i riskzon för destruktivt", "Otrygga och brottsutsatta", "Systemhotande brottslighet",
         "Särskilt utsatta och sårbara", "Kriminella miljöer",
     ]  # fmt: skip
     kinds = {d.title: d for d in load_catalogue().definitions.values()}
     seen = 0
-    for name in book.sheetnames[1:-1]:
+    for name in book.sheetnames[1:-3]:
         sheet = book[name]
         assert sheet["A1"].value in AREAS
         assert sheet.freeze_panes == "B4" and sheet.auto_filter.ref.startswith("A3:")
