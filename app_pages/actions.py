@@ -122,7 +122,7 @@ else:
     else:
         titled = dict(zip(followed["id"].astype(int), followed["title"], strict=True))
         picked = st.selectbox(
-            "Åtgärd",
+            "Åtgärd att jämföra före och efter",
             list(titled),
             format_func=lambda i: f"{i}: {titled[i]}",
             key="effekt_nr",
