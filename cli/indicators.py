@@ -35,7 +35,7 @@ from service import analysis, meetings
 from service.analysis import (
     BY,
     COLUMNS,
-    OUTPUT_COLUMNS,
+    VALUE_COLUMNS,
     Catalogue,
     Definition,
     DriversError,
@@ -121,14 +121,7 @@ def cmd_list(fmt: str) -> int:
     return 0
 
 
-def _fmt(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
-    return str(value)
+_fmt = analysis.cell_text
 
 
 def _definition(catalogue: Catalogue, indicator: str) -> Definition | None:
@@ -143,10 +136,6 @@ def _definition(catalogue: Catalogue, indicator: str) -> Definition | None:
 
 # What ``values`` prints: the values, then what each status compares with and the change it
 # tested ("sedan basåret 2023", "2023", 51, -6, "inom felmarginalen").
-VALUE_COLUMNS = [
-    *OUTPUT_COLUMNS, "compared_with", "reference_period", "reference_value", "change",
-    "change_test",
-]  # fmt: skip
 
 
 def cmd_values(args: argparse.Namespace) -> int:

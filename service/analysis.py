@@ -86,6 +86,24 @@ def values(
 
 CITY = "0180"
 
+# The columns of an indicator's values as ``python -m indicators values`` and the open data's
+# CSV give them, and how each cell is written there.
+VALUE_COLUMNS = [
+    *OUTPUT_COLUMNS, "compared_with", "reference_period", "reference_value", "change",
+    "change_test",
+]  # fmt: skip
+
+
+def cell_text(value: object) -> str:
+    """A value of a row in a CSV: empty for none, true/false, six significant digits."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
+    return str(value)
+
 
 def drivers(
     con: duckdb.DuckDBPyConnection,

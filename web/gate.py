@@ -33,7 +33,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from service import accounts, logs, session
+from service import accounts, logs, open_data, session
 from service.session import StoreError, redact
 from web import pages
 
@@ -51,6 +51,10 @@ LOG = logging.getLogger(__name__)
 HEALTH = {"/_stcore/health"}
 PUBLIC_PATHS = {SIGN_IN, "/favicon.png"}
 CLOSED_PATHS = ("/_stcore/metrics",)
+API_PREFIX = "/api/"
+# Set on a request's scope when it comes from a signed-in session (or demo mode on this
+# computer): the open data's routes then serve every source, not only the published ones.
+SIGNED_IN = "samverkan_signed_in"
 
 
 def _inline_script_hashes() -> list[str]:
@@ -204,16 +208,29 @@ class Gate:
             # that says so, for every request, until it can again (no restart needed).
             LOG.warning("store unavailable: %s", redact(str(exc)))
             return HTMLResponse(pages.outage(), status_code=503)
+        api = path.startswith(API_PREFIX)
         if current == "demo":
             refused = accounts.demo_refusal(client_of(scope), headers_of(scope))
             if refused is None:
+                scope[SIGNED_IN] = True  # this computer, demo mode: everything, as the pages
                 return None
+            if api and open_data.open_without_sign_in():
+                return None  # open data: the published sources, for anyone
             return HTMLResponse(pages.refused(refused), status_code=403)
+        if api and current != "local":
+            # The identity provider's sign-in is Streamlit's own, checked by the pages: the
+            # routes of the open data are served only when open, as open data.
+            if open_data.open_without_sign_in():
+                return None
+            return _api_refusal()
         if current != "local" or path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             return None
         found = accounts.session_of(cookies_of(scope).get(accounts.SESSION_COOKIE))
         if found is not None and accounts.still_active(found, session.write_cursor) is None:
+            scope[SIGNED_IN] = True
             return None
+        if api:
+            return None if open_data.open_without_sign_in() else _api_refusal()
         if (
             scope["type"] == "http"
             and scope.get("method") == "GET"
@@ -226,6 +243,14 @@ class Gate:
         return Response(
             "Inloggning krävs.", status_code=401, media_type="text/plain; charset=utf-8"
         )
+
+
+def _api_refusal() -> Response:
+    return Response(
+        '{"fel": "Inloggning krävs: öppna data är inte påslagna (DASHBOARD_OPEN_DATA)."}',
+        status_code=401,
+        media_type="application/json; charset=utf-8",
+    )
 
 
 ROUTE_COOKIE = "samverkan_route"
@@ -324,4 +349,6 @@ async def sign_in_page(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
-    return [Route(SIGN_IN, sign_in_page, methods=["GET", "POST"])]
+    from web import api
+
+    return [Route(SIGN_IN, sign_in_page, methods=["GET", "POST"]), *api.routes()]

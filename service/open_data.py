@@ -1,0 +1,228 @@
+"""Open data (issue 38): the indicators and their values for programs, read-only, as the
+front gate's routes ``/api/v1/…`` serve them (web/api.py). The values are exactly those of
+``python -m indicators values`` (the same function and columns, so the same disclosure
+decisions: a hidden protected cell is hidden here too). Whether they are open without
+sign-in is a setting, off by default (``DASHBOARD_OPEN_DATA``); then only indicators of
+sources their owner publishes are listed and served, never a protected source's."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import os
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from access.throttle import Throttle
+from catalogue.catalogue import CURRENT_AGREEMENT, load_catalogue
+from service import analysis, session
+from store import reference_data
+
+OPEN_SETTING = "DASHBOARD_OPEN_DATA"
+VERSION = "v1"
+PREFIX = f"/api/{VERSION}"
+# Requests per client and minute before it is asked to wait (HTTP 429).
+RATE_LIMIT = int(os.environ.get("DASHBOARD_API_PER_MINUTE", "120") or "120")
+THROTTLE = Throttle(limit=RATE_LIMIT, window=60)
+
+
+def wait(client: str) -> float:
+    """Seconds the client must wait before its next request (0: none); counts this one."""
+    return THROTTLE.wait(client)
+
+
+def open_without_sign_in() -> bool:
+    """Whether the open data is served without sign-in (off unless set to on)."""
+    return os.environ.get(OPEN_SETTING, "off").strip().lower() in ("on", "1", "yes", "ja")
+
+
+class NotFound(LookupError):
+    """No such indicator (or not open): the message says which, in Swedish."""
+
+
+def _sources(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, object]]:
+    found = {}
+    for source_id in reference_data.sources(con)["id"]:
+        record = reference_data.source(con, str(source_id))
+        if record is not None:
+            found[str(source_id)] = record
+    return found
+
+
+def _shown(definitions: Iterable[str], sources: dict[str, dict[str, object]], public: bool):  # type: ignore[no-untyped-def]
+    catalogue = load_catalogue()
+    for indicator in definitions:
+        definition = catalogue.definitions[indicator]
+        source = sources.get(definition.source, {})
+        if public and source.get("disclosure") != "published":
+            continue
+        yield definition, source
+
+
+def indicators(con: duckdb.DuckDBPyConnection, public: bool) -> list[dict[str, object]]:
+    """Every indicator served, with its metadata: definition, unit, source and licence,
+    caveats, how its figures are disclosed, the agreement's areas, and what its values
+    cover (years and regions)."""
+    catalogue = load_catalogue()
+    sources = _sources(con)
+    areas = dict(catalogue.areas(CURRENT_AGREEMENT))
+    listed = []
+    for definition, source in _shown(catalogue.definitions, sources, public):
+        published = source.get("disclosure") == "published"
+        listed.append(
+            {
+                "id": definition.id,
+                "titel": definition.title,
+                "definition": definition.description,
+                "enhet": definition.unit,
+                "typ": definition.type,
+                "decimaler": definition.decimals,
+                "riktning": "lägre är bättre"
+                if definition.direction == "lower_is_better"
+                else "högre är bättre",
+                "källa": {
+                    "id": definition.source,
+                    "titel": source.get("title"),
+                    "utgivare": source.get("publisher"),
+                    "hänvisning": source.get("citation"),
+                    "adress": source.get("url"),
+                    "licens": source.get("licence"),
+                    "rytm": source.get("rhythm"),
+                },
+                "förbehåll": [
+                    *definition.caveats,
+                    *([source["caveat"]] if source.get("caveat") else []),
+                ],
+                "röjandeskydd": "publicerad av ägaren: visas som den är publicerad"
+                if published
+                else "skyddad: små tal döljs, med komplement som inte kan räknas ut",
+                "överenskommelse": CURRENT_AGREEMENT,
+                "områden": [{"id": a, "titel": areas[a]} for a in definition.areas if a in areas],
+                "nivåer": list(definition.levels),
+                "uppdelningar": list(definition.breakdowns),
+                "värden": f"{PREFIX}/indicators/{definition.id}/values",
+            }
+        )
+    return listed
+
+
+def indicator(con: duckdb.DuckDBPyConnection, indicator_id: str, public: bool) -> dict[str, object]:
+    found = [i for i in indicators(con, public) if i["id"] == indicator_id]
+    if not found:
+        raise NotFound(f"Indikatorn {indicator_id} finns inte bland de öppna data.")
+    return found[0]
+
+
+def values(
+    con: duckdb.DuckDBPyConnection,
+    indicator_id: str,
+    public: bool,
+    region: str | None = None,
+    boundaries: str = "today",
+) -> pd.DataFrame:
+    """An indicator's values, as ``python -m indicators values`` gives them (its columns)."""
+    indicator(con, indicator_id, public)  # refused when not served
+    catalogue = load_catalogue()
+    frame = analysis.values(
+        con, catalogue.definitions[indicator_id], catalogue, region=region, boundaries=boundaries
+    )
+    return frame.reindex(columns=analysis.VALUE_COLUMNS)
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()  # type: ignore[union-attr]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return value
+    return value
+
+
+def as_records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return [
+        {column: _plain(value) for column, value in zip(frame.columns, row, strict=True)}
+        for row in frame.itertuples(index=False)
+    ]
+
+
+def as_csv(frame: pd.DataFrame) -> str:
+    """The CSV of ``python -m indicators values``: the same header and cells."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(analysis.VALUE_COLUMNS)
+    for row in frame.itertuples(index=False):
+        writer.writerow([analysis.cell_text(v) for v in row])
+    return buffer.getvalue()
+
+
+def etag(con: duckdb.DuckDBPyConnection, *parts: object) -> str:
+    """A validator of an answer: the store's data version, the catalogue's and the request."""
+    versions = session.versions(("data", "catalogue"))
+    text = "|".join(str(p) for p in (*versions, *parts))
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def openapi() -> dict[str, object]:
+    """The OpenAPI description of the routes (web/api.py)."""
+    text = {"type": "string"}
+    error = {"description": "Fel", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"fel": text}}}}}  # fmt: skip
+    both = {
+        "application/json": {"schema": {"type": "object"}},
+        "text/csv": {"schema": text},
+    }
+    indicator = {"name": "indicator", "in": "path", "required": True, "schema": text}
+    format_ = {
+        "name": "format",
+        "in": "query",
+        "schema": {"type": "string", "enum": ["json", "csv"]},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Öppna data: samverkan Stockholms stad och Polisregion Stockholm",
+            "version": VERSION,
+            "description": (
+                "Indikatorerna i uppföljningen av samverkansöverenskommelsen och deras värden, "
+                "med samma röjandeskydd som instrumentpanelen. Utan inloggning bara källor som "
+                "ägaren själv publicerar, och bara när öppna data är påslagna."
+            ),
+        },
+        "paths": {
+            f"{PREFIX}/indicators": {"get": {
+                "summary": "Alla indikatorer med metadata",
+                "parameters": [format_],
+                "responses": {"200": {"description": "Indikatorerna", "content": both},
+                              "304": {"description": "Oförändrad (ETag)"},
+                              "401": error, "429": error},
+            }},
+            f"{PREFIX}/indicators/{{indicator}}": {"get": {
+                "summary": "En indikator",
+                "parameters": [indicator],
+                "responses": {"200": {"description": "Indikatorn", "content": {
+                    "application/json": {"schema": {"type": "object"}}}},
+                    "404": error, "401": error, "429": error},
+            }},
+            f"{PREFIX}/indicators/{{indicator}}/values": {"get": {
+                "summary": "En indikators värden per område, år och uppdelning",
+                "parameters": [
+                    indicator, format_,
+                    {"name": "region", "in": "query", "schema": text,
+                     "description": "Område: namn eller kod (t.ex. Järva, 0180)"},
+                    {"name": "boundaries", "in": "query",
+                     "schema": {"type": "string", "enum": ["current", "historical"]}},
+                ],
+                "responses": {"200": {"description": "Värdena; kolumnerna som i python -m "
+                                      "indicators values", "content": both},
+                              "304": {"description": "Oförändrad (ETag)"},
+                              "400": error, "401": error, "404": error, "429": error},
+            }},
+        },
+    }  # fmt: skip

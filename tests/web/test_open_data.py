@@ -1,0 +1,139 @@
+"""Open data (issue 38): the routes /api/v1/… behind the front gate, on the demo store. With
+open data off (the default) they need sign-in; signed in, the values of an indicator for
+Järva as JSON and CSV equal ``python -m indicators values`` for the same indicator and region
+(a protected hidden cell hidden the same way); answers carry an ETag (304 when unchanged)
+and the rate limit; with open data on, anyone gets the published sources only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from access.throttle import Throttle
+from cli.indicators import main as indicators_main
+from service import open_data
+from tests.conftest import accounts_in, copy_store, release_store
+from tests.web.test_gate import _app, _sign_in
+
+PASSWORD = "ett-långt-lösenord"
+VALUES = "/api/v1/indicators/brott_mot_person/values"
+
+
+@pytest.fixture
+def store(demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = copy_store(demo_db_path, tmp_path / "demo.duckdb")
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    monkeypatch.delenv("DASHBOARD_OPEN_DATA", raising=False)
+    monkeypatch.setattr(open_data, "THROTTLE", Throttle(limit=1000, window=60))
+    with accounts_in(path) as users:
+        users.add("lisa", "läsare", PASSWORD)
+    release_store()
+    return path
+
+
+def _client() -> TestClient:
+    return TestClient(_app(), client=("10.1.2.3", 50000), follow_redirects=False)
+
+
+def _cli(path: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    assert indicators_main(["values", *args, "--db", str(path)]) == 0
+    return capsys.readouterr().out
+
+
+def test_signed_in_the_values_equal_the_command_line(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = _client()
+    refused = client.get("/api/v1/indicators")
+    assert refused.status_code == 401 and "Inloggning krävs" in refused.json()["fel"]
+    assert client.get(VALUES, params={"region": "Järva"}).status_code == 401
+    assert _sign_in(client, "lisa", PASSWORD).status_code == 303
+
+    listed = client.get("/api/v1/indicators")
+    assert listed.status_code == 200 and listed.headers["content-type"].startswith(
+        "application/json"
+    )
+    indicators = {i["id"]: i for i in listed.json()["indikatorer"]}
+    person = indicators["brott_mot_person"]
+    assert person["källa"]["licens"] == "Offentlig statistik, fri att använda med källhänvisning"
+    assert person["röjandeskydd"].startswith("publicerad av ägaren")
+    assert (
+        "Anmälda brott är inte detsamma som faktisk brottslighet (mörkertal)."
+        in person["förbehåll"]
+    )
+    # Signed in: the protected sources too (with their disclosure rule).
+    protected = [i for i in indicators.values() if i["röjandeskydd"].startswith("skyddad")]
+    assert protected
+
+    as_csv = client.get(VALUES, params={"region": "Järva", "format": "csv"})
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    # The API's boundaries are today's unless asked (the command line's default is the time's).
+    expected = _cli(
+        store, "brott_mot_person", "--region", "Järva", "--boundaries", "current", capsys=capsys
+    )
+    assert as_csv.text == expected
+    as_json = client.get(VALUES, params={"region": "Järva"}).json()["värden"]
+    rows = list(csv.DictReader(io.StringIO(expected)))
+    assert len(as_json) == len(rows) > 3
+    for got, want in zip(as_json, rows, strict=True):
+        assert str(got["year"]) == want["year"] and got["region_name"] == "Järva"
+        assert (got["value"] is None and want["value"] == "") or abs(
+            float(got["value"]) - float(want["value"])
+        ) < 1e-6 * max(1.0, abs(float(want["value"])))
+
+    # A protected indicator's hidden cells are hidden here as on the command line.
+    for indicator in (i["id"] for i in protected):
+        text = client.get(f"/api/v1/indicators/{indicator}/values", params={"format": "csv"}).text
+        hidden = [r for r in csv.DictReader(io.StringIO(text)) if r["suppressed"] == "true"]
+        if hidden:
+            assert all(r["value"] == "" and r["lower"] == "" for r in hidden)
+            assert text == _cli(store, indicator, "--boundaries", "current", capsys=capsys)
+            break
+    else:
+        pytest.fail("no protected indicator with a hidden cell in the demo")
+
+    # Unchanged: 304 by its ETag; private while signed in.
+    first = client.get(VALUES, params={"region": "Järva"})
+    assert first.headers["cache-control"] == "private, max-age=60"
+    again = client.get(
+        VALUES, params={"region": "Järva"}, headers={"if-none-match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert client.get("/api/v1/indicators/finns_inte").status_code == 404
+    assert client.get(VALUES, params={"region": "Atlantis"}).status_code == 400
+    description = client.get("/api/v1/openapi.json").json()
+    assert (
+        description["openapi"].startswith("3.")
+        and VALUES.replace("brott_mot_person", "{indicator}") in description["paths"]
+    )
+
+
+def test_open_data_serves_the_published_sources_to_anyone_and_limits_the_rate(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_OPEN_DATA", "on")
+    client = _client()  # not signed in
+    listed = client.get("/api/v1/indicators")
+    assert listed.status_code == 200 and listed.headers["cache-control"] == "public, max-age=300"
+    kinds = {i["röjandeskydd"].split(":")[0] for i in listed.json()["indikatorer"]}
+    assert kinds == {"publicerad av ägaren"}
+    ids = {i["id"] for i in listed.json()["indikatorer"]}
+    assert "brott_mot_person" in ids and "otrygg_ute_kvall" not in ids
+    assert client.get("/api/v1/indicators/otrygg_ute_kvall/values").status_code == 404
+    table = client.get("/api/v1/indicators", params={"format": "csv"})
+    assert table.text.splitlines()[0] == "id,titel,enhet,källa,röjandeskydd"
+    # The pages still need sign-in.
+    assert client.get("/").status_code == 303
+
+    monkeypatch.setattr(open_data, "THROTTLE", Throttle(limit=2, window=60))
+    assert client.get(VALUES).status_code == 200
+    assert client.get(VALUES).status_code == 200
+    limited = client.get(VALUES)
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    assert json.loads(limited.text)["fel"].startswith("För många förfrågningar")
