@@ -123,14 +123,16 @@ def values(
     public: bool,
     region: str | None = None,
     boundaries: str = "today",
-) -> pd.DataFrame:
-    """An indicator's values, as ``python -m indicators values`` gives them (its columns)."""
+) -> tuple[pd.DataFrame, bool]:
+    """An indicator's values, as ``python -m indicators values`` gives them (its columns), and
+    whether any is example data (the demo's invented values; the command line says so too)."""
     indicator(con, indicator_id, public)  # refused when not served
     catalogue = load_catalogue()
     frame = analysis.values(
         con, catalogue.definitions[indicator_id], catalogue, region=region, boundaries=boundaries
     )
-    return frame.reindex(columns=analysis.VALUE_COLUMNS)
+    example = "example" in frame and bool(frame["example"].fillna(False).astype(bool).any())
+    return frame.reindex(columns=analysis.VALUE_COLUMNS), example
 
 
 def _plain(value: object) -> object:
@@ -139,9 +141,7 @@ def _plain(value: object) -> object:
     if value is pd.NA or value is pd.NaT:
         return None
     if hasattr(value, "item"):
-        value = value.item()  # type: ignore[union-attr]
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return value
+        return value.item()  # type: ignore[union-attr]  # numpy's scalars as Python's
     return value
 
 

@@ -115,11 +115,11 @@ def indicator_values(request: Request) -> Response:
         return _error(400, "boundaries ska vara current eller historical.")
 
     def make(con, public):  # type: ignore[no-untyped-def]
-        frame = open_data.values(con, indicator_id, public, region, boundaries)
-        return (
-            {"indikator": indicator_id, "område": region, "värden": open_data.as_records(frame)},
-            open_data.as_csv(frame),
-        )
+        frame, example = open_data.values(con, indicator_id, public, region, boundaries)
+        said = {"indikator": indicator_id, "område": region, "exempeldata": example}
+        if example:
+            said["anmärkning"] = "Exempeldata: en del värden är påhittade för demonstration."
+        return {**said, "värden": open_data.as_records(frame)}, open_data.as_csv(frame)
 
     return _answer(request, (indicator_id, region, boundaries), make)
 

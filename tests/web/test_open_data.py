@@ -78,7 +78,9 @@ def test_signed_in_the_values_equal_the_command_line(
         store, "brott_mot_person", "--region", "Järva", "--boundaries", "current", capsys=capsys
     )
     assert as_csv.text == expected
-    as_json = client.get(VALUES, params={"region": "Järva"}).json()["värden"]
+    answer = client.get(VALUES, params={"region": "Järva"}).json()
+    assert answer["exempeldata"] is False
+    as_json = answer["värden"]
     rows = list(csv.DictReader(io.StringIO(expected)))
     assert len(as_json) == len(rows) > 3
     for got, want in zip(as_json, rows, strict=True):
