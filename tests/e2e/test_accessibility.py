@@ -1,0 +1,78 @@
+"""Measured accessibility (issue 38): axe-core's rules (WCAG 2.1 A and AA, through the pinned
+axe-playwright-python, its engine bundled) over every page of the navigation and every step
+of Mötesläge's first area, in Debian's Chromium at 1440×1000, on the demo store in demo
+mode (every page and form shown). No serious or critical violation may remain; the minor and
+moderate ones found are written to ``axe-rapport.json`` beside the browser tier's screenshots
+(``DASHBOARD_SCREENSHOTS``), where a developer finds them, and printed."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_layout import PAGES, _chromium, _settled, server  # noqa: F401  (fixture)
+
+try:
+    from axe_playwright_python.sync_playwright import Axe
+except ImportError:  # pragma: no cover - the browser tier installs it (requirements-dev)
+    Axe = None  # type: ignore[assignment,misc]
+
+pytestmark = pytest.mark.browser
+
+BAR = ("serious", "critical")
+OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+MEETING_STEPS = 5  # the city's five priority areas, stepped through with "Nästa"
+VIEWS = [*PAGES, "handlingsplan?plan_ar=2027", "rapporter?rap_sdo=J%C3%A4rva"]
+
+
+def _report_folder() -> Path:
+    folder = Path(os.environ.get("DASHBOARD_SCREENSHOTS") or tempfile.mkdtemp(prefix="axe-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_no_page_has_a_serious_or_critical_violation(
+    server: str,  # noqa: F811  (the fixture imported above)
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert Axe is not None, "axe-playwright-python is not installed (requirements-dev.lock)"
+    axe = Axe()
+    found: dict[str, list[dict[str, object]]] = {}
+    with _chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
+        for path in VIEWS:
+            page.goto(f"{server}/{path}")
+            _settled(page)
+            found[path or "/"] = axe.run(page, options=OPTIONS).response["violations"]
+        page.goto(f"{server}/moteslage")
+        _settled(page)
+        for step in range(1, MEETING_STEPS + 1):
+            found[f"moteslage steg {step}"] = axe.run(page, options=OPTIONS).response["violations"]
+            page.get_by_role("button", name="Nästa").first.click()
+            _settled(page)
+    report = {
+        where: [
+            {"regel": v["id"], "allvar": v["impact"], "hjälp": v["help"],
+             "element": [n["target"] for n in v["nodes"]][:10]}
+            for v in violations
+        ]
+        for where, violations in found.items()
+    }  # fmt: skip
+    out = _report_folder() / "axe-rapport.json"
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    minor = sorted(
+        {(v["regel"], v["allvar"]) for vs in report.values() for v in vs if v["allvar"] not in BAR}
+    )
+    with capsys.disabled():
+        print(f"\naxe: {out}; mindre allvarliga kvar: {minor or 'inga'}")
+    serious = [
+        f"{where}: {v['regel']} ({v['allvar']}) {v['element']}"
+        for where, vs in report.items()
+        for v in vs
+        if v["allvar"] in BAR
+    ]
+    assert serious == []
