@@ -131,6 +131,7 @@ PAGES = [
     ("app_pages/quality.py", "Datakvalitet", "datakvalitet"),
     ("app_pages/audit.py", "Logg", "logg"),
     ("app_pages/accounts.py", "Konton", "konton"),
+    ("app_pages/accessibility.py", "Tillgänglighet", "tillganglighet"),
 ]
 # A saved meeting (?mote=NAME, or the sidebar's choice): every page reads the store as it was.
 meeting_view.sidebar(user)

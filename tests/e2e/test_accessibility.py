@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from service import accessibility
 from tests.e2e.test_layout import PAGES, _chromium, _settled, server  # noqa: F401  (fixture)
 
 try:
@@ -42,12 +43,15 @@ def test_no_page_has_a_serious_or_critical_violation(
     assert Axe is not None, "axe-playwright-python is not installed (requirements-dev.lock)"
     axe = Axe()
     found: dict[str, list[dict[str, object]]] = {}
+    page_version = ""
     with _chromium() as browser:
         page = browser.new_page(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
         for path in VIEWS:
             page.goto(f"{server}/{path}")
             _settled(page)
-            found[path or "/"] = axe.run(page, options=OPTIONS).response["violations"]
+            result = axe.run(page, options=OPTIONS).response
+            found[path or "/"] = result["violations"]
+            page_version = result["testEngine"]["version"]
         page.goto(f"{server}/moteslage")
         _settled(page)
         for step in range(1, MEETING_STEPS + 1):
@@ -63,7 +67,11 @@ def test_no_page_has_a_serious_or_critical_violation(
         for where, violations in found.items()
     }  # fmt: skip
     out = _report_folder() / "axe-rapport.json"
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    version = str(page_version)
+    out.write_text(
+        json.dumps({"axe": version, "vyer": report}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
     minor = sorted(
         {(v["regel"], v["allvar"]) for vs in report.values() for v in vs if v["allvar"] not in BAR}
     )
@@ -76,3 +84,8 @@ def test_no_page_has_a_serious_or_critical_violation(
         if v["allvar"] in BAR
     ]
     assert serious == []
+    # The tillgänglighetsredogörelse says what this run found (else: tools/statement.py).
+    said = accessibility.automated_in(accessibility.current())
+    assert said == accessibility.automated_part(report, version), (
+        f"docs/tillganglighetsredogorelse.md is stale: python tools/statement.py {out}"
+    )

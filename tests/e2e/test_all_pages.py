@@ -46,6 +46,7 @@ PAGES = {
     "rapporter": "[data-testid='stDataFrame']",
     "handlingsplan": "[data-testid='stDataFrame']",
     "bevakningar": "h2:has-text('Ny bevakning')",
+    "tillganglighet": "h2:has-text('Tillsyn')",
 }
 
 

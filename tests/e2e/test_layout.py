@@ -26,7 +26,7 @@ PAGES = [
     "anmalda-brott", "atgarder", "lokala-overenskommelser?omrade=Farsta", "arshjul",
     "handelser", "mal", "arssammanstallning", "ladda-upp", "datastatus", "datakvalitet", "logg",
     "?mote=Styrgrupp", "arssammanstallning?mote=Styrgrupp", "rapporter",
-    "rapporter?rap_sdo=Farsta", "handlingsplan", "bevakningar",
+    "rapporter?rap_sdo=Farsta", "handlingsplan", "bevakningar", "tillganglighet",
 ]  # fmt: skip
 SIZES = [(1440, 1000), (1920, 1080)]
 AREAS = ["hela-staden", "bromma", "enskede-arsta-vantor", "farsta", "hagersten-alvsjo",

@@ -1,0 +1,106 @@
+"""The tillgänglighetsredogörelse (issue 38), as the law on accessibility of digital public
+service (DOS-lagen) asks of a city's digital service: how far the dashboard conforms to WCAG
+2.1 AA, what is not yet accessible and why, how to report a problem, and the supervisory
+authority. Its automated part is written from axe-core's results of the browser tier
+(tests/e2e/test_accessibility.py), which checks that ``docs/tillganglighetsredogorelse.md``
+says what the latest run found: it cannot go stale."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+from swedish.format import date_text
+
+STATEMENT = Path(__file__).resolve().parent.parent / "docs" / "tillganglighetsredogorelse.md"
+AUTOMATED = "## Automatisk granskning"
+SERIOUS = ("serious", "critical")
+IMPACT_WORDS = {"critical": "kritisk", "serious": "allvarlig", "moderate": "måttlig",
+                "minor": "mindre"}  # fmt: skip
+
+# What is known not to be accessible yet, and why (kept by hand; said in the statement).
+KNOWN = (
+    "Streamlits egna texter i en del komponenter är på engelska (t.ex. ”Choose an option” i "
+    "tomma listval, ”Stop” medan sidan räknar, datumfältens ”yyyy-mm-dd”). De kommer från "
+    "ramverket och översätts inte ännu.",
+    "Diagrammen har en titel, enheter, en källrad och meningar om vad de visar, men alla "
+    "diagram har ännu inte sina siffror som en tabell intill.",
+    "Sidorna är inte genomgångna med enbart tangentbord i ett automatiskt test ännu.",
+)
+
+
+def automated_part(report: Mapping[str, Sequence[Mapping[str, object]]], axe_version: str) -> str:
+    """What axe-core found, per rule and impact, over the views it checked."""
+    rules: dict[tuple[str, str], int] = {}
+    for violations in report.values():
+        for v in violations:
+            key = (str(v["regel"]), str(v["allvar"]))
+            rules[key] = rules.get(key, 0) + 1
+    serious = sum(n for (_, impact), n in rules.items() if impact in SERIOUS)
+    lines = [
+        AUTOMATED,
+        "",
+        f"axe-core {axe_version} med reglerna för WCAG 2.1 nivå A och AA, i Chromium, över "
+        f"{len(report)} vyer (varje sida i menyn och Möteslägets steg).",
+        "",
+        f"- Allvarliga eller kritiska brister: {serious}.",
+    ]
+    others = sorted((r, i, n) for (r, i), n in rules.items() if i not in SERIOUS)
+    if others:
+        lines.append("- Övriga brister:")
+        lines += [f"  - {r} ({IMPACT_WORDS.get(i, i)}): i {n} vyer" for r, i, n in others]
+    else:
+        lines.append("- Övriga brister: inga.")
+    return "\n".join(lines) + "\n"
+
+
+def statement(automated: str, checked_on: date, contact: str) -> str:
+    """The whole statement (Swedish Markdown)."""
+    known = "\n".join(f"- {k}" for k in KNOWN)
+    return f"""# Tillgänglighetsredogörelse
+
+Uppföljningen av samverkansöverenskommelsen mellan Stockholms stad och Polisregion Stockholm
+ska kunna användas av alla. Den här redogörelsen beskriver hur webbplatsen uppfyller lagen
+(2018:1937) om tillgänglighet till digital offentlig service, kända brister och hur du kan
+rapportera problem.
+
+## Hur tillgänglig är webbplatsen?
+
+Webbplatsen är delvis förenlig med WCAG 2.1 nivå AA, på grund av de brister som beskrivs
+nedan.
+
+## Det här är inte tillgängligt
+
+{known}
+
+{automated}
+## Rapportera brister
+
+Om du upptäcker problem som inte beskrivs här, eller om du behöver innehållet i en annan
+form, kontakta {contact}. Vi svarar så snart vi kan.
+
+## Tillsyn
+
+Myndigheten för digital förvaltning (Digg) har ansvaret för tillsyn över lagen. Om du inte
+är nöjd med hur vi hanterar dina synpunkter kan du kontakta Digg och påtala det
+(digg.se/tdosanmalan).
+
+## Hur vi testat webbplatsen
+
+Varje sida och Möteslägets steg granskas automatiskt med axe-core vid varje ändring av
+programmet (testerna i webbläsaren). Redogörelsen uppdaterades senast
+{date_text(checked_on)}.
+"""
+
+
+def automated_in(text: str) -> str:
+    """The automated part of a statement's text (from its heading to the next heading)."""
+    start = text.index(AUTOMATED)
+    end = text.find("\n## ", start + len(AUTOMATED))
+    return text[start : end if end != -1 else len(text)]
+
+
+def current() -> str:
+    """The statement as published (docs/tillganglighetsredogorelse.md)."""
+    return STATEMENT.read_text(encoding="utf-8")
