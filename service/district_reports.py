@@ -165,12 +165,6 @@ class Report:
     def effects_of(self, section: str) -> list[Effect]:
         return [e for e in self.effects if e.section == section]
 
-    def approved(self) -> Version | None:
-        return next((v for v in reversed(self.history) if v.state == "godkänd"), None)
-
-    def submitted(self) -> Version | None:
-        return next((v for v in reversed(self.history) if v.state == "inskickad"), None)
-
 
 def _district_name(con: duckdb.DuckDBPyConnection, code: str) -> str:
     return reference_data.region_names(con).get(code, code)
