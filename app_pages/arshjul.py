@@ -21,8 +21,8 @@ st.title("Årshjul")
 st.caption(
     "Året som en tidslinje: vad som ska göras när, vad som är klart och vad som är försenat. "
     "Byggt ur de lokala överenskommelserna, åtgärdsregistret och de inlästa enkäterna; "
-    "rapportdatumen står i catalogue/arshjul.yaml. Påminnelser skickas med e-post före "
-    "datumet och när det har passerat."
+    "rapportdatumen står i programmets katalog (catalogue/arshjul.yaml). Påminnelser skickas "
+    "med e-post före datumet och när det har passerat."
 )
 today = date.today()
 regions = {

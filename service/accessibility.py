@@ -21,9 +21,11 @@ IMPACT_WORDS = {"critical": "kritisk", "serious": "allvarlig", "moderate": "måt
 
 # What is known not to be accessible yet, and why (kept by hand; said in the statement).
 KNOWN = (
-    "Streamlits egna texter i en del komponenter är på engelska (t.ex. ”Choose an option” i "
-    "tomma listval, ”Stop” medan sidan räknar, datumfältens ”yyyy-mm-dd”). De kommer från "
-    "ramverket och översätts inte ännu.",
+    "Ramverkets egna texter (Streamlit och Plotly) är på engelska från början och översätts "
+    "till svenska när sidan ritas. En text som kommer med en ny version av ramverket kan synas "
+    "på engelska tills översättningen får den; testerna läser varje sidas "
+    "tillgänglighetsträd och hittar den. Webbläsarens egna texter (filväljarens ”Ingen fil "
+    "har valts”, utskrifts- och fildialogerna) följer webbläsarens språk.",
     "Diagrammen har en titel, enheter, en källrad och meningar om vad de visar, men alla "
     "diagram har ännu inte sina siffror som en tabell intill.",
     "Sidorna är inte genomgångna med enbart tangentbord i ett automatiskt test ännu.",

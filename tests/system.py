@@ -26,7 +26,12 @@ FALLBACK: dict[str, tuple[str, ...]] = {
     "initdb": ("/usr/lib/postgresql/*/bin/initdb",),
     "soffice": ("/usr/bin/soffice",),
     "pdftohtml": ("/usr/bin/pdftohtml",),
+    "american-english": ("/usr/share/dict/american-english",),
+    "swedish": ("/usr/share/dict/swedish",),
 }
+# Word lists, not programs: found where they are, executable or not (the browser tier's
+# test that no English reaches a screen reader tells English words from Swedish ones).
+WORD_LISTS = {"american-english", "swedish"}
 # The Debian packages that bring each tool (Chromium needs a font to draw text with).
 PACKAGES: dict[str, tuple[str, ...]] = {
     "chromium": ("chromium", "fonts-dejavu-core"),
@@ -34,10 +39,12 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "initdb": ("postgresql",),
     "soffice": ("libreoffice-writer-nogui",),
     "pdftohtml": ("poppler-utils",),
+    "american-english": ("wamerican",),
+    "swedish": ("wswedish",),
 }
 # The tools each tier's tests need.
 TIERS: dict[str, tuple[str, ...]] = {
-    "browser": ("chromium", "nginx", "soffice", "pdftohtml"),
+    "browser": ("chromium", "nginx", "soffice", "pdftohtml", "american-english", "swedish"),
     "postgres": ("initdb",),
 }
 
@@ -46,6 +53,9 @@ def find(tool: str) -> Path | None:
     """Where ``tool`` is: on PATH, or where its Debian package puts it (the newest version).
     ``TESTS_TOOL_PATH`` replaces both (the test of this check: a machine without them)."""
     only = os.environ.get("TESTS_TOOL_PATH")
+    if tool in WORD_LISTS:
+        places = [str(Path(only) / tool)] if only is not None else FALLBACK[tool]
+        return next((Path(p) for p in places if Path(p).is_file()), None)
     found = shutil.which(tool, path=only)
     if found or only is not None:
         return Path(found) if found else None

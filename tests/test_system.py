@@ -18,9 +18,10 @@ from tests.conftest import ROOT
 
 SUDO = "" if os.geteuid() == 0 else "sudo "
 EVERYTHING = (
-    "Missing chromium, nginx, soffice, pdftohtml, initdb (needed by the browser, postgres tests): "
-    f"install with `{SUDO}apt-get install -y --no-install-recommends chromium fonts-dejavu-core "
-    "nginx-light libreoffice-writer-nogui poppler-utils postgresql`, or leave those tests out on "
+    "Missing chromium, nginx, soffice, pdftohtml, american-english, swedish, initdb (needed by "
+    f"the browser, postgres tests): install with `{SUDO}apt-get install -y --no-install-recommends "
+    "chromium fonts-dejavu-core nginx-light libreoffice-writer-nogui poppler-utils wamerican "
+    "wswedish postgresql`, or leave those tests out on "
     "purpose with `--skip browser --skip postgres`."
 )
 
@@ -53,10 +54,10 @@ def test_a_tier_left_out_on_purpose_needs_nothing_of_it(
     assert system.missing(["postgres"]) == []
     assert runner.provision(["postgres"], install=False) is None
     assert runner.provision(["browser", "postgres"], install=False) == (
-        "Missing chromium, nginx, soffice, pdftohtml (needed by the browser tests): install with "
-        f"`{SUDO}apt-get install -y --no-install-recommends chromium fonts-dejavu-core "
-        "nginx-light libreoffice-writer-nogui poppler-utils`, or leave those tests out on purpose "
-        "with `--skip browser`."
+        "Missing chromium, nginx, soffice, pdftohtml, american-english, swedish (needed by the "
+        f"browser tests): install with `{SUDO}apt-get install -y --no-install-recommends chromium "
+        "fonts-dejavu-core nginx-light libreoffice-writer-nogui poppler-utils wamerican wswedish`, "
+        "or leave those tests out on purpose with `--skip browser`."
     )
     with pytest.raises(SystemExit, match="unknown tier"):
         runner.skipped_tiers(["browsers"])
@@ -70,7 +71,8 @@ def test_where_it_may_it_installs_them_from_debian(
     log = tmp_path / "apt.log"
     (bare / "apt-get").write_text(
         f'#!/bin/sh\necho "$@" >> {log}\n'
-        f'if [ "$1" = install ]; then for t in chromium nginx soffice pdftohtml initdb; do '
+        f'if [ "$1" = install ]; then for t in chromium nginx soffice pdftohtml '
+        f"american-english swedish initdb; do "
         f'printf "#!/bin/sh\\n" > {bare}/$t; chmod +x {bare}/$t; done; fi\n'
     )
     (bare / "apt-get").chmod(0o755)
@@ -80,7 +82,7 @@ def test_where_it_may_it_installs_them_from_debian(
     assert log.read_text().splitlines() == [
         "update -qq",
         "install -y -qq --no-install-recommends chromium fonts-dejavu-core nginx-light "
-        "libreoffice-writer-nogui poppler-utils postgresql",
+        "libreoffice-writer-nogui poppler-utils wamerican wswedish postgresql",
     ]
 
 
@@ -101,7 +103,8 @@ def test_pytest_itself_stops_when_a_selected_test_needs_a_missing_tool(bare: Pat
     )  # fmt: skip
     assert done.returncode == 2, done.stdout + done.stderr
     assert (
-        "Missing chromium, nginx, soffice, pdftohtml (needed by the browser tests)" in done.stdout
+        "Missing chromium, nginx, soffice, pdftohtml, american-english, swedish (needed by the "
+        "browser tests)" in done.stdout
     )
     assert " passed" not in done.stdout and " skipped" not in done.stdout
     # With parallel workers (which cannot stop the run) each such test fails with that line.
@@ -112,6 +115,7 @@ def test_pytest_itself_stops_when_a_selected_test_needs_a_missing_tool(bare: Pat
     )  # fmt: skip
     assert done.returncode == 1, done.stdout + done.stderr
     assert (
-        "Missing chromium, nginx, soffice, pdftohtml (needed by the browser tests)" in done.stdout
+        "Missing chromium, nginx, soffice, pdftohtml, american-english, swedish (needed by the "
+        "browser tests)" in done.stdout
     )
     assert "1 error" in done.stdout and " passed" not in done.stdout

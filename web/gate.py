@@ -49,7 +49,8 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 PUBLIC_PREFIXES = ("/static/",)
 LOG = logging.getLogger(__name__)
 HEALTH = {"/_stcore/health"}
-PUBLIC_PATHS = {SIGN_IN, "/favicon.png"}
+SWEDISH_SCRIPT = "/svenska.js"
+PUBLIC_PATHS = {SIGN_IN, "/favicon.png", SWEDISH_SCRIPT}
 CLOSED_PATHS = ("/_stcore/metrics",)
 API_PREFIX = "/api/"
 # Set on a request's scope when it comes from a signed-in session (or demo mode on this
@@ -168,6 +169,12 @@ class Gate:
             return
 
         route = _route_cookie(scope)
+        if _page_request(scope, path) and not path.startswith(API_PREFIX):
+            # A page: Streamlit's index.html, made Swedish (uncompressed, to be rewritten).
+            scope = {**scope, "headers": [
+                (k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"
+            ]}  # fmt: skip
+            send = swedish_page(send)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -243,6 +250,50 @@ class Gate:
         return Response(
             "Inloggning krävs.", status_code=401, media_type="text/plain; charset=utf-8"
         )
+
+
+def swedish_index(html: bytes) -> bytes:
+    """Streamlit's index.html in Swedish: the page's language and the script that puts
+    Streamlit's and Plotly's own texts in Swedish (``web/svenska.js``)."""
+    text = html.decode("utf-8")
+    text = re.sub(r'<html lang="[^"]*"', '<html lang="sv"', text, count=1)
+    text = text.replace("<head>", f'<head>\n    <script src="{SWEDISH_SCRIPT}"></script>', 1)
+    return text.encode("utf-8")
+
+
+def swedish_page(send: Send) -> Send:
+    """A ``send`` that rewrites an HTML answer with :func:`swedish_index` (held until its
+    last part; every other answer passes as it is)."""
+    held: dict[str, Any] = {}
+    body: list[bytes] = []
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = dict(message.get("headers", []))
+            if b"text/html" in headers.get(b"content-type", b"") and not headers.get(
+                b"content-encoding"
+            ):
+                held["start"] = message
+                return
+            await send(message)
+            return
+        if message["type"] == "http.response.body" and "start" in held:
+            body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            page = swedish_index(b"".join(body))
+            start = held.pop("start")
+            start["headers"] = [
+                *((k, v) for k, v in start.get("headers", []) if k.lower() not in (
+                    b"content-length", b"etag")),
+                (b"content-length", str(len(page)).encode()),
+            ]  # fmt: skip
+            await send(start)
+            await send({"type": "http.response.body", "body": page})
+            return
+        await send(message)
+
+    return sending
 
 
 def _api_refusal() -> Response:
@@ -351,4 +402,17 @@ async def sign_in_page(request: Request) -> Response:
 def routes() -> list[Route]:
     from web import api
 
-    return [Route(SIGN_IN, sign_in_page, methods=["GET", "POST"]), *api.routes()]
+    return [
+        Route(SIGN_IN, sign_in_page, methods=["GET", "POST"]),
+        Route(SWEDISH_SCRIPT, swedish_script),
+        *api.routes(),
+    ]
+
+
+async def swedish_script(request: Request) -> Response:
+    script = (Path(__file__).parent / "svenska.js").read_text(encoding="utf-8")
+    return Response(
+        script,
+        media_type="text/javascript; charset=utf-8",
+        headers={"cache-control": "no-cache"},
+    )

@@ -6,14 +6,17 @@ throttling per client address, no redirect to another host)."""
 from __future__ import annotations
 
 import base64
+import gzip
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
+import streamlit as st
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -341,3 +344,38 @@ def test_the_gate_reads_cookies_as_streamlit_does_and_signatures_exactly(con, an
     )
     refused = odd.get("/logg", headers={"cookie": header, "accept": "text/html"})
     assert refused.status_code == 303
+
+
+async def _index(request: Request) -> Response:
+    """Streamlit's own index.html, compressed when the browser accepts it, as Streamlit
+    answers a page."""
+    page = (Path(st.__file__).parent / "static" / "index.html").read_bytes()
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(gzip.compress(page), media_type="text/html",
+                        headers={"content-encoding": "gzip"})  # fmt: skip
+    return Response(page, media_type="text/html")
+
+
+def test_every_page_is_swedish_with_the_script_that_translates_streamlits_texts(con) -> None:  # type: ignore[no-untyped-def]
+    """A page says it is Swedish (lang="sv") and loads web/svenska.js from this site (the
+    browser tier's test_swedish_tree checks what it does); other answers pass untouched."""
+    app = Starlette(
+        routes=[*gate.routes(), Route("/{rest:path}", _index)],
+        middleware=[Middleware(gate.Gate)],
+    )
+    client = TestClient(app, client=LOCAL, follow_redirects=False)
+    for path in ("/", "/indikator", "/moteslage?omrade=jarva"):
+        page = client.get(path, headers={"Accept": "text/html", "Accept-Encoding": "gzip"})
+        assert page.status_code == 200
+        assert '<html lang="sv">' in page.text and 'lang="en"' not in page.text
+        assert f'<script src="{gate.SWEDISH_SCRIPT}"></script>' in page.text
+        assert int(page.headers["content-length"]) == len(page.content)
+    script = client.get(gate.SWEDISH_SCRIPT)
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert '"Skip to main content": "Hoppa till huvudinnehållet"' in script.text
+    # A script or an image is not a page: it passes as Streamlit sent it (compressed).
+    other = client.get("/static/app.js", headers={"Accept": "*/*", "Accept-Encoding": "gzip",
+                                                   "Sec-Fetch-Dest": "script"})  # fmt: skip
+    assert other.headers.get("content-encoding") == "gzip"
+    assert '<html lang="en">' in other.text and gate.SWEDISH_SCRIPT not in other.text
