@@ -100,8 +100,9 @@ else:
             "Status": register["status"],
             "Stadsdelsområde": register["region_name"],
             "Område": register["area"].map(lambda a: areas.get(a, a)),
-            "Start": register["start_date"].astype(str),
-            "Slut": register["end_date"].astype(str),
+            # An action without an end date has an empty cell (not "None").
+            "Start": register["start_date"].map(lambda d: "" if pd.isna(d) else str(d)),
+            "Slut": register["end_date"].map(lambda d: "" if pd.isna(d) else str(d)),
             "Ägare": register["owner"],
             "Ansvarig": register["responsible_unit"],
             "Lokalt område": [

@@ -28,7 +28,8 @@ KNOWN = (
     "har valts”, utskrifts- och fildialogerna) följer webbläsarens språk.",
     "Diagrammen har en titel, enheter, en källrad och meningar om vad de visar, men alla "
     "diagram har ännu inte sina siffror som en tabell intill.",
-    "Sidorna är inte genomgångna med enbart tangentbord i ett automatiskt test ännu.",
+    "Tabellerna ritas av ramverket på en canvas: med Tab stannar fokus på tabellens rader en "
+    "i taget innan det går vidare, vilket gör långa sidor tröga att gå igenom med tangentbord.",
 )
 
 
@@ -91,7 +92,10 @@ Myndigheten för digital förvaltning (Digg) har ansvaret för tillsyn över lag
 ## Hur vi testat webbplatsen
 
 Varje sida och Möteslägets steg granskas automatiskt med axe-core vid varje ändring av
-programmet (testerna i webbläsaren). Redogörelsen uppdaterades senast
+programmet (testerna i webbläsaren). Samma tester läser varje sidas tillgänglighetsträd (det
+en skärmläsare får) och underkänner engelsk text, och gör huvudflödena med enbart
+tangentbord: välja sida och stadsdelsområde, stega genom Mötesläge, spara en åtgärd och
+ladda upp en fil. Redogörelsen uppdaterades senast
 {date_text(checked_on)}.
 """
 
