@@ -157,7 +157,7 @@ def _named_paths(text: str) -> set[str]:
         head, _, tail = path.rpartition("/")
         if "." in tail and not tail.endswith((".py", ".yaml", ".sql", ".csv", ".md", ".toml",
                                                ".conf", ".css", ".json", ".service", ".timer",
-                                               ".example", ".txt", ".lock")):  # fmt: skip
+                                               ".example", ".txt", ".lock", ".js")):  # fmt: skip
             path = f"{head}/{tail.split('.')[0]}.py"
         found.add(path)
     return found

@@ -69,79 +69,78 @@ def test_the_main_flows_without_a_mouse(server: str, tmp_path: Path) -> None:  #
             raise
 
 
-def _walk(page: object, server: str) -> None:
-    if True:
-        page.goto(server)
-        _settled(page)
-        main = page.locator("[data-testid=stMain]")
+def _walk(page: object, url: str) -> None:
+    page.goto(url)
+    _settled(page)
+    main = page.locator("[data-testid=stMain]")
 
-        # Navigate and choose a district.
-        tab_to(page, "Stadsdelsområde")
-        page.keyboard.press("Enter")
-        _settled(page)
-        choose(page, "Stadsdelsområde", "Järva")
-        _settled(page)
-        assert "stadsdelsomrade=J%C3%A4rva" in page.url or "Järva" in page.url
-        main.get_by_role("heading", name="Järva").first.wait_for(timeout=30_000)
+    # Navigate and choose a district.
+    tab_to(page, "Stadsdelsområde")
+    page.keyboard.press("Enter")
+    _settled(page)
+    choose(page, "Stadsdelsområde", "Järva")
+    _settled(page)
+    assert "stadsdelsomrade=J%C3%A4rva" in page.url or "Järva" in page.url
+    main.get_by_role("heading", name="Järva").first.wait_for(timeout=30_000)
 
-        # Mötesläge: step through the city's areas with the button and the arrow key.
-        tab_to(page, "Mötesläge")
-        page.keyboard.press("Enter")
+    # Mötesläge: step through the city's areas with the button and the arrow key.
+    tab_to(page, "Mötesläge")
+    page.keyboard.press("Enter")
+    _settled(page)
+    main.get_by_text("prioriterat område 1 av 5").wait_for(timeout=30_000)
+    tab_to(page, "Nästa →")
+    page.keyboard.press("Enter")
+    _settled(page)
+    main.get_by_text("prioriterat område 2 av 5").wait_for(timeout=30_000)
+    for step in (3, 4, 5):
+        page.keyboard.press("ArrowRight")
         _settled(page)
-        main.get_by_text("prioriterat område 1 av 5").wait_for(timeout=30_000)
-        tab_to(page, "Nästa →")
-        page.keyboard.press("Enter")
-        _settled(page)
-        main.get_by_text("prioriterat område 2 av 5").wait_for(timeout=30_000)
-        for step in (3, 4, 5):
-            page.keyboard.press("ArrowRight")
-            _settled(page)
-            main.get_by_text(f"prioriterat område {step} av 5").wait_for(timeout=30_000)
-        page.keyboard.press("ArrowLeft")
-        _settled(page)
-        main.get_by_text("prioriterat område 4 av 5").wait_for(timeout=30_000)
+        main.get_by_text(f"prioriterat område {step} av 5").wait_for(timeout=30_000)
+    page.keyboard.press("ArrowLeft")
+    _settled(page)
+    main.get_by_text("prioriterat område 4 av 5").wait_for(timeout=30_000)
 
-        # Save an action.
-        tab_to(page, "Åtgärder")
-        page.keyboard.press("Enter")
-        _settled(page)
-        # Demo mode: the name to save under, asked for above the register.
-        tab_to(page, "Ditt namn (sparas med varje ändring)")
-        page.keyboard.type("Tangentbordsprovet")
-        page.keyboard.press("Enter")
-        _settled(page)
-        tab_to(page, "Ny åtgärd")
-        page.keyboard.press("Enter")
-        tab_to(page, "Åtgärd")
-        page.keyboard.type("Tangentbordsprovet: fler trygghetsvandringar")
-        choose(page, "Stadsdelsområde", "Järva")
-        tab_to(page, "Spara åtgärden")
-        page.keyboard.press("Enter")
-        main.get_by_text(re.compile(r"^Åtgärd \d+ sparad\.$")).wait_for(timeout=60_000)
-        _settled(page)
-        # It is in the register: offered among the actions to change.
-        tab_to(page, "Ändra, följ upp eller avsluta en åtgärd")
-        page.keyboard.press("Enter")
-        tab_to(page, "Åtgärd")
-        page.keyboard.press("ArrowDown")
-        page.keyboard.type("Tangentbordsprovet")
-        page.get_by_role("option", name=re.compile(r"^\d+: Tangentbordsprovet: fler")).wait_for()
-        page.keyboard.press("Escape")
+    # Save an action.
+    tab_to(page, "Åtgärder")
+    page.keyboard.press("Enter")
+    _settled(page)
+    # Demo mode: the name to save under, asked for above the register.
+    tab_to(page, "Ditt namn (sparas med varje ändring)")
+    page.keyboard.type("Tangentbordsprovet")
+    page.keyboard.press("Enter")
+    _settled(page)
+    tab_to(page, "Ny åtgärd")
+    page.keyboard.press("Enter")
+    tab_to(page, "Åtgärd")
+    page.keyboard.type("Tangentbordsprovet: fler trygghetsvandringar")
+    choose(page, "Stadsdelsområde", "Järva")
+    tab_to(page, "Spara åtgärden")
+    page.keyboard.press("Enter")
+    main.get_by_text(re.compile(r"^Åtgärd \d+ sparad\.$")).wait_for(timeout=60_000)
+    _settled(page)
+    # It is in the register: offered among the actions to change.
+    tab_to(page, "Ändra, följ upp eller avsluta en åtgärd")
+    page.keyboard.press("Enter")
+    tab_to(page, "Åtgärd")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.type("Tangentbordsprovet")
+    page.get_by_role("option", name=re.compile(r"^\d+: Tangentbordsprovet: fler")).wait_for()
+    page.keyboard.press("Escape")
 
-        # Upload a survey: the file dialog opened with the keyboard.
-        tab_to(page, "Ladda upp")
+    # Upload a survey: the file dialog opened with the keyboard.
+    tab_to(page, "Ladda upp")
+    page.keyboard.press("Enter")
+    _settled(page)
+    tab_to(page, "Ditt namn (sparas med uppladdningen)")
+    page.keyboard.type("Tangentbordsprovet")
+    page.keyboard.press("Enter")
+    _settled(page)
+    with page.expect_file_chooser() as chooser:
+        tab_to(page, "Ladda upp")  # the uploader's button, after the menu's link
         page.keyboard.press("Enter")
-        _settled(page)
-        tab_to(page, "Ditt namn (sparas med uppladdningen)")
-        page.keyboard.type("Tangentbordsprovet")
-        page.keyboard.press("Enter")
-        _settled(page)
-        with page.expect_file_chooser() as chooser:
-            tab_to(page, "Ladda upp")  # the uploader's button, after the menu's link
-            page.keyboard.press("Enter")
-        chooser.value.set_files(str(FIXTURES / "uploads" / "enkat_openpyxl.xlsx"))
-        main.get_by_text("Förhandsgranskning").wait_for(timeout=90_000)
-        _settled(page)
-        tab_to(page, "Spara i databasen")
-        page.keyboard.press("Enter")
-        main.get_by_text("Sparat som sats").first.wait_for(timeout=120_000)
+    chooser.value.set_files(str(FIXTURES / "uploads" / "enkat_openpyxl.xlsx"))
+    main.get_by_text("Förhandsgranskning").wait_for(timeout=90_000)
+    _settled(page)
+    tab_to(page, "Spara i databasen")
+    page.keyboard.press("Enter")
+    main.get_by_text("Sparat som sats").first.wait_for(timeout=120_000)
