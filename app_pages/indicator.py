@@ -56,7 +56,10 @@ frame = indicator_values.values(indicator, boundaries)
 st.header(definition.title)
 if (failed := indicator_values.failed(frame)) is not None:
     st.error(failed)
-st.markdown(definition.description)
+st.markdown(
+    f"{definition.description} [Indikatorns egen sida](/indikatorer/{indicator}) "
+    "(att länka till och skriva ut; definition, källa, serien och senaste läget som tabeller)."
+)
 with st.expander("Källa, beräkning och förbehåll", expanded=False):
     area_titles = [catalogue.area_title(a) for a in definition.areas]
     st.markdown(

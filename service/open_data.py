@@ -105,6 +105,7 @@ def indicators(con: duckdb.DuckDBPyConnection, public: bool) -> list[dict[str, o
                 "nivåer": list(definition.levels),
                 "uppdelningar": list(definition.breakdowns),
                 "värden": f"{PREFIX}/indicators/{definition.id}/values",
+                "sida": f"/indikatorer/{definition.id}",
             }
         )
     return listed

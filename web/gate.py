@@ -53,6 +53,9 @@ SWEDISH_SCRIPT = "/svenska.js"
 PUBLIC_PATHS = {SIGN_IN, "/favicon.png", SWEDISH_SCRIPT}
 CLOSED_PATHS = ("/_stcore/metrics",)
 API_PREFIX = "/api/"
+# The indicator pages (web/indicator_pages.py): open as the open data is, else pages that need
+# sign-in like every other.
+INDICATOR_PAGES = "/indikatorer"
 # Set on a request's scope when it comes from a signed-in session (or demo mode on this
 # computer): the open data's routes then serve every source, not only the published ones.
 SIGNED_IN = "samverkan_signed_in"
@@ -169,7 +172,7 @@ class Gate:
             return
 
         route = _route_cookie(scope)
-        if _page_request(scope, path) and not path.startswith(API_PREFIX):
+        if _page_request(scope, path) and not path.startswith((API_PREFIX, INDICATOR_PAGES)):
             # A page: Streamlit's index.html, made Swedish (uncompressed, to be rewritten).
             scope = {**scope, "headers": [
                 (k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"
@@ -216,15 +219,19 @@ class Gate:
             LOG.warning("store unavailable: %s", redact(str(exc)))
             return HTMLResponse(pages.outage(), status_code=503)
         api = path.startswith(API_PREFIX)
+        sheet = path == INDICATOR_PAGES or path.startswith(INDICATOR_PAGES + "/")
         if current == "demo":
             refused = accounts.demo_refusal(client_of(scope), headers_of(scope))
             if refused is None:
                 scope[SIGNED_IN] = True  # this computer, demo mode: everything, as the pages
                 return None
-            if api and open_data.open_without_sign_in():
+            if (api or sheet) and open_data.open_without_sign_in():
                 return None  # open data: the published sources, for anyone
             return HTMLResponse(pages.refused(refused), status_code=403)
-        if api and current != "local":
+        if sheet and current != "local" and not open_data.open_without_sign_in():
+            # The identity provider's sign-in is Streamlit's: the dashboard's own page.
+            return RedirectResponse("/indikator", status_code=303)
+        if (api or sheet) and current != "local":
             # The identity provider's sign-in is Streamlit's own, checked by the pages: the
             # routes of the open data are served only when open, as open data.
             if open_data.open_without_sign_in():
@@ -238,6 +245,8 @@ class Gate:
             return None
         if api:
             return None if open_data.open_without_sign_in() else _api_refusal()
+        if sheet and open_data.open_without_sign_in():
+            return None
         if (
             scope["type"] == "http"
             and scope.get("method") == "GET"
@@ -400,12 +409,13 @@ async def sign_in_page(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
-    from web import api
+    from web import api, indicator_pages
 
     return [
         Route(SIGN_IN, sign_in_page, methods=["GET", "POST"]),
         Route(SWEDISH_SCRIPT, swedish_script),
         *api.routes(),
+        *indicator_pages.routes(),
     ]
 
 

@@ -28,6 +28,8 @@ BAR = ("serious", "critical")
 OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 MEETING_STEPS = 5  # the city's five priority areas, stepped through with "Nästa"
 VIEWS = [*PAGES, "handlingsplan?plan_ar=2027", "rapporter?rap_sdo=J%C3%A4rva"]
+# The indicator pages of the server itself (plain HTML, web/indicator_pages.py).
+SHEETS = ["indikatorer", "indikatorer/brott_mot_person", "indikatorer/avhoppare_stod"]
 
 
 def _report_folder() -> Path:
@@ -52,6 +54,10 @@ def test_no_page_has_a_serious_or_critical_violation(
             result = axe.run(page, options=OPTIONS).response
             found[path or "/"] = result["violations"]
             page_version = result["testEngine"]["version"]
+        for path in SHEETS:
+            page.goto(f"{server}/{path}")
+            page.wait_for_selector("main h1")
+            found[path] = axe.run(page, options=OPTIONS).response["violations"]
         page.goto(f"{server}/moteslage")
         _settled(page)
         for step in range(1, MEETING_STEPS + 1):
