@@ -424,12 +424,40 @@ def render_pptx(pack: Pack) -> bytes:
                 row.title + (" – Exempeldata" if row.example else ""), row.unit, row.series,
                 row.source,
             )  # fmt: skip
-            slide.shapes.add_picture(io.BytesIO(png), Cm(1.2 + k * 8.0), Cm(12.2), width=Cm(7.6))
+            picture = slide.shapes.add_picture(
+                io.BytesIO(png), Cm(1.2 + k * 8.0), Cm(12.2), width=Cm(7.6)
+            )
+            years = [p[0] for p in row.series]
+            _alt_text(picture, f"Diagram: {row.title}, {row.unit}, {years[0]}–{years[-1]}"
+                      + (", Exempeldata" if row.example else ""))  # fmt: skip
         if page.notes:
             text(slide, 1.2, 17.6, 31.4, 1.3, " ".join(page.notes), 9)
+    _swedish(deck)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+def _alt_text(picture: object, text: str) -> None:
+    """The alternative text a screen reader reads for a picture of a chart."""
+    picture._element.nvPicPr.cNvPr.set("descr", text)  # type: ignore[attr-defined]
+
+
+def _swedish(deck: object) -> None:
+    """Every text of the slides marked Swedish (python-pptx's template says en-US, so a
+    screen reader would read the Swedish text with an English voice), and the deck too."""
+    deck.core_properties.language = "sv-SE"  # type: ignore[attr-defined]
+    parts = [
+        deck.part,  # type: ignore[attr-defined]  (presentation.xml: the default text style)
+        *deck.slide_masters,  # type: ignore[attr-defined]
+        *deck.slide_layouts,  # type: ignore[attr-defined]
+        *deck.slides,  # type: ignore[attr-defined]
+    ]
+    for part in parts:
+        root = part._element if hasattr(part, "_element") else part.element  # type: ignore[attr-defined]
+        for element in root.iter():
+            if element.tag.rsplit("}", 1)[-1] in ("rPr", "endParaRPr", "defRPr"):
+                element.set("lang", "sv-SE")
 
 
 def _pptx_own_slide(slide: object, page: PackPage, text: Callable[..., object]) -> None:
@@ -465,7 +493,9 @@ def _pptx_own_slide(slide: object, page: PackPage, text: Callable[..., object]) 
         width, height = 31.4 / columns, (bottom - top) / rows
         for k, chart in enumerate(page.charts):
             png = chart_png(chart, (width - 0.3) / 2.54, (height - 0.2) / 2.54)
-            slide.shapes.add_picture(  # type: ignore[attr-defined]
+            picture = slide.shapes.add_picture(  # type: ignore[attr-defined]
                 io.BytesIO(png), Cm(1.2 + (k % columns) * width), Cm(top + (k // columns) * height),
                 width=Cm(width - 0.3),
             )  # fmt: skip
+            _alt_text(picture, f"Diagram: {chart.title}, {chart.unit}"
+                      + (", Exempeldata" if chart.example else ""))  # fmt: skip

@@ -118,6 +118,7 @@ def _write(sheet, row: int, values: list[object], bold: bool = False) -> None:  
 
 def render(summary: YearEnd) -> bytes:
     book = Workbook()
+    exports.described(book, f"Årssammanställning {summary.year}: {summary.region_name}")
     _overview_sheet(book, summary)
     used = {"Översikt"}
     for section in summary.sections:

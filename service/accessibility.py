@@ -28,6 +28,9 @@ KNOWN = (
     "har valts”, utskrifts- och fildialogerna) följer webbläsarens språk.",
     "Diagrammen har en titel, enheter, en källrad och meningar om vad de visar, men alla "
     "diagram har ännu inte sina siffror som en tabell intill.",
+    "Mötespaketen som PDF är inte taggade (ritade utan dokumentstruktur, så en skärmläsare "
+    "hittar inte rubriker och tabeller); samma innehåll finns som PowerPoint, där texten är "
+    "markerad som svenska och varje diagram har en beskrivande text.",
     "Tabellerna ritas av ramverket på en canvas: med Tab stannar fokus på tabellens rader en "
     "i taget innan det går vidare, vilket gör långa sidor tröga att gå igenom med tangentbord.",
 )

@@ -104,4 +104,6 @@ def audit_files(
         finally:
             con.close()
 
-    return (lambda: exports.csv_bytes(table())), (lambda: exports.xlsx_bytes(table()))
+    return (lambda: exports.csv_bytes(table())), (
+        lambda: exports.xlsx_bytes(table(), "Logg", title="Logg över ändringar i uppföljningen")
+    )

@@ -128,12 +128,14 @@ def is_example(row: pd.Series | dict) -> bool:
     return bool(value) and not pd.isna(value)
 
 
-def table_files(frame: pd.DataFrame) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+def table_files(
+    frame: pd.DataFrame, title: str = "Tabell ur uppföljningen"
+) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
     """A table as CSV (Swedish Excel dialect: ';' and decimal comma) and as Excel, written
     safely (report.exports: no cell runs as a formula): each built when it is asked for, not
     at every rerun of the page (the table is a copy, so later changes to it do not show)."""
     kept = frame.copy()
-    return (lambda: exports.csv_bytes(kept)), (lambda: exports.xlsx_bytes(kept))
+    return (lambda: exports.csv_bytes(kept)), (lambda: exports.xlsx_bytes(kept, title=title))
 
 
 def inputs(indicator: str, boundaries: str = "today", by_sex: bool = False) -> str | None:

@@ -73,7 +73,7 @@ def to_excel(agreement: Agreement, names: dict[str, str]) -> bytes:
         ],
     }
     # Through the one writer of downloads: a note typed as =… stays text (issue 34).
-    return exports.workbook(sheets, agreement_excel.WIDTHS)
+    return exports.workbook(sheets, agreement_excel.WIDTHS, title="Lokala överenskommelser")
 
 
 def _list(value: object) -> tuple[str, ...]:

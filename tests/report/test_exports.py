@@ -70,3 +70,14 @@ def test_the_action_register_round_trip_changes_nothing(
     assert (reread.changed, reread.new, reread.unchanged) == (0, 0, len(followup_ids))
     titles = set(followup.actions(store)["title"])
     assert "=Trygghetsvandring" in titles and "'=Trygghetsvandring" not in titles
+
+
+def test_a_workbook_says_its_title_author_and_language_in_swedish() -> None:
+    """What a screen reader and the file's properties name (openpyxl said "openpyxl")."""
+    frame = pd.DataFrame({"Område": ["Järva"], "Värde": [3438]})
+    book = load_workbook(io.BytesIO(exports.xlsx_bytes(frame, title="Anmälda brott, Järva")))
+    assert book.properties.title == "Anmälda brott, Järva"
+    assert book.properties.creator == "Stockholms stad och Polisregion Stockholm"
+    assert book.properties.language == "sv-SE"
+    book = load_workbook(io.BytesIO(exports.workbook({"Lokala områden": [["Område"], ["Järva"]]})))
+    assert book.properties.title == "Lokala områden" and book.properties.language == "sv-SE"

@@ -4,6 +4,8 @@ again: the PDF's pages and title page, the deck's slides and their text."""
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -43,9 +45,20 @@ def test_a_pack_for_a_district_as_pdf_and_powerpoint(demo: Path, page: str) -> N
         "\u00a0", " "
     )
 
-    deck = Presentation(io.BytesIO(pack.render_pptx(built)))
+    assert reader.metadata.title == f"{page}: Järva"
+    deck_bytes = pack.render_pptx(built)
+    deck = Presentation(io.BytesIO(deck_bytes))
     slides = list(deck.slides)
     assert len(slides) == 6
+    # Swedish for a screen reader: the title, the language of every text, each chart's text.
+    assert deck.core_properties.title == f"{page}: Järva"
+    assert deck.core_properties.language == "sv-SE"
+    with zipfile.ZipFile(io.BytesIO(deck_bytes)) as parts:
+        xml = " ".join(parts.read(n).decode() for n in parts.namelist() if n.endswith(".xml"))
+    assert set(re.findall(r' lang="([^"]+)"', xml)) == {"sv-SE"}
+    pictures = [s for s in slides[4].shapes if s.shape_type == 13]  # pictures: the trends
+    described = [p._element.nvPicPr.cNvPr.get("descr") for p in pictures]
+    assert "Diagram: Anmälda brott mot person, antal anmälda brott, 2020–2023" in described
     first = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
     assert f"{page}: Järva" in first and "Period: senaste värdet" in first
     cells = [c.text for s in slides[4].shapes if s.has_table for r in s.table.rows for c in r.cells]
