@@ -167,7 +167,7 @@ def district_map(
     from the bundled outlines. ``period``: the year as its figures cover it ("jan–jul
     2026"), in the title."""
     shown = maps.district_map(definition, current, year)
-    figure = go.Figure(data=[*_outlines(shown), _labels(shown), _colour_bar(definition, shown)])
+    figure = go.Figure(data=[*_outlines(shown), *_labels(shown), _colour_bar(definition, shown)])
     title = f"{definition.title} {period or year}, per stadsdelsområde ({definition.unit})"
     if shown.example:
         title += " – Exempeldata"
@@ -202,12 +202,9 @@ def _outlines(shown: maps.MapView) -> list[go.Scatter]:
     """A filled outline per district; the first of each kind without a value in the legend."""
     traces, in_legend = [], set()
     for cell in shown.cells:
-        if cell.kind == "skyddat":
-            style: dict[str, object] = _HATCHED
-        elif cell.kind == "saknas":
-            style = {"fillcolor": "#FFFFFF"}
-        else:
-            style = {"fillcolor": sample_colorscale("Cividis", [cell.position])[0]}
+        style: dict[str, object] = (
+            _HATCHED if cell.kind == "skyddat" else {"fillcolor": _fill(cell)}
+        )
         legend = maps.LEGENDS.get(cell.kind)
         traces.append(
             go.Scatter(
@@ -228,24 +225,63 @@ def _outlines(shown: maps.MapView) -> list[go.Scatter]:
     return traces
 
 
-def _labels(shown: maps.MapView) -> go.Scatter:
-    """Each district's name and value at its centre, black with a white halo: readable on
-    the dark end of the scale and off the map."""
-    return go.Scatter(
-        x=[c.centre[0] for c in shown.cells],
-        y=[c.centre[1] for c in shown.cells],
-        mode="text",
-        text=[f"{c.name}<br>{c.text}" for c in shown.cells],
-        hovertext=[c.hover for c in shown.cells],
-        hoverinfo="text",
-        textfont={
-            "size": 10,
-            "color": "#000000",
-            "shadow": "1px 1px 2px #FFFFFF, "
-            "-1px -1px 2px #FFFFFF, 1px -1px 2px #FFFFFF, -1px 1px 2px #FFFFFF",
-        },
-        showlegend=False,
-    )
+def _fill(cell: maps.MapCell) -> str:
+    if cell.kind == "skyddat":
+        return "#D9D9D9"
+    if cell.kind == "saknas":
+        return "#FFFFFF"
+    return str(sample_colorscale("Cividis", [cell.position])[0])
+
+
+def _luminance(colour: str) -> float:
+    """WCAG's relative luminance of ``#RRGGBB`` or ``rgb(r, g, b)``."""
+    if colour.startswith("#"):
+        channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    else:
+        channels = [round(float(c)) for c in colour[colour.index("(") + 1 : -1].split(",")[:3]]
+    linear = [
+        c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4
+        for c in channels
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def label_colour(fill: str) -> str:
+    """Black or white, whichever contrasts more with the fill (WCAG's contrast ratio): a
+    district's name is readable on the dark and the light end of the scale alike."""
+    light = _luminance(fill)
+    on_black = (light + 0.05) / 0.05
+    on_white = 1.05 / (light + 0.05)
+    return "#000000" if on_black >= on_white else "#FFFFFF"
+
+
+def _labels(shown: maps.MapView) -> list[go.Scatter]:
+    """Each district's name and value at its centre, black or white by the fill under it
+    (the higher contrast), with a halo of the other colour (for a name that reaches past its
+    district): one trace per colour."""
+    traces = []
+    for colour, halo in (("#000000", "#FFFFFF"), ("#FFFFFF", "#000000")):
+        cells = [c for c in shown.cells if label_colour(_fill(c)) == colour]
+        if not cells:
+            continue
+        traces.append(
+            go.Scatter(
+                x=[c.centre[0] for c in cells],
+                y=[c.centre[1] for c in cells],
+                mode="text",
+                text=[f"{c.name}<br>{c.text}" for c in cells],
+                hovertext=[c.hover for c in cells],
+                hoverinfo="text",
+                textfont={
+                    "size": 11,
+                    "color": colour,
+                    "shadow": f"1px 1px 2px {halo}, -1px -1px 2px {halo}, "
+                    f"1px -1px 2px {halo}, -1px 1px 2px {halo}",
+                },
+                showlegend=False,
+            )
+        )
+    return traces
 
 
 def _colour_bar(definition: Definition, shown: maps.MapView) -> go.Scatter:

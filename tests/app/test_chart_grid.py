@@ -58,3 +58,21 @@ def test_a_trace_goes_to_its_panel() -> None:
         ["a", "b"], 2, 1, vertical_spacing=0.1, x={"dtick": 1}, y={"rangemode": "tozero"}
     )
     assert layout["xaxis2"]["dtick"] == 1 and layout["yaxis"]["rangemode"] == "tozero"
+
+
+def test_map_labels_contrast_with_every_fill_of_the_scale() -> None:
+    """A district's name on the map is black or white by its fill, at least 4,5:1 (WCAG AA
+    for text) on every colour of the scale, and on the grey of a protected district; before,
+    black on Cividis' dark end was 1,6:1 (readable only through its halo)."""
+    from plotly.colors import sample_colorscale
+
+    from app_pages.charts import _luminance, label_colour
+
+    def ratio(a: str, b: str) -> float:
+        light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+        return (light + 0.05) / (dark + 0.05)
+
+    fills = [str(sample_colorscale("Cividis", [k / 20])[0]) for k in range(21)]
+    for fill in [*fills, "#D9D9D9", "#FFFFFF"]:
+        assert ratio(label_colour(fill), fill) >= 4.5, fill
+    assert label_colour(fills[0]) == "#FFFFFF" and label_colour(fills[-1]) == "#000000"
