@@ -53,7 +53,10 @@ st.html(
 st.html(
     "<style>[data-testid='stCaptionContainer'] {opacity: 1 !important;} "
     "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] * "
-    "{color: #5f5e5c !important;}</style>"
+    "{color: #5f5e5c !important;}"
+    # Text for a screen reader only (a small chart's figures, app_pages/charts.figures_html).
+    ".sr-only {position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; "
+    "overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;}</style>"
 )
 
 # A new run: what is read once per run (the catalogue's version) is read again.

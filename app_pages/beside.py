@@ -8,8 +8,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages import charts, views
-from service import district, indicator_values
+from app_pages import charts, tables, views
+from service import district, indicator_values, indicator_view
 from service.readmodel import view
 from swedish.format import PLOTLY_SEPARATORS
 
@@ -90,3 +90,11 @@ def show(code: str, name: str) -> None:
             "enkätens andel som säger sig ha utsatts: ökar inte den, är det inte säkert att "
             "brotten har ökat. Enkäten görs inte varje år."
         )
+        with st.expander("Diagrammets siffror"):
+            tables.table(
+                indicator_view.series_table([
+                    (definition.title, definition, district.whole_years(indicator, code)),
+                    (other.title, other, district.whole_years(definition.beside, code)),
+                ]),
+                hide_index=True, key=f"beside_table_{indicator}",
+            )  # fmt: skip

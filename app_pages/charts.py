@@ -83,6 +83,27 @@ def source_text(definition: Definition, example: bool) -> str:
     return EXAMPLE_SOURCE if example else source_line(definition)
 
 
+def figures_html(
+    definition: Definition, title: str, series: list[tuple[int, float, float | None, float | None]]
+) -> str:
+    """A small chart's figures as a table for a screen reader only (issue 38): the cards of
+    Mötesläge have no room for a visible one; the card says the change it shows."""
+    from html import escape
+
+    from service.indicator_values import fmt_interval, fmt_value
+
+    rows = "".join(
+        f"<tr><th scope='row'>{year}</th><td>{escape(fmt_value(definition, value))}</td>"
+        f"<td>{escape(fmt_interval(definition, low, high) or '–')}</td></tr>"
+        for year, value, low, high in series
+    )
+    return (
+        f"<table class='sr-only'><caption>{escape(title)}, {escape(definition.unit)}, per år"
+        "</caption><tr><th scope='col'>År</th><th scope='col'>Värde</th>"
+        f"<th scope='col'>Intervall (95 %)</th></tr>{rows}</table>"
+    )
+
+
 def sparkline(
     definition: Definition,
     series: list[tuple[int, float, float | None, float | None]],

@@ -13,7 +13,16 @@ import streamlit as st
 from app_pages import beside, charts, drivers_section, local_section, tables, views
 from app_pages.signin import guard_fragment
 from app_pages.views import plain
-from service import district, district_reports, events, indicator_values, local, overview, packs
+from service import (
+    district,
+    district_reports,
+    events,
+    indicator_values,
+    indicator_view,
+    local,
+    overview,
+    packs,
+)
 from swedish.format import PLOTLY_SEPARATORS
 
 st.title("Stadsdelsområdets lägesbild")
@@ -127,6 +136,15 @@ def trend_chart() -> None:
     st.plotly_chart(figure, key="district_chart")
     if shown.example_note:
         st.caption(shown.example_note)
+    with st.expander("Diagrammets siffror"):
+        tables.table(
+            indicator_view.series_table([
+                (s.label, definition, pd.DataFrame({"year": s.years, "value": s.values,
+                                                    "lower": s.lower, "upper": s.upper}))
+                for s in shown.series
+            ]),
+            hide_index=True, key="district_chart_table",
+        )  # fmt: skip
     charts.event_list(marked)
     drivers_section.show(indicator, code, "stadsdelsomrade")
 

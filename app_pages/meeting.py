@@ -119,7 +119,14 @@ for start in range(0, len(shown.cards), width):
         badges = views.badge(code, str(row["verdict"]))
         if row["example"]:
             badges += " :orange-badge[Exempeldata]"
-        card.markdown(f"**{row['title']}**  \n{badges}")
+        # The trend's figures for a screen reader, in the same element (no height of its own:
+        # a card's trend must still fit 1920×1080).
+        figures = (
+            charts.figures_html(definition, str(row["title"]), row["series"])  # type: ignore[arg-type]
+            if len(row["series"]) >= 2  # type: ignore[arg-type]
+            else ""
+        )
+        card.markdown(f"**{row['title']}**  \n{badges}\n\n{figures}", unsafe_allow_html=True)
         if row["year"] is None:
             card.caption(str(row["text"]))
             continue

@@ -26,8 +26,6 @@ KNOWN = (
     "på engelska tills översättningen får den; testerna läser varje sidas "
     "tillgänglighetsträd och hittar den. Webbläsarens egna texter (filväljarens ”Ingen fil "
     "har valts”, utskrifts- och fildialogerna) följer webbläsarens språk.",
-    "Diagrammen har en titel, enheter, en källrad och meningar om vad de visar, men alla "
-    "diagram har ännu inte sina siffror som en tabell intill.",
     "Mötespaketen som PDF är inte taggade (ritade utan dokumentstruktur, så en skärmläsare "
     "hittar inte rubriker och tabeller); samma innehåll finns som PowerPoint, där texten är "
     "markerad som svenska och varje diagram har en beskrivande text.",

@@ -113,3 +113,24 @@ def multiples(definition: Definition, view: IndicatorView) -> Multiples:
     shown = view.totals if show_city else districts
     top = float(shown["upper"].max() if shown["upper"].notna().any() else shown["value"].max())
     return Multiples(panels, show_city, top)
+
+
+def series_table(parts: list[tuple[str, Definition, pd.DataFrame]]) -> pd.DataFrame:
+    """A chart's figures as a table (issue 38: what a screen reader or a keyboard reaches
+    instead of the lines): one row per series and year, its value and 95 % interval as the
+    page writes them. ``parts``: (the series' name, its indicator, rows with year, value,
+    lower and upper)."""
+    rows = []
+    for label, definition, frame in parts:
+        for _, row in frame.sort_values("year").iterrows():
+            rows.append(
+                {
+                    "Serie": label,
+                    "År": str(row.get("period") or int(row["year"])),
+                    "Värde": fmt_value(definition, row["value"]),
+                    "Intervall (95 %)": fmt_interval(definition, row.get("lower"), row.get("upper"))
+                    or "–",
+                    "Enhet": definition.unit,
+                }
+            )
+    return pd.DataFrame(rows, columns=["Serie", "År", "Värde", "Intervall (95 %)", "Enhet"])

@@ -102,6 +102,18 @@ def test_district_page_from_a_link(demo: Path) -> None:
         if "Indikator" in d.value.columns and "Elever som burit vapen" in set(d.value["Indikator"])
     )
     assert weapons.loc["Elever som burit vapen", "Exempeldata"] == "ja"  # the invented survey
+    # Each chart's figures as a table (issue 38): the reported crimes beside the survey, and
+    # the trend of the indicator chosen, with the intervals the charts draw as bands.
+    figures = [
+        d.value for d in at.dataframe if list(d.value.columns[:3]) == ["Serie", "År", "Värde"]
+    ]
+    assert len(figures) == 2
+    beside = figures[0].set_index(["Serie", "År"])
+    assert beside.loc[("Anmälda brott mot person", "2023 prel."), "Värde"] == "3\u00a0438"
+    assert beside.loc[("Anmälda brott mot person", "2023 prel."), "Intervall (95 %)"] == (
+        "3\u00a0324–3\u00a0555"
+    )
+    assert set(figures[1]["Serie"]) >= {"Järva", "Hela staden"}
 
 
 @pytest.mark.slow
