@@ -46,7 +46,8 @@ def automated_part(report: Mapping[str, Sequence[Mapping[str, object]]], axe_ver
         AUTOMATED,
         "",
         f"axe-core {axe_version} med reglerna för WCAG 2.1 nivå A och AA, i Chromium, över "
-        f"{len(report)} vyer (varje sida i menyn och Möteslägets steg).",
+        f"{len(report)} vyer (varje sida i menyn, indikatorsidorna och Möteslägets steg, i "
+        "demoläge och inloggad som varje roll).",
         "",
         f"- Allvarliga eller kritiska brister: {serious}.",
     ]

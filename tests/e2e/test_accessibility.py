@@ -1,8 +1,10 @@
 """Measured accessibility (issue 38): axe-core's rules (WCAG 2.1 A and AA, through the pinned
-axe-playwright-python, its engine bundled) over every page of the navigation and every step
-of Mötesläge's first area, in Debian's Chromium at 1440×1000, on the demo store in demo
-mode (every page and form shown). No serious or critical violation may remain; the minor and
-moderate ones found are written to ``axe-rapport.json`` beside the browser tier's screenshots
+axe-playwright-python, its engine bundled) over every page of the navigation, the indicator
+pages and every step of Mötesläge's five areas, in Debian's Chromium at 1440×1000, on the demo
+store in demo mode (every page and form shown); then signed in as each role (läsare,
+rapportör, beredningsgrupp, administratör) through the sign-in page, the pages whose forms and
+lists depend on the role and Mötesläge's first steps. No serious or critical violation may
+remain; the minor and moderate ones found are written to ``axe-rapport.json`` beside the browser tier's screenshots
 (``DASHBOARD_SCREENSHOTS``), where a developer finds them, and printed."""
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from service import accessibility
+from tests.app.test_local_agreements import reports_not_handed_in
+from tests.conftest import accounts_in, copy_store
+from tests.e2e.test_first_start import running_dashboard
 from tests.e2e.test_layout import PAGES, _chromium, _settled, server  # noqa: F401  (fixture)
 
 try:
@@ -32,6 +38,43 @@ VIEWS = [*PAGES, "handlingsplan?plan_ar=2027", "rapporter?rap_sdo=J%C3%A4rva"]
 SHEETS = ["indikatorer", "indikatorer/brott_mot_person", "indikatorer/avhoppare_stod"]
 
 
+PASSWORD = "ett-långt-lösenord"
+# Each role's view, signed in with a local account: the pages whose forms and lists depend on
+# who is signed in (the others show every role the same figures), and Mötesläge.
+ROLES = {
+    "lisa": "läsare", "jonas": "rapportör", "bea": "beredningsgrupp", "adam": "administratör",
+}  # fmt: skip
+ROLE_PAGES = [
+    "", "atgarder", "lokala-overenskommelser", "rapporter", "handlingsplan", "bevakningar",
+    "handelser", "mal", "ladda-upp", "datastatus", "logg", "konton",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def signed_in(demo_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on the demo store with local accounts (sign-in on), one per role."""
+    path = copy_store(demo_db_path, tmp_path_factory.mktemp("roller") / "dashboard.duckdb")
+    reports_not_handed_in(path)  # a district's report to write: its form shows
+    with accounts_in(path) as users:
+        for name, role in ROLES.items():
+            users.add(name, role, PASSWORD, ["80132"] if role == "rapportör" else None)
+    with running_dashboard(path) as url:
+        yield url
+
+
+def _sign_in(page: object, url: str, name: str) -> list[str]:
+    """Sign in through the sign-in page; the paths of the pages the menu offers."""
+    page.goto(f"{url}/inloggning")  # type: ignore[attr-defined]
+    page.get_by_label("Namn").fill(name)  # type: ignore[attr-defined]
+    page.get_by_label("Lösenord").fill(PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Logga in").click()  # type: ignore[attr-defined]
+    _settled(page)
+    links = page.locator("[data-testid=stSidebarNav] a").evaluate_all(  # type: ignore[attr-defined]
+        "els => els.map(e => new URL(e.href).pathname.slice(1))"
+    )
+    return [str(link) for link in links]
+
+
 def _report_folder() -> Path:
     folder = Path(os.environ.get("DASHBOARD_SCREENSHOTS") or tempfile.mkdtemp(prefix="axe-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -40,6 +83,7 @@ def _report_folder() -> Path:
 
 def test_no_page_has_a_serious_or_critical_violation(
     server: str,  # noqa: F811  (the fixture imported above)
+    signed_in: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert Axe is not None, "axe-playwright-python is not installed (requirements-dev.lock)"
@@ -64,6 +108,26 @@ def test_no_page_has_a_serious_or_critical_violation(
             found[f"moteslage steg {step}"] = axe.run(page, options=OPTIONS).response["violations"]
             page.get_by_role("button", name="Nästa").first.click()
             _settled(page)
+        # Each role signed in: its pages with forms and lists, and Mötesläge's first steps.
+        for name, role in ROLES.items():
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
+            page = context.new_page()
+            offered = _sign_in(page, signed_in, name)
+            for path in [p for p in ROLE_PAGES if p in offered]:
+                page.goto(f"{signed_in}/{path}")
+                _settled(page)
+                found[f"{role}: {path or '/'}"] = axe.run(page, options=OPTIONS).response[
+                    "violations"
+                ]
+            page.goto(f"{signed_in}/moteslage")
+            _settled(page)
+            for step in (1, 2):
+                found[f"{role}: moteslage steg {step}"] = axe.run(page, options=OPTIONS).response[
+                    "violations"
+                ]
+                page.get_by_role("button", name="Nästa").first.click()
+                _settled(page)
+            context.close()
     report = {
         where: [
             {"regel": v["id"], "allvar": v["impact"], "hjälp": v["help"],
