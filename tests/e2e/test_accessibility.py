@@ -4,8 +4,9 @@ pages and every step of Mötesläge's five areas, in Debian's Chromium at 1440×
 store in demo mode (every page and form shown); then signed in as each role (läsare,
 rapportör, beredningsgrupp, administratör) through the sign-in page, the pages whose forms and
 lists depend on the role and Mötesläge's first steps. No serious or critical violation may
-remain; the minor and moderate ones found are written to ``axe-rapport.json`` beside the browser tier's screenshots
-(``DASHBOARD_SCREENSHOTS``), where a developer finds them, and printed."""
+remain; the minor and moderate ones found are written to ``axe-rapport.json`` beside the
+browser tier's screenshots (``DASHBOARD_SCREENSHOTS``), where a developer finds them, and
+printed."""
 
 from __future__ import annotations
 
