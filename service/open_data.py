@@ -165,9 +165,106 @@ def as_csv(frame: pd.DataFrame) -> str:
 
 def etag(con: duckdb.DuckDBPyConnection, *parts: object) -> str:
     """A validator of an answer: the store's data version, the catalogue's and the request."""
-    versions = session.versions(("data", "catalogue"))
+    versions = session.versions(("data", "catalogue", "followup"))
     text = "|".join(str(p) for p in (*versions, *parts))
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def _published(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The indicators of sources their owner publishes (open without sign-in)."""
+    return {str(i["id"]) for i in indicators(con, public=True)}
+
+
+def reports(con: duckdb.DuckDBPyConnection, year: int, public: bool) -> list[dict[str, object]]:
+    """The districts' reports of ``year`` that the beredningsgrupp approved (never a draft, a
+    submitted or a returned one): per area what the district wrote and the figures it cited
+    as they stood when it was approved. Without sign-in only figures of published sources
+    (a protected indicator's figures are left out; the text is the approved text)."""
+    from service import district_reports
+
+    catalogue = load_catalogue()
+    shown = _published(con) if public else set(catalogue.definitions)
+    titles_shown = {catalogue.definitions[i].title for i in shown}
+    listed = []
+    for report in district_reports.approved_reports(con, year):
+        approved = report.history[-1].saved_at if report.history else report.saved_at
+        listed.append(
+            {
+                "år": report.year,
+                "rapport": report.title,
+                "datum": report.due.isoformat(),
+                "stadsdelsområde": report.district_name,
+                "områdeskod": report.district,
+                "version": report.version,
+                "godkänd": approved.date().isoformat() if approved else None,
+                "avsnitt": [
+                    {
+                        "område": section.title,
+                        "lokalt": section.local,
+                        **{
+                            title: report.text(section.key, key)
+                            for key, title in district_reports.FIELDS.items()
+                        },
+                        "siffror": [
+                            {
+                                "indikator": f.indicator,
+                                "titel": f.title,
+                                "period": f.period,
+                                "värde": f.value,
+                                "intervall": f.interval,
+                                "staden": f.city,
+                                "bedömning": f.verdict,
+                                "jämfört med": f.comparison,
+                            }
+                            for f in report.figures_of(section.key)
+                            if f.indicator in shown
+                        ],
+                        "före och efter": [
+                            {
+                                "åtgärd": e.action,
+                                "indikator": e.indicator,
+                                "före": e.before,
+                                "efter": e.after,
+                                "vad jämförelsen visar": e.finding,
+                            }
+                            for e in report.effects_of(section.key)
+                            if e.indicator in titles_shown
+                        ],
+                    }
+                    for section in report.sections
+                ],
+            }
+        )
+    return listed
+
+
+def plan(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, object]:
+    """The handlingsplan of ``year`` once it is adopted (fastställd), never a draft: per area
+    the goal, the indicators that measure it, what cannot be measured, who is responsible and
+    the follow-up (NotFound otherwise)."""
+    from service import action_plan
+
+    found = action_plan.read(con, year)
+    if found is None or not found.adopted:
+        raise NotFound(f"Det finns ingen fastställd handlingsplan för {year}.")
+    return {
+        "år": found.year,
+        "överenskommelse": found.agreement,
+        "version": found.version,
+        "fastställd": found.saved_at.date().isoformat() if found.saved_at else None,
+        "exempeldata": found.example,
+        "områden": [
+            {
+                "område": a.title,
+                "mål": a.goal,
+                "indikatorer": list(a.indicators),
+                "det som inte kan mätas": a.unmeasured,
+                "ansvariga": a.responsible,
+                "uppföljning": a.followup,
+            }
+            for a in found.areas
+        ],
+    }
 
 
 def openapi() -> dict[str, object]:
@@ -208,6 +305,22 @@ def openapi() -> dict[str, object]:
                 "summary": "En indikator",
                 "parameters": [indicator],
                 "responses": {"200": {"description": "Indikatorn", "content": {
+                    "application/json": {"schema": {"type": "object"}}}},
+                    "404": error, "401": error, "429": error},
+            }},
+            f"{PREFIX}/reports": {"get": {
+                "summary": "Stadsdelsområdenas godkända rapporter till beredningsgruppen",
+                "parameters": [{"name": "year", "in": "query", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "Rapporterna", "content": {
+                    "application/json": {"schema": {"type": "object"}}}},
+                    "400": error, "401": error, "429": error},
+            }},
+            f"{PREFIX}/plans/{{year}}": {"get": {
+                "summary": "Den fastställda handlingsplanen för ett år",
+                "parameters": [{"name": "year", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "Planen", "content": {
                     "application/json": {"schema": {"type": "object"}}}},
                     "404": error, "401": error, "429": error},
             }},

@@ -5,6 +5,8 @@
 - ``GET /api/v1/indicators/{id}/values?region=Järva&boundaries=current|historical``: its
   values per region, year and breakdown with intervals, periods, verdicts and the reasons for
   missing values (the columns of ``python -m indicators values``);
+- ``GET /api/v1/reports?year=2026``: the districts' reports the beredningsgrupp approved;
+- ``GET /api/v1/plans/{year}``: the handlingsplan, once adopted;
 - ``GET /api/v1/openapi.json``: the OpenAPI description.
 
 JSON by default, CSV with ``?format=csv`` (or ``Accept: text/csv``). Read-only; an ETag per
@@ -124,6 +126,26 @@ def indicator_values(request: Request) -> Response:
     return _answer(request, (indicator_id, region, boundaries), make)
 
 
+def approved_reports(request: Request) -> Response:
+    try:
+        year = int(request.query_params.get("year", ""))
+    except ValueError:
+        return _error(400, "year ska vara ett år, t.ex. year=2026.")
+    return _answer(
+        request,
+        ("reports", year),
+        lambda con, public: (
+            {"år": year, "rapporter": open_data.reports(con, year, public)},
+            None,
+        ),
+    )
+
+
+def adopted_plan(request: Request) -> Response:
+    year = int(request.path_params["year"])
+    return _answer(request, ("plan", year), lambda con, public: (open_data.plan(con, year), None))
+
+
 def openapi(request: Request) -> Response:
     return JSONResponse(open_data.openapi(), headers={"cache-control": "public, max-age=3600"})
 
@@ -138,5 +160,7 @@ def routes() -> list[Route]:
         Route(f"{PREFIX}/indicators", list_indicators),
         Route(f"{PREFIX}/indicators/{{indicator}}", one_indicator),
         Route(f"{PREFIX}/indicators/{{indicator}}/values", indicator_values),
+        Route(f"{PREFIX}/reports", approved_reports),
+        Route(f"{PREFIX}/plans/{{year:int}}", adopted_plan),
         Route(f"{PREFIX}/openapi.json", openapi),
     ]

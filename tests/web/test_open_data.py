@@ -139,3 +139,82 @@ def test_open_data_serves_the_published_sources_to_anyone_and_limits_the_rate(
     limited = client.get(VALUES)
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
     assert json.loads(limited.text)["fel"].startswith("För många förfrågningar")
+
+
+def test_only_approved_follow_up_is_served_and_public_figures_only_when_open(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The districts' reports once the beredningsgrupp approved them (Järva's; Bromma's,
+    submitted, is not), the handlingsplan once adopted (a draft is 404); without sign-in the
+    figures a report cited are the published sources' only."""
+    from dataclasses import replace
+
+    from access.roles import Principal
+    from service import action_plan, district_reports
+    from service.session import open_store
+    from tests.app.test_local_agreements import reports_not_handed_in
+    from tests.service.test_district_reports import _body
+
+    reports_not_handed_in(store)
+    jarva, bromma = "rapport:2026:halvar:80132", "rapport:2026:halvar:80106"
+    bea = Principal("Bea Beredning", "beredningsgrupp")
+    con = open_store(store)
+    try:
+        report = district_reports.read(con, jarva)
+        body = _body(report)
+        body["stad:unga"]["bedomning"] = "Rekryteringen till nätverken har minskat i Tensta."
+        district_reports.save(con, Principal("Sara", "rapportör", ("80132",)), jarva, body, 0,
+                              submit=True)  # fmt: skip
+        district_reports.review(con, bea, jarva, True, {}, 1)
+        bo = Principal("Bo", "rapportör", ("80106",))
+        bromma_body = _body(district_reports.read(con, bromma))
+        district_reports.save(con, bo, bromma, bromma_body, 0, submit=True)
+        areas = list(action_plan.current(con, 2027).areas)
+        action_plan.save(con, bea, 2027, areas, 0)  # a draft
+    finally:
+        con.close()
+    release_store()
+
+    client = _client()
+    assert client.get("/api/v1/reports", params={"year": 2026}).status_code == 401
+    assert _sign_in(client, "lisa", PASSWORD).status_code == 303
+    answer = client.get("/api/v1/reports", params={"year": 2026}).json()
+    assert [r["stadsdelsområde"] for r in answer["rapporter"]] == ["Järva"]  # not Bromma's
+    approved = answer["rapporter"][0]
+    young = next(s for s in approved["avsnitt"] if s["område"].startswith("Unga i riskzon"))
+    assert young["Lokala styrgruppens bedömning"] == (
+        "Rekryteringen till nätverken har minskat i Tensta."
+    )
+    cited = {f["indikator"] for s in approved["avsnitt"] for f in s["siffror"]}
+    published = _published(store)
+    assert cited - published, "a signed-in reader sees the protected sources' figures too"
+    assert client.get("/api/v1/plans/2027").status_code == 404  # a draft
+    assert client.get("/api/v1/plans/2026").json()["exempeldata"] is True  # the demo's, adopted
+    assert client.get("/api/v1/reports", params={"year": "x"}).status_code == 400
+
+    monkeypatch.setenv("DASHBOARD_OPEN_DATA", "on")
+    anyone = _client()
+    public = anyone.get("/api/v1/reports", params={"year": 2026}).json()["rapporter"][0]
+    shown = {f["indikator"] for s in public["avsnitt"] for f in s["siffror"]}
+    assert shown and shown <= published and shown == cited & published
+    assert "Sara" not in json.dumps(public, ensure_ascii=False)  # no names of the staff
+
+    con = open_store(store)
+    try:
+        goals = [replace(a, goal=f"Färre utsatta: {a.title.lower()}.") for a in areas]
+        action_plan.save(con, bea, 2027, goals, 1, adopt=True)
+    finally:
+        con.close()
+    release_store()
+    adopted = anyone.get("/api/v1/plans/2027").json()
+    assert adopted["områden"][0]["mål"] == "Färre utsatta: unga i riskzon för destruktivt beteende."
+
+
+def _published(path: Path) -> set[str]:
+    from service import session
+
+    con = session.cursor(str(path))
+    try:
+        return {str(i["id"]) for i in open_data.indicators(con, public=True)}
+    finally:
+        con.close()
