@@ -118,6 +118,27 @@ def indicator(con: duckdb.DuckDBPyConnection, indicator_id: str, public: bool) -
     return found[0]
 
 
+def coverage(
+    con: duckdb.DuckDBPyConnection, indicator_id: str, public: bool
+) -> list[dict[str, object]]:
+    """What each series covers (a region's totals on today's boundaries): the years with a
+    value, and the years that are only a part (their months, as the period says it)."""
+    frame, _ = values(con, indicator_id, public, None, "today")
+    whole = frame[
+        (frame["sex"] == "total") & (frame["age_group"] == "all") & frame["value"].notna()
+    ]
+    covered = []
+    for (code, name), rows in whole.groupby(["region_code", "region_name"], sort=False):
+        years = sorted(int(y) for y in rows["year"])
+        parts = {
+            str(int(r.year)): str(r.period)
+            for r in rows.itertuples()
+            if str(r.period) not in (str(int(r.year)), f"{int(r.year)} prel.")
+        }
+        covered.append({"område": name, "kod": code, "år": years, "delar av år": parts})
+    return covered
+
+
 def values(
     con: duckdb.DuckDBPyConnection,
     indicator_id: str,

@@ -105,7 +105,13 @@ def one_indicator(request: Request) -> Response:
     return _answer(
         request,
         (indicator_id,),
-        lambda con, public: (open_data.indicator(con, indicator_id, public), None),
+        lambda con, public: (
+            {
+                **open_data.indicator(con, indicator_id, public),
+                "täckning": open_data.coverage(con, indicator_id, public),
+            },
+            None,
+        ),
     )
 
 

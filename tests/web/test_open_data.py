@@ -67,6 +67,15 @@ def test_signed_in_the_values_equal_the_command_line(
         "Anmälda brott är inte detsamma som faktisk brottslighet (mörkertal)."
         in person["förbehåll"]
     )
+    # What each series covers: Järva's reported crime 2020–2023; parts of years named (the
+    # police events begin in April 2023, and 2026 has January–July so far).
+    one = client.get("/api/v1/indicators/brott_mot_person").json()
+    jarva = next(c for c in one["täckning"] if c["område"] == "Järva")
+    assert jarva["år"] == [2020, 2021, 2022, 2023] and jarva["delar av år"] == {}
+    shootings = client.get("/api/v1/indicators/skjutningar").json()["täckning"]
+    assert next(c for c in shootings if c["område"] == "Järva")["delar av år"] == {
+        "2023": "apr–dec 2023", "2026": "jan–jul 2026"
+    }  # fmt: skip
     # Signed in: the protected sources too (with their disclosure rule).
     protected = [i for i in indicators.values() if i["röjandeskydd"].startswith("skyddad")]
     assert protected
