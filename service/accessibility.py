@@ -29,7 +29,7 @@ KNOWN = (
     "Mötespaketen som PDF är inte taggade (ritade utan dokumentstruktur, så en skärmläsare "
     "hittar inte rubriker och tabeller); samma innehåll finns som PowerPoint, där texten är "
     "markerad som svenska och varje diagram har en beskrivande text.",
-    "Tabellerna ritas av ramverket på en canvas: med Tab stannar fokus på tabellens rader en "
+    "Tabellerna ritas av ramverket på en rityta: med Tab stannar fokus på tabellens rader en "
     "i taget innan det går vidare, vilket gör långa sidor tröga att gå igenom med tangentbord.",
 )
 

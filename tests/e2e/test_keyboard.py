@@ -49,6 +49,21 @@ def tab_to(page: object, name: str, limit: int = 400) -> None:
     raise AssertionError(f"{name!r} is not reached by Tab; reached: {seen[-40:]}")
 
 
+def press(page: object, name: str) -> None:
+    """Tab to a link or button and press Enter; wait for the page to settle."""
+    tab_to(page, name)
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    _settled(page)
+
+
+def write(page: object, label: str, text: str) -> None:
+    """Tab to a text field, type and press Enter; wait for the page to settle."""
+    tab_to(page, label)
+    page.keyboard.type(text)  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    _settled(page)
+
+
 def choose(page: object, label: str, text: str) -> None:
     """A list chosen from the keyboard: Tab to it, open it and type, then Enter on the
     option that has ``text``."""
@@ -91,22 +106,16 @@ def _walk(page: object, url: str) -> None:
     main = page.locator("[data-testid=stMain]")
 
     # Navigate and choose a district.
-    tab_to(page, "Stadsdelsområde")
-    page.keyboard.press("Enter")
-    _settled(page)
+    press(page, "Stadsdelsområde")
     choose(page, "Stadsdelsområde", "Järva")
     _settled(page)
     assert "stadsdelsomrade=J%C3%A4rva" in page.url or "Järva" in page.url
     main.get_by_role("heading", name="Järva").first.wait_for(timeout=30_000)
 
     # Mötesläge: step through the city's areas with the button and the arrow key.
-    tab_to(page, "Mötesläge")
-    page.keyboard.press("Enter")
-    _settled(page)
+    press(page, "Mötesläge")
     main.get_by_text("prioriterat område 1 av 5").wait_for(timeout=30_000)
-    tab_to(page, "Nästa →")
-    page.keyboard.press("Enter")
-    _settled(page)
+    press(page, "Nästa →")
     main.get_by_text("prioriterat område 2 av 5").wait_for(timeout=30_000)
     for step in (3, 4, 5):
         page.keyboard.press("ArrowRight")
@@ -117,14 +126,9 @@ def _walk(page: object, url: str) -> None:
     main.get_by_text("prioriterat område 4 av 5").wait_for(timeout=30_000)
 
     # Save an action.
-    tab_to(page, "Åtgärder")
-    page.keyboard.press("Enter")
-    _settled(page)
+    press(page, "Åtgärder")
     # Demo mode: the name to save under, asked for above the register.
-    tab_to(page, "Ditt namn (sparas med varje ändring)")
-    page.keyboard.type("Tangentbordsprovet")
-    page.keyboard.press("Enter")
-    _settled(page)
+    write(page, "Ditt namn (sparas med varje ändring)", "Tangentbordsprovet")
     tab_to(page, "Ny åtgärd")
     page.keyboard.press("Enter")
     tab_to(page, "Åtgärd")
@@ -142,13 +146,8 @@ def _walk(page: object, url: str) -> None:
     page.keyboard.press("Escape")
 
     # Upload a survey: the file dialog opened with the keyboard.
-    tab_to(page, "Ladda upp")
-    page.keyboard.press("Enter")
-    _settled(page)
-    tab_to(page, "Ditt namn (sparas med uppladdningen)")
-    page.keyboard.type("Tangentbordsprovet")
-    page.keyboard.press("Enter")
-    _settled(page)
+    press(page, "Ladda upp")
+    write(page, "Ditt namn (sparas med uppladdningen)", "Tangentbordsprovet")
     with page.expect_file_chooser() as chooser:
         tab_to(page, "Ladda upp")  # the uploader's button, after the menu's link
         page.keyboard.press("Enter")

@@ -108,22 +108,17 @@ def test_no_english_reaches_a_screen_reader(server: str) -> None:  # noqa: F811
             _settled(page)
             look(path or "/")
         # Open states: the main menu, an open list, an open calendar, Mötesläge's steps.
-        page.get_by_role("button", name="Huvudmeny").click()
-        page.wait_for_timeout(500)
-        look("huvudmenyn")
-        page.keyboard.press("Escape")
-        page.goto(f"{server}/indikator")
-        _settled(page)
-        page.get_by_role("combobox", name="Indikator").click()
-        page.wait_for_timeout(500)
-        look("indikator: öppen lista")
-        page.keyboard.press("Escape")
-        page.goto(f"{server}/handelser")
-        _settled(page)
-        page.get_by_role("button", name="Välj datum").first.click()
-        page.wait_for_timeout(500)
-        look("händelser: öppen kalender")
-        page.keyboard.press("Escape")
+        for path, role, name, where in (
+            ("handelser", "button", "Huvudmeny", "huvudmenyn"),
+            ("indikator", "combobox", "Indikator", "indikator: öppen lista"),
+            ("handelser", "button", "Välj datum", "händelser: öppen kalender"),
+        ):
+            page.goto(f"{server}/{path}")
+            _settled(page)
+            page.get_by_role(role, name=name).first.click()
+            page.wait_for_timeout(500)
+            look(where)
+            page.keyboard.press("Escape")
         page.goto(f"{server}/moteslage")
         _settled(page)
         for step in range(1, 6):
