@@ -26,6 +26,10 @@ KNOWN = (
     "på engelska tills översättningen får den; testerna läser varje sidas "
     "tillgänglighetsträd och hittar den. Webbläsarens egna texter (filväljarens ”Ingen fil "
     "har valts”, utskrifts- och fildialogerna) följer webbläsarens språk.",
+    "Kalendern i datumfälten börjar veckan på söndag och visar veckodagarnas engelska "
+    "begynnelsebokstäver (ramverkets kalender går inte att ställa om); ett datum kan alltid "
+    "skrivas direkt i fältet, som åååå-mm-dd. Axlarna i några diagram skriver tusental som "
+    "”2k”; siffrorna finns utskrivna i tabellen vid diagrammet.",
     "Mötespaketen som PDF är inte taggade (ritade utan dokumentstruktur, så en skärmläsare "
     "hittar inte rubriker och tabeller); samma innehåll finns som PowerPoint, där texten är "
     "markerad som svenska och varje diagram har en beskrivande text.",

@@ -93,10 +93,12 @@ def indicators(con: duckdb.DuckDBPyConnection, public: bool) -> list[dict[str, o
                     "licens": source.get("licence"),
                     "rytm": source.get("rhythm"),
                 },
-                "förbehåll": [
-                    *definition.caveats,
-                    *([source["caveat"]] if source.get("caveat") else []),
-                ],
+                # Each caveat once (an indicator's may repeat its source's).
+                "förbehåll": list(
+                    dict.fromkeys(
+                        [*definition.caveats, *([source["caveat"]] if source.get("caveat") else [])]
+                    )
+                ),
                 "röjandeskydd": "publicerad av ägaren: visas som den är publicerad"
                 if published
                 else "skyddad: små tal döljs, med komplement som inte kan räknas ut",
@@ -114,7 +116,7 @@ def indicators(con: duckdb.DuckDBPyConnection, public: bool) -> list[dict[str, o
 def indicator(con: duckdb.DuckDBPyConnection, indicator_id: str, public: bool) -> dict[str, object]:
     found = [i for i in indicators(con, public) if i["id"] == indicator_id]
     if not found:
-        raise NotFound(f"Indikatorn {indicator_id} finns inte bland de öppna data.")
+        raise NotFound(f"Indikatorn ”{indicator_id}” finns inte bland de öppna data.")
     return found[0]
 
 

@@ -41,6 +41,7 @@ dt { font-weight: 600; }
 dd { margin: 0; }
 .scroll { overflow-x: auto; }
 @page { size: A4 landscape; margin: 12mm; }
+caption, h2 { break-after: avoid; }
 @media print {
   nav, .noprint { display: none; }
   header, main, footer { max-width: none; padding: 0; }
@@ -177,6 +178,12 @@ def _sheet_html(sheet: indicator_sheet.Sheet) -> str:
                 f"<td>{e(verdict)}</td></tr>"
             )
         parts.append("</tbody></table></div>")
+        without = [region for region, cells in sheet.series if region not in
+                   {row["område"] for row in sheet.latest}]  # fmt: skip
+        if without:
+            parts.append(
+                f'<p class="small">Utan något värde (se serien nedan): {e(", ".join(without))}.</p>'
+            )
     else:
         parts.append("<p>Indikatorn har inga värden ännu.</p>")
     parts.append("<h2>Serien</h2>")

@@ -124,6 +124,15 @@
     "Snapshot succeeded": "Bilden sparades",
     "Taking snapshot - this may take a few seconds": "Sparar bilden, det kan ta några sekunder",
     "Fullscreen chart": "Diagrammet i helskärm",
+    // lists, tables, uploads (found by a reviewer's walk)
+    "Select all": "Välj alla",
+    "Dismiss": "Stäng",
+    "Empty": "Tomt",
+    "Statistics": "Statistik",
+    "Copy column name": "Kopiera kolumnnamnet",
+    "Dataframe column menu": "Kolumnens meny",
+    "Add files": "Lägg till filer",
+    "Add file": "Lägg till fil",
     // the main menu
     "Theme": "Tema",
     "Light": "Ljust",
@@ -185,6 +194,9 @@
       (m) => `Sidan ${m[1]} finns inte. Startsidan visas i stället.`],
     [/^The page that you have requested does not seem to exist\. Running the app's main page\.$/,
       () => "Sidan finns inte. Startsidan visas i stället."],
+    [/^Error: (.+) files are not allowed\.$/, (m) => `Fel: filer av typen ${m[1]} går inte att ladda upp.`],
+    [/^(\d+) – (January|February|March|April|May|June|July|August|September|October|November|December)$/,
+      (m) => `${m[1]} – ${MONTHS[m[2]]}`],
     [/^Made with Streamlit (.*)$/, (m) => `Byggd med Streamlit ${m[1]}`],
     [/^Selected Date: (.+)$/, (m) => `Valt datum: ${dates(m[1])}`],
     [/^Today, (.+?)( selected)?$/, (m) => `I dag, ${dates(m[1])}${m[2] ? ", vald" : ""}`],
@@ -192,6 +204,7 @@
     [/^Choose (.+)\. It's available\.$/, (m) => `Välj ${dates(m[1])}.`],
     [/^Choose (.+)\. It's not available\.$/, (m) => `${dates(m[1])} går inte att välja.`],
     [MONTH_YEAR, (m) => `${MONTHS[m[1]]} ${m[2]}`],
+    [new RegExp(`^(${NAMES})$`), (m) => MONTHS[m[1]]],
     [DATE, (m, key) => dates(key)],
   ];
 
@@ -246,8 +259,22 @@
     }
   }
 
+  // Streamlit leaves a collapsed sidebar's links and lists in the Tab order: a keyboard user
+  // on Mötesläge (which closes it) tabbed through 22 invisible stops. A closed sidebar is
+  // made inert (out of the Tab order and the accessibility tree) until it is opened again.
+  function sidebar() {
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    if (!bar) return;
+    const closed = bar.getAttribute("data-collapsed") === "true";
+    if (closed !== bar.inert) bar.inert = closed;
+  }
+
   function start() {
     walk(document.body);
+    sidebar();
+    new MutationObserver(sidebar).observe(document.body, {
+      subtree: true, childList: true, attributes: true, attributeFilter: ["data-collapsed"],
+    });
     new MutationObserver((mutations) => {
       for (const m of mutations) {
         if (m.type === "childList") m.addedNodes.forEach(walk);

@@ -56,7 +56,11 @@ def test_an_indicator_page_says_what_the_command_line_says(
     assert "mörkertalet är stort" in text  # what the area cannot measure
     assert "Offentlig statistik, fri att använda med källhänvisning" in text
     assert "Brottsförebyggande rådet (BRÅ)" in text
-    assert "Anmälda brott är inte detsamma som faktisk brottslighet (mörkertal)." in text
+    # Each caveat once (the indicator's repeated its source's), and who has no value is said.
+    assert text.count("Anmälda brott är inte detsamma som faktisk brottslighet (mörkertal).") == 1
+    assert "Utan något värde (se serien nedan): Stockholms stad, Norra innerstaden, Södermalm." in (
+        text
+    )
     # The series: every district of today with the city first; a region without figures says why.
     series = text.split("Anmälda brott mot person, 2020–2023")[1]
     assert series.split()[:7] == ["Område", "2020", "2021", "2022", "2023", "Stockholms", "stad"]
