@@ -97,10 +97,12 @@ def figures_html(
         f"<td>{escape(fmt_interval(definition, low, high) or '–')}</td></tr>"
         for year, value, low, high in series
     )
+    # In a box of one pixel that hides what overflows (a table ignores a height smaller than
+    # its rows: alone it made a meeting's step 1 347 px high).
     return (
-        f"<table class='sr-only'><caption>{escape(title)}, {escape(definition.unit)}, per år"
-        "</caption><tr><th scope='col'>År</th><th scope='col'>Värde</th>"
-        f"<th scope='col'>Intervall (95 %)</th></tr>{rows}</table>"
+        f"<div class='sr-only'><table><caption>{escape(title)}, {escape(definition.unit)}, "
+        "per år</caption><tr><th scope='col'>År</th><th scope='col'>Värde</th>"
+        f"<th scope='col'>Intervall (95 %)</th></tr>{rows}</table></div>"
     )
 
 

@@ -189,12 +189,15 @@ def test_indicator_page_map_and_ranking(demo: Path) -> None:
     assert {t["type"] for t in spec["data"]} == {"scatter"}
     outlines = [t for t in spec["data"] if t.get("fill") == "toself"]
     assert len(outlines) == 11
-    labels = next(t for t in spec["data"] if t.get("mode") == "text")
-    text = dict(t.split("<br>") for t in _values(labels["text"]))
+    # The labels: black on light fills, white on dark ones (one trace per colour).
+    labels = [t for t in spec["data"] if t.get("mode") == "text"]
+    assert {t["textfont"]["color"] for t in labels} <= {"#000000", "#FFFFFF"}
+    text = dict(x.split("<br>") for t in labels for x in _values(t["text"]))
     assert text["Järva"] == "3\u00a0438" and text["Bromma"] == "1\u00a0789"
     # The demo's district crime file has no Södermalm: said, with the reason in the hover.
     assert text["Södermalm"] == "inga uppgifter"
-    assert any("Södermalm: inga uppgifter (" in h for h in _values(labels["hovertext"]))
+    hovers = [h for t in labels for h in _values(t["hovertext"])]
+    assert any("Södermalm: inga uppgifter (" in h for h in hovers)
     assert [t["name"] for t in outlines if t.get("showlegend")] == ["Inga uppgifter"]
     assert spec["layout"]["title"]["text"] == (
         "Anmälda brott mot person 2023, per stadsdelsområde (antal anmälda brott)"
