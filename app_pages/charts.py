@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +15,7 @@ from plotly.colors import sample_colorscale
 from app_pages.views import plain, source_line
 from service import maps
 from service.drivers import Drivers
-from service.indicator_values import Definition
+from service.indicator_values import Definition, fmt_interval, fmt_value
 from swedish.format import MONTH_NAMES, PLOTLY_SEPARATORS, number
 
 BAND = "rgba(0,114,178,0.18)"
@@ -88,10 +89,6 @@ def figures_html(
 ) -> str:
     """A small chart's figures as a table for a screen reader only (issue 38): the cards of
     Mötesläge have no room for a visible one; the card says the change it shows."""
-    from html import escape
-
-    from service.indicator_values import fmt_interval, fmt_value
-
     rows = "".join(
         f"<tr><th scope='row'>{year}</th><td>{escape(fmt_value(definition, value))}</td>"
         f"<td>{escape(fmt_interval(definition, low, high) or '–')}</td></tr>"
@@ -250,7 +247,7 @@ def _outlines(shown: maps.MapView) -> list[go.Scatter]:
 
 def _fill(cell: maps.MapCell) -> str:
     if cell.kind == "skyddat":
-        return "#D9D9D9"
+        return str(_HATCHED["fillcolor"])
     if cell.kind == "saknas":
         return "#FFFFFF"
     return str(sample_colorscale("Cividis", [cell.position])[0])

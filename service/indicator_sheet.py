@@ -55,11 +55,12 @@ def listing(con: duckdb.DuckDBPyConnection, public: bool) -> list[dict[str, obje
 
 def sheet(con: duckdb.DuckDBPyConnection, indicator_id: str, public: bool) -> Sheet:
     """One indicator's page (open_data.NotFound when it is not served)."""
-    meta = open_data.indicator(con, indicator_id, public)
-    definition = load_catalogue().definitions[indicator_id]
-    agreement = load_catalogue().agreements[CURRENT_AGREEMENT]
+    meta = open_data.indicator(con, indicator_id, public)  # NotFound when not served
+    catalogue = load_catalogue()
+    definition = catalogue.definitions[indicator_id]
+    agreement = catalogue.agreements[CURRENT_AGREEMENT]
     unmeasured = {a.id: a.unmeasured or "" for a in agreement.areas}
-    frame, example = open_data.values(con, indicator_id, public, None, "today")
+    frame, example = open_data.served_values(con, indicator_id)
     whole = frame[(frame["sex"] == "total") & (frame["age_group"] == "all")].copy()
     years = sorted(int(y) for y in whole["year"].dropna().unique())
     shown_years = years[-YEARS_SHOWN:]

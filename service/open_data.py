@@ -120,12 +120,9 @@ def indicator(con: duckdb.DuckDBPyConnection, indicator_id: str, public: bool) -
     return found[0]
 
 
-def coverage(
-    con: duckdb.DuckDBPyConnection, indicator_id: str, public: bool
-) -> list[dict[str, object]]:
-    """What each series covers (a region's totals on today's boundaries): the years with a
-    value, and the years that are only a part (their months, as the period says it)."""
-    frame, _ = values(con, indicator_id, public, None, "today")
+def coverage(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """What each series of an indicator's values covers (a region's totals): the years with
+    a value, and the years that are only a part (their months, as the period says it)."""
     whole = frame[
         (frame["sex"] == "total") & (frame["age_group"] == "all") & frame["value"].notna()
     ]
@@ -151,6 +148,16 @@ def values(
     """An indicator's values, as ``python -m indicators values`` gives them (its columns), and
     whether any is example data (the demo's invented values; the command line says so too)."""
     indicator(con, indicator_id, public)  # refused when not served
+    return served_values(con, indicator_id, region, boundaries)
+
+
+def served_values(
+    con: duckdb.DuckDBPyConnection,
+    indicator_id: str,
+    region: str | None = None,
+    boundaries: str = "today",
+) -> tuple[pd.DataFrame, bool]:
+    """:func:`values` of an indicator the caller has already found served."""
     catalogue = load_catalogue()
     frame = analysis.values(
         con, catalogue.definitions[indicator_id], catalogue, region=region, boundaries=boundaries

@@ -36,8 +36,9 @@ def _client(request: Request) -> str:
     return accounts.throttle_key(client, dict(request.headers))
 
 
-def _public(request: Request) -> bool:
-    """Whether the request is served as open data (no sign-in): only published sources."""
+def is_public(request: Request) -> bool:
+    """Whether the request is served as open data (no sign-in): only published sources (the
+    front gate marks a signed-in request, web/gate.SIGNED_IN)."""
     return not bool(request.scope.get("samverkan_signed_in"))
 
 
@@ -59,7 +60,7 @@ def _answer(request: Request, key: tuple[object, ...], make) -> Response:  # typ
         response = _error(429, "För många förfrågningar; försök igen om en stund.")
         response.headers["retry-after"] = str(int(wait) + 1)
         return response
-    public = _public(request)
+    public = is_public(request)
     csv_wanted = _wants_csv(request)
     con = session.cursor()
     try:
@@ -108,7 +109,7 @@ def one_indicator(request: Request) -> Response:
         lambda con, public: (
             {
                 **open_data.indicator(con, indicator_id, public),
-                "täckning": open_data.coverage(con, indicator_id, public),
+                "täckning": open_data.coverage(open_data.served_values(con, indicator_id)[0]),
             },
             None,
         ),

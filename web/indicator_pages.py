@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from service import indicator_sheet, open_data, session
 from web import pages
+from web.api import is_public
 
 PREFIX = "/indikatorer"
 
@@ -66,12 +67,8 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def _public(request: Request) -> bool:
-    return not bool(request.scope.get("samverkan_signed_in"))
-
-
 def _answer(request: Request, html: str, status: int = 200) -> Response:
-    cache = "public, max-age=300" if _public(request) else "private, no-cache"
+    cache = "public, max-age=300" if is_public(request) else "private, no-cache"
     return HTMLResponse(html, status_code=status, headers={"cache-control": cache,
                                                            "content-language": "sv"})  # fmt: skip
 
@@ -79,7 +76,7 @@ def _answer(request: Request, html: str, status: int = 200) -> Response:
 def list_page(request: Request) -> Response:
     con = session.cursor()
     try:
-        listed = indicator_sheet.listing(con, _public(request))
+        listed = indicator_sheet.listing(con, is_public(request))
     finally:
         con.close()
     by_area: dict[str, list[dict[str, object]]] = {}
@@ -93,7 +90,7 @@ def list_page(request: Request) -> Response:
         "länka till och skriva ut; siffrorna finns också som öppna data "
         f'(<a href="{open_data.PREFIX}/indicators">{open_data.PREFIX}/indicators</a>).</p>',
     ]
-    if _public(request):
+    if is_public(request):
         parts.append(
             '<p class="small">Här visas bara indikatorer från källor som ägaren själv '
             "publicerar. Logga in för att se alla.</p>"
@@ -114,7 +111,7 @@ def indicator_page(request: Request) -> Response:
     indicator_id = request.path_params["indicator"]
     con = session.cursor()
     try:
-        sheet = indicator_sheet.sheet(con, indicator_id, _public(request))
+        sheet = indicator_sheet.sheet(con, indicator_id, is_public(request))
     except open_data.NotFound as exc:
         return _answer(request, _page("Indikatorn finns inte", f"<p>{escape(str(exc))}</p>"), 404)
     finally:
